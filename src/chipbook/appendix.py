@@ -1,0 +1,97 @@
+"""The two generated appendix pages: the bibliography (from sources.csv) and the data
+dictionary (from datapackage.json). Nobody edits either by hand."""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+from IPython.display import HTML
+
+from . import ledger
+from .data import load_table, resources
+
+
+def _cited_by(source_id: str, citations: pd.DataFrame) -> str:
+    rows = citations[citations["source_id"] == source_id]
+    if rows.empty:
+        return ""
+    links = []
+    for claim_id, chapter in rows[["claim_id", "chapter"]].drop_duplicates().itertuples(index=False):
+        links.append(f'<a href="{ledger.chapter_page(chapter)}#{ledger.claim_anchor(claim_id)}">{claim_id}</a>')
+    return " Evidence for " + ", ".join(links) + "."
+
+
+def _citations() -> pd.DataFrame:
+    """Which claims each source is evidence for, and which tables cite it."""
+    evidence = ledger.evidence()[["source_id", "claim_id"]]
+    return evidence.merge(ledger.claims()[["claim_id", "chapter"]], on="claim_id")
+
+
+def bibliography() -> HTML:
+    """Every source, ordered by publisher and date, each with an anchor the chapters
+    link to and the claims it is evidence for."""
+    table = load_table("sources").sort_values(["publisher", "date_published", "title"],
+                                              key=lambda s: s.str.lower() if s.dtype == object else s)
+    citations = _citations()
+    entries = []
+    for s in table.itertuples():
+        note = f" <em>Note:</em> {html.escape(s.note)}" if isinstance(s.note, str) else ""
+        entries.append(
+            f'<li class="chipbook-source-entry" id="src-{html.escape(s.source_id)}">'
+            f"{html.escape(s.publisher)} ({s.date_published:%Y-%m-%d}). "
+            f'<a href="{html.escape(s.url)}">{html.escape(s.title)}</a>. '
+            f"<span class=\"chipbook-evidence-meta\">{html.escape(s.kind)}; checked {s.accessed:%Y-%m-%d}; "
+            f"id <code>{html.escape(s.source_id)}</code>.</span>{note}{_cited_by(s.source_id, citations)}</li>"
+        )
+    return HTML(f'<p>{len(table)} sources.</p><ol class="chipbook-bibliography">{"".join(entries)}</ol>')
+
+
+def _constraint_text(field: dict) -> str:
+    constraints = field.get("constraints", {})
+    parts = []
+    if constraints.get("required"):
+        parts.append("required")
+    if constraints.get("unique"):
+        parts.append("unique")
+    if "enum" in constraints:
+        parts.append("one of: " + ", ".join(map(str, constraints["enum"])))
+    if "pattern" in constraints:
+        parts.append(f"pattern <code>{html.escape(constraints['pattern'])}</code>")
+    for key, word in (("minimum", "at least"), ("maximum", "at most"), ("maxLength", "at most characters:")):
+        if key in constraints:
+            parts.append(f"{word} {constraints[key]}")
+    return "; ".join(parts)
+
+
+def data_dictionary() -> HTML:
+    """Each table of the data package: what it holds, its columns with types, units and
+    constraints, its keys, how many sources it cites, and a download link."""
+    sections = []
+    for resource in resources().values():
+        frame = load_table(resource.name)
+        source_columns = [c for c in frame.columns if c.endswith("source_id")]
+        cited = pd.unique(frame[source_columns].values.ravel()) if source_columns else []
+        keys = ", ".join(resource.primary_key)
+        foreign = "; ".join(
+            f"{fk['fields']} → {fk['reference']['resource']}.{fk['reference']['fields']}"
+            for fk in resource.foreign_keys
+        )
+        rows = "".join(
+            f"<tr><td><code>{f['name']}</code></td><td>{f['type']}</td>"
+            f"<td>{html.escape(f.get('description', ''))}</td><td>{_constraint_text(f)}</td></tr>"
+            for f in resource.fields
+        )
+        sources_line = (f" Cites {len(cited)} distinct sources." if source_columns and resource.name != "sources" else "")
+        sections.append(
+            f'<section class="chipbook-table-doc" id="table-{resource.name}">'
+            f"<h3>{html.escape(resource.title)} <code>{resource.path.name}</code></h3>"
+            f"<p>{html.escape(resource.description)} {len(frame)} rows. Primary key: <code>{keys}</code>."
+            + (f" Foreign keys: {html.escape(foreign)}." if foreign else "")
+            + sources_line
+            + f' <a class="chipbook-download" href="../data/{resource.path.name}" download>Download {resource.path.name}</a>.</p>'
+            '<div class="chipbook-table-wrap"><table class="chipbook-table"><thead><tr>'
+            '<th scope="col">Column</th><th scope="col">Type</th><th scope="col">Meaning and unit</th>'
+            f'<th scope="col">Constraints</th></tr></thead><tbody>{rows}</tbody></table></div></section>'
+        )
+    return HTML("".join(sections))

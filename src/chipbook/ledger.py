@@ -1,0 +1,183 @@
+"""The claims ledger as chapters show it: the claims a chapter tests, the evidence
+behind each one, and the chapter's closing verdict table.
+
+Every chapter renders these from `data/claims.csv`, `data/evidence.csv` and
+`data/sources.csv`, so a verdict is written once, in the data, and shown everywhere.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from functools import lru_cache
+
+import pandas as pd
+from IPython.display import HTML
+
+from . import paths
+from .charts import ARTICLE_LABELS
+from .data import load_table
+from .vocabulary import ARTICLES, STANCES, VERDICTS
+BIBLIOGRAPHY_PAGE = "bibliography.html"
+
+
+@lru_cache(maxsize=1)
+def _tables() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    return load_table("claims"), load_table("evidence"), load_table("sources")
+
+
+def claims(chapter: str | None = None) -> pd.DataFrame:
+    """The claims, optionally only those a chapter tests, in ledger order."""
+    table = _tables()[0]
+    if chapter is None:
+        return table
+    chosen = table[table["chapter"] == chapter]
+    if chosen.empty:
+        raise ValueError(f"no claim in claims.csv names the chapter '{chapter}'")
+    return chosen
+
+
+def evidence(claim_ids: list[str] | None = None) -> pd.DataFrame:
+    """Evidence rows joined to their sources."""
+    table = _tables()[1].merge(_tables()[2], on="source_id", how="left", validate="many_to_one")
+    if claim_ids is not None:
+        table = table[table["claim_id"].isin(claim_ids)]
+    return table
+
+
+def sources() -> pd.DataFrame:
+    return _tables()[2]
+
+
+def stance_counts() -> pd.DataFrame:
+    """One row per claim: how many evidence rows support, complicate and contradict it."""
+    counts = pd.crosstab(_tables()[1]["claim_id"], _tables()[1]["stance"])
+    counts = counts.reindex(columns=STANCES, fill_value=0)
+    return claims()[["claim_id"]].join(counts, on="claim_id").fillna(0).astype(
+        {s: "int64" for s in STANCES}
+    )
+
+
+def chapter_page(slug: str) -> str:
+    """The built page of a chapter slug: `chapters/NN-<slug>.ipynb` becomes `NN-<slug>.html`."""
+    matches = sorted(paths.CHAPTERS_DIR.glob(f"[0-9][0-9]-{slug}.ipynb"))
+    if len(matches) != 1:
+        raise LookupError(f"expected one chapter file chapters/NN-{slug}.ipynb, found {len(matches)}")
+    return matches[0].stem + ".html"
+
+
+def claim_anchor(claim_id: str) -> str:
+    return f"claim-{claim_id.lower()}"
+
+
+def source_link(source_id: str, text: str | None = None) -> str:
+    return (f'<a href="{BIBLIOGRAPHY_PAGE}#src-{html.escape(source_id)}">'
+            f"{html.escape(text or source_id)}</a>")
+
+
+def verdict_badge(verdict: str) -> str:
+    slug = verdict.replace(" ", "-")
+    return f'<span class="chipbook-verdict chipbook-verdict-{slug}">{html.escape(verdict)}</span>'
+
+
+def _stance_badge(stance: str) -> str:
+    return f'<span class="chipbook-stance chipbook-stance-{stance}">{html.escape(stance)}</span>'
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A table cell whose value the page's filter menus match against."""
+
+    html: str
+    filter_value: str
+
+    def __str__(self) -> str:
+        return self.html
+
+
+def _table(headers: list[str], rows: list[list], css_class: str, table_id: str | None = None) -> str:
+    def cell(value) -> str:
+        if isinstance(value, Cell):
+            return f'<td data-value="{html.escape(value.filter_value)}">{value.html}</td>'
+        return f"<td>{value}</td>"
+
+    head = "".join(f'<th scope="col">{h}</th>' for h in headers)
+    body = "".join("<tr>" + "".join(cell(c) for c in row) + "</tr>" for row in rows)
+    id_attr = f' id="{table_id}"' if table_id else ""
+    return (f'<div class="chipbook-table-wrap"><table{id_attr} class="chipbook-table {css_class}">'
+            f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>")
+
+
+def claims_tested(chapter: str) -> HTML:
+    """The table a chapter opens with: each claim it tests, linked to its section."""
+    rows = [
+        [f'<a href="#{claim_anchor(c.claim_id)}">{c.claim_id}</a>', html.escape(c.claim),
+         html.escape(c.kind), verdict_badge(c.verdict)]
+        for c in claims(chapter).itertuples()
+    ]
+    return HTML(_table(["Claim", "What the article says (our paraphrase)", "Kind", "Verdict"],
+                       rows, "chipbook-claims"))
+
+
+def evidence_walk(claim_id: str) -> HTML:
+    """One claim's section body: the verdict and every evidence row, newest last."""
+    claim = claims().set_index("claim_id").loc[claim_id]
+    rows = evidence([claim_id]).sort_values(["as_of", "evidence_id"])
+    items = "".join(
+        f"<li>{_stance_badge(e.stance)} {html.escape(e.finding)} "
+        f'<span class="chipbook-evidence-meta">({source_link(e.source_id, e.publisher)}, '
+        f"as of {e.as_of:%Y-%m-%d}; confidence {e.confidence})</span></li>"
+        for e in rows.itertuples()
+    )
+    return HTML(
+        f'<div class="chipbook-claim" id="{claim_anchor(claim_id)}">'
+        f'<p class="chipbook-claim-text"><strong>{claim_id}</strong> · {html.escape(claim.claim)}</p>'
+        f"<p>{verdict_badge(claim.verdict)} {html.escape(claim.verdict_reason)}</p>"
+        f'<ul class="chipbook-evidence">{items}</ul></div>'
+    )
+
+
+def verdict_table(chapter: str) -> HTML:
+    """The table a chapter closes with: verdicts, the evidence balance, and what would
+    change each verdict."""
+    counts = stance_counts().set_index("claim_id")
+    rows = []
+    for c in claims(chapter).itertuples():
+        n = counts.loc[c.claim_id]
+        balance = f"{n['supports']} / {n['complicates']} / {n['contradicts']}"
+        rows.append([f'<a href="#{claim_anchor(c.claim_id)}">{c.claim_id}</a>',
+                     verdict_badge(c.verdict), html.escape(c.verdict_reason), balance,
+                     html.escape(c.would_change or "")])
+    return HTML(_table(["Claim", "Verdict", "Why", "Supports / complicates / contradicts",
+                        "What would change the verdict"], rows, "chipbook-verdicts"))
+
+
+def all_claims_filterable(table_id: str = "all-claims") -> HTML:
+    """Every claim with its verdict and a link to the section that examines it, with
+    menus to filter by article and verdict (the script is _static/chipbook.js)."""
+    table = claims()
+    rows = [
+        [
+            Cell(f'<a href="{chapter_page(c.chapter)}#{claim_anchor(c.claim_id)}">{c.claim_id}</a>',
+                 filter_value=c.article),
+            html.escape(c.claim),
+            Cell(verdict_badge(c.verdict), filter_value=c.verdict),
+            html.escape(c.section),
+        ]
+        for c in table.itertuples()
+    ]
+
+    def menu(label: str, column: int, options: list[tuple[str, str]]) -> str:
+        items = "".join(f'<option value="{html.escape(v)}">{html.escape(t)}</option>' for v, t in options)
+        return (f'<label>{label} <select data-filter-table="{table_id}" data-filter-column="{column}">'
+                f'<option value="">all</option>{items}</select></label>')
+
+    controls = (
+        '<div class="chipbook-filters">'
+        + menu("Article", 0, [(a, ARTICLE_LABELS[a]) for a in ARTICLES if a in set(table["article"])])
+        + menu("Verdict", 2, [(v, v) for v in VERDICTS if v in set(table["verdict"])])
+        + f'<span data-filter-count="{table_id}" aria-live="polite">{len(table)} of {len(table)} claims shown</span>'
+        + "</div>"
+    )
+    return HTML(controls + _table(["Claim", "What the article says (our paraphrase)", "Verdict",
+                                   "Article section"], rows, "chipbook-claims", table_id=table_id))

@@ -1,0 +1,101 @@
+"""The chart module: every chart carries its title, units, source and description,
+renders without touching the network, and uses fixed colours."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+
+import altair as alt
+import pandas as pd
+import pytest
+
+from chipbook import charts, paths
+
+
+@pytest.fixture
+def small_chart():
+    data = pd.DataFrame({"vendor": ["Google", "AWS", "NVIDIA"], "value": [1, 2, 3]})
+    return alt.Chart(data).mark_bar().encode(x="value:Q", y="vendor:N",
+                                              color=alt.Color("vendor:N", scale=charts.vendor_scale()))
+
+
+def finished(chart, **overrides):
+    parts = dict(title="AWS leads", subtitle="Units, as of 2026-01-01", source="Test source",
+                 description="Three bars", data_files=["claims.csv"])
+    parts.update(overrides)
+    return charts.finish(chart, **parts)
+
+
+@pytest.mark.parametrize("missing", ["title", "subtitle", "source", "description"])
+def test_finish_refuses_a_chart_without_its_parts(small_chart, missing):
+    with pytest.raises(ValueError, match=missing):
+        finished(small_chart, **{missing: "  "})
+
+
+def test_renderer_emits_an_offline_figure(small_chart):
+    bundle = charts.offline_renderer(finished(small_chart).to_dict())
+    page = bundle["text/html"]
+    assert page.startswith("<figure") and "chipbookDraw(" in page
+    assert "Source: Test source." in page and 'href="../data/claims.csv"' in page
+    assert 'aria-label="Three bars"' in page
+    assert not re.search(r"<script[^>]+src=|cdn\.|jsdelivr|unpkg", page)
+    assert bundle["text/plain"] == "<Chart: AWS leads>"
+
+
+def test_renderer_escapes_script_endings_in_data():
+    data = pd.DataFrame({"label": ["</script><script>alert(1)</script>"], "value": [1]})
+    chart = finished(alt.Chart(data).mark_bar().encode(x="value:Q", y="label:N"))
+    page = charts.offline_renderer(chart.to_dict())["text/html"]
+    assert page.count("</script>") == 1  # only the renderer's own closing tag
+
+
+def test_renderer_refuses_unfinished_charts(small_chart):
+    with pytest.raises(ValueError, match="finish"):
+        charts.offline_renderer(small_chart.to_dict())
+
+
+def test_renderer_enforces_the_page_weight_budget():
+    data = pd.DataFrame({"x": range(4000), "y": range(4000)})
+    chart = finished(alt.Chart(data).mark_point().encode(x="x:Q", y="y:Q"))
+    with pytest.raises(ValueError, match="aggregate"):
+        charts.offline_renderer(chart.to_dict())
+
+
+def test_vendor_colours_are_fixed_and_amazon_is_aws():
+    scale = charts.vendor_scale(["NVIDIA", "Google", "AWS"]).to_dict()
+    assert scale["range"] == [charts.VENDOR_COLORS[v] for v in ("NVIDIA", "Google", "AWS")]
+    assert charts.VENDOR_COLORS["Amazon"] == charts.VENDOR_COLORS["AWS"]
+    with pytest.raises(KeyError, match="Intel"):
+        charts.vendor_scale(["Intel"])
+
+
+def test_verdict_and_stance_colours_cover_the_vocabulary():
+    from chipbook.vocabulary import STANCES, VERDICTS
+    assert list(charts.VERDICT_COLORS) == VERDICTS and list(charts.STANCE_COLORS) == STANCES
+    assert len(set(charts.VERDICT_COLORS.values())) == len(VERDICTS)
+
+
+def test_enable_sets_theme_and_renderer(small_chart):
+    charts.enable()
+    assert alt.renderers.active == "chipbook" and alt.theme.active == "chipbook"
+    spec = finished(small_chart).to_dict()
+    assert spec["config"]["background"] == "white"
+    assert json.dumps(spec).count("cdn") == 0
+
+
+def test_root_is_found_from_any_working_directory(tmp_path):
+    code = "from chipbook import paths; print(paths.ROOT)"
+    result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == str(paths.ROOT)
+    assert (paths.DATA_DIR / "datapackage.json").exists()
+
+
+def test_root_can_be_set_explicitly(tmp_path, monkeypatch):
+    monkeypatch.setenv("CHIPBOOK_ROOT", str(tmp_path))
+    assert paths.find_root() == tmp_path.resolve()
+    monkeypatch.delenv("CHIPBOOK_ROOT")
+    with pytest.raises(FileNotFoundError, match="_toc.yml"):
+        paths.find_root(tmp_path)

@@ -1,0 +1,58 @@
+"""The data package is valid Frictionless, complete, generated from its script, and
+every table loads through the book's own validating loader."""
+
+from __future__ import annotations
+
+import importlib.util
+
+import pytest
+from frictionless import validate
+
+from chipbook import paths
+from chipbook.data import load_table, resources
+
+RESOURCES = resources()
+
+
+def test_package_validates_with_frictionless():
+    report = validate(str(paths.DATAPACKAGE))
+    problems = report.flatten(["type", "message"]) if not report.valid else []
+    assert report.valid, "\n".join(f"{kind}: {message}" for kind, message in problems[:20])
+
+
+def test_descriptor_is_what_the_script_generates():
+    spec = importlib.util.spec_from_file_location("make_datapackage", paths.ROOT / "scripts" / "make_datapackage.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert paths.DATAPACKAGE.read_text(encoding="utf-8") == module.render(), (
+        "data/datapackage.json differs from scripts/make_datapackage.py: run `make datapackage`"
+    )
+
+
+def test_every_csv_is_described_and_every_resource_exists():
+    on_disk = {p.name for p in paths.DATA_DIR.glob("*.csv")}
+    described = {r.path.name for r in RESOURCES.values()}
+    assert on_disk == described, f"not in datapackage.json: {on_disk - described}; missing files: {described - on_disk}"
+
+
+@pytest.mark.parametrize("name", list(RESOURCES))
+def test_table_loads_and_is_not_empty(name):
+    frame = load_table(name)
+    assert len(frame) > 0
+    assert list(frame.columns) == RESOURCES[name].field_names
+
+
+@pytest.mark.parametrize("name", [n for n in RESOURCES if n != "sources"])
+def test_every_row_points_at_a_source(name):
+    resource = RESOURCES[name]
+    source_columns = [fk["fields"] for fk in resource.foreign_keys if fk["reference"]["resource"] == "sources"]
+    assert source_columns, f"{name} has no foreign key to sources"
+    for column in source_columns:
+        field = next(f for f in resource.fields if f["name"] == column)
+        assert field.get("constraints", {}).get("required"), f"{name}.{column} must be required"
+
+
+@pytest.mark.parametrize("name", list(RESOURCES))
+def test_every_field_is_described(name):
+    for field in RESOURCES[name].fields:
+        assert len(field.get("description", "")) > 10, f"{name}.{field['name']} needs a description"

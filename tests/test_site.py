@@ -1,0 +1,142 @@
+"""The built site: every toc entry became a page, nothing is loaded from outside the
+book, no execution errors were shipped, every chart and link resolves, and every page
+keeps to its weight budget. Run after `make book`."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urldefrag, urlparse
+
+import pytest
+
+from chipbook.data import resources
+from site_pages import HTML, require_build, toc_pages
+
+pytestmark = pytest.mark.site
+PAGE_BUDGET_BYTES = 300_000
+CDN_HOSTS = ("cdn.jsdelivr.net", "unpkg.com", "cdnjs.cloudflare.com", "mathjax", "googleapis.com", "binder")
+
+
+class PageParser(HTMLParser):
+    """Collects ids, links, loaded resources and inline scripts of one page."""
+
+    def __init__(self):
+        super().__init__()
+        self.ids, self.links, self.loads, self.scripts = set(), [], [], []
+        self._in_script = False
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if "id" in attrs:
+            self.ids.add(attrs["id"])
+        if tag == "a" and attrs.get("href"):
+            self.links.append(attrs["href"])
+        if tag in ("script", "img", "iframe") and attrs.get("src"):
+            self.loads.append(attrs["src"])
+        if tag == "link" and attrs.get("rel") in ("stylesheet", "preload", "modulepreload") or (
+            tag == "link" and "stylesheet" in (attrs.get("rel") or "")
+        ):
+            self.loads.append(attrs.get("href", ""))
+        self._in_script = tag == "script"
+
+    def handle_endtag(self, tag):
+        self._in_script = False
+
+    def handle_data(self, data):
+        if self._in_script:
+            self.scripts.append(data)
+
+
+@pytest.fixture(scope="module")
+def pages() -> dict[str, PageParser]:
+    require_build()
+    parsed = {}
+    for path in sorted(HTML.rglob("*.html")):
+        parser = PageParser()
+        parser.feed(path.read_text(encoding="utf-8"))
+        parsed[path.relative_to(HTML).as_posix()] = parser
+    return parsed
+
+
+def test_every_toc_entry_became_a_page():
+    require_build()
+    missing = [p for p in toc_pages() if not (HTML / p).exists()]
+    assert not missing, f"toc entries with no page: {missing}"
+
+
+def test_no_execution_reports_or_tracebacks_were_shipped():
+    require_build()
+    assert not (HTML / "reports").exists(), "a notebook failed: see _build/html/reports"
+    for page in toc_pages():
+        text = (HTML / page).read_text(encoding="utf-8")
+        assert "Traceback (most recent call last)" not in text and "output traceback" not in text, page
+
+
+def test_nothing_is_loaded_from_outside_the_book(pages):
+    for page, parsed in pages.items():
+        external = [u for u in parsed.loads if urlparse(u).scheme in ("http", "https") or u.startswith("//")]
+        assert not external, f"{page} loads {external}"
+        inline = "\n".join(parsed.scripts)
+        named = [host for host in CDN_HOSTS if host in inline]
+        assert not named, f"{page} has a script naming {named}"
+
+
+def test_the_vega_bundle_is_loaded_once_per_page_and_wrapped(pages):
+    for page in toc_pages():
+        bundles = [u for u in pages[page].loads if "vega-bundle.js" in u]
+        assert len(bundles) == 1, f"{page} loads the vega bundle {len(bundles)} times"
+    bundle = (HTML / "_static" / "vendor" / "vega-bundle.js").read_text(encoding="utf-8")
+    assert "(function () {" in bundle[:400] and bundle.rstrip().endswith("})();")
+    assert "window.vegaEmbed" in bundle
+
+
+def test_every_chart_has_its_drawing_script_and_source_line():
+    require_build()
+    total = 0
+    for page in toc_pages():
+        text = (HTML / page).read_text(encoding="utf-8")
+        canvases = re.findall(r'<div class="chipbook-chart-canvas" id="([^"]+)"', text)
+        for chart_id in canvases:
+            assert f'chipbookDraw("{chart_id}"' in text, f"{page}: chart {chart_id} has no script"
+        assert text.count('class="chipbook-chart-source"') == len(canvases), page
+        assert "altair-viz" not in text, f"{page} uses Altair's CDN renderer"
+        total += len(canvases)
+    assert total >= 4, f"only {total} charts in the whole book"
+
+
+def test_pages_keep_to_the_weight_budget():
+    require_build()
+    sizes = {p.relative_to(HTML).as_posix(): p.stat().st_size for p in HTML.rglob("*.html")}
+    heavy = {p: s for p, s in sizes.items() if s > PAGE_BUDGET_BYTES}
+    assert not heavy, f"pages over {PAGE_BUDGET_BYTES:,} bytes: {heavy}"
+
+
+def test_every_table_can_be_downloaded():
+    require_build()
+    for resource in resources().values():
+        built = HTML / "data" / resource.path.name
+        assert built.exists(), f"{resource.path.name} was not copied into the site"
+        assert built.read_bytes() == resource.path.read_bytes()
+    assert (HTML / "data" / "datapackage.json").exists()
+
+
+def test_every_internal_link_and_anchor_resolves(pages):
+    broken = []
+    for page, parsed in pages.items():
+        if not page.startswith(("chapters/", "intro", "index")):
+            continue
+        for href in parsed.links:
+            if urlparse(href).scheme or href.startswith(("mailto:", "//")):
+                continue
+            target, anchor = urldefrag(href)
+            target_page = (Path(page).parent / target).as_posix() if target else page
+            resolved = (HTML / target_page).resolve()
+            if not resolved.exists():
+                broken.append(f"{page} -> {href}")
+                continue
+            key = resolved.relative_to(HTML.resolve()).as_posix()
+            if anchor and key in pages and anchor not in pages[key].ids:
+                broken.append(f"{page} -> {href} (no such anchor)")
+    assert not broken, "broken links:\n" + "\n".join(broken[:30])
