@@ -28,8 +28,11 @@ book: $(STAMP)
 
 # 1. data, helper module and layout tests, with every chapter executed by nbmake;
 # 2. a clean build; 3. tests of the built site, including the offline browser check.
+# Two xdist workers can pick the same kernel port (nbmake#129): only a kernel that dies
+# at start-up that way is retried; a failing cell is never retried.
+NBMAKE_RETRY := --reruns 2 --only-rerun "Address already in use" --only-rerun "Kernel died before replying"
 test: $(STAMP)
-	$(BIN)/pytest -n 2 --nbmake --nbmake-kernel=python3 -m "not site" tests chapters
+	$(BIN)/pytest -n 2 --nbmake --nbmake-kernel=python3 $(NBMAKE_RETRY) -m "not site" tests chapters
 	$(MAKE) --no-print-directory book
 	$(BIN)/pytest -m site tests
 
