@@ -33,7 +33,8 @@ def source_fk(column="source_id"):
     return {"fields": column, "reference": {"resource": "sources", "fields": "source_id"}}
 
 
-RESOURCES = [
+# --- The ledger: sources, articles, claims, evidence ---------------------------------
+LEDGER = [
     {
         "name": "sources",
         "title": "Sources",
@@ -87,7 +88,7 @@ RESOURCES = [
                 field("chapter", "string", "Slug of the chapter that tests it (chapters/NN-<slug>.ipynb).", pattern=SLUG),
                 field("verdict", "string", "The book's verdict: an honest summary of the claim's evidence rows.", enum=VERDICTS),
                 field("verdict_reason", "string", "One line: why this verdict.", maxLength=320),
-                field("would_change", "string", "What evidence would change the verdict.", required=False),
+                field("would_change", "string", "What evidence would change the verdict."),
             ],
             "primaryKey": ["claim_id"],
             "foreignKeys": [{"fields": "article", "reference": {"resource": "articles", "fields": "article_id"}},
@@ -116,6 +117,34 @@ RESOURCES = [
         },
     },
 ]
+
+
+# --- Tables of the inference-economics chapter (chapters/NN-inference-economics.ipynb) --------------------
+INFERENCE_ECONOMICS = [
+]
+
+
+# --- Tables of the interconnect chapter (chapters/NN-interconnect.ipynb) --------------------
+INTERCONNECT = [
+]
+
+
+# --- Tables of the hardware-abstraction chapter (chapters/NN-hardware-abstraction.ipynb) --------------------
+HARDWARE_ABSTRACTION = [
+]
+
+
+# --- Tables of the capital-structure chapter (chapters/NN-capital-structure.ipynb) --------------------
+CAPITAL_STRUCTURE = [
+]
+
+
+# --- Tables of the optionality-and-leverage chapter (chapters/NN-optionality-and-leverage.ipynb) --------------------
+OPTIONALITY_AND_LEVERAGE = [
+]
+
+
+RESOURCES = LEDGER + INFERENCE_ECONOMICS + INTERCONNECT + HARDWARE_ABSTRACTION + CAPITAL_STRUCTURE + OPTIONALITY_AND_LEVERAGE
 
 
 def descriptor():
