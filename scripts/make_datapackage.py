@@ -120,7 +120,144 @@ LEDGER = [
 
 
 # --- Tables of the inference-economics chapter (chapters/NN-inference-economics.ipynb) --------------------
+CHIP_VENDORS = ["Google", "AWS", "NVIDIA"]
+CHIP_ID = r"^[a-z0-9]+(-[a-z0-9.]+)*$"
+
+
+def chip_fk(column="chip_id"):
+    return {"fields": column, "reference": {"resource": "accelerator_specs", "fields": "chip_id"}}
+
+
 INFERENCE_ECONOMICS = [
+    {
+        "name": "accelerator_specs",
+        "title": "Accelerator specifications",
+        "description": "One row per accelerator chip: peak dense throughput by number format, HBM capacity and bandwidth in decimal units and published power (the year each chip became available is in accelerator_availability). Peak figures are vendor maxima, not measurements. Dense and sparse, BF16 and FP8, GB and GiB are never mixed in one column; the published wording is kept beside each converted memory figure.",
+        "schema": {
+            "fields": [
+                field("chip_id", "string", "Stable identifier of the chip, lowercase words joined by hyphens.", pattern=CHIP_ID, unique=True),
+                field("chip", "string", "Name of the chip as the book shows it."),
+                field("vendor", "string", "Who designs and sells the chip.", enum=CHIP_VENDORS),
+                field("chip_kind", "string", "ASIC (a purpose-built accelerator) or GPU.", enum=["ASIC", "GPU"]),
+                field("bf16_tflops_dense", "number", "Peak BF16 matrix throughput per chip without structured sparsity, in teraFLOPS (10^12 floating-point operations per second).", minimum=0),
+                field("bf16_tflops_sparse", "number", "Peak BF16 throughput per chip with structured sparsity, in teraFLOPS, where the vendor publishes one; never used for cost or roofline figures.", required=False, minimum=0),
+                field("fp8_tflops_dense", "number", "Peak FP8 matrix throughput per chip without sparsity, in teraFLOPS; blank where the chip has no FP8 rate or only microscaling (MX) formats are published.", required=False, minimum=0),
+                field("int8_tops_dense", "number", "Peak INT8 throughput per chip without sparsity, in tera-operations per second (10^12 integer operations per second).", required=False, minimum=0),
+                field("hbm_gb", "number", "High-bandwidth memory per chip in decimal gigabytes (10^9 bytes); GiB figures are converted at 1 GiB = 1.073741824 GB.", minimum=0),
+                field("hbm_capacity_as_published", "string", "Memory capacity exactly as the source prints it, with its unit (GB, GiB or bytes)."),
+                field("hbm_bandwidth_gb_s", "number", "Peak HBM bandwidth per chip in decimal gigabytes per second (10^9 bytes/s), the aggregate peak of the memory interface (reads and writes share it; not a sum of two directions).", minimum=0),
+                field("hbm_bandwidth_as_published", "string", "Memory bandwidth exactly as the source prints it, with its unit."),
+                field("power_w", "number", "Published power figure per chip in watts; blank where the vendor publishes none.", required=False, minimum=0),
+                field("power_basis", "string", "What the power figure is: a design maximum (TDP, TGP) or a measured value.", required=False, enum=["maximum TDP", "maximum TGP", "measured maximum"]),
+                field("source_id", "string", "Source of the throughput and memory figures."),
+                field("as_of", "date", "Date the specification row speaks for (ISO 8601): the source's date, or the day an undated page was seen."),
+                field("note", "string", "What the source says beyond the columns, and any caveat."),
+            ],
+            "primaryKey": ["chip_id"],
+            "foreignKeys": [source_fk()],
+        },
+    },
+    {
+        "name": "accelerator_availability",
+        "title": "When each accelerator became available",
+        "description": "One row per chip whose availability year was verified: the year, what it marks (internal deployment, announcement, general availability or the date of the first spec sheet) and its source. Chips without a verified date have no row.",
+        "schema": {
+            "fields": [
+                field("chip_id", "string", "The chip (accelerator_specs.chip_id).", unique=True),
+                field("year_available", "year", "Year of the event year_basis names."),
+                field("year_basis", "string", "What year_available marks.", enum=["internal deployment", "announced", "general availability", "spec sheet dated"]),
+                field("source_id", "string", "Where the year was seen."),
+                field("as_of", "date", "Date of the statement that fixes the year (ISO 8601)."),
+            ],
+            "primaryKey": ["chip_id"],
+            "foreignKeys": [chip_fk(), source_fk()],
+        },
+    },
+    {
+        "name": "accelerator_prices",
+        "title": "Accelerator list prices",
+        "description": "Cloud list prices per hour for an instance or slice, with the region, the date, the number of accelerator chips it holds and the price divided by that count. Instance prices of GPU and Trainium/Inferentia machines include the host's CPUs, memory and disks; TPU prices are charged per chip.",
+        "schema": {
+            "fields": [
+                field("price_id", "string", "Stable identifier of the price observation.", pattern=r"^[a-z0-9]+(-[a-z0-9.]+)*$", unique=True),
+                field("chip_id", "string", "The accelerator the offering contains."),
+                field("cloud", "string", "The cloud that sells the offering.", enum=["Google Cloud", "AWS"]),
+                field("offering", "string", "Instance type or TPU slice type as the cloud names it ('per chip' where the source prices a chip directly)."),
+                field("pricing", "string", "On-demand list price or a committed-use price.", enum=["on-demand", "1-year commitment", "3-year commitment"]),
+                field("region", "string", "Cloud region the price applies to, or 'not stated'."),
+                field("usd_per_offering_hour", "number", "Price of the whole instance or slice, in US dollars per hour.", minimum=0),
+                field("chips_per_offering", "integer", "Number of accelerator chips in the instance or slice.", minimum=1),
+                field("usd_per_chip_hour", "number", "usd_per_offering_hour divided by chips_per_offering, in US dollars per chip-hour (rounded to 6 decimals).", minimum=0),
+                field("source_id", "string", "Where the price was seen."),
+                field("as_of", "date", "Date the price speaks for (ISO 8601); for undated catalogs, the earliest date the catalog's contents allow, as the note says."),
+                field("note", "string", "How the price was read and what it includes."),
+            ],
+            "primaryKey": ["price_id"],
+            "foreignKeys": [chip_fk(), source_fk()],
+        },
+    },
+    {
+        "name": "vendor_claims",
+        "title": "Vendor performance and price-performance claims",
+        "description": "One row per generational or price-performance claim a vendor made, with its exact scope. These are claims, not measurements: measurements are in mlperf_results and specifications in accelerator_specs.",
+        "schema": {
+            "fields": [
+                field("claim_ref", "string", "Stable identifier of the vendor claim.", pattern=SLUG, unique=True),
+                field("vendor", "string", "The vendor making the claim.", enum=CHIP_VENDORS),
+                field("subject", "string", "What the claim is about, in the vendor's terms."),
+                field("subject_chip_id", "string", "The chip the claim is about.", required=False),
+                field("baseline", "string", "What the claim compares against, in the vendor's terms."),
+                field("baseline_chip_id", "string", "The baseline chip, where it is one chip of accelerator_specs.", required=False),
+                field("metric", "string", "What the claimed ratio measures.", enum=[
+                    "inference performance per dollar", "training performance per dollar",
+                    "LLM inference price-performance", "LLM training price-performance",
+                    "training performance", "performance per watt", "performance per TCO",
+                    "price-performance vs GPU instances"]),
+                field("factor_low_x", "number", "Claimed ratio of subject to baseline (times); the low end where a range is given.", minimum=0),
+                field("factor_high_x", "number", "Claimed ratio (times); the high end where a range is given, else equal to factor_low_x.", minimum=0),
+                field("qualifier", "string", "How the vendor hedged the figure: 'up to' (a best case), 'stated' (no hedge) or 'expected'.", enum=["up to", "stated", "expected"]),
+                field("basis", "string", "What the claim rests on, as far as the source says.", enum=["vendor statement", "vendor benchmark claim", "vendor spec index"]),
+                field("scope", "string", "Workload, precision and other conditions of the claim, and how it was seen."),
+                field("ledger_claim_id", "string", "The claim of the ledger this vendor claim bears on.", required=False),
+                field("source_id", "string", "Where the claim was seen."),
+                field("as_of", "date", "Date the claim was made (ISO 8601)."),
+            ],
+            "primaryKey": ["claim_ref"],
+            "foreignKeys": [
+                chip_fk("subject_chip_id"), chip_fk("baseline_chip_id"),
+                {"fields": "ledger_claim_id", "reference": {"resource": "claims", "fields": "claim_id"}},
+                source_fk(),
+            ],
+        },
+    },
+    {
+        "name": "mlperf_results",
+        "title": "MLPerf Inference GPT-J results",
+        "description": "Closed-division MLPerf Inference results for GPT-J 6B on TPU v5e and H100 systems, from the MLCommons result logs, with system size and availability status. Throughput is for the whole system; divide by accelerators_per_system for a per-chip figure.",
+        "schema": {
+            "fields": [
+                field("result_id", "string", "Stable identifier of the result.", pattern=r"^v[0-9.]+-[a-z0-9.-]+$", unique=True),
+                field("round", "string", "MLPerf Inference round.", enum=["v3.1", "v4.0"]),
+                field("benchmark", "string", "Benchmark and accuracy target (gptj-99.9 is the stricter target).", enum=["gptj-99", "gptj-99.9"]),
+                field("scenario", "string", "MLPerf scenario: Server (queries arrive at random under a latency bound) or Offline (all queries at once).", enum=["Server", "Offline"]),
+                field("submitter", "string", "Organisation that submitted the result."),
+                field("system_name", "string", "System name as submitted."),
+                field("chip_id", "string", "Accelerator in the system."),
+                field("accelerators_per_system", "integer", "Number of accelerator chips in the system.", minimum=1),
+                field("availability", "string", "MLPerf availability category: available (orderable) or preview (not yet generally available).", enum=["available", "preview"]),
+                field("framework", "string", "Serving software as submitted."),
+                field("samples_per_second", "number", "Server: scheduled samples (summaries) per second for the whole system; Offline: samples per second.", minimum=0),
+                field("latency_mean_s", "number", "Mean per-query latency in seconds (Server scenario).", required=False, minimum=0),
+                field("latency_p99_s", "number", "99th-percentile per-query latency in seconds (Server scenario).", required=False, minimum=0),
+                field("latency_bound_s", "number", "The scenario's latency target in seconds.", required=False, minimum=0),
+                field("source_id", "string", "The result log (mlperf_log_summary.txt)."),
+                field("system_source_id", "string", "The system description file that gives size and availability."),
+                field("as_of", "date", "Date the result speaks for (ISO 8601; month of the round)."),
+            ],
+            "primaryKey": ["result_id"],
+            "foreignKeys": [chip_fk(), source_fk(), source_fk("system_source_id")],
+        },
+    },
 ]
 
 
