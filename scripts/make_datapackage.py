@@ -144,7 +144,39 @@ OPTIONALITY_AND_LEVERAGE = [
 ]
 
 
-RESOURCES = LEDGER + INFERENCE_ECONOMICS + INTERCONNECT + HARDWARE_ABSTRACTION + CAPITAL_STRUCTURE + OPTIONALITY_AND_LEVERAGE
+# --- Tables of the second-article chapter (chapters/07-second-article.ipynb) -------------
+WHO_HELD = ["A1", "A2", "both in part", "not yet known"]
+
+
+def claim_fk(column):
+    return {"fields": column, "reference": {"resource": "claims", "fields": "claim_id"}}
+
+
+SECOND_ARTICLE = [
+    {
+        "name": "article_disagreements",
+        "title": "Where the two articles disagree",
+        "description": "Questions on which the news article (A2) and the strategy article (A1) tell different stories, with which account the evidence bore out when they were written and by 2026.",
+        "schema": {
+            "fields": [
+                field("pair_id", "string", "Identifier of the disagreement: D and a number.", pattern=r"^D[0-9]+$"),
+                field("question", "string", "The question the two articles answer differently."),
+                field("a2_claim_id", "string", "The news article's claim (A2-NN) on the question."),
+                field("a1_claim_id", "string", "The strategy article's claim (A1-NN) on the question."),
+                field("held_late_2024", "string", "Which account the evidence bears out for late 2024, when the articles were written.", enum=WHO_HELD),
+                field("held_2026", "string", "Which account the evidence bears out by the book's evidence-as-of date.", enum=WHO_HELD),
+                field("why", "string", "The evidence behind both judgments, in one sentence."),
+                field("source_id", "string", "The source that decides the later judgment."),
+                field("as_of", "date", "The date the deciding source speaks for (ISO 8601)."),
+            ],
+            "primaryKey": ["pair_id"],
+            "foreignKeys": [claim_fk("a2_claim_id"), claim_fk("a1_claim_id"), source_fk()],
+        },
+    },
+]
+
+
+RESOURCES = LEDGER + SECOND_ARTICLE + INFERENCE_ECONOMICS + INTERCONNECT + HARDWARE_ABSTRACTION + CAPITAL_STRUCTURE + OPTIONALITY_AND_LEVERAGE
 
 
 def descriptor():
