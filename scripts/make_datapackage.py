@@ -277,11 +277,113 @@ CAPITAL_STRUCTURE = [
 
 
 # --- Tables of the optionality-and-leverage chapter (chapters/NN-optionality-and-leverage.ipynb) --------------------
+CAPACITY_VENDORS = ["AWS", "Google", "NVIDIA"]
+BOUNDS = ["about", "nearly", "more than", "up to"]
+LABS = ["Anthropic", "OpenAI", "Meta", "xAI", "Apple", "Safe Superintelligence"]
+CHIP_VENDORS = ["AWS", "Google", "NVIDIA", "AMD", "Broadcom"]
 OPTIONALITY_AND_LEVERAGE = [
+    {
+        "name": "capacity",
+        "title": "Anthropic's compute capacity by chip vendor",
+        "description": "Chips and gigawatts Anthropic announced, was reported to have, or expected, per chip vendor and deal, with the date each figure was stated and the date it speaks for. Figures of the same tranche restate one another; different tranches add up. 'Up to' figures are ceilings the companies announced, not measurements.",
+        "schema": {
+            "fields": [
+                field("capacity_id", "string", "Row id: cap- and a number.", pattern=r"^cap-[0-9]{2}$"),
+                field("vendor", "string", "Who makes the chips (not the cloud that hosts them): AWS for Trainium, Google for TPUs, NVIDIA for GPUs.", enum=CAPACITY_VENDORS),
+                field("chip_family", "string", "The chips or systems the figure covers, as the source names them, with the hosting cloud or site where it is not the chip vendor's."),
+                field("tranche", "string", "The deal or fleet the figure belongs to. Rows of one tranche restate or update each other and are never added together; rows of different tranches are.", pattern=SLUG),
+                field("date_stated", "date", "Date the figure was made public (ISO 8601)."),
+                field("as_of", "date", "Date the figure speaks for (ISO 8601): the day for capacity in service, the target date for expected or contracted capacity (1 January of the year where only a year is given)."),
+                field("chips", "integer", "Number of accelerator chips (count); blank when the source gives none. Read with chips_bound.", required=False, minimum=1),
+                field("chips_bound", "string", "How the source bounds the chip count: about, nearly, more than, up to (a ceiling).", required=False, enum=BOUNDS),
+                field("gigawatts", "number", "Data-center power capacity in gigawatts (GW) as the source states it; blank when it gives none. Read with gigawatts_bound.", required=False, minimum=0),
+                field("gigawatts_bound", "string", "How the source bounds the gigawatts: about, nearly, more than, up to (a ceiling).", required=False, enum=BOUNDS),
+                field("state", "string", "in service: running for Anthropic at as_of; contracted: agreed for delivery, not yet (all) running.", enum=["in service", "contracted"]),
+                field("basis", "string", "announced: stated by Anthropic or the vendor; reported: stated by press or analysts; expected: a forecast for as_of by the company or vendor.", enum=["announced", "reported", "expected"]),
+                field("source_id", "string", "Where the figure comes from (sources.csv)."),
+                field("note", "string", "What the source says, in the book's words, and any caveat.", required=False),
+            ],
+            "primaryKey": ["capacity_id"],
+            "foreignKeys": [source_fk()],
+        },
+    },
+    {
+        "name": "nvidia_financials",
+        "title": "NVIDIA revenue and gross margin by fiscal year",
+        "description": "NVIDIA's total and data-center revenue (USD billions) and company-wide GAAP gross margin (percent) per fiscal year, from its results releases and reports of them. NVIDIA does not publish a data-center gross margin.",
+        "schema": {
+            "fields": [
+                field("fiscal_year", "year", "NVIDIA fiscal year (FY2026 ended in January 2026).", unique=True),
+                field("as_of", "date", "Last day of the fiscal year (ISO 8601), the date the figures speak for."),
+                field("total_revenue_usd_bn", "number", "Total revenue for the fiscal year, in billions of US dollars, as published (rounded by the source).", minimum=0),
+                field("data_center_revenue_usd_bn", "number", "Data Center market-platform revenue for the fiscal year, in billions of US dollars, as published.", minimum=0),
+                field("gaap_gross_margin_pct", "number", "Company-wide GAAP gross margin for the fiscal year, in percent of revenue (not a data-center margin, which NVIDIA does not disclose).", minimum=0, maximum=100),
+                field("source_id", "string", "Where the two revenue figures were read (sources.csv)."),
+                field("gross_margin_source_id", "string", "Where the GAAP gross margin was read (sources.csv)."),
+                field("note", "string", "Caveats: copies, labels, cross-checks.", required=False),
+            ],
+            "primaryKey": ["fiscal_year"],
+            "foreignKeys": [source_fk(), source_fk("gross_margin_source_id")],
+        },
+    },
+    {
+        "name": "lab_chip_vendors",
+        "title": "AI labs' chip-vendor arrangements",
+        "description": "Arrangements between AI labs and chip vendors, found in sourced reporting: which chip family, what was agreed, when, and how firm it is. A sample of the labs with public arrangements, not a census.",
+        "schema": {
+            "fields": [
+                field("arrangement_id", "string", "Row id: lab- and a number.", pattern=r"^lab-[0-9]{2}$"),
+                field("lab", "string", "The AI lab.", enum=LABS),
+                field("chip_vendor", "string", "Who supplies the chip family (Broadcom for custom accelerators it builds to a lab's design).", enum=CHIP_VENDORS),
+                field("chip_family", "string", "The chips or systems, as the source names them."),
+                field("arrangement", "string", "What was agreed or reported, in the book's words, with its size where given."),
+                field("date", "date", "Date the arrangement was announced or first reported (ISO 8601)."),
+                field("as_of", "date", "Date the status speaks for (ISO 8601)."),
+                field("status", "string", "in use: running the lab's work; contracted: agreed, deliveries to come; testing: trial use only; in talks: reported negotiations.", enum=["in use", "contracted", "testing", "in talks"]),
+                field("basis", "string", "announced: stated by the lab or vendor; reported: stated by press.", enum=["announced", "reported"]),
+                field("source_id", "string", "Where the arrangement is reported (sources.csv)."),
+                field("note", "string", "Caveats: an undated copy, what the table leaves out.", required=False),
+            ],
+            "primaryKey": ["arrangement_id"],
+            "foreignKeys": [source_fk()],
+        },
+    },
 ]
 
 
-RESOURCES = LEDGER + INFERENCE_ECONOMICS + INTERCONNECT + HARDWARE_ABSTRACTION + CAPITAL_STRUCTURE + OPTIONALITY_AND_LEVERAGE
+# --- Tables of the second-article chapter (chapters/07-second-article.ipynb) -------------
+WHO_HELD = ["A1", "A2", "both in part", "not yet known"]
+
+
+def claim_fk(column):
+    return {"fields": column, "reference": {"resource": "claims", "fields": "claim_id"}}
+
+
+SECOND_ARTICLE = [
+    {
+        "name": "article_disagreements",
+        "title": "Where the two articles disagree",
+        "description": "Questions on which the news article (A2) and the strategy article (A1) tell different stories, with which account the evidence bore out when they were written and by 2026.",
+        "schema": {
+            "fields": [
+                field("pair_id", "string", "Identifier of the disagreement: D and a number.", pattern=r"^D[0-9]+$"),
+                field("question", "string", "The question the two articles answer differently."),
+                field("a2_claim_id", "string", "The news article's claim (A2-NN) on the question."),
+                field("a1_claim_id", "string", "The strategy article's claim (A1-NN) on the question."),
+                field("held_late_2024", "string", "Which account the evidence bears out for late 2024, when the articles were written.", enum=WHO_HELD),
+                field("held_2026", "string", "Which account the evidence bears out by the book's evidence-as-of date.", enum=WHO_HELD),
+                field("why", "string", "The evidence behind both judgments, in one sentence."),
+                field("source_id", "string", "The source that decides the later judgment."),
+                field("as_of", "date", "The date the deciding source speaks for (ISO 8601)."),
+            ],
+            "primaryKey": ["pair_id"],
+            "foreignKeys": [claim_fk("a2_claim_id"), claim_fk("a1_claim_id"), source_fk()],
+        },
+    },
+]
+
+
+RESOURCES = LEDGER + SECOND_ARTICLE + INFERENCE_ECONOMICS + INTERCONNECT + HARDWARE_ABSTRACTION + CAPITAL_STRUCTURE + OPTIONALITY_AND_LEVERAGE
 
 
 def descriptor():

@@ -17,6 +17,7 @@ import html
 import itertools
 import json
 import os
+import textwrap
 
 import altair as alt
 
@@ -37,9 +38,13 @@ VENDOR_COLORS = {
 VERDICT_COLORS = dict(zip(VERDICTS, ["#1A9850", "#91CF60", "#F4C542", "#D73027", "#8073AC", "#BDBDBD"]))
 STANCE_COLORS = dict(zip(STANCES, ["#1A9850", "#F4A142", "#D73027"]))
 ARTICLE_LABELS = {"A1": "A1 strategy article", "A2": "A2 news article"}
+# Which article's account the evidence bore out (second-article chapter).
+ACCOUNT_COLORS = {"A1": "#5E3C99", "A2": "#E08214", "both in part": "#B2ABD2", "not yet known": "#E0E0E0"}
 
 # Pages must stay under 300 KB: a chart carries only the rows it draws.
 MAX_SPEC_BYTES = 60_000
+# Vega does not wrap titles; lines of these lengths fit the book's text column.
+TITLE_LINE_CHARS, SUBTITLE_LINE_CHARS = 70, 100
 _FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 
 
@@ -56,6 +61,10 @@ def vendor_scale(domain: list[str] | None = None) -> alt.Scale:
     if domain is None:
         domain = [v for v in VENDOR_COLORS if v != "Amazon"]
     return _scale(VENDOR_COLORS, domain)
+
+
+def account_scale(domain: list[str] | None = None) -> alt.Scale:
+    return _scale(ACCOUNT_COLORS, domain)
 
 
 def verdict_scale(domain: list[str] | None = None) -> alt.Scale:
@@ -87,7 +96,8 @@ def finish(
         if not value or not value.strip():
             raise ValueError(f"a chart needs a non-empty {name}")
     return chart.properties(
-        title=alt.Title(title, subtitle=subtitle, anchor="start"),
+        title=alt.Title(textwrap.wrap(title, TITLE_LINE_CHARS), subtitle=textwrap.wrap(subtitle, SUBTITLE_LINE_CHARS),
+                        anchor="start"),
         description=description,
         usermeta={"chipbook": {"source": source, "data_files": list(data_files)}},
     )
@@ -102,9 +112,9 @@ def theme() -> alt.theme.ThemeConfig:
             "view": {"continuousWidth": 440, "continuousHeight": 300, "stroke": None},
             "title": {"fontSize": 16, "subtitleFontSize": 12, "subtitleColor": "#555",
                       "anchor": "start", "offset": 12},
-            "axis": {"labelFontSize": 11, "labelLimit": 260, "titleFontSize": 12, "gridColor": "#e6e6e6",
+            "axis": {"labelFontSize": 11, "labelLimit": 320, "titleFontSize": 12, "gridColor": "#e6e6e6",
                      "domainColor": "#888"},
-            "legend": {"labelFontSize": 11, "titleFontSize": 12, "orient": "top"},
+            "legend": {"labelFontSize": 11, "titleFontSize": 12, "orient": "top", "titleLimit": 400},
             "range": {"category": list(VENDOR_COLORS.values())},
         }
     }
@@ -149,7 +159,8 @@ def _figure_html(spec: dict) -> str:
 def offline_renderer(spec: dict, **_metadata) -> dict[str, str]:
     """Altair renderer: HTML that draws with the book's own vega bundle."""
     title = spec.get("title", {})
-    text = title.get("text", "") if isinstance(title, dict) else str(title)
+    text = title.get("text", "") if isinstance(title, dict) else title
+    text = " ".join(text) if isinstance(text, list) else str(text)
     return {"text/html": _figure_html(spec), "text/plain": f"<Chart: {text}>"}
 
 

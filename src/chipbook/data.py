@@ -131,8 +131,7 @@ class _Loader:
 
     def __init__(self, datapackage: Path):
         self.resources = resources(datapackage)
-        self.tables: dict[str, tuple[pd.DataFrame, list[int]]] = {}
-        self.loading: set[str] = set()
+        self.tables: dict[str, pd.DataFrame] = {}
 
     def load(self, name: str) -> pd.DataFrame:
         if name not in self.resources:
@@ -141,21 +140,20 @@ class _Loader:
                 f"the tables are: {', '.join(self.resources)}"
             )
         if name not in self.tables:
-            self.loading.add(name)
             resource = self.resources[name]
             frame, lines = _read_and_type(resource)
             _check_unique(resource, frame, lines)
-            self.tables[name] = (frame, lines)
+            # Stored before its keys are checked, so a table may refer to itself.
+            self.tables[name] = frame
             for foreign_key in resource.foreign_keys:
                 self._check_foreign_key(resource, frame, lines, foreign_key)
-            self.loading.discard(name)
-        return self.tables[name][0]
+        return self.tables[name]
 
     def _check_foreign_key(self, resource, frame, lines, foreign_key) -> None:
         fields = _as_list(foreign_key["fields"])
         target_name = foreign_key["reference"]["resource"] or resource.name
         target_fields = _as_list(foreign_key["reference"]["fields"])
-        target = self.tables[target_name][0] if target_name in self.tables else self.load(target_name)
+        target = self.load(target_name)
         known = set(map(tuple, target[target_fields].astype(object).itertuples(index=False)))
         target_file = self.resources[target_name].path.name
         for position, values in enumerate(frame[fields].astype(object).itertuples(index=False)):

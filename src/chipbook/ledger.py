@@ -8,6 +8,7 @@ Every chapter renders these from `data/claims.csv`, `data/evidence.csv` and
 from __future__ import annotations
 
 import html
+import json
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -181,3 +182,52 @@ def all_claims_filterable(table_id: str = "all-claims") -> HTML:
     )
     return HTML(controls + _table(["Claim", "What the article says (our paraphrase)", "Verdict",
                                    "Article section"], rows, "chipbook-claims", table_id=table_id))
+
+
+def chapter_title(slug: str) -> str:
+    """A chapter's title, read from the `# Title` heading that opens its notebook."""
+    notebook = paths.CHAPTERS_DIR / chapter_page(slug).replace(".html", ".ipynb")
+    first = json.loads(notebook.read_text(encoding="utf-8"))["cells"][0]["source"]
+    first = "".join(first) if isinstance(first, list) else first
+    return first.splitlines()[0].removeprefix("# ").strip()
+
+
+def chapter_order() -> list[str]:
+    """The chapter slugs in the order of their NN- prefixes."""
+    return [p.stem[3:] for p in sorted(paths.CHAPTERS_DIR.glob("[0-9][0-9]-*.ipynb"))]
+
+
+def thinly_evidenced(chapter: str | None = None) -> pd.DataFrame:
+    """Claims whose verdict is 'unverified' or that no high-confidence row bears on."""
+    rows = evidence()
+    best = rows.assign(high=rows["confidence"] == "high").groupby("claim_id")["high"].any()
+    table = claims(chapter)
+    return table[(table["verdict"] == "unverified") | ~table["claim_id"].map(best).fillna(False)]
+
+
+def thin_evidence_table() -> HTML:
+    """The claims the book is least sure of, linked to their sections."""
+    rows = [
+        [f'<a href="{chapter_page(c.chapter)}#{claim_anchor(c.claim_id)}">{c.claim_id}</a>',
+         html.escape(c.claim), verdict_badge(c.verdict), html.escape(c.would_change)]
+        for c in thinly_evidenced().itertuples()
+    ]
+    return HTML(_table(["Claim", "What the article says", "Verdict", "What would settle it"],
+                       rows, "chipbook-thin"))
+
+
+def disagreements_table() -> HTML:
+    """The second-article chapter's table of where the two articles disagree."""
+    table = load_table("article_disagreements")
+    text = claims().set_index("claim_id")["claim"]
+    rows = []
+    for d in table.itertuples():
+        rows.append([
+            html.escape(d.question),
+            f'<a href="#{claim_anchor(d.a2_claim_id)}">{d.a2_claim_id}</a> {html.escape(text[d.a2_claim_id])}',
+            f'<a href="{chapter_page(claims().set_index("claim_id").loc[d.a1_claim_id, "chapter"])}#{claim_anchor(d.a1_claim_id)}">{d.a1_claim_id}</a> {html.escape(text[d.a1_claim_id])}',
+            f"{html.escape(d.held_late_2024)} → {html.escape(d.held_2026)}",
+            f"{html.escape(d.why)} ({source_link(d.source_id)}, {d.as_of:%Y-%m-%d})",
+        ])
+    return HTML(_table(["Question", "News article (A2)", "Strategy article (A1)", "Held: 2024 → 2026", "Evidence"],
+                       rows, "chipbook-disagreements"))

@@ -1,0 +1,194 @@
+"""The optionality-and-leverage chapter: its formulas worked by hand, the invariants of
+its three tables, and the totals its charts show, recomputed from the CSVs."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from chipbook import load_table
+from chipbook import optionality as opt
+
+CAPACITY = load_table("capacity")
+NVIDIA = load_table("nvidia_financials")
+LABS = load_table("lab_chip_vendors")
+
+
+def frame(rows):
+    return pd.DataFrame(rows, columns=["vendor", "tranche", "date_stated", "chips", "gigawatts"]).assign(
+        date_stated=lambda f: pd.to_datetime(f["date_stated"]))
+
+
+TOY = frame([
+    # vendor, tranche, stated, chips, GW
+    ("AWS", "fleet", "2025-01-01", 100, None),
+    ("AWS", "fleet", "2025-06-01", 300, 1.0),    # restates the fleet: replaces 100
+    ("AWS", "deal", "2025-06-01", None, 5.0),     # ceiling of a new deal ...
+    ("AWS", "deal", "2025-06-01", None, 1.0),     # ... and a milestone inside it, same day
+    ("Google", "tpu", "2025-03-01", 50, 2.0),
+])
+
+
+# --- Formulas, worked by hand --------------------------------------------------------
+
+def test_markup_over_cost_by_hand():
+    # 75% margin: cost is 25 cents of each dollar, so the price is 1 / 0.25 = 4x cost.
+    assert opt.markup_over_cost(75.0) == pytest.approx(4.0)
+    # 50% margin: cost is half the price, 2x.
+    assert opt.markup_over_cost(50.0) == pytest.approx(2.0)
+    # 0% margin: sold at cost.
+    assert opt.markup_over_cost(0.0) == pytest.approx(1.0)
+
+
+def test_margin_after_discount_by_hand():
+    # 75% margin, 20% off: cost 0.25, new price 0.80, margin (0.80 - 0.25) / 0.80 = 68.75%.
+    assert opt.margin_after_discount(75.0, 20.0) == pytest.approx(68.75)
+    # 60% margin, 50% off: cost 0.40, price 0.50, margin 0.10 / 0.50 = 20%.
+    assert opt.margin_after_discount(60.0, 50.0) == pytest.approx(20.0)
+    # No discount leaves the margin unchanged; a discount equal to the margin sells at cost.
+    assert opt.margin_after_discount(71.1, 0.0) == pytest.approx(71.1)
+    assert opt.margin_after_discount(40.0, 40.0) == pytest.approx(0.0)
+    # Beyond the margin: 50% margin, 60% off: cost 0.5, price 0.4, margin -0.1 / 0.4 = -25%.
+    assert opt.margin_after_discount(50.0, 60.0) == pytest.approx(-25.0)
+    with pytest.raises(ValueError):
+        opt.margin_after_discount(50.0, 100.0)
+
+
+def test_the_in_page_expression_is_the_same_formula():
+    expr = opt.margin_after_discount_expr()
+    for margin, discount in [(75.0, 20.0), (56.9, 0.0), (71.1, 35.0)]:
+        python = expr.replace("datum.gaap_gross_margin_pct", repr(margin)).replace("discount", repr(discount))
+        assert eval(python) == pytest.approx(opt.margin_after_discount(margin, discount))  # noqa: S307
+
+
+def test_growth_multiple_by_hand():
+    assert opt.growth_multiple(15.0, 195.0) == pytest.approx(13.0)
+    with pytest.raises(ValueError):
+        opt.growth_multiple(0.0, 1.0)
+
+
+def test_latest_per_tranche_takes_the_latest_then_the_ceiling():
+    standing = opt.latest_per_tranche(TOY, "gigawatts", pd.Timestamp("2025-12-31")).set_index("tranche")
+    # fleet: only the June row has GW (1.0); deal: same-day rows 5.0 and 1.0, the ceiling 5.0 stands.
+    assert standing.loc["fleet", "gigawatts"] == 1.0
+    assert standing.loc["deal", "gigawatts"] == 5.0
+    early = opt.latest_per_tranche(TOY, "chips", pd.Timestamp("2025-02-01")).set_index("tranche")
+    # On 1 Feb only the January fleet row had been stated.
+    assert list(early.index) == ["fleet"] and early.loc["fleet", "chips"] == 100
+
+
+def test_capacity_over_time_by_hand():
+    steps = opt.capacity_over_time(TOY, "gigawatts", until=pd.Timestamp("2026-01-01"))
+    aws = steps[steps["vendor"] == "AWS"].set_index("date")["total"]
+    # AWS gigawatts: first stated 1 June, fleet 1.0 + deal 5.0 = 6.0, carried to 2026.
+    assert aws.to_dict() == {pd.Timestamp("2025-06-01"): 6.0, pd.Timestamp("2026-01-01"): 6.0}
+    chips = opt.capacity_over_time(TOY, "chips")
+    aws_chips = chips[chips["vendor"] == "AWS"].set_index("date")["total"]
+    # AWS chips: 100 in January, then the June restatement replaces it with 300 (not 400).
+    assert aws_chips.to_dict() == {pd.Timestamp("2025-01-01"): 100.0, pd.Timestamp("2025-06-01"): 300.0}
+    with pytest.raises(ValueError):
+        opt.latest_per_tranche(TOY, "watts", pd.Timestamp("2025-01-01"))
+
+
+def test_strongest_status_and_family_counts_by_hand():
+    labs = pd.DataFrame({
+        "lab": ["A", "A", "A", "B", "B", "C"],
+        "chip_vendor": ["NVIDIA", "NVIDIA", "Google", "NVIDIA", "AMD", "Google"],
+        "status": ["contracted", "in use", "testing", "in use", "contracted", "in talks"],
+    })
+    best = opt.strongest_status(labs).set_index(["lab", "chip_vendor"])
+    assert best.loc[("A", "NVIDIA"), "status"] == "in use"        # in use beats contracted
+    assert best.loc[("A", "NVIDIA"), "arrangements"] == 2
+    counts = opt.families_per_lab(labs)
+    # A: NVIDIA only (Google is testing); B: NVIDIA and AMD; C: none committed.
+    assert counts.to_dict() == {"A": 1, "B": 2, "C": 0}
+    assert opt.families_per_lab(labs, ("in use",)).to_dict() == {"A": 1, "B": 1, "C": 0}
+    with pytest.raises(ValueError):
+        opt.strongest_status(labs.assign(status="rumoured"))
+
+
+def test_colour_groups_use_the_fixed_palette():
+    assert opt.colour_group("AWS") == "AWS"
+    assert opt.colour_group("Broadcom") == "Other"
+
+
+# --- Invariants of the tables --------------------------------------------------------
+
+def test_capacity_rows_carry_a_figure_and_its_bound():
+    assert (CAPACITY["chips"].notna() | CAPACITY["gigawatts"].notna()).all()
+    assert (CAPACITY["chips"].notna() == CAPACITY["chips_bound"].notna()).all()
+    assert (CAPACITY["gigawatts"].notna() == CAPACITY["gigawatts_bound"].notna()).all()
+
+
+def test_capacity_dates_and_bases_agree():
+    assert (CAPACITY["date_stated"] <= pd.Timestamp("2026-11-21")).all()
+    # A forecast speaks for a later date than the day it was made; other rows for that day or later.
+    expected = CAPACITY[CAPACITY["basis"] == "expected"]
+    assert (expected["as_of"] > expected["date_stated"]).all()
+    assert (CAPACITY["as_of"] >= CAPACITY["date_stated"]).all()
+    # A ceiling ('up to') is never a measurement of capacity in service.
+    up_to = (CAPACITY["chips_bound"] == "up to") | (CAPACITY["gigawatts_bound"] == "up to")
+    assert (CAPACITY.loc[up_to, "state"] == "contracted").all()
+
+
+def test_each_tranche_belongs_to_one_vendor():
+    assert (CAPACITY.groupby("tranche")["vendor"].nunique() == 1).all()
+
+
+def test_nvidia_financials_are_consistent():
+    years = NVIDIA.sort_values("fiscal_year")
+    assert list(years["fiscal_year"]) == list(range(years["fiscal_year"].min(), years["fiscal_year"].max() + 1))
+    assert (years["data_center_revenue_usd_bn"] < years["total_revenue_usd_bn"]).all()
+    # NVIDIA's fiscal year ends in late January of the year it is named for.
+    assert (years["as_of"].dt.year == years["fiscal_year"]).all() and (years["as_of"].dt.month == 1).all()
+    assert years["gaap_gross_margin_pct"].between(40, 90).all()
+
+
+def test_lab_arrangements_are_dated_in_order():
+    assert (LABS["as_of"] >= LABS["date"]).all()
+    assert (LABS["as_of"] <= pd.Timestamp("2026-11-21")).all()
+
+
+# --- Totals the charts show ----------------------------------------------------------
+
+def test_gigawatt_totals_the_capacity_chart_shows():
+    # Hand sum from capacity.csv, each tranche once at its latest, largest figure:
+    # AWS: Rainier ~1.0 + 2026 agreement up to 5.0 = 6.0; Google: >1.0 (2026) + ~3.5 (2027) = 4.5;
+    # NVIDIA: Azure up to 1.0 + Colossus 1 >0.3 = 1.3; all three 11.8 GW.
+    totals = opt.totals_on(CAPACITY, "gigawatts", pd.Timestamp("2026-11-21"))
+    assert totals.to_dict() == pytest.approx({"AWS": 6.0, "Google": 4.5, "NVIDIA": 1.3})
+    assert math.isclose(totals.sum(), 11.8)
+    steps = opt.capacity_over_time(CAPACITY, "gigawatts", until=pd.Timestamp("2026-11-21"))
+    last = steps.sort_values("date").groupby("vendor").tail(1).set_index("vendor")["total"]
+    assert last.to_dict() == pytest.approx(totals.to_dict())
+
+
+def test_nvidia_figures_the_margin_chart_shows():
+    fy = NVIDIA.set_index("fiscal_year")
+    # Margin rose 56.9 -> 75.0 (18.1 points) and eased to 71.1; data-center revenue grew 193.7 / 15.01 = 12.9x.
+    assert fy.loc[2025, "gaap_gross_margin_pct"] - fy.loc[2023, "gaap_gross_margin_pct"] == pytest.approx(18.1)
+    assert opt.growth_multiple(fy.loc[2023, "data_center_revenue_usd_bn"], fy.loc[2026, "data_center_revenue_usd_bn"]) == pytest.approx(12.905, abs=0.001)
+    # At FY2026's 71.1% a buyer pays 1 / 0.289 = 3.46x NVIDIA's cost of goods.
+    assert opt.markup_over_cost(fy.loc[2026, "gaap_gross_margin_pct"]) == pytest.approx(3.460, abs=0.001)
+
+
+def test_lab_counts_the_comparison_chart_shows():
+    committed = opt.families_per_lab(LABS)
+    in_use = opt.families_per_lab(LABS, ("in use",))
+    # Anthropic: AWS, Google, NVIDIA all in use. OpenAI: NVIDIA and AMD in use, Broadcom and AWS
+    # contracted, Google only testing. Meta: NVIDIA in use, AMD contracted, Google in talks.
+    assert committed.to_dict() == {"Anthropic": 3, "Apple": 1, "Meta": 2, "OpenAI": 4,
+                                   "Safe Superintelligence": 1, "xAI": 1}
+    assert in_use["Anthropic"] == 3 and in_use["OpenAI"] == 2 and in_use["Meta"] == 1
+    assert int((committed >= 2).sum()) == 3
+
+
+def test_numbers_quoted_in_the_prose():
+    fy = NVIDIA.set_index("fiscal_year")
+    # "a 30% discount would still leave NVIDIA about 59%": cost 0.289, price 0.70, margin 1 - 0.289 / 0.70 = 58.7%.
+    kept = opt.margin_after_discount(fy.loc[2026, "gaap_gross_margin_pct"], 30.0)
+    assert kept == pytest.approx(58.71, abs=0.01) and kept > fy.loc[2023, "gaap_gross_margin_pct"]
+    # "cost of goods is under 30 cents" per dollar at 71.1%.
+    assert 1 - fy.loc[2026, "gaap_gross_margin_pct"] / 100 < 0.30
