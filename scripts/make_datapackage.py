@@ -120,7 +120,7 @@ LEDGER = [
 
 
 # --- Tables of the inference-economics chapter (chapters/NN-inference-economics.ipynb) --------------------
-CHIP_VENDORS = ["Google", "AWS", "NVIDIA"]
+ACCELERATOR_VENDORS = ["Google", "AWS", "NVIDIA"]
 CHIP_ID = r"^[a-z0-9]+(-[a-z0-9.]+)*$"
 
 
@@ -137,7 +137,7 @@ INFERENCE_ECONOMICS = [
             "fields": [
                 field("chip_id", "string", "Stable identifier of the chip, lowercase words joined by hyphens.", pattern=CHIP_ID, unique=True),
                 field("chip", "string", "Name of the chip as the book shows it."),
-                field("vendor", "string", "Who designs and sells the chip.", enum=CHIP_VENDORS),
+                field("vendor", "string", "Who designs and sells the chip.", enum=ACCELERATOR_VENDORS),
                 field("chip_kind", "string", "ASIC (a purpose-built accelerator) or GPU.", enum=["ASIC", "GPU"]),
                 field("bf16_tflops_dense", "number", "Peak BF16 matrix throughput per chip without structured sparsity, in teraFLOPS (10^12 floating-point operations per second).", minimum=0),
                 field("bf16_tflops_sparse", "number", "Peak BF16 throughput per chip with structured sparsity, in teraFLOPS, where the vendor publishes one; never used for cost or roofline figures.", required=False, minimum=0),
@@ -203,7 +203,7 @@ INFERENCE_ECONOMICS = [
         "schema": {
             "fields": [
                 field("claim_ref", "string", "Stable identifier of the vendor claim.", pattern=SLUG, unique=True),
-                field("vendor", "string", "The vendor making the claim.", enum=CHIP_VENDORS),
+                field("vendor", "string", "The vendor making the claim.", enum=ACCELERATOR_VENDORS),
                 field("subject", "string", "What the claim is about, in the vendor's terms."),
                 field("subject_chip_id", "string", "The chip the claim is about.", required=False),
                 field("baseline", "string", "What the claim compares against, in the vendor's terms."),
