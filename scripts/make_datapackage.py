@@ -125,7 +125,92 @@ INFERENCE_ECONOMICS = [
 
 
 # --- Tables of the interconnect chapter (chapters/NN-interconnect.ipynb) --------------------
+INTERCONNECT_VENDORS = ["Google", "AWS", "NVIDIA"]
 INTERCONNECT = [
+    {
+        "name": "interconnect_systems",
+        "title": "Scale-up domains compared",
+        "description": "One row per system: the chip-to-chip (scale-up) link and how many chips it joins, the topology and switching, the data-center (scale-out) network per chip, and the chip's dense BF16 peak. Vendor specifications, not measurements. Bandwidth is given both per direction and in both directions, in separate columns; scaleup_figure_published_as says which one the vendor published (the other is derived by halving or doubling).",
+        "schema": {
+            "fields": [
+                field("system_id", "string", "Stable identifier of the system.", pattern=SLUG, unique=True),
+                field("system", "string", "Name of the system or scale-up domain."),
+                field("vendor", "string", "Who designs the chip and its scale-up link.", enum=INTERCONNECT_VENDORS),
+                field("chip", "string", "The accelerator chip."),
+                field("scaleup_link", "string", "The vendor's name for the chip-to-chip link (ICI, NeuronLink, NVLink)."),
+                field("scaleup_gbyte_s_per_chip_bidirectional", "number", "Scale-up bandwidth per chip, both directions added, in GB/s (10^9 bytes per second).", minimum=0),
+                field("scaleup_gbyte_s_per_chip_per_direction", "number", "Scale-up bandwidth per chip in one direction, in GB/s (10^9 bytes per second); always half the bidirectional column.", minimum=0),
+                field("scaleup_figure_published_as", "string", "Which of the two bandwidth columns the source states; 'direction not stated' means the vendor gave one number without saying, and the book treats it as bidirectional.", enum=["bidirectional", "per direction", "direction not stated"]),
+                field("scaleup_domain_chips", "integer", "Chips joined by the scale-up link in one domain (pod, UltraServer, NVLink domain), in chips.", minimum=1),
+                field("scaleup_topology", "string", "How the chips of the domain are wired.", enum=["2D torus", "3D torus", "4x4 2D torus per server, rings across 4 servers", "all-to-all through switches"]),
+                field("switch_technology", "string", "What switches the scale-up links, if anything.", enum=["none (direct chip-to-chip links)", "optical circuit switches between 64-chip cubes", "electrical NVLink switches"]),
+                field("scaleout_gbit_s_per_chip_per_direction", "number", "Data-center (scale-out) network bandwidth per chip in one direction, in Gb/s (10^9 bits per second); network ports are quoted per direction.", minimum=0),
+                field("scaleout_network", "string", "The scale-out network the chips leave the domain through."),
+                field("scaleout_derivation", "string", "How the per-chip scale-out figure was obtained from what the source states."),
+                field("bf16_tflops_dense_per_chip", "number", "Peak dense (no sparsity) BF16 compute per chip, in TFLOPS (10^12 operations per second); a vendor peak, not a measurement.", minimum=0),
+                field("source_id", "string", "Source of the scale-up bandwidth, domain size and topology."),
+                field("scaleout_source_id", "string", "Source of the scale-out figure."),
+                field("compute_source_id", "string", "Source of the BF16 peak."),
+                field("as_of", "date", "Date the row speaks for (ISO 8601): the day the undated vendor pages were read."),
+                field("note", "string", "Caveats: what the source leaves unsaid and where other details come from.", required=False),
+            ],
+            "primaryKey": ["system_id"],
+            "foreignKeys": [source_fk(), source_fk("scaleout_source_id"), source_fk("compute_source_id")],
+        },
+    },
+    {
+        "name": "google_ocs_figures",
+        "title": "Google's optical-switch papers: the figures and their scope",
+        "description": "One row per figure from Google's TPU v4 paper (ISCA 2023), the Jupiter Evolving paper (SIGCOMM 2022) and the Trillium launch: cost and power shares, sizes, and performance claims, each with its baseline and scope. All are Google's own figures, not independent measurements. Each figure fills only the columns of its unit (percent, times, chips or switches); the others are blank.",
+        "schema": {
+            "fields": [
+                field("figure_id", "string", "Stable identifier of the figure.", pattern=SLUG, unique=True),
+                field("network", "string", "The system the figure describes.", enum=["TPU v4 supercomputer", "Jupiter data-center network"]),
+                field("measure", "string", "What the figure measures, in the book's words."),
+                field("baseline", "string", "What it is compared with; blank for shares and sizes.", required=False),
+                field("scope", "string", "What the figure covers: the whole system, per chip, or a selection of workloads."),
+                field("kind", "string", "Kind of figure.", enum=["cost or power share", "size", "speed", "power or energy", "traffic"]),
+                field("bound", "string", "How the source states the number: exactly, as an upper or lower bound, approximately, or as a range.", enum=["exact", "less than", "more than", "about", "range"]),
+                field("percent_low", "number", "Lower end of a percentage figure, in percent; blank when the figure is not a percentage or is only an upper bound.", required=False, minimum=0, maximum=100),
+                field("percent_high", "number", "Upper end (or the value) of a percentage figure, in percent.", required=False, minimum=0, maximum=100),
+                field("times_low", "number", "Lower end of a ratio figure, in times (x) the baseline.", required=False, minimum=0),
+                field("times_high", "number", "Upper end (or the value) of a ratio figure, in times (x) the baseline.", required=False, minimum=0),
+                field("chips", "integer", "Number of chips the figure is about, in chips.", required=False, minimum=1),
+                field("optical_switches", "integer", "Number of optical circuit switches, in switches.", required=False, minimum=1),
+                field("figure_status", "string", "Whose figure it is: all are Google's, none independently measured.", enum=["Google's own figure", "Google's comparison with another vendor", "Google's figure as told to the press"]),
+                field("as_of", "date", "Date the figure speaks for (ISO 8601): the paper's or announcement's date."),
+                field("source_id", "string", "Where the figure was read."),
+            ],
+            "primaryKey": ["figure_id"],
+            "foreignKeys": [source_fk()],
+        },
+    },
+    {
+        "name": "large_training_clusters",
+        "title": "Large training clusters and jobs actually built",
+        "description": "One row per cluster or training job reported as built and used, with its scale-out fabric and what was reported about it. The outcome_kind column separates operators' reports, vendors' claims and benchmark results.",
+        "schema": {
+            "fields": [
+                field("cluster_id", "string", "Stable identifier of the cluster or job.", pattern=SLUG, unique=True),
+                field("name", "string", "Name of the cluster or job."),
+                field("operator", "string", "Who built or ran it."),
+                field("vendor", "string", "Vendor of the accelerator chips.", enum=INTERCONNECT_VENDORS),
+                field("accelerator", "string", "The accelerator chip."),
+                field("system_id", "string", "The scale-up system it is built from (a row of interconnect_systems)."),
+                field("chips", "integer", "Accelerator chips in the cluster or job, in chips.", minimum=1),
+                field("chips_qualifier", "string", "Whether the chip count is exact, approximate or a lower bound as the source gives it.", enum=["exact", "about", "at least"]),
+                field("scope", "string", "Whether the count is one training job, one cluster, or a cluster spread over several buildings.", enum=["single training job", "one cluster", "cluster across several buildings"]),
+                field("scaleout_fabric", "string", "The network that joins its scale-up domains.", enum=["InfiniBand", "Ethernet (RoCE)", "Ethernet (Spectrum-X)", "AWS EFA over Ethernet", "Google data-center network"]),
+                field("fabric_detail", "string", "The fabric as the source describes it."),
+                field("reported_outcome", "string", "What the source reports about how it performed, in the book's words or a short quotation."),
+                field("outcome_kind", "string", "Who reports the outcome: the operator, a vendor (a claim), or a benchmark result.", enum=["operator report", "vendor claim", "benchmark result"]),
+                field("as_of", "date", "Date the row speaks for (ISO 8601)."),
+                field("source_id", "string", "Where it was reported."),
+            ],
+            "primaryKey": ["cluster_id"],
+            "foreignKeys": [source_fk(), {"fields": "system_id", "reference": {"resource": "interconnect_systems", "fields": "system_id"}}],
+        },
+    },
 ]
 
 
