@@ -215,7 +215,106 @@ INTERCONNECT = [
 
 
 # --- Tables of the hardware-abstraction chapter (chapters/NN-hardware-abstraction.ipynb) --------------------
+# Maturity labels, most mature first (chipbook.abstraction.STATUS_ORDER must match; a test checks).
+SUPPORT_STATUSES = ["native", "supported", "beta", "experimental", "deprecated", "unsupported"]
+SUPPORT_STATUS_HELP = (
+    "Maturity of the path as its maintainer labels it, most mature first: native (shipped by the "
+    "framework's or chip vendor's own release as a standard target), supported (generally available "
+    "through a separate package or plugin), beta, experimental, deprecated (deprecated or in "
+    "maintenance only), unsupported (no path, or support withdrawn).")
+CHIPS = ["Google TPU", "AWS Trainium", "NVIDIA GPU"]
+
 HARDWARE_ABSTRACTION = [
+    {
+        "name": "framework_support",
+        "title": "Framework x hardware support matrix",
+        "description": "One row per path by which a framework (JAX, PyTorch, TensorFlow) reaches a chip family (Google TPU, AWS Trainium, NVIDIA GPU), with its maturity as the maintainer labels it and the mechanism. A cell can have several paths.",
+        "schema": {
+            "fields": [
+                field("framework", "string", "The ML framework.", enum=["JAX", "PyTorch", "TensorFlow"]),
+                field("hardware", "string", "The chip family.", enum=CHIPS),
+                field("path", "string", "The package or backend that connects the two, as its maintainer names it."),
+                field("status", "string", SUPPORT_STATUS_HELP, enum=SUPPORT_STATUSES),
+                field("mechanism", "string", "How the framework reaches the chip: the compiler and runtime layer (e.g. XLA through a PJRT plugin, a native device backend)."),
+                field("source_id", "string", "The source that states the status."),
+                field("as_of", "date", "The date the status speaks for (ISO 8601): the source's date, or the day an undated page was seen."),
+                field("note", "string", "Qualifications: platforms covered, history of the status, how a vendor's own label was mapped.", required=False),
+            ],
+            "primaryKey": ["framework", "hardware", "path"],
+            "foreignKeys": [source_fk()],
+        },
+    },
+    {
+        "name": "kernel_languages",
+        "title": "Kernel languages per chip",
+        "description": "One row per kernel language (the layer below the framework that peak performance needs) and chip family: which backend compiles it there and how mature that is. A language with no backend for a chip is listed as unsupported.",
+        "schema": {
+            "fields": [
+                field("language", "string", "The kernel language or kernel compiler a team writes in.", enum=["Pallas", "Mosaic", "NKI", "Triton", "CUDA"]),
+                field("chip", "string", "The chip family.", enum=CHIPS),
+                field("backend", "string", "The compiler backend that turns the language into code for the chip; 'none' where there is none."),
+                field("status", "string", SUPPORT_STATUS_HELP, enum=SUPPORT_STATUSES),
+                field("owner", "string", "Who develops the language (Other: Triton's open-source project).", enum=["Google", "AWS", "NVIDIA", "Other"]),
+                field("hardware_scope", "string", "Which generations of the chip the backend covers, where the source limits it.", required=False),
+                field("source_id", "string", "The source that states the backend and its status."),
+                field("as_of", "date", "The date the status speaks for (ISO 8601)."),
+                field("note", "string", "Qualifications and how absence was established.", required=False),
+            ],
+            "primaryKey": ["language", "chip", "backend"],
+            "foreignKeys": [source_fk()],
+        },
+    },
+    {
+        "name": "postmortem_incidents",
+        "title": "Anthropic's September 2025 postmortem, as dated incidents",
+        "description": "The three bugs of Anthropic's postmortem of 17 September 2025, one row per bug, serving surface and phase, with the platform it hit, its dates, the share of requests affected with that share's scope, and the models affected. Shares of different scopes (initial, worst hour, peak, upper bound) are not comparable with each other.",
+        "schema": {
+            "fields": [
+                field("incident_id", "string", "Stable id: bug, then surface or phase.", pattern=SLUG, unique=True),
+                field("bug", "string", "Which of the postmortem's three bugs.", enum=["context-window routing error", "output corruption", "approximate top-k miscompilation"]),
+                field("fault_layer", "string", "Where in the stack the fault lived.", enum=["request routing", "TPU server configuration", "XLA:TPU compiler"]),
+                field("hardware_platform", "string", "The chip family the bug was specific to, or not hardware-specific.", enum=CHIPS + ["not hardware-specific"]),
+                field("vendor", "string", "Whose layer failed, for the chart's colour: the chip vendor for platform-specific bugs, Anthropic for its own routing.", enum=["Google", "AWS", "NVIDIA", "Anthropic"]),
+                field("serving_surface", "string", "Where the affected requests came in.", enum=["Claude API (first party)", "Amazon Bedrock", "Google Vertex AI"]),
+                field("start_date", "date", "First day of the row's period (ISO 8601)."),
+                field("end_date", "date", "Last day of the row's period: the fix, rollback or rollout completion, or the next phase (ISO 8601)."),
+                field("start_basis", "string", "Whether the start is stated for this row or is the bug's introduction because no row-specific start was given.", enum=["stated for this row", "bug introduction (row-specific start not stated)"]),
+                field("share_of_requests_pct", "number", "Share of requests affected, in percent (0-100), with the scope in share_kind and share_scope; blank where no share was stated.", required=False, minimum=0, maximum=100),
+                field("share_kind", "string", "What the share measures: at introduction, in the worst hour, at the peak, or an upper bound over the period.", enum=["initial", "worst hour", "peak", "upper bound for the period", "not stated"]),
+                field("share_scope", "string", "The population the share is a share of, and when."),
+                field("models_affected", "string", "Claude models confirmed affected, separated by semicolons."),
+                field("models_possibly_affected", "string", "Models the postmortem says may also have been affected.", required=False),
+                field("source_id", "string", "The source of the share and dates."),
+                field("as_of", "date", "The date the row speaks for: the postmortem's publication (ISO 8601)."),
+                field("note", "string", "Other facts of the row and caveats.", required=False),
+            ],
+            "primaryKey": ["incident_id"],
+            "foreignKeys": [source_fk()],
+        },
+    },
+    {
+        "name": "anthropic_jax_evidence",
+        "title": "Evidence on whether Anthropic uses JAX, graded by directness",
+        "description": "Each piece of public evidence bearing on 'Anthropic uses JAX (and XLA)', with what it names and how directly it speaks: from Anthropic naming JAX itself to third parties inferring it.",
+        "schema": {
+            "fields": [
+                field("item_id", "string", "Stable id of the item.", pattern=SLUG, unique=True),
+                field("finding", "string", "What the item shows, in the book's words."),
+                field("names_jax", "boolean", "Whether the item names JAX."),
+                field("names_xla", "boolean", "Whether the item names XLA (the compiler)."),
+                field("directness", "string", "How directly the item speaks, most direct first.", enum=[
+                    "first-party, names JAX", "first-party, names XLA only", "first-party, names no framework",
+                    "second-hand account of first-party words", "third-party inference"]),
+                field("directness_rank", "integer", "The directness as a rank, 1 (Anthropic names JAX) to 5 (third-party inference).", minimum=1, maximum=5),
+                field("stance", "string", "Bearing on 'Anthropic makes heavy use of JAX and XLA' (claim A1-21).", enum=STANCES),
+                field("source_id", "string", "Where the item comes from."),
+                field("as_of", "date", "The date the item speaks for (ISO 8601)."),
+                field("confidence", "string", "high: a primary source seen; medium: reputable secondary or an aggregator copy; low: a single weak source.", enum=CONFIDENCE),
+            ],
+            "primaryKey": ["item_id"],
+            "foreignKeys": [source_fk()],
+        },
+    },
 ]
 
 
