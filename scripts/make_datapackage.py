@@ -262,12 +262,196 @@ INFERENCE_ECONOMICS = [
 
 
 # --- Tables of the interconnect chapter (chapters/NN-interconnect.ipynb) --------------------
+INTERCONNECT_VENDORS = ["Google", "AWS", "NVIDIA"]
 INTERCONNECT = [
+    {
+        "name": "interconnect_systems",
+        "title": "Scale-up domains compared",
+        "description": "One row per system: the chip-to-chip (scale-up) link and how many chips it joins, the topology and switching, the data-center (scale-out) network per chip, and the chip's dense BF16 peak. Vendor specifications, not measurements. Bandwidth is given both per direction and in both directions, in separate columns; scaleup_figure_published_as says which one the vendor published (the other is derived by halving or doubling).",
+        "schema": {
+            "fields": [
+                field("system_id", "string", "Stable identifier of the system.", pattern=SLUG, unique=True),
+                field("system", "string", "Name of the system or scale-up domain."),
+                field("vendor", "string", "Who designs the chip and its scale-up link.", enum=INTERCONNECT_VENDORS),
+                field("chip", "string", "The accelerator chip."),
+                field("scaleup_link", "string", "The vendor's name for the chip-to-chip link (ICI, NeuronLink, NVLink)."),
+                field("scaleup_gbyte_s_per_chip_bidirectional", "number", "Scale-up bandwidth per chip, both directions added, in GB/s (10^9 bytes per second).", minimum=0),
+                field("scaleup_gbyte_s_per_chip_per_direction", "number", "Scale-up bandwidth per chip in one direction, in GB/s (10^9 bytes per second); always half the bidirectional column.", minimum=0),
+                field("scaleup_figure_published_as", "string", "Which of the two bandwidth columns the source states; 'direction not stated' means the vendor gave one number without saying, and the book treats it as bidirectional.", enum=["bidirectional", "per direction", "direction not stated"]),
+                field("scaleup_domain_chips", "integer", "Chips joined by the scale-up link in one domain (pod, UltraServer, NVLink domain), in chips.", minimum=1),
+                field("scaleup_topology", "string", "How the chips of the domain are wired.", enum=["2D torus", "3D torus", "4x4 2D torus per server, rings across 4 servers", "all-to-all through switches"]),
+                field("switch_technology", "string", "What switches the scale-up links, if anything.", enum=["none (direct chip-to-chip links)", "optical circuit switches between 64-chip cubes", "electrical NVLink switches"]),
+                field("scaleout_gbit_s_per_chip_per_direction", "number", "Data-center (scale-out) network bandwidth per chip in one direction, in Gb/s (10^9 bits per second); network ports are quoted per direction.", minimum=0),
+                field("scaleout_network", "string", "The scale-out network the chips leave the domain through."),
+                field("scaleout_derivation", "string", "How the per-chip scale-out figure was obtained from what the source states."),
+                field("bf16_tflops_dense_per_chip", "number", "Peak dense (no sparsity) BF16 compute per chip, in TFLOPS (10^12 operations per second); a vendor peak, not a measurement.", minimum=0),
+                field("source_id", "string", "Source of the scale-up bandwidth, domain size and topology."),
+                field("scaleout_source_id", "string", "Source of the scale-out figure."),
+                field("compute_source_id", "string", "Source of the BF16 peak."),
+                field("as_of", "date", "Date the row speaks for (ISO 8601): the day the undated vendor pages were read."),
+                field("note", "string", "Caveats: what the source leaves unsaid and where other details come from.", required=False),
+            ],
+            "primaryKey": ["system_id"],
+            "foreignKeys": [source_fk(), source_fk("scaleout_source_id"), source_fk("compute_source_id")],
+        },
+    },
+    {
+        "name": "google_ocs_figures",
+        "title": "Google's optical-switch papers: the figures and their scope",
+        "description": "One row per figure from Google's TPU v4 paper (ISCA 2023), the Jupiter Evolving paper (SIGCOMM 2022) and the Trillium launch: cost and power shares, sizes, and performance claims, each with its baseline and scope. All are Google's own figures, not independent measurements. Each figure fills only the columns of its unit (percent, times, chips or switches); the others are blank.",
+        "schema": {
+            "fields": [
+                field("figure_id", "string", "Stable identifier of the figure.", pattern=SLUG, unique=True),
+                field("network", "string", "The system the figure describes.", enum=["TPU v4 supercomputer", "Jupiter data-center network"]),
+                field("measure", "string", "What the figure measures, in the book's words."),
+                field("baseline", "string", "What it is compared with; blank for shares and sizes.", required=False),
+                field("scope", "string", "What the figure covers: the whole system, per chip, or a selection of workloads."),
+                field("kind", "string", "Kind of figure.", enum=["cost or power share", "size", "speed", "power or energy", "traffic"]),
+                field("bound", "string", "How the source states the number: exactly, as an upper or lower bound, approximately, or as a range.", enum=["exact", "less than", "more than", "about", "range"]),
+                field("percent_low", "number", "Lower end of a percentage figure, in percent; blank when the figure is not a percentage or is only an upper bound.", required=False, minimum=0, maximum=100),
+                field("percent_high", "number", "Upper end (or the value) of a percentage figure, in percent.", required=False, minimum=0, maximum=100),
+                field("times_low", "number", "Lower end of a ratio figure, in times (x) the baseline.", required=False, minimum=0),
+                field("times_high", "number", "Upper end (or the value) of a ratio figure, in times (x) the baseline.", required=False, minimum=0),
+                field("chips", "integer", "Number of chips the figure is about, in chips.", required=False, minimum=1),
+                field("optical_switches", "integer", "Number of optical circuit switches, in switches.", required=False, minimum=1),
+                field("figure_status", "string", "Whose figure it is: all are Google's, none independently measured.", enum=["Google's own figure", "Google's comparison with another vendor", "Google's figure as told to the press"]),
+                field("as_of", "date", "Date the figure speaks for (ISO 8601): the paper's or announcement's date."),
+                field("source_id", "string", "Where the figure was read."),
+            ],
+            "primaryKey": ["figure_id"],
+            "foreignKeys": [source_fk()],
+        },
+    },
+    {
+        "name": "large_training_clusters",
+        "title": "Large training clusters and jobs actually built",
+        "description": "One row per cluster or training job reported as built and used, with its scale-out fabric and what was reported about it. The outcome_kind column separates operators' reports, vendors' claims and benchmark results.",
+        "schema": {
+            "fields": [
+                field("cluster_id", "string", "Stable identifier of the cluster or job.", pattern=SLUG, unique=True),
+                field("name", "string", "Name of the cluster or job."),
+                field("operator", "string", "Who built or ran it."),
+                field("vendor", "string", "Vendor of the accelerator chips.", enum=INTERCONNECT_VENDORS),
+                field("accelerator", "string", "The accelerator chip."),
+                field("system_id", "string", "The scale-up system it is built from (a row of interconnect_systems)."),
+                field("chips", "integer", "Accelerator chips in the cluster or job, in chips.", minimum=1),
+                field("chips_qualifier", "string", "Whether the chip count is exact, approximate or a lower bound as the source gives it.", enum=["exact", "about", "at least"]),
+                field("scope", "string", "Whether the count is one training job, one cluster, or a cluster spread over several buildings.", enum=["single training job", "one cluster", "cluster across several buildings"]),
+                field("scaleout_fabric", "string", "The network that joins its scale-up domains.", enum=["InfiniBand", "Ethernet (RoCE)", "Ethernet (Spectrum-X)", "AWS EFA over Ethernet", "Google data-center network"]),
+                field("fabric_detail", "string", "The fabric as the source describes it."),
+                field("reported_outcome", "string", "What the source reports about how it performed, in the book's words or a short quotation."),
+                field("outcome_kind", "string", "Who reports the outcome: the operator, a vendor (a claim), or a benchmark result.", enum=["operator report", "vendor claim", "benchmark result"]),
+                field("as_of", "date", "Date the row speaks for (ISO 8601)."),
+                field("source_id", "string", "Where it was reported."),
+            ],
+            "primaryKey": ["cluster_id"],
+            "foreignKeys": [source_fk(), {"fields": "system_id", "reference": {"resource": "interconnect_systems", "fields": "system_id"}}],
+        },
+    },
 ]
 
 
 # --- Tables of the hardware-abstraction chapter (chapters/NN-hardware-abstraction.ipynb) --------------------
+# Maturity labels, most mature first (chipbook.abstraction.STATUS_ORDER must match; a test checks).
+SUPPORT_STATUSES = ["native", "supported", "beta", "experimental", "deprecated", "unsupported"]
+SUPPORT_STATUS_HELP = (
+    "Maturity of the path as its maintainer labels it, most mature first: native (shipped by the "
+    "framework's or chip vendor's own release as a standard target), supported (generally available "
+    "through a separate package or plugin), beta, experimental, deprecated (deprecated or in "
+    "maintenance only), unsupported (no path, or support withdrawn).")
+CHIPS = ["Google TPU", "AWS Trainium", "NVIDIA GPU"]
+
 HARDWARE_ABSTRACTION = [
+    {
+        "name": "framework_support",
+        "title": "Framework x hardware support matrix",
+        "description": "One row per path by which a framework (JAX, PyTorch, TensorFlow) reaches a chip family (Google TPU, AWS Trainium, NVIDIA GPU), with its maturity as the maintainer labels it and the mechanism. A cell can have several paths.",
+        "schema": {
+            "fields": [
+                field("framework", "string", "The ML framework.", enum=["JAX", "PyTorch", "TensorFlow"]),
+                field("hardware", "string", "The chip family.", enum=CHIPS),
+                field("path", "string", "The package or backend that connects the two, as its maintainer names it."),
+                field("status", "string", SUPPORT_STATUS_HELP, enum=SUPPORT_STATUSES),
+                field("mechanism", "string", "How the framework reaches the chip: the compiler and runtime layer (e.g. XLA through a PJRT plugin, a native device backend)."),
+                field("source_id", "string", "The source that states the status."),
+                field("as_of", "date", "The date the status speaks for (ISO 8601): the source's date, or the day an undated page was seen."),
+                field("note", "string", "Qualifications: platforms covered, history of the status, how a vendor's own label was mapped.", required=False),
+            ],
+            "primaryKey": ["framework", "hardware", "path"],
+            "foreignKeys": [source_fk()],
+        },
+    },
+    {
+        "name": "kernel_languages",
+        "title": "Kernel languages per chip",
+        "description": "One row per kernel language (the layer below the framework that peak performance needs) and chip family: which backend compiles it there and how mature that is. A language with no backend for a chip is listed as unsupported.",
+        "schema": {
+            "fields": [
+                field("language", "string", "The kernel language or kernel compiler a team writes in.", enum=["Pallas", "Mosaic", "NKI", "Triton", "CUDA"]),
+                field("chip", "string", "The chip family.", enum=CHIPS),
+                field("backend", "string", "The compiler backend that turns the language into code for the chip; 'none' where there is none."),
+                field("status", "string", SUPPORT_STATUS_HELP, enum=SUPPORT_STATUSES),
+                field("owner", "string", "Who develops the language (Other: Triton's open-source project).", enum=["Google", "AWS", "NVIDIA", "Other"]),
+                field("hardware_scope", "string", "Which generations of the chip the backend covers, where the source limits it.", required=False),
+                field("source_id", "string", "The source that states the backend and its status."),
+                field("as_of", "date", "The date the status speaks for (ISO 8601)."),
+                field("note", "string", "Qualifications and how absence was established.", required=False),
+            ],
+            "primaryKey": ["language", "chip", "backend"],
+            "foreignKeys": [source_fk()],
+        },
+    },
+    {
+        "name": "postmortem_incidents",
+        "title": "Anthropic's September 2025 postmortem, as dated incidents",
+        "description": "The three bugs of Anthropic's postmortem of 17 September 2025, one row per bug, serving surface and phase, with the platform it hit, its dates, the share of requests affected with that share's scope, and the models affected. Shares of different scopes (initial, worst hour, peak, upper bound) are not comparable with each other.",
+        "schema": {
+            "fields": [
+                field("incident_id", "string", "Stable id: bug, then surface or phase.", pattern=SLUG, unique=True),
+                field("bug", "string", "Which of the postmortem's three bugs.", enum=["context-window routing error", "output corruption", "approximate top-k miscompilation"]),
+                field("fault_layer", "string", "Where in the stack the fault lived.", enum=["request routing", "TPU server configuration", "XLA:TPU compiler"]),
+                field("hardware_platform", "string", "The chip family the bug was specific to, or not hardware-specific.", enum=CHIPS + ["not hardware-specific"]),
+                field("vendor", "string", "Whose layer failed, for the chart's colour: the chip vendor for platform-specific bugs, Anthropic for its own routing.", enum=["Google", "AWS", "NVIDIA", "Anthropic"]),
+                field("serving_surface", "string", "Where the affected requests came in.", enum=["Claude API (first party)", "Amazon Bedrock", "Google Vertex AI"]),
+                field("start_date", "date", "First day of the row's period (ISO 8601)."),
+                field("end_date", "date", "Last day of the row's period: the fix, rollback or rollout completion, or the next phase (ISO 8601)."),
+                field("start_basis", "string", "Whether the start is stated for this row or is the bug's introduction because no row-specific start was given.", enum=["stated for this row", "bug introduction (row-specific start not stated)"]),
+                field("share_of_requests_pct", "number", "Share of requests affected, in percent (0-100), with the scope in share_kind and share_scope; blank where no share was stated.", required=False, minimum=0, maximum=100),
+                field("share_kind", "string", "What the share measures: at introduction, in the worst hour, at the peak, or an upper bound over the period.", enum=["initial", "worst hour", "peak", "upper bound for the period", "not stated"]),
+                field("share_scope", "string", "The population the share is a share of, and when."),
+                field("models_affected", "string", "Claude models confirmed affected, separated by semicolons."),
+                field("models_possibly_affected", "string", "Models the postmortem says may also have been affected.", required=False),
+                field("source_id", "string", "The source of the share and dates."),
+                field("as_of", "date", "The date the row speaks for: the postmortem's publication (ISO 8601)."),
+                field("note", "string", "Other facts of the row and caveats.", required=False),
+            ],
+            "primaryKey": ["incident_id"],
+            "foreignKeys": [source_fk()],
+        },
+    },
+    {
+        "name": "anthropic_jax_evidence",
+        "title": "Evidence on whether Anthropic uses JAX, graded by directness",
+        "description": "Each piece of public evidence bearing on 'Anthropic uses JAX (and XLA)', with what it names and how directly it speaks: from Anthropic naming JAX itself to third parties inferring it.",
+        "schema": {
+            "fields": [
+                field("item_id", "string", "Stable id of the item.", pattern=SLUG, unique=True),
+                field("finding", "string", "What the item shows, in the book's words."),
+                field("names_jax", "boolean", "Whether the item names JAX."),
+                field("names_xla", "boolean", "Whether the item names XLA (the compiler)."),
+                field("directness", "string", "How directly the item speaks, most direct first.", enum=[
+                    "first-party, names JAX", "first-party, names XLA only", "first-party, names no framework",
+                    "second-hand account of first-party words", "third-party inference"]),
+                field("directness_rank", "integer", "The directness as a rank, 1 (Anthropic names JAX) to 5 (third-party inference).", minimum=1, maximum=5),
+                field("stance", "string", "Bearing on 'Anthropic makes heavy use of JAX and XLA' (claim A1-21).", enum=STANCES),
+                field("source_id", "string", "Where the item comes from."),
+                field("as_of", "date", "The date the item speaks for (ISO 8601)."),
+                field("confidence", "string", "high: a primary source seen; medium: reputable secondary or an aggregator copy; low: a single weak source.", enum=CONFIDENCE),
+            ],
+            "primaryKey": ["item_id"],
+            "foreignKeys": [source_fk()],
+        },
+    },
 ]
 
 
