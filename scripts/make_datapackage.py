@@ -456,7 +456,96 @@ HARDWARE_ABSTRACTION = [
 
 
 # --- Tables of the capital-structure chapter (chapters/NN-capital-structure.ipynb) --------------------
+INVESTORS = ["Amazon", "Google", "Microsoft", "NVIDIA"]
+TRANCHE_STATUS = ["committed", "funded", "scheduled"]
+INSTRUMENTS = ["convertible note", "preferred stock", "equity (class not disclosed)", "financing facility", "not disclosed"]
+# No source found describes any tranche as paid in cloud credits; add "cloud credits" here if one does.
+CONSIDERATION = ["cash", "cash and compute (split not disclosed)", "not stated"]
+FIGURE_BASIS = ["investor filing", "regulator decision", "Anthropic release", "press report", "inferred by the book"]
+ROUND_STATUS = ["closed", "talks reported"]
+VALUATION_BASIS = ["post-money stated", "basis not stated", "target range in talks", "not given"]
+COUNTERPARTIES = ["AWS", "Google Cloud", "Microsoft Azure", "NVIDIA", "Broadcom", "SpaceX", "Fluidstack",
+                  "Apollo and Blackstone vehicle"]
+VENDOR_GROUPS = ["AWS", "Google", "Microsoft", "NVIDIA", "Other"]
+CHIP_FAMILIES = ["AWS Trainium", "Google TPU", "NVIDIA GPU", "not specified"]
+COMMITMENT_KINDS = ["primary-provider designation", "cloud capacity", "chip and rack purchase", "own data centres",
+                    "lease financing"]
+DISCLOSURE = ["announced by a party", "reported only"]
+SLUG_ID = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+
 CAPITAL_STRUCTURE = [
+    {
+        "name": "investments",
+        "title": "Investments in Anthropic, tranche by tranche",
+        "description": "One row per tranche of a strategic investor's money and per source that reports it: commitments (announced ceilings), funded tranches (money documented as paid) and scheduled ones. Where sources disagree on a tranche's size each keeps its own row; chipbook.capital turns them into low and high figures.",
+        "schema": {
+            "fields": [
+                field("tranche_id", "string", "Identifier of the tranche: deal id, then 'commit' for the deal's ceiling or t1, t2 ... for each payment.", pattern=SLUG_ID),
+                field("deal_id", "string", "The deal the tranche belongs to: investor and month announced (amazon-2023-09). A deal's funded and scheduled tranches draw on its commitment rows.", pattern=SLUG_ID),
+                field("investor", "string", "Who puts the money in.", enum=INVESTORS),
+                field("status", "string", "committed: an announced ceiling ('up to'); funded: documented as paid; scheduled: due on a date but not confirmed paid.", enum=TRANCHE_STATUS),
+                field("date_announced", "date", "Date the deal was announced or first reported (ISO 8601)."),
+                field("as_of", "date", "Date the row speaks for: the announcement for commitments; for payments, the end of the month or quarter a filing places them in, or the date of the report (ISO 8601)."),
+                field("amount_usd_b", "number", "Amount of the tranche in billions of US dollars, as this source gives it. For commitments, the ceiling.", minimum=0),
+                field("instrument", "string", "The security or facility as documented (filings, the CMA, Anthropic's spokesperson), the same on every row of a tranche.", enum=INSTRUMENTS),
+                field("consideration", "string", "What this source says the money was paid in. No source found calls any tranche cloud credits.", enum=CONSIDERATION),
+                field("consideration_note", "string", "What this source says about the tranche, its form and its cash or compute, in the book's words."),
+                field("figure_basis", "string", "Who the figure comes from: the investor's filing, a regulator, Anthropic, the press, or the book's own inference from other rows.", enum=FIGURE_BASIS),
+                field("source_id", "string", "The source of this row."),
+                field("note", "string", "Caveats: how the date was fixed, how the amount was derived.", required=False),
+            ],
+            "primaryKey": ["tranche_id", "source_id"],
+            "foreignKeys": [source_fk()],
+        },
+    },
+    {
+        "name": "funding_rounds",
+        "title": "Anthropic's funding rounds and valuations",
+        "description": "One row per funding round (or reported talks) and per source: the amount raised and the valuation that source gives. A range reported in talks is a low and a high; a single figure has low equal to high.",
+        "schema": {
+            "fields": [
+                field("round_id", "string", "Identifier of the round, shared by every source that reports it.", pattern=SLUG_ID),
+                field("round_name", "string", "The round's name, with its lead investor where known."),
+                field("round_status", "string", "closed: the round was completed; talks reported: a target reported before closing.", enum=ROUND_STATUS),
+                field("round_date", "date", "Date of the close, or of the report of talks; the first of the month where only the month is known (ISO 8601)."),
+                field("as_of", "date", "Date the source speaks from, which can be later than the round (ISO 8601)."),
+                field("amount_raised_usd_b", "number", "Amount raised or sought, in billions of US dollars; blank where the source gives none.", required=False, minimum=0),
+                field("valuation_low_usd_b", "number", "Valuation, low end, in billions of US dollars; blank where the source gives none.", required=False, minimum=0),
+                field("valuation_high_usd_b", "number", "Valuation, high end, in billions of US dollars (equal to the low end for a single figure).", required=False, minimum=0),
+                field("valuation_basis", "string", "Whether the source calls the figure post-money, gives it without a basis, or reports a target range.", enum=VALUATION_BASIS),
+                field("source_id", "string", "The source of this row."),
+                field("note", "string", "What the source says and how the date was fixed.", required=False),
+            ],
+            "primaryKey": ["round_id", "source_id"],
+            "foreignKeys": [source_fk()],
+        },
+    },
+    {
+        "name": "compute_commitments",
+        "title": "Anthropic's compute commitments",
+        "description": "One row per compute deal and per source: who supplies the capacity, which chips, and what was committed in chips, gigawatts, dollars and years, and whether a party to the deal announced it or it was only reported. Figures are the parties' own ('up to', 'more than'); the note says which.",
+        "schema": {
+            "fields": [
+                field("commitment_id", "string", "Identifier of the commitment: counterparty and date.", pattern=SLUG_ID),
+                field("date_announced", "date", "Date the commitment was announced or first reported (ISO 8601)."),
+                field("as_of", "date", "Date the source speaks for (ISO 8601)."),
+                field("counterparty", "string", "Who supplies the capacity, chips or financing.", enum=COUNTERPARTIES),
+                field("vendor_group", "string", "The counterparty's colour group in the book's charts (Other for suppliers outside the palette).", enum=VENDOR_GROUPS),
+                field("chip_family", "string", "The chips the capacity runs on, where stated.", enum=CHIP_FAMILIES),
+                field("commitment_kind", "string", "What sort of commitment it is.", enum=COMMITMENT_KINDS),
+                field("chips_max", "integer", "Number of chips (accelerators) named, a count; blank where none is given.", required=False, minimum=0),
+                field("gigawatts", "number", "Power capacity named, in gigawatts (GW); blank where none is given.", required=False, minimum=0),
+                field("usd_b", "number", "Dollar value committed, in billions of US dollars over the term; blank where none is given.", required=False, minimum=0),
+                field("term_years", "integer", "Length of the commitment in years; blank where none is given.", required=False, minimum=0),
+                field("figures_note", "string", "The figures as the source words them ('up to', 'more than'), in the book's words."),
+                field("disclosure", "string", "announced by a party: stated by Anthropic, the supplier or a filing of either; reported only: press reports the companies did not confirm.", enum=DISCLOSURE),
+                field("source_id", "string", "The source of this row."),
+                field("note", "string", "Caveats: how a figure was read or rounded, and who else reports it.", required=False),
+            ],
+            "primaryKey": ["commitment_id", "source_id"],
+            "foreignKeys": [source_fk()],
+        },
+    },
 ]
 
 

@@ -25,11 +25,14 @@ class PageParser(HTMLParser):
     def __init__(self):
         super().__init__()
         self.ids, self.links, self.loads, self.scripts = set(), [], [], []
+        self.repeated_ids = []
         self._in_script = False
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         if "id" in attrs:
+            if attrs["id"] in self.ids:
+                self.repeated_ids.append(attrs["id"])
             self.ids.add(attrs["id"])
         if tag == "a" and attrs.get("href"):
             self.links.append(attrs["href"])
@@ -120,6 +123,12 @@ def test_every_table_can_be_downloaded():
         assert built.exists(), f"{resource.path.name} was not copied into the site"
         assert built.read_bytes() == resource.path.read_bytes()
     assert (HTML / "data" / "datapackage.json").exists()
+
+
+def test_no_page_repeats_an_id(pages):
+    repeated = {page: parsed.repeated_ids for page, parsed in pages.items()
+                if parsed.repeated_ids and page.startswith(("chapters/", "intro"))}
+    assert not repeated, f"ids used twice on a page (anchors become ambiguous): {repeated}"
 
 
 def test_every_internal_link_and_anchor_resolves(pages):

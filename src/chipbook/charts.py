@@ -44,7 +44,7 @@ ACCOUNT_COLORS = {"A1": "#5E3C99", "A2": "#E08214", "both in part": "#B2ABD2", "
 # Pages must stay under 300 KB: a chart carries only the rows it draws.
 MAX_SPEC_BYTES = 60_000
 # Vega does not wrap titles; lines of these lengths fit the book's text column.
-TITLE_LINE_CHARS, SUBTITLE_LINE_CHARS = 70, 100
+TITLE_LINE_CHARS, SUBTITLE_LINE_CHARS = 64, 100
 _FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 
 

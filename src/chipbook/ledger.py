@@ -131,7 +131,8 @@ def evidence_walk(claim_id: str) -> HTML:
         for e in rows.itertuples()
     )
     return HTML(
-        f'<div class="chipbook-claim" id="{claim_anchor(claim_id)}">'
+        # The section heading "### Claim <id>" carries the anchor itself; this id must differ.
+        f'<div class="chipbook-claim" id="{claim_anchor(claim_id)}-evidence">'
         f'<p class="chipbook-claim-text"><strong>{claim_id}</strong> · {html.escape(claim.claim)}</p>'
         f"<p>{verdict_badge(claim.verdict)} {html.escape(claim.verdict_reason)}</p>"
         f'<ul class="chipbook-evidence">{items}</ul></div>'
