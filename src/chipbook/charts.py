@@ -20,6 +20,7 @@ import os
 import textwrap
 
 import altair as alt
+import pandas as pd
 
 from .vocabulary import STANCES, VERDICTS
 
@@ -73,6 +74,32 @@ def verdict_scale(domain: list[str] | None = None) -> alt.Scale:
 
 def stance_scale(domain: list[str] | None = None) -> alt.Scale:
     return _scale(STANCE_COLORS, domain)
+
+
+# Time axes: month and year on every label, so no label is read as the next one's year.
+DATE_AXIS = alt.Axis(format="%b %Y", labelAngle=0, tickCount=6)
+
+
+def bottom_legend(title: str | None, direction: str = "horizontal", **options) -> alt.Legend:
+    """A legend under the chart, for charts too wide to carry one at the top."""
+    return alt.Legend(title=title, orient="bottom", direction=direction, labelLimit=320, **options)
+
+
+def article_bands(articles: pd.DataFrame) -> alt.LayerChart:
+    """Grey bands for the windows in which the two articles were written, labelled A1 and
+    A2, to layer under a time chart. `articles` is the `articles` table."""
+    windows = articles.reset_index()[["article_id", "date_earliest", "date_latest"]].assign(
+        label=lambda a: a["article_id"].map(ARTICLE_LABELS))
+    bands = alt.Chart(windows).mark_rect(opacity=0.2, color="#555").encode(
+        x="date_earliest:T", x2="date_latest:T",
+        tooltip=[alt.Tooltip("label:N", title="Article"), alt.Tooltip("date_earliest:T", title="Written after"),
+                 alt.Tooltip("date_latest:T", title="Written before")])
+    # The windows nearly touch: A2's label goes to the left of its band, A1's to the right.
+    a2 = alt.Chart(windows[windows["article_id"] == "A2"]).mark_text(
+        align="right", dx=-2, baseline="top", dy=2, fontSize=10).encode(x="date_earliest:T", y=alt.value(0), text="article_id:N")
+    a1 = alt.Chart(windows[windows["article_id"] == "A1"]).mark_text(
+        align="left", dx=2, baseline="top", dy=2, fontSize=10).encode(x="date_latest:T", y=alt.value(0), text="article_id:N")
+    return bands + a2 + a1
 
 
 def finish(

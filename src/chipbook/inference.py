@@ -195,21 +195,8 @@ def mlperf_per_dollar(results: pd.DataFrame, prices: pd.DataFrame) -> pd.DataFra
 # --- display ----------------------------------------------------------------------------
 
 def html_table(frame: pd.DataFrame, headers: dict[str, str], raw: tuple[str, ...] = ()) -> "HTML":
-    """A table in the book's style. `headers` maps column -> header text (in order);
-    columns named in `raw` hold HTML already (links); everything else is escaped."""
-    import html as _html
+    """The columns of `frame` named in `headers` (column -> header text, in order), as a
+    table in the book's style; the columns named in `raw` hold HTML already (links)."""
+    from .ledger import html_table as render
 
-    from IPython.display import HTML
-
-    def cell(column: str, value) -> str:
-        if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
-            text = "–"
-        else:
-            text = str(value) if column in raw else _html.escape(str(value))
-        return f"<td>{text}</td>"
-
-    head = "".join(f'<th scope="col">{_html.escape(h)}</th>' for h in headers.values())
-    body = "".join("<tr>" + "".join(cell(c, row[c]) for c in headers) + "</tr>"
-                   for _, row in frame.iterrows())
-    return HTML(f'<div class="chipbook-table-wrap"><table class="chipbook-table chipbook-data-table">'
-                f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>")
+    return render(frame[list(headers)].rename(columns=headers), html_columns=tuple(headers[c] for c in raw))

@@ -81,7 +81,7 @@ def verdict_badge(verdict: str) -> str:
     return f'<span class="chipbook-verdict chipbook-verdict-{slug}">{html.escape(verdict)}</span>'
 
 
-def _stance_badge(stance: str) -> str:
+def stance_badge(stance: str) -> str:
     return f'<span class="chipbook-stance chipbook-stance-{stance}">{html.escape(stance)}</span>'
 
 
@@ -125,7 +125,7 @@ def evidence_walk(claim_id: str) -> HTML:
     claim = claims().set_index("claim_id").loc[claim_id]
     rows = evidence([claim_id]).sort_values(["as_of", "evidence_id"])
     items = "".join(
-        f"<li>{_stance_badge(e.stance)} {html.escape(e.finding)} "
+        f"<li>{stance_badge(e.stance)} {html.escape(e.finding)} "
         f'<span class="chipbook-evidence-meta">({source_link(e.source_id, e.publisher)}, '
         f"as of {e.as_of:%Y-%m-%d}; confidence {e.confidence})</span></li>"
         for e in rows.itertuples()
@@ -232,3 +232,37 @@ def disagreements_table() -> HTML:
         ])
     return HTML(_table(["Question", "News article (A2)", "Strategy article (A1)", "Held: 2024 → 2026", "Evidence"],
                        rows, "chipbook-disagreements"))
+
+
+def _short_publishers(source_ids) -> list[str]:
+    known = sources().set_index("source_id")["publisher"]
+    ids = [s for s in source_ids if isinstance(s, str)]  # an empty optional source column gives NaN
+    unknown = sorted(set(ids) - set(known.index))
+    if unknown:
+        raise KeyError(f"not in sources.csv: {unknown}")
+    # "Reuters (via Dunya News)" is cited as Reuters.
+    return list(dict.fromkeys(known[s].split(" (")[0] for s in ids))
+
+
+def publishers(source_ids) -> str:
+    """A chart's source line: the publishers of the given sources, each named once."""
+    return "; ".join(_short_publishers(source_ids))
+
+
+def cite(*source_ids: str) -> str:
+    """Links to the bibliography entries of some sources, the publisher as the text."""
+    known = sources().set_index("source_id")["publisher"]
+    ids = list(dict.fromkeys(s for s in source_ids if isinstance(s, str)))
+    return "; ".join(source_link(s, known[s].split(" (")[0]) for s in ids)
+
+
+def html_table(frame: pd.DataFrame, html_columns: tuple[str, ...] = ()) -> HTML:
+    """A table in the book's style. Cells are escaped, except in `html_columns`, which
+    already hold HTML (links, badges); a missing value shows as a dash."""
+    def cell(column, value):
+        if not isinstance(value, str) and pd.isna(value):
+            return "–"
+        return str(value) if column in html_columns else html.escape(str(value))
+
+    rows = [[cell(c, v) for c, v in zip(frame.columns, row)] for row in frame.itertuples(index=False)]
+    return HTML(_table([html.escape(str(c)) for c in frame.columns], rows, "chipbook-plain"))
