@@ -1,0 +1,77 @@
+"""What happened after the articles, as dated events in swimlanes: one event per equity
+deal (capital chapter), per compute commitment (capital chapter) and per reported count of
+chips in service (optionality chapter). Assembled from those tables, never copied."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from . import capital
+
+LANES = ["Amazon", "Google", "Microsoft", "NVIDIA", "Other"]
+KINDS = ["equity investment", "compute commitment", "chips in service"]
+_LANE_OF = {"Amazon": "Amazon", "AWS": "Amazon", "Google": "Google", "Microsoft": "Microsoft", "NVIDIA": "NVIDIA"}
+
+
+def _lane(party: str) -> str:
+    return _LANE_OF.get(party, "Other")
+
+
+def equity_events(investments: pd.DataFrame) -> pd.DataFrame:
+    deals = capital.deal_totals(investments)
+    sources = capital.tranches(investments).groupby("deal_id")["sources"].agg(
+        lambda s: sorted({i for joined in s for i in joined.split(", ")}))
+    usd = capital.format_usd_b
+    return pd.DataFrame({
+        "origin_id": deals["deal_id"],
+        "date": deals["date"],
+        "lane": deals["investor"].map(_lane),
+        "kind": "equity investment",
+        "label": [f"{d.investor} equity: {usd(d.committed_low_usd_b, d.committed_high_usd_b)} committed, "
+                  f"{usd(d.funded_low_usd_b, d.funded_high_usd_b)} documented as paid" for d in deals.itertuples()],
+        "source_ids": deals["deal_id"].map(sources),
+    })
+
+
+def commitment_events(commitments: pd.DataFrame) -> pd.DataFrame:
+    per = commitments.groupby("commitment_id", sort=False).agg(
+        date=("date_announced", "min"), counterparty=("counterparty", "first"), group=("vendor_group", "first"),
+        commitment_kind=("commitment_kind", "first"), figures=("figures_note", "first"),
+        disclosure=("disclosure", "first"), source_ids=("source_id", lambda s: sorted(set(s))))
+    return pd.DataFrame({
+        "origin_id": per.index,
+        "date": per["date"],
+        "lane": per["group"].map(_lane),
+        "kind": "compute commitment",
+        "label": [f"{p.counterparty}: {p.commitment_kind} ({p.figures}; {p.disclosure})" for p in per.itertuples()],
+        "source_ids": per["source_ids"],
+    }).reset_index(drop=True)
+
+
+def _figure(bound, chips) -> str:
+    return f"{bound + ' ' if isinstance(bound, str) else ''}{int(chips):,}"
+
+
+def deployment_events(capacity: pd.DataFrame) -> pd.DataFrame:
+    """Chips reported or announced as in service (not merely expected), one event per
+    deal and date stated. Where sources give different counts that day, the event shows
+    the range rather than picking one."""
+    live = capacity[(capacity["state"] == "in service") & (capacity["basis"] != "expected") & capacity["chips"].notna()]
+    rows = []
+    for (tranche, date), day in live.sort_values("chips").groupby(["tranche", "date_stated"], sort=False):
+        low, high = day.iloc[0], day.iloc[-1]
+        count = _figure(low.chips_bound, low.chips)
+        if high.chips != low.chips:
+            count += f" ({low.basis}) to {_figure(high.chips_bound, high.chips)} ({high.basis}); sources differ"
+        rows.append({"origin_id": f"{tranche} {date:%Y-%m-%d}", "date": date, "lane": _lane(low.vendor), "kind": "chips in service",
+                     "label": f"{low.chip_family} chips in service: {count}",
+                     "source_ids": sorted(set(day["source_id"]))})
+    return pd.DataFrame(rows, columns=["origin_id", "date", "lane", "kind", "label", "source_ids"])
+
+
+def events(investments: pd.DataFrame, commitments: pd.DataFrame, capacity: pd.DataFrame) -> pd.DataFrame:
+    """Every event, oldest first. `origin_id` names the row it comes from: a deal_id, a
+    commitment_id, or a capacity tranche and date."""
+    table = pd.concat([equity_events(investments), commitment_events(commitments), deployment_events(capacity)],
+                      ignore_index=True)
+    return table.sort_values(["date", "lane", "kind"], ignore_index=True)
