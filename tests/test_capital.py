@@ -298,3 +298,13 @@ def test_closed_valuations_rise_round_after_round():
     closed = ROUNDS[(ROUNDS["round_status"] == "closed") & ROUNDS["valuation_high_usd_b"].notna()]
     per_round = closed.groupby("round_id").agg(date=("round_date", "max"), value=("valuation_high_usd_b", "max"))
     assert per_round.sort_values("date")["value"].is_monotonic_increasing
+
+
+def test_tranche_table_shows_every_row_with_its_source_linked():
+    investments = load_table("investments")
+    page = capital.tranche_table(investments).data
+    assert page.count("<tr>") == len(investments) + 1  # the header and one row per tranche and source
+    for source_id in set(investments["source_id"]):
+        assert f"#src-{source_id}" in page
+    amazon = capital.tranche_table(investments, investor="Amazon").data
+    assert amazon.count("<tr>") == int((investments["investor"] == "Amazon").sum()) + 1

@@ -24,7 +24,7 @@ import html
 
 import pandas as pd
 
-from .ledger import source_link
+from .ledger import cite, html_table
 
 INVESTORS = ["Amazon", "Google", "Microsoft", "NVIDIA"]
 MEASURES = ["committed", "funded"]
@@ -250,25 +250,19 @@ def compute_to_equity_ratios(table: pd.DataFrame) -> pd.Series:
 
 # --- A readable table of the tranches ------------------------------------------------------
 
-def tranche_table_html(investments: pd.DataFrame, sources: pd.DataFrame, investor: str | None = None) -> str:
-    """The tranche rows as an HTML table (one row per tranche and source), with the
-    source linked to the bibliography. The statement column is kept wide enough to read;
-    the table scrolls sideways on narrow screens."""
+def tranche_table(investments: pd.DataFrame, investor: str | None = None) -> "HTML":
+    """The tranche rows (one per tranche and source) as a table in the book's style, each
+    source linked to the bibliography."""
     rows = investments if investor is None else investments[investments["investor"] == investor]
-    publisher = sources.set_index("source_id")["publisher"]
     rows = rows.sort_values(["investor", "as_of", "tranche_id"])
-    head = [("Tranche", ""), ("Status", ""), ("As of", "white-space:nowrap"), ("US$ bn", ""), ("Instrument", ""),
-            ("Paid in, per source", ""), ("What the source says", "min-width:22em"), ("Source", "min-width:9em")]
-    body = "".join(
-        "<tr>" + "".join(f'<td style="{style}">{cell}</td>' if style else f"<td>{cell}</td>"
-                         for cell, (_, style) in zip([
-            f"<code>{html.escape(r.tranche_id)}</code>", html.escape(r.status),
-            f"{r.as_of:%Y-%m-%d}", f"{r.amount_usd_b:g}", html.escape(r.instrument),
-            html.escape(r.consideration), html.escape(r.consideration_note),
-            source_link(r.source_id, publisher.get(r.source_id, r.source_id)),
-        ], head)) + "</tr>"
-        for r in rows.itertuples()
-    )
-    header = "".join(f'<th scope="col">{h}</th>' for h, _ in head)
-    return (f'<div class="chipbook-table-wrap"><table class="chipbook-table chipbook-tranches">'
-            f"<thead><tr>{header}</tr></thead><tbody>{body}</tbody></table></div>")
+    frame = pd.DataFrame({
+        "Tranche": [f"<code>{html.escape(t)}</code>" for t in rows["tranche_id"]],
+        "Status": rows["status"],
+        "As of": rows["as_of"].dt.strftime("%Y-%m-%d"),
+        "US$ bn": rows["amount_usd_b"].map("{:g}".format),
+        "Instrument": rows["instrument"],
+        "Paid in, per source": rows["consideration"],
+        "What the source says": rows["consideration_note"],
+        "Source": [cite(s) for s in rows["source_id"]],
+    })
+    return html_table(frame, html_columns=("Tranche", "Source"))
