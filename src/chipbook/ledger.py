@@ -220,13 +220,14 @@ def thin_evidence_table() -> HTML:
 def disagreements_table() -> HTML:
     """The second-article chapter's table of where the two articles disagree."""
     table = load_table("article_disagreements")
-    text = claims().set_index("claim_id")["claim"]
+    by_id = claims().set_index("claim_id")
+    text = by_id["claim"]
     rows = []
     for d in table.itertuples():
         rows.append([
             html.escape(d.question),
             f'<a href="#{claim_anchor(d.a2_claim_id)}">{d.a2_claim_id}</a> {html.escape(text[d.a2_claim_id])}',
-            f'<a href="{chapter_page(claims().set_index("claim_id").loc[d.a1_claim_id, "chapter"])}#{claim_anchor(d.a1_claim_id)}">{d.a1_claim_id}</a> {html.escape(text[d.a1_claim_id])}',
+            f'<a href="{chapter_page(by_id.loc[d.a1_claim_id, "chapter"])}#{claim_anchor(d.a1_claim_id)}">{d.a1_claim_id}</a> {html.escape(text[d.a1_claim_id])}',
             f"{html.escape(d.held_late_2024)} → {html.escape(d.held_2026)}",
             f"{html.escape(d.why)} ({source_link(d.source_id)}, {d.as_of:%Y-%m-%d})",
         ])
@@ -235,25 +236,25 @@ def disagreements_table() -> HTML:
 
 
 def _short_publishers(source_ids) -> list[str]:
+    """The short publisher name of each distinct source, in order of first appearance.
+    "Reuters (via Dunya News)" is cited as Reuters."""
     known = sources().set_index("source_id")["publisher"]
-    ids = [s for s in source_ids if isinstance(s, str)]  # an empty optional source column gives NaN
+    ids = list(dict.fromkeys(s for s in source_ids if isinstance(s, str)))  # an empty optional column gives NaN
     unknown = sorted(set(ids) - set(known.index))
     if unknown:
         raise KeyError(f"not in sources.csv: {unknown}")
-    # "Reuters (via Dunya News)" is cited as Reuters.
-    return list(dict.fromkeys(known[s].split(" (")[0] for s in ids))
+    return [known[s].split(" (")[0] for s in ids]
 
 
 def publishers(source_ids) -> str:
     """A chart's source line: the publishers of the given sources, each named once."""
-    return "; ".join(_short_publishers(source_ids))
+    return "; ".join(dict.fromkeys(_short_publishers(source_ids)))
 
 
 def cite(*source_ids: str) -> str:
     """Links to the bibliography entries of some sources, the publisher as the text."""
-    known = sources().set_index("source_id")["publisher"]
     ids = list(dict.fromkeys(s for s in source_ids if isinstance(s, str)))
-    return "; ".join(source_link(s, known[s].split(" (")[0]) for s in ids)
+    return "; ".join(source_link(s, name) for s, name in zip(ids, _short_publishers(ids)))
 
 
 def html_table(frame: pd.DataFrame, html_columns: tuple[str, ...] = ()) -> HTML:
