@@ -18,6 +18,10 @@ SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 CLAIM_ID = r"^A[12]-[0-9]{2}$"
 
 
+# The three accelerator vendors the book compares, in the order its charts list them.
+CHIP_MAKERS = ["Google", "AWS", "NVIDIA"]
+
+
 def field(name, kind, description, required=True, **constraints):
     entry = {"name": name, "type": kind, "description": description}
     if kind == "date":
@@ -120,7 +124,6 @@ LEDGER = [
 
 
 # --- Tables of the inference-economics chapter (chapters/NN-inference-economics.ipynb) --------------------
-ACCELERATOR_VENDORS = ["Google", "AWS", "NVIDIA"]
 CHIP_ID = r"^[a-z0-9]+(-[a-z0-9.]+)*$"
 
 
@@ -137,7 +140,7 @@ INFERENCE_ECONOMICS = [
             "fields": [
                 field("chip_id", "string", "Stable identifier of the chip, lowercase words joined by hyphens.", pattern=CHIP_ID, unique=True),
                 field("chip", "string", "Name of the chip as the book shows it."),
-                field("vendor", "string", "Who designs and sells the chip.", enum=ACCELERATOR_VENDORS),
+                field("vendor", "string", "Who designs and sells the chip.", enum=CHIP_MAKERS),
                 field("chip_kind", "string", "ASIC (a purpose-built accelerator) or GPU.", enum=["ASIC", "GPU"]),
                 field("bf16_tflops_dense", "number", "Peak BF16 matrix throughput per chip without structured sparsity, in teraFLOPS (10^12 floating-point operations per second).", minimum=0),
                 field("bf16_tflops_sparse", "number", "Peak BF16 throughput per chip with structured sparsity, in teraFLOPS, where the vendor publishes one; never used for cost or roofline figures.", required=False, minimum=0),
@@ -203,7 +206,7 @@ INFERENCE_ECONOMICS = [
         "schema": {
             "fields": [
                 field("claim_ref", "string", "Stable identifier of the vendor claim.", pattern=SLUG, unique=True),
-                field("vendor", "string", "The vendor making the claim.", enum=ACCELERATOR_VENDORS),
+                field("vendor", "string", "The vendor making the claim.", enum=CHIP_MAKERS),
                 field("subject", "string", "What the claim is about, in the vendor's terms."),
                 field("subject_chip_id", "string", "The chip the claim is about.", required=False),
                 field("baseline", "string", "What the claim compares against, in the vendor's terms."),
@@ -262,7 +265,6 @@ INFERENCE_ECONOMICS = [
 
 
 # --- Tables of the interconnect chapter (chapters/NN-interconnect.ipynb) --------------------
-INTERCONNECT_VENDORS = ["Google", "AWS", "NVIDIA"]
 INTERCONNECT = [
     {
         "name": "interconnect_systems",
@@ -272,7 +274,7 @@ INTERCONNECT = [
             "fields": [
                 field("system_id", "string", "Stable identifier of the system.", pattern=SLUG, unique=True),
                 field("system", "string", "Name of the system or scale-up domain."),
-                field("vendor", "string", "Who designs the chip and its scale-up link.", enum=INTERCONNECT_VENDORS),
+                field("vendor", "string", "Who designs the chip and its scale-up link.", enum=CHIP_MAKERS),
                 field("chip", "string", "The accelerator chip."),
                 field("scaleup_link", "string", "The vendor's name for the chip-to-chip link (ICI, NeuronLink, NVLink)."),
                 field("scaleup_gbyte_s_per_chip_bidirectional", "number", "Scale-up bandwidth per chip, both directions added, in GB/s (10^9 bytes per second).", minimum=0),
@@ -331,7 +333,7 @@ INTERCONNECT = [
                 field("cluster_id", "string", "Stable identifier of the cluster or job.", pattern=SLUG, unique=True),
                 field("name", "string", "Name of the cluster or job."),
                 field("operator", "string", "Who built or ran it."),
-                field("vendor", "string", "Vendor of the accelerator chips.", enum=INTERCONNECT_VENDORS),
+                field("vendor", "string", "Vendor of the accelerator chips.", enum=CHIP_MAKERS),
                 field("accelerator", "string", "The accelerator chip."),
                 field("system_id", "string", "The scale-up system it is built from (a row of interconnect_systems)."),
                 field("chips", "integer", "Accelerator chips in the cluster or job, in chips.", minimum=1),
@@ -391,7 +393,7 @@ HARDWARE_ABSTRACTION = [
                 field("chip", "string", "The chip family.", enum=CHIPS),
                 field("backend", "string", "The compiler backend that turns the language into code for the chip; 'none' where there is none."),
                 field("status", "string", SUPPORT_STATUS_HELP, enum=SUPPORT_STATUSES),
-                field("owner", "string", "Who develops the language (Other: Triton's open-source project).", enum=["Google", "AWS", "NVIDIA", "Other"]),
+                field("owner", "string", "Who develops the language (Other: Triton's open-source project).", enum=CHIP_MAKERS + ["Other"]),
                 field("hardware_scope", "string", "Which generations of the chip the backend covers, where the source limits it.", required=False),
                 field("source_id", "string", "The source that states the backend and its status."),
                 field("as_of", "date", "The date the status speaks for (ISO 8601)."),
@@ -550,7 +552,6 @@ CAPITAL_STRUCTURE = [
 
 
 # --- Tables of the optionality-and-leverage chapter (chapters/NN-optionality-and-leverage.ipynb) --------------------
-CAPACITY_VENDORS = ["AWS", "Google", "NVIDIA"]
 BOUNDS = ["about", "nearly", "more than", "up to"]
 LABS = ["Anthropic", "OpenAI", "Meta", "xAI", "Apple", "Safe Superintelligence"]
 CHIP_VENDORS = ["AWS", "Google", "NVIDIA", "AMD", "Broadcom"]
@@ -562,7 +563,7 @@ OPTIONALITY_AND_LEVERAGE = [
         "schema": {
             "fields": [
                 field("capacity_id", "string", "Row id: cap- and a number.", pattern=r"^cap-[0-9]{2}$"),
-                field("vendor", "string", "Who makes the chips (not the cloud that hosts them): AWS for Trainium, Google for TPUs, NVIDIA for GPUs.", enum=CAPACITY_VENDORS),
+                field("vendor", "string", "Who makes the chips (not the cloud that hosts them): AWS for Trainium, Google for TPUs, NVIDIA for GPUs.", enum=CHIP_MAKERS),
                 field("chip_family", "string", "The chips or systems the figure covers, as the source names them, with the hosting cloud or site where it is not the chip vendor's."),
                 field("tranche", "string", "The deal or fleet the figure belongs to. Rows of one tranche restate or update each other and are never added together; rows of different tranches are.", pattern=SLUG),
                 field("date_stated", "date", "Date the figure was made public (ISO 8601)."),
