@@ -42,7 +42,12 @@ def test_table_loads_and_is_not_empty(name):
     assert list(frame.columns) == RESOURCES[name].field_names
 
 
-@pytest.mark.parametrize("name", [n for n in RESOURCES if n != "sources"])
+# Tables of the book's own decisions rather than of facts: a verdict change rests on the
+# claim's evidence rows, which point at sources.
+BOOK_DECISIONS = {"sources", "verdict_history"}
+
+
+@pytest.mark.parametrize("name", [n for n in RESOURCES if n not in BOOK_DECISIONS])
 def test_every_row_points_at_a_source(name):
     resource = RESOURCES[name]
     source_columns = [fk["fields"] for fk in resource.foreign_keys if fk["reference"]["resource"] == "sources"]
