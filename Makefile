@@ -5,13 +5,15 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 HTML   := _build/html
 
-.PHONY: book test serve bench lock datapackage clean help
+.PHONY: book preview test fmt serve bench lock datapackage clean help
 
 help:
-	@echo "make book   build the book into $(HTML) (creates $(VENV) on first use)"
-	@echo "make test   run every test: data, helpers, notebooks, built site, offline browser check"
+	@echo "make book     build the book from clean into $(HTML) (creates $(VENV) on first use)"
+	@echo "make preview  rebuild only what changed: re-executes the chapters whose notebook, data or src/ changed"
+	@echo "make test     run every test: data, helpers, every chapter executed once, built site, offline browser check"
+	@echo "make fmt      strip outputs and execution counts from the notebooks (nbstripout)"
 	@echo "make serve  preview the built book on http://127.0.0.1:8000"
-	@echo "make bench  measure build time, execution time, test time and page weight"
+	@echo "make bench    measure make book, make test, make preview and make check against bare execution"
 	@echo "make lock   re-resolve requirements.in into requirements.txt"
 
 $(STAMP): requirements.txt pyproject.toml
@@ -20,21 +22,25 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $(STAMP)
 
-# A clean build, every notebook executed, any warning or cell error fatal.
+# Both check the data, execute the stale chapters in parallel (each once, into the
+# jupyter-cache the build reads), fail on any cell error or stderr output, then build with
+# -W -n into _build/.next and swap it in only on success: a failed build keeps the last
+# good site. `book` starts from empty; `preview` re-executes and re-renders only what changed.
 book: $(STAMP)
-	rm -rf _build
-	$(BIN)/jupyter-book build . -W -n --keep-going
-	@echo "The book is in $(HTML): open $(CURDIR)/$(HTML)/index.html, or run 'make serve'."
+	$(BIN)/python -m chipbook.execute --clean --build
 
-# 1. data, helper module and layout tests, with every chapter executed by nbmake;
-# 2. a clean build; 3. tests of the built site, including the offline browser check.
-# Two xdist workers can pick the same kernel port (nbmake#129): only a kernel that dies
-# at start-up that way is retried; a failing cell is never retried.
-NBMAKE_RETRY := --reruns 2 --only-rerun "Address already in use" --only-rerun "Kernel died before replying"
+preview: $(STAMP)
+	$(BIN)/python -m chipbook.execute --build
+
+# 1. data, helper module and layout tests; 2. a clean build, which executes every chapter
+# exactly once; 3. tests of the built site, including the offline browser check.
 test: $(STAMP)
-	$(BIN)/pytest -n 2 --nbmake --nbmake-kernel=python3 $(NBMAKE_RETRY) -m "not site" tests chapters
+	$(BIN)/pytest -n 2 -m "not site" tests
 	$(MAKE) --no-print-directory book
 	$(BIN)/pytest -m site tests
+
+fmt: $(STAMP)
+	$(BIN)/nbstripout --keep-id chapters/*.ipynb
 
 serve:
 	@test -f $(HTML)/index.html || { echo "No built book: run 'make book' first."; exit 1; }

@@ -3,9 +3,9 @@ chapter in the book, and an id that never changes."""
 
 from __future__ import annotations
 
-import json
 import re
 
+import nbformat
 import pandas as pd
 import pytest
 
@@ -102,7 +102,7 @@ def test_claim_ids_are_never_renumbered_or_reused():
 
 
 def _notebook_text(path) -> str:
-    return "\n".join(cell["source"] for cell in json.loads(path.read_text(encoding="utf-8"))["cells"])
+    return "\n".join(cell.source for cell in nbformat.read(path, as_version=4).cells)
 
 
 @pytest.mark.parametrize("slug", sorted(CLAIMS["chapter"].unique()))

@@ -37,3 +37,43 @@ DATA_DIR = ROOT / "data"
 DATAPACKAGE = DATA_DIR / "datapackage.json"
 CHAPTERS_DIR = ROOT / "chapters"
 BUILD_HTML = ROOT / "_build" / "html"
+
+
+def record_inputs(log: Path | str) -> None:
+    """Append to `log`, one per line and relative to ROOT, every file this process opens for
+    reading under ROOT and every folder it lists (as `dir:<folder>`), outside src/, _build/
+    and the virtual environment. `python -m chipbook.execute` sets CHIPBOOK_INPUTS_LOG in
+    each chapter's kernel and re-executes the chapter when one of these changes."""
+    import sys
+
+    root = str(ROOT)
+    skipped = tuple(os.path.join(root, part) + os.sep for part in ("src", "_build", ".venv", ".git"))
+    handle = open(log, "a", encoding="utf-8", buffering=1)  # noqa: SIM115 (open for the process's life)
+    seen: set[str] = set()
+
+    def hook(event: str, args: tuple) -> None:
+        if event == "open":
+            target, mode, flags = args
+            if isinstance(target, int) or any(c in (mode or "") for c in "wax+") or (
+                mode is None and flags & (os.O_WRONLY | os.O_RDWR)
+            ):
+                return
+            prefix = ""
+        elif event in ("os.listdir", "os.scandir"):
+            target, prefix = (args[0] if args and args[0] is not None else "."), "dir:"
+            if isinstance(target, int):
+                return
+        else:
+            return
+        full = os.path.normpath(os.path.abspath(os.fsdecode(target)))
+        if (full + os.sep).startswith(root + os.sep) and not (full + os.sep).startswith(skipped):
+            entry = prefix + (os.path.relpath(full, root).replace(os.sep, "/") if full != root else ".")
+            if entry not in seen:
+                seen.add(entry)
+                handle.write(entry + "\n")
+
+    sys.addaudithook(hook)
+
+
+if os.environ.get("CHIPBOOK_INPUTS_LOG"):
+    record_inputs(os.environ["CHIPBOOK_INPUTS_LOG"])

@@ -1,0 +1,102 @@
+"""Execute once, re-execute exactly what changed: the dependency record of
+`chipbook.execute` and the jupyter-cache the build reads."""
+
+from __future__ import annotations
+
+import json
+
+import nbformat
+from jupyter_cache import get_cache
+
+from chipbook import execute, paths
+from test_failure_modes import write_book
+
+READS = "from chipbook import paths\nprint(paths.DATA_DIR.joinpath('{name}.csv').read_text())"
+
+
+def test_a_chapter_reruns_exactly_when_its_notebook_data_or_src_change(tmp_path):
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "a.csv").write_text("x\n1\n", encoding="utf-8")
+    (tmp_path / "data" / "b.csv").write_text("x\n2\n", encoding="utf-8")
+    write_book(tmp_path, {"chapters/reads-a": ["from chipbook import paths", READS.format(name="a")],
+                          "chapters/reads-b": ["from chipbook import paths", READS.format(name="b")]})
+    run = lambda: sorted(execute.execute(tmp_path, workers=2, report=lambda line: None))  # noqa: E731
+    assert run() == ["chapters/reads-a.ipynb", "chapters/reads-b.ipynb"]
+    cache_dir = tmp_path / "_build" / ".jupyter_cache"
+    manifest = execute.read_manifest(cache_dir)
+    # the files each chapter read were recorded without being declared (and the folders
+    # it listed: Python's import system lists the kernel's working folder)
+    files = lambda name: {i for i in manifest["chapters"][name]["inputs"] if not i.startswith("dir:")}  # noqa: E731
+    assert files("chapters/reads-a.ipynb") == {"data/a.csv"}
+    assert files("chapters/reads-b.ipynb") == {"data/b.csv"}
+    assert run() == []  # nothing changed, nothing runs
+
+    (tmp_path / "data" / "b.csv").write_text("x\n3\n", encoding="utf-8")
+    assert run() == ["chapters/reads-b.ipynb"]
+    # the build reads the new output from the cache, matched by the notebook
+    cache = get_cache(str(cache_dir))
+    _, merged = cache.merge_match_into_notebook(nbformat.read(tmp_path / "chapters" / "reads-b.ipynb", as_version=4))
+    assert merged.cells[1].outputs[0].text == "x\n3\n\n"
+    assert len(cache.list_cache_records()) == 2  # the superseded execution was dropped
+
+    notebook = nbformat.read(tmp_path / "chapters" / "reads-a.ipynb", as_version=4)
+    notebook.cells.append(nbformat.v4.new_code_cell("2 + 2"))
+    nbformat.write(notebook, tmp_path / "chapters" / "reads-a.ipynb")
+    assert run() == ["chapters/reads-a.ipynb"]
+
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "helper.py").write_text("X = 1\n", encoding="utf-8")
+    stale = execute.stale_notebooks(tmp_path, execute.toc_notebooks(tmp_path), execute.read_manifest(cache_dir))
+    assert set(stale.values()) == {"src/ or requirements.txt changed"} and len(stale) == 2  # every chapter
+
+
+def test_stale_reasons_name_the_changed_input(tmp_path):
+    write_book(tmp_path, {"intro": ["1"]})
+    (tmp_path / "table.csv").write_text("x\n1\n", encoding="utf-8")
+    notebook = tmp_path / "intro.ipynb"
+    key = execute.notebook_key(nbformat.read(notebook, as_version=4))
+    manifest = {"global": execute.global_key(tmp_path), "chapters": {"intro.ipynb": {
+        "notebook": key, "inputs": {"table.csv": execute.input_hash(tmp_path, "table.csv"),
+                                    "dir:.": execute.input_hash(tmp_path, "dir:.")}}}}
+    assert execute.stale_notebooks(tmp_path, [notebook], manifest) == {}
+    (tmp_path / "table.csv").write_text("x\n2\n", encoding="utf-8")
+    assert execute.stale_notebooks(tmp_path, [notebook], manifest) == {notebook: "table.csv changed"}
+    manifest["chapters"]["intro.ipynb"]["inputs"].pop("table.csv")
+    assert execute.stale_notebooks(tmp_path, [notebook], manifest) == {}
+    (tmp_path / "new.csv").write_text("", encoding="utf-8")  # the folder it listed changed
+    assert execute.stale_notebooks(tmp_path, [notebook], manifest) == {notebook: "dir:. changed"}
+    manifest["global"] = "something else"
+    assert execute.stale_notebooks(tmp_path, [notebook], manifest) == {notebook: "src/ or requirements.txt changed"}
+    assert execute.stale_notebooks(tmp_path, [notebook], {"global": None, "chapters": {}}) == {notebook: "never executed"}
+
+
+def test_every_chapter_of_the_book_is_executed_by_the_executor():
+    """The toc's notebooks are the ones the executor runs (and so the ones the build finds cached)."""
+    listed = execute.toc_notebooks()
+    assert sorted(listed) == sorted(paths.CHAPTERS_DIR.glob("*.ipynb")) and len(listed) >= 3
+
+
+def test_the_build_refuses_a_stale_chapter(tmp_path):
+    """A plain `jupyter-book build` after a data edit must not ship the old chart silently."""
+    import pytest
+    from sphinx.errors import ExtensionError
+
+    write_book(tmp_path, {"intro": ["1"]})
+
+    class App:
+        srcdir, outdir = tmp_path, tmp_path / "_build" / "html"
+        config = type("Config", (), {"nb_execution_cache_path": ""})()
+
+    class Env:
+        all_docs = {"intro": 0}
+
+    with pytest.raises(ExtensionError, match=r"intro.ipynb \(never executed\).*make preview"):
+        execute._outdated_chapters(App, Env, set(), set(), set())
+    cache_dir = tmp_path / "_build" / ".jupyter_cache"
+    cache_dir.mkdir(parents=True)
+    key = execute.notebook_key(nbformat.read(tmp_path / "intro.ipynb", as_version=4))
+    (cache_dir / execute.MANIFEST).write_text(json.dumps({"global": execute.global_key(tmp_path), "chapters": {
+        "intro.ipynb": {"notebook": key, "inputs": {}, "executed_at_us": 5}}}), encoding="utf-8")
+    assert execute._outdated_chapters(App, Env, set(), set(), set()) == ["intro"]  # executed after its last read
+    Env.all_docs = {"intro": 10}
+    assert execute._outdated_chapters(App, Env, set(), set(), set()) == []
