@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 import nbformat
+import pytest
 from jupyter_cache import get_cache
 
 from chipbook import execute, paths
@@ -78,7 +79,6 @@ def test_every_chapter_of_the_book_is_executed_by_the_executor():
 
 def test_the_build_refuses_a_stale_chapter(tmp_path):
     """A plain `jupyter-book build` after a data edit must not ship the old chart silently."""
-    import pytest
     from sphinx.errors import ExtensionError
 
     write_book(tmp_path, {"intro": ["1"]})
@@ -100,3 +100,13 @@ def test_the_build_refuses_a_stale_chapter(tmp_path):
     assert execute._outdated_chapters(App, Env, set(), set(), set()) == ["intro"]  # executed after its last read
     Env.all_docs = {"intro": 10}
     assert execute._outdated_chapters(App, Env, set(), set(), set()) == []
+
+
+def test_a_failed_build_keeps_the_last_good_site(tmp_path):
+    write_book(tmp_path, {"intro": ["raise ValueError('broken chapter')"]})
+    good = tmp_path / "_build" / "html" / "index.html"
+    good.parent.mkdir(parents=True)
+    good.write_text("the last good site", encoding="utf-8")
+    with pytest.raises(execute.ChapterError, match="intro.ipynb, cell 0 .* raised ValueError: broken chapter"):
+        execute.build(tmp_path, clean=True, report=lambda line: None)
+    assert good.read_text(encoding="utf-8") == "the last good site"

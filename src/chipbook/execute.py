@@ -35,7 +35,6 @@ import hashlib
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -278,35 +277,35 @@ def check_data() -> None:
 
 # --------------------------------------------------------------------------- build
 
-BUILD_STATE = ("html", ".doctrees", CACHE_DIR)
-
-
 def build(root: Path | None = None, *, clean: bool = False, report=print) -> None:
     """Execute what is stale, then build the site; swap it into `_build` only on success."""
     root = Path(root or paths.ROOT)
     build_dir = root / "_build"
-    stage = build_dir / ".next"
+    stage, old = build_dir / ".next", build_dir / ".old"
     shutil.rmtree(stage, ignore_errors=True)
     (stage / "_build").mkdir(parents=True)
-    if not clean:
-        for part in BUILD_STATE:
-            if (build_dir / part).exists():
-                shutil.copytree(build_dir / part, stage / "_build" / part, symlinks=True)
+    current = [e for e in build_dir.iterdir() if e.name not in (stage.name, old.name)]
+    if not clean:  # seed the stage with the current build, so Sphinx redoes only what changed
+        for entry in current:
+            copy = shutil.copytree if entry.is_dir() else shutil.copy2
+            copy(entry, stage / "_build" / entry.name)
     execute(root, stage / "_build" / CACHE_DIR, clean=clean, report=report)
     started = time.perf_counter()
-    command = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(root),
-               "--path-output", str(stage), "-W", "-n", "--keep-going"]
-    result = subprocess.run(command, cwd=root)
-    if result.returncode != 0:
-        raise ChapterError(f"the site build failed (exit {result.returncode}); "
-                           f"{build_dir / 'html'} still holds the last good site")
-    old = build_dir / ".old"
+    # `jupyter-book build` in this process: it shares the modules already imported.
+    from jupyter_book.cli.main import main as jupyter_book
+
+    try:
+        jupyter_book(["build", str(root), "--path-output", str(stage), "-W", "-n", "--keep-going"],
+                     standalone_mode=False)
+    except (Exception, SystemExit) as err:  # noqa: BLE001 (Sphinx has printed the cause)
+        raise ChapterError(f"the site build failed ({type(err).__name__}: {str(err).strip()[:200]}); "
+                           f"{build_dir / 'html'} still holds the last good site") from None
     shutil.rmtree(old, ignore_errors=True)
     old.mkdir()
-    for part in BUILD_STATE:
-        if (build_dir / part).exists():
-            (build_dir / part).rename(old / part)
-        (stage / "_build" / part).rename(build_dir / part)
+    for entry in current:
+        entry.rename(old / entry.name)
+    for entry in (stage / "_build").iterdir():
+        entry.rename(build_dir / entry.name)
     shutil.rmtree(old, ignore_errors=True)
     shutil.rmtree(stage, ignore_errors=True)
     report(f"build: site built in {time.perf_counter() - started:.1f} s; "

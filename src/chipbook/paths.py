@@ -1,6 +1,6 @@
 """Paths resolved from the repository root, whatever the working directory.
 
-Jupyter Book and nbmake both run a notebook with its own folder as the working
+Jupyter Book and chipbook.execute both run a notebook with its own folder as the working
 directory, so nothing in the book may rely on relative paths.
 """
 
