@@ -4,6 +4,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 
 import nbformat
 import pytest
@@ -40,15 +43,26 @@ def test_a_chapter_reruns_exactly_when_its_notebook_data_or_src_change(tmp_path)
     assert merged.cells[1].outputs[0].text == "x\n3\n\n"
     assert len(cache.list_cache_records()) == 2  # the superseded execution was dropped
 
-    notebook = nbformat.read(tmp_path / "chapters" / "reads-a.ipynb", as_version=4)
-    notebook.cells.append(nbformat.v4.new_code_cell("2 + 2"))
-    nbformat.write(notebook, tmp_path / "chapters" / "reads-a.ipynb")
-    assert run() == ["chapters/reads-a.ipynb"]
-
     (tmp_path / "src").mkdir()
     (tmp_path / "src" / "helper.py").write_text("X = 1\n", encoding="utf-8")
     stale = execute.stale_notebooks(tmp_path, execute.toc_notebooks(tmp_path), execute.read_manifest(cache_dir))
     assert set(stale.values()) == {"src/ or requirements.txt changed"} and len(stale) == 2  # every chapter
+
+
+def test_the_input_record_holds_files_read_and_folders_listed_under_the_root_only(tmp_path):
+    """`chipbook.paths` logs what a process reads under the root, not what it writes."""
+    write_book(tmp_path, {"intro": ["1"]})
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "a.csv").write_text("x\n", encoding="utf-8")
+    log = tmp_path / "inputs.log"
+    code = ("from pathlib import Path; import os, tempfile; from chipbook import paths\n"
+            "paths.DATA_DIR.joinpath('a.csv').read_text(); paths.DATA_DIR.joinpath('a.csv').read_text()\n"
+            "paths.ROOT.joinpath('out.txt').write_text('x'); list(paths.DATA_DIR.iterdir())\n"
+            "Path(tempfile.gettempdir(), 'elsewhere.txt').write_text('x')\n"
+            "Path(tempfile.gettempdir(), 'elsewhere.txt').read_text()\n")
+    env = {**os.environ, "CHIPBOOK_ROOT": str(tmp_path), execute.INPUTS_ENV: str(log)}
+    subprocess.run([sys.executable, "-c", code], env=env, check=True, cwd=tmp_path)
+    assert log.read_text(encoding="utf-8").splitlines() == ["data/a.csv", "dir:data"]
 
 
 def test_stale_reasons_name_the_changed_input(tmp_path):
@@ -60,6 +74,14 @@ def test_stale_reasons_name_the_changed_input(tmp_path):
         "notebook": key, "inputs": {"table.csv": execute.input_hash(tmp_path, "table.csv"),
                                     "dir:.": execute.input_hash(tmp_path, "dir:.")}}}}
     assert execute.stale_notebooks(tmp_path, [notebook], manifest) == {}
+    edited = nbformat.read(notebook, as_version=4)
+    edited.cells.append(nbformat.v4.new_markdown_cell("prose only"))
+    nbformat.write(edited, notebook)
+    assert execute.stale_notebooks(tmp_path, [notebook], manifest) == {}  # prose needs no execution
+    edited.cells.append(nbformat.v4.new_code_cell("2 + 2"))
+    nbformat.write(edited, notebook)
+    assert execute.stale_notebooks(tmp_path, [notebook], manifest) == {notebook: "its code cells changed"}
+    manifest["chapters"]["intro.ipynb"]["notebook"] = execute.notebook_key(edited)
     (tmp_path / "table.csv").write_text("x\n2\n", encoding="utf-8")
     assert execute.stale_notebooks(tmp_path, [notebook], manifest) == {notebook: "table.csv changed"}
     manifest["chapters"]["intro.ipynb"]["inputs"].pop("table.csv")
@@ -102,11 +124,17 @@ def test_the_build_refuses_a_stale_chapter(tmp_path):
     assert execute._outdated_chapters(App, Env, set(), set(), set()) == []
 
 
-def test_a_failed_build_keeps_the_last_good_site(tmp_path):
-    write_book(tmp_path, {"intro": ["raise ValueError('broken chapter')"]})
+def test_a_failed_build_keeps_the_last_good_site(tmp_path, monkeypatch):
+    write_book(tmp_path, {"intro": ["1"]})
     good = tmp_path / "_build" / "html" / "index.html"
     good.parent.mkdir(parents=True)
     good.write_text("the last good site", encoding="utf-8")
-    with pytest.raises(execute.ChapterError, match="intro.ipynb, cell 0 .* raised ValueError: broken chapter"):
-        execute.build(tmp_path, clean=True, report=lambda line: None)
-    assert good.read_text(encoding="utf-8") == "the last good site"
+
+    def fails(*args, **kwargs):
+        raise execute.ChapterError("intro.ipynb, cell 0 (id c0, `1`) raised ValueError: broken")
+
+    monkeypatch.setattr(execute, "execute", fails)
+    for clean in (True, False):
+        with pytest.raises(execute.ChapterError, match="raised ValueError: broken"):
+            execute.build(tmp_path, clean=clean, report=lambda line: None)
+        assert good.read_text(encoding="utf-8") == "the last good site"

@@ -74,10 +74,12 @@ def _sha(data: bytes) -> str:
 
 
 def input_hash(root: Path, name: str) -> str:
-    """The hash of one recorded input: `dir:<path>` is a folder's listing, else a file."""
+    """The hash of one recorded input: `dir:<path>` is a folder's listing (without hidden
+    entries such as .ipynb_checkpoints, which glob patterns skip too), else a file."""
     if name.startswith("dir:"):
         folder = root / name[4:]
-        return _sha("\n".join(sorted(p.name for p in folder.iterdir())).encode()) if folder.is_dir() else "missing"
+        names = sorted(p.name for p in folder.iterdir() if not p.name.startswith(".")) if folder.is_dir() else ["missing"]
+        return _sha("\n".join(names).encode())
     path = root / name
     return _sha(path.read_bytes()) if path.is_file() else "missing"
 

@@ -41,8 +41,8 @@ BUILD_HTML = ROOT / "_build" / "html"
 
 def record_inputs(log: Path | str) -> None:
     """Append to `log`, one per line and relative to ROOT, every file this process opens for
-    reading under ROOT and every folder it lists (as `dir:<folder>`), outside src/, _build/
-    and the virtual environment. `python -m chipbook.execute` sets CHIPBOOK_INPUTS_LOG in
+    reading under ROOT and every folder it lists (as `dir:<folder>`, except the import
+    system's listings of sys.path), outside src/, _build/, .git/ and the virtual environment. `python -m chipbook.execute` sets CHIPBOOK_INPUTS_LOG in
     each chapter's kernel and re-executes the chapter when one of these changes."""
     import sys
 
@@ -61,7 +61,7 @@ def record_inputs(log: Path | str) -> None:
             prefix = ""
         elif event in ("os.listdir", "os.scandir"):
             target, prefix = (args[0] if args and args[0] is not None else "."), "dir:"
-            if isinstance(target, int):
+            if isinstance(target, int) or _called_by_the_import_system():
                 return
         else:
             return
@@ -73,6 +73,18 @@ def record_inputs(log: Path | str) -> None:
                 handle.write(entry + "\n")
 
     sys.addaudithook(hook)
+
+
+def _called_by_the_import_system() -> bool:
+    """True when the import system is listing a folder on sys.path (not a chapter's input)."""
+    import sys
+
+    frame = sys._getframe(2)
+    while frame is not None:
+        if frame.f_code.co_filename.startswith("<frozen importlib"):
+            return True
+        frame = frame.f_back
+    return False
 
 
 if os.environ.get("CHIPBOOK_INPUTS_LOG"):
