@@ -69,6 +69,7 @@ def test_copy_only_sources_are_few_real_and_graded_low():
 
 def test_copy_url_is_a_copy_not_the_original_nor_a_redirect():
     copies = SOURCES[SOURCES["copy_url"].notna()]
+    assert not copies.empty, "no source records where it was read in a copy (copy_url), so nothing is checked"
     same = copies[copies["copy_url"] == copies["url"]]
     assert same.empty, f"copy_url repeats url (leave it empty when read at url): {list(same['source_id'])}"
     redirects = {s.source_id: citations.redirect_fault(s.copy_url) for s in copies.itertuples()
@@ -82,3 +83,25 @@ def test_publisher_names_the_original_not_the_copy():
     named = SOURCES[~SOURCES["source_id"].isin(citations.COPY_ONLY)
                     & SOURCES["publisher"].str.lower().apply(lambda p: any(h in p for h in hosts))]
     assert named.empty, f"publisher names a copy site: {dict(zip(named['source_id'], named['publisher']))}"
+
+
+def test_bibliography_links_the_original_and_marks_every_copy():
+    import html
+    import re
+
+    from chipbook import appendix
+
+    page = appendix.bibliography().data
+    entries = dict(re.findall(r'<li class="chipbook-source-entry" id="src-([^"]+)">(.*?)</li>', page))
+    assert set(entries) == set(SOURCES["source_id"])
+    copies = SOURCES[SOURCES["copy_url"].notna()]
+    assert not copies.empty, "no source records a copy_url, so nothing here is tested"
+    for s in SOURCES.itertuples():
+        entry = entries[s.source_id]
+        assert f'<a href="{html.escape(s.url)}">' in entry, f"{s.source_id}: original link missing"
+        if isinstance(s.copy_url, str):
+            assert f'<a href="{html.escape(s.copy_url)}">read via a copy</a>' in entry, s.source_id
+        else:
+            assert "read via a copy" not in entry, s.source_id
+        assert ("no original could be found" in entry.split("<em>Note:</em>")[0]) == bool(
+            citations.url_fault(s.url)), f"{s.source_id}: copy-only mark wrong"
