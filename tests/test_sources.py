@@ -103,5 +103,5 @@ def test_bibliography_links_the_original_and_marks_every_copy():
             assert f'<a href="{html.escape(s.copy_url)}">read via a copy</a>' in entry, s.source_id
         else:
             assert "read via a copy" not in entry, s.source_id
-        assert ("no original could be found" in entry.split("<em>Note:</em>")[0]) == bool(
+        assert ("Cited at a copy" in entry.split("<em>Note:</em>")[0]) == bool(
             citations.url_fault(s.url)), f"{s.source_id}: copy-only mark wrong"

@@ -30,11 +30,14 @@ def _citations() -> pd.DataFrame:
 
 def _copy_mark(source) -> str:
     """The bibliography's mark for a source read in a copy: "read via a copy" linking
-    ``copy_url``, or, for a source whose ``url`` is itself a copy (no original found),
-    a warning saying so. Empty for a source read at its publisher's address."""
+    ``copy_url``, and, for a source whose ``url`` is itself a copy (no original found),
+    a warning saying so and why (from ``citations.COPY_ONLY``). Empty for a source read
+    at its publisher's address."""
     marks = []
     if citations.url_fault(source.url):
-        marks.append('<strong class="chipbook-copy-only">Cited at a copy: no original could be found.</strong>')
+        reason = citations.COPY_ONLY.get(source.source_id, "no original recorded yet")
+        marks.append('<strong class="chipbook-copy-only">Cited at a copy, not the publisher\'s page '
+                     f"({html.escape(reason)}).</strong>")
     if isinstance(source.copy_url, str) and source.copy_url:
         marks.append(f'<span class="chipbook-read-via-copy">(<a href="{html.escape(source.copy_url)}">'
                      "read via a copy</a>)</span>")
