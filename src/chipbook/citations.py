@@ -96,6 +96,8 @@ COPY_ONLY: dict[str, str] = {
     "techcrunch-jassy-trainium2-2025": "TechCrunch's own address (and Jassy's post) not established",
     "digitalmarketreports-amazon-anthropic-2024": "The Information is paywalled; no outlet seen repeats the $40B",
     "networkworld-aws-10p10u-2024": "Network World's own address not established; no AWS page says the same",
+    "semianalysis-claude-code-trainium-2026": "SemiAnalysis's post on X not establishable; seen only in an aggregator",
+    "reuters-openai-no-tpu-plans-2025": "Reuters's own address not established; seen only in a reprint",
 }
 
 MAX_COPY_ONLY = 7
