@@ -38,7 +38,7 @@ import shutil
 import sys
 import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import nbformat
@@ -161,7 +161,7 @@ def output_problems(name: str, notebook: nbformat.NotebookNode) -> list[str]:
 
 
 def execute_notebook(root: Path, path: Path) -> dict:
-    """Execute one notebook in a fresh kernel. Runs in a worker process.
+    """Execute one notebook in a fresh kernel. Runs in a worker thread.
 
     Returns {"name", "ok", "problems", "key" (the source's notebook_key), "notebook" (executed,
     as JSON text), "inputs" ({input: hash}), "seconds"}.
@@ -176,16 +176,15 @@ def execute_notebook(root: Path, path: Path) -> dict:
     with tempfile.TemporaryDirectory(prefix="chipbook-exec-") as scratch:
         log, kernel_log = Path(scratch) / "inputs.log", Path(scratch) / "kernel.log"
         log.touch()
-        os.environ[INPUTS_ENV] = str(log)
-        os.environ["CHIPBOOK_ROOT"] = str(root)
-        os.environ["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"  # a debugger notice on stderr
+        env = {**os.environ, INPUTS_ENV: str(log), "CHIPBOOK_ROOT": str(root),
+               "PYDEVD_DISABLE_FILE_VALIDATION": "1"}  # the last silences a debugger notice
         # record_timing=False: timings in the cell metadata would change the cache key.
         client = NotebookClient(notebook, timeout=TIMEOUT_S, kernel_name="python3", record_timing=False,
                                 resources={"metadata": {"path": str(path.parent)}})
         problems = []
         try:
             with kernel_log.open("w") as kernel_stderr:
-                client.execute(stderr=kernel_stderr, stdout=kernel_stderr)
+                client.execute(env=env, stderr=kernel_stderr, stdout=kernel_stderr)
         except CellExecutionError:
             pass  # the error output is in the cell; output_problems reports it with the cell
         except (DeadKernelError, CellTimeoutError, RuntimeError) as err:
@@ -227,14 +226,14 @@ def execute(root: Path | None = None, cache_dir: Path | None = None, *, clean: b
         report(f"execute: {path.relative_to(root).as_posix()} ({todo[path]})")
     workers = max(1, min(workers or os.cpu_count() or 1, len(order)))
     start = time.perf_counter()
-    if workers == 1:
-        results = [execute_notebook(root, p) for p in order]
-    else:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            results = list(pool.map(execute_notebook, [root] * len(order), order))
+    # Threads suffice: the work happens in the kernels, each its own process.
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        results = list(pool.map(execute_notebook, [root] * len(order), order))
     cache = get_cache(str(cache_dir))
     failures = []
-    new_manifest = {"global": global_key(root), "chapters": dict(manifest["chapters"]) if manifest.get("global") else {}}
+    current = {p.relative_to(root).as_posix() for p in notebooks}
+    new_manifest = {"global": global_key(root),
+                    "chapters": {n: r for n, r in manifest["chapters"].items() if n in current}}
     for result in results:
         if not result["ok"]:
             failures += result["problems"]
