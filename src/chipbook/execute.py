@@ -266,14 +266,16 @@ def _drop_unused_records(cache, keep: set[str]) -> None:
 # --------------------------------------------------------------------------- data checks
 
 def check_data() -> None:
-    """The data and ledger checks that run before any chapter (`chipbook.data.validate_package`)."""
-    from . import data
+    """The data and ledger checks that run before any chapter executes: `chipbook.check`
+    (`make check`) where it exists, else `chipbook.data.validate_package`. Raises the
+    first problem (a ValueError: DataError or LayoutError)."""
+    try:
+        from .check import run_all
+    except ImportError:
+        from . import data
 
-    validate = getattr(data, "validate_package", None)
-    if validate is not None:
-        problems = validate()
-        if problems:
-            raise data.DataError(paths.DATAPACKAGE, "\n".join(map(str, problems)))
+        run_all = getattr(data, "validate_package", lambda: None)
+    run_all()
 
 
 # --------------------------------------------------------------------------- build
@@ -348,15 +350,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--build", action="store_true", help="build the site after executing")
     parser.add_argument("--clean", action="store_true", help="execute everything and build from empty")
     args = parser.parse_args(argv)
-    from .data import DataError
-
     try:
         check_data()
+    except ValueError as err:  # DataError, LayoutError: one line naming file, row, column
+        print(f"chipbook check failed: {err}", file=sys.stderr)
+        return 1
+    try:
         if args.build:
             build(clean=args.clean)
         else:
             execute(clean=args.clean)
-    except (ChapterError, DataError) as err:
+    except ChapterError as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
     return 0
