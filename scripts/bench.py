@@ -115,8 +115,13 @@ def main() -> None:
     rewritten = sorted(p.relative_to(HTML).as_posix() for p, t in pages_before.items()
                        if p.exists() and p.stat().st_mtime_ns != t)
     shown = new in page.read_text(encoding="utf-8")
+    # The chapters whose pages may change: those that read the table (the appendix reads all).
+    readers = {c.replace(".ipynb", ".html") for c, r in execute.read_manifest(
+        ROOT / "_build" / execute.CACHE_DIR)["chapters"].items() if table.relative_to(ROOT).as_posix() in r["inputs"]}
+    pages_ok = {p for p in rewritten if p.startswith("chapters/")} == readers
     results["preview edit"] = (f"{table.relative_to(ROOT)}: '{old}' -> '{new}'; new value on "
-                               f"{page.name}: {'yes' if shown else 'NO'}; pages rewritten: {', '.join(rewritten)}")
+                               f"{page.name}: {'yes' if shown else 'NO'}; pages rewritten: {', '.join(rewritten)}; "
+                               f"other chapter pages untouched: {'yes' if pages_ok else 'NO'}")
 
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     if re.search(r"^check:", makefile, re.M):
@@ -141,8 +146,10 @@ def main() -> None:
         json.dumps({k: round(v, 2) if isinstance(v, float) else v for k, v in results.items()}, indent=2) + "\n",
         encoding="utf-8")
     failed = [k for k, b in BUDGETS.items() if results[k] / bare > b]
-    if results.get("make check", 0) > 5 or not shown or rewritten != [page.relative_to(HTML).as_posix()]:
-        failed.append("make check or the preview's page check")
+    if results.get("make check", 0) > 5:
+        failed.append("make check")
+    if not (shown and pages_ok):
+        failed.append("the preview's pages")
     if failed:
         print(f"over budget or wrong: {', '.join(failed)}", file=sys.stderr)
 
