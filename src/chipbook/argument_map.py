@@ -205,9 +205,12 @@ def summary(article: str):
     items = []
     for row in weakest_links(g).itertuples():
         path = nx.shortest_path(g, row.weakest[0], row.conclusion)
-        via = f" {row.weakest[0]} reaches it through {' → '.join(_claim_link(n) for n in path)}." if len(path) > 2 else ""
+        via = f" One path up: {' → '.join(_claim_link(n) for n in path)}." if len(path) > 2 else ""
+        weakest = _words([_claim_link(n) for n in row.weakest])
+        verdict = ledger.verdict_badge(row.weakest_verdict)
+        links = (f"Its weakest link is {weakest} ({verdict})." if len(row.weakest) == 1
+                 else f"Its weakest links are {weakest} (each {verdict}).")
         items.append(
             f"<li>{_claim_link(row.conclusion)} ({ledger.verdict_badge(row.conclusion_verdict)}) rests on "
-            f"{row.premises} of the article's claims. Its weakest link: "
-            f"{_words([_claim_link(n) for n in row.weakest])}, {ledger.verdict_badge(row.weakest_verdict)}.{via}</li>")
+            f"{row.premises} of the article's claims. {links}{via}</li>")
     return HTML(f'<ul class="chipbook-weakest">{"".join(items)}</ul>')
