@@ -12,7 +12,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 from chipbook.vocabulary import (  # noqa: E402
-    ARTICLES, CLAIM_KINDS, CONFIDENCE, SOURCE_KINDS, STANCES, VERDICTS)
+    ARTICLES, CLAIM_KINDS, CONFIDENCE, COPY_KINDS, SOURCE_KINDS, STANCES, VERDICTS)
 
 SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 CLAIM_ID = r"^A[12]-[0-9]{2}$"
@@ -47,10 +47,11 @@ LEDGER = [
             "fields": [
                 field("source_id", "string", "Stable identifier: lowercase words joined by hyphens, e.g. publisher-topic-year.", pattern=SLUG, unique=True),
                 field("title", "string", "Title of the document as published."),
-                field("publisher", "string", "Who published it; for a copy, the original publisher and the copy's host."),
+                field("publisher", "string", "Who published it: the original publisher, never the host of a copy it was read in."),
                 field("date_published", "date", "Date of publication (ISO 8601). For undated pages, the date shown as last updated or, failing that, the date seen; the note says which."),
                 field("url", "string", "Where the original publisher put the document; never a copy, proxy, redirect or short link.", pattern=r"^https?://\S+$"),
-                field("copy_url", "string", "Where the text was actually read, when that was a copy (an archive, a mirror) rather than the publisher's page; empty when read at url.", required=False, pattern=r"^https?://\S+$"),
+                field("copy_url", "string", "Where the text was actually read, when that was not the publisher's page: a copy (an archive, a mirror) or a secondary report of it (copy_kind says which); empty when read at url.", required=False, pattern=r"^https?://\S+$"),
+                field("copy_kind", "string", "What copy_url holds: copy (the same text on another host) or report (a secondary account of the document: a summary, digest or other outlet's story, which is what was read). Required when copy_url is set, empty otherwise.", required=False, enum=COPY_KINDS),
                 field("kind", "string", "Kind of source; primary kinds are vendor documentation, company release, regulatory filing and paper.", enum=SOURCE_KINDS),
                 field("accessed", "date", "Date the source was checked for this book (ISO 8601)."),
                 field("note", "string", "What was seen at the source, and any caveat (a copy, an approximate date).", required=False),

@@ -9,4 +9,8 @@ SOURCE_KINDS = ["vendor documentation", "company release", "regulatory filing", 
 # Primary kinds: where a fact comes from the party that knows it first-hand.
 PRIMARY_SOURCE_KINDS = ["vendor documentation", "company release", "regulatory filing", "paper"]
 CONFIDENCE = ["high", "medium", "low"]
+# What a source's copy_url holds: "copy" = the same text on another host; "report" = a
+# secondary account of the document (a summary, digest or other outlet's story), which is
+# what was read instead of the document itself.
+COPY_KINDS = ["copy", "report"]
 ARTICLES = ["A1", "A2"]
