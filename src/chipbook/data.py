@@ -26,11 +26,12 @@ import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from . import paths
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 class DataError(ValueError):
     """A problem in one place of one data file.
@@ -126,6 +127,8 @@ def load_table(name: str, datapackage: Path | None = None) -> pd.DataFrame:
     integer and year columns as int64 (Int64 when some are blank), numbers as float64,
     dates as datetime64, booleans as boolean. Validates the whole package first (once;
     see `validate_package`), so it raises the package's first `DataError` if any."""
+    import pandas as pd  # imported here, so `python -m chipbook.check` starts without it
+
     datapackage = Path(datapackage or paths.DATAPACKAGE)
     validate_package(datapackage.parent)
     found = resources(datapackage)
@@ -138,6 +141,8 @@ def load_table(name: str, datapackage: Path | None = None) -> pd.DataFrame:
 
 
 def _typed(field: dict, text: pd.Series) -> pd.Series:
+    import pandas as pd
+
     blank = text == ""
     kind = field.get("type", "string")
     if kind in ("integer", "year"):
@@ -151,6 +156,19 @@ def _typed(field: dict, text: pd.Series) -> pd.Series:
         values |= {v: False for v in field.get("falseValues", ["false", "False", "FALSE", "0"])}
         return text.mask(blank).map(values).astype("boolean")
     return text.astype(object).mask(blank, None)
+
+
+def rows(name: str, datapackage: Path | None = None) -> list[dict[str, str]]:
+    """The data rows of a validated table as text, with `_row` (from 1) and `_line` (the
+    file line the row starts on): for checks that must not wait for pandas to import."""
+    datapackage = Path(datapackage or paths.DATAPACKAGE)
+    validate_package(datapackage.parent)
+    resource = resources(datapackage)[name]
+    text = resource.path.read_text(encoding="utf-8-sig")
+    records, starts = _records(resource, text)
+    header = records[0]
+    return [dict(zip(header, record), _row=row, _line=line)
+            for row, (record, line) in enumerate(zip(records[1:], starts[1:]), start=1)]
 
 
 # --- validation ----------------------------------------------------------------------------
