@@ -356,9 +356,9 @@ def _reworded(resource: Resource, error, starts: list[int], found: dict[str, Res
             return DataError(path, "the column is missing from the header", column=missing[0],
                              expected=columns, **where)
         if extra and extra[0] == "":
-            return DataError(path, f"the header has {labels.count('')} empty column name(s) after "
-                             f"'{labels[-1 - labels[::-1].index(names[-1])] if names[-1] in labels else labels[0]}'"
-                             " (a spreadsheet left empty columns)", column="",
+            last = [label for label in labels if label][-1]
+            return DataError(path, f"the header has {labels.count('')} empty column name(s) after '{last}' "
+                             "(a spreadsheet left empty columns)",
                              expected=columns + ", and no empty columns after them", **where)
         if extra:
             return DataError(path, "the column is not in the table's schema", column=extra[0],
