@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import importlib.metadata
 import io
 import json
 import re
@@ -192,7 +193,7 @@ def validate_package(data_dir: Path | str | None = None) -> None:
 
 
 def _fingerprint(descriptor: Path, found: dict[str, Resource]) -> str:
-    digest = hashlib.sha256(Path(__file__).read_bytes())
+    digest = hashlib.sha256(Path(__file__).read_bytes() + importlib.metadata.version("frictionless").encode())
     for path in [descriptor, *(r.path for r in found.values())]:
         digest.update(path.name.encode() + b"\0")
         digest.update(path.read_bytes() if path.exists() else b"missing")
