@@ -179,25 +179,41 @@ _STAMPS = Path(tempfile.gettempdir()) / "chipbook-validated"
 
 def validate_package(data_dir: Path | str | None = None) -> None:
     """Check every table of the package in `data_dir` (default: the book's `data/`);
-    raise `DataError` for the first problem. Remembers a success by a hash of the
-    descriptor, the CSVs and this module, so a second call costs a hash (milliseconds)."""
+    raise `DataError` for the first problem, in the package's order of tables.
+
+    Each table's success is remembered by a hash of what its validity depends on (this
+    module, the Frictionless version, the package's and the table's descriptor, its file
+    and the files its foreign keys point at), so a second call costs a hash
+    (milliseconds) and, after an edit, only the edited tables and those that refer to
+    them are checked again."""
     descriptor = Path(data_dir or paths.DATA_DIR) / "datapackage.json"
     found = resources(descriptor)
-    stamp = _STAMPS / _fingerprint(descriptor, found)
-    if stamp.exists():
+    stamps = _fingerprints(descriptor, found)
+    stale = [name for name in found if not (_STAMPS / stamps[name]).exists()]
+    if not stale:
         return
-    lines = {name: _check_file(resource) for name, resource in found.items()}
-    _check_schema(descriptor, found, lines)
+    lines = {name: _check_file(found[name]) for name in stale}
+    _check_schema(descriptor, found, stale, lines)
     _STAMPS.mkdir(parents=True, exist_ok=True)
-    stamp.touch()
+    for name in stale:
+        (_STAMPS / stamps[name]).touch()
 
 
-def _fingerprint(descriptor: Path, found: dict[str, Resource]) -> str:
-    digest = hashlib.sha256(Path(__file__).read_bytes() + importlib.metadata.version("frictionless").encode())
-    for path in [descriptor, *(r.path for r in found.values())]:
-        digest.update(path.name.encode() + b"\0")
-        digest.update(path.read_bytes() if path.exists() else b"missing")
-    return digest.hexdigest()
+def _fingerprints(descriptor: Path, found: dict[str, Resource]) -> dict[str, str]:
+    """A hash per table of everything its validity depends on."""
+    package = load_package(descriptor)
+    entries = {entry["name"]: entry for entry in package["resources"]}
+    common = (Path(__file__).read_bytes() + importlib.metadata.version("frictionless").encode()
+              + json.dumps({k: v for k, v in package.items() if k != "resources"}, sort_keys=True).encode())
+    contents = {name: r.path.read_bytes() if r.path.exists() else b"missing" for name, r in found.items()}
+    stamps = {}
+    for name, resource in found.items():
+        digest = hashlib.sha256(common)
+        targets = {fk["reference"]["resource"] or name for fk in resource.foreign_keys}
+        for part in sorted({name} | (targets & set(found))):
+            digest.update(json.dumps(entries[part], sort_keys=True).encode() + b"\0" + contents[part] + b"\0")
+        stamps[name] = digest.hexdigest()
+    return stamps
 
 
 # Characters a spreadsheet or a web page leaves in a value that look like a space, or
@@ -307,21 +323,26 @@ def _bad_field_index(text: str, width: int) -> int:
     return width - 1
 
 
-def _check_schema(descriptor: Path, found: dict[str, Resource], lines: dict[str, list[int]]) -> None:
-    """Pass 2: Frictionless checks every Table Schema rule; the first error, in the
-    package's order of tables and each table's order of rows, becomes a DataError."""
+def _check_schema(descriptor: Path, found: dict[str, Resource], names: list[str],
+                  lines: dict[str, list[int]]) -> None:
+    """Pass 2: Frictionless checks every Table Schema rule of the tables `names`, foreign
+    keys included; the first error, in the package's order of tables and each table's
+    order of rows, becomes a DataError."""
     import frictionless  # imported here: a validated package never pays for the import
 
-    report = frictionless.validate(str(descriptor))
-    for task in report.tasks:
-        if task.errors:
+    try:
+        package = frictionless.Package(str(descriptor))
+    except frictionless.FrictionlessException as err:  # a problem with the descriptor itself
+        raise DataError(descriptor, err.error.message) from None
+    for name in names:
+        report = package.get_resource(name).validate()
+        errors = report.tasks[0].errors if report.tasks else report.errors
+        if errors:
             # Of the first faulty row's errors, the row's shape first, then left to right.
-            row = getattr(task.errors[0], "row_number", None)
-            first = min((e for e in task.errors if getattr(e, "row_number", None) == row),
+            row = getattr(errors[0], "row_number", None)
+            first = min((e for e in errors if getattr(e, "row_number", None) == row),
                         key=lambda e: (e.type not in _SHAPE_ERRORS, getattr(e, "field_number", 0) or 0))
-            raise _reworded(found[task.name], first, lines[task.name], found)
-    if report.errors:  # a problem with the descriptor itself
-        raise DataError(descriptor, report.errors[0].message)
+            raise _reworded(found[name], first, lines[name], found)
 
 
 _SHAPE_ERRORS = {"blank-row", "extra-cell", "missing-cell"}
