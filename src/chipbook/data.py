@@ -151,7 +151,7 @@ def _typed(field: dict, text: pd.Series) -> pd.Series:
     if kind == "number":
         return pd.to_numeric(text.mask(blank)).astype("float64")
     if kind == "date":
-        return pd.to_datetime(text.mask(blank), format="%Y-%m-%d")
+        return pd.to_datetime(text.mask(blank), format="%Y-%m-%d").astype("datetime64[s]")
     if kind == "boolean":
         values = {v: True for v in field.get("trueValues", ["true", "True", "TRUE", "1"])}
         values |= {v: False for v in field.get("falseValues", ["false", "False", "FALSE", "0"])}
