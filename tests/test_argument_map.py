@@ -8,6 +8,8 @@ import pandas as pd
 import pytest
 
 from chipbook import argument_map, charts, ledger
+from chipbook.check import check_argument_map
+from chipbook.data import DataError
 from chipbook.vocabulary import ARTICLES, VERDICT_RATINGS
 
 
@@ -68,12 +70,31 @@ def test_weakest_link_is_the_lowest_rated_claim_anywhere_below():
     assert table.at["c", "weakest_verdict"] == "contradicted"
 
 
-def test_a_cycle_is_refused(monkeypatch):
-    cyclic = pd.DataFrame({"premise_claim_id": ["A2-01", "A2-02"], "conclusion_claim_id": ["A2-02", "A2-01"],
-                           "link_kind": "supports", "article_section": "Lead", "source_id": "x"})
-    monkeypatch.setattr(argument_map, "load_table", lambda name: cyclic)
-    with pytest.raises(ValueError, match="cycle"):
-        argument_map.graph("A2")
+def _links_with(scratch, *extra: tuple[str, str]) -> None:
+    rows = scratch.rows("argument_links")
+    for premise, conclusion in extra:
+        rows.append({**rows[-1], "premise_claim_id": premise, "conclusion_claim_id": conclusion})
+    scratch.write_rows("argument_links", rows)
+
+
+def test_a_cycle_is_refused_with_its_path(scratch):
+    _links_with(scratch, ("A2-09", "A2-01"))  # A2-01 already supports A2-09
+    with pytest.raises(DataError, match=r"argument_links.csv: the links form a cycle \(A2-0[19] -> A2-0[19] -> A2-0[19]\)"):
+        check_argument_map(scratch.folder)
+
+
+def test_a_link_across_articles_is_refused_at_its_line(scratch):
+    _links_with(scratch, ("A1-01", "A2-09"))
+    line = len(scratch.rows("argument_links")) + 1
+    with pytest.raises(DataError, match=rf"row {line - 1} \(line {line}\).*A1-01 -> A2-09 joins two articles"):
+        check_argument_map(scratch.folder)
+
+
+def test_a_claim_in_no_link_is_named(scratch):
+    rows = [r for r in scratch.rows("argument_links") if "A1-23" not in (r["premise_claim_id"], r["conclusion_claim_id"])]
+    scratch.write_rows("argument_links", rows)
+    with pytest.raises(DataError, match=r"claims.csv, row \d+ \(line \d+\), column 'claim_id': A1-23 is in no link"):
+        check_argument_map(scratch.folder)
 
 
 @pytest.mark.parametrize("article", ARTICLES)

@@ -14,6 +14,7 @@ import networkx as nx
 import pandas as pd
 
 from . import charts, ledger
+from .check import check_argument_map
 from .data import load_table
 from .vocabulary import ARGUMENT_LINK_KINDS, VERDICT_RATINGS, VERDICTS
 
@@ -36,23 +37,16 @@ def graph(article: str) -> nx.DiGraph:
     """The article's argument as a directed graph, premise -> conclusion, with each
     claim's verdict, text and rating on its node and the link kind on its edge.
 
-    Raises ValueError if a link joins two articles or the links form a cycle (an
-    argument that rests on itself cannot be laid out in layers)."""
+    Raises DataError (from `check.check_argument_map`) if a link joins two articles or
+    the links form a cycle (an argument that rests on itself cannot be laid out in layers)."""
+    check_argument_map()
     claims = ledger.claims().set_index("claim_id")
     table = links(article)
-    foreign = table[~table["conclusion_claim_id"].str.startswith(f"{article}-")]
-    if not foreign.empty:
-        first = foreign.iloc[0]
-        raise ValueError(f"argument_links.csv: {first.premise_claim_id} -> {first.conclusion_claim_id} "
-                         "joins two articles; a link stays inside one article")
     g = nx.DiGraph()
     for claim_id, row in claims[claims["article"] == article].iterrows():
         g.add_node(claim_id, verdict=row["verdict"], claim=row["claim"], rating=VERDICT_RATINGS[row["verdict"]])
     for link in table.itertuples():
         g.add_edge(link.premise_claim_id, link.conclusion_claim_id, kind=link.link_kind)
-    if not nx.is_directed_acyclic_graph(g):
-        cycle = " -> ".join(u for u, _ in nx.find_cycle(g))
-        raise ValueError(f"argument_links.csv: the links form a cycle ({cycle})")
     return g
 
 
