@@ -283,3 +283,12 @@ def test_corrections_page_shows_every_change_in_the_ledger():
         assert f'#{ledger.claim_anchor(c.claim_id)}">{c.claim_id}</a>' in page
     toc = (paths.ROOT / "_toc.yml").read_text(encoding="utf-8")
     assert "chapters/corrections" in toc
+
+
+def test_rankings_name_every_tied_group():
+    shares = pd.Series({"Opening": 0.0, "Bottom line": 0.0, "Lead": 1.0, "Stakes": 0.5})
+    assert ledger.tied_at(shares, "min") == "'Opening' and 'Bottom line'"
+    assert ledger.tied_at(shares, "max") == "'Lead'"
+    assert ledger.tied_at(pd.Series({"a": 0.0, "b": 0.0, "c": 0.0}), "min") == "'a', 'b' and 'c'"
+    with pytest.raises(ValueError):
+        ledger.tied_at(shares, "median")

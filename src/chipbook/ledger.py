@@ -317,6 +317,17 @@ def headline(table: pd.DataFrame | None = None, by: str | None = None) -> pd.Dat
     return counts.sort_values(["holds_share"], kind="stable")
 
 
+def tied_at(shares: pd.Series, end: str) -> str:
+    """The groups at the lowest (`end="min"`) or highest (`end="max"`) share of a headline
+    ranking, every tied group named: "'A'", "'A' and 'B'", "'A', 'B' and 'C'". Ties are
+    never broken silently by sort order."""
+    if end not in ("min", "max"):
+        raise ValueError(f"end must be 'min' or 'max', not {end!r}")
+    target = shares.min() if end == "min" else shares.max()
+    names = [f"'{name}'" for name in shares.index[shares == target]]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
 def headline_markdown(table: pd.DataFrame | None = None) -> str:
     """The headline sentence, as Markdown, for a page to display: every number in it comes
     from `headline()`, per article and in total."""
