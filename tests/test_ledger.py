@@ -292,3 +292,13 @@ def test_rankings_name_every_tied_group():
     assert ledger.tied_at(pd.Series({"a": 0.0, "b": 0.0, "c": 0.0}), "min") == "'a', 'b' and 'c'"
     with pytest.raises(ValueError):
         ledger.tied_at(shares, "median")
+
+
+def test_each_source_has_one_confidence_grade():
+    """Confidence grades the source (intro.md: high = a primary read where its publisher put
+    it, medium = reputable secondary or a primary seen only in a copy, low = weak), so every
+    row citing one source carries the same grade."""
+    grades = EVIDENCE.groupby("source_id")["confidence"].unique()
+    mixed = grades[grades.map(len) > 1]
+    assert mixed.empty, "sources graded differently in different rows:\n" + "\n".join(
+        f"{s}: {sorted(g)}" for s, g in mixed.items())
