@@ -199,7 +199,8 @@ def chapter_order() -> list[str]:
 
 
 def thinly_evidenced(chapter: str | None = None) -> pd.DataFrame:
-    """Claims whose verdict is 'unverified' or that no high-confidence row bears on."""
+    """Claims whose verdict is 'unverified' or that no high-confidence row bears on (high = a
+    primary source read where its publisher put it; a primary read only in a copy is medium)."""
     rows = evidence()
     best = rows.assign(high=rows["confidence"] == "high").groupby("claim_id")["high"].any()
     table = claims(chapter)
