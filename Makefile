@@ -5,16 +5,17 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 HTML   := _build/html
 
-.PHONY: book preview test fmt serve bench lock datapackage clean help
+.PHONY: book preview test check fmt serve bench lock datapackage clean help
 
 help:
-	@echo "make book     build the book from clean into $(HTML) (creates $(VENV) on first use)"
+	@echo "make check    check data, ledger rules, claim ids and layout in seconds, no notebook run"
 	@echo "make preview  rebuild only what changed: re-executes the chapters whose notebook, data or src/ changed"
+	@echo "make book     build the book from clean into $(HTML) (creates $(VENV) on first use)"
 	@echo "make test     run every test: data, helpers, every chapter executed once, built site, offline browser check"
 	@echo "make fmt      strip outputs and execution counts from the notebooks (nbstripout)"
-	@echo "make serve  preview the built book on http://127.0.0.1:8000"
+	@echo "make serve    preview the built book on http://127.0.0.1:8000"
 	@echo "make bench    measure make book, make test, make preview and make check against bare execution"
-	@echo "make lock   re-resolve requirements.in into requirements.txt"
+	@echo "make lock     re-resolve requirements.in into requirements.txt"
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,10 +23,16 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $(STAMP)
 
-# Both check the data, execute the stale chapters in parallel (each once, into the
-# jupyter-cache the build reads), fail on any cell error or stderr output, then build with
-# -W -n into _build/.next and swap it in only on success: a failed build keeps the last
-# good site. `book` starts from empty; `preview` re-executes and re-renders only what changed.
+# The data package, the ledger's rules, published claim ids (from git history) and the
+# toc, without executing a notebook; stops at the first problem with one message.
+check: $(STAMP)
+	$(BIN)/python -m chipbook.check
+
+# Both run the checks above (chipbook.execute calls chipbook.check), execute the stale
+# chapters in parallel (each once, into the jupyter-cache the build reads), fail on any cell
+# error or stderr output, then build with -W -n into _build/.next and swap it in only on
+# success: a failed build keeps the last good site. `book` starts from empty; `preview`
+# re-executes and re-renders only what changed.
 book: $(STAMP)
 	$(BIN)/python -m chipbook.execute --clean --build
 

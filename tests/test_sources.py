@@ -25,6 +25,9 @@ EVIDENCE = load_table("evidence")
     ("https://bvbvf1.bib-bvb.de/vufind/PrimoRecord/cdi_arxiv_primary_2304_01433", "copy site"),
     ("https://docs.jax.dev/en/latest/installation.html?trk=article-ssr", "tracking"),
     ("https://example.org/redirect?to=a", "redirect"),
+    ("https://neowin.net/amp/google-takes-on-nvidia-blackwell-gpus-with-the-new-trillium-tpus", "AMP"),
+    ("https://amp.theguardian.com/technology/2024/x", "AMP"),
+    ("https://www-example-com.cdn.ampproject.org/c/s/www.example.com/a", "AMP"),
 ])
 def test_url_fault_names_each_recorded_shape(url, fault):
     why = citations.url_fault(url)
@@ -37,6 +40,8 @@ def test_url_fault_names_each_recorded_shape(url, fault):
     "https://www.ftc.gov/news-events/news/press-releases/2025/01/ftc-issues-staff-report-ai-partnerships-investments-study",
     "https://github.com/jax-ml/jax/issues/18934",
     "https://awsdocs-neuron.readthedocs-hosted.com/en/latest/nki/index.html",
+    "https://www.neowin.net/news/google-takes-on-nvidia-blackwell-gpus-with-the-new-trillium-tpus/",
+    "https://example.org/ampere/amplifier",
 ])
 def test_url_fault_passes_publishers_addresses(url):
     assert citations.url_fault(url) is None
@@ -100,8 +105,63 @@ def test_bibliography_links_the_original_and_marks_every_copy():
         entry = entries[s.source_id]
         assert f'<a href="{html.escape(s.url)}">' in entry, f"{s.source_id}: original link missing"
         if isinstance(s.copy_url, str):
-            assert f'<a href="{html.escape(s.copy_url)}">read via a copy</a>' in entry, s.source_id
+            words = appendix.READ_VIA[s.copy_kind]
+            assert f'<a href="{html.escape(s.copy_url)}">{words}</a>' in entry, s.source_id
+            other = set(appendix.READ_VIA.values()) - {words}
+            assert not any(w in entry for w in other), f"{s.source_id}: marked as both a copy and a report"
         else:
-            assert "read via a copy" not in entry, s.source_id
+            assert not any(w in entry for w in appendix.READ_VIA.values()), s.source_id
         assert ("Cited at a copy" in entry.split("<em>Note:</em>")[0]) == bool(
             citations.url_fault(s.url)), f"{s.source_id}: copy-only mark wrong"
+
+
+def test_copy_kind_is_set_exactly_when_copy_url_is():
+    """copy_kind says whether copy_url holds the same text or a secondary report of it."""
+    has_copy = SOURCES["copy_url"].notna()
+    has_kind = SOURCES["copy_kind"].notna()
+    assert has_copy.any() and (SOURCES["copy_kind"] == "report").any(), "nothing here is tested"
+    missing = SOURCES[has_copy & ~has_kind]
+    assert missing.empty, (
+        "data/sources.csv: copy_kind (copy or report) is required where copy_url is set: "
+        f"{list(missing['source_id'])}")
+    stray = SOURCES[has_kind & ~has_copy]
+    assert stray.empty, f"data/sources.csv: copy_kind set without a copy_url: {list(stray['source_id'])}"
+
+
+def primary_read_only_in_a_report(sources, evidence):
+    """Evidence rows (as a frame) citing a primary source whose only reading was a secondary report."""
+    from chipbook.vocabulary import PRIMARY_SOURCE_KINDS
+
+    read_in_report = sources[(sources["copy_kind"] == "report") & sources["kind"].isin(PRIMARY_SOURCE_KINDS)]
+    return evidence[evidence["source_id"].isin(read_in_report["source_id"])]
+
+
+def test_a_primary_read_only_in_a_secondary_report_is_not_graded_high():
+    cited = primary_read_only_in_a_report(SOURCES, EVIDENCE)
+    assert not cited.empty, "no evidence rests on a primary read in a report, so nothing here is tested"
+    high = cited[cited["confidence"] == "high"]
+    assert high.empty, (
+        "data/evidence.csv: these rows rest on a primary source read only in a secondary report of it "
+        "(copy_kind report), so they cannot be graded high: " + ", ".join(
+            f"{e.evidence_id} ({e.source_id})" for e in high.itertuples()))
+
+
+@pytest.mark.parametrize("a, b", [
+    ("https://www.anthropic.com/news/x", "http://anthropic.com/news/x/"),
+    ("https://Example.org/a/b/", "https://example.org/a/b"),
+])
+def test_normalised_urls_match_across_scheme_www_and_trailing_slash(a, b):
+    assert citations.normalised(a) == citations.normalised(b)
+
+
+def test_normalised_urls_keep_different_pages_apart():
+    assert citations.normalised("https://example.org/a?id=1") != citations.normalised("https://example.org/a?id=2")
+    assert citations.normalised("https://example.org/a") != citations.normalised("https://example.org/b")
+
+
+def test_no_two_sources_share_an_address():
+    """One document, one row: a second row for the same url splits its citations."""
+    keys = SOURCES.assign(key=SOURCES["url"].map(citations.normalised))
+    dup = keys[keys.duplicated("key", keep=False)].sort_values("key")
+    assert dup.empty, "data/sources.csv: these sources register the same url (merge them and repoint their rows): " + \
+        "; ".join(f"{k}: {', '.join(g['source_id'])}" for k, g in dup.groupby("key"))

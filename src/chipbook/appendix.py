@@ -28,10 +28,15 @@ def _citations() -> pd.DataFrame:
     return evidence.merge(ledger.claims()[["claim_id", "chapter"]], on="claim_id")
 
 
+# The bibliography's words for each copy_kind (vocabulary.COPY_KINDS): a reader must not be
+# told the same text is at copy_url when what is there is a secondary account of it.
+READ_VIA = {"copy": "read via a copy", "report": "read in a secondary report of it"}
+
+
 def _copy_mark(source) -> str:
-    """The bibliography's mark for a source read in a copy: "read via a copy" linking
-    ``copy_url``, and, for a source whose ``url`` is itself a copy (no original found),
-    a warning saying so and why (from ``citations.COPY_ONLY``). Empty for a source read
+    """The bibliography's mark for a source read elsewhere: "read via a copy" or "read in a
+    secondary report of it" (by ``copy_kind``) linking ``copy_url``, and, for a source
+    whose ``url`` is itself a copy (no original found), a warning saying so and why (from ``citations.COPY_ONLY``). Empty for a source read
     at its publisher's address."""
     marks = []
     if citations.url_fault(source.url):
@@ -40,7 +45,7 @@ def _copy_mark(source) -> str:
                      f"({html.escape(reason)}).</strong>")
     if isinstance(source.copy_url, str) and source.copy_url:
         marks.append(f'<span class="chipbook-read-via-copy">(<a href="{html.escape(source.copy_url)}">'
-                     "read via a copy</a>)</span>")
+                     f"{READ_VIA[source.copy_kind]}</a>)</span>")
     return " ".join(marks) + " " if marks else ""
 
 
@@ -60,9 +65,11 @@ def bibliography() -> HTML:
             f"<span class=\"chipbook-evidence-meta\">{html.escape(s.kind)}; checked {s.accessed:%Y-%m-%d}; "
             f"id <code>{html.escape(s.source_id)}</code>.</span>{note}{_cited_by(s.source_id, cited)}</li>"
         )
-    copies = int(table["copy_url"].notna().sum())
+    copies = int((table["copy_kind"] == "copy").sum())
+    reports = int((table["copy_kind"] == "report").sum())
     copy_only = sum(bool(citations.url_fault(u)) for u in table["url"])
-    summary = f"{len(table)} sources; {copies} read via a copy, linked beside the original"
+    summary = (f"{len(table)} sources; {copies} read via a copy and {reports} read only in a secondary "
+               "report of them, each linked beside the original")
     summary += f"; {copy_only} cited at a copy because no original could be found." if copy_only else "."
     return HTML(f'<p>{summary}</p><ol class="chipbook-bibliography">{"".join(entries)}</ol>')
 

@@ -4,8 +4,12 @@ A row of ``data/sources.csv`` separates *what is cited* from *where it was read*
 
 - ``url`` is the address where the original publisher put the document (the company's
   newsroom, the regulator's site, arXiv, the outlet's own article page);
-- ``copy_url``, when set, is the copy the text was actually read in (a mirror, a
-  syndication, a repository copy). The bibliography shows it as "read via a copy".
+- ``copy_url``, when set, is where the text was actually read instead, and ``copy_kind``
+  says what it is: ``copy`` (the same text on another host: a mirror, a syndication, a
+  repository copy), shown in the bibliography as "read via a copy", or ``report`` (a
+  secondary account of the document: a summary, digest or other outlet's story), shown as
+  "read in a secondary report of it". Evidence resting on a primary source that was read
+  only in a report is never graded high.
 
 A reader who follows ``url`` must land on the publisher, not on a third party that may
 have altered, summarised or lost the text. So ``url`` is never a redirect, a proxy, a
@@ -41,6 +45,9 @@ PROXY_SHAPES: dict[str, str] = {
     r"^https?://[^/]+\.arc-cdn\.net/": "a CDN copy, not the publisher's address",
     r"^https?://[^/]+\.mymagic\.page/": "a CDN copy, not the publisher's address",
     r"^https?://xn--[^/]*\.(?!xn--)[^/]+/": "an odd internationalised prefix on the publisher's host (a copy)",
+    r"^https?://amp\.": "an AMP rendering, not the canonical page",
+    r"^https?://[^/]+\.cdn\.ampproject\.org/": "an AMP cache copy, not the canonical page",
+    r"^https?://[^/]+(/[^?#]*)?/amp(/|\?|#|$)": "an AMP rendering, not the canonical page",
 }
 
 # Short-link services: the address says nothing about the publisher and can be re-pointed.
@@ -102,6 +109,14 @@ COPY_ONLY: dict[str, str] = {
 
 MAX_COPY_ONLY = 7
 NO_ORIGINAL_NOTE = "no original could be found"
+
+
+def normalised(url: str) -> str:
+    """``url`` without its scheme, ``www.``, fragment or trailing slash, lower-cased host:
+    two addresses with the same normalised form name the same page."""
+    parts = urlsplit(url.strip())
+    query = f"?{parts.query}" if parts.query else ""
+    return f"{host(url)}{parts.path.rstrip('/')}{query}"
 
 
 def host(url: str) -> str:
