@@ -59,7 +59,8 @@ def test_the_input_record_holds_files_read_and_folders_listed_under_the_root_onl
             "paths.DATA_DIR.joinpath('a.csv').read_text(); paths.DATA_DIR.joinpath('a.csv').read_text()\n"
             "paths.ROOT.joinpath('out.txt').write_text('x'); list(paths.DATA_DIR.iterdir())\n"
             "Path(tempfile.gettempdir(), 'elsewhere.txt').write_text('x')\n"
-            "Path(tempfile.gettempdir(), 'elsewhere.txt').read_text()\n")
+            "Path(tempfile.gettempdir(), 'elsewhere.txt').read_text()\n"
+            "with paths.unrecorded(): paths.ROOT.joinpath('_toc.yml').read_text()\n")
     env = {**os.environ, "CHIPBOOK_ROOT": str(tmp_path), execute.INPUTS_ENV: str(log)}
     subprocess.run([sys.executable, "-c", code], env=env, check=True, cwd=tmp_path)
     assert log.read_text(encoding="utf-8").splitlines() == ["data/a.csv", "dir:data"]

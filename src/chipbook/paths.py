@@ -7,6 +7,7 @@ directory, so nothing in the book may rely on relative paths.
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from pathlib import Path
 
 # The root is the folder holding both of these; an unrelated `_config.yml` higher up
@@ -65,6 +66,8 @@ def record_inputs(log: Path | str) -> None:
                 return
         else:
             return
+        if _unrecorded_depth:
+            return
         full = os.path.normpath(os.path.abspath(os.fsdecode(target)))
         if (full + os.sep).startswith(root + os.sep) and not (full + os.sep).startswith(skipped):
             entry = prefix + (os.path.relpath(full, root).replace(os.sep, "/") if full != root else ".")
@@ -73,6 +76,22 @@ def record_inputs(log: Path | str) -> None:
                 handle.write(entry + "\n")
 
     sys.addaudithook(hook)
+
+
+_unrecorded_depth = 0
+
+
+@contextmanager
+def unrecorded():
+    """Files read inside this block are not recorded as a chapter's inputs. For validating
+    the whole data package: `python -m chipbook.execute` runs that check itself before any
+    chapter executes, so a chapter depends only on the tables it loads."""
+    global _unrecorded_depth
+    _unrecorded_depth += 1
+    try:
+        yield
+    finally:
+        _unrecorded_depth -= 1
 
 
 def _called_by_the_import_system() -> bool:
