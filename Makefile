@@ -5,9 +5,10 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 HTML   := _build/html
 
-.PHONY: book pdf test serve bench lock datapackage clean help
+.PHONY: book pdf test check serve bench lock datapackage clean help
 
 help:
+	@echo "make check  check data, ledger rules, claim ids and layout in seconds, no notebook run"
 	@echo "make book   build the book into $(HTML) and print it to _build/pdf/book.pdf (creates $(VENV) on first use)"
 	@echo "make pdf    print the built book again to one PDF, _build/pdf/book.pdf (Debian's chromium)"
 	@echo "make test   run every test: data, helpers, notebooks, built site, offline browser check"
@@ -21,8 +22,14 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $(STAMP)
 
+# The data package, the ledger's rules, published claim ids (from git history) and the
+# toc, without executing a notebook; stops at the first problem with one message.
+check: $(STAMP)
+	$(BIN)/python -m chipbook.check
+
 # A clean build, every notebook executed, any warning or cell error fatal.
 book: $(STAMP)
+	$(BIN)/python -m chipbook.check
 	rm -rf _build
 	$(BIN)/jupyter-book build . -W -n --keep-going
 	$(MAKE) --no-print-directory pdf

@@ -12,7 +12,7 @@ import altair as alt
 import pandas as pd
 import pytest
 
-from chipbook import charts, paths
+from chipbook import charts, paths, vocabulary
 
 
 @pytest.fixture
@@ -99,3 +99,16 @@ def test_root_can_be_set_explicitly(tmp_path, monkeypatch):
     monkeypatch.delenv("CHIPBOOK_ROOT")
     with pytest.raises(FileNotFoundError, match="_toc.yml"):
         paths.find_root(tmp_path)
+
+
+@pytest.mark.parametrize("name", ["CHIP_MAKERS", "INVESTORS", "VENDOR_GROUPS", "INCIDENT_OWNERS"])
+def test_every_vendor_the_charts_colour_has_a_colour(name):
+    """Charts colour these columns by vendor: each value of their vocabulary needs a colour."""
+    values = getattr(vocabulary, name)
+    assert set(values) <= set(charts.VENDOR_COLORS), f"no colour for {set(values) - set(charts.VENDOR_COLORS)}"
+
+
+def test_verdicts_stances_and_accounts_are_coloured_in_vocabulary_order():
+    assert list(charts.VERDICT_COLORS) == vocabulary.VERDICTS
+    assert list(charts.STANCE_COLORS) == vocabulary.STANCES
+    assert list(charts.ACCOUNT_COLORS) == vocabulary.WHO_HELD

@@ -22,7 +22,7 @@ import textwrap
 import altair as alt
 import pandas as pd
 
-from .vocabulary import STANCES, VERDICTS
+from .vocabulary import STANCES, VERDICTS, WHO_HELD
 
 # One colour per vendor, the same in every chapter. Amazon the investor and AWS the
 # chip vendor are one company and share a colour.
@@ -40,7 +40,7 @@ VERDICT_COLORS = dict(zip(VERDICTS, ["#1A9850", "#91CF60", "#F4C542", "#D73027",
 STANCE_COLORS = dict(zip(STANCES, ["#1A9850", "#F4A142", "#D73027"]))
 ARTICLE_LABELS = {"A1": "A1 strategy article", "A2": "A2 news article"}
 # Which article's account the evidence bore out (second-article chapter).
-ACCOUNT_COLORS = {"A1": "#5E3C99", "A2": "#E08214", "both in part": "#B2ABD2", "not yet known": "#E0E0E0"}
+ACCOUNT_COLORS = dict(zip(WHO_HELD, ["#5E3C99", "#E08214", "#B2ABD2", "#E0E0E0"]))
 
 # Pages must stay under 300 KB: a chart carries only the rows it draws.
 MAX_SPEC_BYTES = 60_000
@@ -173,8 +173,9 @@ def _figure_html(spec: dict) -> str:
         caption += f" Data:{downloads}"
     options = {"renderer": "svg", "actions": {"export": True, "source": False,
                                               "compiled": False, "editor": False}}
-    # `</` inside a script would end it early; JSON allows the escaped form.
-    script_spec = payload.replace("</", "<\\/")
+    # Data is text: no `<`, `>` or `&` of a value may reach the HTML parser (`</script>`,
+    # `<!--<script>` would end or hold open the script); JSON allows the escaped forms.
+    script_spec = payload.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     # The chart's words as page text, visually hidden: the search index and a reader who
     # cannot see the drawing get the title and subtitle; the description, which the figure's
     # label already speaks, is hidden from assistive technology to avoid reading it twice.
