@@ -5,12 +5,13 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 HTML   := _build/html
 
-.PHONY: book preview test check fmt serve bench lock datapackage clean help
+.PHONY: book preview pdf test check fmt serve bench lock datapackage clean help
 
 help:
 	@echo "make check    check data, ledger rules, claim ids and layout in seconds, no notebook run"
 	@echo "make preview  rebuild only what changed: re-executes the chapters whose notebook, data or src/ changed"
-	@echo "make book     build the book from clean into $(HTML) (creates $(VENV) on first use)"
+	@echo "make book     build the book from clean into $(HTML) and print it to _build/pdf/book.pdf (creates $(VENV) on first use)"
+	@echo "make pdf      print the built book again to one PDF, _build/pdf/book.pdf (Debian's chromium)"
 	@echo "make test     run every test: data, helpers, every chapter executed once, built site, offline browser check"
 	@echo "make fmt      strip outputs and execution counts from the notebooks (nbstripout)"
 	@echo "make serve    preview the built book on http://127.0.0.1:8000"
@@ -35,9 +36,16 @@ check: $(STAMP)
 # re-executes and re-renders only what changed.
 book: $(STAMP)
 	$(BIN)/python -m chipbook.execute --clean --build
+	$(MAKE) --no-print-directory pdf
 
 preview: $(STAMP)
 	$(BIN)/python -m chipbook.execute --build
+
+# The whole book as one PDF, printed from the built site by Debian's chromium (about a
+# minute); also copied to $(HTML)/book.pdf, which the front page links.
+pdf: $(STAMP)
+	@test -f $(HTML)/index.html || { echo "No built book: run 'make book' first."; exit 1; }
+	$(BIN)/python scripts/make_pdf.py
 
 # 1. data, helper module and layout tests; 2. a clean build, which executes every chapter
 # exactly once; 3. tests of the built site, including the offline browser check.
@@ -49,7 +57,7 @@ test: $(STAMP)
 	$(BIN)/pytest -m site tests
 
 fmt: $(STAMP)
-	$(BIN)/nbstripout --keep-id chapters/*.ipynb
+	$(BIN)/nbstripout --keep-id intro.ipynb chapters/*.ipynb
 
 serve:
 	@test -f $(HTML)/index.html || { echo "No built book: run 'make book' first."; exit 1; }

@@ -204,8 +204,8 @@ _HAND_TYPED_COUNT = re.compile(
 
 
 def _prose() -> dict[str, str]:
-    texts = {"intro.md": (paths.ROOT / "intro.md").read_text(encoding="utf-8")}
-    for notebook in sorted(paths.CHAPTERS_DIR.glob("*.ipynb")):
+    texts = {}
+    for notebook in [paths.ROOT / "intro.ipynb", *sorted(paths.CHAPTERS_DIR.glob("*.ipynb"))]:
         for i, cell in enumerate(nbformat.read(notebook, as_version=4).cells):
             if cell.cell_type == "markdown":
                 texts[f"{notebook.name} cell {i}"] = cell.source
@@ -335,7 +335,7 @@ def test_rankings_name_every_tied_group():
 
 
 def test_each_source_has_one_confidence_grade():
-    """Confidence grades the source (intro.md: high = a primary read where its publisher put
+    """Confidence grades the source (intro.ipynb: high = a primary read where its publisher put
     it, medium = reputable secondary or a primary seen only in a copy, low = weak), so every
     row citing one source carries the same grade."""
     grades = EVIDENCE.groupby("source_id")["confidence"].unique()

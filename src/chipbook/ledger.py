@@ -275,6 +275,29 @@ def html_table(frame: pd.DataFrame, html_columns: tuple[str, ...] | list[str] = 
     return HTML(_table([html.escape(h) for h in headers.values()], rows, "chipbook-plain"))
 
 
+def scoreboard() -> pd.DataFrame:
+    """The front page's scoreboard: claims per verdict (rows, in VERDICTS order, only those
+    in use) for each article (columns `A1`, `A2`, in ARTICLES order) and `all`; the last
+    row, `all verdicts`, totals each column. Counts are ints, computed from claims.csv."""
+    table = claims()
+    counts = pd.crosstab(table["verdict"], table["article"]).reindex(columns=ARTICLES, fill_value=0)
+    counts = counts.reindex([v for v in VERDICTS if v in set(table["verdict"])])
+    counts["all"] = counts.sum(axis=1)
+    counts.loc["all verdicts"] = counts.sum()
+    counts.index.name, counts.columns.name = "verdict", None
+    return counts.astype("int64")
+
+
+def scoreboard_table() -> HTML:
+    """The scoreboard as the book's table: each verdict as its badge, one column per
+    article (named by ARTICLE_LABELS) and the total."""
+    board = scoreboard()
+    headers = ["Verdict"] + [ARTICLE_LABELS[a] for a in ARTICLES] + ["Both articles"]
+    rows = [[verdict_badge(v) if v in VERDICTS else f"<strong>{html.escape(v)}</strong>",
+             *[int(n) for n in board.loc[v]]] for v in board.index]
+    return HTML(_table(headers, rows, "chipbook-scoreboard"))
+
+
 # --- headline numbers ------------------------------------------------------------------
 
 #: How the six verdicts add up in every count and ranking the book prints. "Holds up"

@@ -10,6 +10,8 @@ import os
 from contextlib import contextmanager
 from pathlib import Path
 
+import yaml
+
 # The root is the folder holding both of these; an unrelated `_config.yml` higher up
 # cannot be mistaken for it.
 _ROOT_MARKERS = ("_config.yml", "_toc.yml")
@@ -38,13 +40,23 @@ DATA_DIR = ROOT / "data"
 DATAPACKAGE = DATA_DIR / "datapackage.json"
 CHAPTERS_DIR = ROOT / "chapters"
 BUILD_HTML = ROOT / "_build" / "html"
+BUILD_PDF = ROOT / "_build" / "pdf"
+
+
+def toc_pages() -> list[str]:
+    """The built page of every toc entry, in reading order, relative to _build/html
+    (`intro.html`, `chapters/01-claims-at-a-glance.html`, ...)."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    entries = [toc["root"]] + [c["file"] for part in toc.get("parts", []) for c in part["chapters"]]
+    return [f"{entry}.html" for entry in entries]
 
 
 def record_inputs(log: Path | str) -> None:
     """Append to `log`, one per line and relative to ROOT, every file this process opens for
     reading under ROOT and every folder it lists (as `dir:<folder>`, except the import
-    system's listings of sys.path), outside src/, _build/, .git/ and the virtual environment. `python -m chipbook.execute` sets CHIPBOOK_INPUTS_LOG in
-    each chapter's kernel and re-executes the chapter when one of these changes."""
+    system's listings of sys.path), outside src/, _build/, .git/ and the virtual
+    environment. `python -m chipbook.execute` sets CHIPBOOK_INPUTS_LOG in each chapter's
+    kernel and re-executes the chapter when one of these changes."""
     import sys
 
     root = str(ROOT)
