@@ -165,3 +165,38 @@ def test_no_two_sources_share_an_address():
     dup = keys[keys.duplicated("key", keep=False)].sort_values("key")
     assert dup.empty, "data/sources.csv: these sources register the same url (merge them and repoint their rows): " + \
         "; ".join(f"{k}: {', '.join(g['source_id'])}" for k, g in dup.groupby("key"))
+
+
+# A source whose note says the page itself was not opened, or that its text was read in a
+# GitHub copy, was read in a copy even where the copy's address was not recorded.
+READ_ELSEWHERE = r"page not opened|PDF not opened|read via a GitHub mirror|read in a GitHub news-digest copy|read via GitHub copies"
+
+
+def high_rows_not_read_at_the_publisher(sources, evidence):
+    """Evidence rows graded high whose source is not a primary read at its publisher's address:
+    not a primary kind, read in a copy (copy_url set), or noted as read elsewhere."""
+    from chipbook.vocabulary import PRIMARY_SOURCE_KINDS
+
+    cited = evidence[evidence["confidence"] == "high"].merge(sources, on="source_id")
+    bad = (~cited["kind"].isin(PRIMARY_SOURCE_KINDS) | cited["copy_url"].notna()
+           | cited["note"].fillna("").str.contains(READ_ELSEWHERE, case=False))
+    return cited[bad]
+
+
+def test_high_means_a_primary_source_read_at_its_publisher():
+    """intro.ipynb: high = a primary source read where its publisher put it; a primary read only
+    in a copy or report is medium."""
+    high = EVIDENCE[EVIDENCE["confidence"] == "high"]
+    assert not high.empty, "no evidence row is graded high, so nothing here is tested"
+    bad = high_rows_not_read_at_the_publisher(SOURCES, EVIDENCE)
+    assert bad.empty, (
+        "data/evidence.csv: graded high but the source is not a primary read at its publisher's address "
+        "(kind not primary, copy_url set, or the note says it was read in a copy): " + ", ".join(
+            f"{e.evidence_id} ({e.source_id})" for e in bad.itertuples()))
+
+
+def test_the_high_grade_rule_catches_a_copy_read():
+    """The rule above fails on a row graded high from a source read in a copy."""
+    copied = SOURCES[SOURCES["copy_url"].notna()].iloc[:1]
+    row = EVIDENCE.iloc[:1].assign(source_id=copied["source_id"].iloc[0], confidence="high")
+    assert len(high_rows_not_read_at_the_publisher(copied, row)) == 1

@@ -453,7 +453,7 @@ def _constraint_error(path: Path, field: dict, text: str, note: str, where: dict
         return DataError(path, "the value is blank but the column is required", column=name,
                          expected=f"a {kind}", **where)
     problem, expected = {
-        "enum": (f"{text!r} is not an allowed value", "one of: " + ", ".join(map(str, limit or []))),
+        "enum": (f"{text!r} is not an allowed value", "one of: " + ", ".join(map(str, limit if isinstance(limit, list) else []))),
         "pattern": (f"{text!r} does not match the column's pattern", f"text matching {limit}"),
         "maxLength": (f"the text is {len(text)} characters long", f"at most {limit} characters"),
         "minLength": (f"the text is {len(text)} characters long", f"at least {limit} characters"),
