@@ -130,7 +130,7 @@ LEDGER = [
                 field("stance", "string", "supports; complicates (true as stated, but adds a caveat that changes the reading); contradicts.", enum=STANCES),
                 field("finding", "string", "What the source shows, in the book's words, with the figure's scope."),
                 field("as_of", "date", "The date the finding speaks for (ISO 8601)."),
-                field("confidence", "string", "high: a primary source; medium: a reputable secondary source; low: a single weak source or a copy of doubtful standing.", enum=CONFIDENCE),
+                field("confidence", "string", "high: a primary source (vendor documentation, company release, regulatory filing, paper) read where its publisher put it; medium: reputable secondary reporting or a primary source seen only in a copy or report; low: a single weak source or a copy of doubtful standing.", enum=CONFIDENCE),
             ],
             "primaryKey": ["evidence_id"],
             "foreignKeys": [
@@ -464,7 +464,7 @@ HARDWARE_ABSTRACTION = [
                 field("stance", "string", "Bearing on 'Anthropic makes heavy use of JAX and XLA' (claim A1-21).", enum=STANCES),
                 field("source_id", "string", "Where the item comes from."),
                 field("as_of", "date", "The date the item speaks for (ISO 8601)."),
-                field("confidence", "string", "high: a primary source seen; medium: reputable secondary or an aggregator copy; low: a single weak source.", enum=CONFIDENCE),
+                field("confidence", "string", "high: a primary source (vendor documentation, company release, regulatory filing, paper) read where its publisher put it; medium: reputable secondary reporting or a primary source seen only in a copy or report; low: a single weak source or a copy of doubtful standing.", enum=CONFIDENCE),
             ],
             "primaryKey": ["item_id"],
             "foreignKeys": [source_fk()],
