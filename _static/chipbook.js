@@ -90,8 +90,10 @@
     }
     if (shown.title && shown.title.text && width) {
       // 16 px title and 12 px subtitle: about 9 and 6.5 px a character.
-      shown.title.text = wrap(shown.title.text, Math.max(20, Math.floor(width / 9)));
-      if (shown.title.subtitle) { shown.title.subtitle = wrap(shown.title.subtitle, Math.max(28, Math.floor(width / 6.6))); }
+      shown.title.text = wrap(shown.title.text, Math.min(64, Math.max(20, Math.floor(width / 10))));
+      if (shown.title.subtitle) {
+        shown.title.subtitle = wrap(shown.title.subtitle, Math.min(100, Math.max(28, Math.floor(width / 7))));
+      }
     }
     if (width && width < 600) {
       setIn(config, ["axis", "labelLimit"], Math.round(width * 0.4));
@@ -107,7 +109,8 @@
 
   // Narrows the plot of a chart wider than `room`: each width signal loses the excess,
   // each x step shrinks in proportion. Resolves when the view has run again.
-  function narrow(view, excess) {
+  function narrow(view, excess, room) {
+    var least = Math.max(60, Math.round(room * 0.35));
     var signals = view.getState({signals: function () { return true; }, data: function () { return false; },
                                  recurse: false}).signals || {};
     var changed = false;
@@ -116,26 +119,32 @@
       if (typeof value !== "number") { return; }
       if (/(^|_)x_step$/.test(name)) {
         var plot = signals[name.replace(/x_step$/, "width")];
-        if (typeof plot === "number" && plot > excess) {
-          view.signal(name, Math.max(4, value * (plot - excess) / plot)); changed = true;
+        if (typeof plot === "number" && plot > least) {
+          view.signal(name, value * Math.max(least, plot - excess) / plot); changed = true;
         }
-      } else if (/(^|_)width$/.test(name) && !signals[name.replace(/width$/, "x_step")]) {
-        try { view.signal(name, Math.max(60, value - excess)); changed = true; } catch (error) { /* computed signal */ }
+      } else if (/(^|_)width$/.test(name) && !signals[name.replace(/width$/, "x_step")] && value > least) {
+        try { view.signal(name, Math.max(least, value - excess)); changed = true; } catch (error) { /* computed signal */ }
       }
     });
     return changed ? view.runAsync() : Promise.resolve(view);
   }
 
+  // The width a chart's drawing may take: its column, less vega-embed's padding on the
+  // right for the export menu.
+  function roomFor(chart) {
+    var embed = chart.target.querySelector(".vega-embed");
+    var padding = embed ? parseFloat(getComputedStyle(embed).paddingRight) || 0 : 38;
+    return chart.figure.clientWidth - padding;
+  }
+
   function fit(chart, attempt) {
     // vega-embed pads the chart on the right for its export menu.
-    var target = chart.target, embed = target.querySelector(".vega-embed");
-    var padding = embed ? parseFloat(getComputedStyle(embed).paddingRight) || 0 : 0;
-    var room = chart.figure.clientWidth - padding;
+    var target = chart.target, room = roomFor(chart);
     var excess = svgWidth(target) - room;
     var svg = target.querySelector("svg");
     if (excess <= 0 || !chart.view) { return Promise.resolve(); }
     if (attempt < 3) {
-      return narrow(chart.view, excess + 2).then(function () { return fit(chart, attempt + 1); });
+      return narrow(chart.view, excess + 2, room).then(function () { return fit(chart, attempt + 1); });
     }
     // Still too wide (a long legend or label): scale the drawing down to the column.
     if (svg) { svg.style.maxWidth = "100%"; svg.style.height = "auto"; }
@@ -167,7 +176,7 @@
 
   function render(chart) {
     var target = chart.target;
-    var spec = prepare(chart.spec, chart.figure.clientWidth);
+    var spec = prepare(chart.spec, roomFor(chart));
     var settings = {};
     if (chart.view) {
       chart.bound.forEach(function (param) { settings[param.name] = chart.view.signal(param.name); });
@@ -241,6 +250,15 @@
 
   // Wide tables and code blocks: reachable by keyboard, named, and marked when they scroll.
   function markScrollers() {
+    document.querySelectorAll(".bd-article table").forEach(function (table) {
+      var parent = table.parentElement;
+      if (table.offsetWidth > parent.clientWidth + 1 && getComputedStyle(parent).overflowX === "visible") {
+        var box = document.createElement("div");
+        box.className = "chipbook-table-wrap";
+        parent.insertBefore(box, table);
+        box.appendChild(table);
+      }
+    });
     document.querySelectorAll(".chipbook-table-wrap, .pst-scrollable-table-container, .table-wrapper, " +
                               "div.highlight > pre, .cell_output .output").forEach(function (box) {
       var scrolls = box.scrollWidth > box.clientWidth + 1;
