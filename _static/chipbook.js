@@ -66,6 +66,36 @@
     return lines;
   }
 
+  // For a narrow column: x axis titles and the titles of concatenated panels as lines of
+  // at most `limit` characters (Vega draws an array of strings as lines), and legends
+  // under the plot instead of beside it.
+  function narrowParts(node, limit, inPanel) {
+    if (Array.isArray(node)) { node.forEach(function (item) { narrowParts(item, limit, inPanel); }); return; }
+    if (!node || typeof node !== "object") { return; }
+    if (inPanel && typeof node.title === "string" && node.title.length > limit) { node.title = wrap(node.title, limit); }
+    if (inPanel && node.title && typeof node.title.text === "string" && node.title.text.length > limit) {
+      node.title.text = wrap(node.title.text, limit);
+    }
+    Object.keys(node).forEach(function (key) {
+      var value = node[key];
+      if (key === "legend" && value && (value.orient === "right" || value.orient === "left")) {
+        value.orient = "bottom";
+      } else if (key === "encoding" && value && typeof value === "object") {
+        ["x", "x2"].forEach(function (channel) {
+          var def = value[channel];
+          if (!def || typeof def !== "object") { return; }
+          if (typeof def.title === "string" && def.title.length > limit) { def.title = wrap(def.title, limit); }
+          if (def.axis && typeof def.axis.title === "string" && def.axis.title.length > limit) {
+            def.axis.title = wrap(def.axis.title, limit);
+          }
+        });
+        narrowParts(value, limit, false);
+      } else if (key !== "data" && key !== "datasets") {
+        narrowParts(value, limit, ["vconcat", "hconcat", "concat"].indexOf(key) >= 0);
+      }
+    });
+  }
+
   // The spec as this page shows it: the page's colours, titles wrapped to the column.
   function prepare(spec, width) {
     var shown = JSON.parse(JSON.stringify(spec));
@@ -96,6 +126,7 @@
       }
     }
     if (width && width < 600) {
+      narrowParts(shown, Math.max(24, Math.floor(width * 0.8 / 6.5)), false);
       setIn(config, ["axis", "labelLimit"], Math.round(width * 0.4));
       setIn(config, ["legend", "labelLimit"], Math.round(width * 0.7));
     }
@@ -147,7 +178,10 @@
       return narrow(chart.view, excess + 2, room).then(function () { return fit(chart, attempt + 1); });
     }
     // Still too wide (a long legend or label): scale the drawing down to the column.
-    if (svg) { svg.style.maxWidth = "100%"; svg.style.height = "auto"; }
+    if (svg) {
+      svg.style.maxWidth = "100%"; svg.style.height = "auto";
+      target.setAttribute("data-chart-scaled", (room / svgWidth(target)).toFixed(2));
+    }
     return Promise.resolve();
   }
 

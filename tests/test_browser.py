@@ -60,7 +60,7 @@ MEASURE = """() => {
     const background = svg ? (luminance(getComputedStyle(svg).backgroundColor)
         ?? luminance(getComputedStyle(canvas).backgroundColor)) : null;
     return {index: i, title: (figure.getAttribute('aria-label') || '').slice(0, 60),
-            width: rect.width, column: figure.clientWidth,
+            width: rect.width, column: figure.clientWidth, scaled: canvas.dataset.chartScaled || null,
             background: background,
             text: svg ? [...svg.querySelectorAll('text')].map(t => t.textContent) : []};
   });
@@ -147,6 +147,12 @@ def wide_charts(report):
             if c["width"] > c["column"] + 1]
 
 
+def scaled_charts(report):
+    """Charts that still did not fit after rewrapping and narrowing, and were scaled down."""
+    return [f"{path} chart {c['index'] + 1} ({view}, x{c['scaled']})" for view, path, p in _per_page(report)
+            for c in p["measured"]["charts"] if c["scaled"]]
+
+
 def light_boxes(report):
     return [f"{path} chart {c['index'] + 1} ({view}, background luminance {c['background']:.2f})"
             for view, path, p in _per_page(report, [v for v in VIEWS if VIEWS[v][0] == "dark"])
@@ -185,7 +191,8 @@ def test_browser_opened_every_page(browser_report, request):
         f"external requests {len(browser_report['external'])}, script errors {errors}; "
         "axe serious+critical nodes " + ", ".join(f"{name} {n}" for name, n in serious.items()) + "; "
         f"pages scrolling sideways {len(sideways_pages(browser_report))}, "
-        f"charts wider than their column {len(wide_charts(browser_report))}, "
+        f"charts wider than their column {len(wide_charts(browser_report))} "
+        f"({len(scaled_charts(browser_report))} fitted by scaling the drawing), "
         f"light chart boxes in dark mode {len(light_boxes(browser_report))}, "
         f"time-zone differences {len(time_zone_differences(browser_report))}")
     assert charts >= 4
@@ -242,3 +249,15 @@ def test_claims_table_filters_by_verdict(browser_report):
     page.select_option('select[data-filter-column="0"]', "A2")
     both = page.locator("#all-claims tbody tr:not([hidden])").count()
     assert both == int(((claims["verdict"] == verdict) & (claims["article"] == "A2")).sum())
+
+
+def test_moving_a_slider_updates_the_chart_description(browser_report):
+    page = browser_report["views"]["light desktop"]["chapters/02-inference-economics.html"]["page"]
+    figure = page.locator("figure.chipbook-chart", has=page.locator("input[type=range]")).first
+    name = figure.locator(".vega-bind-name").first.text_content().strip()
+    before = figure.get_attribute("aria-label")
+    assert f"Currently: {name} = " in before
+    figure.locator("input[type=range]").first.fill("400")
+    page.wait_for_function("figure => figure.getAttribute('aria-label').includes(' = 400')", arg=figure.element_handle())
+    after = figure.get_attribute("aria-label")
+    assert f"{name} = 400" in after and after.startswith(before.split(" Currently:")[0])
