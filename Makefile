@@ -5,9 +5,10 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 HTML   := _build/html
 
-.PHONY: book test serve bench lock datapackage clean help
+.PHONY: book test check serve bench lock datapackage clean help
 
 help:
+	@echo "make check  check data, ledger rules, claim ids and layout in seconds, no notebook run"
 	@echo "make book   build the book into $(HTML) (creates $(VENV) on first use)"
 	@echo "make test   run every test: data, helpers, notebooks, built site, offline browser check"
 	@echo "make serve  preview the built book on http://127.0.0.1:8000"
@@ -20,8 +21,14 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $(STAMP)
 
+# The data package, the ledger's rules, published claim ids (from git history) and the
+# toc, without executing a notebook; stops at the first problem with one message.
+check: $(STAMP)
+	$(BIN)/python -m chipbook.check
+
 # A clean build, every notebook executed, any warning or cell error fatal.
 book: $(STAMP)
+	$(BIN)/python -m chipbook.check
 	rm -rf _build
 	$(BIN)/jupyter-book build . -W -n --keep-going
 	@echo "The book is in $(HTML): open $(CURDIR)/$(HTML)/index.html, or run 'make serve'."

@@ -12,14 +12,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 from chipbook.vocabulary import (  # noqa: E402
-    ARTICLES, CLAIM_KINDS, CONFIDENCE, SOURCE_KINDS, STANCES, VERDICTS)
+    ARRANGEMENT_STATUSES, ARTICLES, BOUNDS, CAPACITY_STATES, CHIP_FAMILIES, CHIP_ID, CHIP_MAKERS, CHIP_VENDORS,
+    CLAIM_ID, CLAIM_KINDS, COMMITMENT_CHIP_FAMILIES, COMMITMENT_KINDS, CONFIDENCE, CONSIDERATION, COPY_KINDS,
+    COUNTERPARTIES, DISCLOSURE, EVIDENCE_ID, FIGURE_BASIS, INCIDENT_OWNERS, INSTRUMENTS, INVESTORS, KERNEL_OWNERS, LABS,
+    ROUND_STATUS, SLUG, SOURCE_KINDS, STANCES, SUPPORT_STATUSES, TRANCHE_STATUS, VALUATION_BASIS, VENDOR_GROUPS,
+    VERDICTS, WHO_HELD)
 
-SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
-CLAIM_ID = r"^A[12]-[0-9]{2}$"
 
 
-# The three accelerator vendors the book compares, in the order its charts list them.
-CHIP_MAKERS = ["Google", "AWS", "NVIDIA"]
 
 
 def field(name, kind, description, required=True, **constraints):
@@ -47,10 +47,11 @@ LEDGER = [
             "fields": [
                 field("source_id", "string", "Stable identifier: lowercase words joined by hyphens, e.g. publisher-topic-year.", pattern=SLUG, unique=True),
                 field("title", "string", "Title of the document as published."),
-                field("publisher", "string", "Who published it; for a copy, the original publisher and the copy's host."),
+                field("publisher", "string", "Who published it: the original publisher, never the host of a copy it was read in."),
                 field("date_published", "date", "Date of publication (ISO 8601). For undated pages, the date shown as last updated or, failing that, the date seen; the note says which."),
                 field("url", "string", "Where the original publisher put the document; never a copy, proxy, redirect or short link.", pattern=r"^https?://\S+$"),
-                field("copy_url", "string", "Where the text was actually read, when that was a copy (an archive, a mirror) rather than the publisher's page; empty when read at url.", required=False, pattern=r"^https?://\S+$"),
+                field("copy_url", "string", "Where the text was actually read, when that was not the publisher's page: a copy (an archive, a mirror) or a secondary report of it (copy_kind says which); empty when read at url.", required=False, pattern=r"^https?://\S+$"),
+                field("copy_kind", "string", "What copy_url holds: copy (the same text on another host) or report (a secondary account of the document: a summary, digest or other outlet's story, which is what was read). Required when copy_url is set, empty otherwise.", required=False, enum=COPY_KINDS),
                 field("kind", "string", "Kind of source; primary kinds are vendor documentation, company release, regulatory filing and paper.", enum=SOURCE_KINDS),
                 field("accessed", "date", "Date the source was checked for this book (ISO 8601)."),
                 field("note", "string", "What was seen at the source, and any caveat (a copy, an approximate date).", required=False),
@@ -123,7 +124,7 @@ LEDGER = [
         "description": "One row per piece of evidence on a claim, in the book's words, with its stance, the date it speaks for and a confidence grade.",
         "schema": {
             "fields": [
-                field("evidence_id", "string", "Stable id: the claim id, -e, a number (A1-06-e2).", pattern=r"^A[12]-[0-9]{2}-e[0-9]+$"),
+                field("evidence_id", "string", "Stable id: the claim id, -e, a number (A1-06-e2).", pattern=EVIDENCE_ID),
                 field("claim_id", "string", "The claim this evidence bears on."),
                 field("source_id", "string", "Where the evidence comes from."),
                 field("stance", "string", "supports; complicates (true as stated, but adds a caveat that changes the reading); contradicts.", enum=STANCES),
@@ -142,7 +143,6 @@ LEDGER = [
 
 
 # --- Tables of the inference-economics chapter (chapters/NN-inference-economics.ipynb) --------------------
-CHIP_ID = r"^[a-z0-9]+(-[a-z0-9.]+)*$"
 
 
 def chip_fk(column="chip_id"):
@@ -200,7 +200,7 @@ INFERENCE_ECONOMICS = [
         "description": "Cloud list prices per hour for an instance or slice, with the region, the date, the number of accelerator chips it holds and the price divided by that count. Instance prices of GPU and Trainium/Inferentia machines include the host's CPUs, memory and disks; TPU prices are charged per chip.",
         "schema": {
             "fields": [
-                field("price_id", "string", "Stable identifier of the price observation.", pattern=r"^[a-z0-9]+(-[a-z0-9.]+)*$", unique=True),
+                field("price_id", "string", "Stable identifier of the price observation.", pattern=CHIP_ID, unique=True),
                 field("chip_id", "string", "The accelerator the offering contains."),
                 field("cloud", "string", "The cloud that sells the offering.", enum=["Google Cloud", "AWS"]),
                 field("offering", "string", "Instance type or TPU slice type as the cloud names it ('per chip' where the source prices a chip directly)."),
@@ -373,13 +373,11 @@ INTERCONNECT = [
 
 # --- Tables of the hardware-abstraction chapter (chapters/NN-hardware-abstraction.ipynb) --------------------
 # Maturity labels, most mature first (chipbook.abstraction.STATUS_ORDER must match; a test checks).
-SUPPORT_STATUSES = ["native", "supported", "beta", "experimental", "deprecated", "unsupported"]
 SUPPORT_STATUS_HELP = (
     "Maturity of the path as its maintainer labels it, most mature first: native (shipped by the "
     "framework's or chip vendor's own release as a standard target), supported (generally available "
     "through a separate package or plugin), beta, experimental, deprecated (deprecated or in "
     "maintenance only), unsupported (no path, or support withdrawn).")
-CHIPS = ["Google TPU", "AWS Trainium", "NVIDIA GPU"]
 
 HARDWARE_ABSTRACTION = [
     {
@@ -389,7 +387,7 @@ HARDWARE_ABSTRACTION = [
         "schema": {
             "fields": [
                 field("framework", "string", "The ML framework.", enum=["JAX", "PyTorch", "TensorFlow"]),
-                field("hardware", "string", "The chip family.", enum=CHIPS),
+                field("hardware", "string", "The chip family.", enum=CHIP_FAMILIES),
                 field("path", "string", "The package or backend that connects the two, as its maintainer names it."),
                 field("status", "string", SUPPORT_STATUS_HELP, enum=SUPPORT_STATUSES),
                 field("mechanism", "string", "How the framework reaches the chip: the compiler and runtime layer (e.g. XLA through a PJRT plugin, a native device backend)."),
@@ -408,10 +406,10 @@ HARDWARE_ABSTRACTION = [
         "schema": {
             "fields": [
                 field("language", "string", "The kernel language or kernel compiler a team writes in.", enum=["Pallas", "Mosaic", "NKI", "Triton", "CUDA"]),
-                field("chip", "string", "The chip family.", enum=CHIPS),
+                field("chip", "string", "The chip family.", enum=CHIP_FAMILIES),
                 field("backend", "string", "The compiler backend that turns the language into code for the chip; 'none' where there is none."),
                 field("status", "string", SUPPORT_STATUS_HELP, enum=SUPPORT_STATUSES),
-                field("owner", "string", "Who develops the language (Other: Triton's open-source project).", enum=CHIP_MAKERS + ["Other"]),
+                field("owner", "string", "Who develops the language (Other: Triton's open-source project).", enum=KERNEL_OWNERS),
                 field("hardware_scope", "string", "Which generations of the chip the backend covers, where the source limits it.", required=False),
                 field("source_id", "string", "The source that states the backend and its status."),
                 field("as_of", "date", "The date the status speaks for (ISO 8601)."),
@@ -430,8 +428,8 @@ HARDWARE_ABSTRACTION = [
                 field("incident_id", "string", "Stable id: bug, then surface or phase.", pattern=SLUG, unique=True),
                 field("bug", "string", "Which of the postmortem's three bugs.", enum=["context-window routing error", "output corruption", "approximate top-k miscompilation"]),
                 field("fault_layer", "string", "Where in the stack the fault lived.", enum=["request routing", "TPU server configuration", "XLA:TPU compiler"]),
-                field("hardware_platform", "string", "The chip family the bug was specific to, or not hardware-specific.", enum=CHIPS + ["not hardware-specific"]),
-                field("vendor", "string", "Whose layer failed, for the chart's colour: the chip vendor for platform-specific bugs, Anthropic for its own routing.", enum=["Google", "AWS", "NVIDIA", "Anthropic"]),
+                field("hardware_platform", "string", "The chip family the bug was specific to, or not hardware-specific.", enum=CHIP_FAMILIES + ["not hardware-specific"]),
+                field("vendor", "string", "Whose layer failed, for the chart's colour: the chip vendor for platform-specific bugs, Anthropic for its own routing.", enum=INCIDENT_OWNERS),
                 field("serving_surface", "string", "Where the affected requests came in.", enum=["Claude API (first party)", "Amazon Bedrock", "Google Vertex AI"]),
                 field("start_date", "date", "First day of the row's period (ISO 8601)."),
                 field("end_date", "date", "Last day of the row's period: the fix, rollback or rollout completion, or the next phase (ISO 8601)."),
@@ -476,22 +474,6 @@ HARDWARE_ABSTRACTION = [
 
 
 # --- Tables of the capital-structure chapter (chapters/NN-capital-structure.ipynb) --------------------
-INVESTORS = ["Amazon", "Google", "Microsoft", "NVIDIA"]
-TRANCHE_STATUS = ["committed", "funded", "scheduled"]
-INSTRUMENTS = ["convertible note", "preferred stock", "equity (class not disclosed)", "financing facility", "not disclosed"]
-# No source found describes any tranche as paid in cloud credits; add "cloud credits" here if one does.
-CONSIDERATION = ["cash", "cash and compute (split not disclosed)", "not stated"]
-FIGURE_BASIS = ["investor filing", "regulator decision", "Anthropic release", "press report", "inferred by the book"]
-ROUND_STATUS = ["closed", "talks reported"]
-VALUATION_BASIS = ["post-money stated", "basis not stated", "target range in talks", "not given"]
-COUNTERPARTIES = ["AWS", "Google Cloud", "Microsoft Azure", "NVIDIA", "Broadcom", "SpaceX", "Fluidstack",
-                  "Apollo and Blackstone vehicle"]
-VENDOR_GROUPS = ["AWS", "Google", "Microsoft", "NVIDIA", "Other"]
-CHIP_FAMILIES = ["AWS Trainium", "Google TPU", "NVIDIA GPU", "not specified"]
-COMMITMENT_KINDS = ["primary-provider designation", "cloud capacity", "chip and rack purchase", "own data centres",
-                    "lease financing"]
-DISCLOSURE = ["announced by a party", "reported only"]
-SLUG_ID = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 
 CAPITAL_STRUCTURE = [
     {
@@ -500,8 +482,8 @@ CAPITAL_STRUCTURE = [
         "description": "One row per tranche of a strategic investor's money and per source that reports it: commitments (announced ceilings), funded tranches (money documented as paid) and scheduled ones. Where sources disagree on a tranche's size each keeps its own row; chipbook.capital turns them into low and high figures.",
         "schema": {
             "fields": [
-                field("tranche_id", "string", "Identifier of the tranche: deal id, then 'commit' for the deal's ceiling or t1, t2 ... for each payment.", pattern=SLUG_ID),
-                field("deal_id", "string", "The deal the tranche belongs to: investor and month announced (amazon-2023-09). A deal's funded and scheduled tranches draw on its commitment rows.", pattern=SLUG_ID),
+                field("tranche_id", "string", "Identifier of the tranche: deal id, then 'commit' for the deal's ceiling or t1, t2 ... for each payment.", pattern=SLUG),
+                field("deal_id", "string", "The deal the tranche belongs to: investor and month announced (amazon-2023-09). A deal's funded and scheduled tranches draw on its commitment rows.", pattern=SLUG),
                 field("investor", "string", "Who puts the money in.", enum=INVESTORS),
                 field("status", "string", "committed: an announced ceiling ('up to'); funded: documented as paid; scheduled: due on a date but not confirmed paid.", enum=TRANCHE_STATUS),
                 field("date_announced", "date", "Date the deal was announced or first reported (ISO 8601)."),
@@ -524,7 +506,7 @@ CAPITAL_STRUCTURE = [
         "description": "One row per funding round (or reported talks) and per source: the amount raised and the valuation that source gives. A range reported in talks is a low and a high; a single figure has low equal to high.",
         "schema": {
             "fields": [
-                field("round_id", "string", "Identifier of the round, shared by every source that reports it.", pattern=SLUG_ID),
+                field("round_id", "string", "Identifier of the round, shared by every source that reports it.", pattern=SLUG),
                 field("round_name", "string", "The round's name, with its lead investor where known."),
                 field("round_status", "string", "closed: the round was completed; talks reported: a target reported before closing.", enum=ROUND_STATUS),
                 field("round_date", "date", "Date of the close, or of the report of talks; the first of the month where only the month is known (ISO 8601)."),
@@ -546,12 +528,12 @@ CAPITAL_STRUCTURE = [
         "description": "One row per compute deal and per source: who supplies the capacity, which chips, and what was committed in chips, gigawatts, dollars and years, and whether a party to the deal announced it or it was only reported. Figures are the parties' own ('up to', 'more than'); the note says which.",
         "schema": {
             "fields": [
-                field("commitment_id", "string", "Identifier of the commitment: counterparty and date.", pattern=SLUG_ID),
+                field("commitment_id", "string", "Identifier of the commitment: counterparty and date.", pattern=SLUG),
                 field("date_announced", "date", "Date the commitment was announced or first reported (ISO 8601)."),
                 field("as_of", "date", "Date the source speaks for (ISO 8601)."),
                 field("counterparty", "string", "Who supplies the capacity, chips or financing.", enum=COUNTERPARTIES),
                 field("vendor_group", "string", "The counterparty's colour group in the book's charts (Other for suppliers outside the palette).", enum=VENDOR_GROUPS),
-                field("chip_family", "string", "The chips the capacity runs on, where stated.", enum=CHIP_FAMILIES),
+                field("chip_family", "string", "The chips the capacity runs on, where stated.", enum=COMMITMENT_CHIP_FAMILIES),
                 field("commitment_kind", "string", "What sort of commitment it is.", enum=COMMITMENT_KINDS),
                 field("chips_max", "integer", "Number of chips (accelerators) named, a count; blank where none is given.", required=False, minimum=0),
                 field("gigawatts", "number", "Power capacity named, in gigawatts (GW); blank where none is given.", required=False, minimum=0),
@@ -570,9 +552,6 @@ CAPITAL_STRUCTURE = [
 
 
 # --- Tables of the optionality-and-leverage chapter (chapters/NN-optionality-and-leverage.ipynb) --------------------
-BOUNDS = ["about", "nearly", "more than", "up to"]
-LABS = ["Anthropic", "OpenAI", "Meta", "xAI", "Apple", "Safe Superintelligence"]
-CHIP_VENDORS = ["AWS", "Google", "NVIDIA", "AMD", "Broadcom"]
 OPTIONALITY_AND_LEVERAGE = [
     {
         "name": "capacity",
@@ -590,7 +569,7 @@ OPTIONALITY_AND_LEVERAGE = [
                 field("chips_bound", "string", "How the source bounds the chip count: about, nearly, more than, up to (a ceiling).", required=False, enum=BOUNDS),
                 field("gigawatts", "number", "Data-center power capacity in gigawatts (GW) as the source states it; blank when it gives none. Read with gigawatts_bound.", required=False, minimum=0),
                 field("gigawatts_bound", "string", "How the source bounds the gigawatts: about, nearly, more than, up to (a ceiling).", required=False, enum=BOUNDS),
-                field("state", "string", "in service: running for Anthropic at as_of; contracted: agreed for delivery, not yet (all) running.", enum=["in service", "contracted"]),
+                field("state", "string", "in service: running for Anthropic at as_of; contracted: agreed for delivery, not yet (all) running.", enum=CAPACITY_STATES),
                 field("basis", "string", "announced: stated by Anthropic or the vendor; reported: stated by press or analysts; expected: a forecast for as_of by the company or vendor.", enum=["announced", "reported", "expected"]),
                 field("source_id", "string", "Where the figure comes from (sources.csv)."),
                 field("note", "string", "What the source says, in the book's words, and any caveat.", required=False),
@@ -631,7 +610,7 @@ OPTIONALITY_AND_LEVERAGE = [
                 field("arrangement", "string", "What was agreed or reported, in the book's words, with its size where given."),
                 field("date", "date", "Date the arrangement was announced or first reported (ISO 8601)."),
                 field("as_of", "date", "Date the status speaks for (ISO 8601)."),
-                field("status", "string", "in use: running the lab's work; contracted: agreed, deliveries to come; testing: trial use only; in talks: reported negotiations.", enum=["in use", "contracted", "testing", "in talks"]),
+                field("status", "string", "in use: running the lab's work; contracted: agreed, deliveries to come; testing: trial use only; in talks: reported negotiations.", enum=ARRANGEMENT_STATUSES),
                 field("basis", "string", "announced: stated by the lab or vendor; reported: stated by press.", enum=["announced", "reported"]),
                 field("source_id", "string", "Where the arrangement is reported (sources.csv)."),
                 field("note", "string", "Caveats: an undated copy, what the table leaves out.", required=False),
@@ -644,7 +623,6 @@ OPTIONALITY_AND_LEVERAGE = [
 
 
 # --- Tables of the second-article chapter (chapters/07-second-article.ipynb) -------------
-WHO_HELD = ["A1", "A2", "both in part", "not yet known"]
 
 
 def claim_fk(column):

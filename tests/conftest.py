@@ -50,6 +50,19 @@ def scratch(tmp_path: Path) -> ScratchPackage:
     return ScratchPackage(tmp_path / "data")
 
 
+def pytest_sessionstart(session):
+    """Check data/ once, before any test is collected: a bad value stops the run with one
+    clear message instead of failing every test that loads a table."""
+    from chipbook.check import check_rules
+    from chipbook.data import DataError, validate_package
+
+    try:
+        validate_package()
+        check_rules()
+    except DataError as err:
+        pytest.exit(f"data/ is invalid, so no test ran: {err}", returncode=3)
+
+
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
     """Print the browser check's counts, so a CI log shows what was checked."""
     from site_pages import BROWSER_SUMMARY

@@ -3,9 +3,12 @@ file, the row and the column, and says what was expected."""
 
 from __future__ import annotations
 
+import csv
+
+import pandas as pd
 import pytest
 
-from chipbook.data import DataError, load_table
+from chipbook.data import DataError, load_table, resources, validate_package
 
 
 def load_error(scratch, table: str) -> DataError:
@@ -135,3 +138,105 @@ def test_referenced_table_is_validated_too(scratch):
     is reported even when only evidence was asked for."""
     scratch.set_value("sources", 1, "kind", "blog")
     assert_names(load_error(scratch, "evidence"), "sources.csv", 1, "kind")
+
+
+# --- CSV files as spreadsheet programs save them ------------------------------------------
+# Each kind is either read as the same table, or refused with one exact message.
+
+def message_of(scratch, table: str) -> str:
+    with pytest.raises(DataError) as caught:
+        validate_package(scratch.folder)
+    return str(caught.value).removeprefix(f"{scratch.path(table)}, ")
+
+
+def rewrite(scratch, table: str, **dialect) -> None:
+    rows = list(csv.reader(scratch.path(table).open(encoding="utf-8", newline="")))
+    with scratch.path(table).open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, **{"lineterminator": "\n", **dialect}).writerows(rows)
+
+
+def assert_reads_the_same(scratch, table: str) -> None:
+    pd.testing.assert_frame_equal(load_table(table, scratch.descriptor), load_table(table))
+
+
+def test_byte_order_mark_is_accepted(scratch):
+    path = scratch.path("articles")
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())  # Excel's "CSV UTF-8"
+    assert_reads_the_same(scratch, "articles")
+
+
+def test_windows_line_endings_are_accepted(scratch):
+    rewrite(scratch, "evidence", lineterminator="\r\n")
+    assert_reads_the_same(scratch, "evidence")
+
+
+def test_quoted_numbers_are_accepted(scratch):
+    rewrite(scratch, "accelerator_specs", quoting=csv.QUOTE_ALL)
+    assert_reads_the_same(scratch, "accelerator_specs")
+
+
+@pytest.mark.parametrize("delimiter, name", [(";", "semicolons"), ("\t", "tabs")])
+def test_wrong_delimiter_is_named(scratch, delimiter, name):
+    rewrite(scratch, "articles", delimiter=delimiter)
+    assert message_of(scratch, "articles") == (
+        f"header (line 1): the fields are separated by {name}, not commas; "
+        "expected comma-separated values (in a spreadsheet, save as 'CSV UTF-8 (comma delimited)')")
+
+
+@pytest.mark.parametrize("row", [10, "last"])
+def test_a_byte_that_is_not_utf8_is_placed(scratch, row):
+    row = len(scratch.rows("sources")) if row == "last" else row  # deep in the file, past csv's first read
+    scratch.set_value("sources", row, "title", "Caf\u00e9 prices")
+    path = scratch.path("sources")
+    path.write_bytes(path.read_bytes().replace("Caf\u00e9".encode(), "Caf\u00e9".encode("cp1252")))
+    assert message_of(scratch, "sources") == (
+        f"row {row} (line {row + 1}), column 'title': byte 0xe9 is not UTF-8 text (the file was saved in "
+        "another encoding, such as Windows-1252); expected the file saved as UTF-8 (in a spreadsheet, 'CSV UTF-8')")
+
+
+@pytest.mark.parametrize("tail", ["\n", ",,,,,,,,\n"], ids=["empty line", "row of commas"])
+def test_trailing_empty_rows_are_refused(scratch, tail):
+    path = scratch.path("articles")
+    path.write_text(path.read_text(encoding="utf-8") + tail, encoding="utf-8")
+    assert message_of(scratch, "articles") == (
+        "row 3 (line 4), column 'article_id': the row is blank (a spreadsheet may leave empty rows at the end); "
+        "expected one record per line and no blank rows")
+
+
+def test_trailing_empty_columns_are_refused(scratch):
+    path = scratch.path("articles")
+    path.write_text("".join(line + ",\n" for line in path.read_text(encoding="utf-8").splitlines()), encoding="utf-8")
+    columns = ", ".join(resources()["articles"].field_names)
+    assert message_of(scratch, "articles") == (
+        "header (line 1): the header has 1 empty column name(s) after 'latest_source_id' (a spreadsheet left "
+        f"empty columns); expected columns {columns}, and no empty columns after them")
+
+
+def test_spreadsheet_dates_are_refused_with_the_iso_form(scratch):
+    scratch.set_value("evidence", 5, "as_of", "21/11/2026")
+    assert message_of(scratch, "evidence") == (
+        "row 5 (line 6), column 'as_of': '21/11/2026' is not a valid date (a day/month/year date as spreadsheets "
+        "show it: 2026-11-21?); expected an ISO date YYYY-MM-DD, e.g. 2024-11-22")
+
+
+def test_thousands_separators_are_refused(scratch):
+    scratch.set_value("accelerator_specs", 1, "hbm_bandwidth_gb_s", "1,200")
+    assert message_of(scratch, "accelerator_specs") == (
+        "row 1 (line 2), column 'hbm_bandwidth_gb_s': '1,200' is not a valid number (it has a thousands "
+        "separator); expected a number written with digits and an optional decimal point, no thousands "
+        "separators, e.g. 1234.5")
+
+
+def test_non_breaking_spaces_are_refused(scratch):
+    scratch.set_value("sources", 3, "publisher", "Google\u00a0Cloud")
+    assert message_of(scratch, "sources") == (
+        "row 3 (line 4), column 'publisher': 'Google\\xa0Cloud' contains a non-breaking space (U+00A0); "
+        "expected ordinary spaces (U+0020) only")
+
+
+def test_one_validation_per_content(scratch, monkeypatch):
+    """A validated package is not validated again: the second call reads a stamp."""
+    validate_package(scratch.folder)
+    monkeypatch.setattr("chipbook.data._check_schema", lambda *a: pytest.fail("validated twice"))
+    validate_package(scratch.folder)
+    load_table("claims", scratch.descriptor)

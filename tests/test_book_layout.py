@@ -4,34 +4,29 @@ clean, and chapters leave plumbing to the shared module."""
 from __future__ import annotations
 
 import json
+import shutil
 
 import pytest
 import yaml
 
 from chipbook import paths
+from chipbook.check import LayoutError, check_layout
 
 NOTEBOOKS = sorted(paths.CHAPTERS_DIR.glob("*.ipynb"))
 
 
-def toc_files() -> list[str]:
-    toc = yaml.safe_load((paths.ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    files = [toc["root"]]
-    for part in toc.get("parts", []):
-        files += [chapter["file"] for chapter in part["chapters"]]
-    return files
+def test_toc_and_chapters_agree_both_ways():
+    check_layout()
 
 
-def test_every_toc_entry_has_a_file():
-    for entry in toc_files():
-        found = [p for p in (paths.ROOT / f"{entry}.ipynb", paths.ROOT / f"{entry}.md") if p.exists()]
-        assert len(found) == 1, f"_toc.yml names {entry}, which has {len(found)} source files"
-
-
-def test_every_chapter_file_is_in_the_toc():
-    listed = set(toc_files())
-    for path in sorted(paths.CHAPTERS_DIR.iterdir()):
-        if path.suffix in (".ipynb", ".md"):
-            assert f"chapters/{path.stem}" in listed, f"{path.name} is not in _toc.yml"
+def test_a_chapter_missing_from_the_toc_fails(tmp_path):
+    for name in ("_toc.yml", "intro.md"):
+        shutil.copy(paths.ROOT / name, tmp_path / name)
+    shutil.copytree(paths.CHAPTERS_DIR, tmp_path / "chapters")
+    shutil.copytree(paths.DATA_DIR, tmp_path / "data")
+    (tmp_path / "chapters" / "99-stray.ipynb").write_text("{}", encoding="utf-8")
+    with pytest.raises(LayoutError, match=r"^chapters/99-stray.ipynb is not in _toc.yml; expected every chapter"):
+        check_layout(tmp_path)
 
 
 def test_there_are_chapters():

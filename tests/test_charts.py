@@ -12,7 +12,7 @@ import altair as alt
 import pandas as pd
 import pytest
 
-from chipbook import charts, paths
+from chipbook import charts, paths, vocabulary
 
 
 @pytest.fixture
@@ -168,3 +168,16 @@ def test_renderer_refuses_date_only_strings_that_browsers_read_as_utc():
     fixed = alt.Chart(data).mark_point().encode(x="date:T").transform_filter(
         f"datum.date < toDate('{charts.vega_date('2026-11-21')}')")
     charts.offline_renderer(finished(fixed).to_dict())
+
+
+@pytest.mark.parametrize("name", ["CHIP_MAKERS", "INVESTORS", "VENDOR_GROUPS", "INCIDENT_OWNERS"])
+def test_every_vendor_the_charts_colour_has_a_colour(name):
+    """Charts colour these columns by vendor: each value of their vocabulary needs a colour."""
+    values = getattr(vocabulary, name)
+    assert set(values) <= set(charts.VENDOR_COLORS), f"no colour for {set(values) - set(charts.VENDOR_COLORS)}"
+
+
+def test_verdicts_stances_and_accounts_are_coloured_in_vocabulary_order():
+    assert list(charts.VERDICT_COLORS) == vocabulary.VERDICTS
+    assert list(charts.STANCE_COLORS) == vocabulary.STANCES
+    assert list(charts.ACCOUNT_COLORS) == vocabulary.WHO_HELD

@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 
 from chipbook import ledger, load_table, paths
-from chipbook.data import resources
+from chipbook.check import check_published_ids, check_rules, claims_history
+from chipbook.data import DataError, resources, rows
 from chipbook.vocabulary import PRIMARY_SOURCE_KINDS, VERDICTS
 
 CLAIMS = load_table("claims")
@@ -25,29 +26,53 @@ def test_ledger_has_both_articles():
     assert len(CLAIMS) >= 40
 
 
-def test_every_claim_has_two_evidence_rows_from_two_sources():
-    per_claim = EVIDENCE.groupby("claim_id")["source_id"].agg(["count", "nunique"])
-    per_claim = per_claim.reindex(CLAIMS["claim_id"], fill_value=0)
-    thin = per_claim[(per_claim["count"] < 2) | (per_claim["nunique"] < 2)]
-    assert thin.empty, f"claims with fewer than two evidence rows from two sources:\n{thin}"
+def test_the_ledger_rules_hold():
+    check_rules()  # raises DataError naming the claim's row
 
 
-def test_verdicts_come_from_the_vocabulary():
-    assert set(CLAIMS["verdict"]) <= set(VERDICTS)
+def test_a_claim_with_one_evidence_row_fails_the_rules(scratch):
+    claim = rows("claims")[4]
+    evidence = scratch.rows("evidence")
+    first = next(i for i, r in enumerate(evidence) if r["claim_id"] == claim["claim_id"])
+    scratch.write_rows("evidence", [r for i, r in enumerate(evidence) if r["claim_id"] != claim["claim_id"] or i == first])
+    with pytest.raises(DataError) as caught:
+        check_rules(scratch.folder)
+    assert str(caught.value) == (
+        f"{scratch.path('claims')}, row 5 (line {claim['_line']}), column 'claim_id': {claim['claim_id']} has "
+        "1 evidence row(s) from 1 source(s) in evidence.csv; expected at least two evidence rows from two different sources")
 
 
-def test_verdicts_agree_with_their_evidence():
-    """A verdict summarises its rows: it cannot claim support the rows do not give."""
-    problems = []
-    for claim in CLAIMS.itertuples():
-        n = COUNTS.loc[claim.claim_id]
-        if claim.verdict == "supported" and (n["supports"] == 0 or n["contradicts"] > 0):
-            problems.append(f"{claim.claim_id} is 'supported' with {n.to_dict()}")
-        if claim.verdict in ("partly supported", "complicated", "outdated") and n["supports"] == 0:
-            problems.append(f"{claim.claim_id} is '{claim.verdict}' but no row supports it")
-        if claim.verdict == "contradicted" and n["contradicts"] + n["complicates"] == 0:
-            problems.append(f"{claim.claim_id} is 'contradicted' but no row contradicts it")
-    assert not problems, "\n".join(problems)
+def test_two_rows_from_one_source_fail_the_rules(scratch):
+    claim = rows("claims")[0]
+    evidence = scratch.rows("evidence")
+    one_source = next(r["source_id"] for r in evidence if r["claim_id"] == claim["claim_id"])
+    for row in evidence:
+        if row["claim_id"] == claim["claim_id"]:
+            row["source_id"] = one_source
+    scratch.write_rows("evidence", evidence)
+    with pytest.raises(DataError, match=rf"row 1 \(line 2\), column 'claim_id': {claim['claim_id']} has \d+ "
+                       r"evidence row\(s\) from 1 source\(s\)"):
+        check_rules(scratch.folder)
+
+
+def test_a_verdict_outside_the_vocabulary_fails_validation(scratch):
+    scratch.set_value("claims", 6, "verdict", "mostly true")
+    with pytest.raises(DataError) as caught:
+        check_rules(scratch.folder)
+    assert str(caught.value) == (
+        f"{scratch.path('claims')}, row 6 (line 7), column 'verdict': 'mostly true' is not an allowed value; "
+        f"expected one of: {', '.join(VERDICTS)}")
+
+
+def test_a_supported_verdict_needs_a_supporting_row(scratch):
+    evidence = scratch.rows("evidence")
+    claim = next(c for c in rows("claims") if c["verdict"] == "supported")
+    for row in evidence:
+        if row["claim_id"] == claim["claim_id"]:
+            row["stance"] = "complicates"
+    scratch.write_rows("evidence", evidence)
+    with pytest.raises(DataError, match=rf"column 'verdict': {claim['claim_id']} is 'supported' with 0 supporting"):
+        check_rules(scratch.folder)
 
 
 def test_evidence_dates_are_plausible():
@@ -56,9 +81,8 @@ def test_evidence_dates_are_plausible():
     assert EVIDENCE["as_of"].min() >= pd.Timestamp("2015-01-01")
 
 
-def test_sources_have_a_url_and_a_date_and_are_all_used():
-    assert SOURCES["url"].str.match(r"https?://").all()
-    assert SOURCES["date_published"].notna().all()
+def test_every_source_is_used():
+    # A url and a date on every source are schema rules (pattern, required): validate_package.
     used = set()
     for resource in resources().values():
         if resource.name != "sources":
@@ -85,19 +109,36 @@ def test_evidence_ids_belong_to_their_claim():
     assert wrong.empty, f"evidence ids that name another claim: {list(wrong['evidence_id'])}"
 
 
-def test_claim_ids_are_never_renumbered_or_reused():
-    lines = (paths.ROOT / "tests" / "published_claim_ids.txt").read_text(encoding="utf-8").splitlines()
-    published = [line.split("\t") for line in lines if line and not line.startswith("#")]
-    current = CLAIMS.set_index("claim_id")
-    for claim_id, article, section in published:
-        assert claim_id in current.index, f"published claim {claim_id} was removed or renumbered"
-        assert (current.loc[claim_id, "article"], current.loc[claim_id, "section"]) == (article, section), (
-            f"{claim_id} now names another claim (article/section changed): ids are never reused"
-        )
-    new = sorted(set(current.index) - {p[0] for p in published})
-    assert not new, f"add these new claim ids to tests/published_claim_ids.txt: {new}"
+def test_published_claim_ids_still_exist_for_their_article():
+    check_published_ids()  # every id in the git history of data/claims.csv
+
+
+def test_a_published_id_that_disappears_fails():
+    history = claims_history() + "+A1-98,A1,draftpublish-why-anthropic-nvidia,Opening,...\n"
+    with pytest.raises(DataError) as caught:
+        check_published_ids(history=history)
+    assert str(caught.value) == (
+        f"{paths.DATA_DIR / 'claims.csv'}, column 'claim_id': published claim A1-98 (of A1) is gone; expected every "
+        "claim id ever committed to stay, with its article; a claim the book no longer stands behind keeps its row "
+        "and gets a verdict")
+
+
+def test_a_reused_id_fails(scratch):
+    claim = rows("claims")[2]
+    history = f"+{claim['claim_id']},A2,x,y\n"  # as if the id had once named a claim of the other article
+    with pytest.raises(DataError, match=rf"row 3 \(line {claim['_line']}\), column 'article': {claim['claim_id']} "
+                       rf"was published as a claim of A2, now of {claim['article']}; expected A2"):
+        check_published_ids(scratch.folder, history=history)
+
+
+def test_published_ids_fail_clearly_without_git_history(tmp_path):
+    with pytest.raises(DataError, match="cannot read the file's git history .*expected a full git clone"):
+        claims_history(tmp_path)
+
+
+def test_claim_ids_have_no_gaps():
     for article in ("A1", "A2"):
-        numbers = sorted(int(c.split("-")[1]) for c in current.index if c.startswith(article))
+        numbers = sorted(int(c.split("-")[1]) for c in CLAIMS["claim_id"] if c.startswith(article))
         assert numbers == list(range(1, len(numbers) + 1)), f"{article} ids have gaps or do not start at 01"
 
 

@@ -22,6 +22,8 @@ import jax
 import jax.numpy as jnp
 from jax import export
 
+from .vocabulary import SUPPORT_STATUSES
+
 # --- The model function and its NumPy reference ----------------------------------
 
 def attention_block(x, wq, wk, wv, wo):
@@ -221,7 +223,7 @@ def run_with_bf16_inputs(fn, *args) -> np.ndarray:
 
 # Status labels, most mature first. `status_rank` orders them for charts and for the
 # "best path" of a framework-hardware cell.
-STATUS_ORDER = ["native", "supported", "beta", "experimental", "deprecated", "unsupported"]
+STATUS_ORDER = SUPPORT_STATUSES
 
 
 def status_rank(status: str) -> int:

@@ -8,7 +8,7 @@ import html
 import pandas as pd
 from IPython.display import HTML
 
-from . import ledger
+from . import citations, ledger
 from .data import load_table, resources
 
 
@@ -28,23 +28,50 @@ def _citations() -> pd.DataFrame:
     return evidence.merge(ledger.claims()[["claim_id", "chapter"]], on="claim_id")
 
 
+# The bibliography's words for each copy_kind (vocabulary.COPY_KINDS): a reader must not be
+# told the same text is at copy_url when what is there is a secondary account of it.
+READ_VIA = {"copy": "read via a copy", "report": "read in a secondary report of it"}
+
+
+def _copy_mark(source) -> str:
+    """The bibliography's mark for a source read elsewhere: "read via a copy" or "read in a
+    secondary report of it" (by ``copy_kind``) linking ``copy_url``, and, for a source
+    whose ``url`` is itself a copy (no original found), a warning saying so and why (from ``citations.COPY_ONLY``). Empty for a source read
+    at its publisher's address."""
+    marks = []
+    if citations.url_fault(source.url):
+        reason = citations.COPY_ONLY.get(source.source_id, "no original recorded yet")
+        marks.append('<strong class="chipbook-copy-only">Cited at a copy, not the publisher\'s page '
+                     f"({html.escape(reason)}).</strong>")
+    if isinstance(source.copy_url, str) and source.copy_url:
+        marks.append(f'<span class="chipbook-read-via-copy">(<a href="{html.escape(source.copy_url)}">'
+                     f"{READ_VIA[source.copy_kind]}</a>)</span>")
+    return " ".join(marks) + " " if marks else ""
+
+
 def bibliography() -> HTML:
     """Every source, ordered by publisher and date, each with an anchor the chapters
     link to and the claims it is evidence for."""
     table = load_table("sources").sort_values(["publisher", "date_published", "title"],
                                               key=lambda s: s.str.lower() if s.dtype == object else s)
-    citations = _citations()
+    cited = _citations()
     entries = []
     for s in table.itertuples():
         note = f" <em>Note:</em> {html.escape(s.note)}" if isinstance(s.note, str) else ""
         entries.append(
             f'<li class="chipbook-source-entry" id="src-{html.escape(s.source_id)}">'
             f"{html.escape(s.publisher)} ({s.date_published:%Y-%m-%d}). "
-            f'<a href="{html.escape(s.url)}">{html.escape(s.title)}</a>. '
+            f'<a href="{html.escape(s.url)}">{html.escape(s.title)}</a>. {_copy_mark(s)}'
             f"<span class=\"chipbook-evidence-meta\">{html.escape(s.kind)}; checked {s.accessed:%Y-%m-%d}; "
-            f"id <code>{html.escape(s.source_id)}</code>.</span>{note}{_cited_by(s.source_id, citations)}</li>"
+            f"id <code>{html.escape(s.source_id)}</code>.</span>{note}{_cited_by(s.source_id, cited)}</li>"
         )
-    return HTML(f'<p>{len(table)} sources.</p><ol class="chipbook-bibliography">{"".join(entries)}</ol>')
+    copies = int((table["copy_kind"] == "copy").sum())
+    reports = int((table["copy_kind"] == "report").sum())
+    copy_only = sum(bool(citations.url_fault(u)) for u in table["url"])
+    summary = (f"{len(table)} sources; {copies} read via a copy and {reports} read only in a secondary "
+               "report of them, each linked beside the original")
+    summary += f"; {copy_only} cited at a copy because no original could be found." if copy_only else "."
+    return HTML(f'<p>{summary}</p><ol class="chipbook-bibliography">{"".join(entries)}</ol>')
 
 
 def _constraint_text(field: dict) -> str:

@@ -25,8 +25,8 @@ import html
 import pandas as pd
 
 from .ledger import cite, html_table
+from .vocabulary import INVESTORS
 
-INVESTORS = ["Amazon", "Google", "Microsoft", "NVIDIA"]
 MEASURES = ["committed", "funded"]
 
 # A supplier that is also an investor: the compute counterparty and the investor it belongs to.

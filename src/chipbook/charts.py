@@ -23,7 +23,7 @@ import textwrap
 import altair as alt
 import pandas as pd
 
-from .vocabulary import STANCES, VERDICTS
+from .vocabulary import STANCES, VERDICTS, WHO_HELD
 
 # Every colour below is a mid-tone: at least 3:1 against both the light page (white) and
 # the dark page (pydata-sphinx-theme's #14181e), so a mark stays visible in either mode,
@@ -47,7 +47,7 @@ VERDICT_COLORS = dict(zip(VERDICTS, ["#1A9850", "#7E9C2A", "#B8860B", "#D73027",
 STANCE_COLORS = dict(zip(STANCES, ["#1A9850", "#C76E00", "#D73027"]))
 ARTICLE_LABELS = {"A1": "A1 strategy article", "A2": "A2 news article"}
 # Which article's account the evidence bore out (second-article chapter).
-ACCOUNT_COLORS = {"A1": "#7A68B3", "A2": "#B86E00", "both in part": "#8E86B8", "not yet known": "#8C8C8C"}
+ACCOUNT_COLORS = dict(zip(WHO_HELD, ["#7A68B3", "#B86E00", "#8E86B8", "#8C8C8C"]))
 
 
 def luminance(colour: str) -> float:
@@ -265,8 +265,9 @@ def _figure_html(spec: dict) -> str:
         caption += f" Data:{downloads}"
     options = {"renderer": "svg", "actions": {"export": True, "source": False,
                                               "compiled": False, "editor": False}}
-    # `</` inside a script would end it early; JSON allows the escaped form.
-    script_spec = payload.replace("</", "<\\/")
+    # Data is text: no `<`, `>` or `&` of a value may reach the HTML parser (`</script>`,
+    # `<!--<script>` would end or hold open the script); JSON allows the escaped forms.
+    script_spec = payload.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return (
         f'<figure class="chipbook-chart" aria-label="{html.escape(description)}">'
         f'<div class="chipbook-chart-canvas" id="{chart_id}"></div>'

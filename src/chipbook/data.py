@@ -1,35 +1,38 @@
-"""Load the book's tables from `data/`, validated against `data/datapackage.json`.
+"""The book's tables from `data/`: validated once against `data/datapackage.json`,
+then loaded as typed frames.
 
-Every value is checked against its field's Table Schema type and constraints before
-it reaches a chapter. A bad file raises `DataError`, which names the file, the row,
-the column and what was expected. Nothing is coerced or dropped silently: the only
-missing value is the empty string, and only optional fields may use it.
+`validate_package()` checks the whole package in two passes and stops at the first
+problem with a `DataError` naming the file, row, line, column and what was expected:
 
-Frictionless (used in the tests) checks the same package against the standard; this
-module exists so that chapters get typed frames and authors get errors they can act on.
+1. the files as files, which Table Schema does not describe: UTF-8 text (a byte-order
+   mark is accepted), commas between fields, well-formed quoting, no spaces around a
+   value and no non-breaking spaces;
+2. every Table Schema rule (types, constraints, header, primary, unique and foreign
+   keys) by Frictionless, whose errors are reworded here into the book's messages.
+
+A success is remembered under the system's temporary folder by a hash of the files
+(and of this module), so a build or a test run pays for it once. `load_table()` calls
+it, then reads the CSV with pandas and converts each column by its schema type; it
+never checks a rule itself.
 """
 
 from __future__ import annotations
 
 import csv
-import datetime as dt
+import hashlib
+import importlib.metadata
+import io
 import json
 import re
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from . import paths
 
-_INTEGER = re.compile(r"-?\d+")
-_NUMBER = re.compile(r"-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?")
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_YEAR = re.compile(r"\d{4}")
-_TRUE = {"true", "True", "TRUE", "1"}
-_FALSE = {"false", "False", "FALSE", "0"}
-
+if TYPE_CHECKING:
+    import pandas as pd
 
 class DataError(ValueError):
     """A problem in one place of one data file.
@@ -121,120 +124,178 @@ def resources(datapackage: Path | None = None) -> dict[str, Resource]:
 
 
 def load_table(name: str, datapackage: Path | None = None) -> pd.DataFrame:
-    """Load the resource `name`, check every value and key, and return a typed frame."""
-    return _Loader(Path(datapackage or paths.DATAPACKAGE)).load(name)
+    """The resource `name` as a frame: strings as text (a blank optional value is None),
+    integer and year columns as int64 (Int64 when some are blank), numbers as float64,
+    dates as datetime64, booleans as boolean. Validates the whole package first (once;
+    see `validate_package`), so it raises the package's first `DataError` if any."""
+    import pandas as pd  # imported here, so `python -m chipbook.check` starts without it
+
+    datapackage = Path(datapackage or paths.DATAPACKAGE)
+    validate_package(datapackage.parent)
+    found = resources(datapackage)
+    if name not in found:
+        raise KeyError(f"no table named '{name}' in the data package; the tables are: {', '.join(found)}")
+    resource = found[name]
+    frame = pd.read_csv(resource.path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    return pd.DataFrame({f["name"]: _typed(f, frame[f["name"]]) for f in resource.fields},
+                        index=pd.RangeIndex(len(frame)))
 
 
-class _Loader:
-    """Loads tables of one package, remembering each so that a foreign key is
-    checked against a table that was itself validated."""
+def _typed(field: dict, text: pd.Series) -> pd.Series:
+    import pandas as pd
 
-    def __init__(self, datapackage: Path):
-        self.resources = resources(datapackage)
-        self.tables: dict[str, pd.DataFrame] = {}
-
-    def load(self, name: str) -> pd.DataFrame:
-        if name not in self.resources:
-            raise KeyError(
-                f"no table named '{name}' in the data package; "
-                f"the tables are: {', '.join(self.resources)}"
-            )
-        if name not in self.tables:
-            resource = self.resources[name]
-            frame, lines = _read_and_type(resource)
-            _check_unique(resource, frame, lines)
-            # Stored before its keys are checked, so a table may refer to itself.
-            self.tables[name] = frame
-            for foreign_key in resource.foreign_keys:
-                self._check_foreign_key(resource, frame, lines, foreign_key)
-        return self.tables[name]
-
-    def _check_foreign_key(self, resource, frame, lines, foreign_key) -> None:
-        fields = _as_list(foreign_key["fields"])
-        target_name = foreign_key["reference"]["resource"] or resource.name
-        target_fields = _as_list(foreign_key["reference"]["fields"])
-        target = self.load(target_name)
-        known = set(map(tuple, target[target_fields].astype(object).itertuples(index=False)))
-        target_file = self.resources[target_name].path.name
-        for position, values in enumerate(frame[fields].astype(object).itertuples(index=False)):
-            if any(pd.isna(v) for v in values):
-                continue  # an empty optional reference refers to nothing
-            if tuple(values) not in known:
-                shown = ", ".join(repr(v) for v in values)
-                raise DataError(
-                    resource.path,
-                    f"{shown} is not a known {'/'.join(target_fields)} in {target_file}",
-                    row=position + 1,
-                    line=lines[position],
-                    column=", ".join(fields),
-                    expected=f"a value listed in {target_file}",
-                )
+    blank = text == ""
+    kind = field.get("type", "string")
+    if kind in ("integer", "year"):
+        return pd.to_numeric(text.mask(blank)).astype("Int64" if blank.any() else "int64")
+    if kind == "number":
+        return pd.to_numeric(text.mask(blank)).astype("float64")
+    if kind == "date":
+        return pd.to_datetime(text.mask(blank), format="%Y-%m-%d").astype("datetime64[s]")
+    if kind == "boolean":
+        values = {v: True for v in field.get("trueValues", ["true", "True", "TRUE", "1"])}
+        values |= {v: False for v in field.get("falseValues", ["false", "False", "FALSE", "0"])}
+        return text.mask(blank).map(values).astype("boolean")
+    return text.astype(object).mask(blank, None)
 
 
-def _as_list(value) -> list[str]:
-    return [value] if isinstance(value, str) else list(value)
+def rows(name: str, datapackage: Path | None = None) -> list[dict[str, str]]:
+    """The data rows of a validated table as text, with `_row` (from 1) and `_line` (the
+    file line the row starts on): for checks that must not wait for pandas to import."""
+    datapackage = Path(datapackage or paths.DATAPACKAGE)
+    validate_package(datapackage.parent)
+    resource = resources(datapackage)[name]
+    text = resource.path.read_text(encoding="utf-8-sig")
+    records, starts = _records(resource, text)
+    header = records[0]
+    return [dict(zip(header, record), _row=row, _line=line)
+            for row, (record, line) in enumerate(zip(records[1:], starts[1:]), start=1)]
 
 
-def _read_and_type(resource: Resource) -> tuple[pd.DataFrame, list[int]]:
-    """Read the CSV strictly and convert each column by its schema type."""
+# --- validation ----------------------------------------------------------------------------
+
+_STAMPS = Path(tempfile.gettempdir()) / "chipbook-validated"
+
+
+def validate_package(data_dir: Path | str | None = None) -> None:
+    """Check every table of the package in `data_dir` (default: the book's `data/`);
+    raise `DataError` for the first problem, in the package's order of tables.
+
+    Each table's success is remembered by a hash of what its validity depends on (this
+    module, the Frictionless version, the package's and the table's descriptor, its file
+    and the files its foreign keys point at), so a second call costs a hash
+    (milliseconds) and, after an edit, only the edited tables and those that refer to
+    them are checked again."""
+    descriptor = Path(data_dir or paths.DATA_DIR) / "datapackage.json"
+    found = resources(descriptor)
+    stamps = _fingerprints(descriptor, found)
+    stale = [name for name in found if not (_STAMPS / stamps[name]).exists()]
+    if not stale:
+        return
+    lines = {name: _check_file(found[name]) for name in stale}
+    _check_schema(descriptor, found, stale, lines)
+    _STAMPS.mkdir(parents=True, exist_ok=True)
+    for name in stale:
+        (_STAMPS / stamps[name]).touch()
+
+
+def _fingerprints(descriptor: Path, found: dict[str, Resource]) -> dict[str, str]:
+    """A hash per table of everything its validity depends on."""
+    package = load_package(descriptor)
+    entries = {entry["name"]: entry for entry in package["resources"]}
+    common = (Path(__file__).read_bytes() + importlib.metadata.version("frictionless").encode()
+              + json.dumps({k: v for k, v in package.items() if k != "resources"}, sort_keys=True).encode())
+    contents = {name: r.path.read_bytes() if r.path.exists() else b"missing" for name, r in found.items()}
+    stamps = {}
+    for name, resource in found.items():
+        digest = hashlib.sha256(common)
+        targets = {fk["reference"]["resource"] or name for fk in resource.foreign_keys}
+        for part in sorted({name} | (targets & set(found))):
+            digest.update(json.dumps(entries[part], sort_keys=True).encode() + b"\0" + contents[part] + b"\0")
+        stamps[name] = digest.hexdigest()
+    return stamps
+
+
+# Characters a spreadsheet or a web page leaves in a value that look like a space, or
+# like nothing, and make an identical-looking value differ.
+_LOOKALIKE_SPACES = {"\u00a0": "a non-breaking space (U+00A0)", "\u202f": "a narrow non-breaking space (U+202F)",
+                     "\u2007": "a figure space (U+2007)", "\u200b": "a zero-width space (U+200B)",
+                     "\ufeff": "a zero-width no-break space (U+FEFF)"}
+_DELIMITERS = {";": "semicolons", "\t": "tabs", "|": "vertical bars"}
+
+
+def _check_file(resource: Resource) -> list[int]:
+    """Pass 1 for one CSV: it exists, is UTF-8, uses commas, quotes well, and no value
+    has spaces around it or a look-alike space in it. Returns the file line each record
+    starts on (index 0 is the header), for the messages of pass 2."""
     path = resource.path
+    if not path.exists():
+        raise DataError(path, f"the file of table '{resource.name}' is missing",
+                        expected=f"a CSV at {path} (as datapackage.json says)")
+    raw = path.read_bytes()
     try:
-        handle = path.open(encoding="utf-8", newline="")
-    except FileNotFoundError:
-        raise DataError(
-            path,
-            f"the file of table '{resource.name}' is missing",
-            expected=f"a CSV at {path} (as datapackage.json says)",
-        ) from None
-    with handle:
-        reader = csv.reader(handle, strict=True)
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        _raise_not_utf8(resource, raw, err)
+    text = text.removeprefix("\ufeff")  # Excel's "CSV UTF-8" starts with a byte-order mark
+    header_line = text.split("\n", 1)[0].rstrip("\r")
+    if "," not in header_line:
+        for delimiter, name in _DELIMITERS.items():
+            if delimiter in header_line:
+                raise DataError(path, f"the fields are separated by {name}, not commas", row=0, line=1,
+                                expected="comma-separated values (in a spreadsheet, save as "
+                                         "'CSV UTF-8 (comma delimited)')")
+    records, starts = _records(resource, text)
+    for row, (record, line) in enumerate(zip(records, starts)):
+        for column, value in zip(records[0], record):
+            for char, name in _LOOKALIKE_SPACES.items():
+                if char in value:
+                    raise DataError(path, f"{value!r} contains {name}", row=row, line=line, column=column,
+                                    expected="ordinary spaces (U+0020) only")
+            if value != value.strip():
+                raise DataError(path, f"{value!r} has spaces at its start or end", row=row, line=line,
+                                column=column, expected="the value without surrounding spaces")
+    return starts
+
+
+def _raise_not_utf8(resource: Resource, raw: bytes, err: UnicodeDecodeError):
+    line = raw.count(b"\n", 0, err.start) + 1
+    text = raw.decode("utf-8", errors="replace").removeprefix("\ufeff")
+    records, starts = _records(resource, text, strict=False)
+    row = max(i for i, start in enumerate(starts) if start <= line)
+    record = records[row]
+    field = next((i for i, value in enumerate(record) if "\ufffd" in value), 0)
+    columns = records[0] if row else resource.field_names
+    raise DataError(resource.path, f"byte 0x{raw[err.start]:02x} is not UTF-8 text "
+                    "(the file was saved in another encoding, such as Windows-1252)",
+                    row=row, line=line, column=columns[min(field, len(columns) - 1)],
+                    expected="the file saved as UTF-8 (in a spreadsheet, 'CSV UTF-8')") from None
+
+
+def _records(resource: Resource, text: str, strict: bool = True) -> tuple[list[list[str]], list[int]]:
+    """The records of a CSV text and the line each starts on."""
+    reader = csv.reader(io.StringIO(text, newline=""), strict=strict)
+    records, starts, end = [], [], 0
+    while True:
         try:
-            header = next(reader)
+            record = next(reader)
         except StopIteration:
-            raise DataError(path, "the file is empty", row=0, line=1,
-                            expected="a header row: " + ", ".join(resource.field_names)) from None
-        except (csv.Error, UnicodeDecodeError) as err:
-            raise DataError(path, f"unreadable header: {err}", row=0, line=1) from None
-        _check_header(resource, header)
-        rows, lines = [], []
-        while True:
-            try:
-                record = next(reader)
-            except StopIteration:
-                break
-            except csv.Error as err:
-                line = (lines[-1] if lines else 1) + 1
-                raise DataError(path, f"malformed CSV ({err})", row=len(rows) + 1, line=line,
-                                column=header[_bad_field_index(path, line, len(header))],
-                                expected='a value either plain or wholly in double quotes, '
-                                         'with any quote inside doubled ("")') from None
-            except UnicodeDecodeError as err:
-                raise DataError(path, f"not UTF-8 text: {err}", row=len(rows) + 1) from None
-            if not record:
-                raise DataError(path, "blank line inside the table", row=len(rows) + 1,
-                                line=reader.line_num, column=header[0],
-                                expected="one record per line, no blank lines")
-            if len(record) != len(header):
-                column = header[len(record)] if len(record) < len(header) else header[-1]
-                problem = (f"{len(record)} fields where the header has {len(header)}"
-                           + (f"; the row ends before '{column}'" if len(record) < len(header)
-                              else f"; extra fields after '{column}' (an unquoted comma?)"))
-                raise DataError(path, problem, row=len(rows) + 1, line=reader.line_num,
-                                column=column, expected=f"{len(header)} comma-separated fields")
-            rows.append(record)
-            lines.append(reader.line_num)
-
-    columns = {}
-    for index, field in enumerate(resource.fields):
-        raw = [record[index] for record in rows]
-        columns[field["name"]] = _typed_column(resource, field, raw, lines)
-    return pd.DataFrame(columns, index=pd.RangeIndex(len(rows))), lines
+            return records, starts
+        except csv.Error as err:
+            line = end + 1
+            header = records[0] if records else resource.field_names
+            raise DataError(resource.path, f"malformed CSV ({err})", row=len(records), line=line,
+                            column=header[_bad_field_index(text.splitlines()[line - 1], len(header))],
+                            expected='a value either plain or wholly in double quotes, '
+                                     'with any quote inside doubled ("")') from None
+        records.append(record)
+        starts.append(end + 1)
+        end = reader.line_num
 
 
-def _bad_field_index(path: Path, line: int, width: int) -> int:
-    """The field of `line` where the quoting goes wrong: the first that holds a quote
+def _bad_field_index(text: str, width: int) -> int:
+    """The field of one line where the quoting goes wrong: the first that holds a quote
     without being wholly quoted, or that never closes its quote."""
-    text = path.read_text(encoding="utf-8").splitlines()[line - 1]
     index, position = 0, 0
     while position <= len(text):
         if text.startswith('"', position):
@@ -262,143 +323,139 @@ def _bad_field_index(path: Path, line: int, width: int) -> int:
     return width - 1
 
 
-def _check_header(resource: Resource, header: list[str]) -> None:
-    expected = resource.field_names
-    if header == expected:
-        return
-    seen = set()
-    for name in header:
-        if name in seen:
-            raise DataError(resource.path, "the column appears twice in the header",
-                            row=0, line=1, column=name)
-        seen.add(name)
-    for name in expected:
-        if name not in header:
-            raise DataError(resource.path, "the column is missing from the header",
-                            row=0, line=1, column=name,
-                            expected="columns " + ", ".join(expected))
-    for name in header:
-        if name not in expected:
-            raise DataError(resource.path, "the column is not in the table's schema",
-                            row=0, line=1, column=name,
-                            expected="columns " + ", ".join(expected)
-                            + " (add new columns to datapackage.json first)")
-    raise DataError(resource.path, "the columns are in a different order from the schema",
-                    row=0, line=1, column=next(h for h, e in zip(header, expected) if h != e),
-                    expected="columns in this order: " + ", ".join(expected))
+def _check_schema(descriptor: Path, found: dict[str, Resource], names: list[str],
+                  lines: dict[str, list[int]]) -> None:
+    """Pass 2: Frictionless checks every Table Schema rule of the tables `names`, foreign
+    keys included; the first error, in the package's order of tables and each table's
+    order of rows, becomes a DataError."""
+    import frictionless  # imported here: a validated package never pays for the import
+
+    try:
+        package = frictionless.Package(str(descriptor))
+    except frictionless.FrictionlessException as err:  # a problem with the descriptor itself
+        raise DataError(descriptor, err.error.message) from None
+    for name in names:
+        report = package.get_resource(name).validate()
+        errors = report.tasks[0].errors if report.tasks else report.errors
+        if errors:
+            # Of the first faulty row's errors, the row's shape first, then left to right.
+            row = getattr(errors[0], "row_number", None)
+            first = min((e for e in errors if getattr(e, "row_number", None) == row),
+                        key=lambda e: (e.type not in _SHAPE_ERRORS, getattr(e, "field_number", 0) or 0))
+            raise _reworded(found[name], first, lines[name], found)
 
 
-def _typed_column(resource: Resource, field: dict, raw: list[str], lines: list[int]) -> pd.Series:
-    kind = field.get("type", "string")
-    constraints = field.get("constraints", {})
-    values: list[Any] = []
-    for position, text in enumerate(raw):
-        def fail(problem: str, expected: str | None = None):
-            raise DataError(resource.path, problem, row=position + 1, line=lines[position],
-                            column=field["name"], expected=expected)
-
-        if text == "":
-            if constraints.get("required"):
-                fail("the value is blank but the column is required",
-                     f"a {kind}" + (f" such as {field['example']}" if "example" in field else ""))
-            values.append(None)
-            continue
-        if text != text.strip():
-            fail(f"{text!r} has spaces at its start or end", "the value without surrounding spaces")
-        value = _parse(kind, text, field)
-        if value is _INVALID:
-            fail(f"{text!r} is not a valid {kind}", _TYPE_HELP.get(kind, kind))
-        problem = _constraint_problem(value, text, constraints)
-        if problem:
-            fail(*problem)
-        values.append(value)
-    return _series(kind, values)
-
-
-_INVALID = object()
+_SHAPE_ERRORS = {"blank-row", "extra-cell", "missing-cell"}
 _TYPE_HELP = {
     "integer": "a whole number written with digits only, e.g. 42",
-    "number": "a number written with digits and an optional decimal point, e.g. 197.5",
+    "number": "a number written with digits and an optional decimal point, no thousands separators, e.g. 1234.5",
     "date": "an ISO date YYYY-MM-DD, e.g. 2024-11-22",
     "year": "a four-digit year, e.g. 2024",
     "boolean": "true or false",
 }
+_SLASH_DATE = re.compile(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})")
 
 
-def _parse(kind: str, text: str, field: dict) -> Any:
-    if kind == "string":
-        return text
-    if kind == "integer":
-        return int(text) if _INTEGER.fullmatch(text) else _INVALID
-    if kind == "number":
-        return float(text) if _NUMBER.fullmatch(text) else _INVALID
-    if kind == "year":
-        return int(text) if _YEAR.fullmatch(text) else _INVALID
-    if kind == "date":
-        if not _DATE.fullmatch(text):
-            return _INVALID
-        try:
-            return dt.date.fromisoformat(text)
-        except ValueError:
-            return _INVALID
-    if kind == "boolean":
-        true_values = set(field.get("trueValues", _TRUE))
-        false_values = set(field.get("falseValues", _FALSE))
-        return True if text in true_values else False if text in false_values else _INVALID
-    raise ValueError(f"field '{field['name']}' has type '{kind}', which this loader does not handle")
+def _reworded(resource: Resource, error, starts: list[int], found: dict[str, Resource]) -> DataError:
+    """The book's message for one Frictionless error (frictionless.errors.*)."""
+    path, names = resource.path, resource.field_names
+    row = getattr(error, "row_number", None)
+    if row is None or error.type.endswith("-label"):  # the header
+        where = {"row": 0, "line": 1}
+    else:
+        where = {"row": row - 1, "line": starts[row - 1] if row - 1 < len(starts) else None}
+    columns = "columns " + ", ".join(names)
+    kind = error.type
+
+    if kind.endswith("-label"):  # Frictionless found the header wrong; say how, first thing first
+        labels = list(error.labels)
+        twice = [label for label in labels if labels.count(label) > 1 and label]
+        missing = [name for name in names if name not in labels]
+        extra = [label for label in labels if label not in names]
+        if twice:
+            return DataError(path, "the column appears twice in the header", column=twice[0], **where)
+        if missing:
+            return DataError(path, "the column is missing from the header", column=missing[0],
+                             expected=columns, **where)
+        if extra and extra[0] == "":
+            last = [label for label in labels if label][-1]
+            return DataError(path, f"the header has {labels.count('')} empty column name(s) after '{last}' "
+                             "(a spreadsheet left empty columns)",
+                             expected=columns + ", and no empty columns after them", **where)
+        if extra:
+            return DataError(path, "the column is not in the table's schema", column=extra[0],
+                             expected=columns + " (add new columns to datapackage.json first)", **where)
+        return DataError(path, "the columns are in a different order from the schema",
+                         column=next(h for h, n in zip(labels, names) if h != n),
+                         expected="columns in this order: " + ", ".join(names), **where)
+
+    if kind == "blank-row":
+        return DataError(path, "the row is blank (a spreadsheet may leave empty rows at the end)",
+                         column=names[0], expected="one record per line and no blank rows", **where)
+    if kind == "extra-cell":
+        width = len(names)
+        return DataError(path, f"{len(error.cells)} fields where the header has {width}; extra fields after "
+                         f"'{names[-1]}' (an unquoted comma?)", column=names[-1],
+                         expected=f"{width} comma-separated fields", **where)
+    if kind == "missing-cell":
+        return DataError(path, f"{len(error.cells)} fields where the header has {len(names)}; "
+                         f"the row ends before '{error.field_name}'", column=error.field_name,
+                         expected=f"{len(names)} comma-separated fields", **where)
+    if kind in ("primary-key", "unique-error"):
+        key = resource.primary_key if kind == "primary-key" else [error.field_name]
+        earlier = re.search(r"position \"?(\d+)", error.note or "")
+        if not earlier:  # a blank key
+            return DataError(path, "a primary-key value is blank", column=", ".join(key), **where)
+        first = int(earlier.group(1)) - 1
+        return DataError(path, f"{', '.join(map(repr, error.cells if kind == 'unique-error' else _key_cells(resource, error)))} "
+                         f"repeats the key of row {first} (line {starts[first]})",
+                         column=", ".join(key), expected="each key to appear once", **where)
+    if kind == "foreign-key":
+        target = found[error.reference_name or resource.name].path.name
+        fields = ", ".join(error.field_names)
+        shown = ", ".join(repr(v) for v in error.field_cells)
+        return DataError(path, f"{shown} is not a known {'/'.join(error.reference_field_names)} in {target}",
+                         column=fields, expected=f"a value listed in {target}", **where)
+
+    field = next((f for f in resource.fields if f["name"] == getattr(error, "field_name", None)), None)
+    if field is not None and kind == "type-error":
+        return DataError(path, f"{error.cell!r} is not a valid {field['type']}{_hint(field['type'], error.cell)}",
+                         column=field["name"], expected=_TYPE_HELP.get(field["type"], field["type"]), **where)
+    if field is not None and kind == "constraint-error":
+        return _constraint_error(path, field, error.cell, error.note, where)
+    return DataError(path, error.message, **where)  # any other Frictionless error, in its own words
 
 
-def _constraint_problem(value: Any, text: str, constraints: dict) -> tuple[str, str] | None:
-    if "enum" in constraints and text not in constraints["enum"] and value not in constraints["enum"]:
-        return f"{text!r} is not an allowed value", "one of: " + ", ".join(map(str, constraints["enum"]))
-    if "pattern" in constraints and not re.fullmatch(constraints["pattern"], text):
-        return (f"{text!r} does not match the column's pattern",
-                f"text matching {constraints['pattern']}")
-    if "minimum" in constraints and value < _bound(constraints["minimum"], value):
-        return f"{text} is below the minimum", f"at least {constraints['minimum']}"
-    if "maximum" in constraints and value > _bound(constraints["maximum"], value):
-        return f"{text} is above the maximum", f"at most {constraints['maximum']}"
-    if "minLength" in constraints and len(text) < constraints["minLength"]:
-        return "the text is too short", f"at least {constraints['minLength']} characters"
-    if "maxLength" in constraints and len(text) > constraints["maxLength"]:
-        return f"the text is {len(text)} characters long", f"at most {constraints['maxLength']} characters"
-    return None
+def _key_cells(resource: Resource, error) -> list[str]:
+    return [error.cells[resource.field_names.index(name)] for name in resource.primary_key]
 
 
-def _bound(bound: Any, value: Any) -> Any:
-    return dt.date.fromisoformat(bound) if isinstance(value, dt.date) else bound
+def _hint(kind: str, text: str) -> str:
+    """What a value that fails its type probably is, for values spreadsheets write."""
+    if kind == "date" and (match := _SLASH_DATE.fullmatch(text)):
+        first, second, year = (int(g) for g in match.groups())
+        day, month = (first, second) if first > 12 or second <= 12 else (second, first)
+        return f" (a day/month/year date as spreadsheets show it: {year:04d}-{month:02d}-{day:02d}?)"
+    if kind in ("number", "integer") and re.fullmatch(r"-?\d{1,3}([,']\d{3})+(\.\d+)?", text):
+        return " (it has a thousands separator)"
+    return ""
 
 
-def _series(kind: str, values: list[Any]) -> pd.Series:
-    if kind in ("integer", "year"):
-        return pd.Series(values, dtype="Int64" if None in values else "int64")
-    if kind == "number":
-        return pd.Series([float("nan") if v is None else v for v in values], dtype="float64")
-    if kind == "date":
-        return pd.to_datetime(pd.Series(values, dtype="object"))
-    if kind == "boolean":
-        return pd.Series(values, dtype="boolean")
-    return pd.Series(values, dtype="object")
-
-
-def _check_unique(resource: Resource, frame: pd.DataFrame, lines: list[int]) -> None:
-    keys = [resource.primary_key] if resource.primary_key else []
-    keys += [[f["name"]] for f in resource.fields if f.get("constraints", {}).get("unique")]
-    for key in keys:
-        first_seen: dict[tuple, int] = {}
-        for position, values in enumerate(frame[key].astype(object).itertuples(index=False)):
-            if any(pd.isna(v) for v in values):
-                if key == resource.primary_key:
-                    raise DataError(resource.path, "a primary-key value is blank",
-                                    row=position + 1, line=lines[position], column=", ".join(key))
-                continue
-            if values in first_seen:
-                earlier = first_seen[values]
-                raise DataError(
-                    resource.path,
-                    f"{', '.join(map(repr, values))} repeats the key of row {earlier + 1} "
-                    f"(line {lines[earlier]})",
-                    row=position + 1, line=lines[position], column=", ".join(key),
-                    expected="each key to appear once",
-                )
-            first_seen[values] = position
+def _constraint_error(path: Path, field: dict, text: str, note: str, where: dict) -> DataError:
+    """A value that breaks the constraint Frictionless names in its note."""
+    constraints, name, kind = field.get("constraints", {}), field["name"], field.get("type", "string")
+    rule = re.search(r'constraint "(\w+)"', note or "")
+    rule = rule.group(1) if rule else ""
+    limit = constraints.get(rule)
+    if rule == "required":
+        return DataError(path, "the value is blank but the column is required", column=name,
+                         expected=f"a {kind}", **where)
+    problem, expected = {
+        "enum": (f"{text!r} is not an allowed value", "one of: " + ", ".join(map(str, limit or []))),
+        "pattern": (f"{text!r} does not match the column's pattern", f"text matching {limit}"),
+        "maxLength": (f"the text is {len(text)} characters long", f"at most {limit} characters"),
+        "minLength": (f"the text is {len(text)} characters long", f"at least {limit} characters"),
+        "minimum": (f"{text} is below the minimum", f"at least {limit}"),
+        "maximum": (f"{text} is above the maximum", f"at most {limit}"),
+    }.get(rule, (f"{text!r} breaks the column's constraint {rule!r}", json.dumps(limit)))
+    return DataError(path, problem, column=name, expected=expected, **where)

@@ -190,13 +190,3 @@ def mlperf_per_dollar(results: pd.DataFrame, prices: pd.DataFrame) -> pd.DataFra
     table["samples_per_second_per_chip"] = table["samples_per_second"] / table["accelerators_per_system"]
     table["samples_per_usd"] = table["samples_per_second_per_chip"] * HOURS_TO_SECONDS / table["usd_per_chip_hour"]
     return table
-
-
-# --- display ----------------------------------------------------------------------------
-
-def html_table(frame: pd.DataFrame, headers: dict[str, str], raw: tuple[str, ...] = ()) -> "HTML":
-    """The columns of `frame` named in `headers` (column -> header text, in order), as a
-    table in the book's style; the columns named in `raw` hold HTML already (links)."""
-    from .ledger import html_table as render
-
-    return render(frame[list(headers)].rename(columns=headers), html_columns=tuple(headers[c] for c in raw))

@@ -257,13 +257,19 @@ def cite(*source_ids: str) -> str:
     return "; ".join(source_link(s, name) for s, name in zip(ids, _short_publishers(ids)))
 
 
-def html_table(frame: pd.DataFrame, html_columns: tuple[str, ...] = ()) -> HTML:
-    """A table in the book's style. Cells are escaped, except in `html_columns`, which
-    already hold HTML (links, badges); a missing value shows as a dash."""
+def html_table(frame: pd.DataFrame, html_columns: tuple[str, ...] | list[str] = (),
+               headers: dict[str, str] | None = None) -> HTML:
+    """The book's one table renderer for a frame. Cells are escaped, except in
+    `html_columns` (names of `frame`'s columns), which already hold HTML (links, badges);
+    a missing value shows as a dash. `headers` (column -> header text, in order) picks
+    and names the columns shown; by default every column under its own name."""
+    headers = headers or {c: str(c) for c in frame.columns}
+
     def cell(column, value):
         if not isinstance(value, str) and pd.isna(value):
             return "–"
         return str(value) if column in html_columns else html.escape(str(value))
 
-    rows = [[cell(c, v) for c, v in zip(frame.columns, row)] for row in frame.itertuples(index=False)]
-    return HTML(_table([html.escape(str(c)) for c in frame.columns], rows, "chipbook-plain"))
+    shown = frame[list(headers)]
+    rows = [[cell(c, v) for c, v in zip(shown.columns, row)] for row in shown.itertuples(index=False)]
+    return HTML(_table([html.escape(h) for h in headers.values()], rows, "chipbook-plain"))

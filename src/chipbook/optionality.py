@@ -16,6 +16,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .charts import VENDOR_COLORS
+from .vocabulary import ARRANGEMENT_STATUSES
 
 # --- Capacity ----------------------------------------------------------------------
 
@@ -100,7 +101,7 @@ def growth_multiple(first: float, last: float) -> float:
 # --- Who else has optionality ------------------------------------------------------
 
 # From the firmest relationship to the loosest.
-STATUS_ORDER = ["in use", "contracted", "testing", "in talks"]
+STATUS_ORDER = ARRANGEMENT_STATUSES
 COMMITTED = ("in use", "contracted")
 
 

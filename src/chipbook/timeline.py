@@ -7,8 +7,9 @@ from __future__ import annotations
 import pandas as pd
 
 from . import capital
+from .vocabulary import INVESTORS
 
-LANES = ["Amazon", "Google", "Microsoft", "NVIDIA", "Other"]
+LANES = INVESTORS + ["Other"]
 KINDS = ["equity investment", "compute commitment", "chips in service"]
 _LANE_OF = {"Amazon": "Amazon", "AWS": "Amazon", "Google": "Google", "Microsoft": "Microsoft", "NVIDIA": "NVIDIA"}
 

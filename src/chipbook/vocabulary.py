@@ -1,6 +1,16 @@
-"""The ledger's controlled vocabularies, defined once. The data package's enums,
-the chart colours and the tests all read them from here."""
+"""Every controlled vocabulary and identifier pattern of the book, defined once.
 
+scripts/make_datapackage.py writes them into the data package's enums and patterns;
+chipbook.charts keys its colours by them; the tests import them from here.
+"""
+
+# --- identifiers (Table Schema patterns) ---------------------------------------------------
+SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"  # source ids, chapter slugs, row ids: lowercase words and hyphens
+CHIP_ID = r"^[a-z0-9]+(-[a-z0-9.]+)*$"  # a slug whose later words may hold a dot (tpu-v5e, trn2-1.5)
+CLAIM_ID = r"^A[12]-[0-9]{2}$"
+EVIDENCE_ID = r"^A[12]-[0-9]{2}-e[0-9]+$"
+
+# --- the ledger --------------------------------------------------------------------------------
 VERDICTS = ["supported", "partly supported", "complicated", "contradicted", "outdated", "unverified"]
 STANCES = ["supports", "complicates", "contradicts"]
 CLAIM_KINDS = ["reported fact", "vendor figure", "interpretation", "forecast"]
@@ -9,4 +19,45 @@ SOURCE_KINDS = ["vendor documentation", "company release", "regulatory filing", 
 # Primary kinds: where a fact comes from the party that knows it first-hand.
 PRIMARY_SOURCE_KINDS = ["vendor documentation", "company release", "regulatory filing", "paper"]
 CONFIDENCE = ["high", "medium", "low"]
+# What a source's copy_url holds: "copy" = the same text on another host; "report" = a
+# secondary account of the document (a summary, digest or other outlet's story), which is
+# what was read instead of the document itself.
+COPY_KINDS = ["copy", "report"]
 ARTICLES = ["A1", "A2"]
+# Which article's account the evidence bore out (second-article chapter).
+WHO_HELD = ["A1", "A2", "both in part", "not yet known"]
+
+# --- companies and chips ---------------------------------------------------------------------
+# The three accelerator vendors the book compares, in the order its charts list them.
+CHIP_MAKERS = ["Google", "AWS", "NVIDIA"]
+# Whose layer failed in the September 2025 postmortem: a chip vendor's, or Anthropic's own.
+INCIDENT_OWNERS = CHIP_MAKERS + ["Anthropic"]
+# Kernel languages' owners: the chip makers, or Other (Triton's open-source project).
+KERNEL_OWNERS = CHIP_MAKERS + ["Other"]
+CHIP_FAMILIES = ["Google TPU", "AWS Trainium", "NVIDIA GPU"]
+# Who supplies the chips AI labs use (Broadcom builds custom accelerators to a lab's design).
+CHIP_VENDORS = ["AWS", "Google", "NVIDIA", "AMD", "Broadcom"]
+INVESTORS = ["Amazon", "Google", "Microsoft", "NVIDIA"]
+COUNTERPARTIES = ["AWS", "Google Cloud", "Microsoft Azure", "NVIDIA", "Broadcom", "SpaceX", "Fluidstack",
+                  "Apollo and Blackstone vehicle"]
+# A counterparty's colour group in the charts; Other for suppliers outside the palette.
+VENDOR_GROUPS = ["AWS", "Google", "Microsoft", "NVIDIA", "Other"]
+LABS = ["Anthropic", "OpenAI", "Meta", "xAI", "Apple", "Safe Superintelligence"]
+
+# --- statuses and kinds ----------------------------------------------------------------------
+SUPPORT_STATUSES = ["native", "supported", "beta", "experimental", "deprecated", "unsupported"]
+TRANCHE_STATUS = ["committed", "funded", "scheduled"]
+INSTRUMENTS = ["convertible note", "preferred stock", "equity (class not disclosed)", "financing facility",
+               "not disclosed"]
+# No source found describes any tranche as paid in cloud credits; add "cloud credits" here if one does.
+CONSIDERATION = ["cash", "cash and compute (split not disclosed)", "not stated"]
+FIGURE_BASIS = ["investor filing", "regulator decision", "Anthropic release", "press report", "inferred by the book"]
+ROUND_STATUS = ["closed", "talks reported"]
+VALUATION_BASIS = ["post-money stated", "basis not stated", "target range in talks", "not given"]
+COMMITMENT_KINDS = ["primary-provider designation", "cloud capacity", "chip and rack purchase", "own data centres",
+                    "lease financing"]
+COMMITMENT_CHIP_FAMILIES = CHIP_FAMILIES + ["not specified"]
+DISCLOSURE = ["announced by a party", "reported only"]
+BOUNDS = ["about", "nearly", "more than", "up to"]
+CAPACITY_STATES = ["in service", "contracted"]
+ARRANGEMENT_STATUSES = ["in use", "contracted", "testing", "in talks"]

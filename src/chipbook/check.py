@@ -1,0 +1,161 @@
+"""The checks a build runs before any notebook executes: `python -m chipbook.check`.
+
+1. the data package (`chipbook.data.validate_package`: files, types, constraints, keys);
+2. the ledger's rules (`check_rules`): each claim has at least two evidence rows from
+   two different sources, and its verdict claims no more support than its rows give;
+3. published claim ids (`check_published_ids`): every claim id ever committed to
+   data/claims.csv, read from git history, still exists for the same article;
+4. the layout (`check_layout`): _toc.yml and chapters/ agree both ways and every
+   claim's chapter has its notebook.
+
+Each raises `DataError` (or `LayoutError`) with one line naming the file, row, line and
+column; `main()` prints it and exits 1 at the first. It imports neither pandas nor Altair,
+so it finishes in seconds.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+
+from . import paths
+from .data import DataError, rows, validate_package
+from .vocabulary import CLAIM_ID
+
+
+class LayoutError(ValueError):
+    """The book's files disagree with its table of contents."""
+
+
+def check_rules(data_dir: Path | None = None) -> None:
+    """The ledger's rules, on the validated claims and evidence tables."""
+    descriptor = Path(data_dir or paths.DATA_DIR) / "datapackage.json"
+    claims, evidence = rows("claims", descriptor), rows("evidence", descriptor)
+    sources, stances = defaultdict(set), defaultdict(Counter)
+    count = Counter()
+    for row in evidence:
+        count[row["claim_id"]] += 1
+        sources[row["claim_id"]].add(row["source_id"])
+        stances[row["claim_id"]][row["stance"]] += 1
+    file = descriptor.parent / "claims.csv"
+    for claim in claims:
+        claim_id, verdict, n = claim["claim_id"], claim["verdict"], stances[claim["claim_id"]]
+
+        def fail(problem: str, expected: str, column: str = "claim_id"):
+            raise DataError(file, f"{claim_id} {problem}", row=claim["_row"], line=claim["_line"],
+                            column=column, expected=expected)
+
+        if count[claim_id] < 2 or len(sources[claim_id]) < 2:
+            fail(f"has {count[claim_id]} evidence row(s) from {len(sources[claim_id])} source(s) in evidence.csv",
+                 "at least two evidence rows from two different sources")
+        balance = f"{n['supports']} supporting, {n['complicates']} complicating, {n['contradicts']} contradicting rows"
+        if verdict == "supported" and (n["supports"] == 0 or n["contradicts"] > 0):
+            fail(f"is 'supported' with {balance}", "a supporting row and no contradicting one, "
+                 "or a weaker verdict", "verdict")
+        if verdict in ("partly supported", "complicated", "outdated") and n["supports"] == 0:
+            fail(f"is '{verdict}' with {balance}", "at least one supporting row, or another verdict", "verdict")
+        if verdict == "contradicted" and n["contradicts"] + n["complicates"] == 0:
+            fail(f"is 'contradicted' with {balance}", "a contradicting or complicating row", "verdict")
+
+
+_PUBLISHED = re.compile(rf"^\+({CLAIM_ID.strip('^$')}),([^,]*),", re.M)
+
+
+def claims_history(root: Path | None = None) -> str:
+    """Every change ever committed to data/claims.csv, as `git log -p` prints it.
+    Raises DataError when the history cannot be read (no git, not a clone, or a shallow
+    clone, whose history is cut): ids could then be reused unnoticed."""
+    root = Path(root or paths.ROOT)
+    expected = "a full git clone of the book (not a shallow clone or an export): claim ids are checked against it"
+
+    def git(*args: str) -> str:
+        try:
+            done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, check=True)
+        except (OSError, subprocess.CalledProcessError) as err:
+            detail = getattr(err, "stderr", "") or str(err)
+            raise DataError(root / "data" / "claims.csv", "cannot read the file's git history "
+                            f"({detail.strip().splitlines()[0] if detail.strip() else err})",
+                            expected=expected) from None
+        return done.stdout
+
+    if git("rev-parse", "--is-shallow-repository").strip() == "true":
+        raise DataError(root / "data" / "claims.csv", "the git history is shallow, so published claim ids "
+                        "cannot be read from it", expected=expected)
+    return git("log", "--format=", "-p", "--", "data/claims.csv")
+
+
+def check_published_ids(data_dir: Path | None = None, history: str | None = None) -> None:
+    """Ids are never renumbered, deleted or reused: each id that any commit added to
+    data/claims.csv must still be there, for the same article. `history` defaults to
+    `claims_history()`."""
+    descriptor = Path(data_dir or paths.DATA_DIR) / "datapackage.json"
+    history = claims_history() if history is None else history
+    published: dict[str, str] = {}
+    for claim_id, article in _PUBLISHED.findall(history):
+        published.setdefault(claim_id, article)
+    if not published:
+        raise DataError(descriptor.parent / "claims.csv", "git history names no claim ids",
+                        expected="the history of data/claims.csv (is this the book's repository?)")
+    current = {row["claim_id"]: row for row in rows("claims", descriptor)}
+    file = descriptor.parent / "claims.csv"
+    for claim_id, article in sorted(published.items()):
+        if claim_id not in current:
+            raise DataError(file, f"published claim {claim_id} (of {article}) is gone", column="claim_id",
+                            expected="every claim id ever committed to stay, with its article; a claim "
+                                     "the book no longer stands behind keeps its row and gets a verdict")
+        row = current[claim_id]
+        if row["article"] != article:
+            raise DataError(file, f"{claim_id} was published as a claim of {article}, now of {row['article']}",
+                            row=row["_row"], line=row["_line"], column="article",
+                            expected=f"{article}: ids are never reused; give the new claim the next free id")
+
+
+def check_layout(root: Path | None = None) -> None:
+    """_toc.yml names each chapter file once, every chapter file is in it, and each
+    claim's chapter slug has exactly one notebook chapters/NN-<slug>.ipynb."""
+    import yaml
+
+    root = Path(root or paths.ROOT)
+    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
+    listed = [toc["root"]] + [c["file"] for part in toc.get("parts", []) for c in part["chapters"]]
+    for entry in listed:
+        found = [p for p in (root / f"{entry}.ipynb", root / f"{entry}.md") if p.exists()]
+        if len(found) != 1:
+            raise LayoutError(f"_toc.yml: the entry {entry} has {len(found)} source files; expected one "
+                              f"({entry}.ipynb or {entry}.md)")
+    for path in sorted((root / "chapters").iterdir()):
+        if path.suffix in (".ipynb", ".md") and f"chapters/{path.stem}" not in listed:
+            raise LayoutError(f"chapters/{path.name} is not in _toc.yml; expected every chapter listed there")
+    for claim in rows("claims", root / "data" / "datapackage.json"):
+        matches = list((root / "chapters").glob(f"[0-9][0-9]-{claim['chapter']}.ipynb"))
+        if len(matches) != 1:
+            raise DataError(root / "data" / "claims.csv", f"the chapter '{claim['chapter']}' has "
+                            f"{len(matches)} notebooks", row=claim["_row"], line=claim["_line"], column="chapter",
+                            expected=f"one file chapters/NN-{claim['chapter']}.ipynb")
+
+
+def run_all() -> str:
+    """Every check, in order; returns a one-line summary, raises at the first problem."""
+    start = time.perf_counter()
+    validate_package()
+    check_rules()
+    check_published_ids()
+    check_layout()
+    return f"chipbook check: data, ledger rules, published claim ids and layout pass ({time.perf_counter() - start:.1f} s)"
+
+
+def main() -> int:
+    try:
+        print(run_all())
+    except (DataError, LayoutError) as err:
+        print(f"chipbook check failed: {err}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
