@@ -13,7 +13,8 @@
   "use strict";
 
   var charts = [];
-  // Very dark greys typed into chart cells; on a dark page they become the muted text colour.
+  // Very dark greys typed into chart cells as a mark's colour (a rule, a band, a note); on a
+  // dark page they become the muted text colour.
   var DARK_INKS = ["#000", "#000000", "black", "#111", "#111111", "#222", "#333", "#444", "#555", "#666"];
 
   function cssVar(style, name, fallback) {
@@ -46,10 +47,11 @@
     if (!node || typeof node !== "object") { return; }
     Object.keys(node).forEach(function (key) {
       var value = node[key];
-      if ((key === "color" || key === "fill" || key === "stroke" || key === "value") && typeof value === "string"
+      if ((key === "color" || key === "fill" || key === "stroke") && typeof value === "string"
           && DARK_INKS.indexOf(value.toLowerCase()) >= 0) {
         node[key] = muted;
-      } else if (key !== "data" && key !== "datasets") {
+      } else if (key !== "data" && key !== "datasets" && key !== "encoding") {
+        // Encodings are left alone: a colour there is usually a label's ink on a coloured tile.
         recolourInks(value, muted);
       }
     });

@@ -64,7 +64,10 @@ MEASURE = """() => {
             background: background,
             text: svg ? [...svg.querySelectorAll('text')].map(t => t.textContent) : []};
   });
-  return {sideways: root.scrollWidth - root.clientWidth, charts: charts,
+  const controls = [...document.querySelectorAll('.vega-bind input, .vega-bind select')];
+  const offscreen = controls.filter(c => { const r = c.getBoundingClientRect();
+    return r.right > root.clientWidth + 1 || r.left < -1; }).length;
+  return {sideways: root.scrollWidth - root.clientWidth, charts: charts, controls: controls.length, offscreen: offscreen,
           theme: root.dataset.theme || ''};
 }"""
 
@@ -100,14 +103,14 @@ def _open_view(playwright_browser, base, report, name):
         measured = page.evaluate(MEASURE)
         # Errors of the page itself: axe-core's own stylesheet fetches (it resolves the
         # theme's `@import "../basic.css"` from the page, not the stylesheet) are not the book's.
-        errors = list(errors)
+        page_errors = list(errors)
         violations = []
         if run_axe:
             options = AXE_OPTIONS if run_axe == ALL_RULES else dict(AXE_OPTIONS, rules={"color-contrast": {"enabled": False}})
             results = axe.run(page, options=options).response
             violations = [(v["id"], v["impact"], node["target"]) for v in results["violations"]
                           if v["impact"] in FAILING_IMPACTS for node in v["nodes"]]
-        pages[page_path] = {"charts": expected, "drawn": drawn, "errors": errors, "measured": measured,
+        pages[page_path] = {"charts": expected, "drawn": drawn, "errors": page_errors, "measured": measured,
                             "violations": violations, "page": page}
         if name != "light desktop":
             page.close()
@@ -139,6 +142,11 @@ def _per_page(report, view_names=None):
 def sideways_pages(report):
     return [f"{path} ({view}, {p['measured']['sideways']} px)" for view, path, p in _per_page(report)
             if p["measured"]["sideways"] > 0]
+
+
+def offscreen_controls(report):
+    return [f"{path} ({view}: {p['measured']['offscreen']} of {p['measured']['controls']})"
+            for view, path, p in _per_page(report) if p["measured"]["offscreen"]]
 
 
 def wide_charts(report):
@@ -191,6 +199,7 @@ def test_browser_opened_every_page(browser_report, request):
         f"external requests {len(browser_report['external'])}, script errors {errors}; "
         "axe serious+critical nodes " + ", ".join(f"{name} {n}" for name, n in serious.items()) + "; "
         f"pages scrolling sideways {len(sideways_pages(browser_report))}, "
+        f"chart controls off screen {sum(p['measured']['offscreen'] for _, _, p in _per_page(browser_report))}, "
         f"charts wider than their column {len(wide_charts(browser_report))} "
         f"({len(scaled_charts(browser_report))} fitted by scaling the drawing), "
         f"light chart boxes in dark mode {len(light_boxes(browser_report))}, "
@@ -229,6 +238,10 @@ def test_no_page_scrolls_sideways(browser_report):
 
 def test_every_chart_fits_its_column(browser_report):
     assert not wide_charts(browser_report)
+
+
+def test_every_slider_and_checkbox_is_on_screen(browser_report):
+    assert not offscreen_controls(browser_report)
 
 
 def test_no_light_chart_box_in_dark_mode(browser_report):

@@ -165,6 +165,9 @@ def test_renderer_refuses_date_only_strings_that_browsers_read_as_utc():
     chart = alt.Chart(data).mark_point().encode(x="date:T").transform_filter("datum.date < toDate('2026-11-21')")
     with pytest.raises(ValueError, match="vega_date"):
         charts.offline_renderer(finished(chart).to_dict())
+    domain = alt.Chart(data).mark_point().encode(x=alt.X("date:T", scale=alt.Scale(domain=["2024-01-01", "2026-12-31"])))
+    with pytest.raises(ValueError, match="'2024-01-01'.*vega_date"):
+        charts.offline_renderer(finished(domain).to_dict())
     fixed = alt.Chart(data).mark_point().encode(x="date:T").transform_filter(
         f"datum.date < toDate('{charts.vega_date('2026-11-21')}')")
     charts.offline_renderer(finished(fixed).to_dict())

@@ -130,22 +130,40 @@ def vega_date(value) -> str:
     return stamp.strftime("%Y-%m-%dT%H:%M:%S")
 
 
-def _temporal_fields(node, found: set[str]) -> set[str]:
+def _temporal_defs(node, found: list[dict]) -> list[dict]:
+    """Every encoding definition of type temporal in a spec."""
     if isinstance(node, dict):
-        if node.get("type") == "temporal" and isinstance(node.get("field"), str):
-            found.add(node["field"])
+        if node.get("type") == "temporal":
+            found.append(node)
         for value in node.values():
-            _temporal_fields(value, found)
+            _temporal_defs(value, found)
     elif isinstance(node, list):
         for value in node:
-            _temporal_fields(value, found)
+            _temporal_defs(value, found)
     return found
+
+
+def _strings(node):
+    if isinstance(node, str):
+        yield node
+    elif isinstance(node, dict):
+        for value in node.values():
+            yield from _strings(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _strings(value)
 
 
 def check_dates(spec: dict) -> None:
     """Refuse a chart spec that carries a date-only string in a temporal field or a date
     expression: it would be drawn a day early west of UTC. ValueError names the field."""
-    fields = _temporal_fields(spec, set())
+    defs = _temporal_defs(spec, [])
+    fields = {d["field"] for d in defs if isinstance(d.get("field"), str)}
+    for definition in defs:  # a scale domain, a datum
+        for text in _strings({k: v for k, v in definition.items() if k not in ("field", "title", "type")}):
+            if _DATE_ONLY.match(text):
+                raise ValueError(f"the temporal encoding of {definition.get('field', 'a datum')!r} holds the date-only "
+                                 f"string {text!r}, which a browser reads as midnight UTC; write it with charts.vega_date()")
     tables = list(spec.get("datasets", {}).values())
     def inline(node):
         if isinstance(node, dict):
