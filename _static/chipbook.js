@@ -129,8 +129,12 @@
     }
     if (width && width < 600) {
       narrowParts(shown, Math.max(24, Math.floor(width * 0.8 / 6.5)), false);
+      // Titles start at the chart's left edge, not the plot's (after the y axis labels).
+      setIn(config, ["title", "frame"], "bounds");
       setIn(config, ["axis", "labelLimit"], Math.round(width * 0.4));
-      setIn(config, ["legend", "labelLimit"], Math.round(width * 0.7));
+      setIn(config, ["legend", "labelLimit"], Math.round(width * 0.4));
+      // A row of legend entries wraps into columns that fit.
+      setIn(config, ["legend", "columns"], Math.max(1, Math.floor(width / 150)));
     }
     return shown;
   }
@@ -224,6 +228,7 @@
     target.style.minHeight = target.offsetHeight ? target.offsetHeight + "px" : "";
     return window.vegaEmbed(target, spec, chart.options).then(function (result) {
       chart.view = result.view;
+      target.chipbookView = result.view;  // for debugging in the console
       chart.bound.forEach(function (param) {
         result.view.addSignalListener(param.name, function () { describe(chart); });
       });
