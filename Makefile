@@ -5,11 +5,12 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 HTML   := _build/html
 
-.PHONY: book test check serve bench lock datapackage clean help
+.PHONY: book pdf test check serve bench lock datapackage clean help
 
 help:
 	@echo "make check  check data, ledger rules, claim ids and layout in seconds, no notebook run"
-	@echo "make book   build the book into $(HTML) (creates $(VENV) on first use)"
+	@echo "make book   build the book into $(HTML) and print it to _build/pdf/book.pdf (creates $(VENV) on first use)"
+	@echo "make pdf    print the built book again to one PDF, _build/pdf/book.pdf (Debian's chromium)"
 	@echo "make test   run every test: data, helpers, notebooks, built site, offline browser check"
 	@echo "make serve  preview the built book on http://127.0.0.1:8000"
 	@echo "make bench  measure build time, execution time, test time and page weight"
@@ -31,7 +32,14 @@ book: $(STAMP)
 	$(BIN)/python -m chipbook.check
 	rm -rf _build
 	$(BIN)/jupyter-book build . -W -n --keep-going
+	$(MAKE) --no-print-directory pdf
 	@echo "The book is in $(HTML): open $(CURDIR)/$(HTML)/index.html, or run 'make serve'."
+
+# The whole book as one PDF, printed from the built site by Debian's chromium (about a
+# minute); also copied to $(HTML)/book.pdf, which the front page links.
+pdf: $(STAMP)
+	@test -f $(HTML)/index.html || { echo "No built book: run 'make book' first."; exit 1; }
+	$(BIN)/python scripts/make_pdf.py
 
 # 1. data, helper module and layout tests, with every chapter executed by nbmake;
 # 2. a clean build; 3. tests of the built site, including the offline browser check.

@@ -12,7 +12,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 from chipbook.vocabulary import (  # noqa: E402
-    ARRANGEMENT_STATUSES, ARTICLES, BOUNDS, CAPACITY_STATES, CHIP_FAMILIES, CHIP_ID, CHIP_MAKERS, CHIP_VENDORS,
+    ARGUMENT_LINK_KINDS, ARRANGEMENT_STATUSES, ARTICLES, BOUNDS, CAPACITY_STATES, CHIP_FAMILIES, CHIP_ID, CHIP_MAKERS, CHIP_VENDORS,
     CLAIM_ID, CLAIM_KINDS, COMMITMENT_CHIP_FAMILIES, COMMITMENT_KINDS, CONFIDENCE, CONSIDERATION, COPY_KINDS,
     COUNTERPARTIES, DISCLOSURE, EVIDENCE_ID, FIGURE_BASIS, INCIDENT_OWNERS, INSTRUMENTS, INVESTORS, KERNEL_OWNERS, LABS,
     ROUND_STATUS, SLUG, SOURCE_KINDS, STANCES, SUPPORT_STATUSES, TRANCHE_STATUS, VALUATION_BASIS, VENDOR_GROUPS,
@@ -653,7 +653,28 @@ SECOND_ARTICLE = [
 ]
 
 
-RESOURCES = LEDGER + SECOND_ARTICLE + INFERENCE_ECONOMICS + INTERCONNECT + HARDWARE_ABSTRACTION + CAPITAL_STRUCTURE + OPTIONALITY_AND_LEVERAGE
+# --- The map of each article's argument (chapters/NN-verdict.ipynb) --------------------
+ARGUMENT_MAP = [
+    {
+        "name": "argument_links",
+        "title": "The argument of each article",
+        "description": "Which claims an article offers as reasons for which: one row per link from a premise to a conclusion, in the book's reading of the article. Every claim appears in at least one link.",
+        "schema": {
+            "fields": [
+                field("premise_claim_id", "string", "The claim the article uses as a reason (A1-NN or A2-NN).", pattern=CLAIM_ID),
+                field("conclusion_claim_id", "string", "The claim it is a reason for, in the same article.", pattern=CLAIM_ID),
+                field("link_kind", "string", "supports: offered as a reason for the conclusion; qualifies: hedges or limits it; contrasts: states the view the conclusion argues against.", enum=ARGUMENT_LINK_KINDS),
+                field("article_section", "string", "The article's section in which the link is made."),
+                field("source_id", "string", "The article itself, as a source."),
+            ],
+            "primaryKey": ["premise_claim_id", "conclusion_claim_id"],
+            "foreignKeys": [claim_fk("premise_claim_id"), claim_fk("conclusion_claim_id"), source_fk()],
+        },
+    },
+]
+
+
+RESOURCES = LEDGER + ARGUMENT_MAP + SECOND_ARTICLE + INFERENCE_ECONOMICS + INTERCONNECT + HARDWARE_ABSTRACTION + CAPITAL_STRUCTURE + OPTIONALITY_AND_LEVERAGE
 
 
 def descriptor():

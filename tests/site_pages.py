@@ -9,20 +9,15 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-import yaml
 
 from chipbook import paths
+from chipbook.paths import toc_pages  # noqa: F401  (the site tests import it from here)
 
 HTML = paths.BUILD_HTML
 # Lines the browser test leaves for the end-of-run summary (printed by conftest.py).
 BROWSER_SUMMARY = pytest.StashKey[list]()
 
 
-def toc_pages() -> list[str]:
-    """The built page of every toc entry, relative to _build/html."""
-    toc = yaml.safe_load((paths.ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    entries = [toc["root"]] + [c["file"] for part in toc.get("parts", []) for c in part["chapters"]]
-    return [f"{entry}.html" for entry in entries]
 
 
 def require_build() -> None:

@@ -20,7 +20,7 @@ def test_toc_and_chapters_agree_both_ways():
 
 
 def test_a_chapter_missing_from_the_toc_fails(tmp_path):
-    for name in ("_toc.yml", "intro.md"):
+    for name in ("_toc.yml", "intro.ipynb"):
         shutil.copy(paths.ROOT / name, tmp_path / name)
     shutil.copytree(paths.CHAPTERS_DIR, tmp_path / "chapters")
     shutil.copytree(paths.DATA_DIR, tmp_path / "data")

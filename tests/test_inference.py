@@ -156,6 +156,11 @@ def test_v5e_over_v4_from_specs_and_prices_by_hand():
     assert r["bandwidth_per_chip"] == pytest.approx(0.6825)
     assert r["bf16_per_dollar"] == pytest.approx(1.922242, rel=1e-5)
     assert r["bandwidth_per_dollar"] == pytest.approx(1.831375, rel=1e-5)
+    # INT8, the rate v5e doubled: 393/275 = 1.429091 per chip, / 0.372671 = 3.834727 per dollar,
+    # above Google's "up to 2.5x"; neither chip publishes FP8, so no FP8 ratio is invented
+    assert r["int8_per_chip"] == pytest.approx(1.429091, rel=1e-5)
+    assert r["int8_per_dollar"] == pytest.approx(3.834727, rel=1e-5)
+    assert "fp8_per_dollar" not in r
 
 
 def test_trainium2_over_trainium_from_specs_and_prices_by_hand():

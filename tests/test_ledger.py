@@ -158,3 +158,188 @@ def test_each_claims_chapter_is_in_the_toc_and_names_its_claims(slug):
 
 def test_article_windows_are_ordered():
     assert (ARTICLES["date_earliest"] <= ARTICLES["date_latest"]).all()
+
+
+# --- headline numbers: one rule, computed, never typed --------------------------------------
+
+def test_headline_counts_follow_the_verdict_definitions_by_hand():
+    """Hand-worked case: supported and complicated hold up (true as stated); partly
+    supported holds in part and is not counted as holding up."""
+    frame = pd.DataFrame({
+        "claim_id": [f"X-{i}" for i in range(1, 9)],
+        "article": ["A1"] * 5 + ["A2"] * 3,
+        "verdict": ["supported", "complicated", "partly supported", "contradicted", "outdated",
+                    "supported", "partly supported", "unverified"],
+    })
+    total = ledger.headline(frame).loc["all"]
+    assert (total["claims"], total["holds"], total["holds_in_part"], total["overtaken"],
+            total["contradicted"], total["unverified"]) == (8, 3, 2, 1, 1, 1)
+    by_article = ledger.headline(frame, by="article")
+    assert by_article.loc["A1", "holds"] == 2 and by_article.loc["A1", "holds_share"] == pytest.approx(2 / 5)
+    assert by_article.loc["A2", "holds"] == 1 and by_article.loc["A2", "holds_share"] == pytest.approx(1 / 3)
+    assert list(by_article.index) == ["A2", "A1"], "groups are ranked from the fewest claims holding up"
+    assert ledger.headline_markdown(frame).startswith("**3 of 8 claims hold up**")
+
+
+def test_headline_rejects_an_unknown_verdict_and_an_empty_ledger():
+    with pytest.raises(ValueError, match="mostly true"):
+        ledger.headline(pd.DataFrame({"verdict": ["supported", "mostly true"]}))
+    with pytest.raises(ValueError, match="at least one claim"):
+        ledger.headline(pd.DataFrame({"verdict": []}))
+
+
+def test_headline_outcomes_cover_every_verdict_once():
+    placed = [v for verdicts in ledger.OUTCOMES.values() for v in verdicts]
+    assert sorted(placed) == sorted(VERDICTS)
+
+
+_NUMBER = (r"(?:\d[\d,]*|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen"
+           r"|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|hundred)")
+_HAND_TYPED_COUNT = re.compile(
+    rf"(?<!at least )\b{_NUMBER}\s+(?:of\s+(?:the\s+|its\s+|all\s+)?{_NUMBER}\s+)?"
+    r"(?:claims?|sources?|evidence\s+rows?|pieces?\s+of\s+evidence|verdicts?)\b"
+    r"|\b\d+\s+(?:of|out\s+of)\s+\d+\b",
+    re.IGNORECASE,
+)
+
+
+def _prose() -> dict[str, str]:
+    texts = {}
+    for notebook in [paths.ROOT / "intro.ipynb", *sorted(paths.CHAPTERS_DIR.glob("*.ipynb"))]:
+        for i, cell in enumerate(json.loads(notebook.read_text(encoding="utf-8"))["cells"]):
+            if cell["cell_type"] == "markdown":
+                source = cell["source"]
+                texts[f"{notebook.name} cell {i}"] = "".join(source) if isinstance(source, list) else source
+    return texts
+
+
+def test_the_count_pattern_catches_hand_typed_counts():
+    for typed in ("17 of 59 claims hold up", "We checked 348 evidence rows", "sixty claims",
+                  "198 sources", "holds for 9 of 13"):
+        assert _HAND_TYPED_COUNT.search(typed), typed
+    for fine in ("at least two pieces of evidence", "Two of the three bugs", "16% of requests", "one claim"):
+        assert not _HAND_TYPED_COUNT.search(fine), fine
+
+
+def test_no_count_of_the_ledger_is_typed_by_hand_in_prose():
+    """Counts of claims, sources, evidence rows or verdicts change with the ledger: prose
+    shows them from ledger.headline() (a hidden cell's Markdown), never typed in."""
+    prose = _prose()
+    assert len(prose) > 20, "found too few markdown cells: is the chapters folder there?"
+    typed = [f"{where}: '{m.group(0)}'" for where, text in prose.items() for m in _HAND_TYPED_COUNT.finditer(text)]
+    assert not typed, "hand-typed counts in prose (compute them with chipbook.ledger.headline):\n" + "\n".join(typed)
+
+
+# --- our own words: no claim repeats eight consecutive words of its article -----------------
+
+def _articles_dir():
+    """The two articles live in the shared folder beside the clone (CI puts it at
+    ../shared; a worktree may sit deeper, so every folder above the root is tried)."""
+    for folder in paths.ROOT.parents:
+        candidate = folder / "shared" / "articles"
+        if candidate.is_dir():
+            return candidate
+    raise FileNotFoundError(
+        f"shared/articles not found beside {paths.ROOT} or any folder above it: the 8-word rule "
+        "cannot be checked without the articles (CI puts shared/ beside the clone)")
+
+
+def _words(text: str) -> list[str]:
+    text = text.lower().replace("\u2019", "'").replace("'", "")
+    return re.findall(r"[a-z0-9$%]+", text)
+
+
+def _ngrams(words: list[str], n: int) -> set[tuple[str, ...]]:
+    return {tuple(words[i:i + n]) for i in range(len(words) - n + 1)}
+
+
+def test_the_8_word_check_catches_a_copied_run():
+    article = _words("Amazon is in discussions to make another multibillion-dollar investment in OpenAI competitor Anthropic")
+    assert _ngrams(_words("Amazon is in discussions to make another multibillion-dollar deal"), 8) & _ngrams(article, 8)
+    assert not _ngrams(_words("Amazon is in talks to make another multibillion-dollar deal"), 8) & _ngrams(article, 8)
+
+
+def test_no_claim_repeats_eight_consecutive_words_of_an_article():
+    folder = _articles_dir()
+    by_article = {
+        a.article_id: _ngrams(_words((folder / a.file).read_text(encoding="utf-8")), 8)
+        for a in ARTICLES.assign(file=ARTICLES["article_id"].map(_ARTICLE_FILES)).itertuples()
+    }
+    assert all(by_article.values()), f"an article file in {folder} is empty"
+    copied = [f"{c.claim_id}: '{' '.join(sorted(_ngrams(_words(c.claim), 8) & by_article[c.article])[0])}'"
+              for c in CLAIMS.itertuples() if _ngrams(_words(c.claim), 8) & by_article[c.article]]
+    assert not copied, "claims that repeat 8+ consecutive words of their article (reword them):\n" + "\n".join(copied)
+
+
+_ARTICLE_FILES = {"A1": "why-anthropic-does-not-depend-on-nvidia.txt", "A2": "amazon-eyes-second-anthropic-deal.txt"}
+
+
+# --- the review record: verdict history and corrections ---------------------------------------
+
+HISTORY = load_table("verdict_history")
+
+
+def test_every_claim_has_a_history_row():
+    missing = sorted(set(CLAIMS["claim_id"]) - set(HISTORY["claim_id"]))
+    assert not missing, f"claims with no row in data/verdict_history.csv: {missing}"
+
+
+def test_latest_history_verdict_is_the_current_verdict():
+    latest = HISTORY.sort_values("date").groupby("claim_id").tail(1).set_index("claim_id")["verdict_after"]
+    current = CLAIMS.set_index("claim_id")["verdict"]
+    wrong = current[current != latest.reindex(current.index)]
+    assert wrong.empty, ("verdict changed without a verdict_history row (or the history's last verdict differs):\n"
+                         + "\n".join(f"{c}: claims.csv '{v}', history '{latest.get(c)}'" for c, v in wrong.items()))
+
+
+def test_history_rows_chain_and_dates_respect_last_reviewed():
+    last_reviewed = CLAIMS.set_index("claim_id")["last_reviewed"]
+    late = HISTORY[HISTORY["date"] > HISTORY["claim_id"].map(last_reviewed)]
+    assert late.empty, f"history rows dated after the claim's last_reviewed:\n{late[['claim_id', 'date']]}"
+    for claim_id, rows in HISTORY.sort_values("date").groupby("claim_id"):
+        befores, afters = list(rows["verdict_before"]), list(rows["verdict_after"])
+        assert pd.isna(befores[0]), f"{claim_id}: the first history row has a verdict_before"
+        assert befores[1:] == afters[:-1], f"{claim_id}: each change must start from the previous verdict"
+        assert all(b != a for b, a in zip(befores[1:], afters[1:])), f"{claim_id}: a 'change' that changes nothing"
+
+
+def test_corrections_list_changes_and_new_claims_newest_first():
+    history = pd.DataFrame({
+        "claim_id": ["X-1", "X-2", "X-1", "X-3", "X-2"],
+        "date": pd.to_datetime(["2026-11-21", "2026-11-21", "2026-11-25", "2026-11-29", "2026-11-29"]),
+        "verdict_before": [None, None, "complicated", None, "supported"],
+        "verdict_after": ["complicated", "supported", "partly supported", "complicated", "outdated"],
+        "reason": ["first", "first", "relabelled", "new", "overtaken"],
+    })
+    table = ledger.corrections(history)
+    assert list(zip(table["claim_id"], table["change"])) == [
+        ("X-2", "verdict changed"), ("X-3", "new claim"), ("X-1", "verdict changed")]
+
+
+def test_corrections_page_shows_every_change_in_the_ledger():
+    changes = HISTORY[HISTORY["verdict_before"].notna()]
+    page = str(ledger.corrections_table().data)
+    assert len(changes) > 0
+    for c in changes.itertuples():
+        assert f'#{ledger.claim_anchor(c.claim_id)}">{c.claim_id}</a>' in page
+    toc = (paths.ROOT / "_toc.yml").read_text(encoding="utf-8")
+    assert "chapters/corrections" in toc
+
+
+def test_rankings_name_every_tied_group():
+    shares = pd.Series({"Opening": 0.0, "Bottom line": 0.0, "Lead": 1.0, "Stakes": 0.5})
+    assert ledger.tied_at(shares, "min") == "'Opening' and 'Bottom line'"
+    assert ledger.tied_at(shares, "max") == "'Lead'"
+    assert ledger.tied_at(pd.Series({"a": 0.0, "b": 0.0, "c": 0.0}), "min") == "'a', 'b' and 'c'"
+    with pytest.raises(ValueError):
+        ledger.tied_at(shares, "median")
+
+
+def test_each_source_has_one_confidence_grade():
+    """Confidence grades the source (intro.ipynb: high = a primary read where its publisher put
+    it, medium = reputable secondary or a primary seen only in a copy, low = weak), so every
+    row citing one source carries the same grade."""
+    grades = EVIDENCE.groupby("source_id")["confidence"].unique()
+    mixed = grades[grades.map(len) > 1]
+    assert mixed.empty, "sources graded differently in different rows:\n" + "\n".join(
+        f"{s}: {sorted(g)}" for s, g in mixed.items())

@@ -286,20 +286,33 @@ def _figure_html(spec: dict) -> str:
     # Data is text: no `<`, `>` or `&` of a value may reach the HTML parser (`</script>`,
     # `<!--<script>` would end or hold open the script); JSON allows the escaped forms.
     script_spec = payload.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    # The chart's words as page text, visually hidden: the search index and a reader who
+    # cannot see the drawing get the title and subtitle; the description, which the figure's
+    # label already speaks, is hidden from assistive technology to avoid reading it twice.
+    words = "".join(f"<p>{html.escape(line)}</p>" for line in _title_lines(spec))
+    text = (f'<div class="chipbook-chart-text">{words}'
+            f'<p aria-hidden="true">{html.escape(description)}</p></div>')
     return (
-        f'<figure class="chipbook-chart" aria-label="{html.escape(description)}">'
+        f'<figure class="chipbook-chart" aria-label="{html.escape(description)}">{text}'
         f'<div class="chipbook-chart-canvas" id="{chart_id}"></div>'
         f'<figcaption class="chipbook-chart-source">{caption}</figcaption></figure>'
         f"<script>chipbookDraw({json.dumps(chart_id)},{script_spec},{json.dumps(options)});</script>"
     )
 
 
+def _title_lines(spec: dict) -> list[str]:
+    """The chart's title and subtitle, each as one line of text (finish() wraps them)."""
+    title = spec.get("title", {})
+    if not isinstance(title, dict):
+        title = {"text": title}
+    joined = [" ".join(t) if isinstance(t, list) else str(t) for t in (title.get("text", ""), title.get("subtitle", ""))]
+    return [t for t in joined if t]
+
+
 def offline_renderer(spec: dict, **_metadata) -> dict[str, str]:
     """Altair renderer: HTML that draws with the book's own vega bundle."""
-    title = spec.get("title", {})
-    text = title.get("text", "") if isinstance(title, dict) else title
-    text = " ".join(text) if isinstance(text, list) else str(text)
-    return {"text/html": _figure_html(spec), "text/plain": f"<Chart: {text}>"}
+    lines = _title_lines(spec)
+    return {"text/html": _figure_html(spec), "text/plain": f"<Chart: {lines[0] if lines else ''}>"}
 
 
 def enable() -> None:

@@ -5,7 +5,9 @@
    two different sources, and its verdict claims no more support than its rows give;
 3. published claim ids (`check_published_ids`): every claim id ever committed to
    data/claims.csv, read from git history, still exists for the same article;
-4. the layout (`check_layout`): _toc.yml and chapters/ agree both ways and every
+4. the argument map (`check_argument_map`): every claim is in a link of
+   data/argument_links.csv, each link stays inside one article, and the links form no cycle;
+5. the layout (`check_layout`): _toc.yml and chapters/ agree both ways and every
    claim's chapter has its notebook.
 
 Each raises `DataError` (or `LayoutError`) with one line naming the file, row, line and
@@ -114,6 +116,38 @@ def check_published_ids(data_dir: Path | None = None, history: str | None = None
                             expected=f"{article}: ids are never reused; give the new claim the next free id")
 
 
+def check_argument_map(data_dir: Path | None = None) -> None:
+    """Every claim is a premise or a conclusion of some link in argument_links.csv; a link
+    joins two claims of the same article; and no claim rests on itself (no cycle), so
+    each article's argument can be drawn in layers."""
+    from graphlib import CycleError, TopologicalSorter
+
+    descriptor = Path(data_dir or paths.DATA_DIR) / "datapackage.json"
+    claims = {row["claim_id"]: row for row in rows("claims", descriptor)}
+    links = rows("argument_links", descriptor)
+    file = descriptor.parent / "argument_links.csv"
+    for link in links:
+        premise, conclusion = link["premise_claim_id"], link["conclusion_claim_id"]
+        if claims[premise]["article"] != claims[conclusion]["article"] or premise == conclusion:
+            raise DataError(file, f"{premise} -> {conclusion} joins two articles or a claim to itself",
+                            row=link["_row"], line=link["_line"], column="conclusion_claim_id",
+                            expected="a link between two different claims of the same article")
+    linked = {link[c] for link in links for c in ("premise_claim_id", "conclusion_claim_id")}
+    for claim_id, claim in claims.items():
+        if claim_id not in linked:
+            raise DataError(descriptor.parent / "claims.csv", f"{claim_id} is in no link of argument_links.csv",
+                            row=claim["_row"], line=claim["_line"], column="claim_id",
+                            expected="a row linking it to the claims it rests on or is a reason for")
+    graph: dict[str, set[str]] = defaultdict(set)
+    for link in links:
+        graph[link["conclusion_claim_id"]].add(link["premise_claim_id"])
+    try:
+        tuple(TopologicalSorter(graph).static_order())
+    except CycleError as err:
+        raise DataError(file, f"the links form a cycle ({' -> '.join(reversed(err.args[1]))})",
+                        expected="an argument in which no claim rests, directly or not, on itself") from None
+
+
 def check_layout(root: Path | None = None) -> None:
     """_toc.yml names each chapter file once, every chapter file is in it, and each
     claim's chapter slug has exactly one notebook chapters/NN-<slug>.ipynb."""
@@ -144,8 +178,9 @@ def run_all() -> str:
     validate_package()
     check_rules()
     check_published_ids()
+    check_argument_map()
     check_layout()
-    return f"chipbook check: data, ledger rules, published claim ids and layout pass ({time.perf_counter() - start:.1f} s)"
+    return f"chipbook check: data, ledger rules, published claim ids, argument map and layout pass ({time.perf_counter() - start:.1f} s)"
 
 
 def main() -> int:

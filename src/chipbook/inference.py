@@ -168,19 +168,23 @@ def per_dollar(specs: pd.DataFrame, prices: pd.DataFrame) -> pd.DataFrame:
 
 
 def generation_ratios(specs: pd.DataFrame, prices: pd.DataFrame, new: str, old: str) -> dict[str, float]:
-    """Ratios of a chip to its predecessor from spec sheets and reference list prices alone."""
+    """Ratios of a chip to its predecessor from spec sheets and reference list prices alone.
+
+    Every published dense rate counts: BF16, FP8 and INT8 peaks each give a per-chip and a
+    per-dollar ratio (`<precision>_per_chip`, `<precision>_per_dollar`) where both chips
+    publish that rate, so a comparison never rests on one number format; memory bandwidth
+    gives `bandwidth_per_chip` and `bandwidth_per_dollar`; `price_per_chip` is new / old."""
     s = specs.set_index("chip_id")
     p = reference_prices(prices).set_index("chip_id")["usd_per_chip_hour"]
-    compute = s.at[new, "bf16_tflops_dense"] / s.at[old, "bf16_tflops_dense"]
-    bandwidth = s.at[new, "hbm_bandwidth_gb_s"] / s.at[old, "hbm_bandwidth_gb_s"]
     price = p[new] / p[old]
-    return {
-        "bf16_per_chip": compute,
-        "bandwidth_per_chip": bandwidth,
-        "price_per_chip": price,
-        "bf16_per_dollar": compute / price,
-        "bandwidth_per_dollar": bandwidth / price,
-    }
+    ratios = {"price_per_chip": price}
+    for precision, column in (("bf16", "bf16_tflops_dense"), ("fp8", "fp8_tflops_dense"), ("int8", "int8_tops_dense")):
+        if pd.notna(s.at[new, column]) and pd.notna(s.at[old, column]):
+            ratios[f"{precision}_per_chip"] = s.at[new, column] / s.at[old, column]
+            ratios[f"{precision}_per_dollar"] = ratios[f"{precision}_per_chip"] / price
+    ratios["bandwidth_per_chip"] = s.at[new, "hbm_bandwidth_gb_s"] / s.at[old, "hbm_bandwidth_gb_s"]
+    ratios["bandwidth_per_dollar"] = ratios["bandwidth_per_chip"] / price
+    return ratios
 
 
 def mlperf_per_dollar(results: pd.DataFrame, prices: pd.DataFrame) -> pd.DataFrame:

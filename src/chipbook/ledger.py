@@ -199,7 +199,8 @@ def chapter_order() -> list[str]:
 
 
 def thinly_evidenced(chapter: str | None = None) -> pd.DataFrame:
-    """Claims whose verdict is 'unverified' or that no high-confidence row bears on."""
+    """Claims whose verdict is 'unverified' or that no high-confidence row bears on (high = a
+    primary source read where its publisher put it; a primary read only in a copy is medium)."""
     rows = evidence()
     best = rows.assign(high=rows["confidence"] == "high").groupby("claim_id")["high"].any()
     table = claims(chapter)
@@ -273,3 +274,142 @@ def html_table(frame: pd.DataFrame, html_columns: tuple[str, ...] | list[str] = 
     shown = frame[list(headers)]
     rows = [[cell(c, v) for c, v in zip(shown.columns, row)] for row in shown.itertuples(index=False)]
     return HTML(_table([html.escape(h) for h in headers.values()], rows, "chipbook-plain"))
+
+
+def scoreboard() -> pd.DataFrame:
+    """The front page's scoreboard: claims per verdict (rows, in VERDICTS order, only those
+    in use) for each article (columns `A1`, `A2`, in ARTICLES order) and `all`; the last
+    row, `all verdicts`, totals each column. Counts are ints, computed from claims.csv."""
+    table = claims()
+    counts = pd.crosstab(table["verdict"], table["article"]).reindex(columns=ARTICLES, fill_value=0)
+    counts = counts.reindex([v for v in VERDICTS if v in set(table["verdict"])])
+    counts["all"] = counts.sum(axis=1)
+    counts.loc["all verdicts"] = counts.sum()
+    counts.index.name, counts.columns.name = "verdict", None
+    return counts.astype("int64")
+
+
+def scoreboard_table() -> HTML:
+    """The scoreboard as the book's table: each verdict as its badge, one column per
+    article (named by ARTICLE_LABELS) and the total."""
+    board = scoreboard()
+    headers = ["Verdict"] + [ARTICLE_LABELS[a] for a in ARTICLES] + ["Both articles"]
+    rows = [[verdict_badge(v) if v in VERDICTS else f"<strong>{html.escape(v)}</strong>",
+             *[int(n) for n in board.loc[v]]] for v in board.index]
+    return HTML(_table(headers, rows, "chipbook-scoreboard"))
+
+
+# --- headline numbers ------------------------------------------------------------------
+
+#: How the six verdicts add up in every count and ranking the book prints. "Holds up"
+#: means true as stated: *supported*, and *complicated* (true as stated, with a caveat that
+#: changes the reading). *Partly supported* claims are counted apart, as holding in part,
+#: never as holding up; *outdated* claims were true when written but not now; the rest
+#: were not true (*contradicted*) or cannot be tested (*unverified*).
+OUTCOMES: dict[str, tuple[str, ...]] = {
+    "holds": ("supported", "complicated"),
+    "holds_in_part": ("partly supported",),
+    "overtaken": ("outdated",),
+    "contradicted": ("contradicted",),
+    "unverified": ("unverified",),
+}
+
+
+def headline(table: pd.DataFrame | None = None, by: str | None = None) -> pd.DataFrame:
+    """The book's headline numbers: how many claims hold up, in total or per group.
+
+    Rule (the one every count and ranking in the book uses): a claim *holds up* when its
+    verdict says it is true as stated, i.e. `supported` or `complicated`; `partly supported`
+    is counted as `holds_in_part` and does not hold up; `outdated` is `overtaken`;
+    `contradicted` and `unverified` count as themselves (see OUTCOMES).
+
+    table: a claims frame with a `verdict` column (default: the whole ledger); by: a column
+    to group on (`article`, `section`, `chapter`), or None for one row labelled "all".
+    Returns one row per group, indexed by the group, with integer columns `claims`, `holds`,
+    `holds_in_part`, `overtaken`, `contradicted`, `unverified` and the float `holds_share`
+    (holds / claims, 0..1); groups sorted by holds_share, then name. Raises ValueError on a
+    verdict outside the vocabulary or an empty table.
+    """
+    table = claims() if table is None else table
+    if table.empty:
+        raise ValueError("headline() needs at least one claim")
+    unknown = sorted(set(table["verdict"]) - set(VERDICTS))
+    if unknown:
+        raise ValueError(f"verdicts outside the vocabulary {VERDICTS}: {unknown}")
+    groups = table[by] if by else pd.Series("all", index=table.index, name="group")
+    outcome = {v: name for name, verdicts in OUTCOMES.items() for v in verdicts}
+    counts = pd.crosstab(groups, table["verdict"].map(outcome)).reindex(columns=list(OUTCOMES), fill_value=0)
+    counts.insert(0, "claims", counts.sum(axis=1))
+    counts = counts.astype("int64")
+    counts["holds_share"] = counts["holds"] / counts["claims"]
+    counts.index.name = by or "group"
+    counts.columns.name = None
+    return counts.sort_values(["holds_share"], kind="stable")
+
+
+def tied_at(shares: pd.Series, end: str) -> str:
+    """The groups at the lowest (`end="min"`) or highest (`end="max"`) share of a headline
+    ranking, every tied group named: "'A'", "'A' and 'B'", "'A', 'B' and 'C'". Ties are
+    never broken silently by sort order."""
+    if end not in ("min", "max"):
+        raise ValueError(f"end must be 'min' or 'max', not {end!r}")
+    target = shares.min() if end == "min" else shares.max()
+    names = [f"'{name}'" for name in shares.index[shares == target]]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def headline_markdown(table: pd.DataFrame | None = None) -> str:
+    """The headline sentence, as Markdown, for a page to display: every number in it comes
+    from `headline()`, per article and in total."""
+    table = claims() if table is None else table
+    total = headline(table).iloc[0]
+    per_article = headline(table, by="article")
+    parts = [
+        f"{ARTICLE_LABELS.get(a, a)}: {int(r.holds)} of {int(r.claims)}"
+        for a, r in per_article.sort_index().iterrows()
+    ]
+    return (
+        f"**{int(total.holds)} of {int(total.claims)} claims hold up** as stated (verdict *supported* "
+        f"or *complicated*); {int(total.holds_in_part)} hold only in part, {int(total.overtaken)} were "
+        f"overtaken after the articles were written, {int(total.contradicted)} are contradicted and "
+        f"{int(total.unverified)} cannot be checked. By article, claims that hold up: {'; '.join(parts)}."
+    )
+
+
+# --- corrections and updates ---------------------------------------------------------------
+
+def corrections(history: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The changes since first publication, newest first: each verdict change (a
+    verdict_history row with a `verdict_before`) and each claim added after the first
+    publication date (the earliest date in the history). Columns: claim_id, date,
+    verdict_before (NaN for a new claim), verdict_after, reason, change ("verdict changed"
+    or "new claim")."""
+    history = load_table("verdict_history") if history is None else history
+    first_published = history["date"].min()
+    first_row = history.sort_values("date").groupby("claim_id").head(1)
+    new_ids = set(first_row.loc[first_row["date"] > first_published, "claim_id"])
+    changed = history["verdict_before"].notna()
+    added = history["verdict_before"].isna() & history["claim_id"].isin(new_ids)
+    table = history[changed | added].assign(
+        change=lambda t: t["verdict_before"].notna().map({True: "verdict changed", False: "new claim"}))
+    return table.sort_values(["date", "claim_id"], ascending=[False, True]).reset_index(drop=True)
+
+
+def corrections_table() -> HTML:
+    """The Corrections and updates page's table: date, claim (linked to its section),
+    the change and the reason, newest first."""
+    by_id = claims().set_index("claim_id")
+    rows = []
+    for c in corrections().itertuples():
+        link = (f'<a href="{chapter_page(by_id.loc[c.claim_id, "chapter"])}#{claim_anchor(c.claim_id)}">'
+                f"{html.escape(c.claim_id)}</a>")
+        if c.change == "new claim":
+            change = f"new claim, {verdict_badge(c.verdict_after)}"
+        else:
+            change = f"{verdict_badge(c.verdict_before)} → {verdict_badge(c.verdict_after)}"
+        rows.append([f"{c.date:%Y-%m-%d}", link, html.escape(by_id.loc[c.claim_id, "claim"]), change,
+                     html.escape(c.reason)])
+    if not rows:
+        return HTML("<p>No verdict has changed since first publication.</p>")
+    return HTML(_table(["Date", "Claim", "What the article says (our paraphrase)", "Change", "Why"],
+                       rows, "chipbook-corrections"))

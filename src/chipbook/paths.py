@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import yaml
+
 # The root is the folder holding both of these; an unrelated `_config.yml` higher up
 # cannot be mistaken for it.
 _ROOT_MARKERS = ("_config.yml", "_toc.yml")
@@ -37,3 +39,12 @@ DATA_DIR = ROOT / "data"
 DATAPACKAGE = DATA_DIR / "datapackage.json"
 CHAPTERS_DIR = ROOT / "chapters"
 BUILD_HTML = ROOT / "_build" / "html"
+BUILD_PDF = ROOT / "_build" / "pdf"
+
+
+def toc_pages() -> list[str]:
+    """The built page of every toc entry, in reading order, relative to _build/html
+    (`intro.html`, `chapters/01-claims-at-a-glance.html`, ...)."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    entries = [toc["root"]] + [c["file"] for part in toc.get("parts", []) for c in part["chapters"]]
+    return [f"{entry}.html" for entry in entries]

@@ -61,3 +61,17 @@ DISCLOSURE = ["announced by a party", "reported only"]
 BOUNDS = ["about", "nearly", "more than", "up to"]
 CAPACITY_STATES = ["in service", "contracted"]
 ARRANGEMENT_STATUSES = ["in use", "contracted", "testing", "in talks"]
+
+# How one claim of an article bears on another in the article's own argument
+# (data/argument_links.csv): the premise is offered as a reason for the conclusion
+# (supports), hedges or limits it (qualifies), or states the view it argues against
+# (contrasts).
+ARGUMENT_LINK_KINDS = ["supports", "qualifies", "contrasts"]
+
+# The verdicts on one ordinal scale, for machine-readable ratings (schema.org
+# ClaimReview) and for finding an argument's weakest link: how much of the claim, as
+# stated, the evidence shows to hold today. "Complicated" claims are true as stated, so
+# they rank above "partly supported"; "outdated" claims were true when written but no
+# longer hold; "unverified" claims have no public evidence either way.
+VERDICT_RATINGS = {"supported": 6, "complicated": 5, "partly supported": 4,
+                   "outdated": 3, "unverified": 2, "contradicted": 1}
