@@ -3,9 +3,9 @@ chapter in the book, and an id that never changes."""
 
 from __future__ import annotations
 
-import json
 import re
 
+import nbformat
 import pandas as pd
 import pytest
 
@@ -143,7 +143,7 @@ def test_claim_ids_have_no_gaps():
 
 
 def _notebook_text(path) -> str:
-    return "\n".join(cell["source"] for cell in json.loads(path.read_text(encoding="utf-8"))["cells"])
+    return "\n".join(cell.source for cell in nbformat.read(path, as_version=4).cells)
 
 
 @pytest.mark.parametrize("slug", sorted(CLAIMS["chapter"].unique()))
@@ -206,10 +206,9 @@ _HAND_TYPED_COUNT = re.compile(
 def _prose() -> dict[str, str]:
     texts = {}
     for notebook in [paths.ROOT / "intro.ipynb", *sorted(paths.CHAPTERS_DIR.glob("*.ipynb"))]:
-        for i, cell in enumerate(json.loads(notebook.read_text(encoding="utf-8"))["cells"]):
-            if cell["cell_type"] == "markdown":
-                source = cell["source"]
-                texts[f"{notebook.name} cell {i}"] = "".join(source) if isinstance(source, list) else source
+        for i, cell in enumerate(nbformat.read(notebook, as_version=4).cells):
+            if cell.cell_type == "markdown":
+                texts[f"{notebook.name} cell {i}"] = cell.source
     return texts
 
 

@@ -75,6 +75,7 @@ def test_no_execution_reports_or_tracebacks_were_shipped():
     for page in toc_pages():
         text = (HTML / page).read_text(encoding="utf-8")
         assert "Traceback (most recent call last)" not in text and "output traceback" not in text, page
+        assert "output stderr" not in text, f"{page} shows a cell's stderr (a warning?)"
 
 
 def test_nothing_is_loaded_from_outside_the_book(pages):

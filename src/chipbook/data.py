@@ -131,7 +131,8 @@ def load_table(name: str, datapackage: Path | None = None) -> pd.DataFrame:
     import pandas as pd  # imported here, so `python -m chipbook.check` starts without it
 
     datapackage = Path(datapackage or paths.DATAPACKAGE)
-    validate_package(datapackage.parent)
+    with paths.unrecorded():  # not this chapter's inputs: see chipbook.paths.record_inputs
+        validate_package(datapackage.parent)
     found = resources(datapackage)
     if name not in found:
         raise KeyError(f"no table named '{name}' in the data package; the tables are: {', '.join(found)}")
@@ -163,7 +164,8 @@ def rows(name: str, datapackage: Path | None = None) -> list[dict[str, str]]:
     """The data rows of a validated table as text, with `_row` (from 1) and `_line` (the
     file line the row starts on): for checks that must not wait for pandas to import."""
     datapackage = Path(datapackage or paths.DATAPACKAGE)
-    validate_package(datapackage.parent)
+    with paths.unrecorded():  # not this chapter's inputs: see chipbook.paths.record_inputs
+        validate_package(datapackage.parent)
     resource = resources(datapackage)[name]
     text = resource.path.read_text(encoding="utf-8-sig")
     records, starts = _records(resource, text)

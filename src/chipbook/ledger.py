@@ -8,10 +8,10 @@ Every chapter renders these from `data/claims.csv`, `data/evidence.csv` and
 from __future__ import annotations
 
 import html
-import json
 from dataclasses import dataclass
 from functools import lru_cache
 
+import nbformat
 import pandas as pd
 from IPython.display import HTML
 
@@ -188,8 +188,7 @@ def all_claims_filterable(table_id: str = "all-claims") -> HTML:
 def chapter_title(slug: str) -> str:
     """A chapter's title, read from the `# Title` heading that opens its notebook."""
     notebook = paths.CHAPTERS_DIR / chapter_page(slug).replace(".html", ".ipynb")
-    first = json.loads(notebook.read_text(encoding="utf-8"))["cells"][0]["source"]
-    first = "".join(first) if isinstance(first, list) else first
+    first = nbformat.read(notebook, as_version=4).cells[0].source
     return first.splitlines()[0].removeprefix("# ").strip()
 
 

@@ -1,0 +1,370 @@
+"""Execute each chapter once, in parallel, and build the site from those outputs.
+
+    python -m chipbook.execute            check the data, execute the stale chapters
+    python -m chipbook.execute --build    ... then build the site incrementally (`make preview`)
+    python -m chipbook.execute --clean --build   execute everything, build from empty (`make book`)
+
+How it fits together:
+
+- Execution. Every notebook in `_toc.yml` runs in its own kernel (nbclient), one worker per
+  CPU core. The executed notebook goes into the jupyter-cache at `_build/.jupyter_cache`,
+  which Jupyter Book reads (`execute_notebooks: cache` in `_config.yml`): the build itself
+  executes nothing.
+- Staleness. A chapter is re-executed when its code cells change, when any file it read
+  while running changes (each data table, `datapackage.json`, another chapter's notebook,
+  the listing of a folder it scanned), or when anything under `src/` or `requirements.txt`
+  changes. The files are recorded, not declared: the kernel runs with CHIPBOOK_INPUTS_LOG
+  set, and `chipbook.paths` then logs every file the chapter opens under the book's root.
+  The record lives in `_build/.jupyter_cache/chipbook-inputs.json`.
+- Failures. A cell error, a warning or anything else a cell writes to stderr fails the
+  chapter with a message naming the notebook, the cell (index, id, first line) and the text.
+  A cell may be let off only with the tag `allow-stderr` and a reason in its metadata
+  (`"chipbook": {"allow_stderr": "why"}`); README.md lists every such cell.
+- Builds never replace a good site with a broken one: execution and the Sphinx build run in
+  `_build/.next/` (seeded with a copy of the current build for an incremental build), and
+  `_build/html` is swapped for the new one only when both succeed.
+- This module is also a Sphinx extension (`sphinx.extra_extensions` in `_config.yml`): it
+  re-reads the pages of chapters executed since their last read, and stops a plain
+  `jupyter-book build` that would otherwise ship a stale chapter.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import nbformat
+import yaml
+
+from . import paths
+
+INPUTS_ENV = "CHIPBOOK_INPUTS_LOG"  # read by chipbook.paths in the kernel
+ALLOW_TAG = "allow-stderr"
+CACHE_DIR = ".jupyter_cache"
+MANIFEST = "chipbook-inputs.json"
+TIMEOUT_S = 300
+# Bump when a change here changes what an execution produces.
+EXECUTOR_VERSION = "1"
+
+
+class ChapterError(Exception):
+    """One or more chapters failed; the message names each chapter and cell."""
+
+
+# --------------------------------------------------------------------------- inputs
+
+def toc_notebooks(root: Path | None = None) -> list[Path]:
+    """The notebooks `_toc.yml` lists, in toc order."""
+    root = root or paths.ROOT
+    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
+    entries = [toc["root"]] + [c["file"] for part in toc.get("parts", []) for c in part.get("chapters") or []]
+    return [root / f"{e}.ipynb" for e in entries if (root / f"{e}.ipynb").exists()]
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:16]
+
+
+def input_hash(root: Path, name: str) -> str:
+    """The hash of one recorded input: `dir:<path>` is a folder's listing (without hidden
+    entries such as .ipynb_checkpoints, which glob patterns skip too), else a file."""
+    if name.startswith("dir:"):
+        folder = root / name[4:]
+        names = sorted(p.name for p in folder.iterdir() if not p.name.startswith(".")) if folder.is_dir() else ["missing"]
+        return _sha("\n".join(names).encode())
+    path = root / name
+    return _sha(path.read_bytes()) if path.is_file() else "missing"
+
+
+def global_key(root: Path) -> str:
+    """What every chapter depends on: the shared module, the pinned tools, this executor."""
+    digest = hashlib.sha256(EXECUTOR_VERSION.encode())
+    files = sorted((root / "src").rglob("*.py")) + [root / "requirements.txt"]
+    for path in files:
+        if path.is_file():
+            digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def notebook_key(notebook: nbformat.NotebookNode) -> str:
+    """The hash jupyter-cache matches a notebook by (code cells and their metadata)."""
+    from jupyter_cache.cache.main import JupyterCacheBase
+
+    return JupyterCacheBase.create_hashed_notebook(None, notebook)[1]
+
+
+def read_manifest(cache_dir: Path) -> dict:
+    try:
+        return json.loads((cache_dir / MANIFEST).read_text(encoding="utf-8"))
+    except (FileNotFoundError, json.JSONDecodeError):
+        return {"global": None, "chapters": {}}
+
+
+def stale_notebooks(root: Path, notebooks: list[Path], manifest: dict) -> dict[Path, str]:
+    """Each notebook that must be executed, with the reason (the first input that changed)."""
+    reasons = {}
+    same_global = manifest.get("global") == global_key(root)
+    for path in notebooks:
+        name = path.relative_to(root).as_posix()
+        record = manifest["chapters"].get(name)
+        if record is None:
+            reasons[path] = "never executed"
+        elif not same_global:
+            reasons[path] = "src/ or requirements.txt changed"
+        elif record["notebook"] != notebook_key(nbformat.read(path, as_version=4)):
+            reasons[path] = "its code cells changed"
+        else:
+            changed = [i for i, h in record["inputs"].items() if input_hash(root, i) != h]
+            if changed:
+                reasons[path] = f"{changed[0]} changed"
+    return reasons
+
+
+# --------------------------------------------------------------------------- execution
+
+def _first_line(cell) -> str:
+    lines = cell.source.strip().splitlines()
+    return lines[0] if lines else ""
+
+
+def _where(name: str, index: int, cell) -> str:
+    return f"{name}, cell {index} (id {cell.get('id', '?')}, `{_first_line(cell)}`)"
+
+
+def output_problems(name: str, notebook: nbformat.NotebookNode) -> list[str]:
+    """Every cell error and every unexcused stderr output of an executed notebook."""
+    problems = []
+    for index, cell in enumerate(notebook.cells):
+        if cell.cell_type != "code":
+            continue
+        excused = ALLOW_TAG in cell.metadata.get("tags", [])
+        reason = cell.metadata.get("chipbook", {}).get("allow_stderr", "")
+        if excused and not str(reason).strip():
+            problems.append(f"{_where(name, index, cell)}: tagged {ALLOW_TAG} without a reason; "
+                            'add "chipbook": {"allow_stderr": "why"} to the cell metadata')
+        for output in cell.get("outputs", []):
+            if output.output_type == "error":
+                problems.append(f"{_where(name, index, cell)} raised {output.ename}: {output.evalue}")
+            elif output.output_type == "stream" and output.name == "stderr" and not excused:
+                problems.append(f"{_where(name, index, cell)} wrote to stderr (a warning?); fix the "
+                                f"cause, or see CONTRIBUTING.md for the allow-stderr tag:\n    "
+                                + output.text.strip().replace("\n", "\n    "))
+    return problems
+
+
+def execute_notebook(root: Path, path: Path) -> dict:
+    """Execute one notebook in a fresh kernel. Runs in a worker thread.
+
+    Returns {"name", "ok", "problems", "key" (the source's notebook_key), "notebook" (executed,
+    as JSON text), "inputs" ({input: hash}), "seconds"}.
+    """
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError, DeadKernelError, CellTimeoutError
+
+    name = path.relative_to(root).as_posix()
+    notebook = nbformat.read(path, as_version=4)
+    key = notebook_key(notebook)
+    start = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="chipbook-exec-") as scratch:
+        log, kernel_log = Path(scratch) / "inputs.log", Path(scratch) / "kernel.log"
+        log.touch()
+        env = {**os.environ, INPUTS_ENV: str(log), "CHIPBOOK_ROOT": str(root),
+               "PYDEVD_DISABLE_FILE_VALIDATION": "1"}  # the last silences a debugger notice
+        # record_timing=False: timings in the cell metadata would change the cache key.
+        client = NotebookClient(notebook, timeout=TIMEOUT_S, kernel_name="python3", record_timing=False,
+                                resources={"metadata": {"path": str(path.parent)}})
+        problems = []
+        try:
+            with kernel_log.open("w") as kernel_stderr:
+                client.execute(env=env, stderr=kernel_stderr, stdout=kernel_stderr)
+        except CellExecutionError:
+            pass  # the error output is in the cell; output_problems reports it with the cell
+        except (DeadKernelError, CellTimeoutError, RuntimeError) as err:
+            problems.append(f"{name}: {type(err).__name__}: {err}\n    kernel log: "
+                            + kernel_log.read_text(errors="replace")[-2000:])
+        problems += output_problems(name, notebook)
+        inputs = {}
+        for line in dict.fromkeys(log.read_text(encoding="utf-8").splitlines()):
+            if line and line != name:  # its own code cells are hashed separately
+                inputs[line] = input_hash(root, line)
+    return {"name": name, "ok": not problems, "problems": problems, "key": key,
+            "notebook": nbformat.writes(notebook), "inputs": inputs,
+            "seconds": round(time.perf_counter() - start, 2)}
+
+
+def execute(root: Path | None = None, cache_dir: Path | None = None, *, clean: bool = False,
+            workers: int | None = None, notebooks: list[Path] | None = None,
+            report=print) -> list[str]:
+    """Execute the stale notebooks of the book at `root` into the jupyter-cache at
+    `cache_dir` (default `_build/.jupyter_cache`), in parallel. Returns the names of the
+    notebooks executed; raises ChapterError naming each failing chapter and cell."""
+    from jupyter_cache import get_cache
+    from jupyter_cache.base import CacheBundleIn
+
+    root = Path(root or paths.ROOT)
+    cache_dir = Path(cache_dir or root / "_build" / CACHE_DIR)
+    if clean:
+        shutil.rmtree(cache_dir, ignore_errors=True)
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    notebooks = notebooks if notebooks is not None else toc_notebooks(root)
+    manifest = read_manifest(cache_dir)
+    todo = stale_notebooks(root, notebooks, manifest)
+    if not todo:
+        report("execute: every chapter is up to date")
+        return []
+    # Longest first, by the last run's time, so the slowest chapter does not start last.
+    order = sorted(todo, key=lambda p: -manifest["chapters"].get(p.relative_to(root).as_posix(), {}).get("seconds", 99))
+    for path in order:
+        report(f"execute: {path.relative_to(root).as_posix()} ({todo[path]})")
+    workers = max(1, min(workers or os.cpu_count() or 1, len(order)))
+    start = time.perf_counter()
+    # Threads suffice: the work happens in the kernels, each its own process.
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        results = list(pool.map(execute_notebook, [root] * len(order), order))
+    cache = get_cache(str(cache_dir))
+    failures = []
+    current = {p.relative_to(root).as_posix() for p in notebooks}
+    new_manifest = {"global": global_key(root),
+                    "chapters": {n: r for n, r in manifest["chapters"].items() if n in current}}
+    for result in results:
+        if not result["ok"]:
+            failures += result["problems"]
+            new_manifest["chapters"].pop(result["name"], None)
+            continue
+        executed = nbformat.reads(result["notebook"], as_version=4)
+        record = cache.cache_notebook_bundle(CacheBundleIn(executed, str(root / result["name"])),
+                                             check_validity=False, overwrite=True)
+        if record.hashkey != result["key"]:  # the build would not find it, and would execute it
+            raise ChapterError(f"{result['name']}: execution changed the notebook's cache key")
+        new_manifest["chapters"][result["name"]] = {
+            "notebook": result["key"], "inputs": result["inputs"],
+            "seconds": result["seconds"], "executed_at_us": time.time_ns() // 1000,
+        }
+    _drop_unused_records(cache, {r["notebook"] for r in new_manifest["chapters"].values()})
+    (cache_dir / MANIFEST).write_text(json.dumps(new_manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    report(f"execute: {len(results)} notebook(s) in {time.perf_counter() - start:.1f} s on {workers} worker(s)")
+    if failures:
+        raise ChapterError("\n".join(failures))
+    return [r["name"] for r in results]
+
+
+def _drop_unused_records(cache, keep: set[str]) -> None:
+    """Remove cached executions no current notebook matches, so the cache does not grow."""
+    for record in cache.list_cache_records():
+        if record.hashkey not in keep:
+            cache.remove_cache(record.pk)
+
+
+# --------------------------------------------------------------------------- data checks
+
+def check_data() -> None:
+    """The data and ledger checks that run before any chapter executes: `chipbook.check`
+    (`make check`) where it exists, else `chipbook.data.validate_package`. Raises the
+    first problem (a ValueError: DataError or LayoutError)."""
+    try:
+        from .check import run_all
+    except ImportError:
+        from . import data
+
+        run_all = getattr(data, "validate_package", lambda: None)
+    run_all()
+
+
+# --------------------------------------------------------------------------- build
+
+def build(root: Path | None = None, *, clean: bool = False, report=print) -> None:
+    """Execute what is stale, then build the site; swap it into `_build` only on success."""
+    root = Path(root or paths.ROOT)
+    build_dir = root / "_build"
+    stage, old = build_dir / ".next", build_dir / ".old"
+    shutil.rmtree(stage, ignore_errors=True)
+    (stage / "_build").mkdir(parents=True)
+    current = [e for e in build_dir.iterdir() if e.name not in (stage.name, old.name)]
+    if not clean:  # seed the stage with the current build, so Sphinx redoes only what changed
+        for entry in current:
+            copy = shutil.copytree if entry.is_dir() else shutil.copy2
+            copy(entry, stage / "_build" / entry.name)
+    execute(root, stage / "_build" / CACHE_DIR, clean=clean, report=report)
+    started = time.perf_counter()
+    # `jupyter-book build` in this process: it shares the modules already imported.
+    from jupyter_book.cli.main import main as jupyter_book
+
+    try:
+        jupyter_book(["build", str(root), "--path-output", str(stage), "-W", "-n", "--keep-going"],
+                     standalone_mode=False)
+    except (Exception, SystemExit) as err:  # noqa: BLE001 (Sphinx has printed the cause)
+        raise ChapterError(f"the site build failed ({type(err).__name__}: {str(err).strip()[:200]}); "
+                           f"{build_dir / 'html'} still holds the last good site") from None
+    shutil.rmtree(old, ignore_errors=True)
+    old.mkdir()
+    for entry in current:
+        entry.rename(old / entry.name)
+    for entry in (stage / "_build").iterdir():
+        entry.rename(build_dir / entry.name)
+    shutil.rmtree(old, ignore_errors=True)
+    shutil.rmtree(stage, ignore_errors=True)
+    report(f"build: site built in {time.perf_counter() - started:.1f} s; "
+           f"open {build_dir / 'html' / 'index.html'}")
+
+
+# --------------------------------------------------------------------------- Sphinx
+
+def setup(app):
+    """Sphinx extension: re-read chapters executed since their page was last read, and stop
+    a build that would ship a chapter whose notebook or inputs changed since execution."""
+    app.connect("env-get-outdated", _outdated_chapters)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
+
+
+def _outdated_chapters(app, env, added, changed, removed) -> list[str]:
+    from sphinx.errors import ExtensionError
+
+    root = Path(app.srcdir)
+    cache_dir = Path(app.config.nb_execution_cache_path or Path(app.outdir).parent / CACHE_DIR)
+    manifest = read_manifest(cache_dir)
+    stale = stale_notebooks(root, toc_notebooks(root), manifest)
+    if stale:
+        listed = "; ".join(f"{p.relative_to(root).as_posix()} ({why})" for p, why in stale.items())
+        raise ExtensionError(f"chapters not executed since they or their inputs changed: {listed}. "
+                             "Build with `make preview` or `make book`, which execute them first.")
+    outdated = []
+    for name, record in manifest["chapters"].items():
+        docname = name.removesuffix(".ipynb")
+        if docname in env.all_docs and record["executed_at_us"] > env.all_docs[docname]:
+            outdated.append(docname)
+    return outdated
+
+
+# --------------------------------------------------------------------------- command line
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m chipbook.execute", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--build", action="store_true", help="build the site after executing")
+    parser.add_argument("--clean", action="store_true", help="execute everything and build from empty")
+    args = parser.parse_args(argv)
+    try:
+        check_data()
+    except ValueError as err:  # DataError, LayoutError: one line naming file, row, column
+        print(f"chipbook check failed: {err}", file=sys.stderr)
+        return 1
+    try:
+        if args.build:
+            build(clean=args.clean)
+        else:
+            execute(clean=args.clean)
+    except ChapterError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
