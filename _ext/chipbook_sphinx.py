@@ -18,7 +18,7 @@ from pathlib import Path
 
 import altair as alt
 import vl_convert
-from chipbook.charts import STANCE_COLORS, VERDICT_COLORS
+from chipbook.charts import STANCE_COLORS, VERDICT_COLORS, text_color_on
 
 BUNDLE = "vendor/vega-bundle.js"
 COLOURS = "vendor/chipbook-colors.css"
@@ -48,10 +48,8 @@ def write_vega_bundle(app) -> None:
 
 
 def _badge_rule(kind: str, name: str, colour: str) -> str:
-    # Dark backgrounds get white text (WCAG relative luminance below about 0.4).
-    red, green, blue = (int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5))
-    luminance = 0.2126 * red + 0.7152 * green + 0.0722 * blue
-    text = "#fff" if luminance < 0.4 else "#111"
+    # White or near-black, whichever contrasts more (tests/test_charts.py: at least 4.5:1).
+    text = text_color_on(colour)
     return f".chipbook-{kind}-{name.replace(' ', '-')} {{ background: {colour}; color: {text}; }}"
 
 

@@ -1,22 +1,335 @@
-/* The book's own script: draws charts once the vega bundle has loaded, and filters
-   tables that carry data-filter controls. No network, no globals but chipbookDraw. */
+/* The book's own script. No network, no globals but chipbookDraw.
+   1. Draws each chart once the vega bundle has loaded, in the page's colours (light or
+      dark, read from pydata-sphinx-theme's CSS variables), and draws it again when the
+      reader switches the theme or the system preference changes.
+   2. Fits each chart to its column: long titles are rewrapped for the width, and a chart
+      still wider than its column has its plot narrowed (the width or step signals), or,
+      as a last resort, is scaled down as a picture.
+   3. Keeps each chart's text alternative true: moving a slider appends its value.
+   4. Names controls that have no name (the export menu, the code toggles) and makes
+      wide tables reachable by keyboard, with a visible cue that they scroll.
+   5. Filters tables that carry data-filter controls. */
 (function () {
   "use strict";
+
+  var charts = [];
+  // Very dark greys typed into chart cells as a mark's colour (a rule, a band, a note); on a
+  // dark page they become the muted text colour.
+  var DARK_INKS = ["#000", "#000000", "black", "#111", "#111111", "#222", "#333", "#444", "#555", "#666"];
+
+  function cssVar(style, name, fallback) {
+    var value = style.getPropertyValue(name).trim();
+    return value || fallback;
+  }
+
+  function pageColours() {
+    var style = getComputedStyle(document.documentElement);
+    return {
+      dark: document.documentElement.dataset.theme === "dark",
+      background: cssVar(style, "--pst-color-background", "#ffffff"),
+      text: cssVar(style, "--pst-color-text-base", "#222832"),
+      muted: cssVar(style, "--pst-color-text-muted", "#48566b"),
+      grid: cssVar(style, "--pst-color-border", "#d1d5da")
+    };
+  }
+
+  function setIn(object, path, value) {
+    var node = object;
+    for (var i = 0; i < path.length - 1; i += 1) {
+      if (typeof node[path[i]] !== "object" || node[path[i]] === null) { node[path[i]] = {}; }
+      node = node[path[i]];
+    }
+    node[path[path.length - 1]] = value;
+  }
+
+  function recolourInks(node, muted) {
+    if (Array.isArray(node)) { node.forEach(function (item) { recolourInks(item, muted); }); return; }
+    if (!node || typeof node !== "object") { return; }
+    Object.keys(node).forEach(function (key) {
+      var value = node[key];
+      if ((key === "color" || key === "fill" || key === "stroke") && typeof value === "string"
+          && DARK_INKS.indexOf(value.toLowerCase()) >= 0) {
+        node[key] = muted;
+      } else if (key !== "data" && key !== "datasets" && key !== "encoding") {
+        // Encodings are left alone: a colour there is usually a label's ink on a coloured tile.
+        recolourInks(value, muted);
+      }
+    });
+  }
+
+  function wrap(text, limit) {
+    var words = (Array.isArray(text) ? text.join(" ") : String(text)).split(/\s+/);
+    var lines = [], line = "";
+    words.forEach(function (word) {
+      if (line && (line + " " + word).length > limit) { lines.push(line); line = word; }
+      else { line = line ? line + " " + word : word; }
+    });
+    if (line) { lines.push(line); }
+    return lines;
+  }
+
+  // For a narrow column: x axis titles and the titles of concatenated panels as lines of
+  // at most `limit` characters (Vega draws an array of strings as lines), and legends
+  // under the plot instead of beside it.
+  function narrowParts(node, limit, inPanel) {
+    if (Array.isArray(node)) { node.forEach(function (item) { narrowParts(item, limit, inPanel); }); return; }
+    if (!node || typeof node !== "object") { return; }
+    if (inPanel && typeof node.title === "string" && node.title.length > limit) { node.title = wrap(node.title, limit); }
+    if (inPanel && node.title && typeof node.title.text === "string" && node.title.text.length > limit) {
+      node.title.text = wrap(node.title.text, limit);
+    }
+    Object.keys(node).forEach(function (key) {
+      var value = node[key];
+      if (key === "legend" && value && (value.orient === "right" || value.orient === "left")) {
+        value.orient = "bottom";
+      } else if (key === "encoding" && value && typeof value === "object") {
+        ["x", "x2"].forEach(function (channel) {
+          var def = value[channel];
+          if (!def || typeof def !== "object") { return; }
+          if (typeof def.title === "string" && def.title.length > limit) { def.title = wrap(def.title, limit); }
+          if (def.axis && typeof def.axis.title === "string" && def.axis.title.length > limit) {
+            def.axis.title = wrap(def.axis.title, limit);
+          }
+        });
+        narrowParts(value, limit, false);
+      } else if (key !== "data" && key !== "datasets") {
+        narrowParts(value, limit, ["vconcat", "hconcat", "concat"].indexOf(key) >= 0);
+      }
+    });
+  }
+
+  // The spec as this page shows it: the page's colours, titles wrapped to the column.
+  function prepare(spec, width) {
+    var shown = JSON.parse(JSON.stringify(spec));
+    var colours = pageColours();
+    var config = shown.config || (shown.config = {});
+    setIn(config, ["background"], colours.background);
+    setIn(config, ["title", "color"], colours.text);
+    setIn(config, ["title", "subtitleColor"], colours.muted);
+    ["axis", "legend", "header"].forEach(function (part) {
+      setIn(config, [part, "labelColor"], colours.text);
+      setIn(config, [part, "titleColor"], colours.text);
+    });
+    setIn(config, ["axis", "gridColor"], colours.grid);
+    setIn(config, ["axis", "domainColor"], colours.muted);
+    setIn(config, ["axis", "tickColor"], colours.muted);
+    setIn(config, ["text", "color"], colours.text);
+    if (colours.dark) {
+      recolourInks(shown.layer || [], colours.muted);
+      ["mark", "encoding", "vconcat", "hconcat", "concat", "spec"].forEach(function (key) {
+        if (shown[key]) { recolourInks(shown[key], colours.muted); }
+      });
+    }
+    if (shown.title && shown.title.text && width) {
+      // 16 px title and 12 px subtitle: about 9 and 6.5 px a character.
+      shown.title.text = wrap(shown.title.text, Math.min(64, Math.max(20, Math.floor(width / 10))));
+      if (shown.title.subtitle) {
+        shown.title.subtitle = wrap(shown.title.subtitle, Math.min(100, Math.max(28, Math.floor(width / 7))));
+      }
+    }
+    if (width && width < 600) {
+      narrowParts(shown, Math.max(24, Math.floor(width * 0.8 / 6.5)), false);
+      // Titles start at the chart's left edge, not the plot's (after the y axis labels).
+      setIn(config, ["title", "frame"], "bounds");
+      setIn(config, ["axis", "labelLimit"], Math.round(width * 0.4));
+      setIn(config, ["legend", "labelLimit"], Math.round(width * 0.4));
+      // A row of legend entries wraps into columns that fit.
+      setIn(config, ["legend", "columns"], Math.max(1, Math.floor(width / 150)));
+    }
+    return shown;
+  }
+
+  function svgWidth(target) {
+    var svg = target.querySelector("svg");
+    return svg ? Number(svg.getAttribute("width")) || svg.getBoundingClientRect().width : 0;
+  }
+
+  // Narrows the plot of a chart wider than `room`: each width signal loses the excess,
+  // each x step shrinks in proportion. Resolves when the view has run again.
+  function narrow(view, excess, room) {
+    var least = Math.max(60, Math.round(room * 0.35));
+    var signals = view.getState({signals: function () { return true; }, data: function () { return false; },
+                                 recurse: false}).signals || {};
+    var changed = false;
+    Object.keys(signals).forEach(function (name) {
+      var value = signals[name];
+      if (typeof value !== "number") { return; }
+      if (/(^|_)x_step$/.test(name)) {
+        var plot = signals[name.replace(/x_step$/, "width")];
+        if (typeof plot === "number" && plot > least) {
+          view.signal(name, value * Math.max(least, plot - excess) / plot); changed = true;
+        }
+      } else if (/(^|_)width$/.test(name) && !signals[name.replace(/width$/, "x_step")] && value > least) {
+        try { view.signal(name, Math.max(least, value - excess)); changed = true; } catch (error) { /* computed signal */ }
+      }
+    });
+    return changed ? view.runAsync() : Promise.resolve(view);
+  }
+
+  // The width a chart's drawing may take: its column, less vega-embed's padding on the
+  // right for the export menu.
+  function roomFor(chart) {
+    var embed = chart.target.querySelector(".vega-embed");
+    var padding = embed ? parseFloat(getComputedStyle(embed).paddingRight) || 0 : 38;
+    return chart.figure.clientWidth - padding;
+  }
+
+  function fit(chart, attempt) {
+    // vega-embed pads the chart on the right for its export menu.
+    var target = chart.target, room = roomFor(chart);
+    var excess = svgWidth(target) - room;
+    var svg = target.querySelector("svg");
+    if (excess <= 0 || !chart.view) { return Promise.resolve(); }
+    if (attempt < 3) {
+      return narrow(chart.view, excess + 2, room).then(function () { return fit(chart, attempt + 1); });
+    }
+    // Still too wide (a long legend or label): scale the drawing down to the column.
+    if (svg) {
+      svg.style.maxWidth = "100%"; svg.style.height = "auto";
+      target.setAttribute("data-chart-scaled", (room / svgWidth(target)).toFixed(2));
+    }
+    return Promise.resolve();
+  }
+
+  function describe(chart) {
+    var bound = chart.bound;
+    if (!bound.length || !chart.view) { return; }
+    var parts = bound.map(function (param) {
+      var value = chart.view.signal(param.name);
+      return param.label + " = " + (typeof value === "number" ? Number(value.toFixed(3)) : value);
+    });
+    chart.figure.setAttribute("aria-label", chart.description + " Currently: " + parts.join("; ") + ".");
+  }
+
+  function nameControls(target) {
+    target.querySelectorAll(".vega-actions").forEach(function (menu) {
+      menu.setAttribute("aria-label", "Export this chart");
+    });
+    target.querySelectorAll("details > summary").forEach(function (summary) {
+      if (!summary.textContent.trim()) { summary.setAttribute("aria-label", "Export menu: save this chart as an image"); }
+    });
+    target.querySelectorAll(".vega-bind input, .vega-bind select").forEach(function (input) {
+      var name = input.closest(".vega-bind").querySelector(".vega-bind-name");
+      if (name && !input.getAttribute("aria-label")) { input.setAttribute("aria-label", name.textContent.trim()); }
+    });
+  }
+
+  function render(chart) {
+    var target = chart.target;
+    var spec = prepare(chart.spec, roomFor(chart));
+    var settings = {};
+    if (chart.view) {
+      chart.bound.forEach(function (param) { settings[param.name] = chart.view.signal(param.name); });
+      chart.view.finalize();
+    }
+    (spec.params || []).forEach(function (param) {
+      if (Object.prototype.hasOwnProperty.call(settings, param.name)) { param.value = settings[param.name]; }
+    });
+    target.style.minHeight = target.offsetHeight ? target.offsetHeight + "px" : "";
+    return window.vegaEmbed(target, spec, chart.options).then(function (result) {
+      chart.view = result.view;
+      target.chipbookView = result.view;  // for debugging in the console
+      chart.bound.forEach(function (param) {
+        result.view.addSignalListener(param.name, function () { describe(chart); });
+      });
+      nameControls(target);
+      describe(chart);
+      return fit(chart, 0);
+    }).then(function () {
+      target.style.minHeight = "";
+      target.setAttribute("data-chart-drawn", "true");
+      target.setAttribute("data-chart-theme", document.documentElement.dataset.theme || "light");
+    }).catch(function (error) {
+      target.setAttribute("data-chart-error", String(error));
+      target.textContent = "This chart could not be drawn: " + error;
+      console.error("chart " + chart.id + ": " + error);
+    });
+  }
+
+  function boundParams(spec) {
+    return (spec.params || []).filter(function (param) {
+      return param.bind && param.bind.input;
+    }).map(function (param) {
+      return {name: param.name, label: String(param.bind.name || param.name).trim()};
+    });
+  }
 
   window.chipbookDraw = function (id, spec, options) {
     function draw() {
       var target = document.getElementById(id);
-      window.vegaEmbed(target, spec, options).then(function () {
-        target.setAttribute("data-chart-drawn", "true");
-      }).catch(function (error) {
-        target.setAttribute("data-chart-error", String(error));
-        target.textContent = "This chart could not be drawn: " + error;
-        console.error("chart " + id + ": " + error);
-      });
+      var figure = target.closest("figure") || target;
+      var chart = {id: id, spec: spec, options: options, target: target, figure: figure, view: null,
+                   bound: boundParams(spec), description: figure.getAttribute("aria-label") || "",
+                   width: figure.clientWidth, theme: document.documentElement.dataset.theme};
+      charts.push(chart);
+      render(chart);
     }
     // The bundle is deferred: it has run by DOMContentLoaded.
-    if (window.vegaEmbed) { draw(); } else { document.addEventListener("DOMContentLoaded", draw); }
+    if (window.vegaEmbed && document.readyState !== "loading") { draw(); }
+    else { document.addEventListener("DOMContentLoaded", draw); }
   };
+
+  // Draw again when the theme changes (pydata-sphinx-theme sets data-theme on <html>)
+  // or the column width changes enough to matter.
+  new MutationObserver(function () {
+    var theme = document.documentElement.dataset.theme;
+    charts.forEach(function (chart) {
+      if (chart.view && chart.theme !== theme) { chart.theme = theme; render(chart); }
+    });
+  }).observe(document.documentElement, {attributes: true, attributeFilter: ["data-theme"]});
+  var resizeTimer = null;
+  window.addEventListener("resize", function () {
+    clearTimeout(resizeTimer);
+    resizeTimer = setTimeout(function () {
+      charts.forEach(function (chart) {
+        var width = chart.figure.clientWidth;
+        if (chart.view && Math.abs(width - chart.width) > 24) { chart.width = width; render(chart); }
+      });
+      markScrollers();
+    }, 200);
+  });
+
+  // Wide tables and code blocks: reachable by keyboard, named, and marked when they scroll.
+  function markScrollers() {
+    document.querySelectorAll(".bd-article table").forEach(function (table) {
+      var parent = table.parentElement;
+      if (table.offsetWidth > parent.clientWidth + 1 && getComputedStyle(parent).overflowX === "visible") {
+        var box = document.createElement("div");
+        box.className = "chipbook-table-wrap";
+        parent.insertBefore(box, table);
+        box.appendChild(table);
+      }
+    });
+    document.querySelectorAll(".chipbook-table-wrap, .pst-scrollable-table-container, .table-wrapper, " +
+                              "div.highlight > pre, .cell_output .output").forEach(function (box) {
+      var scrolls = box.scrollWidth > box.clientWidth + 1;
+      box.classList.toggle("chipbook-scrolls", scrolls);
+      if (scrolls && !box.hasAttribute("tabindex")) {
+        var table = box.querySelector("table");
+        var caption = table && (table.querySelector("caption") || table.getAttribute("aria-label"));
+        var label = caption ? (caption.textContent || caption) : (table ? "Table" : "Code");
+        box.setAttribute("tabindex", "0");
+        box.setAttribute("role", "region");
+        box.setAttribute("aria-label", String(label).trim() + " (scrolls sideways)");
+        var hint = document.createElement("p");
+        hint.className = "chipbook-scroll-hint";
+        hint.setAttribute("aria-hidden", "true");
+        hint.textContent = (table ? "Table" : "This block") + " continues to the right: scroll \u2192";
+        box.parentNode.insertBefore(hint, box);
+      }
+    });
+  }
+
+  function nameToggles() {
+    document.querySelectorAll("button.toggle-button").forEach(function (button) {
+      if (!button.getAttribute("aria-label")) {
+        button.setAttribute("aria-label", button.textContent.trim() || "Show or hide the code of this cell");
+      }
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { markScrollers(); nameToggles(); });
+  window.addEventListener("load", function () { markScrollers(); nameToggles(); });
 
   // <select data-filter-table="ID" data-filter-column="N"> hides rows of table ID whose
   // cell N does not match; every select on the table applies together.

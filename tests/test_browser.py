@@ -1,6 +1,11 @@
-"""Open every page of the built book in headless Chromium with the network cut off:
-every chart must draw, no request may leave the book, and no page may raise a script
-error or log a console error. Uses Debian's chromium; nothing is downloaded."""
+"""Open every page of the built book in headless Chromium with the network cut off, the
+way different readers see it: light and dark system preference, a 1400 px desktop and a
+390 px phone, three time zones. Every chart must draw, no request may leave the book, no
+page may raise a script error, axe-core (WCAG 2.1 A and AA) may find nothing critical or
+serious, no page may scroll sideways on a phone, no chart may be wider than its column,
+no chart may be a light box on a dark page, and every chart must draw the same text in
+every time zone. Uses Debian's chromium; nothing is downloaded (axe-core ships inside the
+axe-playwright-python wheel)."""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ import os
 import shutil
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import sync_playwright
 
 from chipbook import ledger
@@ -19,6 +25,96 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 QUIET_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 DRAW_TIMEOUT_MS = 20_000
+AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+               "resultTypes": ["violations"]}
+FAILING_IMPACTS = ("critical", "serious")
+# name: (system colour scheme, viewport width, time zone, axe-core). The three desktop
+# views differ in time zone only as far as chart text goes (colour does not change
+# text), so their chart text must be identical. axe's colour-contrast rule takes most
+# of its time (about 25 ms a text node here); colours do not depend on the width, so
+# the phone views run every rule but that one.
+ALL_RULES, BUT_CONTRAST, NO_AXE = "all rules", "all rules but color-contrast", None
+VIEWS = {
+    "light desktop": ("light", 1400, "UTC", ALL_RULES),
+    "dark desktop": ("dark", 1400, "America/Los_Angeles", ALL_RULES),
+    "light phone": ("light", 390, "Asia/Tokyo", BUT_CONTRAST),
+    "dark phone": ("dark", 390, "UTC", BUT_CONTRAST),
+    "desktop in Tokyo": ("light", 1400, "Asia/Tokyo", NO_AXE),
+}
+TIME_ZONE_VIEWS = ["light desktop", "dark desktop", "desktop in Tokyo"]
+
+# Measured in the page: sideways scrolling, charts wider than their column, the
+# luminance of each chart's background, and the text each chart draws.
+MEASURE = """() => {
+  const luminance = (css) => {
+    const m = css && css.match(/rgba?\\(([\\d.]+),\\s*([\\d.]+),\\s*([\\d.]+)(?:,\\s*([\\d.]+))?/);
+    if (!m || (m[4] !== undefined && Number(m[4]) === 0)) return null;
+    const lin = (v) => { v = v / 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+    return 0.2126 * lin(+m[1]) + 0.7152 * lin(+m[2]) + 0.0722 * lin(+m[3]);
+  };
+  const root = document.documentElement;
+  const charts = [...document.querySelectorAll('.chipbook-chart')].map((figure, i) => {
+    const svg = figure.querySelector('svg.marks');
+    const canvas = figure.querySelector('.chipbook-chart-canvas');
+    const rect = svg ? svg.getBoundingClientRect() : {width: 0};
+    const background = svg ? (luminance(getComputedStyle(svg).backgroundColor)
+        ?? luminance(getComputedStyle(canvas).backgroundColor)) : null;
+    return {index: i, title: (figure.getAttribute('aria-label') || '').slice(0, 60),
+            width: rect.width, column: figure.clientWidth, scaled: canvas.dataset.chartScaled || null,
+            background: background,
+            text: svg ? [...svg.querySelectorAll('text')].map(t => t.textContent) : []};
+  });
+  const controls = [...document.querySelectorAll('.vega-bind input, .vega-bind select')];
+  const offscreen = controls.filter(c => { const r = c.getBoundingClientRect();
+    return r.right > root.clientWidth + 1 || r.left < -1; }).length;
+  return {sideways: root.scrollWidth - root.clientWidth, charts: charts, controls: controls.length, offscreen: offscreen,
+          theme: root.dataset.theme || ''};
+}"""
+
+
+def _open_view(playwright_browser, base, report, name):
+    scheme, width, zone, run_axe = VIEWS[name]
+    context = playwright_browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme,
+                                             timezone_id=zone)
+
+    def route(request_route):
+        if request_route.request.url.startswith(base):
+            request_route.continue_()
+        else:
+            report["external"].append(request_route.request.url)
+            request_route.abort()
+
+    context.route("**/*", route)
+    axe = Axe()
+    pages = {}
+    for page_path in toc_pages():
+        page = context.new_page()
+        errors = []
+        page.on("pageerror", lambda error: errors.append(f"script error: {error}"))
+        page.on("console", lambda message: errors.append(f"console error: {message.text}")
+                if message.type == "error" else None)
+        page.goto(base + page_path, wait_until="load")
+        expected = page.locator(".chipbook-chart-canvas").count()
+        if expected:
+            page.wait_for_function(
+                "() => [...document.querySelectorAll('.chipbook-chart-canvas')].every("
+                "c => c.dataset.chartDrawn || c.dataset.chartError)", timeout=DRAW_TIMEOUT_MS)
+        drawn = page.locator(".chipbook-chart-canvas[data-chart-drawn] svg.marks").count()
+        measured = page.evaluate(MEASURE)
+        # Errors of the page itself: axe-core's own stylesheet fetches (it resolves the
+        # theme's `@import "../basic.css"` from the page, not the stylesheet) are not the book's.
+        page_errors = list(errors)
+        violations = []
+        if run_axe:
+            options = AXE_OPTIONS if run_axe == ALL_RULES else dict(AXE_OPTIONS, rules={"color-contrast": {"enabled": False}})
+            results = axe.run(page, options=options).response
+            violations = [(v["id"], v["impact"], node["target"]) for v in results["violations"]
+                          if v["impact"] in FAILING_IMPACTS for node in v["nodes"]]
+        pages[page_path] = {"charts": expected, "drawn": drawn, "errors": page_errors, "measured": measured,
+                            "violations": violations, "page": page}
+        if name != "light desktop":
+            page.close()
+    report["views"][name] = pages
 
 
 @pytest.fixture(scope="module")
@@ -27,52 +123,92 @@ def browser_report():
     if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
         raise AssertionError(f"no Chromium at {CHROMIUM}: install Debian's package (apt-get install chromium) "
                              "or set CHROMIUM to a Chromium binary")
-    report = {"pages": {}, "external": []}
+    report = {"views": {}, "external": []}
     with serve() as base, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=QUIET_FLAGS)
-        context = browser.new_context()
-
-        def route(request_route):
-            if request_route.request.url.startswith(base):
-                request_route.continue_()
-            else:
-                report["external"].append(request_route.request.url)
-                request_route.abort()
-
-        context.route("**/*", route)
-        for page_path in toc_pages():
-            page = context.new_page()
-            errors = []
-            page.on("pageerror", lambda error: errors.append(f"script error: {error}"))
-            page.on("console", lambda message: errors.append(f"console error: {message.text}")
-                    if message.type == "error" else None)
-            page.goto(base + page_path, wait_until="load")
-            charts = page.locator(".chipbook-chart-canvas")
-            expected = charts.count()
-            if expected:
-                page.wait_for_function(
-                    "() => [...document.querySelectorAll('.chipbook-chart-canvas')].every("
-                    "c => c.dataset.chartDrawn || c.dataset.chartError)", timeout=DRAW_TIMEOUT_MS)
-            drawn = page.locator(".chipbook-chart-canvas[data-chart-drawn] svg.marks").count()
-            report["pages"][page_path] = {"charts": expected, "drawn": drawn, "errors": errors, "page": page}
+        for name in VIEWS:
+            _open_view(browser, base, report, name)
         yield report
         browser.close()
 
 
+def _per_page(report, view_names=None):
+    for name, pages in report["views"].items():
+        if view_names is None or name in view_names:
+            for path, page in pages.items():
+                yield name, path, page
+
+
+def sideways_pages(report):
+    return [f"{path} ({view}, {p['measured']['sideways']} px)" for view, path, p in _per_page(report)
+            if p["measured"]["sideways"] > 0]
+
+
+def offscreen_controls(report):
+    return [f"{path} ({view}: {p['measured']['offscreen']} of {p['measured']['controls']})"
+            for view, path, p in _per_page(report) if p["measured"]["offscreen"]]
+
+
+def wide_charts(report):
+    return [f"{path} chart {c['index'] + 1} ({view}: {c['width']:.0f} px in a {c['column']} px column)"
+            for view, path, p in _per_page(report) for c in p["measured"]["charts"]
+            if c["width"] > c["column"] + 1]
+
+
+def scaled_charts(report):
+    """Charts that still did not fit after rewrapping and narrowing, and were scaled down."""
+    return [f"{path} chart {c['index'] + 1} ({view}, x{c['scaled']})" for view, path, p in _per_page(report)
+            for c in p["measured"]["charts"] if c["scaled"]]
+
+
+def light_boxes(report):
+    return [f"{path} chart {c['index'] + 1} ({view}, background luminance {c['background']:.2f})"
+            for view, path, p in _per_page(report, [v for v in VIEWS if VIEWS[v][0] == "dark"])
+            for c in p["measured"]["charts"] if c["background"] is not None and c["background"] > 0.2]
+
+
+def time_zone_differences(report):
+    base = report["views"][TIME_ZONE_VIEWS[0]]
+    differences = []
+    for view in TIME_ZONE_VIEWS[1:]:
+        for path, page in report["views"][view].items():
+            for mine, theirs in zip(page["measured"]["charts"], base[path]["measured"]["charts"]):
+                if mine["text"] != theirs["text"]:
+                    changed = [(a, b) for a, b in zip(theirs["text"], mine["text"]) if a != b][:3]
+                    differences.append(f"{path} chart {mine['index'] + 1}: {VIEWS[view][2]} draws {changed or mine['text'][:3]} "
+                                       f"where {VIEWS[TIME_ZONE_VIEWS[0]][2]} draws otherwise")
+    return differences
+
+
+def serious_violations(report):
+    return [f"{rule} ({impact}) on {path} [{view}] at {' '.join(map(str, target))}"
+            for view, path, p in _per_page(report) for rule, impact, target in p["violations"]]
+
+
 def test_browser_opened_every_page(browser_report, request):
-    pages = browser_report["pages"]
+    views = browser_report["views"]
+    pages = views["light desktop"]
     assert set(pages) == set(toc_pages())
     charts = sum(p["charts"] for p in pages.values())
     drawn = sum(p["drawn"] for p in pages.values())
-    errors = sum(len(p["errors"]) for p in pages.values())
+    errors = sum(len(p["errors"]) for _, _, p in _per_page(browser_report))
+    serious = {name: sum(len(p["violations"]) for _, _, p in _per_page(browser_report, [name]))
+               for name in VIEWS if VIEWS[name][3]}
     request.config.stash.setdefault(BROWSER_SUMMARY, []).append(
         f"browser check: pages opened {len(pages)}, charts drawn {drawn} of {charts}, "
-        f"external requests {len(browser_report['external'])}, script errors {errors}")
+        f"external requests {len(browser_report['external'])}, script errors {errors}; "
+        "axe serious+critical nodes " + ", ".join(f"{name} {n}" for name, n in serious.items()) + "; "
+        f"pages scrolling sideways {len(sideways_pages(browser_report))}, "
+        f"chart controls off screen {sum(p['measured']['offscreen'] for _, _, p in _per_page(browser_report))}, "
+        f"charts wider than their column {len(wide_charts(browser_report))} "
+        f"({len(scaled_charts(browser_report))} fitted by scaling the drawing), "
+        f"light chart boxes in dark mode {len(light_boxes(browser_report))}, "
+        f"time-zone differences {len(time_zone_differences(browser_report))}")
     assert charts >= 4
 
 
 def test_every_chart_drew(browser_report):
-    failed = {path: f"{p['drawn']} of {p['charts']}" for path, p in browser_report["pages"].items()
+    failed = {f"{path} [{view}]": f"{p['drawn']} of {p['charts']}" for view, path, p in _per_page(browser_report)
               if p["drawn"] != p["charts"]}
     assert not failed, f"charts that did not draw (drawn of expected): {failed}"
 
@@ -82,12 +218,42 @@ def test_no_request_left_the_book(browser_report):
 
 
 def test_no_script_or_console_errors(browser_report):
-    errors = {path: p["errors"] for path, p in browser_report["pages"].items() if p["errors"]}
+    errors = {f"{path} [{view}]": p["errors"] for view, path, p in _per_page(browser_report) if p["errors"]}
     assert not errors, f"pages with errors: {errors}"
 
 
+def test_dark_preference_gives_a_dark_page(browser_report):
+    themes = {view: {p["measured"]["theme"] for p in browser_report["views"][view].values()} for view in VIEWS}
+    assert themes["dark desktop"] == {"dark"} and themes["light desktop"] == {"light"}, themes
+
+
+def test_axe_finds_nothing_critical_or_serious(browser_report):
+    found = serious_violations(browser_report)
+    assert not found, f"{len(found)} critical or serious axe-core findings:\n" + "\n".join(found[:60])
+
+
+def test_no_page_scrolls_sideways(browser_report):
+    assert not sideways_pages(browser_report)
+
+
+def test_every_chart_fits_its_column(browser_report):
+    assert not wide_charts(browser_report)
+
+
+def test_every_slider_and_checkbox_is_on_screen(browser_report):
+    assert not offscreen_controls(browser_report)
+
+
+def test_no_light_chart_box_in_dark_mode(browser_report):
+    assert not light_boxes(browser_report)
+
+
+def test_charts_draw_the_same_text_in_every_time_zone(browser_report):
+    assert not time_zone_differences(browser_report)
+
+
 def test_claims_table_filters_by_verdict(browser_report):
-    page = browser_report["pages"]["chapters/01-claims-at-a-glance.html"]["page"]
+    page = browser_report["views"]["light desktop"]["chapters/01-claims-at-a-glance.html"]["page"]
     claims = ledger.claims()
     verdict = claims["verdict"].value_counts().index[-1]  # the rarest verdict
     page.select_option('select[data-filter-column="2"]', verdict)
@@ -96,3 +262,15 @@ def test_claims_table_filters_by_verdict(browser_report):
     page.select_option('select[data-filter-column="0"]', "A2")
     both = page.locator("#all-claims tbody tr:not([hidden])").count()
     assert both == int(((claims["verdict"] == verdict) & (claims["article"] == "A2")).sum())
+
+
+def test_moving_a_slider_updates_the_chart_description(browser_report):
+    page = browser_report["views"]["light desktop"]["chapters/02-inference-economics.html"]["page"]
+    figure = page.locator("figure.chipbook-chart", has=page.locator("input[type=range]")).first
+    name = figure.locator(".vega-bind-name").first.text_content().strip()
+    before = figure.get_attribute("aria-label")
+    assert f"Currently: {name} = " in before
+    figure.locator("input[type=range]").first.fill("400")
+    page.wait_for_function("figure => figure.getAttribute('aria-label').includes(' = 400')", arg=figure.element_handle())
+    after = figure.get_attribute("aria-label")
+    assert f"{name} = 400" in after and after.startswith(before.split(" Currently:")[0])

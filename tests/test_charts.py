@@ -101,6 +101,78 @@ def test_root_can_be_set_explicitly(tmp_path, monkeypatch):
         paths.find_root(tmp_path)
 
 
+PALETTES = {"vendor": charts.VENDOR_COLORS, "verdict": charts.VERDICT_COLORS, "stance": charts.STANCE_COLORS,
+            "account": charts.ACCOUNT_COLORS}
+
+
+@pytest.mark.parametrize("palette", PALETTES)
+@pytest.mark.parametrize("background", [charts.LIGHT_BACKGROUND, charts.DARK_BACKGROUND])
+def test_every_colour_stands_out_on_both_page_backgrounds(palette, background):
+    weak = {name: round(charts.contrast(colour, background), 2) for name, colour in PALETTES[palette].items()
+            if charts.contrast(colour, background) < 3}
+    assert not weak, f"{palette} colours under 3:1 against {background}: {weak}"
+
+
+@pytest.mark.parametrize("palette", PALETTES)
+def test_text_on_every_colour_is_legible(palette):
+    weak = {name: round(charts.contrast(colour, charts.text_color_on(colour)), 2)
+            for name, colour in PALETTES[palette].items()
+            if charts.contrast(colour, charts.text_color_on(colour)) < 4.5}
+    assert not weak, f"text on {palette} colours under 4.5:1: {weak}"
+
+
+def test_contrast_matches_wcag_reference_values():
+    assert charts.contrast("#000000", "#ffffff") == pytest.approx(21)
+    assert charts.contrast("#777777", "#ffffff") == pytest.approx(4.48, abs=0.01)
+    assert charts.text_color_on("#FF9900") == charts.DARK_TEXT and charts.text_color_on("#D62728") == charts.LIGHT_TEXT
+
+
+def test_badge_css_gives_each_verdict_its_colour_and_legible_text():
+    sys.path.insert(0, str(paths.ROOT / "_ext"))
+    import chipbook_sphinx
+    rule = chipbook_sphinx._badge_rule("verdict", "partly supported", charts.VERDICT_COLORS["partly supported"])
+    colour = charts.VERDICT_COLORS["partly supported"]
+    text = re.search(r"color: (#\w+)", rule).group(1)
+    assert rule.startswith(".chipbook-verdict-partly-supported {") and f"background: {colour}" in rule
+    assert charts.contrast(colour, text) >= 4.5
+
+
+@pytest.mark.parametrize("value", ["2025-09-17", pd.Timestamp("2025-09-17"), pd.Timestamp("2025-09-17").date()])
+def test_vega_date_is_a_local_date_time(value):
+    assert charts.vega_date(value) == "2025-09-17T00:00:00"
+
+
+def test_vega_date_refuses_non_dates_and_time_zones():
+    with pytest.raises(ValueError):
+        charts.vega_date("not a date")
+    with pytest.raises(ValueError, match="time zone"):
+        charts.vega_date(pd.Timestamp("2025-09-17", tz="UTC"))
+
+
+def test_pandas_dates_reach_the_chart_as_local_date_times():
+    data = pd.DataFrame({"date": pd.to_datetime(["2025-09-17"]), "value": [1]})
+    spec = finished(alt.Chart(data).mark_point().encode(x="date:T", y="value:Q")).to_dict()
+    assert list(spec["datasets"].values())[0][0]["date"] == "2025-09-17T00:00:00"
+    charts.offline_renderer(spec)  # accepted
+
+
+def test_renderer_refuses_date_only_strings_that_browsers_read_as_utc():
+    data = pd.DataFrame({"date": ["2025-09-17"], "value": [1]})
+    spec = finished(alt.Chart(data).mark_rule().encode(x="date:T")).to_dict()
+    with pytest.raises(ValueError, match="'date'.*vega_date"):
+        charts.offline_renderer(spec)
+    data = pd.DataFrame({"date": pd.to_datetime(["2025-09-17"]), "value": [1]})
+    chart = alt.Chart(data).mark_point().encode(x="date:T").transform_filter("datum.date < toDate('2026-11-21')")
+    with pytest.raises(ValueError, match="vega_date"):
+        charts.offline_renderer(finished(chart).to_dict())
+    domain = alt.Chart(data).mark_point().encode(x=alt.X("date:T", scale=alt.Scale(domain=["2024-01-01", "2026-12-31"])))
+    with pytest.raises(ValueError, match="'2024-01-01'.*vega_date"):
+        charts.offline_renderer(finished(domain).to_dict())
+    fixed = alt.Chart(data).mark_point().encode(x="date:T").transform_filter(
+        f"datum.date < toDate('{charts.vega_date('2026-11-21')}')")
+    charts.offline_renderer(finished(fixed).to_dict())
+
+
 @pytest.mark.parametrize("name", ["CHIP_MAKERS", "INVESTORS", "VENDOR_GROUPS", "INCIDENT_OWNERS"])
 def test_every_vendor_the_charts_colour_has_a_colour(name):
     """Charts colour these columns by vendor: each value of their vocabulary needs a colour."""

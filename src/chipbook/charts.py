@@ -17,6 +17,7 @@ import html
 import itertools
 import json
 import os
+import re
 import textwrap
 
 import altair as alt
@@ -24,23 +25,49 @@ import pandas as pd
 
 from .vocabulary import STANCES, VERDICTS, WHO_HELD
 
+# Every colour below is a mid-tone: at least 3:1 against both the light page (white) and
+# the dark page (pydata-sphinx-theme's #14181e), so a mark stays visible in either mode,
+# and at least 4.5:1 under either white or near-black text (`text_color_on`), so a
+# label on it stays legible. tests/test_charts.py computes both for every colour.
+LIGHT_BACKGROUND, DARK_BACKGROUND = "#ffffff", "#14181e"
+LIGHT_TEXT, DARK_TEXT = "#ffffff", "#111111"
 # One colour per vendor, the same in every chapter. Amazon the investor and AWS the
 # chip vendor are one company and share a colour.
 VENDOR_COLORS = {
     "Google": "#4285F4",
-    "AWS": "#FF9900",
-    "Amazon": "#FF9900",
-    "NVIDIA": "#76B900",
-    "Microsoft": "#5E5E5E",
+    "AWS": "#C77700",
+    "Amazon": "#C77700",
+    "NVIDIA": "#5E9400",
+    "Microsoft": "#009B9E",
     "AMD": "#D62728",
     "Anthropic": "#C8643B",
-    "Other": "#A0A0A0",
+    "Other": "#8C8C8C",
 }
-VERDICT_COLORS = dict(zip(VERDICTS, ["#1A9850", "#91CF60", "#F4C542", "#D73027", "#8073AC", "#BDBDBD"]))
-STANCE_COLORS = dict(zip(STANCES, ["#1A9850", "#F4A142", "#D73027"]))
+VERDICT_COLORS = dict(zip(VERDICTS, ["#1A9850", "#7E9C2A", "#B8860B", "#D73027", "#8A78BE", "#8C8C8C"]))
+STANCE_COLORS = dict(zip(STANCES, ["#1A9850", "#C76E00", "#D73027"]))
 ARTICLE_LABELS = {"A1": "A1 strategy article", "A2": "A2 news article"}
 # Which article's account the evidence bore out (second-article chapter).
-ACCOUNT_COLORS = dict(zip(WHO_HELD, ["#5E3C99", "#E08214", "#B2ABD2", "#E0E0E0"]))
+ACCOUNT_COLORS = dict(zip(WHO_HELD, ["#7A68B3", "#B86E00", "#8E86B8", "#8C8C8C"]))
+
+
+def luminance(colour: str) -> float:
+    """WCAG relative luminance of a `#rrggbb` colour, 0 (black) to 1 (white)."""
+    def linear(value: float) -> float:
+        return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
+    red, green, blue = (linear(int(colour[i:i + 2], 16) / 255) for i in (1, 3, 5))
+    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+
+def contrast(first: str, second: str) -> float:
+    """WCAG contrast ratio of two `#rrggbb` colours, 1 to 21."""
+    low, high = sorted((luminance(first), luminance(second)))
+    return (high + 0.05) / (low + 0.05)
+
+
+def text_color_on(colour: str) -> str:
+    """The text colour (white or near-black) with the higher contrast on `colour`."""
+    return max((LIGHT_TEXT, DARK_TEXT), key=lambda text: contrast(colour, text))
+
 
 # Pages must stay under 300 KB: a chart carries only the rows it draws.
 MAX_SPEC_BYTES = 60_000
@@ -78,6 +105,88 @@ def stance_scale(domain: list[str] | None = None) -> alt.Scale:
 
 # Time axes: month and year on every label, so no label is read as the next one's year.
 DATE_AXIS = alt.Axis(format="%b %Y", labelAngle=0, tickCount=6)
+
+
+# Dates. JavaScript reads a date-only string ("2025-09-17") as midnight UTC but a date
+# and time without an offset ("2025-09-17T00:00:00") as midnight where the reader is;
+# Vega labels axes and tooltips in the reader's time zone. Altair writes pandas
+# datetimes in the second form, so every date a chart carries is sent that way: the
+# reader sees the calendar day of the data in every time zone.
+_DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DATE_ONLY_IN_EXPRESSION = re.compile(r"""(?:toDate|time|datetime)\(\s*['"]\d{4}-\d{2}-\d{2}['"]""")
+
+
+def vega_date(value) -> str:
+    """A date (ISO string, `datetime.date` or pandas Timestamp) as the local-time string
+    every chart uses, "YYYY-MM-DDT00:00:00" (time of day kept if there is one). Use it
+    for dates typed into a chart or an expression (`toDate('...')`); pandas datetime
+    columns are already written this way. Raises ValueError for a value that is not a
+    date."""
+    stamp = pd.Timestamp(value)
+    if pd.isna(stamp):
+        raise ValueError(f"not a date: {value!r}")
+    if stamp.tzinfo is not None:
+        raise ValueError(f"{value!r} carries a time zone; give the calendar date instead")
+    return stamp.strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def _temporal_defs(node, found: list[dict]) -> list[dict]:
+    """Every encoding definition of type temporal in a spec."""
+    if isinstance(node, dict):
+        if node.get("type") == "temporal":
+            found.append(node)
+        for value in node.values():
+            _temporal_defs(value, found)
+    elif isinstance(node, list):
+        for value in node:
+            _temporal_defs(value, found)
+    return found
+
+
+def _strings(node):
+    if isinstance(node, str):
+        yield node
+    elif isinstance(node, dict):
+        for value in node.values():
+            yield from _strings(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _strings(value)
+
+
+def check_dates(spec: dict) -> None:
+    """Refuse a chart spec that carries a date-only string in a temporal field or a date
+    expression: it would be drawn a day early west of UTC. ValueError names the field."""
+    defs = _temporal_defs(spec, [])
+    fields = {d["field"] for d in defs if isinstance(d.get("field"), str)}
+    for definition in defs:  # a scale domain, a datum
+        for text in _strings({k: v for k, v in definition.items() if k not in ("field", "title", "type")}):
+            if _DATE_ONLY.match(text):
+                raise ValueError(f"the temporal encoding of {definition.get('field', 'a datum')!r} holds the date-only "
+                                 f"string {text!r}, which a browser reads as midnight UTC; write it with charts.vega_date()")
+    tables = list(spec.get("datasets", {}).values())
+    def inline(node):
+        if isinstance(node, dict):
+            if isinstance(node.get("data"), dict) and isinstance(node["data"].get("values"), list):
+                tables.append(node["data"]["values"])
+            for value in node.values():
+                inline(value)
+        elif isinstance(node, list):
+            for value in node:
+                inline(value)
+    inline(spec)
+    for rows in tables:
+        for row in rows:
+            if not isinstance(row, dict):
+                continue
+            for field in fields & set(row):
+                if isinstance(row[field], str) and _DATE_ONLY.match(row[field]):
+                    raise ValueError(f"temporal field {field!r} holds the date-only string {row[field]!r}, which "
+                                     "a browser reads as midnight UTC; pass a pandas datetime or charts.vega_date()")
+    expression = _DATE_ONLY_IN_EXPRESSION.search(json.dumps(spec))
+    if expression:
+        raise ValueError(f"the expression {expression.group(0)!r}...) holds a date-only string, which a browser "
+                         "reads as midnight UTC; write the date with charts.vega_date()")
 
 
 def bottom_legend(title: str | None, direction: str = "horizontal", **options) -> alt.Legend:
@@ -161,6 +270,7 @@ def _figure_html(spec: dict) -> str:
             f"the chart spec is {len(payload):,} bytes, over the {MAX_SPEC_BYTES:,} budget: "
             "aggregate the data in pandas and keep only the columns the chart uses"
         )
+    check_dates(spec)
     digest = hashlib.sha1(payload.encode()).hexdigest()[:10]
     chart_id = f"chart-{digest}-{next(_chart_numbers)}"
     description = spec.get("description", "")
