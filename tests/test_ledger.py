@@ -342,3 +342,12 @@ def test_each_source_has_one_confidence_grade():
     mixed = grades[grades.map(len) > 1]
     assert mixed.empty, "sources graded differently in different rows:\n" + "\n".join(
         f"{s}: {sorted(g)}" for s, g in mixed.items())
+
+
+def test_headline_total_is_whole_numbers_that_add_up():
+    """A row of headline() is floats beside holds_share ("24.0 of 61.0 claims" once reached a
+    chart title); headline_total gives the counts as integers."""
+    total = ledger.headline_total()
+    assert all(type(v) is int for v in total.values()), total
+    assert total["claims"] == len(ledger.claims())
+    assert sum(v for k, v in total.items() if k != "claims") == total["claims"]

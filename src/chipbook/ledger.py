@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
+from types import SimpleNamespace
 from functools import lru_cache
 
 import nbformat
@@ -357,11 +358,19 @@ def tied_at(shares: pd.Series, end: str) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
+def headline_total(table: pd.DataFrame | None = None) -> dict[str, int]:
+    """The whole ledger's counts under `headline()`'s rule, as plain integers (a row of the
+    frame would turn them into floats beside `holds_share`): claims, holds, holds_in_part,
+    overtaken, contradicted, unverified."""
+    total = headline(claims() if table is None else table)
+    return {column: int(total[column].iloc[0]) for column in total.columns if column != "holds_share"}
+
+
 def headline_markdown(table: pd.DataFrame | None = None) -> str:
     """The headline sentence, as Markdown, for a page to display: every number in it comes
     from `headline()`, per article and in total."""
     table = claims() if table is None else table
-    total = headline(table).iloc[0]
+    total = SimpleNamespace(**headline_total(table))
     per_article = headline(table, by="article")
     parts = [
         f"{ARTICLE_LABELS.get(a, a)}: {int(r.holds)} of {int(r.claims)}"
