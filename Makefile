@@ -13,7 +13,7 @@ help:
 	@echo "make book     build the book from clean into $(HTML) (creates $(VENV) on first use)"
 	@echo "make pdf      print the built book to one PDF, _build/pdf/book.pdf and $(HTML)/book.pdf (Debian's chromium)"
 	@echo "make test     run every test: data, helpers, every chapter executed once, built site, offline browser check"
-	@echo "make fmt      strip outputs and execution counts from the notebooks (nbstripout)"
+	@echo "make fmt      put the notebooks in their stored form: no outputs, one source string per cell (chipbook.fmt)"
 	@echo "make serve    preview the built book on http://127.0.0.1:8000"
 	@echo "make bench    measure make book, make test, make preview and make check against bare execution"
 	@echo "make lock     re-resolve requirements.in into requirements.txt"
@@ -58,7 +58,7 @@ test: $(STAMP)
 	$(BIN)/pytest -m site tests
 
 fmt: $(STAMP)
-	$(BIN)/nbstripout --keep-id intro.ipynb chapters/*.ipynb
+	$(BIN)/python -m chipbook.fmt
 
 serve:
 	@test -f $(HTML)/index.html || { echo "No built book: run 'make book' first."; exit 1; }

@@ -9,6 +9,8 @@
    badges and the charts share one palette.
 4. Removes sphinx-thebe's scripts (see drop_thebe).
 5. Copies `data/` into the built site, so every table can be downloaded.
+6. Fills `{evidence_as_of}` in the page footer (_config.yml's html.extra_footer) with
+   `chipbook.ledger.evidence_as_of()`, so the date is typed nowhere.
 """
 
 from __future__ import annotations
@@ -93,8 +95,19 @@ def add_generated_assets(app) -> None:
     app.add_css_file(COLOURS)
 
 
+def fill_evidence_as_of(app, config) -> None:
+    """Replace `{evidence_as_of}` in the theme's extra_footer by the book's evidence date."""
+    from chipbook.ledger import evidence_as_of
+
+    options = config.html_theme_options
+    if "{evidence_as_of}" in options.get("extra_footer", ""):
+        options["extra_footer"] = options["extra_footer"].replace(
+            "{evidence_as_of}", f"{evidence_as_of():%Y-%m-%d}")
+
+
 def setup(app):
     app.connect("config-inited", drop_thebe)
+    app.connect("config-inited", fill_evidence_as_of)
     app.connect("builder-inited", add_generated_assets)
     app.connect("build-finished", copy_data)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -127,3 +127,28 @@ def test_jupyter_book_is_pinned_below_2():
     version = next(line.split("==")[1] for line in pins.splitlines() if line.lower().startswith("jupyter-book=="))
     assert version.startswith("1."), f"jupyter-book {version} is pinned; the book needs 1.x"
     assert "jupyter-book>=1.0.4.post1,<2" in (paths.ROOT / "requirements.in").read_text(encoding="utf-8")
+
+
+def test_fmt_turns_a_notebook_saved_by_jupyter_back_into_its_committed_form():
+    from chipbook import fmt
+
+    committed = (paths.ROOT / "intro.ipynb").read_text(encoding="utf-8")
+    notebook = nbformat.reads(committed, as_version=4)
+    code = next(cell for cell in notebook.cells if cell.cell_type == "code")
+    code.execution_count = 3
+    code.outputs = [nbformat.v4.new_output("stream", name="stdout", text="ran\n")]
+    notebook.metadata["language_info"] = {"name": "python", "version": "3.11.2", "mimetype": "text/x-python"}
+    saved = nbformat.writes(notebook)  # as Jupyter saves: sources as lists of lines, keys sorted, outputs kept
+    assert saved != committed and '"source": [' in saved and '"ran\\n"' in saved
+    assert fmt.normalise(saved) == committed
+
+
+def test_the_evidence_date_is_typed_nowhere():
+    """The book's evidence date is chipbook.ledger.evidence_as_of(); prose and config name it
+    through a glue role (intro) or the {evidence_as_of} placeholder (_config.yml)."""
+    typed = re.compile(r"evidence as of \d{4}-\d{2}-\d{2}", re.I)
+    files = [paths.ROOT / "intro.ipynb", paths.ROOT / "_config.yml", *NOTEBOOKS]
+    found = [f.name for f in files if typed.search(f.read_text(encoding="utf-8"))]
+    assert not found, f"an 'Evidence as of <date>' typed by hand in: {found}"
+    assert "{evidence_as_of}" in (paths.ROOT / "_config.yml").read_text(encoding="utf-8")
+    assert "{glue:md}`evidence_as_of`" in read(paths.ROOT / "intro.ipynb").cells[0].source

@@ -10,14 +10,14 @@ import math
 import pandas as pd
 import pytest
 
-from chipbook import capital, load_table
+from chipbook import capital, ledger, load_table
 
 INVESTMENTS = load_table("investments")
 ROUNDS = load_table("funding_rounds")
 COMMITMENTS = load_table("compute_commitments")
 SOURCES = load_table("sources").set_index("source_id")
 ARTICLES = load_table("articles").set_index("article_id")
-END = pd.Timestamp("2026-11-21")
+END = ledger.evidence_as_of()  # the book's one evidence date
 
 
 # --- Hand-worked totals ------------------------------------------------------------------

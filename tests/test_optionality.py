@@ -8,12 +8,13 @@ import math
 import pandas as pd
 import pytest
 
-from chipbook import load_table
+from chipbook import ledger, load_table
 from chipbook import optionality as opt
 
 CAPACITY = load_table("capacity")
 NVIDIA = load_table("nvidia_financials")
 LABS = load_table("lab_chip_vendors")
+EVIDENCE_AS_OF = ledger.evidence_as_of()  # the book's one evidence date
 
 
 def frame(rows):
@@ -123,7 +124,7 @@ def test_capacity_rows_carry_a_figure_and_its_bound():
 
 
 def test_capacity_dates_and_bases_agree():
-    assert (CAPACITY["date_stated"] <= pd.Timestamp("2026-11-21")).all()
+    assert (CAPACITY["date_stated"] <= EVIDENCE_AS_OF).all()
     # A forecast speaks for a later date than the day it was made; other rows for that day or later.
     expected = CAPACITY[CAPACITY["basis"] == "expected"]
     assert (expected["as_of"] > expected["date_stated"]).all()
@@ -148,7 +149,7 @@ def test_nvidia_financials_are_consistent():
 
 def test_lab_arrangements_are_dated_in_order():
     assert (LABS["as_of"] >= LABS["date"]).all()
-    assert (LABS["as_of"] <= pd.Timestamp("2026-11-21")).all()
+    assert (LABS["as_of"] <= EVIDENCE_AS_OF).all()
 
 
 # --- Totals the charts show ----------------------------------------------------------
@@ -157,10 +158,10 @@ def test_gigawatt_totals_the_capacity_chart_shows():
     # Hand sum from capacity.csv, each tranche once at its latest, largest figure:
     # AWS: Rainier ~1.0 + 2026 agreement up to 5.0 = 6.0; Google: >1.0 (2026) + ~3.5 (2027) = 4.5;
     # NVIDIA: Azure up to 1.0 + Colossus 1 >0.3 = 1.3; all three 11.8 GW.
-    totals = opt.totals_on(CAPACITY, "gigawatts", pd.Timestamp("2026-11-21"))
+    totals = opt.totals_on(CAPACITY, "gigawatts", EVIDENCE_AS_OF)
     assert totals.to_dict() == pytest.approx({"AWS": 6.0, "Google": 4.5, "NVIDIA": 1.3})
     assert math.isclose(totals.sum(), 11.8)
-    steps = opt.capacity_over_time(CAPACITY, "gigawatts", until=pd.Timestamp("2026-11-21"))
+    steps = opt.capacity_over_time(CAPACITY, "gigawatts", until=EVIDENCE_AS_OF)
     last = steps.sort_values("date").groupby("vendor").tail(1).set_index("vendor")["total"]
     assert last.to_dict() == pytest.approx(totals.to_dict())
 

@@ -2,7 +2,11 @@
 
 1. the data package (`chipbook.data.validate_package`: files, types, constraints, keys);
 2. the ledger's rules (`check_rules`): each claim has at least two evidence rows from
-   two different sources, and its verdict claims no more support than its rows give;
+   two different sources, its verdict claims no more support than its rows give and is
+   the verdict of its latest data/verdict_history.csv row, and each evidence_id starts
+   with its claim_id; every source is cited by some table and no two share an address
+   (`check_sources`); each claim has one `### Claim <id>` heading in its chapter
+   (`check_claim_sections`);
 3. published claim ids (`check_published_ids`): every claim id ever committed to
    data/claims.csv, read from git history, still exists for the same article;
 4. the argument map (`check_argument_map`): every claim is in a link of
@@ -11,7 +15,9 @@
    claim's chapter has its notebook.
 
 Each raises `DataError` (or `LayoutError`) with one line naming the file, row, line and
-column; `main()` prints it and exits 1 at the first. It imports neither pandas nor Altair,
+column; `main()` prints it and exits 1 at the first. When the package fails validation,
+the published-id check runs first on a raw read of claims.csv, so that a deleted published
+claim is reported as such rather than as a foreign key of another table. It imports neither pandas nor Altair,
 so it finishes in seconds.
 """
 
@@ -24,8 +30,8 @@ import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from . import paths
-from .data import DataError, rows, validate_package
+from . import citations, paths
+from .data import DataError, resources, rows, validate_package
 from .vocabulary import CLAIM_ID
 
 
@@ -43,6 +49,18 @@ def check_rules(data_dir: Path | None = None) -> None:
         count[row["claim_id"]] += 1
         sources[row["claim_id"]].add(row["source_id"])
         stances[row["claim_id"]][row["stance"]] += 1
+    evidence_file = descriptor.parent / "evidence.csv"
+    for row in evidence:
+        prefix = row["evidence_id"].rsplit("-e", 1)[0]
+        if prefix != row["claim_id"]:
+            raise DataError(evidence_file, f"{row['evidence_id']} names claim {prefix}, but the row is "
+                            f"evidence for {row['claim_id']}", row=row["_row"], line=row["_line"],
+                            column="evidence_id", expected=f"an id {row['claim_id']}-eN (ids are never reused: "
+                            "the next free N for that claim)")
+    latest: dict[str, dict] = {}
+    for row in rows("verdict_history", descriptor):  # the last row of the latest date counts
+        if row["claim_id"] not in latest or row["date"] >= latest[row["claim_id"]]["date"]:
+            latest[row["claim_id"]] = row
     file = descriptor.parent / "claims.csv"
     for claim in claims:
         claim_id, verdict, n = claim["claim_id"], claim["verdict"], stances[claim["claim_id"]]
@@ -62,6 +80,62 @@ def check_rules(data_dir: Path | None = None) -> None:
             fail(f"is '{verdict}' with {balance}", "at least one supporting row, or another verdict", "verdict")
         if verdict == "contradicted" and n["contradicts"] + n["complicates"] == 0:
             fail(f"is 'contradicted' with {balance}", "a contradicting or complicating row", "verdict")
+        history = latest.get(claim_id)
+        if history is None:
+            fail("has no row in verdict_history.csv", "a row giving its first verdict (verdict_before empty)")
+        if history["verdict_after"] != verdict:
+            fail(f"is '{verdict}', but its latest verdict_history.csv row (line {history['_line']}, "
+                 f"{history['date']}) says '{history['verdict_after']}'",
+                 "a new verdict_history.csv row for each change of verdict, with its date and reason", "verdict")
+
+
+def check_sources(data_dir: Path | None = None) -> None:
+    """Every source in sources.csv is cited by some table (any column with a foreign key to
+    sources.source_id), and no two sources share an address (`citations.normalised` url)."""
+    descriptor = Path(data_dir or paths.DATA_DIR) / "datapackage.json"
+    cited: set[str] = set()
+    for name, resource in resources(descriptor).items():
+        columns = [key["fields"] for key in resource.foreign_keys
+                   if key["reference"].get("resource") == "sources"]
+        if columns:
+            cited |= {row[c] for row in rows(name, descriptor) for c in columns if row[c]}
+    file = descriptor.parent / "sources.csv"
+    seen: dict[str, dict] = {}
+    for row in rows("sources", descriptor):
+        where = dict(row=row["_row"], line=row["_line"])
+        if row["source_id"] not in cited:
+            raise DataError(file, f"{row['source_id']} is cited by no table", column="source_id",
+                            expected="a source that some row cites (cite it, or remove the row)", **where)
+        key = citations.normalised(row["url"])
+        if key in seen:
+            raise DataError(file, f"{row['source_id']} has the address of {seen[key]['source_id']} "
+                            f"(row {seen[key]['_row']}, line {seen[key]['_line']})", column="url",
+                            expected="one row per document: merge the two and repoint their rows", **where)
+        seen[key] = row
+
+
+def check_claim_sections(root: Path | None = None) -> None:
+    """Each claim has exactly one `### Claim <id>` markdown heading in the notebook of its
+    chapter (chapters/NN-<chapter>.ipynb), where the book walks its evidence."""
+    import nbformat
+
+    root = Path(root or paths.ROOT)
+    headings: dict[Path, Counter] = {}
+    for claim in rows("claims", root / "data" / "datapackage.json"):
+        matches = list((root / "chapters").glob(f"[0-9][0-9]-{claim['chapter']}.ipynb"))
+        if len(matches) != 1:
+            continue  # check_layout says so
+        path = matches[0]
+        if path not in headings:
+            cells = nbformat.read(path, as_version=4).cells
+            headings[path] = Counter(re.findall(r"^### Claim (\S+)\s*$", "\n".join(
+                c.source for c in cells if c.cell_type == "markdown"), re.M))
+        count = headings[path][claim["claim_id"]]
+        if count != 1:
+            raise DataError(root / "data" / "claims.csv", f"{claim['claim_id']} has {count} '### Claim "
+                            f"{claim['claim_id']}' headings in chapters/{path.name}", row=claim["_row"],
+                            line=claim["_line"], column="chapter",
+                            expected="one such markdown heading, above the cell that walks its evidence")
 
 
 _PUBLISHED = re.compile(rf"^\+({CLAIM_ID.strip('^$')}),([^,]*),", re.M)
@@ -96,24 +170,52 @@ def check_published_ids(data_dir: Path | None = None, history: str | None = None
     `claims_history()`."""
     descriptor = Path(data_dir or paths.DATA_DIR) / "datapackage.json"
     history = claims_history() if history is None else history
+    published = _published(history, descriptor)
+    current = {row["claim_id"]: row for row in rows("claims", descriptor)}
+    file = descriptor.parent / "claims.csv"
+    for claim_id, article in sorted(published.items()):
+        if claim_id not in current:
+            _gone(file, claim_id, article)
+        row = current[claim_id]
+        if row["article"] != article:
+            raise DataError(file, f"{claim_id} was published as a claim of {article}, now of {row['article']}",
+                            row=row["_row"], line=row["_line"], column="article",
+                            expected=f"{article}: ids are never reused; give the new claim the next free id")
+
+
+def _published(history: str, descriptor: Path) -> dict[str, str]:
     published: dict[str, str] = {}
     for claim_id, article in _PUBLISHED.findall(history):
         published.setdefault(claim_id, article)
     if not published:
         raise DataError(descriptor.parent / "claims.csv", "git history names no claim ids",
                         expected="the history of data/claims.csv (is this the book's repository?)")
-    current = {row["claim_id"]: row for row in rows("claims", descriptor)}
+    return published
+
+
+def _gone(file: Path, claim_id: str, article: str):
+    raise DataError(file, f"published claim {claim_id} (of {article}) is gone", column="claim_id",
+                    expected="every claim id ever committed to stay, with its article; a claim "
+                             "the book no longer stands behind keeps its row and gets a verdict")
+
+
+def check_no_published_id_gone(data_dir: Path | None = None, history: str | None = None) -> None:
+    """The 'gone' half of `check_published_ids` on a raw read of claims.csv, for a package
+    that fails validation: a deleted claim breaks other tables' foreign keys, and this says
+    why. Does nothing when claims.csv cannot be read as CSV (validation's message stands)."""
+    import csv
+
+    descriptor = Path(data_dir or paths.DATA_DIR) / "datapackage.json"
     file = descriptor.parent / "claims.csv"
+    try:
+        with file.open(encoding="utf-8-sig", newline="") as handle:
+            current = {row.get("claim_id") for row in csv.DictReader(handle)}
+        published = _published(claims_history() if history is None else history, descriptor)
+    except (OSError, UnicodeDecodeError, csv.Error, DataError):
+        return
     for claim_id, article in sorted(published.items()):
         if claim_id not in current:
-            raise DataError(file, f"published claim {claim_id} (of {article}) is gone", column="claim_id",
-                            expected="every claim id ever committed to stay, with its article; a claim "
-                                     "the book no longer stands behind keeps its row and gets a verdict")
-        row = current[claim_id]
-        if row["article"] != article:
-            raise DataError(file, f"{claim_id} was published as a claim of {article}, now of {row['article']}",
-                            row=row["_row"], line=row["_line"], column="article",
-                            expected=f"{article}: ids are never reused; give the new claim the next free id")
+            _gone(file, claim_id, article)
 
 
 def check_argument_map(data_dir: Path | None = None) -> None:
@@ -175,12 +277,18 @@ def check_layout(root: Path | None = None) -> None:
 def run_all() -> str:
     """Every check, in order; returns a one-line summary, raises at the first problem."""
     start = time.perf_counter()
-    validate_package()
+    try:
+        validate_package()
+    except DataError:
+        check_no_published_id_gone()  # a deleted published claim: say that, not its broken references
+        raise
     check_rules()
+    check_sources()
     check_published_ids()
     check_argument_map()
     check_layout()
-    return f"chipbook check: data, ledger rules, published claim ids, argument map and layout pass ({time.perf_counter() - start:.1f} s)"
+    check_claim_sections()
+    return f"chipbook check: data, ledger rules, sources, published claim ids, argument map, layout and claim sections pass ({time.perf_counter() - start:.1f} s)"
 
 
 def main() -> int:

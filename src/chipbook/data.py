@@ -386,7 +386,7 @@ def _reworded(resource: Resource, error, starts: list[int], found: dict[str, Res
                              expected=columns + ", and no empty columns after them", **where)
         if extra:
             return DataError(path, "the column is not in the table's schema", column=extra[0],
-                             expected=columns + " (add new columns to datapackage.json first)", **where)
+                             expected=columns + " (a new column goes first into scripts/make_datapackage.py; then run `make datapackage`)", **where)
         return DataError(path, "the columns are in a different order from the schema",
                          column=next(h for h, n in zip(labels, names) if h != n),
                          expected="columns in this order: " + ", ".join(names), **where)

@@ -51,6 +51,17 @@ def sources() -> pd.DataFrame:
     return _tables()[2]
 
 
+def evidence_as_of() -> pd.Timestamp:
+    """The book's "evidence as of" date: the latest `accessed` date in data/sources.csv.
+
+    The evidence can speak for no day after the last time a source was read, so this is
+    the date up to which the book has looked; it moves only when someone reads a source
+    again or adds one. It is stated here once: the intro's subtitle, the footer of every
+    page (`_ext/chipbook_sphinx.py` fills `{evidence_as_of}` in _config.yml), the charts'
+    cut-off dates and the tests (no evidence row dated after it) all read it."""
+    return sources()["accessed"].max()
+
+
 def stance_counts() -> pd.DataFrame:
     """One row per claim: how many evidence rows support, complicate and contradict it."""
     counts = pd.crosstab(_tables()[1]["claim_id"], _tables()[1]["stance"])
