@@ -240,3 +240,12 @@ def test_one_validation_per_content(scratch, monkeypatch):
     monkeypatch.setattr("chipbook.data._check_schema", lambda *a: pytest.fail("validated twice"))
     validate_package(scratch.folder)
     load_table("claims", scratch.descriptor)
+
+
+def test_an_extra_column_points_to_the_schema_generator_not_the_generated_file(scratch):
+    rows = scratch.rows("articles")
+    scratch.write_rows("articles", [dict(r, notes="x") for r in rows], list(rows[0]) + ["notes"])
+    columns = ", ".join(resources()["articles"].field_names)
+    assert message_of(scratch, "articles") == (
+        "header (line 1), column 'notes': the column is not in the table's schema; expected columns "
+        f"{columns} (a new column goes first into scripts/make_datapackage.py; then run `make datapackage`)")

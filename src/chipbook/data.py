@@ -100,7 +100,8 @@ def load_package(datapackage: Path | None = None) -> dict[str, Any]:
         with datapackage.open(encoding="utf-8") as handle:
             return json.load(handle)
     except FileNotFoundError:
-        raise DataError(datapackage, "the data package descriptor is missing") from None
+        raise DataError(datapackage, "the data package descriptor is missing",
+                        expected="the file `make datapackage` writes from scripts/make_datapackage.py") from None
     except json.JSONDecodeError as err:
         raise DataError(
             datapackage, f"not valid JSON at line {err.lineno}, column {err.colno}: {err.msg}"
