@@ -150,3 +150,18 @@ def test_every_internal_link_and_anchor_resolves(pages):
             if anchor and key in pages and anchor not in pages[key].ids:
                 broken.append(f"{page} -> {href} (no such anchor)")
     assert not broken, "broken links:\n" + "\n".join(broken[:30])
+
+
+def test_every_page_states_the_books_one_evidence_date():
+    """The front page's subtitle (a glue role) and every page's footer (filled at build time)
+    carry chipbook.ledger.evidence_as_of(); no placeholder or role is left unfilled."""
+    from chipbook import ledger
+
+    require_build()
+    date = f"{ledger.evidence_as_of():%Y-%m-%d}"
+    front = (HTML / "intro.html").read_text(encoding="utf-8")
+    assert f"multi-chip strategy. Evidence as of {date}." in re.sub(r"<[^>]+>", "", front)
+    for page in toc_pages():
+        text = (HTML / page).read_text(encoding="utf-8")
+        assert f"Evidence as of {date}." in text, page
+        assert "{evidence_as_of}" not in text and "glue:md" not in text, page

@@ -93,15 +93,16 @@ def check_sources(data_dir: Path | None = None) -> None:
     """Every source in sources.csv is cited by some table (any column with a foreign key to
     sources.source_id), and no two sources share an address (`citations.normalised` url)."""
     descriptor = Path(data_dir or paths.DATA_DIR) / "datapackage.json"
+    validate_package(descriptor.parent)  # once; the tables below are then read as they are
     cited: set[str] = set()
     for name, resource in resources(descriptor).items():
         columns = [key["fields"] for key in resource.foreign_keys
                    if key["reference"].get("resource") == "sources"]
         if columns:
-            cited |= {row[c] for row in rows(name, descriptor) for c in columns if row[c]}
+            cited |= {row[c] for row in rows(name, descriptor, validate=False) for c in columns if row[c]}
     file = descriptor.parent / "sources.csv"
     seen: dict[str, dict] = {}
-    for row in rows("sources", descriptor):
+    for row in rows("sources", descriptor, validate=False):
         where = dict(row=row["_row"], line=row["_line"])
         if row["source_id"] not in cited:
             raise DataError(file, f"{row['source_id']} is cited by no table", column="source_id",

@@ -161,12 +161,15 @@ def _typed(field: dict, text: pd.Series) -> pd.Series:
     return text.astype(object).mask(blank, None)
 
 
-def rows(name: str, datapackage: Path | None = None) -> list[dict[str, str]]:
+def rows(name: str, datapackage: Path | None = None, validate: bool = True) -> list[dict[str, str]]:
     """The data rows of a validated table as text, with `_row` (from 1) and `_line` (the
-    file line the row starts on): for checks that must not wait for pandas to import."""
+    file line the row starts on): for checks that must not wait for pandas to import.
+    `validate=False` skips the package's validation (a hash of every file), for a caller
+    that has just run `validate_package` itself and reads many tables."""
     datapackage = Path(datapackage or paths.DATAPACKAGE)
-    with paths.unrecorded():  # not this chapter's inputs: see chipbook.paths.record_inputs
-        validate_package(datapackage.parent)
+    if validate:
+        with paths.unrecorded():  # not this chapter's inputs: see chipbook.paths.record_inputs
+            validate_package(datapackage.parent)
     resource = resources(datapackage)[name]
     text = resource.path.read_text(encoding="utf-8-sig")
     records, starts = _records(resource, text)
