@@ -92,3 +92,15 @@ def test_allow_stderr_needs_a_reason():
     unexplained = _executed(["a = 1"], tags=[execute.ALLOW_TAG], outputs=STDERR)
     (problem,) = execute.output_problems("chapters/x.ipynb", unexplained)
     assert "tagged allow-stderr without a reason" in problem
+
+
+def test_a_deprecation_warning_from_the_books_code_is_shown():
+    """Python's default filters hide it outside __main__; chipbook turns it back on for
+    its own modules, so the executor's stderr rule sees it."""
+    import subprocess
+    import sys
+
+    code = ("import chipbook, chipbook.ledger as m; "
+            "exec('import warnings; warnings.warn(\"old call\", DeprecationWarning)', m.__dict__)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "DeprecationWarning: old call" in done.stderr

@@ -4,6 +4,12 @@ the ledger tables. Chapters import it in one hidden setup cell.
 Submodules load on first use, so `python -m chipbook.check` does not import Altair."""
 
 import importlib
+import warnings
+
+# Python hides DeprecationWarnings raised outside __main__; the book's own code (and the
+# library calls it makes, which warn at its frames) must show them, so that the executor,
+# which fails a chapter on any stderr output, catches them before they break next year.
+warnings.filterwarnings("default", category=DeprecationWarning, module=r"chipbook(\.|$)")
 
 from . import paths
 from .data import DataError, load_table
