@@ -148,11 +148,6 @@ WEAK_VERDICTS = [v for v in VERDICTS if VERDICT_RATINGS[v] <= VERDICT_RATINGS["o
 ARTICLE_NAMES = {"A1": "The strategy article", "A2": "The news article"}
 
 
-def _claim_link(claim_id: str) -> str:
-    chapter = ledger.claims().set_index("claim_id").at[claim_id, "chapter"]
-    return f'<a href="{ledger.chapter_page(chapter)}#{ledger.claim_anchor(claim_id)}">{claim_id}</a>'
-
-
 def _words(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
@@ -199,12 +194,12 @@ def summary(article: str):
     items = []
     for row in weakest_links(g).itertuples():
         path = nx.shortest_path(g, row.weakest[0], row.conclusion)
-        via = f" One path up: {' → '.join(_claim_link(n) for n in path)}." if len(path) > 2 else ""
-        weakest = _words([_claim_link(n) for n in row.weakest])
+        via = f" One path up: {' → '.join(ledger.claim_link(n) for n in path)}." if len(path) > 2 else ""
+        weakest = _words([ledger.claim_link(n) for n in row.weakest])
         verdict = ledger.verdict_badge(row.weakest_verdict)
         links = (f"Its weakest link is {weakest} ({verdict})." if len(row.weakest) == 1
                  else f"Its weakest links are {weakest} (each {verdict}).")
         items.append(
-            f"<li>{_claim_link(row.conclusion)} ({ledger.verdict_badge(row.conclusion_verdict)}) rests on "
+            f"<li>{ledger.claim_link(row.conclusion)} ({ledger.verdict_badge(row.conclusion_verdict)}) rests on "
             f"{row.premises} of the article's claims. {links}{via}</li>")
     return HTML(f'<ul class="chipbook-weakest">{"".join(items)}</ul>')

@@ -83,6 +83,18 @@ def claim_anchor(claim_id: str) -> str:
     return f"claim-{claim_id.lower()}"
 
 
+@lru_cache(maxsize=1)
+def _chapter_of() -> dict[str, str]:
+    return claims().set_index("claim_id")["chapter"].to_dict()
+
+
+def claim_link(claim_id: str) -> str:
+    """A link to the section that tests a claim, usable from any chapter page (the pages
+    share one folder). Raises KeyError for an id not in the ledger."""
+    return (f'<a href="{chapter_page(_chapter_of()[claim_id])}#{claim_anchor(claim_id)}">'
+            f"{html.escape(claim_id)}</a>")
+
+
 def source_link(source_id: str, text: str | None = None) -> str:
     return (f'<a href="{BIBLIOGRAPHY_PAGE}#src-{html.escape(source_id)}">'
             f"{html.escape(text or source_id)}</a>")
@@ -221,8 +233,7 @@ def thinly_evidenced(chapter: str | None = None) -> pd.DataFrame:
 def thin_evidence_table() -> HTML:
     """The claims the book is least sure of, linked to their sections."""
     rows = [
-        [f'<a href="{chapter_page(c.chapter)}#{claim_anchor(c.claim_id)}">{c.claim_id}</a>',
-         html.escape(c.claim), verdict_badge(c.verdict), html.escape(c.would_change)]
+        [claim_link(c.claim_id), html.escape(c.claim), verdict_badge(c.verdict), html.escape(c.would_change)]
         for c in thinly_evidenced().itertuples()
     ]
     return HTML(_table(["Claim", "What the article says", "Verdict", "What would settle it"],
@@ -239,7 +250,7 @@ def disagreements_table() -> HTML:
         rows.append([
             html.escape(d.question),
             f'<a href="#{claim_anchor(d.a2_claim_id)}">{d.a2_claim_id}</a> {html.escape(text[d.a2_claim_id])}',
-            f'<a href="{chapter_page(by_id.loc[d.a1_claim_id, "chapter"])}#{claim_anchor(d.a1_claim_id)}">{d.a1_claim_id}</a> {html.escape(text[d.a1_claim_id])}',
+            f"{claim_link(d.a1_claim_id)} {html.escape(text[d.a1_claim_id])}",
             f"{html.escape(d.held_late_2024)} → {html.escape(d.held_2026)}",
             f"{html.escape(d.why)} ({source_link(d.source_id)}, {d.as_of:%Y-%m-%d})",
         ])
@@ -420,8 +431,7 @@ def corrections_table() -> HTML:
     by_id = claims().set_index("claim_id")
     rows = []
     for c in corrections().itertuples():
-        link = (f'<a href="{chapter_page(by_id.loc[c.claim_id, "chapter"])}#{claim_anchor(c.claim_id)}">'
-                f"{html.escape(c.claim_id)}</a>")
+        link = claim_link(c.claim_id)
         if c.change == "new claim":
             change = f"new claim, {verdict_badge(c.verdict_after)}"
         else:
