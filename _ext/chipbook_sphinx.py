@@ -11,6 +11,7 @@
 5. Copies `data/` into the built site, so every table can be downloaded.
 6. Fills `{evidence_as_of}` in the page footer (_config.yml's html.extra_footer) with
    `chipbook.ledger.evidence_as_of()`, so the date is typed nowhere.
+7. Drops myst-nb's name on the code toggles, whose shown words then name them (WCAG 2.5.3).
 """
 
 from __future__ import annotations
@@ -105,7 +106,19 @@ def fill_evidence_as_of(app, config) -> None:
             "{evidence_as_of}", f"{evidence_as_of():%Y-%m-%d}")
 
 
+# myst-nb names the code toggles "Toggle hidden content" while they show "Show code cell
+# source": a name that does not contain the shown words fails WCAG 2.5.3 (label in name).
+# Without the attribute the shown words are the name.
+HIDDEN_CONTENT_SUMMARY = '<summary aria-label="Toggle hidden content">'
+
+
+def name_code_toggles_by_their_words(app, pagename, templatename, context, doctree) -> None:
+    if HIDDEN_CONTENT_SUMMARY in context.get("body", ""):
+        context["body"] = context["body"].replace(HIDDEN_CONTENT_SUMMARY, "<summary>")
+
+
 def setup(app):
+    app.connect("html-page-context", name_code_toggles_by_their_words)
     app.connect("config-inited", drop_thebe)
     app.connect("config-inited", fill_evidence_as_of)
     app.connect("builder-inited", add_generated_assets)

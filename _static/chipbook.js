@@ -326,6 +326,24 @@
         button.setAttribute("aria-label", button.textContent.trim() || "Show or hide the code of this cell");
       }
     });
+    // Label in name (WCAG 2.5.3): a control's name must contain the words it shows, so a
+    // reader using voice control can say them. The theme's search field shows "Search
+    // Ctrl+K" under the name "Search": its words become its name. Its colour-mode button
+    // holds icons titled "Light", "Dark" and "System Settings", which Font Awesome turns into
+    // SVG titles that axe-core reads as the button's words: the titles go (before or after
+    // Font Awesome has drawn the icons), and the button keeps its name and its tooltip.
+    document.querySelectorAll(".search-button-field[aria-label]").forEach(function (button) {
+      button.removeAttribute("aria-label");
+    });
+    document.querySelectorAll(".theme-switch-button i.theme-switch[title]").forEach(function (icon) {
+      icon.removeAttribute("title");
+    });
+    document.querySelectorAll(".theme-switch-button svg.theme-switch title").forEach(function (title) {
+      var icon = title.parentNode;
+      icon.removeAttribute("aria-labelledby");
+      icon.setAttribute("aria-hidden", "true");  // as Font Awesome marks an untitled icon
+      title.remove();
+    });
   }
 
   document.addEventListener("DOMContentLoaded", function () { markScrollers(); nameToggles(); });

@@ -4,8 +4,8 @@ way different readers see it: light and dark system preference, a 1400 px deskto
 page may raise a script error, axe-core (WCAG 2.1 A and AA) may find nothing critical or
 serious, no page may scroll sideways on a phone, no chart may be wider than its column,
 no chart may be a light box on a dark page, and every chart must draw the same text in
-every time zone. Uses Debian's chromium; nothing is downloaded (axe-core ships inside the
-axe-playwright-python wheel)."""
+every time zone. Uses Debian's chromium and the axe-core that `make` installs from the npm
+registry at the version package-lock.json pins; nothing is downloaded at run time."""
 
 from __future__ import annotations
 
@@ -15,35 +15,47 @@ import shutil
 from concurrent.futures import ProcessPoolExecutor
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import sync_playwright
 
-from chipbook import ledger
+from chipbook import ledger, paths
 from site_pages import BROWSER_SUMMARY, require_build, serve, toc_pages
 
 pytestmark = [pytest.mark.site, pytest.mark.browser]
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+AXE_SCRIPT = paths.ROOT / "node_modules" / "axe-core" / "axe.min.js"
 # Flags that keep Chromium from reaching for Google's services at start-up.
 QUIET_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 DRAW_TIMEOUT_MS = 20_000
-AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
-               "resultTypes": ["violations"]}
+WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 FAILING_IMPACTS = ("critical", "serious")
-# name: (system colour scheme, viewport width, time zone, axe-core). The three desktop
-# views differ in time zone only as far as chart text goes (colour does not change
-# text), so their chart text must be identical. axe's colour-contrast rule takes most
-# of its time (about 25 ms a text node here); colours do not depend on the width, so
-# the phone views run every rule but that one.
 ALL_RULES, BUT_CONTRAST, NO_AXE = "all rules", "all rules but color-contrast", None
-VIEWS = {
-    "light desktop": ("light", 1400, "UTC", ALL_RULES),
-    "dark desktop": ("dark", 1400, "America/Los_Angeles", ALL_RULES),
-    "light phone": ("light", 390, "Asia/Tokyo", BUT_CONTRAST),
-    "dark phone": ("dark", 390, "UTC", BUT_CONTRAST),
-    "desktop in Tokyo": ("light", 1400, "Asia/Tokyo", NO_AXE),
+AXE_OPTIONS = {
+    ALL_RULES: {"runOnly": {"type": "tag", "values": WCAG_21_AA}, "resultTypes": ["violations"]},
+    BUT_CONTRAST: {"runOnly": {"type": "tag", "values": WCAG_21_AA}, "resultTypes": ["violations"],
+                   "rules": {"color-contrast": {"enabled": False}}},
 }
-TIME_ZONE_VIEWS = ["light desktop", "dark desktop", "desktop in Tokyo"]
+
+# A session is one browser context (a width and a time zone) in which each page is loaded
+# once. Its first view is the page as loaded under the first colour scheme; the second is
+# the same page after the reader's system preference changes (the theme and every chart
+# redraw live), so both the load path and the switch path are exercised in each direction.
+# axe's colour-contrast rule is most of its cost and colours do not depend on the width,
+# so the phone views run every rule but that one. The two extra desktop sessions exist for
+# the time-zone comparison (chart text is compared at one width) and open chart pages only.
+# session: (viewport width, time zone, chart pages only, [(view, colour scheme, axe rules)])
+SESSIONS = {
+    "desktop": (1400, "UTC", False, [("light desktop", "light", ALL_RULES), ("dark desktop", "dark", ALL_RULES)]),
+    "phone": (390, "Asia/Tokyo", False, [("dark phone", "dark", BUT_CONTRAST), ("light phone", "light", BUT_CONTRAST)]),
+    "desktop in Los Angeles": (1400, "America/Los_Angeles", True, [("desktop in Los Angeles", "light", NO_AXE)]),
+    "desktop in Tokyo": (1400, "Asia/Tokyo", True, [("desktop in Tokyo", "light", NO_AXE)]),
+}
+VIEWS = {view: (scheme, width, zone, rules) for width, zone, _, views in SESSIONS.values()
+         for view, scheme, rules in views}
+TIME_ZONE_VIEWS = ["light desktop", "desktop in Los Angeles", "desktop in Tokyo"]
+# The desktop session stays open in this process for the interactive tests below; the
+# others run at the same time in worker processes, one browser each.
+KEPT_SESSION = "desktop"
 
 # Measured in the page: sideways scrolling, charts wider than their column, the
 # luminance of each chart's background, and the text each chart draws.
@@ -72,12 +84,26 @@ MEASURE = """() => {
   return {sideways: root.scrollWidth - root.clientWidth, charts: charts, controls: controls.length, offscreen: offscreen,
           theme: root.dataset.theme || ''};
 }"""
+# Every chart drawn (or failed) in the given theme: after a live switch, the page's script
+# redraws each chart and marks it with the theme it was drawn in.
+DRAWN_IN = ("theme => document.documentElement.dataset.theme === theme && "
+            "[...document.querySelectorAll('.chipbook-chart-canvas')].every("
+            "c => c.dataset.chartError || (c.dataset.chartDrawn && c.dataset.chartTheme === theme))")
+
+# The theme eases some colours over a moment when the scheme switches; measure after.
+TRANSITIONS_DONE = ("() => Promise.all(document.getAnimations().filter(a => a instanceof CSSTransition)"
+                    ".map(a => a.finished.catch(() => null)))")
 
 
-def _open_view(playwright_browser, base, report, name):
-    scheme, width, zone, run_axe = VIEWS[name]
-    context = playwright_browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme,
-                                             timezone_id=zone)
+def chart_pages() -> list[str]:
+    return [path for path in toc_pages() if "chipbook-chart-canvas" in (paths.BUILD_HTML / path).read_text(encoding="utf-8")]
+
+
+def _run_session(browser, base, report, session, keep_pages):
+    width, zone, charts_only, views = SESSIONS[session]
+    first_scheme = views[0][1]
+    context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=first_scheme,
+                                  timezone_id=zone)
 
     def route(request_route):
         if request_route.request.url.startswith(base):
@@ -87,9 +113,9 @@ def _open_view(playwright_browser, base, report, name):
             request_route.abort()
 
     context.route("**/*", route)
-    axe = Axe()
-    pages = {}
-    for page_path in toc_pages():
+    for view, _, _ in views:
+        report["views"][view] = {}
+    for page_path in chart_pages() if charts_only else toc_pages():
         page = context.new_page()
         errors = []
         page.on("pageerror", lambda error: errors.append(f"script error: {error}"))
@@ -97,43 +123,40 @@ def _open_view(playwright_browser, base, report, name):
                 if message.type == "error" else None)
         page.goto(base + page_path, wait_until="load")
         expected = page.locator(".chipbook-chart-canvas").count()
-        if expected:
-            page.wait_for_function(
-                "() => [...document.querySelectorAll('.chipbook-chart-canvas')].every("
-                "c => c.dataset.chartDrawn || c.dataset.chartError)", timeout=DRAW_TIMEOUT_MS)
-        drawn = page.locator(".chipbook-chart-canvas[data-chart-drawn] svg.marks").count()
-        measured = page.evaluate(MEASURE)
-        # Errors of the page itself: axe-core's own stylesheet fetches (it resolves the
-        # theme's `@import "../basic.css"` from the page, not the stylesheet) are not the book's.
-        page_errors = list(errors)
-        violations = []
-        if run_axe:
-            options = AXE_OPTIONS if run_axe == ALL_RULES else dict(AXE_OPTIONS, rules={"color-contrast": {"enabled": False}})
-            results = axe.run(page, options=options).response
-            violations = [(v["id"], v["impact"], node["target"]) for v in results["violations"]
-                          if v["impact"] in FAILING_IMPACTS for node in v["nodes"]]
-        pages[page_path] = {"charts": expected, "drawn": drawn, "errors": page_errors, "measured": measured,
-                            "violations": violations, "page": page}
-        if name != KEPT_VIEW:
+        injected = False
+        for view, scheme, rules in views:
+            if scheme != first_scheme:
+                page.emulate_media(color_scheme=scheme)
+            page.wait_for_function(DRAWN_IN, arg=scheme, timeout=DRAW_TIMEOUT_MS)
+            page.evaluate(TRANSITIONS_DONE)
+            drawn = page.locator(".chipbook-chart-canvas[data-chart-drawn] svg.marks").count()
+            measured = page.evaluate(MEASURE)
+            # Errors of the page itself, before axe-core runs: its own stylesheet fetches
+            # (it resolves the theme's `@import "../basic.css"` from the page) are not the book's.
+            page_errors = list(errors)
+            violations = []
+            if rules:
+                if not injected:  # once per page: axe-core keeps no state between runs
+                    page.add_script_tag(path=str(AXE_SCRIPT))
+                    injected = True
+                results = page.evaluate("options => axe.run(document, options)", AXE_OPTIONS[rules])
+                violations = [(v["id"], v["impact"], node["target"]) for v in results["violations"]
+                              if v["impact"] in FAILING_IMPACTS for node in v["nodes"]]
+            errors.clear()  # the next view reports what the switch itself raised
+            report["views"][view][page_path] = {"charts": expected, "drawn": drawn, "errors": page_errors,
+                                                "measured": measured, "violations": violations,
+                                                "page": page if keep_pages else None}
+        if not keep_pages:
             page.close()
-    report["views"][name] = pages
 
 
-# The light desktop view stays open in this process for the interactive tests below; the
-# other views run at the same time in worker processes, one browser each (axe-core is
-# single-threaded JavaScript, so a view per core roughly halves the wall time on two cores).
-KEPT_VIEW = "light desktop"
-
-
-def _view_in_worker(base: str, name: str) -> dict:
-    """One view, in its own process and browser; what it measured, without live pages."""
+def _session_in_worker(base: str, session: str) -> dict:
+    """One session, in its own process and browser; what it measured, without live pages."""
     report = {"views": {}, "external": []}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=QUIET_FLAGS)
-        _open_view(browser, base, report, name)
+        _run_session(browser, base, report, session, keep_pages=False)
         browser.close()
-    for measured in report["views"][name].values():
-        measured.pop("page")
     return report
 
 
@@ -143,13 +166,16 @@ def browser_report():
     if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
         raise AssertionError(f"no Chromium at {CHROMIUM}: install Debian's package (apt-get install chromium) "
                              "or set CHROMIUM to a Chromium binary")
+    if not AXE_SCRIPT.exists():
+        raise AssertionError(f"no axe-core at {AXE_SCRIPT.relative_to(paths.ROOT)}: run `make test`, which "
+                             "installs it with `npm ci` from package-lock.json")
     report = {"views": {}, "external": []}
-    others = [name for name in VIEWS if name != KEPT_VIEW]
+    others = [name for name in SESSIONS if name != KEPT_SESSION]
     with serve() as base, sync_playwright() as playwright, ProcessPoolExecutor(
             max_workers=min(len(others), os.cpu_count() or 1), mp_context=multiprocessing.get_context("spawn")) as pool:
-        futures = [pool.submit(_view_in_worker, base, name) for name in others]
+        futures = [pool.submit(_session_in_worker, base, name) for name in others]
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=QUIET_FLAGS)
-        _open_view(browser, base, report, KEPT_VIEW)
+        _run_session(browser, base, report, KEPT_SESSION, keep_pages=True)
         for future in futures:
             done = future.result()
             report["views"].update(done["views"])
@@ -251,7 +277,7 @@ def test_no_script_or_console_errors(browser_report):
 
 def test_dark_preference_gives_a_dark_page(browser_report):
     themes = {view: {p["measured"]["theme"] for p in browser_report["views"][view].values()} for view in VIEWS}
-    assert themes["dark desktop"] == {"dark"} and themes["light desktop"] == {"light"}, themes
+    assert themes == {view: {VIEWS[view][0]} for view in VIEWS}, themes
 
 
 def test_axe_finds_nothing_critical_or_serious(browser_report):

@@ -140,3 +140,22 @@ def test_a_failed_build_keeps_the_last_good_site(tmp_path, monkeypatch):
         with pytest.raises(execute.ChapterError, match="raised ValueError: broken"):
             execute.build(tmp_path, clean=clean, report=lambda line: None)
         assert good.read_text(encoding="utf-8") == "the last good site"
+
+
+def test_an_edited_asset_rewrites_every_page_and_templates_are_left_to_sphinx(tmp_path):
+    # Sphinx copies `_static/` only when it writes some page, and every page names each
+    # asset with a checksum: an edit to chipbook.js alone must still reach the site.
+    from types import SimpleNamespace
+
+    source, built = tmp_path / "_static", tmp_path / "_build" / "html" / "_static"
+    source.mkdir()
+    built.mkdir(parents=True)
+    (source / "chipbook.js").write_text("draw();\n")
+    (built / "chipbook.js").write_text("draw();\n")
+    (source / "copybutton.js_t").write_text("{{ template }}\n")  # rendered to another name
+    app = SimpleNamespace(outdir=str(built.parent), confdir=str(tmp_path),
+                          config=SimpleNamespace(html_static_path=["_static"]))
+    assert execute._changed_assets(app) == []
+    (source / "chipbook.js").write_text("draw(); fit();\n")
+    (source / "chipbook.css").write_text("p {}\n")
+    assert execute._changed_assets(app) == ["chipbook.css", "chipbook.js"]

@@ -335,12 +335,33 @@ def _outdated_chapters(app, env, added, changed, removed) -> list[str]:
         listed = "; ".join(f"{p.relative_to(root).as_posix()} ({why})" for p, why in stale.items())
         raise ExtensionError(f"chapters not executed since they or their inputs changed: {listed}. "
                              "Build with `make preview` or `make book`, which execute them first.")
+    if _changed_assets(app):
+        # Every page names each asset with a checksum (`chipbook.js?v=...`) that a browser
+        # caches by, and Sphinx copies assets only when it writes some page: rewrite all.
+        return sorted(env.found_docs)
     outdated = []
     for name, record in manifest["chapters"].items():
         docname = name.removesuffix(".ipynb")
         if docname in env.all_docs and record["executed_at_us"] > env.all_docs[docname]:
             outdated.append(docname)
     return outdated
+
+
+def _changed_assets(app) -> list[str]:
+    """Files of html_static_path (the book's `_static/`, the generated vega bundle, the
+    extensions' assets) that differ from, or are missing in, the built site's `_static/`.
+    Templates (`*_t`) are left to Sphinx: their output depends on the config, which it tracks."""
+    built = Path(app.outdir) / "_static"
+    if not built.is_dir():
+        return []
+    changed = []
+    for folder in app.config.html_static_path:
+        source = Path(app.confdir, folder)
+        for path in sorted(source.rglob("*")) if source.is_dir() else []:
+            copy = built / path.relative_to(source)
+            if path.is_file() and not path.name.endswith("_t") and (not copy.is_file() or copy.read_bytes() != path.read_bytes()):
+                changed.append(path.relative_to(source).as_posix())
+    return changed
 
 
 # --------------------------------------------------------------------------- command line
