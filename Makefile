@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
+# axe-core for the browser check, at the version package-lock.json pins (npm registry).
+NODE_STAMP := node_modules/.installed-stamp
 HTML   := _build/html
 
 .PHONY: book preview pdf test check fmt serve bench lock datapackage clean help
@@ -23,6 +25,10 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $(STAMP)
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	touch $(NODE_STAMP)
 
 # The data package, the ledger's rules, published claim ids (from git history) and the
 # toc, without executing a notebook; stops at the first problem with one message.
@@ -51,7 +57,7 @@ pdf: $(STAMP)
 # exactly once, and its PDF; 3. tests of the built site, including the offline browser check.
 # The first step runs serially: xdist's two workers each import pandas, Altair and JAX,
 # which on two cores cost more than they save (114 s with -n 2 against 49 s serial).
-test: $(STAMP)
+test: $(STAMP) $(NODE_STAMP)
 	$(BIN)/pytest -m "not site" tests
 	$(MAKE) --no-print-directory book
 	$(MAKE) --no-print-directory pdf
