@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed-stamp
 NODE_STAMP := node_modules/.installed-stamp
 HTML   := _build/html
 
-.PHONY: book preview pdf test check fmt serve bench lock datapackage clean help
+.PHONY: book preview pdf test test-units check fmt serve bench lock datapackage clean help
 
 help:
 	@echo "make check    check data, ledger rules, claim ids and layout in seconds, no notebook run"
@@ -15,6 +15,7 @@ help:
 	@echo "make book     build the book from clean into $(HTML) (creates $(VENV) on first use)"
 	@echo "make pdf      print the built book to one PDF, _build/pdf/book.pdf and $(HTML)/book.pdf (Debian's chromium)"
 	@echo "make test     run every test: data, helpers, every chapter executed once, built site, offline browser check"
+	@echo "make test-units  the tests that need no built book (data, ledger, helpers, executor), in about a minute"
 	@echo "make fmt      put the notebooks in their stored form: no outputs, one source string per cell (chipbook.fmt)"
 	@echo "make serve    preview the built book on http://127.0.0.1:8000"
 	@echo "make bench    measure make book, make test, make preview and make check against bare execution"
@@ -53,15 +54,19 @@ pdf: $(STAMP)
 	@test -f $(HTML)/index.html || { echo "No built book: run 'make book' first."; exit 1; }
 	$(BIN)/python scripts/make_pdf.py
 
-# 1. data, helper module and layout tests; 2. a clean build, which executes every chapter
-# exactly once, and its PDF; 3. tests of the built site, including the offline browser check.
-# The first step runs serially: xdist's two workers each import pandas, Altair and JAX,
-# which on two cores cost more than they save (114 s with -n 2 against 49 s serial).
+# 1. data, helper module and layout tests, at the same time as 2. a clean build, which
+# executes every chapter exactly once (the tests need no build, and each side leaves a core
+# idle part of the time); then the PDF; then 3. tests of the built site, including the
+# offline browser check. Each side's output is printed whole when it ends (--output-sync).
+# The unit tests run in one process: xdist's two workers each import pandas, Altair and
+# JAX, which on two cores cost more than they save (114 s with -n 2 against 49 s serial).
 test: $(STAMP) $(NODE_STAMP)
-	$(BIN)/pytest -m "not site" tests
-	$(MAKE) --no-print-directory book
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-units book
 	$(MAKE) --no-print-directory pdf
 	$(BIN)/pytest -m site tests
+
+test-units: $(STAMP)
+	$(BIN)/pytest -m "not site" tests
 
 fmt: $(STAMP)
 	$(BIN)/python -m chipbook.fmt

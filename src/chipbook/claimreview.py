@@ -10,7 +10,9 @@ https://schema.org/ClaimReview and https://schema.org/Rating for the vocabulary.
 
 from __future__ import annotations
 
+import copy
 import json
+from functools import lru_cache
 
 import pandas as pd
 
@@ -27,6 +29,7 @@ def _iso(value) -> str:
     return pd.Timestamp(value).date().isoformat()
 
 
+@lru_cache(maxsize=None)  # two articles; read once per process, as ledger's tables are
 def _appearance(article_id: str) -> dict:
     """The article a claim appears in, as a schema.org CreativeWork. An article whose
     date is not established (its source's date falls outside the window the book dates
@@ -44,6 +47,12 @@ def _appearance(article_id: str) -> dict:
     return work
 
 
+@lru_cache(maxsize=1)
+def _first_reviews() -> dict[str, pd.Timestamp]:
+    """Each claim's first verdict date (verdict_history.csv; every claim has one)."""
+    return load_table("verdict_history").groupby("claim_id")["date"].min().to_dict()
+
+
 def claim_review(claim_id: str, *, author: str, base_url: str = "") -> dict:
     """One claim's ClaimReview (a dict ready for json.dumps). `url` is the claim's
     section: relative to the page it is embedded in, or absolute under `base_url`
@@ -51,8 +60,7 @@ def claim_review(claim_id: str, *, author: str, base_url: str = "") -> dict:
 
     Raises KeyError for a claim id that is not in the ledger."""
     claim = ledger.claims().set_index("claim_id").loc[claim_id]
-    history = load_table("verdict_history")
-    first_review = history.loc[history["claim_id"] == claim_id, "date"].min()
+    first_review = _first_reviews()[claim_id]
     page = ledger.chapter_page(claim["chapter"])
     url = f"{page}#{ledger.claim_anchor(claim_id)}"
     if base_url:
@@ -62,7 +70,7 @@ def claim_review(claim_id: str, *, author: str, base_url: str = "") -> dict:
         "@type": "ClaimReview",
         "url": url,
         "claimReviewed": claim["claim"],
-        "itemReviewed": {"@type": "Claim", "appearance": _appearance(claim["article"]),
+        "itemReviewed": {"@type": "Claim", "appearance": copy.deepcopy(_appearance(claim["article"])),
                          "identifier": claim_id},
         "author": {"@type": "Organization", "name": author},
         "datePublished": _iso(first_review if pd.notna(first_review) else claim["last_reviewed"]),
