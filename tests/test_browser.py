@@ -91,8 +91,8 @@ DRAWN_IN = ("theme => document.documentElement.dataset.theme === theme && "
             "c => c.dataset.chartError || (c.dataset.chartDrawn && c.dataset.chartTheme === theme))")
 
 # The theme eases some colours over a moment when the scheme switches; measure after.
-TRANSITIONS_DONE = ("() => Promise.all(document.getAnimations().filter(a => a instanceof CSSTransition)"
-                    ".map(a => a.finished.catch(() => null)))")
+TRANSITIONS_DONE = ("() => !document.getAnimations().some("
+                    "a => a instanceof CSSTransition && a.playState === 'running')")
 
 
 def chart_pages() -> list[str]:
@@ -128,7 +128,7 @@ def _run_session(browser, base, report, session, keep_pages):
             if scheme != first_scheme:
                 page.emulate_media(color_scheme=scheme)
             page.wait_for_function(DRAWN_IN, arg=scheme, timeout=DRAW_TIMEOUT_MS)
-            page.evaluate(TRANSITIONS_DONE)
+            page.wait_for_function(TRANSITIONS_DONE, timeout=DRAW_TIMEOUT_MS)
             drawn = page.locator(".chipbook-chart-canvas[data-chart-drawn] svg.marks").count()
             measured = page.evaluate(MEASURE)
             # Errors of the page itself, before axe-core runs: its own stylesheet fetches
