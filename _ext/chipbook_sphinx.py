@@ -44,12 +44,15 @@ def write_vega_bundle(app) -> None:
     header = (f"/* vega {vl_convert.get_vega_version()}, vega-lite {_vega_lite_minor()}, "
               f"vega-embed {vl_convert.get_vega_embed_version()}; "
               f"from vl-convert-python {vl_convert.__version__} */\n")
+    opening, closing = "(function () {\n", "\n})();\n"
     # The bundle is a function of the versions in its header; building it takes about 2 s,
-    # so an incremental build keeps the one it has.
-    if target.exists() and target.open(encoding="utf-8").readline() == header:
-        return
+    # so an incremental build keeps a whole one (its header and its wrapper intact).
+    if target.exists():
+        text = target.read_text(encoding="utf-8")
+        if text.startswith(header + opening) and text.endswith(closing):
+            return
     body = vl_convert.javascript_bundle(vl_version=_vega_lite_minor())
-    target.write_text(header + "(function () {\n" + body + "\n})();\n", encoding="utf-8")
+    target.write_text(header + opening + body + closing, encoding="utf-8")
 
 
 def _badge_rule(kind: str, name: str, colour: str) -> str:

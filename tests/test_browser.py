@@ -15,10 +15,11 @@ import shutil
 from concurrent.futures import ProcessPoolExecutor
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import sync_playwright
 
 from chipbook import ledger, paths
-from site_pages import BROWSER_SUMMARY, require_build, serve, toc_pages
+from site_pages import BROWSER_SUMMARY, HTML, require_build, serve, toc_pages
 
 pytestmark = [pytest.mark.site, pytest.mark.browser]
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -37,24 +38,26 @@ AXE_OPTIONS = {
 }
 
 # A session is one browser context (a width and a time zone) in which each page is loaded
-# once. Its first view is the page as loaded under the first colour scheme; the second is
-# the same page after the reader's system preference changes (the theme and every chart
-# redraw live), so both the load path and the switch path are exercised in each direction.
-# axe's colour-contrast rule is most of its cost and colours do not depend on the width,
-# so the phone views run every rule but that one. The two extra desktop sessions exist for
-# the time-zone comparison (chart text is compared at one width) and open chart pages only.
-# session: (viewport width, time zone, chart pages only, [(view, colour scheme, axe rules)])
+# once, under one colour scheme, audited, then switched live to the other scheme (the
+# reader's system preference changing: the theme and every chart redraw) and audited
+# again. Pages alternate which scheme they load in, so at each width both the load path and
+# the switch path run in both directions. axe's colour-contrast rule is most of its cost
+# and colours do not depend on the width, so the phone views run every rule but that one.
+# The two extra desktop sessions exist for the time-zone comparison (chart text is compared
+# at one width) and open the chart pages only, in the light scheme.
+# session: (viewport width, time zone, chart pages only, {scheme: (view, axe rules)})
 SESSIONS = {
-    "desktop": (1400, "UTC", False, [("light desktop", "light", ALL_RULES), ("dark desktop", "dark", ALL_RULES)]),
-    "phone": (390, "Asia/Tokyo", False, [("dark phone", "dark", BUT_CONTRAST), ("light phone", "light", BUT_CONTRAST)]),
-    "desktop in Los Angeles": (1400, "America/Los_Angeles", True, [("desktop in Los Angeles", "light", NO_AXE)]),
-    "desktop in Tokyo": (1400, "Asia/Tokyo", True, [("desktop in Tokyo", "light", NO_AXE)]),
+    "desktop": (1400, "UTC", False, {"light": ("light desktop", ALL_RULES), "dark": ("dark desktop", ALL_RULES)}),
+    "phone": (390, "Asia/Tokyo", False, {"dark": ("dark phone", BUT_CONTRAST), "light": ("light phone", BUT_CONTRAST)}),
+    "desktop in Los Angeles": (1400, "America/Los_Angeles", True, {"light": ("desktop in Los Angeles", NO_AXE)}),
+    "desktop in Tokyo": (1400, "Asia/Tokyo", True, {"light": ("desktop in Tokyo", NO_AXE)}),
 }
 VIEWS = {view: (scheme, width, zone, rules) for width, zone, _, views in SESSIONS.values()
-         for view, scheme, rules in views}
+         for scheme, (view, rules) in views.items()}
 TIME_ZONE_VIEWS = ["light desktop", "desktop in Los Angeles", "desktop in Tokyo"]
-# The desktop session stays open in this process for the interactive tests below; the
-# others run at the same time in worker processes, one browser each.
+# The desktop session's pages stay open in this process for the interactive tests below
+# (each in the scheme it was switched to last); the other sessions run at the same time in
+# worker processes, one browser each.
 KEPT_SESSION = "desktop"
 
 # Measured in the page: sideways scrolling, charts wider than their column, the
@@ -96,14 +99,19 @@ TRANSITIONS_DONE = ("() => !document.getAnimations().some("
 
 
 def chart_pages() -> list[str]:
-    return [path for path in toc_pages() if "chipbook-chart-canvas" in (paths.BUILD_HTML / path).read_text(encoding="utf-8")]
+    return [path for path in toc_pages() if "chipbook-chart-canvas" in (HTML / path).read_text(encoding="utf-8")]
+
+
+def _wait(page, script, arg, what):
+    try:
+        page.wait_for_function(script, arg=arg, timeout=DRAW_TIMEOUT_MS)
+    except PlaywrightTimeoutError:
+        raise AssertionError(f"{what}: not done within {DRAW_TIMEOUT_MS} ms") from None
 
 
 def _run_session(browser, base, report, session, keep_pages):
     width, zone, charts_only, views = SESSIONS[session]
-    first_scheme = views[0][1]
-    context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=first_scheme,
-                                  timezone_id=zone)
+    context = browser.new_context(viewport={"width": width, "height": 900}, timezone_id=zone)
 
     def route(request_route):
         if request_route.request.url.startswith(base):
@@ -113,10 +121,12 @@ def _run_session(browser, base, report, session, keep_pages):
             request_route.abort()
 
     context.route("**/*", route)
-    for view, _, _ in views:
+    for view, _ in views.values():
         report["views"][view] = {}
-    for page_path in chart_pages() if charts_only else toc_pages():
+    for index, page_path in enumerate(chart_pages() if charts_only else toc_pages()):
+        schemes = list(views)[::-1] if index % 2 else list(views)
         page = context.new_page()
+        page.emulate_media(color_scheme=schemes[0])
         errors = []
         page.on("pageerror", lambda error: errors.append(f"script error: {error}"))
         page.on("console", lambda message: errors.append(f"console error: {message.text}")
@@ -124,11 +134,12 @@ def _run_session(browser, base, report, session, keep_pages):
         page.goto(base + page_path, wait_until="load")
         expected = page.locator(".chipbook-chart-canvas").count()
         injected = False
-        for view, scheme, rules in views:
-            if scheme != first_scheme:
+        for scheme in schemes:
+            view, rules = views[scheme]
+            if scheme != schemes[0]:
                 page.emulate_media(color_scheme=scheme)
-            page.wait_for_function(DRAWN_IN, arg=scheme, timeout=DRAW_TIMEOUT_MS)
-            page.wait_for_function(TRANSITIONS_DONE, timeout=DRAW_TIMEOUT_MS)
+            _wait(page, DRAWN_IN, scheme, f"{page_path} [{view}]: every chart drawn in the {scheme} theme")
+            _wait(page, TRANSITIONS_DONE, None, f"{page_path} [{view}]: the theme's colour transitions")
             drawn = page.locator(".chipbook-chart-canvas[data-chart-drawn] svg.marks").count()
             measured = page.evaluate(MEASURE)
             # Errors of the page itself, before axe-core runs: its own stylesheet fetches
@@ -144,15 +155,16 @@ def _run_session(browser, base, report, session, keep_pages):
                               if v["impact"] in FAILING_IMPACTS for node in v["nodes"]]
             errors.clear()  # the next view reports what the switch itself raised
             report["views"][view][page_path] = {"charts": expected, "drawn": drawn, "errors": page_errors,
-                                                "measured": measured, "violations": violations,
-                                                "page": page if keep_pages else None}
-        if not keep_pages:
+                                                "measured": measured, "violations": violations}
+        if keep_pages:
+            report["kept"][page_path] = page
+        else:
             page.close()
 
 
 def _session_in_worker(base: str, session: str) -> dict:
     """One session, in its own process and browser; what it measured, without live pages."""
-    report = {"views": {}, "external": []}
+    report = {"views": {}, "external": [], "kept": {}}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=QUIET_FLAGS)
         _run_session(browser, base, report, session, keep_pages=False)
@@ -169,7 +181,7 @@ def browser_report():
     if not AXE_SCRIPT.exists():
         raise AssertionError(f"no axe-core at {AXE_SCRIPT.relative_to(paths.ROOT)}: run `make test`, which "
                              "installs it with `npm ci` from package-lock.json")
-    report = {"views": {}, "external": []}
+    report = {"views": {}, "external": [], "kept": {}}
     others = [name for name in SESSIONS if name != KEPT_SESSION]
     with serve() as base, sync_playwright() as playwright, ProcessPoolExecutor(
             max_workers=min(len(others), os.cpu_count() or 1), mp_context=multiprocessing.get_context("spawn")) as pool:
@@ -306,7 +318,7 @@ def test_charts_draw_the_same_text_in_every_time_zone(browser_report):
 
 
 def test_claims_table_filters_by_verdict(browser_report):
-    page = browser_report["views"]["light desktop"]["chapters/01-claims-at-a-glance.html"]["page"]
+    page = browser_report["kept"]["chapters/01-claims-at-a-glance.html"]
     claims = ledger.claims()
     verdict = claims["verdict"].value_counts().index[-1]  # the rarest verdict
     page.select_option('select[data-filter-column="2"]', verdict)
@@ -318,7 +330,7 @@ def test_claims_table_filters_by_verdict(browser_report):
 
 
 def test_moving_a_slider_updates_the_chart_description(browser_report):
-    page = browser_report["views"]["light desktop"]["chapters/02-inference-economics.html"]["page"]
+    page = browser_report["kept"]["chapters/02-inference-economics.html"]
     figure = page.locator("figure.chipbook-chart", has=page.locator("input[type=range]")).first
     name = figure.locator(".vega-bind-name").first.text_content().strip()
     before = figure.get_attribute("aria-label")

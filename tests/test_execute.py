@@ -142,7 +142,7 @@ def test_a_failed_build_keeps_the_last_good_site(tmp_path, monkeypatch):
         assert good.read_text(encoding="utf-8") == "the last good site"
 
 
-def test_an_edited_asset_rewrites_every_page_and_templates_are_left_to_sphinx(tmp_path):
+def test_an_edited_asset_rewrites_every_page_and_uncopied_files_are_ignored(tmp_path):
     # Sphinx copies `_static/` only when it writes some page, and every page names each
     # asset with a checksum: an edit to chipbook.js alone must still reach the site.
     from types import SimpleNamespace
@@ -153,9 +153,14 @@ def test_an_edited_asset_rewrites_every_page_and_templates_are_left_to_sphinx(tm
     (source / "chipbook.js").write_text("draw();\n")
     (built / "chipbook.js").write_text("draw();\n")
     (source / "copybutton.js_t").write_text("{{ template }}\n")  # rendered to another name
+    (source / "extra.css.jinja").write_text("{{ template }}\n")
+    (source / ".chipbook.js.swp").write_text("an editor's swap file\n")  # Sphinx copies no hidden file
+    (source / "draft.css").write_text("p {}\n")  # excluded below
     app = SimpleNamespace(outdir=str(built.parent), confdir=str(tmp_path),
-                          config=SimpleNamespace(html_static_path=["_static"]))
+                          config=SimpleNamespace(html_static_path=["_static"], exclude_patterns=["_static/draft.css", "draft.css"]))
     assert execute._changed_assets(app) == []
+    assert execute._pages_naming_changed_assets(app, SimpleNamespace(found_docs={"intro", "chapters/a"})) == []
     (source / "chipbook.js").write_text("draw(); fit();\n")
     (source / "chipbook.css").write_text("p {}\n")
     assert execute._changed_assets(app) == ["chipbook.css", "chipbook.js"]
+    assert execute._pages_naming_changed_assets(app, SimpleNamespace(found_docs={"intro", "chapters/a"})) == ["chapters/a", "intro"]

@@ -110,9 +110,9 @@ def hostile_package(scratch, monkeypatch):
     scratch.descriptor.write_text(json.dumps(descriptor), encoding="utf-8")
     data.validate_package(scratch.folder)  # the hostile strings are valid data
     monkeypatch.setattr(paths, "DATAPACKAGE", scratch.descriptor)
-    ledger._tables.cache_clear()
+    data.clear_caches()
     yield claim
-    ledger._tables.cache_clear()
+    data.clear_caches()
 
 
 def test_ledger_tables_show_strings_as_text(hostile_package):

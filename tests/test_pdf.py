@@ -40,7 +40,7 @@ def _words(text: str) -> str:
 def book():
     require_build()
     if not BOOK_PDF.exists():
-        raise AssertionError(f"no {BOOK_PDF}: `make book` prints it (or run `make pdf`)")
+        raise AssertionError(f"no {BOOK_PDF}: `make pdf` prints it from the built book (`make test` runs it)")
     reader = PdfReader(BOOK_PDF)
     return reader, _words("\n".join(page.extract_text() for page in reader.pages))
 

@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import copy
 import json
-from functools import lru_cache
 
 import pandas as pd
 
 from . import ledger
-from .data import load_table
+from .data import cached_per_process, load_table
 from .vocabulary import VERDICT_RATINGS
 
 BEST_RATING, WORST_RATING = max(VERDICT_RATINGS.values()), min(VERDICT_RATINGS.values())
@@ -29,7 +28,7 @@ def _iso(value) -> str:
     return pd.Timestamp(value).date().isoformat()
 
 
-@lru_cache(maxsize=None)  # two articles; read once per process, as ledger's tables are
+@cached_per_process  # two articles
 def _appearance(article_id: str) -> dict:
     """The article a claim appears in, as a schema.org CreativeWork. An article whose
     date is not established (its source's date falls outside the window the book dates
@@ -47,9 +46,9 @@ def _appearance(article_id: str) -> dict:
     return work
 
 
-@lru_cache(maxsize=1)
+@cached_per_process
 def _first_reviews() -> dict[str, pd.Timestamp]:
-    """Each claim's first verdict date (verdict_history.csv; every claim has one)."""
+    """Each claim's first verdict date, from verdict_history.csv."""
     return load_table("verdict_history").groupby("claim_id")["date"].min().to_dict()
 
 
@@ -60,7 +59,7 @@ def claim_review(claim_id: str, *, author: str, base_url: str = "") -> dict:
 
     Raises KeyError for a claim id that is not in the ledger."""
     claim = ledger.claims().set_index("claim_id").loc[claim_id]
-    first_review = _first_reviews()[claim_id]
+    first_review = _first_reviews().get(claim_id, pd.NaT)
     page = ledger.chapter_page(claim["chapter"])
     url = f"{page}#{ledger.claim_anchor(claim_id)}"
     if base_url:

@@ -19,6 +19,7 @@ never checks a rule itself.
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import importlib.metadata
 import io
@@ -122,6 +123,23 @@ def resources(datapackage: Path | None = None) -> dict[str, Resource]:
         )
         for entry in package["resources"]
     }
+
+
+_DERIVED_CACHES: list = []
+
+
+def cached_per_process(function):
+    """functools.lru_cache for what is read or derived from the data package once per
+    process (a build, a kernel, a test run); `clear_caches()` empties every such cache, for
+    a test that points `paths.DATAPACKAGE` at another package."""
+    cached = functools.lru_cache(maxsize=None)(function)
+    _DERIVED_CACHES.append(cached)
+    return cached
+
+
+def clear_caches() -> None:
+    for cached in _DERIVED_CACHES:
+        cached.cache_clear()
 
 
 def load_table(name: str, datapackage: Path | None = None) -> pd.DataFrame:

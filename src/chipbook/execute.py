@@ -321,6 +321,7 @@ def setup(app):
     """Sphinx extension: re-read chapters executed since their page was last read, and stop
     a build that would ship a chapter whose notebook or inputs changed since execution."""
     app.connect("env-get-outdated", _outdated_chapters)
+    app.connect("env-updated", _pages_naming_changed_assets)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
 
 
@@ -335,10 +336,6 @@ def _outdated_chapters(app, env, added, changed, removed) -> list[str]:
         listed = "; ".join(f"{p.relative_to(root).as_posix()} ({why})" for p, why in stale.items())
         raise ExtensionError(f"chapters not executed since they or their inputs changed: {listed}. "
                              "Build with `make preview` or `make book`, which execute them first.")
-    if _changed_assets(app):
-        # Every page names each asset with a checksum (`chipbook.js?v=...`) that a browser
-        # caches by, and Sphinx copies assets only when it writes some page: rewrite all.
-        return sorted(env.found_docs)
     outdated = []
     for name, record in manifest["chapters"].items():
         docname = name.removesuffix(".ipynb")
@@ -347,21 +344,36 @@ def _outdated_chapters(app, env, added, changed, removed) -> list[str]:
     return outdated
 
 
+def _pages_naming_changed_assets(app, env) -> list[str]:
+    """Every page, to be written again (not re-read), when an asset changed: each page names
+    each asset with a checksum (`chipbook.js?v=...`) that browsers cache by, and Sphinx
+    copies the assets only when it writes some page."""
+    return sorted(env.found_docs) if _changed_assets(app) else []
+
+
 def _changed_assets(app) -> list[str]:
-    """Files of html_static_path (the book's `_static/`, the generated vega bundle, the
-    extensions' assets) that differ from, or are missing in, the built site's `_static/`.
-    Templates (`*_t`) are left to Sphinx: their output depends on the config, which it tracks."""
+    """The files Sphinx copies from html_static_path (the book's `_static/`, the generated
+    vega bundle, the extensions' assets) that differ from, or are missing in, the built
+    site's `_static/`. Chosen as Sphinx chooses them: hidden files and exclude_patterns are
+    not copied, templates (`*_t`, `*.jinja`) are rendered from the config, which Sphinx
+    tracks itself, and where two folders hold one name the later folder's file wins."""
+    from sphinx.util.matching import Matcher
+
     built = Path(app.outdir) / "_static"
     if not built.is_dir():
         return []
-    changed = []
+    excluded = Matcher([*app.config.exclude_patterns, "**/.*"])
+    copied: dict[str, Path] = {}
     for folder in app.config.html_static_path:
         source = Path(app.confdir, folder)
-        for path in sorted(source.rglob("*")) if source.is_dir() else []:
-            copy = built / path.relative_to(source)
-            if path.is_file() and not path.name.endswith("_t") and (not copy.is_file() or copy.read_bytes() != path.read_bytes()):
-                changed.append(path.relative_to(source).as_posix())
-    return changed
+        files = [source] if source.is_file() else sorted(p for p in source.rglob("*") if p.is_file())
+        for path in files:
+            name = path.name if path == source else path.relative_to(source).as_posix()
+            if not excluded(name) and not any(part.startswith(".") for part in name.split("/")) \
+                    and not path.name.lower().endswith(("_t", ".jinja")):
+                copied[name] = path
+    return sorted(name for name, path in copied.items()
+                  if not (built / name).is_file() or (built / name).read_bytes() != path.read_bytes())
 
 
 # --------------------------------------------------------------------------- command line

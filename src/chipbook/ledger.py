@@ -10,7 +10,6 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 from types import SimpleNamespace
-from functools import lru_cache
 
 import nbformat
 import pandas as pd
@@ -18,12 +17,12 @@ from IPython.display import HTML
 
 from . import paths
 from .charts import ARTICLE_LABELS
-from .data import load_table
+from .data import cached_per_process, load_table
 from .vocabulary import ARTICLES, STANCES, VERDICTS
 BIBLIOGRAPHY_PAGE = "bibliography.html"
 
 
-@lru_cache(maxsize=1)
+@cached_per_process
 def _tables() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     return load_table("claims"), load_table("evidence"), load_table("sources")
 
@@ -83,7 +82,7 @@ def claim_anchor(claim_id: str) -> str:
     return f"claim-{claim_id.lower()}"
 
 
-@lru_cache(maxsize=1)
+@cached_per_process
 def _chapter_of() -> dict[str, str]:
     return claims().set_index("claim_id")["chapter"].to_dict()
 
