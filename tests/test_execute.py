@@ -155,9 +155,11 @@ def test_an_edited_asset_rewrites_every_page_and_uncopied_files_are_ignored(tmp_
     (source / "copybutton.js_t").write_text("{{ template }}\n")  # rendered to another name
     (source / "extra.css.jinja").write_text("{{ template }}\n")
     (source / ".chipbook.js.swp").write_text("an editor's swap file\n")  # Sphinx copies no hidden file
-    (source / "draft.css").write_text("p {}\n")  # excluded below
+    (source / ".sass-cache").mkdir()  # nor anything in a hidden folder
+    (source / ".sass-cache" / "chipbook.css").write_text("p {}\n")
+    (source / "draft.css").write_text("p {}\n")  # excluded below (patterns apply within the folder)
     app = SimpleNamespace(outdir=str(built.parent), confdir=str(tmp_path),
-                          config=SimpleNamespace(html_static_path=["_static"], exclude_patterns=["_static/draft.css", "draft.css"]))
+                          config=SimpleNamespace(html_static_path=["_static"], exclude_patterns=["draft.css"]))
     assert execute._changed_assets(app) == []
     assert execute._pages_naming_changed_assets(app, SimpleNamespace(found_docs={"intro", "chapters/a"})) == []
     (source / "chipbook.js").write_text("draw(); fit();\n")

@@ -354,9 +354,10 @@ def _pages_naming_changed_assets(app, env) -> list[str]:
 def _changed_assets(app) -> list[str]:
     """The files Sphinx copies from html_static_path (the book's `_static/`, the generated
     vega bundle, the extensions' assets) that differ from, or are missing in, the built
-    site's `_static/`. Chosen as Sphinx chooses them: hidden files and exclude_patterns are
-    not copied, templates (`*_t`, `*.jinja`) are rendered from the config, which Sphinx
-    tracks itself, and where two folders hold one name the later folder's file wins."""
+    site's `_static/`. Chosen as Sphinx chooses them: a file that Sphinx's own matcher
+    (exclude_patterns and hidden names) excludes, or that lies in a folder it excludes, is
+    not copied; templates (`*_t`, `*.jinja`) are rendered from the config, which Sphinx
+    tracks itself; where two folders hold one name the later folder's file wins."""
     from sphinx.util.matching import Matcher
 
     built = Path(app.outdir) / "_static"
@@ -369,7 +370,9 @@ def _changed_assets(app) -> list[str]:
         files = [source] if source.is_file() else sorted(p for p in source.rglob("*") if p.is_file())
         for path in files:
             name = path.name if path == source else path.relative_to(source).as_posix()
-            if not excluded(name) and not any(part.startswith(".") for part in name.split("/")) \
+            parts = name.split("/")
+            # Sphinx walks the folder and skips what the matcher excludes, folders included.
+            if not any(excluded("/".join(parts[:depth])) for depth in range(1, len(parts) + 1)) \
                     and not path.name.lower().endswith(("_t", ".jinja")):
                 copied[name] = path
     return sorted(name for name, path in copied.items()
