@@ -674,7 +674,27 @@ ARGUMENT_MAP = [
 ]
 
 
-RESOURCES = LEDGER + ARGUMENT_MAP + SECOND_ARTICLE + INFERENCE_ECONOMICS + INTERCONNECT + HARDWARE_ABSTRACTION + CAPITAL_STRUCTURE + OPTIONALITY_AND_LEVERAGE
+# --- The book's scenarios (read by the compute-mix and cost models) -----------------------
+SCENARIOS = [
+    {
+        "name": "scenarios",
+        "title": "Scenarios",
+        "description": "The named futures a reader can pick in the compute-mix and cost models: each says which assumption it moves and why that move is plausible. The models' own assumption tables give each scenario's values, keyed by scenario_id.",
+        "schema": {
+            "fields": [
+                field("scenario_id", "string", "Stable identifier: lowercase words joined by hyphens.", pattern=SLUG, unique=True),
+                field("name", "string", "Short name shown to readers."),
+                field("description", "string", "What the scenario assumes, in one or two sentences of the book's own words."),
+                field("basis_source_id", "string", "The source whose announcement, plan or contract the scenario varies."),
+            ],
+            "primaryKey": ["scenario_id"],
+            "foreignKeys": [source_fk("basis_source_id")],
+        },
+    },
+]
+
+
+RESOURCES = LEDGER + ARGUMENT_MAP + SECOND_ARTICLE + INFERENCE_ECONOMICS + INTERCONNECT + HARDWARE_ABSTRACTION + CAPITAL_STRUCTURE + OPTIONALITY_AND_LEVERAGE + SCENARIOS
 
 
 def descriptor():
