@@ -12,6 +12,9 @@ EVIDENCE_ID = r"^A[12]-[0-9]{2}-e[0-9]+$"
 
 # --- the ledger --------------------------------------------------------------------------------
 VERDICTS = ["supported", "partly supported", "complicated", "contradicted", "outdated", "unverified"]
+# data/verdict_rules.csv lists the verdicts each rule allows, joined by this separator.
+VERDICT_SEPARATOR = "; "
+VERDICT_LIST = rf"^({'|'.join(VERDICTS)})({VERDICT_SEPARATOR}({'|'.join(VERDICTS)}))*$"
 STANCES = ["supports", "complicates", "contradicts"]
 CLAIM_KINDS = ["reported fact", "vendor figure", "interpretation", "forecast"]
 SOURCE_KINDS = ["vendor documentation", "company release", "regulatory filing", "paper",
