@@ -16,9 +16,7 @@ from chipbook.vocabulary import (  # noqa: E402
     CLAIM_ID, CLAIM_KINDS, COMMITMENT_CHIP_FAMILIES, COMMITMENT_KINDS, CONFIDENCE, CONSIDERATION, COPY_KINDS,
     COUNTERPARTIES, DISCLOSURE, EVIDENCE_ID, FIGURE_BASIS, INCIDENT_OWNERS, INSTRUMENTS, INVESTORS, KERNEL_OWNERS, LABS,
     ROUND_STATUS, SLUG, SOURCE_KINDS, STANCES, SUPPORT_STATUSES, TRANCHE_STATUS, VALUATION_BASIS, VENDOR_GROUPS,
-    VERDICTS, WHO_HELD)
-
-
+    VERDICT_LIST, VERDICTS, WHO_HELD)
 
 
 
@@ -80,6 +78,22 @@ LEDGER = [
         },
     },
     {
+        "name": "verdict_rules",
+        "title": "Verdict rules",
+        "description": "The rules that turn a claim's evidence into its verdict, written once: each names a recurring case, the test a claim of that case must pass, and the verdicts the test can give. Every claim names the rule it applied (claims.rule_id), and make check refuses a verdict its rule does not allow.",
+        "schema": {
+            "fields": [
+                field("rule_id", "string", "Stable identifier: lowercase words joined by hyphens; shown to readers as the anchor rule-<rule_id>.", pattern=SLUG, unique=True),
+                field("precedence", "integer", "Where a claim fits more than one case, the rule with the lowest number applies; the next one that fits is the claim's alternative (claims.alternative_rule_id).", minimum=1, unique=True),
+                field("name", "string", "Short name shown to readers beside each verdict."),
+                field("case", "string", "The recurring case the rule covers: what kind of claim it applies to."),
+                field("test", "string", "The test a claim of this case must pass, and which outcome leads to which verdict."),
+                field("allowed_verdicts", "string", "The verdicts the test can give, separated by '; ' (machine-checked: make check refuses any other verdict for a claim under this rule).", pattern=VERDICT_LIST),
+            ],
+            "primaryKey": ["rule_id"],
+        },
+    },
+    {
         "name": "claims",
         "title": "Claims ledger",
         "description": "One row per atomic argument of either article, in the book's words, with the chapter that tests it and its verdict.",
@@ -96,10 +110,15 @@ LEDGER = [
                 field("verdict_reason", "string", "One line: why this verdict.", maxLength=320),
                 field("would_change", "string", "What evidence would change the verdict."),
                 field("last_reviewed", "date", "The date the claim's verdict was last reviewed against its evidence (ISO 8601)."),
+                field("rule_id", "string", "The verdict rule the claim was judged by (verdict_rules.rule_id); its verdict must be one the rule allows."),
+                field("alternative_rule_id", "string", "For a borderline claim, the second rule that could reasonably apply (it may be the same rule where the borderline lies inside its test); empty when no other rule fits.", required=False),
+                field("alternative_verdict", "string", "The verdict the alternative rule would give; set exactly when alternative_rule_id is, and one that rule allows.", required=False, enum=VERDICTS),
             ],
             "primaryKey": ["claim_id"],
             "foreignKeys": [{"fields": "article", "reference": {"resource": "articles", "fields": "article_id"}},
-                            source_fk()],
+                            source_fk(),
+                            {"fields": "rule_id", "reference": {"resource": "verdict_rules", "fields": "rule_id"}},
+                            {"fields": "alternative_rule_id", "reference": {"resource": "verdict_rules", "fields": "rule_id"}}],
         },
     },
     {

@@ -41,8 +41,8 @@ def test_table_loads_and_is_not_empty(name):
 
 
 # Tables of the book's own decisions rather than of facts: a verdict change rests on the
-# claim's evidence rows, which point at sources.
-BOOK_DECISIONS = {"sources", "verdict_history"}
+# claim's evidence rows, which point at sources, and the verdict rules are the book's method.
+BOOK_DECISIONS = {"sources", "verdict_history", "verdict_rules"}
 
 
 @pytest.mark.parametrize("name", [n for n in RESOURCES if n not in BOOK_DECISIONS])

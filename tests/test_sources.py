@@ -200,3 +200,36 @@ def test_the_high_grade_rule_catches_a_copy_read():
     copied = SOURCES[SOURCES["copy_url"].notna()].iloc[:1]
     row = EVIDENCE.iloc[:1].assign(source_id=copied["source_id"].iloc[0], confidence="high")
     assert len(high_rows_not_read_at_the_publisher(copied, row)) == 1
+
+
+@pytest.mark.parametrize("publisher, url, wire", [
+    ("NDTV (Reuters)", "https://www.ndtv.com/ai/x", "Reuters"),
+    ("BizNews (Bloomberg, Rachel Metz)", "https://www.biznews.com/tech/x", "Bloomberg"),
+    ("Livemint (WSJ syndication)", "https://www.livemint.com/global/x", "WSJ"),
+    ("CNA (syndicated commentary)", "https://www.channelnewsasia.com/commentary/x", "syndicated"),
+    ("Reuters (via Dunya News)", "https://www.reuters.com/business/x", None),
+    ("The Decoder (citing The Information)", "https://the-decoder.com/x", None),
+    ("GuruFocus (relaying Bloomberg)", "https://www.gurufocus.com/news/x", None),
+    ("Reuters", "https://www.reuters.com/technology/x", None),
+])
+def test_republished_wire_names_the_agency_a_partner_page_republishes(publisher, url, wire):
+    assert citations.republished_wire(publisher, url) == wire
+
+
+def test_a_republished_wire_story_says_so_in_its_note():
+    """A wire story cited at a partner's page, not the agency's own, is a republication: the
+    note says so and why the agency's address is missing (issue 23: Addresses)."""
+    silent = [s.source_id for s in SOURCES.itertuples()
+              if citations.republished_wire(s.publisher, s.url)
+              and citations.REPUBLICATION_NOTE not in str(s.note).lower()]
+    assert not silent, ("data/sources.csv: these url are a partner's republication of a wire story; put the "
+                        f"agency's own page in url (the partner's in copy_url), or say '{citations.REPUBLICATION_NOTE}' "
+                        f"and why in the note: {silent}")
+
+
+def test_a_derived_address_says_it_was_not_seen():
+    """An address built from one that was seen is marked 'derived: <why>; not seen at this address'."""
+    derived = SOURCES[SOURCES["note"].fillna("").str.contains(citations.DERIVED_NOTE, regex=False)]
+    assert not derived.empty, "no derived address is recorded, so nothing here is tested"
+    unsaid = derived[~derived["note"].str.contains(citations.NOT_SEEN_NOTE, regex=False)]
+    assert unsaid.empty, f"derived addresses whose note does not say '{citations.NOT_SEEN_NOTE}': {list(unsaid['source_id'])}"

@@ -2,8 +2,9 @@
 
 1. the data package (`chipbook.data.validate_package`: files, types, constraints, keys);
 2. the ledger's rules (`check_rules`): each claim has at least two evidence rows from
-   two different sources, its verdict claims no more support than its rows give and is
-   the verdict of its latest data/verdict_history.csv row, and each evidence_id starts
+   two different sources, its verdict claims no more support than its rows give, is
+   the verdict of its latest data/verdict_history.csv row and is one its verdict rule
+   allows (`check_verdict_rules`, data/verdict_rules.csv), and each evidence_id starts
    with its claim_id; every source is cited by some table and no two share an address
    (`check_sources`); each claim has one `### Claim <id>` heading in its chapter
    (`check_claim_sections`);
@@ -32,7 +33,7 @@ from pathlib import Path
 
 from . import citations, paths
 from .data import DataError, resources, rows, validate_package
-from .vocabulary import CLAIM_ID
+from .vocabulary import CLAIM_ID, VERDICT_SEPARATOR
 
 
 class LayoutError(ValueError):
@@ -87,6 +88,46 @@ def check_rules(data_dir: Path | None = None) -> None:
             fail(f"is '{verdict}', but its latest verdict_history.csv row (line {history['_line']}, "
                  f"{history['date']}) says '{history['verdict_after']}'",
                  "a new verdict_history.csv row for each change of verdict, with its date and reason", "verdict")
+    check_verdict_rules(claims, rows("verdict_rules", descriptor), file)
+
+
+def allowed_verdicts(rule: dict) -> list[str]:
+    """The verdicts a row of verdict_rules.csv allows, in its order."""
+    return rule["allowed_verdicts"].split(VERDICT_SEPARATOR)
+
+
+def check_verdict_rules(claims: list[dict], rules: list[dict], file: Path | str) -> None:
+    """Each claim's verdict is one its rule (claims.rule_id) allows, and so is the verdict its
+    alternative rule would give; the alternative is set as a pair and differs from the
+    primary. `claims` and `rules` are rows as `data.rows` reads them (with `_row`, `_line`);
+    the rule ids are foreign keys, so validation has already found each rule."""
+    by_id = {rule["rule_id"]: rule for rule in rules}
+    for claim in claims:
+        claim_id = claim["claim_id"]
+
+        def fail(problem: str, expected: str, column: str):
+            raise DataError(file, f"{claim_id} {problem}", row=claim["_row"], line=claim["_line"],
+                            column=column, expected=expected)
+
+        def refuse(rule_id: str, verdict: str, column: str, role: str):
+            allowed = allowed_verdicts(by_id[rule_id])
+            if verdict not in allowed:
+                fail(f"{role} '{verdict}' under rule '{rule_id}', which allows only: {', '.join(allowed)}",
+                     f"one of the verdicts rule '{rule_id}' allows, or another rule of "
+                     "data/verdict_rules.csv if the claim is not that rule's case", column)
+
+        refuse(claim["rule_id"], claim["verdict"], "verdict", "is")
+        other_rule, other_verdict = claim.get("alternative_rule_id", ""), claim.get("alternative_verdict", "")
+        if bool(other_rule) != bool(other_verdict):
+            fail("names only one of alternative_rule_id and alternative_verdict",
+                 "both (a borderline rule and the verdict it would give) or neither",
+                 "alternative_verdict" if other_rule else "alternative_rule_id")
+        if other_rule:
+            refuse(other_rule, other_verdict, "alternative_verdict", "would be")
+            if other_verdict == claim["verdict"]:
+                fail(f"records an alternative that gives its own verdict '{claim['verdict']}'",
+                     "an alternative verdict that differs from the verdict, or no alternative",
+                     "alternative_verdict")
 
 
 def check_sources(data_dir: Path | None = None) -> None:

@@ -110,6 +110,36 @@ COPY_ONLY: dict[str, str] = {
 MAX_COPY_ONLY = 7
 NO_ORIGINAL_NOTE = "no original could be found"
 
+# News agencies whose stories partner outlets republish, with the agency's own host. A source
+# whose publisher names one in parentheses ("NDTV (Reuters)") or says it is syndicated, and
+# whose url is not on the agency's host, is a republication: its original goes in url when it
+# can be found; until then its note says REPUBLICATION_NOTE and why the original's address is
+# missing.
+WIRE_HOSTS: dict[str, str] = {
+    "Reuters": "reuters.com", "Bloomberg": "bloomberg.com", "WSJ": "wsj.com",
+    "The Wall Street Journal": "wsj.com", "AP": "apnews.com",
+}
+REPUBLICATION_NOTE = "republication"
+# An address nobody saw, built from one that was seen (the same path on the publisher's own
+# host): its note says DERIVED_NOTE, then why, and that it was not seen there.
+DERIVED_NOTE = "derived:"
+NOT_SEEN_NOTE = "not seen at this address"
+
+
+def republished_wire(publisher: str, url: str) -> str | None:
+    """The agency a source's publisher says it republishes ("NDTV (Reuters)" -> "Reuters";
+    "CNA (syndicated commentary)" -> "syndicated"), or None when the publisher names none,
+    the url is on that agency's own host, or the outlet only cites or relays the agency in a
+    story of its own ("The Decoder (citing The Information)")."""
+    named = re.search(r"\(([^)]*)\)", publisher)
+    if not named or re.match(r"\s*(citing|relaying|via)\b", named.group(1), re.I):
+        return None  # an outlet's own story citing an agency is a report, not a republication
+    inside = named.group(1)
+    for wire, wire_host in WIRE_HOSTS.items():
+        if re.search(rf"\b{re.escape(wire)}\b", inside):
+            return None if _host_in(host(url), [wire_host]) else wire
+    return "syndicated" if re.search(r"syndicat", inside, re.I) else None
+
 
 def normalised(url: str) -> str:
     """``url`` without its scheme, ``www.``, fragment or trailing slash, lower-cased host:

@@ -18,13 +18,23 @@ from IPython.display import HTML
 from . import paths
 from .charts import ARTICLE_LABELS
 from .data import cached_per_process, load_table
-from .vocabulary import ARTICLES, STANCES, VERDICTS
+from .vocabulary import ARTICLES, STANCES, VERDICT_SEPARATOR, VERDICTS
 BIBLIOGRAPHY_PAGE = "bibliography.html"
 
 
 @cached_per_process
 def _tables() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     return load_table("claims"), load_table("evidence"), load_table("sources")
+
+
+#: The chapter whose "Verdict rules" section lists every rule, each under its anchor.
+RULES_CHAPTER = "claims-at-a-glance"
+
+
+@cached_per_process
+def verdict_rules() -> pd.DataFrame:
+    """data/verdict_rules.csv in order of precedence, indexed by rule_id."""
+    return load_table("verdict_rules").sort_values("precedence").set_index("rule_id")
 
 
 def claims(chapter: str | None = None) -> pd.DataFrame:
@@ -104,6 +114,34 @@ def verdict_badge(verdict: str) -> str:
     return f'<span class="chipbook-verdict chipbook-verdict-{slug}">{html.escape(verdict)}</span>'
 
 
+def rule_anchor(rule_id: str) -> str:
+    return f"rule-{rule_id}"
+
+
+def rule_link(rule_id: str) -> str:
+    """A link to a rule's row in the "Verdict rules" section, its name as the text. Raises
+    KeyError for an id not in data/verdict_rules.csv."""
+    name = verdict_rules().loc[rule_id, "name"]
+    return f'<a href="{chapter_page(RULES_CHAPTER)}#{rule_anchor(rule_id)}">{html.escape(name)}</a>'
+
+
+def rule_note(claim) -> str:
+    """The rule a claim's verdict follows, linked, and for a borderline claim the verdict its
+    alternative rule would give: a short line shown beside the verdict. `claim` is a row of
+    claims() (a namedtuple or Series with rule_id, alternative_rule_id, alternative_verdict)."""
+    note = f"rule: {rule_link(claim.rule_id)}"
+    other = claim.alternative_rule_id
+    if isinstance(other, str) and other:
+        where = "the same rule, read the other way" if other == claim.rule_id else rule_link(other)
+        note += f"; borderline: {html.escape(claim.alternative_verdict)} under {where}"
+    return f'<span class="chipbook-evidence-meta chipbook-rule">{note}</span>'
+
+
+def verdict_with_rule(claim) -> str:
+    """A claim's verdict badge with the rule it follows beneath (see `rule_note`)."""
+    return f"{verdict_badge(claim.verdict)}<br>{rule_note(claim)}"
+
+
 def stance_badge(stance: str) -> str:
     return f'<span class="chipbook-stance chipbook-stance-{stance}">{html.escape(stance)}</span>'
 
@@ -119,14 +157,16 @@ class Cell:
         return self.html
 
 
-def _table(headers: list[str], rows: list[list], css_class: str, table_id: str | None = None) -> str:
+def _table(headers: list[str], rows: list[list], css_class: str, table_id: str | None = None,
+           row_ids: list[str] | None = None) -> str:
     def cell(value) -> str:
         if isinstance(value, Cell):
             return f'<td data-value="{html.escape(value.filter_value)}">{value.html}</td>'
         return f"<td>{value}</td>"
 
     head = "".join(f'<th scope="col">{h}</th>' for h in headers)
-    body = "".join("<tr>" + "".join(cell(c) for c in row) + "</tr>" for row in rows)
+    ids = [f' id="{html.escape(i)}"' for i in row_ids] if row_ids else [""] * len(rows)
+    body = "".join(f"<tr{i}>" + "".join(cell(c) for c in row) + "</tr>" for i, row in zip(ids, rows))
     id_attr = f' id="{table_id}"' if table_id else ""
     return (f'<div class="chipbook-table-wrap"><table{id_attr} class="chipbook-table {css_class}">'
             f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>")
@@ -136,7 +176,7 @@ def claims_tested(chapter: str) -> HTML:
     """The table a chapter opens with: each claim it tests, linked to its section."""
     rows = [
         [f'<a href="#{claim_anchor(c.claim_id)}">{c.claim_id}</a>', html.escape(c.claim),
-         html.escape(c.kind), verdict_badge(c.verdict)]
+         html.escape(c.kind), verdict_with_rule(c)]
         for c in claims(chapter).itertuples()
     ]
     return HTML(_table(["Claim", "What the article says (our paraphrase)", "Kind", "Verdict"],
@@ -157,7 +197,7 @@ def evidence_walk(claim_id: str) -> HTML:
         # The section heading "### Claim <id>" carries the anchor itself; this id must differ.
         f'<div class="chipbook-claim" id="{claim_anchor(claim_id)}-evidence">'
         f'<p class="chipbook-claim-text"><strong>{claim_id}</strong> · {html.escape(claim.claim)}</p>'
-        f"<p>{verdict_badge(claim.verdict)} {html.escape(claim.verdict_reason)}</p>"
+        f"<p>{verdict_badge(claim.verdict)} {html.escape(claim.verdict_reason)} {rule_note(claim)}</p>"
         f'<ul class="chipbook-evidence">{items}</ul></div>'
     )
 
@@ -171,7 +211,7 @@ def verdict_table(chapter: str) -> HTML:
         n = counts.loc[c.claim_id]
         balance = f"{n['supports']} / {n['complicates']} / {n['contradicts']}"
         rows.append([f'<a href="#{claim_anchor(c.claim_id)}">{c.claim_id}</a>',
-                     verdict_badge(c.verdict), html.escape(c.verdict_reason), balance,
+                     verdict_with_rule(c), html.escape(c.verdict_reason), balance,
                      html.escape(c.would_change or "")])
     return HTML(_table(["Claim", "Verdict", "Why", "Supports / complicates / contradicts",
                         "What would change the verdict"], rows, "chipbook-verdicts"))
@@ -186,7 +226,7 @@ def all_claims_filterable(table_id: str = "all-claims") -> HTML:
             Cell(f'<a href="{chapter_page(c.chapter)}#{claim_anchor(c.claim_id)}">{c.claim_id}</a>',
                  filter_value=c.article),
             html.escape(c.claim),
-            Cell(verdict_badge(c.verdict), filter_value=c.verdict),
+            Cell(verdict_with_rule(c), filter_value=c.verdict),
             html.escape(c.section),
         ]
         for c in table.itertuples()
@@ -232,11 +272,32 @@ def thinly_evidenced(chapter: str | None = None) -> pd.DataFrame:
 def thin_evidence_table() -> HTML:
     """The claims the book is least sure of, linked to their sections."""
     rows = [
-        [claim_link(c.claim_id), html.escape(c.claim), verdict_badge(c.verdict), html.escape(c.would_change)]
+        [claim_link(c.claim_id), html.escape(c.claim), verdict_with_rule(c), html.escape(c.would_change)]
         for c in thinly_evidenced().itertuples()
     ]
     return HTML(_table(["Claim", "What the article says", "Verdict", "What would settle it"],
                        rows, "chipbook-thin"))
+
+
+def verdict_rules_table() -> HTML:
+    """The "Verdict rules" section's table: each rule of data/verdict_rules.csv in order of
+    precedence, in a row whose id is its anchor (`rule_anchor`), with the case it covers, its
+    test, the verdicts it allows and the claims judged by it (and those for which it is the
+    borderline alternative), each linked to its section."""
+    table = claims()
+    rows, ids = [], []
+    for rule_id, rule in verdict_rules().iterrows():
+        judged = [claim_link(c) for c in table.loc[table["rule_id"] == rule_id, "claim_id"]]
+        borderline = [claim_link(c) for c in table.loc[table["alternative_rule_id"] == rule_id, "claim_id"]]
+        applied = ", ".join(judged) or "none yet"
+        if borderline:
+            applied += f"<br><span class=\"chipbook-evidence-meta\">borderline for: {', '.join(borderline)}</span>"
+        verdicts = " ".join(verdict_badge(v) for v in rule["allowed_verdicts"].split(VERDICT_SEPARATOR))
+        rows.append([f"<strong>{html.escape(rule['name'])}</strong><br>{html.escape(rule['case'])}",
+                     html.escape(rule["test"]), verdicts, applied])
+        ids.append(rule_anchor(rule_id))
+    return HTML(_table(["Rule and the case it covers", "The test, and the verdict each outcome gives",
+                        "Verdicts it allows", "Claims judged by it"], rows, "chipbook-rules", row_ids=ids))
 
 
 def disagreements_table() -> HTML:

@@ -12,6 +12,9 @@ EVIDENCE_ID = r"^A[12]-[0-9]{2}-e[0-9]+$"
 
 # --- the ledger --------------------------------------------------------------------------------
 VERDICTS = ["supported", "partly supported", "complicated", "contradicted", "outdated", "unverified"]
+# data/verdict_rules.csv lists the verdicts each rule allows, joined by this separator.
+VERDICT_SEPARATOR = "; "
+VERDICT_LIST = rf"^({'|'.join(VERDICTS)})({VERDICT_SEPARATOR}({'|'.join(VERDICTS)}))*$"
 STANCES = ["supports", "complicates", "contradicts"]
 CLAIM_KINDS = ["reported fact", "vendor figure", "interpretation", "forecast"]
 SOURCE_KINDS = ["vendor documentation", "company release", "regulatory filing", "paper",
@@ -72,6 +75,6 @@ ARGUMENT_LINK_KINDS = ["supports", "qualifies", "contrasts"]
 # ClaimReview) and for finding an argument's weakest link: how much of the claim, as
 # stated, the evidence shows to hold today. "Complicated" claims are true as stated, so
 # they rank above "partly supported"; "outdated" claims were true when written but no
-# longer hold; "unverified" claims have no public evidence either way.
+# longer hold; "unverified" claims have no public evidence that settles them either way.
 VERDICT_RATINGS = {"supported": 6, "complicated": 5, "partly supported": 4,
                    "outdated": 3, "unverified": 2, "contradicted": 1}
