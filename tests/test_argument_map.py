@@ -312,7 +312,7 @@ def _python_rows(g, verdicts) -> list[dict]:
 def test_the_page_script_finds_the_same_weakest_links_as_python(tmp_path):
     cases = [{"data": argument_map.map_data(g, "X"), "verdicts": verdicts} for g, verdicts in _cases()]
     (tmp_path / "cases.json").write_text(json.dumps(cases), encoding="utf-8")
-    script = argument_map.ASSETS / "argument_map.js"
+    script = argument_map.ASSETS / "argmap.js"
     runner = (f"const rules = require({json.dumps(str(script))});"
               f"const cases = require({json.dumps(str(tmp_path / 'cases.json'))});"
               "process.stdout.write(JSON.stringify(cases.map(c => rules.weakestLinks(c.data, c.verdicts))));")

@@ -19,8 +19,8 @@ The map is a tree of HTML (`figure`): each final conclusion at the top, the clai
 for it indented beneath, down to the first premises. A claim offered for more than one
 conclusion is shown in full once, where the reading first meets it, and by a short
 reference row wherever else it is offered, so every link appears exactly once and no two
-links cross (`crossings` measures it). The page script (argument_map.js, inlined once per
-page with argument_map.css) lights the path from a claim up to the conclusions on hover,
+links cross (`crossings` measures it). The page script (assets/argmap/argmap.js, inlined
+once per page with argmap.css) lights the path from a claim up to the conclusions on hover,
 focus and tap, moves between claims by keyboard, and lets a reader change a verdict and see
 which conclusions' weakest links change; its `weakestLinks` follows `weakest_links` exactly
 (tests/test_argument_map.py runs both on the same cases).
@@ -40,7 +40,7 @@ from pathlib import Path
 import networkx as nx
 import pandas as pd
 
-from . import ledger
+from . import ledger, paths
 from .charts import VERDICT_COLORS
 from .check import check_argument_map
 from .data import load_table
@@ -77,7 +77,10 @@ SHAPE_POLYGONS = {
 # Colours of the links, each at least 3:1 against both the light page (white) and the
 # dark page (#14181e), so the map reads in either scheme (tests/test_argument_map.py).
 LINK_COLOR, LIT_COLOR = "#768390", "#1F6FEB"
-ASSETS = Path(__file__).parent
+# The page's script and styles: outside _static/, which Jupyter Book adds to every page, and
+# outside src/, so that a chapter that inlines them is re-executed when they change
+# (chipbook.execute records the files a chapter reads).
+ASSETS = paths.ROOT / "assets" / "argmap"
 
 
 def links(article: str | None = None) -> pd.DataFrame:
@@ -511,19 +514,19 @@ def _compact(text: str, comment: str) -> str:
 
 
 def _assets() -> str:
-    """argument_map.css (as a data: stylesheet, which HTML allows in the body, unlike a
-    style element) and argument_map.js, for the page; the marker shapes and the link
+    """assets/argmap/argmap.css (as a data: stylesheet, which HTML allows in the body, unlike a
+    style element) and argmap.js, for the page; the marker shapes and the link
     colours are appended to the stylesheet from VERDICT_SHAPES, LINK_COLOR and LIT_COLOR."""
-    css = _compact((ASSETS / "argument_map.css").read_text(encoding="utf-8"), "/*")
+    css = _compact((ASSETS / "argmap.css").read_text(encoding="utf-8"), "/*")
     css += "".join(f'\n.argmap-mark[data-shape="{shape}"]{{clip-path:polygon({SHAPE_POLYGONS[shape]})}}'
                    for shape in VERDICT_SHAPES.values() if SHAPE_POLYGONS[shape])
     css += f"\n.argmap{{--argmap-link:{LINK_COLOR};--argmap-lit:{LIT_COLOR}}}"
     # In a data: URL only these need escaping; the attribute is double-quoted.
     for char, code in (("%", "%25"), ("#", "%23"), ('"', "%22"), ("<", "%3C"), (">", "%3E"), ("\n", "%0A")):
         css = css.replace(char, code)
-    script = _compact((ASSETS / "argument_map.js").read_text(encoding="utf-8"), "//")
+    script = _compact((ASSETS / "argmap.js").read_text(encoding="utf-8"), "//")
     if "</script" in script.lower() or "<!--" in script:
-        raise ValueError("argument_map.js may not contain '</script' or '<!--': it is inlined in a script element")
+        raise ValueError("argmap.js may not contain '</script' or '<!--': it is inlined in a script element")
     return f'<link rel="stylesheet" href="data:text/css;charset=utf-8,{css}"><script>{script}</script>'
 
 

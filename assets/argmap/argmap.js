@@ -1,5 +1,5 @@
-/* The argument maps of the verdict page (chipbook.argument_map, which inlines this file
-   once per page). No network, no globals.
+/* The argument maps of the verdict page (chipbook.argument_map inlines this file once per
+   page). No network, no globals.
    1. The rules, as pure functions that tests run under node: weakestLinks follows
       argument_map.weakest_links exactly (reason links only, lowest rating, ids in order).
    2. Lights the path from a claim up to the final conclusions on hover, focus and tap.
