@@ -115,7 +115,6 @@
     // (through links of any kind) whose link runs to a claim on the path.
     function light(id) {
       items.forEach(function (item) { item.classList.remove("is-lit", "is-origin", "is-trunk", "has-lit-branch"); });
-      figure.classList.toggle("is-lighting", Boolean(id));
       if (!id) { return; }
       var onPath = {};
       reach(up, id).forEach(function (c) { onPath[c] = true; });
@@ -150,6 +149,7 @@
       target.addEventListener("blur", function () { focused = null; relight(); });
       target.addEventListener("click", function (event) {
         pinned = claim;
+        relight();
         if (target.tagName === "A") {  // a claim shown above: go to its full row
           event.preventDefault();
           var full = figure.querySelector("#argmap-" + claim.toLowerCase() + " > .argmap-row > summary");
@@ -232,7 +232,8 @@
         var item = figure.querySelector('.argmap-weakest [data-conclusion="' + row.conclusion + '"]');
         var changed = !sameWeakest(row, book[i]);
         item.querySelector(".argmap-weakest-links").innerHTML = weakestHtml(row);
-        item.querySelector(".argmap-change").innerHTML = changed ? " (changed: the book's is " + weakestHtml(book[i]) + ")" : "";
+        item.querySelector(".argmap-change").innerHTML = changed
+          ? " <strong>Changed</strong> (with the book's verdicts: " + weakestHtml(book[i]) + ")" : "";
         item.classList.toggle("is-changed", changed);
         if (changed) { moved.push(row.conclusion); }
       });
