@@ -156,7 +156,7 @@ def test_headline_names_the_failing_load_bearing_claims_and_what_still_reaches_t
     # only y still reaches z -> 1 of the 4.
     assert (head.conclusion, head.rests_on, head.claims, head.failing, head.weak, head.reach) == (
         "z", 4, 6, ("w",), ("v", "w", "x"), 1)
-    assert head.text == ("z, article A9's final conclusion, rests on 4 of its 6 claims; 1 load-bearing premise does "
+    assert head.text == ("z, article A9's final conclusion, rests on 4 of the article's 6 claims; 1 load-bearing premise does "
                          "not hold, and only 1 of the 4 reach it through claims that hold")
 
 
@@ -166,13 +166,21 @@ def test_headline_moves_with_the_verdicts():
     # claims: y -> z; w's way up runs through x and is cut -> 1 of the 4.
     head = argument_map.headline(_toy(**LADDER), "A9")
     assert (head.failing, head.weak, head.reach) == ((), ("v", "x"), 1)
-    assert head.text == ("z, article A9's final conclusion, rests on 4 of its 6 claims; every load-bearing premise "
+    assert head.text == ("z, article A9's final conclusion, rests on 4 of the article's 6 claims; every load-bearing premise "
                          "holds, and 1 of the 4 reach it through claims that hold (v and x do not)")
 
 
 def test_headline_when_everything_holds():
     g = _toy({"p": "supported", "c": "complicated"}, [("p", "c")])
-    assert argument_map.headline(g, "A9").text == "c, article A9's final conclusion, rests on 1 of its 2 claims, and every one of them holds"
+    assert argument_map.headline(g, "A9").text == "c, article A9's final conclusion, rests on 1 of the article's 2 claims, and every one of them holds"
+
+
+def test_headline_names_the_widest_of_several_conclusions():
+    # c2 rests on p and q (2), c1 on p only (1): c2 is the widest.
+    g = _toy({"p": "supported", "q": "supported", "c1": "supported", "c2": "supported"},
+             [("p", "c1"), ("p", "c2"), ("q", "c2")])
+    assert argument_map.headline(g, "A9").text.startswith(
+        "c2, the widest of article A9's 2 final conclusions, rests on 2 of the article's 4 claims")
 
 
 # --- the tree and its crossings -------------------------------------------------------------

@@ -220,8 +220,8 @@ def weakest_links(g: nx.DiGraph, verdicts: Mapping[str, str] | None = None) -> p
 
 @dataclass(frozen=True)
 class Headline:
-    """What the map says about an article's main conclusion (the final conclusion that
-    rests on the most claims; the first by id on a tie).
+    """What the map says about an article's main conclusion (the widest: the final
+    conclusion that rests on the most claims; the first by id on a tie).
 
     rests_on: claims it rests on; claims: claims in the article; failing: load-bearing
     claims under it that do not hold, heaviest first; weak: all claims under it that do not
@@ -253,7 +253,10 @@ def headline(g: nx.DiGraph, article: str) -> Headline:
     holding = r.subgraph([n for n in g if n == main or g.nodes[n]["verdict"] not in WEAK_VERDICTS])
     reach = len(nx.ancestors(holding, main))
     name = ARTICLE_NAMES.get(article, f"article {article}")
-    opening = f"{main}, {name}'s final conclusion, rests on {len(below)} of its {len(g)} claims"
+    ends = conclusions(g)
+    role = (f"{name}'s final conclusion" if len(ends) == 1
+            else f"the widest of {name}'s {len(ends)} final conclusions")
+    opening = f"{main}, {role}, rests on {len(below)} of the article's {len(g)} claims"
     if failing:
         text = (f"{opening}; {_count(len(failing), 'load-bearing premise does', 'load-bearing premises do')} "
                 f"not hold, and only {reach} of the {len(below)} reach it through claims that hold")
