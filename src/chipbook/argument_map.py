@@ -62,7 +62,7 @@ LINK_WORDS = {"supports": "is a reason for", "qualifies": "qualifies", "contrast
 KIND_TAGS = {"qualifies": "qualifies it", "contrasts": "view argued against"}
 # The lines of the map, as the legend names them.
 LEGEND_LINES = {"supports": "a reason for the claim above", "qualifies": "qualifies it",
-                "contrasts": "the view it argues against", "lit": "the path up from the claim you point at"}
+                "contrasts": "the view it argues against", "lit": "the path up from the claim you point at or focus"}
 # The verdict as a shape as well as a colour and a word, so the map reads without colour.
 VERDICT_SHAPES = dict(zip(VERDICTS, ["circle", "square", "diamond", "cross", "triangle-down", "triangle-up"]))
 # Each shape as a CSS clip-path polygon of the marker's box (percentages).
@@ -481,7 +481,7 @@ def _detail(g: nx.DiGraph, claim: str, weight: pd.DataFrame) -> str:
     return "".join(parts)
 
 
-def _tree_html(g: nx.DiGraph, article: str, rows: pd.DataFrame, weight: pd.DataFrame) -> str:
+def _tree_html(g: nx.DiGraph, rows: pd.DataFrame, weight: pd.DataFrame) -> str:
     children = rows.groupby("parent", sort=False)
     out = []
 
@@ -495,11 +495,12 @@ def _tree_html(g: nx.DiGraph, article: str, rows: pd.DataFrame, weight: pd.DataF
         if r.repeat:
             return (f'<li class="argmap-item argmap-repeat" {attrs}><a class="argmap-row" href="#{row_id(r.claim_id)}">'
                     f'{heads} <span class="argmap-note">shown above</span></a></li>')
-        under = ""
+        under, parent = "", ""
         if r.claim_id in children.groups:
             under = '<ul class="argmap-branch">' + "".join(
                 item(c) for c in rows.loc[children.groups[r.claim_id]].itertuples()) + "</ul>"
-        return (f'<li class="argmap-item" id="{row_id(r.claim_id)}" {attrs}>'
+            parent = " argmap-parent"
+        return (f'<li class="argmap-item{parent}" id="{row_id(r.claim_id)}" {attrs}>'
                 f'<details class="argmap-row"><summary>{heads}</summary>'
                 f'<div class="argmap-detail">{_detail(g, r.claim_id, weight)}</div></details>{under}</li>')
 
@@ -581,7 +582,7 @@ def figure(article: str):
         "offered for, → to its first reason, Enter opens it.</p>",
         f'<p class="argmap-sub">Each final conclusion and its weakest link:</p><ul class="argmap-weakest">{weakest}</ul>',
         '<p class="argmap-status" role="status"></p>',
-        _tree_html(g, article, rows, weight),
+        _tree_html(g, rows, weight),
         f'<p class="argmap-source">Source: the book\'s reading of “{html.escape(text["title"])}” '
         f'({ledger.cite(text["source_id"])}); verdicts from the claims ledger. Data: '
         f'<a class="chipbook-download" href="../data/argument_links.csv" download>argument_links.csv</a> '
