@@ -110,6 +110,12 @@ COPY_ONLY: dict[str, str] = {
 MAX_COPY_ONLY = 7
 NO_ORIGINAL_NOTE = "no original could be found"
 
+# A source whose note says the page itself was not opened, or that its text was read in a
+# GitHub copy, was read in a copy even where the copy's address was not recorded (so its
+# evidence cannot be graded high: chipbook.table_rules).
+READ_ELSEWHERE = (r"page not opened|PDF not opened|read via a GitHub mirror|read in a GitHub news-digest copy"
+                  r"|read via GitHub copies")
+
 
 def normalised(url: str) -> str:
     """``url`` without its scheme, ``www.``, fragment or trailing slash, lower-cased host:

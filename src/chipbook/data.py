@@ -213,6 +213,21 @@ def load_table(name: str, datapackage: Path | None = None) -> pd.DataFrame:
     return typed
 
 
+def typed_csv(path: Path | str, name: str, datapackage: Path | None = None) -> pd.DataFrame:
+    """A CSV laid out like the table `name` (any of its columns, in any order), typed by that
+    table's schema as `load_table` types it, without validation or placeholders: for the
+    models' test fixtures (tests/fixtures/<module>/<name>.csv). Raises KeyError for a column
+    the table does not have."""
+    import pandas as pd
+
+    fields = {f["name"]: f for f in resources(datapackage)[name].fields}
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    unknown = [c for c in frame.columns if c not in fields]
+    if unknown:
+        raise KeyError(f"{path}: columns {unknown} are not columns of the table '{name}'")
+    return pd.DataFrame({c: _typed(fields[c], frame[c]) for c in frame.columns}, index=pd.RangeIndex(len(frame)))
+
+
 def _typed(field: dict, text: pd.Series) -> pd.Series:
     import pandas as pd
 
