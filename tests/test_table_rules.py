@@ -264,8 +264,8 @@ def test_a_quoted_number_is_filled_from_its_table(scratch, monkeypatch):
     _quote_in_first_finding(scratch, f"${{{ref}.usd_per_offering_hour:,.2f}} (${{{ref}.usd_per_chip_hour}} per chip, "
                                      f"{{{ref}.usd_per_offering_hour / {ref}.chips_per_offering * 100:.0f}} cents)")
     offering, chips = Decimal(price["usd_per_offering_hour"]), Decimal(price["chips_per_offering"])
-    expected = (f"The book quotes ${offering:,.2f} (${price['usd_per_chip_hour']} per chip, "
-                f"{offering / chips * 100:.0f} cents) here.")
+    expected = (f"The book quotes ${rounded(offering, 2):,.2f} (${price['usd_per_chip_hour']} per chip, "
+                f"{rounded(offering / chips * 100, 0):.0f} cents) here.")
     assert load_table("evidence", scratch.descriptor)["finding"][0] == expected
     assert scratch.rows("evidence")[0]["finding"].startswith("The book quotes ${accelerator_prices[")  # the CSV keeps it
     check.check_quotes(scratch.folder)
@@ -277,7 +277,7 @@ def test_a_quoted_number_follows_its_table(scratch):
     scratch.set_value("accelerator_prices", 1, "usd_per_offering_hour", "1234.5")
     per_chip = rounded(Decimal("1234.5") / Decimal(price["chips_per_offering"]), 6)
     scratch.set_value("accelerator_prices", 1, "usd_per_chip_hour", f"{per_chip:f}")
-    assert load_table("evidence", scratch.descriptor)["finding"][0] == f"The book quotes {per_chip:.2f} here."
+    assert load_table("evidence", scratch.descriptor)["finding"][0] == f"The book quotes {rounded(per_chip, 2):.2f} here."
 
 
 @pytest.mark.parametrize("placeholder, problem, expected", [
@@ -323,6 +323,8 @@ def test_quote_syntax_by_hand():
     # round to hundreds before formatting: 85.964 * 100 = 8,596.4 -> 8,600
     assert quotes.fill("{round(t[a].x * 100, -2):,.0f}", tables) == "8,600"
     assert quotes.fill("{1 - t[b,c].x / t[a].x:.0%}", tables) == "95%"  # 1 - 0.04886 = 0.95114
+    # halves round up, as a person rounds: 85.964 / 16 * 2 = 10.7455 -> 10.746 (not 10.745)
+    assert quotes.fill("{t[a].x / t[a].n * 2:.3f}", tables) == "10.746"
     assert quotes.fill("no placeholder", tables) == "no placeholder"
 
 

@@ -11,8 +11,9 @@ A reference is `table[key].column`: a table of datapackage.json, the row's prima
 (the values of a composite key joined by commas, in the key's order) and a column. A
 placeholder is one reference, or arithmetic of references and numbers (`+ - * /`,
 parentheses, `round(x, n)`: chipbook.expressions), then optionally `:` and a Python format
-specification (`.2f`, `,.0f`, `.0%`). One reference without a format shows the cell as the
-CSV writes it; arithmetic needs a format. Write `$` and units outside the braces.
+specification (`.2f`, `,.0f`, `.0%`), rounding halves up (5.625 -> 5.63). One reference
+without a format shows the cell as the CSV writes it; arithmetic needs a format. Write `$`
+and units outside the braces.
 
 `fill(text)` gives the text a reader sees; `load_table` fills every such column, so the
 chapters' evidence walks, ledger.json and every other page show filled text, while the CSV
@@ -23,6 +24,7 @@ key or column that is nearly right.
 
 from __future__ import annotations
 
+import decimal
 import re
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -125,7 +127,9 @@ def _value(inside: str, tables: Tables) -> str:
             message = message.replace(alias, match[0])
         raise QuoteError(f"the placeholder {shown} cannot be computed: {message}", f"arithmetic of {FORM} references") from None
     try:
-        return format(result, spec)
+        with decimal.localcontext() as context:
+            context.rounding = decimal.ROUND_HALF_UP  # as a person rounds: 5.625 -> 5.63
+            return format(result, spec)
     except ValueError:
         raise QuoteError(f"the placeholder {shown} has the format '{spec}', which Python cannot apply to a number",
                          "a format such as .2f (two decimals), ,.0f (thousands separated) or .0% (a percentage)") from None
