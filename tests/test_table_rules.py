@@ -16,7 +16,7 @@ from decimal import Decimal
 import pytest
 
 from chipbook import check, paths, quotes
-from chipbook.data import DataError, load_table, rows, suggest, validate_package
+from chipbook.data import DataError, load_table, resources, rows, suggest, validate_package
 from chipbook.expressions import ExpressionError, evaluate, rounded
 from chipbook.vocabulary import PATTERN_WORDS
 
@@ -93,15 +93,16 @@ def test_a_history_that_does_not_chain_is_refused(scratch):
 
 def test_a_stale_per_chip_price_names_the_formula_and_the_value(scratch):
     prices = scratch.rows("accelerator_prices")
-    index = next(i for i, r in enumerate(prices) if r["chips_per_offering"] == "16")
-    old = prices[index]["usd_per_chip_hour"]
+    index = next(i for i, r in enumerate(prices) if r["chips_per_offering"] != "1")
+    old, chips = prices[index]["usd_per_chip_hour"], prices[index]["chips_per_offering"]
     prices[index]["usd_per_offering_hour"] = "80.00"  # the per-chip price left as it was
     scratch.write_rows("accelerator_prices", prices)
-    line = index + 2
+    # e.g. 80.00 / 16 = 5 and 80.00 / 8 = 10, exactly; 80.00 / 12 = 6.666667 rounded to 6 decimals
+    value = f"{rounded(Decimal('80.00') / Decimal(chips), 6):f}".rstrip("0").rstrip(".")
     assert first_problem(scratch) == (
-        f"accelerator_prices.csv, row {index + 1} (line {line}), column 'usd_per_chip_hour': {old} is not "
-        "usd_per_offering_hour / chips_per_offering = 80.00 / 16 = 5 (rounded to 6 decimals); expected 5 (the "
-        "column is computed from the row's other columns: change them, and this with them)")
+        f"accelerator_prices.csv, row {index + 1} (line {index + 2}), column 'usd_per_chip_hour': {old} is not "
+        f"usd_per_offering_hour / chips_per_offering = 80.00 / {chips} = {value} (rounded to 6 decimals); expected "
+        f"{value} (the column is computed from the row's other columns: change them, and this with them)")
 
 
 def test_a_price_moved_with_its_per_chip_price_passes(scratch):
@@ -138,12 +139,32 @@ def test_expressions_are_decimal_arithmetic_and_nothing_else():
 
 # --- the package describes every CSV ------------------------------------------------------------
 
+def _new_table_name() -> str:
+    """A table name the package does not use (an author may have added any other)."""
+    return next(f"undescribed_{n}" for n in range(100) if f"undescribed_{n}" not in resources())
+
+
 def test_a_csv_without_a_schema_is_refused_with_the_fix(scratch):
-    (scratch.folder / "gpu_rentals.csv").write_text("rental_id,usd_per_hour\nx,1\n", encoding="utf-8")
+    name = _new_table_name()
+    (scratch.folder / f"{name}.csv").write_text("rental_id,usd_per_hour\nx,1\n", encoding="utf-8")
     assert first_problem(scratch) == (
-        "gpu_rentals.csv: the table 'gpu_rentals' is not described in datapackage.json, so nothing checks it; "
-        "expected a schema for 'gpu_rentals' in scripts/make_datapackage.py (its fields with types, descriptions and "
+        f"{name}.csv: the table '{name}' is not described in datapackage.json, so nothing checks it; "
+        f"expected a schema for '{name}' in scripts/make_datapackage.py (its fields with types, descriptions and "
         "units, a primary key, a foreign key from source_id to sources), then `make datapackage`")
+
+
+def test_a_csv_whose_schema_was_not_generated_is_refused_with_the_fix(tmp_path):
+    name = _new_table_name()
+    shutil.copytree(paths.DATA_DIR, tmp_path / "data")
+    (tmp_path / "scripts").mkdir()
+    (tmp_path / "scripts" / "make_datapackage.py").write_text(f'RESOURCES = [{{"name": "{name}"}}]\n', encoding="utf-8")
+    (tmp_path / "data" / f"{name}.csv").write_text("rental_id,usd_per_hour\nx,1\n", encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        validate_package(tmp_path / "data")
+    assert str(caught.value) == (
+        f"{tmp_path / 'data' / name}.csv: the table '{name}' is not described in datapackage.json, so nothing checks "
+        f"it; expected `make datapackage` (scripts/make_datapackage.py describes '{name}', but datapackage.json was "
+        "written before that)")
 
 
 def test_a_descriptor_edited_by_hand_or_not_regenerated_is_refused(tmp_path):
@@ -165,21 +186,32 @@ def _descriptor_edit(scratch, change) -> None:
     scratch.descriptor.write_text(json.dumps(package, indent=2), encoding="utf-8")
 
 
+def _a_sourced_table() -> str:
+    return next(name for name, r in resources().items()
+                if any(k["reference"]["resource"] == "sources" for k in r.foreign_keys) and name != "sources")
+
+
 def test_a_table_without_a_source_column_is_refused(scratch):
-    def drop_source_key(tables):
-        tables["scenarios"]["schema"]["foreignKeys"] = []
-    _descriptor_edit(scratch, drop_source_key)
+    name = _a_sourced_table()
+
+    def drop_source_keys(tables):
+        tables[name]["schema"]["foreignKeys"] = [k for k in tables[name]["schema"].get("foreignKeys", [])
+                                                 if k["reference"]["resource"] != "sources"]
+    _descriptor_edit(scratch, drop_source_keys)
     assert first_problem(scratch) == (
-        "datapackage.json: the table 'scenarios' has no required column pointing at sources.csv; expected a required "
+        f"datapackage.json: the table '{name}' has no required column pointing at sources.csv; expected a required "
         "source_id column with a foreign key to sources (source_fk() in scripts/make_datapackage.py), then "
         "`make datapackage`")
 
 
 def test_a_column_without_a_description_is_refused(scratch):
+    name = _a_sourced_table()
+    column = resources()[name].field_names[1]
+
     def blank(tables):
-        tables["scenarios"]["schema"]["fields"][1]["description"] = ""
+        tables[name]["schema"]["fields"][1]["description"] = ""
     _descriptor_edit(scratch, blank)
-    assert "the column 'name' of 'scenarios' has no description" in first_problem(scratch)
+    assert f"the column '{column}' of '{name}' has no description" in first_problem(scratch)
 
 
 # --- near-misses and patterns in words -----------------------------------------------------------
@@ -280,20 +312,34 @@ def test_a_quoted_number_follows_its_table(scratch):
     assert load_table("evidence", scratch.descriptor)["finding"][0] == f"The book quotes {rounded(per_chip, 2):.2f} here."
 
 
-@pytest.mark.parametrize("placeholder, problem, expected", [
-    ("{accelerator_price[x].usd_per_chip_hour:.2f}", "names no table 'accelerator_price' (did you mean "
-     "'accelerator_prices'?)", "{table[key].column:format} with a table of datapackage.json"),
-    ("{accelerator_prices[aws-trainium2-od-us-east-2-2024].usd_per_chip_hour:.2f}", "names no row "
-     "'aws-trainium2-od-us-east-2-2024' of accelerator_prices.csv (did you mean 'aws-trainium2-od-us-east-2-2025'?)",
-     "a price_id of accelerator_prices.csv"),
-    ("{accelerator_prices[aws-trainium2-od-us-east-2-2025].usd_per_chip:.2f}", "names no column 'usd_per_chip' of "
-     "accelerator_prices.csv (did you mean 'usd_per_chip_hour'?)", "a column of accelerator_prices.csv: "),
-    ("{accelerator_prices[aws-trainium2-od-us-east-2-2025].usd_per_chip_hour * 2}", "is arithmetic without a format",
-     "a format after a colon"),
-    ("{accelerator_prices[aws-trainium2-od-us-east-2-2025].region * 2:.1f}", "cannot be computed: "
-     "accelerator_prices[aws-trainium2-od-us-east-2-2025].region is 'us-east-2', not a number", "arithmetic of"),
-])
-def test_a_placeholder_that_cannot_be_filled_is_named(scratch, placeholder, problem, expected):
+def _placeholder_case(case: str) -> tuple[str, str, str]:
+    """A placeholder with one fault, made from the first row of the first table with a
+    one-column key, a number column and a text column; its problem; what is expected."""
+    name, resource = next((n, r) for n, r in resources().items() if len(r.primary_key) == 1
+                          and any(f["type"] == "number" for f in r.fields)
+                          and any(f["type"] == "string" and f["name"] not in r.primary_key for f in r.fields))
+    key = rows(name)[0][resource.primary_key[0]]
+    number = next(f["name"] for f in resource.fields if f["type"] == "number")
+    text = next(f["name"] for f in resource.fields if f["type"] == "string" and f["name"] not in resource.primary_key)
+    file = resource.path.name
+    near_key = key[:-1] + ("x" if not key.endswith("x") else "y")
+    return {
+        "table": (f"{{{name[:-1]}[{key}].{number}:.2f}}", f"names no table '{name[:-1]}' (did you mean '{name}'?)",
+                  "{table[key].column:format} with a table of datapackage.json"),
+        "row": (f"{{{name}[{near_key}].{number}:.2f}}",
+                f"names no row '{near_key}' of {file} (did you mean '{key}'?)",
+                f"a {resource.primary_key[0]} of {file}"),
+        "column": (f"{{{name}[{key}].{number[:-1]}:.2f}}",
+                   f"names no column '{number[:-1]}' of {file} (did you mean '{number}'?)", f"a column of {file}: "),
+        "format": (f"{{{name}[{key}].{number} * 2}}", "is arithmetic without a format", "a format after a colon"),
+        "text": (f"{{{name}[{key}].{text} * 2:.1f}}", f"cannot be computed: {name}[{key}].{text} is "
+                 f"{rows(name)[0][text]!r}, not a number", "arithmetic of"),
+    }[case]
+
+
+@pytest.mark.parametrize("case", ["table", "row", "column", "format", "text"])
+def test_a_placeholder_that_cannot_be_filled_is_named(scratch, case):
+    placeholder, problem, expected = _placeholder_case(case)
     row = _quote_in_first_finding(scratch, placeholder)
     message = first_problem(scratch)
     assert message.startswith(where("evidence", row, "finding") + f"the placeholder {placeholder} {problem}; "
@@ -352,12 +398,20 @@ def test_a_claim_without_a_primary_source_must_say_why(scratch):
         check.check_tables(scratch.folder)
 
 
+def _another_source(*but: str) -> str:
+    return next(s["source_id"] for s in rows("sources") if s["source_id"] not in but)
+
+
 @pytest.mark.parametrize("table, column, value, message", [
-    ("claims", "source_id", "semianalysis-trainium2-2024", "cites semianalysis-trainium2-2024, not its article"),
-    ("articles", "date_earliest", "2025-12-31", "2025-12-31 is after date_latest"),
+    ("claims", "source_id", "<another source>", "not its article"),
+    ("articles", "date_earliest", "<the day after date_latest>", "is after date_latest"),
     ("evidence", "confidence", "low", "'low' for"),
 ])
 def test_a_ledger_rule_broken_is_named(scratch, table, column, value, message):
+    if value == "<another source>":
+        value = _another_source(*(a["source_id"] for a in rows("articles")))
+    if value == "<the day after date_latest>":
+        value = (datetime.date.fromisoformat(rows("articles")[0]["date_latest"]) + datetime.timedelta(days=1)).isoformat()
     if table == "evidence":  # a source cited by two rows, one of them regraded
         evidence = rows("evidence")
         source = next(e["source_id"] for e in evidence if sum(x["source_id"] == e["source_id"] for x in evidence) > 1
@@ -418,10 +472,13 @@ def test_a_url_at_a_copy_site_is_refused(scratch):
     ("lab_chip_vendors", "as_of", "2020-01-01", "is before the arrangement"),
     ("postmortem_incidents", "end_date", "2025-01-01", "is before the start"),
     ("vendor_claims", "factor_low_x", "99999", "is above factor_high_x"),
-    ("article_disagreements", "source_id", "semianalysis-trainium2-2024", "is not evidence for"),
+    ("article_disagreements", "source_id", "<a source neither claim cites>", "is not evidence for"),
 ])
 def test_a_chapter_table_rule_broken_is_named(scratch, table, column, value, message):
     row = next(r for r in rows(table) if r[column] != "" and (table != "investments" or r["status"] != "committed"))
+    if value == "<a source neither claim cites>":
+        value = _another_source(*(e["source_id"] for e in rows("evidence")
+                                  if e["claim_id"] in (row["a1_claim_id"], row["a2_claim_id"])))
     scratch.set_value(table, row["_row"], column, value)
     problem = first_problem(scratch)
     assert problem.startswith(where(table, row, column)) and message in problem, problem

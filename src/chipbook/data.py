@@ -316,12 +316,18 @@ def _check_every_csv_described(descriptor: Path, found: dict[str, Resource]) -> 
     """Pass 0: a CSV in the data folder that the package does not describe is refused,
     since nothing would check it and the book's pages could not load it."""
     described = {r.path.resolve() for r in found.values()}
+    script = descriptor.parent.parent / "scripts" / "make_datapackage.py"
     for path in sorted(descriptor.parent.glob("*.csv")):
         if path.resolve() not in described:
+            if script.exists() and f'"name": "{path.stem}"' in script.read_text(encoding="utf-8"):
+                expected = (f"`make datapackage` (scripts/make_datapackage.py describes '{path.stem}', but "
+                            "datapackage.json was written before that)")
+            else:
+                expected = (f"a schema for '{path.stem}' in scripts/make_datapackage.py (its fields with types, "
+                            "descriptions and units, a primary key, a foreign key from source_id to sources), "
+                            "then `make datapackage`")
             raise DataError(path, f"the table '{path.stem}' is not described in datapackage.json, so nothing "
-                            "checks it", expected=f"a schema for '{path.stem}' in scripts/make_datapackage.py "
-                            "(its fields with types, descriptions and units, a primary key, a foreign key from "
-                            "source_id to sources), then `make datapackage`")
+                            "checks it", expected=expected)
 
 
 # Characters a spreadsheet or a web page leaves in a value that look like a space, or
