@@ -12,18 +12,35 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 from chipbook.vocabulary import (  # noqa: E402
-    ARGUMENT_LINK_KINDS, ARRANGEMENT_STATUSES, ARTICLES, BOUNDS, CAPACITY_STATES, CHIP_FAMILIES, CHIP_ID, CHIP_MAKERS, CHIP_VENDORS,
-    CLAIM_ID, CLAIM_KINDS, COMMITMENT_CHIP_FAMILIES, COMMITMENT_KINDS, CONFIDENCE, CONSIDERATION, COPY_KINDS,
-    COUNTERPARTIES, DISCLOSURE, EVIDENCE_ID, FIGURE_BASIS, INCIDENT_OWNERS, INSTRUMENTS, INVESTORS, KERNEL_OWNERS, LABS,
-    ROUND_STATUS, SLUG, SOURCE_KINDS, STANCES, SUPPORT_STATUSES, TRANCHE_STATUS, VALUATION_BASIS, VENDOR_GROUPS,
-    VERDICT_LIST, VERDICTS, WHO_HELD)
+    ARGUMENT_LINK_KINDS, ARRANGEMENT_ID, ARRANGEMENT_STATUSES, ARTICLES, BOUNDS, CAPACITY_ID, CAPACITY_STATES,
+    CHIP_FAMILIES, CHIP_ID, CHIP_MAKERS, CHIP_VENDORS, CLAIM_ID, CLAIM_KINDS, COMMITMENT_CHIP_FAMILIES,
+    COMMITMENT_KINDS, CONFIDENCE, CONSIDERATION, COPY_KINDS, COUNTERPARTIES, DISAGREEMENT_ID, DISCLOSURE,
+    EVIDENCE_ID, FIGURE_BASIS, INCIDENT_OWNERS, INSTRUMENTS, INVESTORS, KERNEL_OWNERS, LABS, MLPERF_RESULT_ID,
+    ROUND_STATUS, SLUG, SOURCE_KINDS, STANCES, SUPPORT_STATUSES, TRANCHE_STATUS, URL, VALUATION_BASIS,
+    VENDOR_GROUPS, VERDICT_LIST, VERDICTS, WHO_HELD)
+from chipbook.data import DECIMALS, FORMULA, NOT_AFTER, NOT_AFTER_RULES, QUOTES, SOURCED  # noqa: E402
 
 
-
-def field(name, kind, description, required=True, **constraints):
+def field(name, kind, description, required=True, formula=None, decimals=None, not_after="evidence date",
+          quotes=False, **constraints):
+    """One Table Schema field. Beyond Table Schema (checked by `make check`, see chipbook.data):
+    formula: the column is computed from the row's other columns (chipbook.expressions), e.g.
+        "usd_per_offering_hour / chips_per_offering", rounded to `decimals` places if given;
+    not_after: for a date, the latest date allowed: "evidence date" (the book's evidence
+        date, the default), "today" (the book's own review dates) or "no limit" (a forecast);
+    quotes: the text may quote other tables' values as {table[key].column:format}
+        placeholders, filled wherever it is shown (chipbook.quotes)."""
     entry = {"name": name, "type": kind, "description": description}
     if kind == "date":
         entry["format"] = "default"
+        assert not_after in NOT_AFTER_RULES, not_after
+        entry[NOT_AFTER] = not_after
+    if formula:
+        entry[FORMULA] = formula
+        if decimals is not None:
+            entry[DECIMALS] = decimals
+    if quotes:
+        entry[QUOTES] = True
     if required:
         constraints = {"required": True, **constraints}
     if constraints:
@@ -39,6 +56,7 @@ def source_fk(column="source_id"):
 LEDGER = [
     {
         "name": "sources",
+        "sourced": False,  # the registry itself
         "title": "Sources",
         "description": "The one registry of sources. Every row of every other table points here; the bibliography is generated from it.",
         "schema": {
@@ -47,11 +65,11 @@ LEDGER = [
                 field("title", "string", "Title of the document as published."),
                 field("publisher", "string", "Who published it: the original publisher, never the host of a copy it was read in."),
                 field("date_published", "date", "Date of publication (ISO 8601). For undated pages, the date shown as last updated or, failing that, the date seen; the note says which."),
-                field("url", "string", "Where the original publisher put the document; never a copy, proxy, redirect or short link.", pattern=r"^https?://\S+$"),
-                field("copy_url", "string", "Where the text was actually read, when that was not the publisher's page: a copy (an archive, a mirror) or a secondary report of it (copy_kind says which); empty when read at url.", required=False, pattern=r"^https?://\S+$"),
+                field("url", "string", "Where the original publisher put the document; never a copy, proxy, redirect or short link.", pattern=URL),
+                field("copy_url", "string", "Where the text was actually read, when that was not the publisher's page: a copy (an archive, a mirror) or a secondary report of it (copy_kind says which); empty when read at url.", required=False, pattern=URL),
                 field("copy_kind", "string", "What copy_url holds: copy (the same text on another host) or report (a secondary account of the document: a summary, digest or other outlet's story, which is what was read). Required when copy_url is set, empty otherwise.", required=False, enum=COPY_KINDS),
                 field("kind", "string", "Kind of source; primary kinds are vendor documentation, company release, regulatory filing and paper.", enum=SOURCE_KINDS),
-                field("accessed", "date", "Date the source was checked for this book (ISO 8601)."),
+                field("accessed", "date", "Date the source was checked for this book (ISO 8601).", not_after="today"),
                 field("note", "string", "What was seen at the source, and any caveat (a copy, an approximate date).", required=False),
             ],
             "primaryKey": ["source_id"],
@@ -79,6 +97,7 @@ LEDGER = [
     },
     {
         "name": "verdict_rules",
+        "sourced": False,  # the book's method, not a fact: each claim's evidence rows carry the sources
         "title": "Verdict rules",
         "description": "The rules that turn a claim's evidence into its verdict, written once: each names a recurring case, the test a claim of that case must pass, and the verdicts the test can give. Every claim names the rule it applied (claims.rule_id), and make check refuses a verdict its rule does not allow.",
         "schema": {
@@ -109,7 +128,7 @@ LEDGER = [
                 field("verdict", "string", "The book's verdict: an honest summary of the claim's evidence rows.", enum=VERDICTS),
                 field("verdict_reason", "string", "One line: why this verdict.", maxLength=320),
                 field("would_change", "string", "What evidence would change the verdict."),
-                field("last_reviewed", "date", "The date the claim's verdict was last reviewed against its evidence (ISO 8601)."),
+                field("last_reviewed", "date", "The date the claim's verdict was last reviewed against its evidence (ISO 8601).", not_after="today"),
                 field("rule_id", "string", "The verdict rule the claim was judged by (verdict_rules.rule_id); its verdict must be one the rule allows."),
                 field("alternative_rule_id", "string", "For a borderline claim, the second rule that could reasonably apply (it may be the same rule where the borderline lies inside its test); empty when no other rule fits.", required=False),
                 field("alternative_verdict", "string", "The verdict the alternative rule would give; set exactly when alternative_rule_id is, and one that rule allows.", required=False, enum=VERDICTS),
@@ -123,12 +142,13 @@ LEDGER = [
     },
     {
         "name": "verdict_history",
+        "sourced": False,  # the book's own decisions; each rests on the claim's evidence rows
         "title": "Verdict history",
         "description": "Every change of a claim's verdict, as a fact-checker's corrections log keeps it; the Corrections and updates page is generated from it.",
         "schema": {
             "fields": [
                 field("claim_id", "string", "The claim whose verdict changed."),
-                field("date", "date", "The date of the change (ISO 8601)."),
+                field("date", "date", "The date of the change (ISO 8601); no later than the claim's last_reviewed.", not_after="today"),
                 field("verdict_before", "string", "The verdict before the change; empty for a claim added on that date.", required=False, enum=VERDICTS),
                 field("verdict_after", "string", "The verdict after the change.", enum=VERDICTS),
                 field("reason", "string", "Why the verdict changed, in one or two sentences."),
@@ -147,8 +167,8 @@ LEDGER = [
                 field("claim_id", "string", "The claim this evidence bears on."),
                 field("source_id", "string", "Where the evidence comes from."),
                 field("stance", "string", "supports; complicates (true as stated, but adds a caveat that changes the reading); contradicts.", enum=STANCES),
-                field("finding", "string", "What the source shows, in the book's words, with the figure's scope."),
-                field("as_of", "date", "The date the finding speaks for (ISO 8601)."),
+                field("finding", "string", "What the source shows, in the book's words, with the figure's scope. A number the book takes from another table is written as a placeholder, {table[key].column:format} or arithmetic of such references, which the book fills wherever the finding is shown (the CSV keeps the placeholder).", quotes=True),
+                field("as_of", "date", "The date the finding speaks for (ISO 8601), no later than the book's evidence date.", minimum="2015-01-01"),
                 field("confidence", "string", "high: a primary source (vendor documentation, company release, regulatory filing, paper) read where its publisher put it; medium: reputable secondary reporting or a primary source seen only in a copy or report; low: a single weak source or a copy of doubtful standing.", enum=CONFIDENCE),
             ],
             "primaryKey": ["evidence_id"],
@@ -227,7 +247,7 @@ INFERENCE_ECONOMICS = [
                 field("region", "string", "Cloud region the price applies to, or 'not stated'."),
                 field("usd_per_offering_hour", "number", "Price of the whole instance or slice, in US dollars per hour.", minimum=0),
                 field("chips_per_offering", "integer", "Number of accelerator chips in the instance or slice.", minimum=1),
-                field("usd_per_chip_hour", "number", "usd_per_offering_hour divided by chips_per_offering, in US dollars per chip-hour (rounded to 6 decimals).", minimum=0),
+                field("usd_per_chip_hour", "number", "usd_per_offering_hour divided by chips_per_offering, in US dollars per chip-hour (rounded to 6 decimals).", formula="usd_per_offering_hour / chips_per_offering", decimals=6, minimum=0),
                 field("source_id", "string", "Where the price was seen."),
                 field("as_of", "date", "Date the price speaks for (ISO 8601); for undated catalogs, the earliest date the catalog's contents allow, as the note says."),
                 field("note", "string", "How the price was read and what it includes."),
@@ -276,7 +296,7 @@ INFERENCE_ECONOMICS = [
         "description": "Closed-division MLPerf Inference results for GPT-J 6B on TPU v5e and H100 systems, from the MLCommons result logs, with system size and availability status. Throughput is for the whole system; divide by accelerators_per_system for a per-chip figure.",
         "schema": {
             "fields": [
-                field("result_id", "string", "Stable identifier of the result.", pattern=r"^v[0-9.]+-[a-z0-9.-]+$", unique=True),
+                field("result_id", "string", "Stable identifier of the result.", pattern=MLPERF_RESULT_ID, unique=True),
                 field("round", "string", "MLPerf Inference round.", enum=["v3.1", "v4.0"]),
                 field("benchmark", "string", "Benchmark and accuracy target (gptj-99.9 is the stricter target).", enum=["gptj-99", "gptj-99.9"]),
                 field("scenario", "string", "MLPerf scenario: Server (queries arrive at random under a latency bound) or Offline (all queries at once).", enum=["Server", "Offline"]),
@@ -315,7 +335,7 @@ INTERCONNECT = [
                 field("chip", "string", "The accelerator chip."),
                 field("scaleup_link", "string", "The vendor's name for the chip-to-chip link (ICI, NeuronLink, NVLink)."),
                 field("scaleup_gbyte_s_per_chip_bidirectional", "number", "Scale-up bandwidth per chip, both directions added, in GB/s (10^9 bytes per second).", minimum=0),
-                field("scaleup_gbyte_s_per_chip_per_direction", "number", "Scale-up bandwidth per chip in one direction, in GB/s (10^9 bytes per second); always half the bidirectional column.", minimum=0),
+                field("scaleup_gbyte_s_per_chip_per_direction", "number", "Scale-up bandwidth per chip in one direction, in GB/s (10^9 bytes per second); always half the bidirectional column.", formula="scaleup_gbyte_s_per_chip_bidirectional / 2", minimum=0),
                 field("scaleup_figure_published_as", "string", "Which of the two bandwidth columns the source states; 'direction not stated' means the vendor gave one number without saying, and the book treats it as bidirectional.", enum=["bidirectional", "per direction", "direction not stated"]),
                 field("scaleup_domain_chips", "integer", "Chips joined by the scale-up link in one domain (pod, UltraServer, NVLink domain), in chips.", minimum=1),
                 field("scaleup_topology", "string", "How the chips of the domain are wired.", enum=["2D torus", "3D torus", "4x4 2D torus per server, rings across 4 servers", "all-to-all through switches"]),
@@ -479,7 +499,7 @@ HARDWARE_ABSTRACTION = [
                 field("directness", "string", "How directly the item speaks, most direct first.", enum=[
                     "first-party, names JAX", "first-party, names XLA only", "first-party, names no framework",
                     "second-hand account of first-party words", "third-party inference"]),
-                field("directness_rank", "integer", "The directness as a rank, 1 (Anthropic names JAX) to 5 (third-party inference).", minimum=1, maximum=5),
+                field("directness_rank", "integer", "The directness as a rank, 1 (Anthropic names JAX) to 5 (third-party inference): its place in the directness list.", formula="position(directness)", minimum=1, maximum=5),
                 field("stance", "string", "Bearing on 'Anthropic makes heavy use of JAX and XLA' (claim A1-21).", enum=STANCES),
                 field("source_id", "string", "Where the item comes from."),
                 field("as_of", "date", "The date the item speaks for (ISO 8601)."),
@@ -578,12 +598,12 @@ OPTIONALITY_AND_LEVERAGE = [
         "description": "Chips and gigawatts Anthropic announced, was reported to have, or expected, per chip vendor and deal, with the date each figure was stated and the date it speaks for. Figures of the same tranche restate one another; different tranches add up. 'Up to' figures are ceilings the companies announced, not measurements.",
         "schema": {
             "fields": [
-                field("capacity_id", "string", "Row id: cap- and a number.", pattern=r"^cap-[0-9]{2}$"),
+                field("capacity_id", "string", "Row id: cap- and a number.", pattern=CAPACITY_ID),
                 field("vendor", "string", "Who makes the chips (not the cloud that hosts them): AWS for Trainium, Google for TPUs, NVIDIA for GPUs.", enum=CHIP_MAKERS),
                 field("chip_family", "string", "The chips or systems the figure covers, as the source names them, with the hosting cloud or site where it is not the chip vendor's."),
                 field("tranche", "string", "The deal or fleet the figure belongs to. Rows of one tranche restate or update each other and are never added together; rows of different tranches are.", pattern=SLUG),
                 field("date_stated", "date", "Date the figure was made public (ISO 8601)."),
-                field("as_of", "date", "Date the figure speaks for (ISO 8601): the day for capacity in service, the target date for expected or contracted capacity (1 January of the year where only a year is given)."),
+                field("as_of", "date", "Date the figure speaks for (ISO 8601): the day for capacity in service, the target date for expected or contracted capacity (1 January of the year where only a year is given).", not_after="no limit"),
                 field("chips", "integer", "Number of accelerator chips (count); blank when the source gives none. Read with chips_bound.", required=False, minimum=1),
                 field("chips_bound", "string", "How the source bounds the chip count: about, nearly, more than, up to (a ceiling).", required=False, enum=BOUNDS),
                 field("gigawatts", "number", "Data-center power capacity in gigawatts (GW) as the source states it; blank when it gives none. Read with gigawatts_bound.", required=False, minimum=0),
@@ -622,7 +642,7 @@ OPTIONALITY_AND_LEVERAGE = [
         "description": "Arrangements between AI labs and chip vendors, found in sourced reporting: which chip family, what was agreed, when, and how firm it is. A sample of the labs with public arrangements, not a census.",
         "schema": {
             "fields": [
-                field("arrangement_id", "string", "Row id: lab- and a number.", pattern=r"^lab-[0-9]{2}$"),
+                field("arrangement_id", "string", "Row id: lab- and a number.", pattern=ARRANGEMENT_ID),
                 field("lab", "string", "The AI lab.", enum=LABS),
                 field("chip_vendor", "string", "Who supplies the chip family (Broadcom for custom accelerators it builds to a lab's design).", enum=CHIP_VENDORS),
                 field("chip_family", "string", "The chips or systems, as the source names them."),
@@ -655,7 +675,7 @@ SECOND_ARTICLE = [
         "description": "Questions on which the news article (A2) and the strategy article (A1) tell different stories, with which account the evidence bore out when they were written and by 2026.",
         "schema": {
             "fields": [
-                field("pair_id", "string", "Identifier of the disagreement: D and a number.", pattern=r"^D[0-9]+$"),
+                field("pair_id", "string", "Identifier of the disagreement: D and a number.", pattern=DISAGREEMENT_ID),
                 field("question", "string", "The question the two articles answer differently."),
                 field("a2_claim_id", "string", "The news article's claim (A2-NN) on the question."),
                 field("a1_claim_id", "string", "The strategy article's claim (A1-NN) on the question."),
@@ -729,6 +749,9 @@ def descriptor():
             "mediatype": "text/csv",
             "encoding": "utf-8",
             "schema": {"missingValues": [""], **resource["schema"]},
+            # Every table cites sources (make check requires a source_id foreign key) unless
+            # it records the book's own decisions.
+            **({SOURCED: False} if resource.get("sourced") is False else {}),
         })
     return {
         "name": "owning-the-software-layer",

@@ -1,5 +1,8 @@
-"""The hardware-abstraction chapter: its demonstration helpers (hand-worked cases), and
-invariants of its four tables that the chapter's charts and titles rely on."""
+"""The hardware-abstraction chapter: its demonstration helpers (hand-worked cases), its
+table helpers worked by hand on fixture tables (tests/fixtures/abstraction/, the rows of
+data/ on 2026-11-29, frozen) and, on the live tables, invariants. The tables' own rules
+(every framework on every chip, incident dates and shares, directness ranks) are
+`make check`'s (chipbook.table_rules and the schema's formula for directness_rank)."""
 
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ import pytest
 
 from chipbook import abstraction as ab
 from chipbook import load_table, paths
+from fixture_tables import fixture
 
 CHIPS = ["Google TPU", "AWS Trainium", "NVIDIA GPU"]
 
@@ -125,8 +129,9 @@ def test_bf16_inputs_cost_orders_of_magnitude_more_error():
 
 SUPPORT = load_table("framework_support")
 KERNELS = load_table("kernel_languages")
-INCIDENTS = load_table("postmortem_incidents")
-JAX_EVIDENCE = load_table("anthropic_jax_evidence")
+FIXED_SUPPORT = fixture("abstraction", "framework_support")
+FIXED_KERNELS = fixture("abstraction", "kernel_languages")
+FIXED_INCIDENTS = fixture("abstraction", "postmortem_incidents")
 
 
 def _enum(resource: str, field: str) -> list[str]:
@@ -139,16 +144,8 @@ def test_status_order_matches_the_schema():
     assert ab.STATUS_ORDER == _enum("framework_support", "status") == _enum("kernel_languages", "status")
 
 
-def test_support_matrix_and_kernel_table_cover_every_cell():
-    for table, row in ((SUPPORT, "framework"), (KERNELS, "language")):
-        column = "hardware" if row == "framework" else "chip"
-        cells = table.groupby([row, column]).size()
-        assert len(cells) == table[row].nunique() * 3, f"{row} table misses a cell"
-        assert set(table[column]) == set(CHIPS)
-
-
 def test_best_path_per_cell_hand_checked():
-    best = ab.best_path_per_cell(SUPPORT).set_index(["framework", "hardware"])
+    best = ab.best_path_per_cell(FIXED_SUPPORT).set_index(["framework", "hardware"])
     assert len(best) == 9
     # PyTorch on Trainium: TorchNeuron (beta) beats the XLA library in maintenance (deprecated).
     assert best.loc[("PyTorch", "AWS Trainium"), "status"] == "beta"
@@ -156,42 +153,33 @@ def test_best_path_per_cell_hand_checked():
     assert best.loc[("PyTorch", "Google TPU"), "status"] == "supported"
     assert best.loc[("JAX", "AWS Trainium"), "status"] == "beta"
     assert best.loc[("TensorFlow", "AWS Trainium"), "status"] == "unsupported"
+    assert best["paths"].sum() == len(FIXED_SUPPORT)
+
+
+def test_best_path_per_cell_counts_every_live_row_once():
+    best = ab.best_path_per_cell(SUPPORT)
     assert best["paths"].sum() == len(SUPPORT)
+    assert not best.duplicated(["framework", "hardware"]).any()
+    for cell in best.itertuples():
+        statuses = SUPPORT[(SUPPORT["framework"] == cell.framework) & (SUPPORT["hardware"] == cell.hardware)]["status"]
+        assert ab.status_rank(cell.status) == min(map(ab.status_rank, statuses))
 
 
 def test_who_reaches_all_three_chips():
-    assert ab.reaching_all(SUPPORT, CHIPS) == ["JAX", "PyTorch"]
-    assert ab.reaching_all(SUPPORT, CHIPS, mechanism_contains="XLA") == ["JAX"]
+    assert ab.reaching_all(FIXED_SUPPORT, CHIPS) == ["JAX", "PyTorch"]
+    assert ab.reaching_all(FIXED_SUPPORT, CHIPS, mechanism_contains="XLA") == ["JAX"]
     # No kernel language reaches all three chips, nor even two of them outside Google's.
-    assert ab.reaching_all(KERNELS, CHIPS, row="language", column="chip") == []
-    assert ab.reaching_all(KERNELS, ["Google TPU", "NVIDIA GPU"], row="language", column="chip") == ["Mosaic", "Pallas"]
-
-
-def test_incident_dates_and_shares():
-    assert (INCIDENTS["end_date"] >= INCIDENTS["start_date"]).all()
-    assert INCIDENTS["share_of_requests_pct"].dropna().between(0, 100).all()
-    stated = INCIDENTS["share_kind"] != "not stated"
-    assert (INCIDENTS["share_of_requests_pct"].notna() == stated).all()
-    # Two of the three bugs were specific to Google's TPUs; the routing bug was not.
-    per_bug = INCIDENTS.groupby("bug")["hardware_platform"].agg(set)
-    assert sum(platforms == {"Google TPU"} for platforms in per_bug) == 2
-    assert per_bug["context-window routing error"] == {"not hardware-specific"}
+    assert ab.reaching_all(FIXED_KERNELS, CHIPS, row="language", column="chip") == []
+    assert ab.reaching_all(FIXED_KERNELS, ["Google TPU", "NVIDIA GPU"], row="language", column="chip") == ["Mosaic", "Pallas"]
 
 
 def test_overlap_days_hand_worked():
     # Routing bug live Aug 5 - Sep 18, output corruption Aug 25 - Sep 2, top-k bug
     # Aug 25 - Sep 12 (all inclusive): two or more bugs live from Aug 25 to Sep 12,
     # 7 days in August (25-31) + 12 in September = 19.
-    assert ab.overlap_days(INCIDENTS) == 19
+    assert ab.overlap_days(FIXED_INCIDENTS) == 19
     toy = pd.DataFrame({"bug": ["a", "a", "b"],
                         "start_date": pd.to_datetime(["2025-01-01", "2025-01-03", "2025-01-02"]),
                         "end_date": pd.to_datetime(["2025-01-02", "2025-01-04", "2025-01-03"])})
     # a covers Jan 1-4 (rows overlap on no day, union 4 days), b covers Jan 2-3: overlap 2 days.
     assert ab.overlap_days(toy) == 2
-
-
-def test_jax_evidence_ranks_follow_directness():
-    order = _enum("anthropic_jax_evidence", "directness")
-    assert (JAX_EVIDENCE["directness"].map(order.index) + 1 == JAX_EVIDENCE["directness_rank"]).all()
-    assert JAX_EVIDENCE.loc[JAX_EVIDENCE["directness_rank"] == 1, "names_jax"].all()
-    assert JAX_EVIDENCE["stance"].isin(["supports", "complicates"]).all()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -152,3 +153,67 @@ def test_the_evidence_date_is_typed_nowhere():
     assert not found, f"an 'Evidence as of <date>' typed by hand in: {found}"
     assert "{evidence_as_of}" in (paths.ROOT / "_config.yml").read_text(encoding="utf-8")
     assert "{glue:md}`evidence_as_of`" in read(paths.ROOT / "intro.ipynb").cells[0].source
+
+
+# --- Jupyter's stored form (make fmt) ------------------------------------------------------------
+
+def _saved_with_run_time_state(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """The notebook as JupyterLab (with the ExecuteTime extension) saves it after a run, with
+    the input and output collapsed and the widget state kept."""
+    notebook = nbformat.from_dict(json.loads(json.dumps(notebook)))
+    for i, cell in enumerate(notebook.cells):
+        cell.metadata.update({"collapsed": False, "scrolled": True, "heading_collapsed": True, "hidden": True,
+                              "jupyter": {"outputs_hidden": True, "source_hidden": True},
+                              "ExecuteTime": {"start_time": "2026-12-04T10:00:00Z", "end_time": "2026-12-04T10:00:01Z"},
+                              "execution": {"iopub.execute_input": "2026-12-04T10:00:00.1Z",
+                                            "shell.execute_reply": "2026-12-04T10:00:00.9Z"}})
+        if cell.cell_type == "code":
+            cell.execution_count = i + 1
+            cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="ran\n")]
+    notebook.metadata.update({"widgets": {"application/vnd.jupyter.widget-state+json": {"state": {}}},
+                              "signature": "sha256:0"})
+    return notebook
+
+
+def _metadata_keys(metadata: dict, prefix: str = "") -> set[str]:
+    keys = set()
+    for key, value in metadata.items():
+        keys.add(prefix + key)
+        if isinstance(value, dict):
+            keys |= _metadata_keys(value, f"{prefix}{key}.")
+    return keys
+
+
+def test_fmt_strips_everything_the_nbstripout_command_strips(tmp_path):
+    """`make fmt` removes at least what `nbstripout` (its command line, defaults) removes,
+    keeps the cell ids, and returns a re-saved chapter to its committed text."""
+    import subprocess
+    import sys
+
+    from chipbook import fmt
+
+    committed = (paths.ROOT / "intro.ipynb").read_text(encoding="utf-8")
+    saved = tmp_path / "saved.ipynb"
+    nbformat.write(_saved_with_run_time_state(nbformat.reads(committed, as_version=4)), saved)
+    command = [str(Path(sys.executable).parent / "nbstripout"), "--keep-id", "--textconv", str(saved)]
+    by_nbstripout = json.loads(subprocess.run(command, capture_output=True, text=True, check=True).stdout)
+    by_fmt = json.loads(fmt.normalise(saved.read_text(encoding="utf-8")))
+    assert _metadata_keys(by_fmt["metadata"]) <= _metadata_keys(by_nbstripout["metadata"])
+    for ours, theirs in zip(by_fmt["cells"], by_nbstripout["cells"], strict=True):
+        assert _metadata_keys(ours["metadata"]) <= _metadata_keys(theirs["metadata"]), ours["id"]
+        assert ours["id"] == theirs["id"] and not ours.get("outputs") and ours.get("execution_count") is None
+        assert "jupyter" not in ours["metadata"]  # view state nbstripout keeps, fmt also drops
+    assert fmt.normalise(saved.read_text(encoding="utf-8")) == committed
+
+
+@pytest.mark.parametrize("notebook", [paths.ROOT / "intro.ipynb", *NOTEBOOKS], ids=lambda p: p.name)
+def test_notebook_is_committed_in_the_stored_form(notebook):
+    """No outputs, execution counts, run-time or view-state metadata: exactly what `make fmt` writes."""
+    from chipbook import fmt
+
+    stripped = {key.split(".", 2)[-1] for key in fmt.NBSTRIPOUT_KEYS + fmt.VIEW_STATE_KEYS if key.startswith("cell.")}
+    for index, cell in enumerate(read(notebook).cells):
+        left = stripped & _metadata_keys(cell.metadata)
+        assert not left, f"{notebook.name}, cell {index}: run-time metadata {sorted(left)}; run `make fmt`"
+    text = notebook.read_text(encoding="utf-8")
+    assert fmt.normalise(text) == text, f"{notebook.name} is not in the stored form: run `make fmt`"

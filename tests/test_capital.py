@@ -1,7 +1,10 @@
-"""The capital-structure chapter's computations (chipbook.capital) and the invariants of
-its three tables. Every total the chapter's charts show is recomputed here from the
-tranche rows by a separate, deliberately plain route, so a chart cannot disagree with
-its table."""
+"""The capital-structure chapter's computations (chipbook.capital): hand-worked totals on
+fixture tables (tests/fixtures/capital/, the rows of data/ on 2026-11-29, frozen), and on
+the live tables only invariants: every total the chapter's charts show is recomputed from
+the tranche rows by a separate, deliberately plain route, so a chart cannot disagree with
+its table. The rules of the tables themselves (payments within a deal's ceiling, one
+instrument per tranche, figure basis and source kind agreeing, valuations in order) are
+`make check`'s (chipbook.table_rules)."""
 
 from __future__ import annotations
 
@@ -11,16 +14,23 @@ import pandas as pd
 import pytest
 
 from chipbook import capital, ledger, load_table
+from fixture_tables import fixture
 
 INVESTMENTS = load_table("investments")
 ROUNDS = load_table("funding_rounds")
 COMMITMENTS = load_table("compute_commitments")
-SOURCES = load_table("sources").set_index("source_id")
-ARTICLES = load_table("articles").set_index("article_id")
 END = ledger.evidence_as_of()  # the book's one evidence date
 
+# The fixtures: the three tables as they stood on 2026-11-29, the day the sums below were
+# worked by hand; a chart's end date after every tranche; the articles' latest dates.
+FIXED_INVESTMENTS = fixture("capital", "investments")
+FIXED_ROUNDS = fixture("capital", "funding_rounds")
+FIXED_COMMITMENTS = fixture("capital", "compute_commitments")
+FIXED_END = pd.Timestamp("2026-11-29")
+A1_LATEST, A2_LATEST = pd.Timestamp("2025-01-22"), pd.Timestamp("2024-11-22")
 
-# --- Hand-worked totals ------------------------------------------------------------------
+
+# --- Hand-worked totals (tests/fixtures/capital/investments.csv) ---------------------------
 # Amazon, committed: 4.0 (Sep 2023) + 4.0 (Nov 2024) + 5.0 now + 20.0 facility (Apr 2026) = 33.0
 # Amazon, funded:    1.25 + 2.75 = 4.0 by Mar 2024; + 1.3 = 5.3 by end-2024 (the 10-K's $5.3B);
 #                    + 1.3 + 1.4 = 8.0 by end-2025 (the 10-K's $8.0B); + 5.0 Series G + 5.0 Series H = 18.0
@@ -44,7 +54,7 @@ HAND_WORKED = {
 
 
 def test_totals_match_the_hand_worked_figures():
-    table = capital.totals(INVESTMENTS).set_index("investor")
+    table = capital.totals(FIXED_INVESTMENTS).set_index("investor")
     for (investor, measure), (low, high) in HAND_WORKED.items():
         assert table.loc[investor, f"{measure}_low_usd_b"] == pytest.approx(low), (investor, measure)
         assert table.loc[investor, f"{measure}_high_usd_b"] == pytest.approx(high), (investor, measure)
@@ -53,7 +63,7 @@ def test_totals_match_the_hand_worked_figures():
 def test_totals_when_the_strategy_article_was_written():
     # By 2024-12-31: Amazon committed 4 + 4 = 8 and had paid 1.25 + 2.75 + 1.3 = 5.3;
     # Google committed 0.3-0.55 + 2.0 = 2.3-2.55 and had paid 0.3-0.55 + 0.5 = 0.8-1.05.
-    table = capital.totals(INVESTMENTS, as_of="2024-12-31").set_index("investor")
+    table = capital.totals(FIXED_INVESTMENTS, as_of="2024-12-31").set_index("investor")
     assert table.loc["Amazon", "committed_high_usd_b"] == pytest.approx(8.0)
     assert table.loc["Amazon", "funded_high_usd_b"] == pytest.approx(5.3)
     assert table.loc["Google", ["committed_low_usd_b", "committed_high_usd_b"]].tolist() == pytest.approx([2.3, 2.55])
@@ -94,15 +104,25 @@ def test_every_cumulative_point_is_the_sum_of_the_tranches_up_to_its_date():
         assert point.high_usd_b == pytest.approx(sum(e["high"] for e in mine)), point
 
 
-def test_the_cumulative_chart_ends_at_the_totals():
-    cum = capital.cumulative(INVESTMENTS, until=END)
+def test_the_cumulative_chart_ends_at_the_hand_worked_totals():
+    cum = capital.cumulative(FIXED_INVESTMENTS, until=FIXED_END)
     last = cum.groupby(["investor", "measure"]).last()
     for (investor, measure), (low, high) in HAND_WORKED.items():
         if low == high == 0.0:
             assert (investor, measure) not in last.index  # nothing to draw
             continue
-        assert last.loc[(investor, measure), "date"] == END
+        assert last.loc[(investor, measure), "date"] == FIXED_END
         assert last.loc[(investor, measure), ["low_usd_b", "high_usd_b"]].tolist() == pytest.approx([low, high])
+
+
+def test_the_cumulative_chart_ends_at_the_totals():
+    """Live data: each line of the chart ends, on the evidence date, at the investor's total."""
+    last = capital.cumulative(INVESTMENTS, until=END).groupby(["investor", "measure"]).last()
+    totals = capital.totals(INVESTMENTS).set_index("investor")
+    for (investor, measure), point in last.iterrows():
+        assert point["date"] == END
+        assert [point["low_usd_b"], point["high_usd_b"]] == pytest.approx(
+            [totals.loc[investor, f"{measure}_low_usd_b"], totals.loc[investor, f"{measure}_high_usd_b"]])
 
 
 def test_cumulative_totals_never_fall_and_funded_never_exceeds_committed():
@@ -118,8 +138,8 @@ def test_cumulative_totals_never_fall_and_funded_never_exceeds_committed():
 # --- The dates on which the articles' figures were overtaken ------------------------------
 
 def test_when_the_articles_figures_were_overtaken():
-    cum = capital.cumulative(INVESTMENTS, until=END)
-    a1_latest = ARTICLES.loc["A1", "date_latest"]  # 2025-01-22
+    cum = capital.cumulative(FIXED_INVESTMENTS, until=FIXED_END)
+    a1_latest = A1_LATEST
     # Google's "$2B" (2.3-2.55 with the early stake) grew with the further $1B of 2025-01-22.
     assert capital.first_change_after(cum, "Google", "committed", "2024-11-22") == pd.Timestamp("2025-01-22")
     # Amazon's "$8B" stood until the 2026-04-20 deal.
@@ -145,10 +165,10 @@ def test_consideration_counts_recount_the_rows():
 # --- The valuation chart -------------------------------------------------------------------
 
 def test_the_news_articles_figure_and_when_it_was_passed():
-    a2_latest = ARTICLES.loc["A2", "date_latest"]  # 2024-11-22
+    a2_latest = A2_LATEST
     # Talks before then: $30-40B (Sep 2024) and $40B (7 Nov 2024), so $40B at most.
-    assert capital.reported_figure_before(ROUNDS, a2_latest) == 40.0
-    passed = capital.first_close_above(ROUNDS, 40.0, a2_latest)
+    assert capital.reported_figure_before(FIXED_ROUNDS, a2_latest) == 40.0
+    passed = capital.first_close_above(FIXED_ROUNDS, 40.0, a2_latest)
     assert (passed["round_id"], passed["round_date"], passed["valuation_low_usd_b"]) == (
         "series-e", pd.Timestamp("2025-03-03"), 61.5)
 
@@ -157,7 +177,8 @@ def test_valuations_keep_every_source_and_every_range():
     shown = capital.valuations(ROUNDS)
     assert len(shown) == ROUNDS["valuation_high_usd_b"].notna().sum()
     # Series C is reported at $4.1B (Axios Pro) and $5B (Semafor): both stay.
-    series_c = shown[shown["round_id"] == "series-c"]
+    fixed = capital.valuations(FIXED_ROUNDS)
+    series_c = fixed[fixed["round_id"] == "series-c"]
     assert sorted(series_c["valuation_high_usd_b"]) == [4.1, 5.0]
 
 
@@ -186,7 +207,7 @@ def test_equity_vs_compute_recomputed_from_the_rows():
 def test_compute_to_equity_ratios_by_hand():
     # AWS: more than $100B against Amazon's $33B committed = 3.03;
     # Google: $200B (reported only) against $43.55B = 4.59; Microsoft: $30B against $5B = 6.0.
-    ratios = capital.compute_to_equity_ratios(capital.equity_vs_compute(INVESTMENTS, COMMITMENTS))
+    ratios = capital.compute_to_equity_ratios(capital.equity_vs_compute(FIXED_INVESTMENTS, FIXED_COMMITMENTS))
     assert ratios.to_dict() == pytest.approx({"Amazon / AWS": 100 / 33, "Google": 200 / 43.55, "Microsoft": 6.0})
 
 
@@ -250,55 +271,7 @@ def test_format_usd_b():
     assert capital.format_usd_b(0.3, 0.55) == "$0.3\u20130.55B"
 
 
-# --- Invariants of the three tables ----------------------------------------------------------
-
-def test_payments_never_exceed_their_deals_ceiling():
-    deals = capital.deal_totals(INVESTMENTS)
-    with_ceiling = set(INVESTMENTS.loc[INVESTMENTS["status"] == "committed", "deal_id"])
-    for deal in deals[deals["deal_id"].isin(with_ceiling)].itertuples():
-        assert deal.funded_high_usd_b + deal.scheduled_usd_b <= deal.committed_low_usd_b + 1e-9, deal.deal_id
-
-
-def test_payments_come_after_their_deal_is_announced():
-    paid = INVESTMENTS[INVESTMENTS["status"] != "committed"]
-    early = paid[paid["as_of"] < paid["date_announced"]]
-    assert early.empty, early[["tranche_id", "source_id"]]
-
-
-def test_a_tranche_has_one_instrument_and_one_announcement_date():
-    per_tranche = INVESTMENTS.groupby("tranche_id")[["instrument", "date_announced", "deal_id"]].nunique()
-    assert (per_tranche == 1).all().all(), per_tranche[(per_tranche > 1).any(axis=1)]
-
-
-def test_figure_basis_agrees_with_the_kind_of_source():
-    kind = INVESTMENTS["source_id"].map(SOURCES["kind"])
-    expected = {"investor filing": {"regulatory filing"}, "regulator decision": {"regulatory filing"},
-                "Anthropic release": {"company release"}, "press report": {"press", "analysis"}}
-    for basis, kinds in expected.items():
-        wrong = INVESTMENTS[(INVESTMENTS["figure_basis"] == basis) & ~kind.isin(kinds)]
-        assert wrong.empty, f"{basis} rows citing other kinds of source: {list(wrong['source_id'])}"
-
-
-def test_press_only_compute_figures_cite_the_press():
-    kind = COMMITMENTS["source_id"].map(SOURCES["kind"])
-    reported = COMMITMENTS[COMMITMENTS["disclosure"] == "reported only"]
-    assert kind[reported.index].isin(["press", "analysis"]).all()
-
-
-def test_valuation_ranges_are_ordered_and_exceed_the_money_raised():
-    both = ROUNDS.dropna(subset=["valuation_low_usd_b", "valuation_high_usd_b"])
-    assert (both["valuation_low_usd_b"] <= both["valuation_high_usd_b"]).all()
-    priced = both.dropna(subset=["amount_raised_usd_b"])
-    assert (priced["valuation_low_usd_b"] > priced["amount_raised_usd_b"]).all()
-    closed = ROUNDS[ROUNDS["round_status"] == "closed"]
-    assert (closed["as_of"] >= closed["round_date"]).all()
-
-
-def test_closed_valuations_rise_round_after_round():
-    closed = ROUNDS[(ROUNDS["round_status"] == "closed") & ROUNDS["valuation_high_usd_b"].notna()]
-    per_round = closed.groupby("round_id").agg(date=("round_date", "max"), value=("valuation_high_usd_b", "max"))
-    assert per_round.sort_values("date")["value"].is_monotonic_increasing
-
+# --- The tranche table ---------------------------------------------------------------------
 
 def test_tranche_table_shows_every_row_with_its_source_linked():
     investments = load_table("investments")

@@ -1,5 +1,7 @@
 """Integrity of the claims ledger: every claim has evidence, sensible verdicts, a
-chapter in the book, and an id that never changes."""
+chapter in the book, and an id that never changes. The rules run in `make check`
+(chipbook.check, chipbook.table_rules); these tests break each one in a scratch copy of
+data/ and read the message, and hand-work the headline counts on small tables."""
 
 from __future__ import annotations
 
@@ -13,11 +15,9 @@ from chipbook import ledger, load_table, paths
 from chipbook.check import (check_claim_sections, check_no_published_id_gone, check_published_ids, check_rules,
                             check_sources, claims_history)
 from chipbook.data import DataError, resources, rows
-from chipbook.vocabulary import PRIMARY_SOURCE_KINDS, VERDICTS
+from chipbook.vocabulary import VERDICTS
 
 CLAIMS = load_table("claims")
-EVIDENCE = load_table("evidence")
-SOURCES = load_table("sources")
 ARTICLES = load_table("articles")
 COUNTS = ledger.stance_counts().set_index("claim_id")
 
@@ -162,26 +162,6 @@ def test_a_supported_verdict_needs_a_supporting_row(scratch):
         check_rules(scratch.folder)
 
 
-def test_evidence_dates_are_plausible():
-    assert EVIDENCE["as_of"].max() <= ledger.evidence_as_of(), "evidence dated after the book's evidence-as-of date"
-    assert EVIDENCE["as_of"].min() >= pd.Timestamp("2015-01-01")
-
-
-
-
-def test_primary_sources_are_used_where_they_exist():
-    primary = EVIDENCE.merge(SOURCES, on="source_id")["kind"].isin(PRIMARY_SOURCE_KINDS)
-    assert primary.mean() > 0.25, f"only {primary.mean():.0%} of the evidence rows cite a primary source"
-
-
-def test_each_claim_is_sourced_to_its_article():
-    article_source = ARTICLES.set_index("article_id")["source_id"]
-    wrong = CLAIMS[CLAIMS["source_id"] != CLAIMS["article"].map(article_source)]
-    assert wrong.empty, f"claims whose source_id is not their article's:\n{wrong[['claim_id', 'source_id']]}"
-
-
-
-
 def test_published_claim_ids_still_exist_for_their_article():
     check_published_ids()  # every id in the git history of data/claims.csv
 
@@ -209,22 +189,12 @@ def test_published_ids_fail_clearly_without_git_history(tmp_path):
         claims_history(tmp_path)
 
 
-def test_claim_ids_have_no_gaps():
-    for article in ("A1", "A2"):
-        numbers = sorted(int(c.split("-")[1]) for c in CLAIMS["claim_id"] if c.startswith(article))
-        assert numbers == list(range(1, len(numbers) + 1)), f"{article} ids have gaps or do not start at 01"
-
-
 @pytest.mark.parametrize("slug", sorted(CLAIMS["chapter"].unique()))
 def test_each_claims_chapter_is_in_the_toc_and_names_its_claims(slug):
     page = ledger.chapter_page(slug)  # raises unless exactly one chapters/NN-<slug>.ipynb exists
     toc = (paths.ROOT / "_toc.yml").read_text(encoding="utf-8")
     assert f"chapters/{page.removesuffix('.html')}" in toc
     # that each claim has its `### Claim <id>` heading there is check_claim_sections (make check)
-
-
-def test_article_windows_are_ordered():
-    assert (ARTICLES["date_earliest"] <= ARTICLES["date_latest"]).all()
 
 
 # --- headline numbers: one rule, computed, never typed --------------------------------------
@@ -345,21 +315,6 @@ _ARTICLE_FILES = {"A1": "why-anthropic-does-not-depend-on-nvidia.txt", "A2": "am
 HISTORY = load_table("verdict_history")
 
 
-
-
-
-
-def test_history_rows_chain_and_dates_respect_last_reviewed():
-    last_reviewed = CLAIMS.set_index("claim_id")["last_reviewed"]
-    late = HISTORY[HISTORY["date"] > HISTORY["claim_id"].map(last_reviewed)]
-    assert late.empty, f"history rows dated after the claim's last_reviewed:\n{late[['claim_id', 'date']]}"
-    for claim_id, rows in HISTORY.sort_values("date").groupby("claim_id"):
-        befores, afters = list(rows["verdict_before"]), list(rows["verdict_after"])
-        assert pd.isna(befores[0]), f"{claim_id}: the first history row has a verdict_before"
-        assert befores[1:] == afters[:-1], f"{claim_id}: each change must start from the previous verdict"
-        assert all(b != a for b, a in zip(befores[1:], afters[1:])), f"{claim_id}: a 'change' that changes nothing"
-
-
 def test_corrections_list_changes_and_new_claims_newest_first():
     history = pd.DataFrame({
         "claim_id": ["X-1", "X-2", "X-1", "X-3", "X-2"],
@@ -390,16 +345,6 @@ def test_rankings_name_every_tied_group():
     assert ledger.tied_at(pd.Series({"a": 0.0, "b": 0.0, "c": 0.0}), "min") == "'a', 'b' and 'c'"
     with pytest.raises(ValueError):
         ledger.tied_at(shares, "median")
-
-
-def test_each_source_has_one_confidence_grade():
-    """Confidence grades the source (intro.ipynb: high = a primary read where its publisher put
-    it, medium = reputable secondary or a primary seen only in a copy, low = weak), so every
-    row citing one source carries the same grade."""
-    grades = EVIDENCE.groupby("source_id")["confidence"].unique()
-    mixed = grades[grades.map(len) > 1]
-    assert mixed.empty, "sources graded differently in different rows:\n" + "\n".join(
-        f"{s}: {sorted(g)}" for s, g in mixed.items())
 
 
 def test_headline_total_is_whole_numbers_that_add_up():

@@ -1,5 +1,8 @@
-"""The optionality-and-leverage chapter: its formulas worked by hand, the invariants of
-its three tables, and the totals its charts show, recomputed from the CSVs."""
+"""The optionality-and-leverage chapter: its formulas worked by hand, the totals its charts
+show worked by hand on fixture tables (tests/fixtures/optionality/, the rows of data/ on
+2026-11-29, frozen), and on the live tables only invariants. The rules of the tables
+themselves (a figure and its bound, dates in order, one vendor per tranche) are
+`make check`'s (chipbook.table_rules)."""
 
 from __future__ import annotations
 
@@ -10,11 +13,16 @@ import pytest
 
 from chipbook import ledger, load_table
 from chipbook import optionality as opt
+from fixture_tables import fixture
 
 CAPACITY = load_table("capacity")
-NVIDIA = load_table("nvidia_financials")
 LABS = load_table("lab_chip_vendors")
 EVIDENCE_AS_OF = ledger.evidence_as_of()  # the book's one evidence date
+# The tables as they stood on 2026-11-29, when the chart totals below were worked by hand.
+FIXED_CAPACITY = fixture("optionality", "capacity")
+FIXED_NVIDIA = fixture("optionality", "nvidia_financials")
+FIXED_LABS = fixture("optionality", "lab_chip_vendors")
+FIXED_DATE = pd.Timestamp("2026-11-29")
 
 
 def frame(rows):
@@ -115,59 +123,28 @@ def test_colour_groups_use_the_fixed_palette():
     assert opt.colour_group("Broadcom") == "Other"
 
 
-# --- Invariants of the tables --------------------------------------------------------
-
-def test_capacity_rows_carry_a_figure_and_its_bound():
-    assert (CAPACITY["chips"].notna() | CAPACITY["gigawatts"].notna()).all()
-    assert (CAPACITY["chips"].notna() == CAPACITY["chips_bound"].notna()).all()
-    assert (CAPACITY["gigawatts"].notna() == CAPACITY["gigawatts_bound"].notna()).all()
-
-
-def test_capacity_dates_and_bases_agree():
-    assert (CAPACITY["date_stated"] <= EVIDENCE_AS_OF).all()
-    # A forecast speaks for a later date than the day it was made; other rows for that day or later.
-    expected = CAPACITY[CAPACITY["basis"] == "expected"]
-    assert (expected["as_of"] > expected["date_stated"]).all()
-    assert (CAPACITY["as_of"] >= CAPACITY["date_stated"]).all()
-    # A ceiling ('up to') is never a measurement of capacity in service.
-    up_to = (CAPACITY["chips_bound"] == "up to") | (CAPACITY["gigawatts_bound"] == "up to")
-    assert (CAPACITY.loc[up_to, "state"] == "contracted").all()
-
-
-def test_each_tranche_belongs_to_one_vendor():
-    assert (CAPACITY.groupby("tranche")["vendor"].nunique() == 1).all()
-
-
-def test_nvidia_financials_are_consistent():
-    years = NVIDIA.sort_values("fiscal_year")
-    assert list(years["fiscal_year"]) == list(range(years["fiscal_year"].min(), years["fiscal_year"].max() + 1))
-    assert (years["data_center_revenue_usd_bn"] < years["total_revenue_usd_bn"]).all()
-    # NVIDIA's fiscal year ends in late January of the year it is named for.
-    assert (years["as_of"].dt.year == years["fiscal_year"]).all() and (years["as_of"].dt.month == 1).all()
-    assert years["gaap_gross_margin_pct"].between(40, 90).all()
-
-
-def test_lab_arrangements_are_dated_in_order():
-    assert (LABS["as_of"] >= LABS["date"]).all()
-    assert (LABS["as_of"] <= EVIDENCE_AS_OF).all()
-
-
 # --- Totals the charts show ----------------------------------------------------------
 
 def test_gigawatt_totals_the_capacity_chart_shows():
-    # Hand sum from capacity.csv, each tranche once at its latest, largest figure:
+    # Hand sum from the fixture, each tranche once at its latest, largest figure:
     # AWS: Rainier ~1.0 + 2026 agreement up to 5.0 = 6.0; Google: >1.0 (2026) + ~3.5 (2027) = 4.5;
     # NVIDIA: Azure up to 1.0 + Colossus 1 >0.3 = 1.3; all three 11.8 GW.
-    totals = opt.totals_on(CAPACITY, "gigawatts", EVIDENCE_AS_OF)
+    totals = opt.totals_on(FIXED_CAPACITY, "gigawatts", FIXED_DATE)
     assert totals.to_dict() == pytest.approx({"AWS": 6.0, "Google": 4.5, "NVIDIA": 1.3})
     assert math.isclose(totals.sum(), 11.8)
-    steps = opt.capacity_over_time(CAPACITY, "gigawatts", until=EVIDENCE_AS_OF)
+
+
+@pytest.mark.parametrize("measure", ["gigawatts", "chips"])
+def test_the_capacity_chart_ends_at_the_totals(measure):
+    """Live data: each vendor's step line ends at its total on the evidence date."""
+    totals = opt.totals_on(CAPACITY, measure, EVIDENCE_AS_OF)
+    steps = opt.capacity_over_time(CAPACITY, measure, until=EVIDENCE_AS_OF)
     last = steps.sort_values("date").groupby("vendor").tail(1).set_index("vendor")["total"]
     assert last.to_dict() == pytest.approx(totals.to_dict())
 
 
 def test_nvidia_figures_the_margin_chart_shows():
-    fy = NVIDIA.set_index("fiscal_year")
+    fy = FIXED_NVIDIA.set_index("fiscal_year")
     # Margin rose 56.9 -> 75.0 (18.1 points) and eased to 71.1; data-center revenue grew 193.7 / 15.01 = 12.9x.
     assert fy.loc[2025, "gaap_gross_margin_pct"] - fy.loc[2023, "gaap_gross_margin_pct"] == pytest.approx(18.1)
     assert opt.growth_multiple(fy.loc[2023, "data_center_revenue_usd_bn"], fy.loc[2026, "data_center_revenue_usd_bn"]) == pytest.approx(12.905, abs=0.001)
@@ -176,8 +153,8 @@ def test_nvidia_figures_the_margin_chart_shows():
 
 
 def test_lab_counts_the_comparison_chart_shows():
-    committed = opt.families_per_lab(LABS)
-    in_use = opt.families_per_lab(LABS, ("in use",))
+    committed = opt.families_per_lab(FIXED_LABS)
+    in_use = opt.families_per_lab(FIXED_LABS, ("in use",))
     # Anthropic: AWS, Google, NVIDIA all in use. OpenAI: NVIDIA and AMD in use, Broadcom and AWS
     # contracted, Google only testing. Meta: NVIDIA in use, AMD contracted, Google in talks.
     assert committed.to_dict() == {"Anthropic": 3, "Apple": 1, "Meta": 2, "OpenAI": 4,
@@ -186,8 +163,17 @@ def test_lab_counts_the_comparison_chart_shows():
     assert int((committed >= 2).sum()) == 3
 
 
+def test_lab_counts_count_each_labs_vendors_once():
+    """Live data: a lab's count of chip families is the number of its distinct vendors in a
+    committed status, never more than its rows."""
+    committed = opt.families_per_lab(LABS)
+    for lab, count in committed.items():
+        rows = LABS[(LABS["lab"] == lab) & LABS["status"].isin(opt.COMMITTED)]
+        assert count == rows["chip_vendor"].nunique() <= len(LABS[LABS["lab"] == lab])
+
+
 def test_numbers_quoted_in_the_prose():
-    fy = NVIDIA.set_index("fiscal_year")
+    fy = FIXED_NVIDIA.set_index("fiscal_year")
     # "a 30% discount would still leave NVIDIA about 59%": cost 0.289, price 0.70, margin 1 - 0.289 / 0.70 = 58.7%.
     kept = opt.margin_after_discount(fy.loc[2026, "gaap_gross_margin_pct"], 30.0)
     assert kept == pytest.approx(58.71, abs=0.01) and kept > fy.loc[2023, "gaap_gross_margin_pct"]

@@ -9,7 +9,8 @@ import pandas as pd
 from IPython.display import HTML
 
 from . import citations, ledger
-from .data import load_table, resources
+from .data import DECIMALS, FORMULA, QUOTES, load_table, resources
+from .vocabulary import PATTERN_WORDS
 
 
 def _cited_by(source_id: str, citations: pd.DataFrame) -> str:
@@ -84,10 +85,16 @@ def _constraint_text(field: dict) -> str:
     if "enum" in constraints:
         parts.append("one of: " + ", ".join(map(str, constraints["enum"])))
     if "pattern" in constraints:
-        parts.append(f"pattern <code>{html.escape(constraints['pattern'])}</code>")
+        words = PATTERN_WORDS.get(constraints["pattern"])
+        parts.append(html.escape(words) if words else f"pattern <code>{html.escape(constraints['pattern'])}</code>")
     for key, word in (("minimum", "at least"), ("maximum", "at most"), ("maxLength", "at most characters:")):
         if key in constraints:
             parts.append(f"{word} {constraints[key]}")
+    if FORMULA in field:  # a derived column, checked by make check
+        rounding = f", rounded to {field[DECIMALS]} decimals" if DECIMALS in field else ""
+        parts.append(f"computed: <code>{html.escape(field[FORMULA])}</code>{rounding}")
+    if field.get(QUOTES):
+        parts.append("numbers from other tables written as <code>{table[key].column:format}</code>, filled when shown")
     return "; ".join(parts)
 
 

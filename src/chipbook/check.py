@@ -13,7 +13,11 @@
 4. the argument map (`check_argument_map`): every claim is in a link of
    data/argument_links.csv, each link stays inside one article, and the links form no cycle;
 5. the layout (`check_layout`): _toc.yml and chapters/ agree both ways and every
-   claim's chapter has its notebook.
+   claim's chapter has its notebook;
+6. the rules of the tables that Table Schema cannot state (`chipbook.table_rules`: dates
+   within the evidence date, history within last_reviewed, the citation and confidence
+   rules, each chapter's tables' invariants, the package describing itself) and the
+   placeholders of quoted numbers (`chipbook.quotes.check_quotes`).
 
 Each raises `DataError` (or `LayoutError`) with one line naming the file, row, line and
 column; `main()` prints it and exits 1 at the first. When the package fails validation,
@@ -32,7 +36,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 from . import citations, paths
-from .data import DataError, resources, rows, validate_package
+from .data import DataError, resources, rows, suggest, validate_package
 from .vocabulary import CLAIM_ID, VERDICT_SEPARATOR
 
 
@@ -308,12 +312,28 @@ def check_layout(root: Path | None = None) -> None:
     for path in sorted((root / "chapters").iterdir()):
         if path.suffix in (".ipynb", ".md") and f"chapters/{path.stem}" not in listed:
             raise LayoutError(f"chapters/{path.name} is not in _toc.yml; expected every chapter listed there")
+    slugs = [p.stem[3:] for p in sorted((root / "chapters").glob("[0-9][0-9]-*.ipynb"))]
     for claim in rows("claims", root / "data" / "datapackage.json"):
         matches = list((root / "chapters").glob(f"[0-9][0-9]-{claim['chapter']}.ipynb"))
         if len(matches) != 1:
+            hint = suggest(claim["chapter"], slugs) if not matches else ""
             raise DataError(root / "data" / "claims.csv", f"the chapter '{claim['chapter']}' has "
-                            f"{len(matches)} notebooks", row=claim["_row"], line=claim["_line"], column="chapter",
-                            expected=f"one file chapters/NN-{claim['chapter']}.ipynb")
+                            f"{len(matches)} notebooks{hint}", row=claim["_row"], line=claim["_line"], column="chapter",
+                            expected=f"one file chapters/NN-{claim['chapter']}.ipynb (the chapters: {', '.join(slugs)})")
+
+
+def check_tables(data_dir: Path | None = None) -> None:
+    """The rules of `chipbook.table_rules`, in order."""
+    from .table_rules import check_tables as run
+
+    run(data_dir)
+
+
+def check_quotes(data_dir: Path | None = None) -> None:
+    """Every placeholder of a quoting column (evidence.finding) can be filled."""
+    from .quotes import check_quotes as run
+
+    run(data_dir)
 
 
 def run_all() -> str:
@@ -326,11 +346,14 @@ def run_all() -> str:
         raise
     check_rules()
     check_sources()
+    check_tables()
+    check_quotes()
     check_published_ids()
     check_argument_map()
     check_layout()
     check_claim_sections()
-    return f"chipbook check: data, ledger rules, sources, published claim ids, argument map, layout and claim sections pass ({time.perf_counter() - start:.1f} s)"
+    return (f"chipbook check: data, ledger rules, sources, table rules, quoted numbers, published claim ids, "
+            f"argument map, layout and claim sections pass ({time.perf_counter() - start:.1f} s)")
 
 
 def main() -> int:

@@ -141,6 +141,13 @@ def republished_wire(publisher: str, url: str) -> str | None:
     return "syndicated" if re.search(r"syndicat", inside, re.I) else None
 
 
+# A source whose note says the page itself was not opened, or that its text was read in a
+# GitHub copy, was read in a copy even where the copy's address was not recorded (so its
+# evidence cannot be graded high: chipbook.table_rules).
+READ_ELSEWHERE = (r"page not opened|PDF not opened|read via a GitHub mirror|read in a GitHub news-digest copy"
+                  r"|read via GitHub copies")
+
+
 def normalised(url: str) -> str:
     """``url`` without its scheme, ``www.``, fragment or trailing slash, lower-cased host:
     two addresses with the same normalised form name the same page."""

@@ -4,11 +4,18 @@ then loaded as typed frames.
 `validate_package()` checks the whole package in two passes and stops at the first
 problem with a `DataError` naming the file, row, line, column and what was expected:
 
+0. every CSV in `data/` is described in the package (a table without a schema would
+   never be checked);
 1. the files as files, which Table Schema does not describe: UTF-8 text (a byte-order
    mark is accepted), commas between fields, well-formed quoting, no spaces around a
    value and no non-breaking spaces;
 2. every Table Schema rule (types, constraints, header, primary, unique and foreign
-   keys) by Frictionless, whose errors are reworded here into the book's messages.
+   keys) by Frictionless, whose errors are reworded here into the book's messages, with a
+   "did you mean" for a near-miss and a pattern explained in words
+   (`vocabulary.PATTERN_WORDS`);
+3. derived columns: a field whose schema states a `chipbook:formula` holds, on every
+   row, the value of that formula of the row's other columns (`chipbook.expressions`),
+   rounded to `chipbook:decimals` places where stated.
 
 A success is remembered under the system's temporary folder by a hash of the files
 (and of this module), so a build or a test run pays for it once. `load_table()` calls
@@ -34,6 +41,40 @@ from . import paths
 
 if TYPE_CHECKING:
     import pandas as pd
+
+# Properties the book adds to a Table Schema field or resource (Table Schema allows custom
+# properties; Frictionless ignores them). scripts/make_datapackage.py writes them; this
+# module and chipbook.check enforce them.
+FORMULA = "chipbook:formula"  # field: the column is this expression of the row's other columns
+DECIMALS = "chipbook:decimals"  # field: ... rounded to this many decimals
+NOT_AFTER = "chipbook:notAfter"  # date field: the latest date allowed (see NOT_AFTER_RULES)
+QUOTES = "chipbook:quotes"  # text field: may quote other tables' values with {placeholders} (chipbook.quotes)
+SOURCED = "chipbook:sourced"  # resource: false for tables of the book's own decisions, which cite no source
+# What a date field's NOT_AFTER may say; a date field without it gets the first.
+NOT_AFTER_RULES = {
+    "evidence date": "no later than the book's evidence date (the latest accessed date in sources.csv)",
+    "today": "no later than today",
+    "no limit": "any date (a forecast or target may lie in the future)",
+}
+
+def suggest(value: str, candidates, cutoff: float = 0.75) -> str:
+    """A "did you mean" for a value that is not among `candidates`: the one that differs
+    only in case (or in spaces, underscores and hyphens), else the closest by difflib.
+    Returns " (did you mean 'x'?)"-style text, or "" when nothing is close."""
+    import difflib
+
+    candidates = [str(c) for c in dict.fromkeys(candidates) if c not in ("", None)]
+
+    def plain(text: str) -> str:
+        return re.sub(r"[\s_-]+", "-", text.strip().lower())
+
+    same = [c for c in candidates if plain(c) == plain(value) and c != value]
+    if same:
+        how = "case" if same[0].lower() == value.lower() else "case, spaces or hyphens"
+        return f" (did you mean '{same[0]}'? It differs only in {how})"
+    close = difflib.get_close_matches(value, candidates, n=1, cutoff=cutoff)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
 
 class DataError(ValueError):
     """A problem in one place of one data file.
@@ -143,7 +184,9 @@ def clear_caches() -> None:
 
 
 def load_table(name: str, datapackage: Path | None = None) -> pd.DataFrame:
-    """The resource `name` as a frame: strings as text (a blank optional value is None),
+    """The resource `name` as a frame: strings as text (a blank optional value is None;
+    a column whose schema says `chipbook:quotes` has its placeholders filled, see
+    chipbook.quotes),
     integer and year columns as int64 (Int64 when some are blank), numbers as float64,
     dates as datetime64, booleans as boolean. Validates the whole package first (once;
     see `validate_package`), so it raises the package's first `DataError` if any."""
@@ -157,8 +200,32 @@ def load_table(name: str, datapackage: Path | None = None) -> pd.DataFrame:
         raise KeyError(f"no table named '{name}' in the data package; the tables are: {', '.join(found)}")
     resource = found[name]
     frame = pd.read_csv(resource.path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    return pd.DataFrame({f["name"]: _typed(f, frame[f["name"]]) for f in resource.fields},
-                        index=pd.RangeIndex(len(frame)))
+    typed = pd.DataFrame({f["name"]: _typed(f, frame[f["name"]]) for f in resource.fields},
+                         index=pd.RangeIndex(len(frame)))
+    quoting = [f["name"] for f in resource.fields if f.get(QUOTES)]
+    if quoting:  # the text a reader sees: placeholders filled from the tables they quote
+        from .quotes import Tables, filled_column
+
+        tables = Tables(datapackage)
+        for column in quoting:
+            typed[column] = pd.Series(filled_column(name, column, datapackage, tables), index=typed.index,
+                                      dtype=object)
+    return typed
+
+
+def typed_csv(path: Path | str, name: str, datapackage: Path | None = None) -> pd.DataFrame:
+    """A CSV laid out like the table `name` (any of its columns, in any order), typed by that
+    table's schema as `load_table` types it, without validation or placeholders: for the
+    models' test fixtures (tests/fixtures/<module>/<name>.csv). Raises KeyError for a column
+    the table does not have."""
+    import pandas as pd
+
+    fields = {f["name"]: f for f in resources(datapackage)[name].fields}
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    unknown = [c for c in frame.columns if c not in fields]
+    if unknown:
+        raise KeyError(f"{path}: columns {unknown} are not columns of the table '{name}'")
+    return pd.DataFrame({c: _typed(fields[c], frame[c]) for c in frame.columns}, index=pd.RangeIndex(len(frame)))
 
 
 def _typed(field: dict, text: pd.Series) -> pd.Series:
@@ -212,12 +279,15 @@ def validate_package(data_dir: Path | str | None = None) -> None:
     them are checked again."""
     descriptor = Path(data_dir or paths.DATA_DIR) / "datapackage.json"
     found = resources(descriptor)
+    _check_every_csv_described(descriptor, found)
     stamps = _fingerprints(descriptor, found)
     stale = [name for name in found if not (_STAMPS / stamps[name]).exists()]
     if not stale:
         return
     lines = {name: _check_file(found[name]) for name in stale}
     _check_schema(descriptor, found, stale, lines)
+    for name in stale:
+        _check_formulas(found[name], lines[name])
     _STAMPS.mkdir(parents=True, exist_ok=True)
     for name in stale:
         (_STAMPS / stamps[name]).touch()
@@ -227,7 +297,9 @@ def _fingerprints(descriptor: Path, found: dict[str, Resource]) -> dict[str, str
     """A hash per table of everything its validity depends on."""
     package = load_package(descriptor)
     entries = {entry["name"]: entry for entry in package["resources"]}
-    common = (Path(__file__).read_bytes() + importlib.metadata.version("frictionless").encode()
+    common = (Path(__file__).read_bytes() + (Path(__file__).parent / "expressions.py").read_bytes()
+              + (Path(__file__).parent / "vocabulary.py").read_bytes()
+              + importlib.metadata.version("frictionless").encode()
               + json.dumps({k: v for k, v in package.items() if k != "resources"}, sort_keys=True).encode())
     contents = {name: r.path.read_bytes() if r.path.exists() else b"missing" for name, r in found.items()}
     stamps = {}
@@ -238,6 +310,24 @@ def _fingerprints(descriptor: Path, found: dict[str, Resource]) -> dict[str, str
             digest.update(json.dumps(entries[part], sort_keys=True).encode() + b"\0" + contents[part] + b"\0")
         stamps[name] = digest.hexdigest()
     return stamps
+
+
+def _check_every_csv_described(descriptor: Path, found: dict[str, Resource]) -> None:
+    """Pass 0: a CSV in the data folder that the package does not describe is refused,
+    since nothing would check it and the book's pages could not load it."""
+    described = {r.path.resolve() for r in found.values()}
+    script = descriptor.parent.parent / "scripts" / "make_datapackage.py"
+    for path in sorted(descriptor.parent.glob("*.csv")):
+        if path.resolve() not in described:
+            if script.exists() and f'"name": "{path.stem}"' in script.read_text(encoding="utf-8"):
+                expected = (f"`make datapackage` (scripts/make_datapackage.py describes '{path.stem}', but "
+                            "datapackage.json was written before that)")
+            else:
+                expected = (f"a schema for '{path.stem}' in scripts/make_datapackage.py (its fields with types, "
+                            "descriptions and units, a primary key, a foreign key from source_id to sources), "
+                            "then `make datapackage`")
+            raise DataError(path, f"the table '{path.stem}' is not described in datapackage.json, so nothing "
+                            "checks it", expected=expected)
 
 
 # Characters a spreadsheet or a web page leaves in a value that look like a space, or
@@ -435,10 +525,14 @@ def _reworded(resource: Resource, error, starts: list[int], found: dict[str, Res
                          f"repeats the key of row {first} (line {starts[first]})",
                          column=", ".join(key), expected="each key to appear once", **where)
     if kind == "foreign-key":
-        target = found[error.reference_name or resource.name].path.name
+        referenced = found[error.reference_name or resource.name]
+        target = referenced.path.name
         fields = ", ".join(error.field_names)
         shown = ", ".join(repr(v) for v in error.field_cells)
-        return DataError(path, f"{shown} is not a known {'/'.join(error.reference_field_names)} in {target}",
+        hint = ""
+        if len(error.field_cells) == 1 and len(error.reference_field_names) == 1:
+            hint = suggest(error.field_cells[0], _column_values(referenced, error.reference_field_names[0]))
+        return DataError(path, f"{shown} is not a known {'/'.join(error.reference_field_names)} in {target}{hint}",
                          column=fields, expected=f"a value listed in {target}", **where)
 
     field = next((f for f in resource.fields if f["name"] == getattr(error, "field_name", None)), None)
@@ -448,6 +542,15 @@ def _reworded(resource: Resource, error, starts: list[int], found: dict[str, Res
     if field is not None and kind == "constraint-error":
         return _constraint_error(path, field, error.cell, error.note, where)
     return DataError(path, error.message, **where)  # any other Frictionless error, in its own words
+
+
+def _column_values(resource: Resource, column: str) -> list[str]:
+    """The values of one column of a table, as text (for a "did you mean")."""
+    records, _ = _records(resource, resource.path.read_text(encoding="utf-8-sig"), strict=False)
+    if not records or column not in records[0]:
+        return []
+    index = records[0].index(column)
+    return [record[index] for record in records[1:] if len(record) > index]
 
 
 def _key_cells(resource: Resource, error) -> list[str]:
@@ -474,12 +577,95 @@ def _constraint_error(path: Path, field: dict, text: str, note: str, where: dict
     if rule == "required":
         return DataError(path, "the value is blank but the column is required", column=name,
                          expected=f"a {kind}", **where)
+    if rule == "enum":
+        allowed = limit if isinstance(limit, list) else []
+        return DataError(path, f"{text!r} is not an allowed value{suggest(text, allowed)}", column=name,
+                         expected="one of: " + ", ".join(map(str, allowed)), **where)
+    if rule == "pattern":
+        return DataError(path, f"{text!r} is not in the column's form{_pattern_hint(text, limit)}", column=name,
+                         expected=_pattern_words(limit), **where)
     problem, expected = {
-        "enum": (f"{text!r} is not an allowed value", "one of: " + ", ".join(map(str, limit if isinstance(limit, list) else []))),
-        "pattern": (f"{text!r} does not match the column's pattern", f"text matching {limit}"),
         "maxLength": (f"the text is {len(text)} characters long", f"at most {limit} characters"),
         "minLength": (f"the text is {len(text)} characters long", f"at least {limit} characters"),
         "minimum": (f"{text} is below the minimum", f"at least {limit}"),
         "maximum": (f"{text} is above the maximum", f"at most {limit}"),
     }.get(rule, (f"{text!r} breaks the column's constraint {rule!r}", json.dumps(limit)))
     return DataError(path, problem, column=name, expected=expected, **where)
+
+
+def _pattern_words(pattern: str) -> str:
+    """What a pattern asks for, in words (vocabulary.PATTERN_WORDS states each once)."""
+    from .vocabulary import PATTERN_WORDS
+
+    return PATTERN_WORDS.get(pattern, f"text of the form the schema gives (pattern {pattern}; "
+                                      "describe it in words in chipbook.vocabulary.PATTERN_WORDS)")
+
+
+def _pattern_hint(text: str, pattern: str) -> str:
+    """The value in the pattern's form, where joining its words with hyphens (and
+    lowercasing it) gives one: 'A1_03' -> 'A1-03', 'Anthropic Series_E' -> 'anthropic-series-e'."""
+    joined = re.sub(r"[\s_]+", "-", text.strip())
+    for candidate in (joined, joined.lower()):
+        if candidate != text and re.fullmatch(pattern.strip("^$"), candidate):
+            return f" (did you mean '{candidate}'?)"
+    return ""
+
+
+def _check_formulas(resource: Resource, starts: list[int]) -> None:
+    """Pass 3 for one table: each field with a formula holds, on every row, the formula's
+    value of the row's other columns (rounded to its decimals where stated). Rows where an
+    input is blank are skipped; a blank result where the inputs are filled is refused."""
+    from decimal import Decimal, InvalidOperation
+
+    from .expressions import ExpressionError, evaluate, names, rounded
+
+    derived = [f for f in resource.fields if FORMULA in f]
+    if not derived:
+        return
+    records, _ = _records(resource, resource.path.read_text(encoding="utf-8-sig"))
+    header = records[0]
+    enums = {f["name"]: f.get("constraints", {}).get("enum", []) for f in resource.fields}
+    for field in derived:
+        formula, places = field[FORMULA], field.get(DECIMALS)
+        inputs = names(formula)
+        for row, (record, line) in enumerate(zip(records[1:], starts[1:]), start=1):
+            cells = dict(zip(header, record))
+            if any(cells.get(name, "") == "" for name in inputs):
+                continue
+
+            def number(name: str) -> Decimal:
+                try:
+                    return Decimal(cells[name])
+                except (KeyError, InvalidOperation):
+                    raise ExpressionError(f"the formula's input '{name}' is not a number column of the table") from None
+
+            def position(name: str) -> Decimal:
+                return Decimal(enums[name].index(cells[name]) + 1)
+
+            where = dict(row=row, line=line, column=field["name"])
+            try:
+                exact = evaluate(formula, number, position)
+            except ExpressionError as err:
+                raise DataError(resource.path, f"the column's formula {formula} cannot be computed: {err}",
+                                expected="a formula of the row's number columns (scripts/make_datapackage.py)",
+                                **where) from None
+            expected = rounded(exact, places) if places is not None else exact
+            shown = _plain(expected)
+            how = f" (rounded to {places} decimals)" if places is not None else ""
+            written = cells.get(field["name"], "")
+            if written == "":
+                raise DataError(resource.path, "the value is blank", expected=f"{shown}: the column is {formula} "
+                                f"of the row's other columns{how}", **where)
+            if Decimal(written) != expected:
+                worked = re.sub(r"position\((\w+)\)", lambda m: f"position('{cells[m[1]]}')", formula)
+                worked = re.sub(r"\b[a-z_][a-z0-9_]*\b(?!\()",
+                                lambda m: cells[m[0]] if m[0] in cells else m[0], worked)
+                raise DataError(resource.path, f"{written} is not {formula} = {worked} = {shown}{how}",
+                                expected=f"{shown} (the column is computed from the row's other columns: "
+                                "change them, and this with them)", **where)
+
+
+def _plain(number) -> str:
+    """A Decimal as plain digits, without an exponent or trailing zeros: 5.372750 -> 5.37275."""
+    text = f"{number:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text

@@ -2,11 +2,14 @@
 stored form, so that a notebook saved from Jupyter and then formatted differs from the
 committed one only where its cells changed.
 
-The stored form is what `normalise` writes: no outputs or execution counts and no
-run-time metadata (nbstripout, keeping cell ids); each cell's source as one string (not
-Jupyter's list of lines); cell keys in the order cell_type, execution_count, metadata,
-outputs, source, id (Jupyter sorts them); the notebook's language_info reduced to its
-name; JSON indented by one space, UTF-8 characters unescaped, one final newline.
+The stored form is what `normalise` writes: what nbstripout removes by default (outputs,
+execution counts, and the run-time and view-state metadata its command line strips:
+NBSTRIPOUT_KEYS), keeping cell ids, and Jupyter's collapse state of a cell's input and output
+(VIEW_STATE_KEYS); each cell's source as one string (not Jupyter's list of lines); cell keys
+in the order cell_type, execution_count, metadata, outputs, source, id (Jupyter sorts
+them); the notebook's language_info reduced to its name; JSON indented by one space, UTF-8
+characters unescaped, one final newline. What the book relies on stays: cell ids, tags
+(remove-cell, hide-input, allow-stderr) and the cell's `chipbook` metadata.
 """
 
 from __future__ import annotations
@@ -18,6 +21,15 @@ from pathlib import Path
 from . import paths
 
 CELL_KEYS = ("cell_type", "execution_count", "metadata", "outputs", "source", "id")
+# The keys nbstripout's command line strips by default (nbstripout 0.9, `extra_keys` in its
+# main()); its Python API takes them as an argument. tests/test_book_layout.py runs the
+# nbstripout command on a notebook carrying all of them and checks `normalise` strips as much.
+NBSTRIPOUT_KEYS = ("metadata.signature", "metadata.widgets", "cell.metadata.collapsed", "cell.metadata.ExecuteTime",
+                   "cell.metadata.execution", "cell.metadata.heading_collapsed", "cell.metadata.hidden",
+                   "cell.metadata.scrolled")
+# JupyterLab's collapsed input and output: view state, which the book never reads (a reader's
+# view is set by the tags remove-cell, remove-input and hide-input).
+VIEW_STATE_KEYS = ("cell.metadata.jupyter.outputs_hidden", "cell.metadata.jupyter.source_hidden")
 
 
 def normalise(text: str) -> str:
@@ -27,7 +39,11 @@ def normalise(text: str) -> str:
     from nbstripout import strip_output
 
     notebook = nbformat.reads(text, as_version=4)  # joins list-of-lines sources into strings
-    strip_output(notebook, keep_output=False, keep_count=False, keep_id=True)
+    strip_output(notebook, keep_output=False, keep_count=False, keep_id=True,
+                 extra_keys=list(NBSTRIPOUT_KEYS + VIEW_STATE_KEYS))
+    for cell in notebook.cells:
+        if cell.get("metadata", {}).get("jupyter") == {}:  # emptied by the view-state keys
+            del cell.metadata["jupyter"]
     if "language_info" in notebook.metadata:
         notebook.metadata["language_info"] = {"name": notebook.metadata["language_info"].get("name", "python")}
     notebook.cells = [{key: cell[key] for key in sorted(cell, key=lambda k: (k not in CELL_KEYS,

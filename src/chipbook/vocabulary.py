@@ -5,16 +5,40 @@ chipbook.charts keys its colours by them; the tests import them from here.
 """
 
 # --- identifiers (Table Schema patterns) ---------------------------------------------------
-SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"  # source ids, chapter slugs, row ids: lowercase words and hyphens
-CHIP_ID = r"^[a-z0-9]+(-[a-z0-9.]+)*$"  # a slug whose later words may hold a dot (tpu-v5e, trn2-1.5)
-CLAIM_ID = r"^A[12]-[0-9]{2}$"
-EVIDENCE_ID = r"^A[12]-[0-9]{2}-e[0-9]+$"
+# Each pattern is stated once, with the words `make check` uses when a value breaks it
+# (an author reads the words, never the regular expression): PATTERN_WORDS[pattern].
+PATTERN_WORDS: dict[str, str] = {}
+
+
+def _pattern(regex: str, words: str) -> str:
+    PATTERN_WORDS[regex] = words
+    return regex
+
+
+SLUG = _pattern(r"^[a-z0-9]+(-[a-z0-9]+)*$",  # source ids, chapter slugs, row ids
+                "lowercase letters and digits in words joined by single hyphens, with no spaces, capitals, "
+                "underscores or dots (e.g. semianalysis-trainium2-2024)")
+CHIP_ID = _pattern(r"^[a-z0-9]+(-[a-z0-9.]+)*$",  # a slug whose later words may hold a dot
+                   "lowercase letters and digits in words joined by single hyphens; words after the first "
+                   "may hold a dot (e.g. tpu-v5e, trn2-1.5)")
+CLAIM_ID = _pattern(r"^A[12]-[0-9]{2}$", "A1- or A2- and a two-digit number (e.g. A1-07)")
+EVIDENCE_ID = _pattern(r"^A[12]-[0-9]{2}-e[0-9]+$",
+                       "the claim id, -e and a number (e.g. A1-07-e3)")
+URL = _pattern(r"^https?://\S+$", "a web address starting http:// or https://, with no spaces")
+CAPACITY_ID = _pattern(r"^cap-[0-9]{2}$", "cap- and a two-digit number (e.g. cap-07)")
+ARRANGEMENT_ID = _pattern(r"^lab-[0-9]{2}$", "lab- and a two-digit number (e.g. lab-07)")
+DISAGREEMENT_ID = _pattern(r"^D[0-9]+$", "D and a number (e.g. D3)")
+MLPERF_RESULT_ID = _pattern(r"^v[0-9.]+-[a-z0-9.-]+$",
+                            "the MLPerf round (v and its number), a hyphen, then lowercase words, digits, dots "
+                            "and hyphens (e.g. v4.0-google-tpu-v5e-4-gptj-99-server)")
 
 # --- the ledger --------------------------------------------------------------------------------
 VERDICTS = ["supported", "partly supported", "complicated", "contradicted", "outdated", "unverified"]
 # data/verdict_rules.csv lists the verdicts each rule allows, joined by this separator.
 VERDICT_SEPARATOR = "; "
-VERDICT_LIST = rf"^({'|'.join(VERDICTS)})({VERDICT_SEPARATOR}({'|'.join(VERDICTS)}))*$"
+VERDICT_LIST = _pattern(rf"^({'|'.join(VERDICTS)})({VERDICT_SEPARATOR}({'|'.join(VERDICTS)}))*$",
+                        f"one or more of the verdicts ({', '.join(VERDICTS)}), separated by "
+                        f"'{VERDICT_SEPARATOR}' (e.g. supported; partly supported)")
 STANCES = ["supports", "complicates", "contradicts"]
 CLAIM_KINDS = ["reported fact", "vendor figure", "interpretation", "forecast"]
 SOURCE_KINDS = ["vendor documentation", "company release", "regulatory filing", "paper",
