@@ -454,10 +454,13 @@ def scenario_chips(cost_scenarios: pd.DataFrame, scenario_id: str, table: pd.Dat
 
 # --- the chapter's tables ---------------------------------------------------------------
 
-def reference_prices(prices: pd.DataFrame) -> pd.DataFrame:
-    """One on-demand list price per chip: the most recent observation, cheapest region/cloud
-    among those of that date. Columns: chip_id, usd_per_chip_hour, price_id, cloud, region, as_of."""
+def reference_prices(prices: pd.DataFrame, on=None) -> pd.DataFrame:
+    """One on-demand list price per chip: the most recent observation (on or before `on`,
+    a date, if given), cheapest region/cloud among those of that date. Columns: chip_id,
+    usd_per_chip_hour, price_id, cloud, region, as_of, source_id."""
     on_demand = prices[prices["pricing"] == "on-demand"]
+    if on is not None:
+        on_demand = on_demand[on_demand["as_of"] <= pd.Timestamp(on)]
     latest = on_demand[on_demand["as_of"] == on_demand.groupby("chip_id")["as_of"].transform("max")]
     cheapest = latest.sort_values(["chip_id", "usd_per_chip_hour", "price_id"]).groupby("chip_id").head(1)
     return cheapest[["chip_id", "usd_per_chip_hour", "price_id", "cloud", "region", "as_of", "source_id"]].reset_index(drop=True)
@@ -491,9 +494,25 @@ def generation_ratios(specs: pd.DataFrame, prices: pd.DataFrame, new: str, old: 
     return ratios
 
 
-def mlperf_per_dollar(results: pd.DataFrame, prices: pd.DataFrame) -> pd.DataFrame:
-    """MLPerf results with per-chip throughput and samples per list-price dollar."""
-    table = results.merge(reference_prices(prices)[["chip_id", "usd_per_chip_hour", "price_id"]],
+def commitment_discounts(prices: pd.DataFrame) -> pd.DataFrame:
+    """Public committed-use prices against the on-demand price of the same offering, cloud,
+    region and date: one row per commitment price with chip_id, pricing, price_id,
+    usd_per_chip_hour, on_demand_usd_per_chip_hour, discount (1 - committed / on-demand),
+    as_of and source_id. Commitments without an on-demand twin are left out."""
+    keys = ["chip_id", "cloud", "offering", "region", "as_of"]
+    committed = prices[prices["pricing"] != "on-demand"]
+    on_demand = prices[prices["pricing"] == "on-demand"][keys + ["usd_per_chip_hour"]].rename(
+        columns={"usd_per_chip_hour": "on_demand_usd_per_chip_hour"})
+    table = committed.merge(on_demand, on=keys, how="inner")
+    table["discount"] = 1 - table["usd_per_chip_hour"] / table["on_demand_usd_per_chip_hour"]
+    return table[["chip_id", "pricing", "price_id", "usd_per_chip_hour", "on_demand_usd_per_chip_hour", "discount",
+                  "as_of", "source_id"]].reset_index(drop=True)
+
+
+def mlperf_per_dollar(results: pd.DataFrame, prices: pd.DataFrame, on=None) -> pd.DataFrame:
+    """MLPerf results with per-chip throughput and samples per list-price dollar, at the
+    reference price of each chip on or before `on` (default: the latest)."""
+    table = results.merge(reference_prices(prices, on)[["chip_id", "usd_per_chip_hour", "price_id"]],
                           on="chip_id", how="left")
     table["samples_per_second_per_chip"] = table["samples_per_second"] / table["accelerators_per_system"]
     table["samples_per_usd"] = table["samples_per_second_per_chip"] * HOURS_TO_SECONDS / table["usd_per_chip_hour"]
