@@ -127,7 +127,7 @@
       var titleLimit = Math.min(64, Math.max(20, Math.floor(width / 10)));
       // A title that follows the reader's settings is a signal of the chart's own
       // (usermeta.chipbook.title_signal): drawn from it, wrapped in the page.
-      shown.title.text = live.title_signal && liveTitles()
+      shown.title.text = live.title_signal
         ? {expr: "chipbookWrap(" + live.title_signal + ", " + titleLimit + ")"}
         : wrap(shown.title.text, titleLimit);
       if (shown.title.subtitle) {
@@ -146,19 +146,9 @@
     return shown;
   }
 
-  // Registers chipbookWrap(text, limit) with Vega's expression language once, for titles
-  // drawn from a signal; false where this Vega cannot register functions.
-  var liveTitlesReady = null;
-  function liveTitles() {
-    if (liveTitlesReady === null) {
-      liveTitlesReady = false;
-      if (window.vega && typeof window.vega.expressionFunction === "function") {
-        window.vega.expressionFunction("chipbookWrap", function (text, limit) { return wrap(text, limit); });
-        liveTitlesReady = true;
-      }
-    }
-    return liveTitlesReady;
-  }
+  // Expression functions the book's specs may call, given to vega-embed with every chart:
+  // chipbookWrap(text, limit) wraps a title drawn from a signal to the column.
+  var EXPRESSION_FUNCTIONS = {chipbookWrap: function (text, limit) { return wrap(text, limit); }};
 
   function svgWidth(target) {
     var svg = target.querySelector("svg");
@@ -251,7 +241,8 @@
       if (Object.prototype.hasOwnProperty.call(settings, param.name)) { param.value = settings[param.name]; }
     });
     target.style.minHeight = target.offsetHeight ? target.offsetHeight + "px" : "";
-    return window.vegaEmbed(target, spec, chart.options).then(function (result) {
+    var options = Object.assign({}, chart.options, {expressionFunctions: EXPRESSION_FUNCTIONS});
+    return window.vegaEmbed(target, spec, options).then(function (result) {
       chart.view = result.view;
       target.chipbookView = result.view;  // for debugging in the console
       chart.bound.forEach(function (param) {

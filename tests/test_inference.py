@@ -270,6 +270,9 @@ def test_scenario_chips_and_break_even_price():
     summary = inf.cost_summary(table, picked.reset_index())
     assert summary.endswith("Serving Anthropic in this scenario: TPU N (no public price; as cheap as the cheapest chip at $4.00 "
                             "per chip-hour after discount); ASIC Z $2.49.")
+    assert summary.startswith("Cheapest first: GPU X $2.07, ASIC Z $2.49.")
+    assert inf.cost_summary(table, picked.reset_index(), "ASIC Z > GPU X").startswith(
+        "The order of chips has changed from the defaults. Cheapest first:")
     with pytest.raises(KeyError, match="now"):
         inf.scenario_chips(plan, "later", table)
 
@@ -316,7 +319,7 @@ def assert_page_matches_python(chips, model, table, cost_scenarios, scenarios, c
             assert float(page) == pytest.approx(row.usd_per_million_tokens, rel=1e-12), row.chip_id
     assert seen["title"] == inf.cost_title(python, default_order)
     scenario = controls.get("scenario", "central")
-    assert seen["summary"] == inf.cost_summary(python, inf.scenario_chips(cost_scenarios, scenario, python))
+    assert seen["summary"] == inf.cost_summary(python, inf.scenario_chips(cost_scenarios, scenario, python), default_order)
 
 
 FIXTURE_CHIPS = pd.concat([TWO_CHIPS, pd.DataFrame([

@@ -197,10 +197,10 @@ WEIGHT_FORMATS = {
     "fp4": (4, False),
 }
 WEIGHT_FORMAT_NAMES = {
-    "bf16": "16-bit weights on every chip",
-    "fp8": "8-bit floating point where the chip has a dense FP8 rate",
-    "int8": "8-bit, INT8 counted where a chip has no FP8 rate",
-    "fp4": "4-bit floating point where a dense FP4 rate is published",
+    "bf16": "16-bit on every chip",
+    "fp8": "8-bit float (dense FP8 rate)",
+    "int8": "8-bit, INT8 counted too",
+    "fp4": "4-bit float (dense FP4 rate)",
 }
 
 
@@ -565,14 +565,17 @@ def cost_title(table: pd.DataFrame, default_order: str | None = None) -> str:
             + ("; the order of chips has changed from the defaults" if changed else ""))
 
 
-def cost_summary(table: pd.DataFrame, serving: pd.DataFrame) -> str:
-    """The text alternative's changing part: every priced chip cheapest first with its cost,
-    those that do not fit, and the chips serving Anthropic in the picked scenario
-    (`serving`, a scenario_chips frame) with their cost or break-even price."""
+def cost_summary(table: pd.DataFrame, serving: pd.DataFrame, default_order: str | None = None) -> str:
+    """The text alternative's changing part: whether the order differs from
+    `default_order` (an order_key), every priced chip cheapest first with its cost, those
+    that do not fit, and the chips serving Anthropic in the picked scenario (`serving`, a
+    scenario_chips frame) with their cost or break-even price."""
     priced = table[table["priced"]]
     fit = priced.dropna(subset=["usd_per_million_tokens"])
     order = sorted((f"{c:010.4f}", f"{label} ${c:.2f}") for c, label in zip(fit["usd_per_million_tokens"], fit["chip"]))
-    text = "Cheapest first: " + ", ".join(entry for _, entry in order) + "."
+    changed = default_order is not None and order_key(table) != default_order
+    text = ("The order of chips has changed from the defaults. " if changed else "") + \
+        "Cheapest first: " + ", ".join(entry for _, entry in order) + "."
     unfit = sorted(priced.loc[priced["usd_per_million_tokens"].isna(), "chip"])
     if unfit:
         text += " Does not fit at these settings: " + ", ".join(unfit) + "."
@@ -733,7 +736,8 @@ def vega_cost_params(chips: pd.DataFrame, model: ReferenceModel, assumptions: pd
                                        "format(cheapestCostExact, '$.2f') + ' per million output tokens' + "
                                        f"(orderKey != {_js_string(default_order)} ? '; the order of chips has changed from the defaults' : '') "
                                        ": 'At these settings the reference model fits on no priced chip'")},
-        {"name": "costSummary", "expr": ("'Cheapest first: ' + replace(replace(join(rankedDisplay, ', '), "
+        {"name": "costSummary", "expr": (f"(orderKey != {_js_string(default_order)} ? 'The order of chips has changed from the defaults. ' : '') + "
+                                         "'Cheapest first: ' + replace(replace(join(rankedDisplay, ', '), "
                                          "regexp('(, )?zz[|][^,]*', 'g'), ''), regexp('[0-9.]+[|]', 'g'), '') + '.' + "
                                          "(indexof(join(ranked, ','), 'zz|') >= 0 ? ' Does not fit at these settings: ' + "
                                          "replace(join(sort(" + "[" + ", ".join(f"isValid({keys[c]}_cost) ? '' : {_js_string(labels[c])}" for c in priced_ids)
@@ -772,7 +776,7 @@ def cost_chart(chips: pd.DataFrame, model: ReferenceModel, assumptions: pd.DataF
     title = cost_title(table, default_order)
     description = ("Interactive bar chart of the cost of a million output tokens on each chip, recomputed in the page from "
                    "controls for batch, context, weight format, scenario and each vendor's discount and share of peak memory "
-                   "bandwidth. At the default settings: " + cost_summary(table, scenario_chips(cost_scenarios, "central", table)))
+                   "bandwidth. At the default settings: " + cost_summary(table, scenario_chips(cost_scenarios, "central", table), default_order))
     data = chips.assign(priced=chips["usd_per_chip_hour"].notna())[["chip_id", "chip", "vendor", "usd_per_chip_hour", "price_id", "priced"]]
     vendors = [v for v in CHIP_MAKERS if v in set(data["vendor"])]
     params = vega_cost_params(chips, model, assumptions, cost_scenarios, scenarios, default_order)
