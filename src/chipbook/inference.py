@@ -533,12 +533,11 @@ VENDOR_CONTROLS = {"discount": "negotiated_discount", "bandwidthShare": "bandwid
 SETTING_CONTROLS = ("batch", "context", "weightFormat", "scenario")
 
 
-def _signal_key(chip_id: str) -> str:
-    return "c_" + re.sub(r"[^a-z0-9]", "_", chip_id)
-
-
 def _number(value: float) -> str:
-    return repr(float(value))
+    """A number as Vega reads it back exactly: integers without a decimal point, the rest
+    in Python's shortest round-trip form."""
+    value = float(value)
+    return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
 
 
 def _js_string(text: str) -> str:
@@ -547,10 +546,10 @@ def _js_string(text: str) -> str:
 
 def order_key(table: pd.DataFrame) -> str:
     """The chips that fit, cheapest first, as the page compares them: labels joined by
-    ' > ', sorted by cost to four decimals (then label)."""
+    '~', sorted by cost to four decimals (then label)."""
     fit = table.dropna(subset=["usd_per_million_tokens"])
     keys = sorted((f"{cost:010.4f}", label) for cost, label in zip(fit["usd_per_million_tokens"], fit["chip"]))
-    return " > ".join(label for _, label in keys)
+    return "~".join(label for _, label in keys)
 
 
 def cost_title(table: pd.DataFrame, default_order: str | None = None) -> str:
@@ -659,8 +658,8 @@ def vega_cost_params(chips: pd.DataFrame, model: ReferenceModel, assumptions: pd
     attention = 4 * model.layers * model.query_heads * model.head_dim
     derived: list[dict] = []
     keys = {}
-    for chip in chips.to_dict("records"):
-        k = keys[chip["chip_id"]] = _signal_key(chip["chip_id"])
+    for index, chip in enumerate(chips.to_dict("records")):
+        k = keys[chip["chip_id"]] = f"c{index}"  # short: every name recurs in the page's spec
         values = assumption_values(assumptions, chip["chip_id"], chip["vendor"])
         vendor_share = assumption_values(assumptions, "", chip["vendor"])["bandwidth_share"]
         factor = values["bandwidth_share"] / vendor_share
@@ -680,7 +679,7 @@ def vega_cost_params(chips: pd.DataFrame, model: ReferenceModel, assumptions: pd
         touched = (f"({_number(model.shared_params_b)} + {_number(model.experts * model.expert_params_b)} * "
                    f"(1 - pow(1 - {_number(model.experts_per_token / model.experts)}, {k}_b)))" if model.is_moe
                    else _number(model.total_params_b))
-        share = f"min(1, bandwidthShare{chip['vendor']} * {_number(factor)})"
+        share = (f"bandwidthShare{chip['vendor']}" if factor == 1 else f"min(1, bandwidthShare{chip['vendor']} * {_number(factor)})")
         memory = f"(({touched} * 1e9 * {k}_bits / 8 + {k}_b * {k}_kvseq) / ({_number(chip['hbm_bandwidth_gb_s'])} * 1e9 * {share}))"
         compute = (f"({k}_b * (2 * {_number(model.active_params_b)} * 1e9 + {_number(attention)} * context) / "
                    f"({k}_peak * 1e12 * {_number(values['compute_share'])}))")
@@ -689,11 +688,13 @@ def vega_cost_params(chips: pd.DataFrame, model: ReferenceModel, assumptions: pd
             {"name": f"{k}_peak", "expr": f"{k}_bits == 4 ? {_number(_published(chip, 'fp4_tflops_dense') or 0)} : "
                                           f"{k}_bits == 8 ? {_number(peak8)} : {_number(chip['bf16_tflops_dense'])}"},
             {"name": f"{k}_kvseq", "expr": f"({k}_bits == 16 ? 2 : 1) * {_number(kv_token)} * context"},
-            {"name": f"{k}_wbytes", "expr": f"{_number(model.total_params_b)} * 1e9 * {k}_bits / 8"},
-            {"name": f"{k}_bmax", "expr": f"{_number(capacity)} > {k}_wbytes ? floor(({_number(capacity)} - {k}_wbytes) / {k}_kvseq) : 0"},
+            # weights take total x bits / 8 bytes; what the domain holds beyond them sets the batch limit
+            {"name": f"{k}_bmax", "expr": f"max(0, floor(({_number(capacity)} - {_number(model.total_params_b)} * 1e9 * {k}_bits / 8) / {k}_kvseq))"},
             {"name": f"{k}_b", "expr": f"min(batch, {k}_bmax)"},
-            {"name": f"{k}_cs", "expr": f"{k}_b < 1 ? null : max({memory}, {compute}) / {k}_b"},
-            {"name": f"{k}_bound", "expr": f"{k}_b < 1 ? 'does not fit' : {memory} >= {compute} ? 'memory bandwidth' : 'compute'"},
+            {"name": f"{k}_mem", "expr": memory},
+            {"name": f"{k}_comp", "expr": compute},
+            {"name": f"{k}_cs", "expr": f"{k}_b < 1 ? null : max({k}_mem, {k}_comp) / {k}_b"},
+            {"name": f"{k}_bound", "expr": f"{k}_b < 1 ? 'does not fit' : {k}_mem >= {k}_comp ? 'memory bandwidth' : 'compute'"},
             {"name": f"{k}_cost", "expr": (f"isValid({k}_cs) ? {_number(price)} * (1 - discount{chip['vendor']}) * {k}_cs / 3600 * 1000000 : null"
                                            if priced else "null")},
         ]
@@ -705,23 +706,24 @@ def vega_cost_params(chips: pd.DataFrame, model: ReferenceModel, assumptions: pd
                                 + (f" + ' ' + format({keys[c]}_cost, '$.2f')" if display else "")
                                 + f" : 'zz|' + {_js_string(labels[c])})")
     serving = {s: list(g["chip_id"]) for s, g in cost_scenarios.groupby("scenario_id", sort=False)}
-    scenario_text = []
-    for scenario_id, rows in cost_scenarios.groupby("scenario_id", sort=False):
-        pieces = []
-        for row in rows.itertuples():
-            k, label = keys[row.chip_id], labels[row.chip_id]
-            if row.chip_id in priced_ids:
-                pieces.append(f"{_js_string(label + ' ')} + (isValid({k}_cost) ? format({k}_cost, '$.2f') : '(does not fit)')")
-            else:
-                pieces.append(f"{_js_string(label)} + (isValid({k}_cs) ? ' (no public price; as cheap as the cheapest chip at ' + "
-                              f"format(cheapestCostExact * 3600 / (1000000 * {k}_cs), '$.2f') + ' per chip-hour after discount)' "
-                              f": ' (no public price; does not fit)')")
-        scenario_text.append(f"scenario == {_js_string(scenario_id)} ? " + " + '; ' + ".join(pieces))
+    sayings = []  # one phrase per chip a scenario names, as cost_summary words it
+    for chip_id in dict.fromkeys(cost_scenarios["chip_id"]):
+        k, label = keys[chip_id], labels[chip_id]
+        if chip_id in priced_ids:
+            expr = f"{_js_string(label + ' ')} + (isValid({k}_cost) ? format({k}_cost, '$.2f') : '(does not fit)')"
+        else:
+            expr = (f"{_js_string(label)} + (isValid({k}_cs) ? ' (no public price; as cheap as the cheapest chip at ' + "
+                    f"format(cheapestCostExact * 3600 / (1000000 * {k}_cs), '$.2f') + ' per chip-hour after discount)' "
+                    f": ' (no public price; does not fit)')")
+        sayings.append({"name": f"{k}_say", "expr": expr})
+    scenario_text = [f"scenario == {_js_string(scenario_id)} ? " + " + '; ' + ".join(f"{keys[c]}_say" for c in rows["chip_id"])
+                     for scenario_id, rows in cost_scenarios.groupby("scenario_id", sort=False)]
     derived += [
         {"name": "costs", "expr": obj("cost")},
         {"name": "bitsUsed", "expr": obj("bits")},
         {"name": "batchUsed", "expr": obj("b")},
         {"name": "bound", "expr": obj("bound")},
+        {"name": "chipSeconds", "expr": obj("cs")},
         {"name": "servingByScenario", "expr": "{" + ", ".join(f"{_js_string(s)}: [{', '.join(_js_string(c) for c in ids)}]"
                                                               for s, ids in serving.items()) + "}"},
         {"name": "serving", "expr": "servingByScenario[scenario]"},
@@ -730,7 +732,8 @@ def vega_cost_params(chips: pd.DataFrame, model: ReferenceModel, assumptions: pd
         {"name": "cheapestFits", "expr": "indexof(ranked[0], 'zz|') != 0"},
         {"name": "cheapestCostExact", "expr": "cheapestFits ? min(" + ", ".join(
             f"isValid({keys[c]}_cost) ? {keys[c]}_cost : 1e300" for c in priced_ids) + ") : null"},
-        {"name": "orderKey", "expr": "replace(replace(join(ranked, ' > '), regexp('( > )?zz[|][^>]*', 'g'), ''), "
+    ] + sayings + [
+        {"name": "orderKey", "expr": "replace(replace(join(ranked, '~'), regexp('(~)?zz[|][^~]*', 'g'), ''), "
                                      "regexp('[0-9.]+[|]', 'g'), '')"},
         {"name": "costTitle", "expr": ("cheapestFits ? split(ranked[0], '|')[1] + ' is the cheapest chip at these settings: ' + "
                                        "format(cheapestCostExact, '$.2f') + ' per million output tokens' + "
@@ -780,9 +783,9 @@ def cost_chart(chips: pd.DataFrame, model: ReferenceModel, assumptions: pd.DataF
     data = chips.assign(priced=chips["usd_per_chip_hour"].notna())[["chip_id", "chip", "vendor", "usd_per_chip_hour", "price_id", "priced"]]
     vendors = [v for v in CHIP_MAKERS if v in set(data["vendor"])]
     params = vega_cost_params(chips, model, assumptions, cost_scenarios, scenarios, default_order)
-    base = alt.Chart(data).transform_calculate(
+    calculations = dict(
         cost="costs[datum.chip_id]",
-        chipSeconds=f"{{{', '.join(f'{_js_string(c)}: {_signal_key(c)}_cs' for c in chips['chip_id'])}}}[datum.chip_id]",
+        chipSeconds="chipSeconds[datum.chip_id]",
         serving="indexof(serving, datum.chip_id) >= 0",
         sortKey="isValid(datum.cost) ? datum.cost : datum.priced ? 1000000 : 2000000",
         weights="bitsUsed[datum.chip_id] + '-bit'",
@@ -802,16 +805,17 @@ def cost_chart(chips: pd.DataFrame, model: ReferenceModel, assumptions: pd.DataF
                alt.Tooltip("usd_per_chip_hour:Q", title="List $ per chip-hour", format="$.3f"),
                alt.Tooltip("weights:N", title="Weights served in"), alt.Tooltip("batchUsed:Q", title="Sequences per step"),
                alt.Tooltip("limitedBy:N", title="Limited by"), alt.Tooltip("price_id:N", title="Price row")]
-    bars = base.mark_bar().encode(
+    bars = alt.Chart().mark_bar().encode(
         y=y, x=x, color=alt.Color("vendor:N", title="Vendor", scale=charts.vendor_scale(vendors),
                                   legend=alt.Legend(orient="bottom") if narrow else alt.Legend()),
         stroke=alt.condition("datum.serving", alt.value(charts.DARK_TEXT), alt.value(None)),
         strokeWidth=alt.condition("datum.serving", alt.value(2), alt.value(0)),
         tooltip=tooltip,
     ).transform_filter("isValid(datum.cost)")
-    notes = base.mark_text(align="left", dx=4, fontSize=11).encode(y=y, x=x, text="note:N", tooltip=tooltip)
+    notes = alt.Chart().mark_text(align="left", dx=4, fontSize=11).encode(y=y, x=x, text="note:N")
     width = 150 if narrow else 380
-    chart = (bars + notes).add_params(*[alt.param(**p) for p in params]).properties(width=width, height=alt.Step(22))
+    chart = (alt.layer(bars, notes, data=data).transform_calculate(**calculations)
+             .add_params(*[alt.param(**p) for p in params]).properties(width=width, height=alt.Step(22)))
     return chart, title, description
 
 
@@ -861,11 +865,14 @@ def tornado_chart(result: pd.DataFrame, chip_names: dict[str, str], *, narrow: b
               title=(f"{leader}'s cost / the next chip's (log)" if narrow else
                      f"{leader}'s cost over the cheapest other chip's (log scale; above 1, another chip is cheapest)"))
     y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=140 if narrow else 260))
+    points = points[["label", "end", "value", "lead", "cheapest_name", "outcome", "flip_label", "outer"]].assign(
+        lead=points["lead"].round(4))  # four places are more than a pixel
     span = alt.Chart(points).mark_line(color="#8C8C8C", strokeWidth=2).encode(x=x, y=y, detail="label:N").transform_filter("isValid(datum.lead)")
     marks = alt.Chart(points).mark_point(filled=True, size=90, opacity=1).encode(
         x=x, y=y,
-        shape=alt.Shape("end:N", title="Assumption at its", scale=alt.Scale(domain=["low end", "high end"], range=["circle", "triangle-right"]),
-                        legend=alt.Legend(orient="bottom", direction="vertical" if narrow else "horizontal")),
+        # Shapes are explained in words (circle: low end, triangle: high end) by the subtitle,
+        # so one legend is left and the chart fits a phone's column.
+        shape=alt.Shape("end:N", scale=alt.Scale(domain=["low end", "high end"], range=["circle", "triangle-right"]), legend=None),
         color=alt.Color("outcome:N", title="Then", scale=alt.Scale(domain=[f"{leader} stays cheapest", "another chip is cheapest"],
                                                                    range=["#8C8C8C", "#7A68B3"]),
                         legend=alt.Legend(orient="bottom", direction="vertical")),
@@ -883,13 +890,10 @@ def tornado_chart(result: pd.DataFrame, chip_names: dict[str, str], *, narrow: b
              f"{', '.join(takers)} then cost{'s' if len(takers) == 1 else ''} less" if n_changing
              else f"No single assumption, moved alone, ends {leader}'s lead")
     def said(r):
-        ends = []
-        for end in ("low", "high"):
-            value = getattr(r, end)
-            ends.append(f"{value:.2f} at the {end} end" if pd.notna(value) else f"{leader} does not fit at the {end} end")
-        return f"{r.label}: " + ", ".join(ends)
-    description = (f"Dot plot of {leader}'s cost over the cheapest other chip's as each cost-model assumption moves to its low "
-                   f"and high end with the others central (above 1, another chip is cheapest). " + "; ".join(said(r) for r in wide.itertuples())
-                   + ". Moves that make another chip the cheapest: "
-                   + ("; ".join(f"{r.label} at its {r.end} end ({r.cheapest_name})" for r in moved.itertuples()) or "none") + ".")
+        ends = [f"{getattr(r, end):.2f}" if pd.notna(getattr(r, end)) else "no fit" for end in ("low", "high")]
+        return f"{r.label} {ends[0]} to {ends[1]}"
+    description = (f"Dot plot of {leader}'s cost over the cheapest other chip's, each assumption at its low and high end "
+                   f"(above 1, another chip is cheapest): " + "; ".join(said(r) for r in wide.itertuples())
+                   + ". Another chip becomes cheapest under: "
+                   + ("; ".join(f"{r.label} {r.end} ({r.cheapest_name})" for r in moved.itertuples()) or "none") + ".")
     return chart, title, description
