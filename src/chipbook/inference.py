@@ -530,7 +530,6 @@ def mlperf_per_dollar(results: pd.DataFrame, prices: pd.DataFrame, on=None) -> p
 # The bound controls: signal name -> the cost-model input it sets. Vendor controls are
 # "<kind><Vendor>", e.g. discountAWS.
 VENDOR_CONTROLS = {"discount": "negotiated_discount", "bandwidthShare": "bandwidth_share"}
-SETTING_CONTROLS = ("batch", "context", "weightFormat", "scenario")
 
 
 def _number(value: float) -> str:
