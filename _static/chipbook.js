@@ -5,7 +5,8 @@
    2. Fits each chart to its column: long titles are rewrapped for the width, and a chart
       still wider than its column has its plot narrowed (the width or step signals), or,
       as a last resort, is scaled down as a picture.
-   3. Keeps each chart's text alternative true: moving a slider appends its value.
+   3. Keeps each chart's text alternative true: moving a slider appends its value, and a
+      chart that states its finding in a signal has its title and text follow it.
    4. Names controls that have no name (the export menu, the code toggles) and makes
       wide tables reachable by keyboard, with a visible cue that they scroll.
    5. Filters tables that carry data-filter controls. */
@@ -120,9 +121,15 @@
         if (shown[key]) { recolourInks(shown[key], colours.muted); }
       });
     }
+    var live = (shown.usermeta && shown.usermeta.chipbook) || {};
     if (shown.title && shown.title.text && width) {
       // 16 px title and 12 px subtitle: about 9 and 6.5 px a character.
-      shown.title.text = wrap(shown.title.text, Math.min(64, Math.max(20, Math.floor(width / 10))));
+      var titleLimit = Math.min(64, Math.max(20, Math.floor(width / 10)));
+      // A title that follows the reader's settings is a signal of the chart's own
+      // (usermeta.chipbook.title_signal): drawn from it, wrapped in the page.
+      shown.title.text = live.title_signal
+        ? {expr: "chipbookWrap(" + live.title_signal + ", " + titleLimit + ")"}
+        : wrap(shown.title.text, titleLimit);
       if (shown.title.subtitle) {
         shown.title.subtitle = wrap(shown.title.subtitle, Math.min(100, Math.max(28, Math.floor(width / 7))));
       }
@@ -138,6 +145,10 @@
     }
     return shown;
   }
+
+  // Expression functions the book's specs may call, given to vega-embed with every chart:
+  // chipbookWrap(text, limit) wraps a title drawn from a signal to the column.
+  var EXPRESSION_FUNCTIONS = {chipbookWrap: function (text, limit) { return wrap(text, limit); }};
 
   function svgWidth(target) {
     var svg = target.querySelector("svg");
@@ -198,7 +209,11 @@
       var value = chart.view.signal(param.name);
       return param.label + " = " + (typeof value === "number" ? Number(value.toFixed(3)) : value);
     });
-    chart.figure.setAttribute("aria-label", chart.description + " Currently: " + parts.join("; ") + ".");
+    // A chart whose finding follows the settings names the signal that states it
+    // (usermeta.chipbook.description_signal); it follows the settings in the text too.
+    var said = chart.describedBy ? chart.view.signal(chart.describedBy) : "";
+    chart.figure.setAttribute("aria-label", chart.description + " Currently: " + parts.join("; ") + "."
+                              + (said ? " " + said : ""));
   }
 
   function nameControls(target) {
@@ -226,12 +241,16 @@
       if (Object.prototype.hasOwnProperty.call(settings, param.name)) { param.value = settings[param.name]; }
     });
     target.style.minHeight = target.offsetHeight ? target.offsetHeight + "px" : "";
-    return window.vegaEmbed(target, spec, chart.options).then(function (result) {
+    var options = Object.assign({}, chart.options, {expressionFunctions: EXPRESSION_FUNCTIONS});
+    return window.vegaEmbed(target, spec, options).then(function (result) {
       chart.view = result.view;
       target.chipbookView = result.view;  // for debugging in the console
       chart.bound.forEach(function (param) {
         result.view.addSignalListener(param.name, function () { describe(chart); });
       });
+      if (chart.describedBy) {
+        result.view.addSignalListener(chart.describedBy, function () { describe(chart); });
+      }
       nameControls(target);
       describe(chart);
       return fit(chart, 0);
@@ -258,8 +277,10 @@
     function draw() {
       var target = document.getElementById(id);
       var figure = target.closest("figure") || target;
+      var meta = (spec.usermeta && spec.usermeta.chipbook) || {};
       var chart = {id: id, spec: spec, options: options, target: target, figure: figure, view: null,
                    bound: boundParams(spec), description: figure.getAttribute("aria-label") || "",
+                   describedBy: meta.description_signal || null,
                    width: figure.clientWidth, theme: document.documentElement.dataset.theme};
       charts.push(chart);
       render(chart);

@@ -203,6 +203,8 @@ INFERENCE_ECONOMICS = [
                 field("bf16_tflops_sparse", "number", "Peak BF16 throughput per chip with structured sparsity, in teraFLOPS, where the vendor publishes one; never used for cost or roofline figures.", required=False, minimum=0),
                 field("fp8_tflops_dense", "number", "Peak FP8 matrix throughput per chip without sparsity, in teraFLOPS; blank where the chip has no FP8 rate or only microscaling (MX) formats are published.", required=False, minimum=0),
                 field("int8_tops_dense", "number", "Peak INT8 throughput per chip without sparsity, in tera-operations per second (10^12 integer operations per second).", required=False, minimum=0),
+                field("mxfp8_tflops_dense", "number", "Peak throughput per chip without sparsity in a microscaling 8-bit floating-point format (MXFP8), in teraFLOPS, where the vendor publishes it and no plain FP8 rate; the cost model treats it as an 8-bit floating-point rate.", required=False, minimum=0),
+                field("fp4_tflops_dense", "number", "Peak 4-bit floating-point throughput per chip without sparsity (FP4, NVFP4 or MXFP4), in teraFLOPS; blank where no dense 4-bit rate is published.", required=False, minimum=0),
                 field("hbm_gb", "number", "High-bandwidth memory per chip in decimal gigabytes (10^9 bytes); GiB figures are converted at 1 GiB = 1.073741824 GB.", minimum=0),
                 field("hbm_capacity_as_published", "string", "Memory capacity exactly as the source prints it, with its unit (GB, GiB or bytes)."),
                 field("hbm_bandwidth_gb_s", "number", "Peak HBM bandwidth per chip in decimal gigabytes per second (10^9 bytes/s), the aggregate peak of the memory interface (reads and writes share it; not a sum of two directions).", minimum=0),
@@ -249,7 +251,7 @@ INFERENCE_ECONOMICS = [
                 field("chips_per_offering", "integer", "Number of accelerator chips in the instance or slice.", minimum=1),
                 field("usd_per_chip_hour", "number", "usd_per_offering_hour divided by chips_per_offering, in US dollars per chip-hour (rounded to 6 decimals).", formula="usd_per_offering_hour / chips_per_offering", decimals=6, minimum=0),
                 field("source_id", "string", "Where the price was seen."),
-                field("as_of", "date", "Date the price speaks for (ISO 8601); for undated catalogs, the earliest date the catalog's contents allow, as the note says."),
+                field("as_of", "date", "Date the price speaks for (ISO 8601); for undated catalogs, the earliest date the catalog's contents allow, or the day the catalog was read where its contents allow none, as the note says."),
                 field("note", "string", "How the price was read and what it includes."),
             ],
             "primaryKey": ["price_id"],
@@ -733,7 +735,95 @@ SCENARIOS = [
 ]
 
 
-RESOURCES = LEDGER + ARGUMENT_MAP + SECOND_ARTICLE + INFERENCE_ECONOMICS + INTERCONNECT + HARDWARE_ABSTRACTION + CAPITAL_STRUCTURE + OPTIONALITY_AND_LEVERAGE + SCENARIOS
+# --- The cost-per-token model's inputs (chipbook.inference, chapters/NN-inference-economics.ipynb) -------
+COST_PARAMETERS = ["negotiated_discount", "bandwidth_share", "compute_share", "generation_share_factor",
+                   "hbm_usable_share", "replica_domains", "context_tokens", "batch", "weight_bits", "int8_as_8bit"]
+COST_MODEL = [
+    {
+        "name": "reference_models",
+        "title": "Reference models for the cost model",
+        "description": "The published architecture of the open model the cost model serves in place of Claude, whose architecture is not disclosed: total and active parameters (mixture of experts), and the layers, heads and head width that set the size of the key/value cache.",
+        "schema": {
+            "fields": [
+                field("model_id", "string", "Stable identifier of the model.", pattern=SLUG, unique=True),
+                field("model", "string", "Name of the model as its makers give it."),
+                field("total_params_b", "number", "All parameters, in billions.", minimum=0),
+                field("active_params_b", "number", "Parameters used for each token (all of them for a dense model), in billions.", minimum=0),
+                field("experts", "integer", "Routed experts per mixture-of-experts layer; blank for a dense model.", required=False, minimum=1),
+                field("experts_per_token", "integer", "Routed experts each token uses per layer; blank for a dense model.", required=False, minimum=1),
+                field("layers", "integer", "Transformer layers.", minimum=1),
+                field("query_heads", "integer", "Attention (query) heads per layer.", minimum=1),
+                field("kv_heads", "integer", "Key/value heads per layer (fewer than the query heads under grouped-query attention).", minimum=1),
+                field("head_dim", "integer", "Width of one attention head, in elements.", minimum=1),
+                field("source_id", "string", "Source of the architecture (layers, heads, experts)."),
+                field("params_source_id", "string", "Source of the total and active parameter counts."),
+                field("note", "string", "What the model stands in for and any caveat."),
+            ],
+            "primaryKey": ["model_id"],
+            "foreignKeys": [source_fk(), source_fk("params_source_id")],
+        },
+    },
+    {
+        "name": "serving_domains",
+        "title": "Scale-up domain of each accelerator",
+        "description": "How many chips one fast interconnect joins (an NVLink node or rack, a TPU pod, a Trainium server or UltraServer): the cost model keeps one copy of the model inside one such domain, so its memory caps the batch.",
+        "schema": {
+            "fields": [
+                field("chip_id", "string", "The chip (accelerator_specs.chip_id).", unique=True),
+                field("domain_chips", "integer", "Chips in one scale-up domain.", minimum=1),
+                field("domain", "string", "The system that forms the domain."),
+                field("source_id", "string", "Where the domain size was seen."),
+                field("note", "string", "What joins the chips, and any caveat.", required=False),
+            ],
+            "primaryKey": ["chip_id"],
+            "foreignKeys": [chip_fk(), source_fk()],
+        },
+    },
+    {
+        "name": "cost_assumptions",
+        "sourced": False,  # named assumptions: each row gives its reason, and a source where one anchors it
+        "title": "Cost-model assumptions",
+        "description": "Every assumption of the cost-per-token model with a low, central and high value and the reason for each; a row applies to one vendor's chips, to one chip, or (with neither) to every chip. Where a public figure anchors a value, source_id names it; the rest are the book's assumptions.",
+        "schema": {
+            "fields": [
+                field("assumption_id", "string", "Stable identifier of the assumption.", pattern=SLUG, unique=True),
+                field("parameter", "string", "Which input of the model it sets.", enum=COST_PARAMETERS),
+                field("vendor", "string", "The vendor whose chips it applies to; blank for a chip-level or global row.", required=False, enum=CHIP_MAKERS),
+                field("chip_id", "string", "The chip it applies to; blank for a vendor-level or global row.", required=False),
+                field("low", "number", "Low end of the range (in unit)."),
+                field("central", "number", "Central value (in unit)."),
+                field("high", "number", "High end of the range (in unit)."),
+                field("unit", "string", "What the values measure."),
+                field("reason", "string", "Why these values, in the book's words; names the public figure where one anchors a value."),
+                field("source_id", "string", "The source of the public figure that anchors a value, if any.", required=False),
+                field("second_source_id", "string", "A second anchoring source, if any.", required=False),
+            ],
+            "primaryKey": ["assumption_id"],
+            "foreignKeys": [chip_fk(), source_fk(), source_fk("second_source_id")],
+        },
+    },
+    {
+        "name": "cost_scenarios",
+        "title": "Chips serving Anthropic in each scenario",
+        "description": "For each scenario of the scenarios table and each vendor, the chip generation that serves Anthropic's share from that vendor in 2026 and 2027, with the reason; the cost model compares these chips.",
+        "schema": {
+            "fields": [
+                field("scenario_id", "string", "The scenario (scenarios.scenario_id)."),
+                field("vendor", "string", "The vendor.", enum=CHIP_MAKERS),
+                field("chip_id", "string", "The chip generation serving that vendor's share (accelerator_specs.chip_id)."),
+                field("reason", "string", "Why this generation, in the book's words."),
+                field("source_id", "string", "The announcement the choice rests on."),
+            ],
+            "primaryKey": ["scenario_id", "vendor"],
+            "foreignKeys": [
+                {"fields": "scenario_id", "reference": {"resource": "scenarios", "fields": "scenario_id"}},
+                chip_fk(), source_fk()],
+        },
+    },
+]
+
+
+RESOURCES = LEDGER + ARGUMENT_MAP + SECOND_ARTICLE + INFERENCE_ECONOMICS + INTERCONNECT + HARDWARE_ABSTRACTION + CAPITAL_STRUCTURE + OPTIONALITY_AND_LEVERAGE + SCENARIOS + COST_MODEL
 
 
 def descriptor():

@@ -1,110 +1,428 @@
-"""The inference-economics cost model, roofline and tables: hand-worked cases (the
-arithmetic is done in the comments, not copied from a run), invariants of the spec and
-price tables, and guards against mixing dense and sparse peaks."""
+"""The inference-economics models: hand-worked cases on small fixture tables (the
+arithmetic is done in the comments, not copied from a run), invariants of the live spec,
+price and assumption tables (never today's values), the in-page arithmetic checked
+against the Python model by rendering it with Vega, and guards against mixing dense and
+sparse peaks."""
 
 from __future__ import annotations
 
+import html
 import math
 import re
-from types import SimpleNamespace
 
 import pandas as pd
 import pytest
 
 from chipbook import inference as inf
 from chipbook import load_table
+from chipbook.vocabulary import CHIP_MAKERS
+
+NAN = math.nan
+
+# --- fixtures: a small made-up model and made-up chips -------------------------------------
+
+# 10B parameters of which 4B are active: 8 experts, 2 per token, 2 layers, 4 query heads
+# sharing 2 key/value heads of width 8. Expert e = (10 - 4) / (8 - 2) = 1B; shared = 4 - 2 x 1 = 2B.
+TINY = inf.ReferenceModel(total_params_b=10, active_params_b=4, layers=2, query_heads=4, kv_heads=2, head_dim=8,
+                          experts=8, experts_per_token=2, name="Tiny MoE")
+DENSE = inf.ReferenceModel(total_params_b=4, active_params_b=4, layers=2, query_heads=4, kv_heads=2, head_dim=8, name="Tiny dense")
+
+
+def chip(**figures) -> dict:
+    row = {"chip_id": "gpu-x", "chip": "GPU X", "vendor": "NVIDIA", "bf16_tflops_dense": 100.0, "bf16_tflops_sparse": NAN,
+           "fp8_tflops_dense": 200.0, "int8_tops_dense": 200.0, "mxfp8_tflops_dense": NAN, "fp4_tflops_dense": NAN,
+           "hbm_gb": 20.0, "hbm_bandwidth_gb_s": 1000.0, "domain_chips": 2, "usd_per_chip_hour": 4.0, "price_id": "p-gpu-x"}
+    return row | figures
+
+
+def assumptions(rows: list[tuple]) -> pd.DataFrame:
+    """(assumption_id, parameter, vendor, chip_id, low, central, high) rows plus the global
+    rows every cost needs, held still (low = central = high) unless given."""
+    held = [("hbm", "hbm_usable_share", None, None, 0.9, 0.9, 0.9), ("domains", "replica_domains", None, None, 1, 1, 1),
+            ("context", "context_tokens", None, None, 1000, 1000, 1000), ("batch", "batch", None, None, 4, 4, 4),
+            ("bits", "weight_bits", None, None, 8, 8, 8), ("int8", "int8_as_8bit", None, None, 0, 0, 0)]
+    given = {r[1] for r in rows if r[2] is None and r[3] is None}
+    return pd.DataFrame([*rows, *(r for r in held if r[1] not in given)],
+                        columns=["assumption_id", "parameter", "vendor", "chip_id", "low", "central", "high"])
+
+
+def vendor_rows(vendor: str, discount=(0.5, 0.5, 0.5), bandwidth=(0.5, 0.5, 0.5), compute=(0.5, 0.5, 0.5)) -> list[tuple]:
+    v = vendor.lower()
+    return [(f"discount-{v}", "negotiated_discount", vendor, None, *discount),
+            (f"bandwidth-{v}", "bandwidth_share", vendor, None, *bandwidth),
+            (f"compute-{v}", "compute_share", vendor, None, *compute)]
+
+
+# --- the reference model: KV cache, active and total parameters -----------------------------
+
+def test_kv_cache_bytes_for_a_small_model():
+    # a key and a value vector per KV head per layer: 2 x 2 layers x 2 KV heads x 8 = 64 elements per token;
+    # 16-bit: 64 x 2 = 128 bytes, 8-bit: 64 bytes; the 4 query heads do not enter
+    assert TINY.kv_bytes_per_token(2) == 128
+    assert TINY.kv_bytes_per_token(1) == 64
+    # a 1,000-token context in 8 bits: 64,000 bytes per sequence
+    assert TINY.kv_bytes_per_token(inf.kv_bytes_per_element(8)) * 1000 == 64_000
+    assert inf.kv_bytes_per_element(16) == 2 and inf.kv_bytes_per_element(4) == 1  # the cache is never 4-bit
+
+
+def test_active_and_total_parameters_read_per_step():
+    assert TINY.expert_params_b == pytest.approx(1.0)   # (10 - 4) / (8 - 2)
+    assert TINY.shared_params_b == pytest.approx(2.0)   # 4 - 2 x 1
+    # one sequence touches 2 of 8 experts: the active 4B
+    assert TINY.params_read_b(1) == pytest.approx(4.0)
+    # two sequences: an expert is touched with probability 1 - (1 - 2/8)^2 = 1 - 0.5625 = 0.4375
+    # -> 2 + 8 x 1 x 0.4375 = 5.5B
+    assert TINY.params_read_b(2) == pytest.approx(5.5)
+    # a large batch touches every expert: the total 10B
+    assert TINY.params_read_b(10_000) == pytest.approx(10.0)
+    # a dense model reads all its weights at any batch; FLOPs follow the active parameters
+    assert DENSE.params_read_b(1) == DENSE.params_read_b(64) == 4
+    # 2 x 4e9 + 4 x 2 layers x 4 query heads x 8 x 1,000 context tokens = 8e9 + 256,000
+    assert TINY.flops_per_token(1000) == 8_000_256_000
+
+
+def test_reference_model_rejects_impossible_counts():
+    with pytest.raises(ValueError, match="dense"):
+        inf.ReferenceModel(total_params_b=10, active_params_b=4, layers=1, query_heads=1, kv_heads=1, head_dim=1)
+    with pytest.raises(ValueError, match="experts_per_token"):
+        inf.ReferenceModel(total_params_b=10, active_params_b=4, layers=1, query_heads=1, kv_heads=1, head_dim=1,
+                           experts=8, experts_per_token=8)
+    with pytest.raises(ValueError, match="at most the total"):
+        inf.ReferenceModel(total_params_b=4, active_params_b=10, layers=1, query_heads=1, kv_heads=1, head_dim=1)
+
+
+def test_reference_model_from_a_table_row():
+    row = {"model": "Tiny MoE", "total_params_b": 10.0, "active_params_b": 4.0, "experts": 8, "experts_per_token": 2,
+           "layers": 2, "query_heads": 4, "kv_heads": 2, "head_dim": 8}
+    assert inf.ReferenceModel.from_row(row) == TINY
+    dense = inf.ReferenceModel.from_row(row | {"total_params_b": 4.0, "experts": pd.NA, "experts_per_token": NAN, "model": "Tiny dense"})
+    assert dense == DENSE
+
+
+# --- precision: dense rates only, the narrowest format the chip publishes ---------------------
+
+def test_precision_choice_by_published_dense_rates():
+    gpu = chip()                                                          # BF16 100, FP8 200, INT8 200
+    assert inf.chip_precision(gpu, 16) == (16, 100.0, "BF16")
+    assert inf.chip_precision(gpu, 8) == (8, 200.0, "FP8")
+    assert inf.chip_precision(gpu, 4) == (8, 200.0, "FP8")                # no FP4 rate: falls back to 8 bits
+    tpu = chip(fp8_tflops_dense=NAN, int8_tops_dense=394.0, bf16_tflops_sparse=400.0)
+    assert inf.chip_precision(tpu, 8) == (16, 100.0, "BF16")              # INT8 is not FP8; the sparse figure never counts
+    assert inf.chip_precision(tpu, 8, int8_as_8bit=True) == (8, 394.0, "INT8")
+    mx = chip(fp8_tflops_dense=NAN, int8_tops_dense=NAN, mxfp8_tflops_dense=250.0, fp4_tflops_dense=250.0)
+    assert inf.chip_precision(mx, 8) == (8, 250.0, "MXFP8")
+    assert inf.chip_precision(mx, 4) == (4, 250.0, "FP4")
+    with pytest.raises(ValueError, match="16, 8 or 4"):
+        inf.chip_precision(gpu, 6)
+
+
+def test_weight_format_names_round_trip():
+    for name, (bits, int8) in inf.WEIGHT_FORMATS.items():
+        assert inf.weight_format(bits, int8) == name
+
+
+# --- the decoding roofline, by hand -------------------------------------------------------------
+
+def test_memory_bound_decode_cost_by_hand():
+    # TINY on GPU X in FP8: price $4/h, discount 0.5, shares 0.5, 2 chips of 20 GB at 90%, context 1,000, batch 4.
+    # weights 10e9 x 1 byte = 1e10; cache 64 B/token x 1,000 = 64,000 B per sequence
+    # capacity 2 x 20e9 x 0.9 = 3.6e10 -> batch limit floor(2.6e10 / 64,000) = 406,250
+    # touched 1 - 0.75^4 = 0.68359375 -> read 2 + 8 x 0.68359375 = 7.46875B params
+    # bytes 7,468,750,000 + 4 x 64,000 = 7,469,006,000 -> / (1e12 x 0.5) = 0.014938012 s
+    # FLOPs 4 x 8,000,256,000 = 32,001,024,000 -> / (200e12 x 0.5) = 0.00032001024 s (memory wins)
+    # chip-seconds per token 0.014938012 / 4 = 0.003734503; $/Mtok = 4 x 0.5 x 0.003734503 / 3600 x 1e6 = 2.074723889
+    got = inf.decode_cost(chip(), TINY, usd_per_chip_hour=4.0, domain_chips=2, context_tokens=1000, batch=4, weight_bits=8,
+                          discount=0.5, bandwidth_share=0.5, compute_share=0.5, hbm_usable_share=0.9)
+    assert (got["bits"], got["format"], got["batch_limit"], got["batch_used"]) == (8, "FP8", 406_250, 4)
+    assert got["bytes_per_step"] == pytest.approx(7_469_006_000)
+    assert got["flops_per_step"] == pytest.approx(32_001_024_000)
+    assert got["bound"] == "memory bandwidth"
+    assert got["chip_seconds_per_token"] == pytest.approx(0.003734503, rel=1e-9)
+    assert got["usd_per_million_tokens"] == pytest.approx(2.074723889, rel=1e-9)
+    assert got["chips_used"] == 1  # (1e10 + 256,000) / 1.8e10 = 0.556 -> 1
+
+
+def test_compute_bound_decode_cost_by_hand():
+    # The dense 4B model in BF16 on a slow chip: 10 TFLOPS, 10,000 GB/s, 100 GB, full shares, $1/h, batch 2,000.
+    # bytes 4e9 x 2 + 2,000 x 128,000 = 8.256e9 -> / 1e13 = 0.0008256 s
+    # FLOPs 2,000 x 8,000,256,000 = 1.6000512e13 -> / 1e13 = 1.6000512 s (compute wins)
+    # chip-seconds per token 1.6000512 / 2,000 = 0.0008000256; $/Mtok = 0.0008000256 / 3600 x 1e6 = 0.2222293333
+    slow = chip(bf16_tflops_dense=10.0, fp8_tflops_dense=NAN, int8_tops_dense=NAN, hbm_gb=100.0, hbm_bandwidth_gb_s=10_000.0)
+    got = inf.decode_cost(slow, DENSE, usd_per_chip_hour=1.0, domain_chips=1, context_tokens=1000, batch=2000, weight_bits=8)
+    assert got["bits"] == 16 and got["bound"] == "compute"
+    assert got["usd_per_million_tokens"] == pytest.approx(0.2222293333, rel=1e-9)
+
+
+def test_hbm_capacity_limits_the_batch():
+    # TINY in BF16 needs 2e10 bytes of weights; one GPU X holds 20e9 x 0.9 = 1.8e10: it does not fit
+    one = inf.decode_cost(chip(), TINY, usd_per_chip_hour=4.0, domain_chips=1, context_tokens=1_000_000, batch=200, weight_bits=16)
+    assert not one["fits"] and one["batch_limit"] == 0 and math.isnan(one["usd_per_million_tokens"])
+    # two chips hold 3.6e10: the cache of 128 B/token x 1e6 tokens = 1.28e8 per sequence leaves room for
+    # floor((3.6e10 - 2e10) / 1.28e8) = 125 sequences, so a batch of 200 decodes 125 at a time
+    two = inf.decode_cost(chip(), TINY, usd_per_chip_hour=4.0, domain_chips=2, context_tokens=1_000_000, batch=200, weight_bits=16)
+    assert (two["batch_limit"], two["batch_used"]) == (125, 125)
+    # a second domain per model copy doubles the room: floor((7.2e10 - 2e10) / 1.28e8) = 406
+    four = inf.decode_cost(chip(), TINY, usd_per_chip_hour=4.0, domain_chips=2, context_tokens=1_000_000, batch=200,
+                           weight_bits=16, replica_domains=2)
+    assert four["batch_limit"] == 406 and four["batch_used"] == 200
+
+
+def test_no_price_gives_no_cost_but_a_break_even():
+    got = inf.decode_cost(chip(), TINY, usd_per_chip_hour=None, domain_chips=2, context_tokens=1000, batch=4)
+    assert math.isnan(got["usd_per_million_tokens"]) and got["chip_seconds_per_token"] > 0
+
+
+@pytest.mark.parametrize("bad", [dict(batch=0), dict(context_tokens=0), dict(discount=1.0), dict(bandwidth_share=0),
+                                 dict(compute_share=1.5), dict(hbm_usable_share=0), dict(domain_chips=0)])
+def test_decode_cost_rejects_impossible_inputs(bad):
+    args = dict(usd_per_chip_hour=4.0, domain_chips=2, context_tokens=1000, batch=4) | bad
+    with pytest.raises(ValueError):
+        inf.decode_cost(chip(), TINY, **args)
+
+
+# --- assumptions by vendor and by chip; the ranking moves -------------------------------------
+
+TWO_CHIPS = pd.DataFrame([chip(), chip(chip_id="asic-z", chip="ASIC Z", vendor="AWS", usd_per_chip_hour=3.0, price_id="p-asic-z")])
+TWO_VENDORS = assumptions(vendor_rows("NVIDIA", discount=(0.45, 0.5, 0.6)) + vendor_rows("AWS", discount=(0.1, 0.2, 0.5)))
+
+
+def test_assumption_values_by_vendor_chip_and_all():
+    table = assumptions(vendor_rows("NVIDIA") + vendor_rows("AWS", bandwidth=(0.4, 0.6, 0.8))
+                        + [("new-gpu-x", "generation_share_factor", None, "gpu-x", 0.5, 0.8, 1.0)])
+    aws = inf.assumption_values(table, "asic-z", "AWS")
+    assert aws["bandwidth_share"] == 0.6 and aws["discount"] == 0.5 and aws["context_tokens"] == 1000
+    # the chip's factor multiplies its vendor's shares: 0.5 x 0.8 = 0.4 for both
+    gpu = inf.assumption_values(table, "gpu-x", "NVIDIA")
+    assert gpu["bandwidth_share"] == pytest.approx(0.4) and gpu["compute_share"] == pytest.approx(0.4)
+    assert inf.assumption_values(table, "gpu-x", "NVIDIA", {"new-gpu-x": 1.0})["bandwidth_share"] == 0.5
+    with pytest.raises(KeyError, match="no assumption"):
+        inf.assumption_values(table, "gpu-x", "NVIDIA", {"no-such-row": 1})
+    with pytest.raises(KeyError, match="Google"):
+        inf.assumption_values(table, "tpu", "Google")
+
+
+def test_a_vendor_discount_reorders_two_chips():
+    # Same chip, same shares: cost follows price x (1 - discount).
+    # central: GPU X 4 x (1 - 0.5) = 2.0, ASIC Z 3 x (1 - 0.2) = 2.4 -> GPU X cheaper, ratio 2.0 / 2.4 = 0.8333
+    central = inf.cost_table(TWO_CHIPS, TINY, TWO_VENDORS)
+    assert inf.ranking(central) == ["gpu-x", "asic-z"]
+    costs = central.set_index("chip_id")["usd_per_million_tokens"]
+    assert costs["gpu-x"] / costs["asic-z"] == pytest.approx(2.0 / 2.4)
+    # AWS's discount at its high end: ASIC Z 3 x 0.5 = 1.5 < 2.0 -> the order reverses
+    moved = inf.cost_table(TWO_CHIPS, TINY, TWO_VENDORS, {"discount-aws": 0.5})
+    assert inf.ranking(moved) == ["asic-z", "gpu-x"]
+
+
+def test_the_tornado_finds_the_flipping_assumption():
+    result = inf.tornado(TWO_CHIPS, TINY, TWO_VENDORS)
+    assert result.attrs["leader"] == "gpu-x" and result.attrs["pair"] == ("gpu-x", "asic-z")
+    flips = result[result["cheapest_changes"]]
+    # NVIDIA low (0.45): 4 x 0.55 = 2.2 < 2.4, no flip; AWS low (0.1): 2.7, no flip;
+    # AWS high (0.5): 1.5 < 2.0, ASIC Z leads by 2.0 / 1.5 = 1.3333. Nothing else moves.
+    assert list(zip(flips["assumption_id"], flips["end"])) == [("discount-aws", "high")]
+    assert flips["lead"].iat[0] == pytest.approx(2.0 / 1.5)
+    assert flips["cheapest"].iat[0] == "asic-z" and flips["pair_flips"].iat[0]
+    nvidia_low = result[(result["assumption_id"] == "discount-nvidia") & (result["end"] == "low")]
+    assert nvidia_low["lead"].iat[0] == pytest.approx(2.2 / 2.4)
+
+
+def test_tornado_chart_title_follows_its_data():
+    names = {"gpu-x": "GPU X", "asic-z": "ASIC Z"}
+    _, title, description = inf.tornado_chart(inf.tornado(TWO_CHIPS, TINY, TWO_VENDORS), names)
+    assert title == "1 of 12 assumptions, moved alone, end GPU X's lead: ASIC Z then costs less"
+    assert "Another chip becomes cheapest under: AWS discount high (ASIC Z)." in description
+    still = assumptions(vendor_rows("NVIDIA") + vendor_rows("AWS", discount=(0.1, 0.2, 0.3)))
+    _, title, _ = inf.tornado_chart(inf.tornado(TWO_CHIPS, TINY, still), names)
+    assert title == "No single assumption, moved alone, ends GPU X's lead"
+
+
+def test_cost_range_brackets_the_central_cost():
+    spread = inf.cost_range(TWO_CHIPS, TINY, TWO_VENDORS).set_index("chip_id")
+    # ASIC Z: 3 x (1 - d) x 0.003734503 s / 3600 x 1e6 with d = 0.5, 0.2, 0.1 -> 1.5, 2.4, 2.7 times 1.037361944
+    assert spread.loc["asic-z", "low_usd"] == pytest.approx(1.5 * 1.037361944, rel=1e-9)
+    assert spread.loc["asic-z", "central_usd"] == pytest.approx(2.4 * 1.037361944, rel=1e-9)
+    assert spread.loc["asic-z", "high_usd"] == pytest.approx(2.7 * 1.037361944, rel=1e-9)
+
+
+def test_cost_title_moves_with_the_data():
+    table = inf.cost_table(TWO_CHIPS, TINY, TWO_VENDORS)
+    default = inf.order_key(table)
+    assert default == "GPU X~ASIC Z"
+    # 2.0 x 1.037361944 = 2.07
+    assert inf.cost_title(table, default) == "GPU X is the cheapest chip at these settings: $2.07 per million output tokens"
+    cheaper = TWO_CHIPS.assign(usd_per_chip_hour=[4.0, 2.0])  # ASIC Z: 2 x 0.8 = 1.6 -> 1.66
+    moved = inf.cost_table(cheaper, TINY, TWO_VENDORS)
+    assert inf.cost_title(moved, default) == ("ASIC Z is the cheapest chip at these settings: $1.66 per million output tokens; "
+                                              "the order of chips has changed from the defaults")
+
+
+def test_scenario_chips_and_break_even_price():
+    three = pd.concat([TWO_CHIPS, pd.DataFrame([chip(chip_id="tpu-n", chip="TPU N", vendor="Google", usd_per_chip_hour=NAN,
+                                                     price_id=None, hbm_bandwidth_gb_s=2000.0)])], ignore_index=True)
+    table = inf.cost_table(three, TINY, assumptions(vendor_rows("NVIDIA") + vendor_rows("AWS", discount=(0.2, 0.2, 0.2))
+                                                    + vendor_rows("Google")))
+    plan = pd.DataFrame({"scenario_id": ["now", "now"], "vendor": ["Google", "AWS"], "chip_id": ["tpu-n", "asic-z"]})
+    picked = inf.scenario_chips(plan, "now", table).set_index("chip_id")
+    # TPU N reads at 2,000 GB/s x 0.5: half GPU X's chip-seconds, 0.0018672515 s/token. The cheapest priced chip
+    # is GPU X at 2.074723889 $/Mtok; TPU N matches it at 2.074723889 x 3600 / (1e6 x 0.0018672515) = $4.00 an hour
+    assert picked.loc["tpu-n", "break_even_usd_per_chip_hour"] == pytest.approx(4.0)
+    assert math.isnan(picked.loc["asic-z", "break_even_usd_per_chip_hour"])
+    summary = inf.cost_summary(table, picked.reset_index())
+    assert summary.endswith("Serving Anthropic in this scenario: TPU N (no public price; as cheap as the cheapest chip at $4.00 "
+                            "per chip-hour after discount); ASIC Z $2.49.")
+    assert summary.startswith("Cheapest first: GPU X $2.07, ASIC Z $2.49.")
+    assert inf.cost_summary(table, picked.reset_index(), "ASIC Z~GPU X").startswith(
+        "The order of chips has changed from the defaults. Cheapest first:")
+    with pytest.raises(KeyError, match="now"):
+        inf.scenario_chips(plan, "later", table)
+
+
+def test_controls_map_to_assumption_rows():
+    table = TWO_VENDORS
+    assert inf.moved_from_controls(table, {"batch": 9, "context": 2048, "weightFormat": "int8", "discountAWS": 0.3,
+                                           "bandwidthShareNVIDIA": 0.7, "scenario": "central"}) == {
+        "batch": 9, "context": 2048, "bits": 8, "int8": 1, "discount-aws": 0.3, "bandwidth-nvidia": 0.7}
+
+
+# --- the page recomputes with the same arithmetic -------------------------------------------------
+
+def page_values(chips: pd.DataFrame, model, table: pd.DataFrame, cost_scenarios: pd.DataFrame, scenarios: pd.DataFrame,
+                controls: dict) -> dict[str, str]:
+    """Render the chart's signals with Vega (vl-convert) at the given control values and
+    read back each chip's cost, the title and the text alternative."""
+    vl_convert = pytest.importorskip("vl_convert")
+    default_order = inf.order_key(inf.cost_table(chips, model, table))
+    params = inf.vega_cost_params(chips, model, table, cost_scenarios, scenarios, default_order)
+    for param in params:
+        if param["name"] in controls:
+            param["value"] = controls[param["name"]]
+    rows = [{"key": f"cost:{c}", "chip_id": c} for c in chips["chip_id"]] + [{"key": "title"}, {"key": "summary"}]
+    spec = {"$schema": "https://vega.github.io/schema/vega-lite/v5.json", "params": params, "data": {"values": rows},
+            "transform": [{"calculate": ("datum.key == 'title' ? 'title=' + costTitle : datum.key == 'summary' ? "
+                                         "'summary=' + costSummary : datum.key + '=' + (isValid(costs[datum.chip_id]) ? "
+                                         "format(costs[datum.chip_id], '.17g') : 'null')"), "as": "out"}],
+            "mark": {"type": "text", "limit": 0}, "encoding": {"y": {"field": "key", "type": "nominal", "axis": None},
+                                                                "text": {"field": "out"}}}
+    texts = [html.unescape(t) for t in re.findall(r"<text[^>]*>([^<]*)</text>", vl_convert.vegalite_to_svg(spec))]
+    return dict(t.split("=", 1) for t in texts if "=" in t)
+
+
+def assert_page_matches_python(chips, model, table, cost_scenarios, scenarios, controls):
+    seen = page_values(chips, model, table, cost_scenarios, scenarios, controls)
+    default_order = inf.order_key(inf.cost_table(chips, model, table))
+    python = inf.cost_table(chips, model, table, inf.moved_from_controls(table, controls))
+    for row in python.itertuples():
+        page = seen[f"cost:{row.chip_id}"]
+        if math.isnan(row.usd_per_million_tokens):
+            assert page == "null", row.chip_id
+        else:
+            assert float(page) == pytest.approx(row.usd_per_million_tokens, rel=1e-12), row.chip_id
+    assert seen["title"] == inf.cost_title(python, default_order)
+    scenario = controls.get("scenario", "central")
+    assert seen["summary"] == inf.cost_summary(python, inf.scenario_chips(cost_scenarios, scenario, python), default_order)
+
+
+FIXTURE_CHIPS = pd.concat([TWO_CHIPS, pd.DataFrame([
+    chip(chip_id="tpu-n", chip="TPU N", vendor="Google", usd_per_chip_hour=NAN, price_id=None, fp8_tflops_dense=NAN,
+         int8_tops_dense=300.0, hbm_gb=16.0, domain_chips=256),
+    chip(chip_id="gpu-y", chip="GPU Y", vendor="NVIDIA", fp4_tflops_dense=400.0, hbm_gb=10.0, domain_chips=1, usd_per_chip_hour=2.0)])],
+    ignore_index=True)
+FIXTURE_ASSUMPTIONS = assumptions(vendor_rows("NVIDIA", discount=(0.3, 0.5, 0.8)) + vendor_rows("AWS", discount=(0.1, 0.2, 0.5))
+                                  + vendor_rows("Google") + [("new-gpu-y", "generation_share_factor", None, "gpu-y", 0.7, 0.85, 1)])
+FIXTURE_PLAN = pd.DataFrame({"scenario_id": ["central", "central", "slip", "slip"], "vendor": ["Google", "AWS", "Google", "NVIDIA"],
+                             "chip_id": ["tpu-n", "asic-z", "tpu-n", "gpu-y"], "reason": "", "source_id": ""})
+FIXTURE_SCENARIOS = pd.DataFrame({"scenario_id": ["central", "slip"], "name": ["Central", "Slip"]})
+
+
+@pytest.mark.parametrize("controls", [
+    {},
+    {"batch": 300, "context": 8192, "weightFormat": "int8", "discountAWS": 0.8, "bandwidthShareNVIDIA": 0.9, "scenario": "slip"},
+    {"batch": 1, "context": 2048, "weightFormat": "bf16"},
+    {"batch": 512, "context": 262144, "weightFormat": "fp4", "discountNVIDIA": 0.0},
+], ids=["defaults", "int8-slip", "bf16-batch-1", "fp4-long-context"])
+def test_in_page_signals_match_python_on_fixtures(controls):
+    assert_page_matches_python(FIXTURE_CHIPS, TINY, FIXTURE_ASSUMPTIONS, FIXTURE_PLAN, FIXTURE_SCENARIOS, controls)
+
+
+# --- the live tables: invariants only ---------------------------------------------------------------
 
 SPECS = load_table("accelerator_specs")
 PRICES = load_table("accelerator_prices")
 RESULTS = load_table("mlperf_results")
 CLAIMS = load_table("vendor_claims")
+DOMAINS = load_table("serving_domains")
+MODELS = load_table("reference_models")
+ASSUMPTIONS = load_table("cost_assumptions")
+COST_SCENARIOS = load_table("cost_scenarios")
+SCENARIOS = load_table("scenarios")
+LIVE_CHIPS = inf.chip_frame(SPECS, PRICES, DOMAINS)
+LIVE_MODEL = inf.ReferenceModel.from_row(MODELS.iloc[0])
 
 
-def spec(chip_id: str) -> pd.Series:
-    return SPECS.set_index("chip_id", drop=False).loc[chip_id]
+@pytest.mark.parametrize("controls", [
+    {},
+    {"batch": 300, "context": 131072, "weightFormat": "int8", "scenario": "trainium-slips-a-year", "discountAWS": 0.8,
+     "bandwidthShareNVIDIA": 0.5},
+    {"batch": 512, "context": 262144, "weightFormat": "fp4", "scenario": "tpu-ceiling-reached"},
+], ids=["defaults", "int8-slip", "fp4-long-context"])
+def test_in_page_signals_match_python_on_the_live_tables(controls):
+    """Whatever the tables hold, the page and decode_cost agree."""
+    assert_page_matches_python(LIVE_CHIPS, LIVE_MODEL, ASSUMPTIONS, COST_SCENARIOS, SCENARIOS, controls)
 
 
-# --- the cost model: hand-worked cases -------------------------------------------------
-
-def test_memory_bound_case_by_hand():
-    # 7B-parameter model in BF16 on a TPU v5e at $1.20/chip-hour, batch 1, full use, no discount.
-    # weights: 7e9 params x 2 bytes = 14e9 bytes; bandwidth 819e9 B/s -> 14/819 = 0.0170940 s per step
-    # compute: 2 x 7e9 x 1 = 14e9 FLOP over 197e12 FLOP/s = 0.0000711 s  (memory term wins)
-    # chip-seconds per token = 0.0170940 / (1 x 1) = 0.0170940
-    # $/Mtok = 1.20 x 0.0170940 / 3600 x 1e6 = 1.20 x 4.748338 = 5.698006
-    cost = inf.usd_per_million_output_tokens(7, 1, 1.0, 0.0, 1.20, 197, 819)
-    assert cost == pytest.approx(5.698006, rel=1e-6)
+def test_every_reference_model_is_consistent():
+    for row in MODELS.to_dict("records"):
+        model = inf.ReferenceModel.from_row(row)  # raises on impossible counts
+        assert model.params_read_b(1) == pytest.approx(model.active_params_b)
+        assert model.params_read_b(1e9) == pytest.approx(model.total_params_b)
 
 
-def test_compute_bound_case_by_hand():
-    # 70B model on an H100 at $12.29/GPU-hour, batch 512, 50% of peak, 20% discount.
-    # memory: 140e9 B / 3350e9 B/s = 0.0417910 s; compute: 2 x 70e9 x 512 = 71.68e12 FLOP
-    #   over 989e12 FLOP/s = 0.0724772 s  (compute term wins: 512 is past the ridge at 295)
-    # chip-seconds per token = 0.0724772 / (0.5 x 512) = 0.000283114
-    # $/Mtok = 12.29 x 0.8 x 0.000283114 / 3600 x 1e6 = 9.832 x 0.0786428 = 0.773216
-    cost = inf.usd_per_million_output_tokens(70, 512, 0.5, 0.2, 12.29, 989, 3350)
-    assert cost == pytest.approx(0.773216, rel=1e-5)
+def test_assumption_ranges_are_ordered_and_in_bounds():
+    ends = ASSUMPTIONS[["low", "high"]]
+    assert ((ends.min(axis=1) <= ASSUMPTIONS["central"]) & (ASSUMPTIONS["central"] <= ends.max(axis=1))).all()
+    shares = ASSUMPTIONS[ASSUMPTIONS["parameter"].isin(["negotiated_discount", "bandwidth_share", "compute_share", "hbm_usable_share"])]
+    assert ((shares[["low", "central", "high"]] >= 0) & (shares[["low", "central", "high"]] <= 1)).all().all()
+    assert set(ASSUMPTIONS.loc[ASSUMPTIONS["parameter"] == "weight_bits", ["low", "central", "high"]].stack()) <= {16, 8, 4}
+    # a row is vendor-level, chip-level or global, never two at once
+    assert not (ASSUMPTIONS["vendor"].notna() & ASSUMPTIONS["chip_id"].notna()).any()
 
 
-def test_batch_past_the_ridge_stops_helping():
-    # v5e ridge: 197e12 / 819e9 = 240.54 FLOP/byte, and decode intensity equals the batch in BF16.
-    # Below the ridge the memory term is fixed, so cost falls as 1/B; above it cost per token is flat.
-    assert inf.ridge_intensity(197, 819) == pytest.approx(240.5372, rel=1e-6)
-    at_128 = inf.usd_per_million_output_tokens(7, 128, 1, 0, 1.2, 197, 819)
-    at_240 = inf.usd_per_million_output_tokens(7, 240, 1, 0, 1.2, 197, 819)
-    at_480 = inf.usd_per_million_output_tokens(7, 480, 1, 0, 1.2, 197, 819)
-    at_960 = inf.usd_per_million_output_tokens(7, 960, 1, 0, 1.2, 197, 819)
-    assert at_128 / at_240 == pytest.approx(240 / 128)
-    # compute-bound: chip-seconds/token = 2 x 7 / 197000 = 7.1066e-5 at any batch
-    # -> $/Mtok = 1.2 x 7.1066e-5 / 3600 x 1e6 = 0.0236887
-    assert at_480 == pytest.approx(0.0236887, rel=1e-5)
-    assert at_960 == pytest.approx(at_480)
+def test_every_chip_in_the_cost_model_has_its_inputs():
+    for row in LIVE_CHIPS.to_dict("records"):
+        inf.assumption_values(ASSUMPTIONS, row["chip_id"], row["vendor"])  # raises KeyError on a gap
+    assert set(COST_SCENARIOS["chip_id"]) <= set(LIVE_CHIPS["chip_id"])
+    assert set(inf.reference_prices(PRICES)["chip_id"]) <= set(LIVE_CHIPS["chip_id"])
+    for scenario_id in SCENARIOS["scenario_id"]:  # every scenario names one chip per vendor
+        assert sorted(COST_SCENARIOS.loc[COST_SCENARIOS["scenario_id"] == scenario_id, "vendor"]) == sorted(CHIP_MAKERS)
 
 
-def test_utilisation_and_discount_scale_linearly():
-    base = inf.usd_per_million_output_tokens(70, 8, 1.0, 0.0, 2.7, 918, 1638)
-    assert inf.usd_per_million_output_tokens(70, 8, 0.25, 0.0, 2.7, 918, 1638) == pytest.approx(4 * base)
-    assert inf.usd_per_million_output_tokens(70, 8, 1.0, 0.55, 2.7, 918, 1638) == pytest.approx(0.45 * base)
+def test_live_costs_move_the_way_the_model_says():
+    central = inf.cost_table(LIVE_CHIPS, LIVE_MODEL, ASSUMPTIONS)
+    costs = central.set_index("chip_id")["usd_per_million_tokens"]
+    assert (central.loc[~central["priced"], "usd_per_million_tokens"].isna()).all()
+    for vendor in CHIP_MAKERS:  # a deeper discount never raises a vendor's costs, and leaves the others alone
+        row = ASSUMPTIONS[(ASSUMPTIONS["parameter"] == "negotiated_discount") & (ASSUMPTIONS["vendor"] == vendor)].iloc[0]
+        deeper = inf.cost_table(LIVE_CHIPS, LIVE_MODEL, ASSUMPTIONS, {row["assumption_id"]: row["high"]}).set_index("chip_id")
+        own = central.set_index("chip_id")["vendor"] == vendor
+        assert (deeper.loc[own, "usd_per_million_tokens"].dropna() <= costs[own].dropna() + 1e-12).all()
+        pd.testing.assert_series_equal(deeper.loc[~own, "usd_per_million_tokens"], costs[~own])
+    assert inf.ranking(central) == sorted(inf.ranking(central), key=lambda c: costs[c])
 
 
-@pytest.mark.parametrize("args", [
-    dict(params_b=0, batch=1, utilisation=0.5, discount=0),
-    dict(params_b=7, batch=0, utilisation=0.5, discount=0),
-    dict(params_b=7, batch=1, utilisation=0, discount=0),
-    dict(params_b=7, batch=1, utilisation=1.5, discount=0),
-    dict(params_b=7, batch=1, utilisation=0.5, discount=1),
-])
-def test_cost_model_rejects_impossible_inputs(args):
-    with pytest.raises(ValueError):
-        inf.usd_per_million_output_tokens(**args, usd_per_chip_hour=1.2, tflops=197, hbm_gb_s=819)
+def test_page_controls_start_at_the_central_assumptions():
+    params = {p["name"]: p for p in inf.vega_cost_params(LIVE_CHIPS, LIVE_MODEL, ASSUMPTIONS, COST_SCENARIOS, SCENARIOS, "")}
+    for vendor in CHIP_MAKERS:
+        own = inf.assumption_values(ASSUMPTIONS, "", vendor)
+        for name, key in (("discount", "discount"), ("bandwidthShare", "bandwidth_share")):
+            bind = params[f"{name}{vendor}"]["bind"]
+            assert bind["min"] <= params[f"{name}{vendor}"]["value"] == own[key] <= bind["max"]
+    assert params["scenario"]["bind"]["options"] == list(SCENARIOS["scenario_id"])
+    # the first control is the batch slider, which the browser check moves to 400
+    first = next(p for p in params.values() if "bind" in p)
+    assert first["name"] == "batch" and first["bind"]["max"] >= 400
 
 
-def test_weights_fit_check_by_hand():
-    # 70B x 2 bytes = 140 GB: 140/16 = 8.75 -> 9 v5e chips; 140/141 -> 1 H200; 140/80 = 1.75 -> 2 H100
-    assert inf.min_chips_for_weights(70, 16) == 9
-    assert inf.min_chips_for_weights(70, 141) == 1
-    assert inf.min_chips_for_weights(70, 80) == 2
-
-
-@pytest.mark.parametrize("params_b,batch,util,discount", [
-    (7, 1, 1.0, 0.0), (70, 512, 0.5, 0.2), (405, 64, 0.35, 0.3), (8, 300, 0.9, 0.55)])
-@pytest.mark.parametrize("chip_id", ["tpu-v5e", "h100", "trainium2"])
-def test_in_page_expression_matches_python(params_b, batch, util, discount, chip_id):
-    """The chart computes cost in the browser from VEGA_COST_EXPRESSION; it must be the
-    same formula as the Python function. Vega's max() and arithmetic are Python's too."""
-    row = spec(chip_id)
-    price = inf.reference_prices(PRICES).set_index("chip_id").at[chip_id, "usd_per_chip_hour"]
-    datum = SimpleNamespace(usd_per_chip_hour=price, bf16_tflops_dense=row["bf16_tflops_dense"],
-                            hbm_bandwidth_gb_s=row["hbm_bandwidth_gb_s"])
-    in_page = eval(inf.VEGA_COST_EXPRESSION, {"__builtins__": {}},  # noqa: S307 - our own constant
-                   {"datum": datum, "max": max, "paramsB": params_b, "batch": batch,
-                    "util": util, "discount": discount})
-    python = inf.usd_per_million_output_tokens(params_b, batch, util, discount, price,
-                                               row["bf16_tflops_dense"], row["hbm_bandwidth_gb_s"])
-    assert in_page == pytest.approx(python, rel=1e-12)
-
-
-# --- roofline ---------------------------------------------------------------------------
+# --- roofline -------------------------------------------------------------------------------------
 
 def test_roofline_by_hand():
     # H100: ridge 989e12/3350e9 = 295.22 FLOP/B; at 1 FLOP/B attainable = 3350e9 x 1 = 3.35 TFLOPS
@@ -118,7 +436,58 @@ def test_roofline_by_hand():
     assert inf.prefill_intensity(2048) == 2048
 
 
-# --- the tables -------------------------------------------------------------------------
+# --- prices and per-dollar tables: fixtures by hand, the live tables by invariant -------------------
+
+FIXTURE_PRICES = pd.DataFrame({
+    "price_id": ["a-od-old", "a-od-new-west", "a-od-new-east", "a-3y", "b-od"],
+    "chip_id": ["chip-a", "chip-a", "chip-a", "chip-a", "chip-b"],
+    "cloud": ["AWS"] * 5, "region": ["r"] * 5,
+    "pricing": ["on-demand", "on-demand", "on-demand", "3-year commitment", "on-demand"],
+    "usd_per_offering_hour": [80.0, 64.0, 60.0, 20.0, 12.0],
+    "chips_per_offering": [8, 8, 8, 8, 4],
+    "usd_per_chip_hour": [10.0, 8.0, 7.5, 2.5, 3.0],
+    "as_of": pd.to_datetime(["2025-01-01", "2026-01-01", "2026-01-01", "2026-06-01", "2025-06-01"]),
+    "source_id": ["s"] * 5,
+})
+FIXTURE_SPECS = pd.DataFrame({"chip_id": ["chip-a", "chip-b"], "chip": ["Chip A", "Chip B"], "vendor": ["NVIDIA", "Google"],
+                              "bf16_tflops_dense": [1000.0, 200.0], "fp8_tflops_dense": [2000.0, NAN],
+                              "int8_tops_dense": [2000.0, 400.0], "hbm_bandwidth_gb_s": [3000.0, 800.0]})
+
+
+def test_reference_price_is_the_latest_on_demand_then_cheapest_by_hand():
+    ref = inf.reference_prices(FIXTURE_PRICES).set_index("chip_id")
+    # chip-a: the 2026 on-demand rows beat the 2025 one, and 60 / 8 = 7.5 beats 64 / 8 = 8; the commitment never counts
+    assert ref.at["chip-a", "price_id"] == "a-od-new-east" and ref.at["chip-a", "usd_per_chip_hour"] == 7.5
+    assert ref.at["chip-b", "usd_per_chip_hour"] == 3.0  # 12 / 4
+
+
+def test_per_dollar_by_hand():
+    table = inf.per_dollar(FIXTURE_SPECS, FIXTURE_PRICES).set_index("chip_id")
+    # chip-a: 1000 / 7.5 = 133.33 TFLOPS and 3000 / 7.5 = 400 GB/s per dollar-hour; chip-b: 200 / 3 and 800 / 3
+    assert table.at["chip-a", "bf16_tflops_per_usd_hour"] == pytest.approx(133.3333, rel=1e-6)
+    assert table.at["chip-a", "hbm_gb_s_per_usd_hour"] == pytest.approx(400)
+    assert table.at["chip-b", "hbm_gb_s_per_usd_hour"] == pytest.approx(266.6667, rel=1e-6)
+
+
+def test_generation_ratios_by_hand():
+    r = inf.generation_ratios(FIXTURE_SPECS, FIXTURE_PRICES, "chip-a", "chip-b")
+    # price 7.5 / 3 = 2.5; BF16 1000 / 200 = 5 per chip, 5 / 2.5 = 2 per dollar; bandwidth 3000 / 800 = 3.75 and 1.5;
+    # INT8 2000 / 400 = 5 and 2; chip-b publishes no FP8 rate, so no FP8 ratio is invented
+    assert r["price_per_chip"] == pytest.approx(2.5)
+    assert (r["bf16_per_chip"], r["bf16_per_dollar"]) == pytest.approx((5, 2))
+    assert (r["bandwidth_per_chip"], r["bandwidth_per_dollar"]) == pytest.approx((3.75, 1.5))
+    assert (r["int8_per_chip"], r["int8_per_dollar"]) == pytest.approx((5, 2))
+    assert "fp8_per_dollar" not in r
+
+
+def test_mlperf_per_dollar_by_hand():
+    results = pd.DataFrame({"result_id": ["r-a", "r-b"], "chip_id": ["chip-a", "chip-b"], "accelerators_per_system": [8, 4],
+                            "samples_per_second": [240.0, 6.0]})
+    table = inf.mlperf_per_dollar(results, FIXTURE_PRICES).set_index("result_id")
+    # chip-a: 240 / 8 = 30 samples/s per chip x 3600 / $7.5 = 14,400 per dollar; chip-b: 1.5 x 3600 / 3 = 1,800
+    assert table.at["r-a", "samples_per_usd"] == pytest.approx(14_400)
+    assert table.at["r-b", "samples_per_usd"] == pytest.approx(1_800)
+
 
 def test_per_chip_prices_recompute():
     # the column is the quotient rounded to 6 decimals, so it may differ by half a unit there
@@ -126,59 +495,32 @@ def test_per_chip_prices_recompute():
     assert (PRICES["usd_per_chip_hour"] - expected).abs().max() <= 5e-7 + 1e-12
 
 
-def test_per_chip_prices_by_hand():
-    by_id = PRICES.set_index("price_id")["usd_per_chip_hour"]
-    assert by_id["aws-h100-od-us-east-1-2025"] == pytest.approx(12.29)         # 98.32 / 8
-    assert by_id["aws-trainium-od-us-east-1-2025"] == pytest.approx(1.34375)   # 21.50 / 16
-    assert by_id["gcp-tpu-v5p-od-us-central1-2025"] == pytest.approx(4.20)     # 25,804.80 / 6,144
-    assert by_id["gcp-tpu-v4-od-us-central2-2025"] == pytest.approx(3.22)      # 12.88 / 4
-
-
-def test_reference_price_is_the_latest_then_cheapest():
-    ref = inf.reference_prices(PRICES).set_index("chip_id")["usd_per_chip_hour"]
-    assert ref["h200"] == pytest.approx(7.912)   # Aug 2026 ($63.296/8) beats the early-2025 $10.60
-    assert ref["tpu-v6e"] == pytest.approx(2.70)  # us-central1, not europe-west4's 2.97
+def test_reference_prices_are_the_latest_on_demand_rows():
+    ref = inf.reference_prices(PRICES).set_index("chip_id")
+    on_demand = PRICES[PRICES["pricing"] == "on-demand"]
+    for chip_id, row in ref.iterrows():
+        own = on_demand[on_demand["chip_id"] == chip_id]
+        assert row["as_of"] == own["as_of"].max()
+        assert row["usd_per_chip_hour"] == own.loc[own["as_of"] == own["as_of"].max(), "usd_per_chip_hour"].min()
     assert set(ref.index) <= set(SPECS["chip_id"])
 
 
-def test_per_dollar_by_hand():
-    table = inf.per_dollar(SPECS, PRICES).set_index("chip_id")
-    # v5e: 197 TFLOPS / $1.20 = 164.17; 819 GB/s / $1.20 = 682.5
-    assert table.at["tpu-v5e", "bf16_tflops_per_usd_hour"] == pytest.approx(164.1667, rel=1e-6)
-    assert table.at["tpu-v5e", "hbm_gb_s_per_usd_hour"] == pytest.approx(682.5)
+def test_live_per_dollar_and_ratios_equal_their_parts():
+    table = inf.per_dollar(SPECS, PRICES)
+    pd.testing.assert_series_equal(table["hbm_gb_s_per_usd_hour"] * table["usd_per_chip_hour"], table["hbm_bandwidth_gb_s"],
+                                   check_names=False, rtol=1e-12)
+    ref = inf.reference_prices(PRICES).set_index("chip_id")["usd_per_chip_hour"]
+    specs = SPECS.set_index("chip_id")
+    for new, old in [("tpu-v5e", "tpu-v4"), ("trainium2", "trainium")]:
+        r = inf.generation_ratios(SPECS, PRICES, new, old)
+        assert r["price_per_chip"] == pytest.approx(ref[new] / ref[old])
+        assert r["bf16_per_dollar"] == pytest.approx(specs.at[new, "bf16_tflops_dense"] / specs.at[old, "bf16_tflops_dense"] / r["price_per_chip"])
 
 
-def test_v5e_over_v4_from_specs_and_prices_by_hand():
-    r = inf.generation_ratios(SPECS, PRICES, "tpu-v5e", "tpu-v4")
-    # compute 197/275 = 0.716364; bandwidth 819/1200 = 0.6825; price 1.20/3.22 = 0.372671
-    # per dollar: 0.716364 / 0.372671 = 1.922242 and 0.6825 / 0.372671 = 1.831375
-    assert r["bf16_per_chip"] == pytest.approx(0.716364, rel=1e-5)
-    assert r["bandwidth_per_chip"] == pytest.approx(0.6825)
-    assert r["bf16_per_dollar"] == pytest.approx(1.922242, rel=1e-5)
-    assert r["bandwidth_per_dollar"] == pytest.approx(1.831375, rel=1e-5)
-    # INT8, the rate v5e doubled: 393/275 = 1.429091 per chip, / 0.372671 = 3.834727 per dollar,
-    # above Google's "up to 2.5x"; neither chip publishes FP8, so no FP8 ratio is invented
-    assert r["int8_per_chip"] == pytest.approx(1.429091, rel=1e-5)
-    assert r["int8_per_dollar"] == pytest.approx(3.834727, rel=1e-5)
-    assert "fp8_per_dollar" not in r
-
-
-def test_trainium2_over_trainium_from_specs_and_prices_by_hand():
-    r = inf.generation_ratios(SPECS, PRICES, "trainium2", "trainium")
-    # compute 667/190 = 3.510526; bandwidth 2900 / 880.47 (820 GiB/s) = 3.293695
-    # price 5.37275/1.34375 = 3.998326 -> per dollar 0.877999 (compute) and 0.823770 (bandwidth)
-    assert r["bf16_per_chip"] == pytest.approx(3.510526, rel=1e-6)
-    assert r["bandwidth_per_chip"] == pytest.approx(3.293695, rel=1e-5)
-    assert r["bf16_per_dollar"] == pytest.approx(0.877999, rel=1e-5)
-    assert r["bandwidth_per_dollar"] == pytest.approx(0.823770, rel=1e-5)
-
-
-def test_mlperf_per_dollar_by_hand():
-    table = inf.mlperf_per_dollar(RESULTS, PRICES).set_index("result_id")
-    # v4.0 TPU v5e: 7.25/4 = 1.8125 samples/s/chip -> x 3600 / $1.20 = 5,437.5 samples per dollar
-    assert table.at["v4.0-google-tpu-v5e-4-gptj-99-server", "samples_per_usd"] == pytest.approx(5437.5)
-    # v4.0 H100 (Google's submission): 229.69/8 = 28.71125 -> x 3600 = 103,360.5 / $11.06125 = 9,344.38
-    assert table.at["v4.0-google-h100x8-gptj-99.9-server", "samples_per_usd"] == pytest.approx(9344.38, rel=1e-5)
+def test_live_mlperf_per_dollar_equals_its_parts():
+    table = inf.mlperf_per_dollar(RESULTS, PRICES)
+    expected = table["samples_per_second"] / table["accelerators_per_system"] * 3600 / table["usd_per_chip_hour"]
+    pd.testing.assert_series_equal(table["samples_per_usd"], expected, check_names=False)
 
 
 def test_mlperf_rows_are_consistent():
@@ -193,7 +535,7 @@ def test_vendor_claim_ranges_are_ordered():
     assert (CLAIMS["factor_low_x"] <= CLAIMS["factor_high_x"]).all()
 
 
-# --- units and the dense/sparse guard ---------------------------------------------------
+# --- units and the dense/sparse guard ---------------------------------------------------------------
 
 def test_unit_conversion_by_hand():
     # 820 GiB/s x 1.073741824 = 880.468 GB/s; 96 GiB = 103.079 GB; 2.9 TB/s = 2900 GB/s
@@ -214,11 +556,12 @@ def test_capacity_column_is_decimal_gb(row):
 
 
 def test_sparse_peaks_are_refused_by_the_model():
+    row = chip(bf16_tflops_sparse=400.0)
     with pytest.raises(ValueError, match="dense figures only"):
-        inf.peak_tflops(spec("trainium2"), "bf16", sparse=True)
-    assert inf.peak_tflops(spec("trainium2"), "bf16") == 667
+        inf.peak_tflops(row, "bf16", sparse=True)
+    assert inf.peak_tflops(row, "bf16") == 100
     with pytest.raises(ValueError):
-        inf.peak_tflops(spec("tpu-v5e"), "fp8")  # no FP8 rate published: no silent substitute
+        inf.peak_tflops(chip(fp8_tflops_dense=NAN), "fp8")  # no FP8 rate published: no silent substitute
 
 
 def test_dense_columns_hold_no_sparse_headlines():
@@ -230,25 +573,29 @@ def test_dense_columns_hold_no_sparse_headlines():
     assert (both["bf16_tflops_sparse"] / both["bf16_tflops_dense"] >= 1.9).all()
 
 
-def test_low_precision_peaks_are_at_most_double_bf16():
-    """A dense FP8 or INT8 peak is 1x (no fast path) to 2x the dense BF16 peak on every chip
-    here; a ratio near 4x would mean a sparse FP8 headline sits in a dense column."""
-    for column in ["fp8_tflops_dense", "int8_tops_dense"]:
+def test_low_precision_peaks_are_ordered():
+    """A dense 8-bit peak is 1x (no fast path) to 2x the dense BF16 peak on every chip here
+    (a ratio near 4x would mean a sparse headline sits in a dense column); a 4-bit peak is
+    at least the chip's 8-bit peak and at most 4x its BF16 peak."""
+    for column in ["fp8_tflops_dense", "int8_tops_dense", "mxfp8_tflops_dense"]:
         ratio = (SPECS[column] / SPECS["bf16_tflops_dense"]).dropna()
-        assert ((ratio >= 0.99) & (ratio <= 2.05)).all(), ratio[(ratio < 0.99) | (ratio > 2.05)]
+        assert ((ratio >= 0.99) & (ratio <= 4.0 if column == "mxfp8_tflops_dense" else ratio <= 2.05)).all(), ratio
+    four = SPECS.dropna(subset=["fp4_tflops_dense"])
+    eight = four["fp8_tflops_dense"].fillna(four["mxfp8_tflops_dense"])
+    assert (four["fp4_tflops_dense"] >= eight).all() and (four["fp4_tflops_dense"] <= 4.05 * four["bf16_tflops_dense"]).all()
 
 
-def test_known_dense_values_by_hand():
-    # NVIDIA's H100 headline 1,979 BF16 TFLOPS assumes 2:4 sparsity: the dense peak is half, 989.
-    assert spec("h100")["bf16_tflops_dense"] == 989
-    assert inf.classify_peak(1979, 1, spec("h100")["bf16_tflops_dense"], 2 * 989) == "sparse"
+def test_classify_peak_by_hand():
+    # a 1,979 TFLOPS headline against a dense 989: twice the dense peak, i.e. the 2:4-sparse figure
+    assert inf.classify_peak(1979, 1, 989, 2 * 989) == "sparse"
+    assert inf.classify_peak(8 * 989, 8, 989) == "dense"
 
 
 def test_trainium2_system_figures_are_dense():
     """AWS quotes 20.8 PFLOPS per 16-chip Trn2 instance and 83.2 PFLOPS per 64-chip UltraServer,
     both FP8; a press report called the 83.2 figure sparse. Per chip: 20,800/16 = 1,300 and
     83,200/64 = 1,300, i.e. the dense 1,299; the sparse peak would give 64 x 2,563 = 164,032."""
-    row = spec("trainium2")
+    row = SPECS.set_index("chip_id").loc["trainium2"]
     dense, sparse = row["fp8_tflops_dense"], row["bf16_tflops_sparse"]  # AWS: 2,563 'FP8/FP16/BF16/TF32 sparse'
     assert inf.classify_peak(20_800, 16, dense, sparse) == "dense"
     assert inf.classify_peak(83_200, 64, dense, sparse) == "dense"
@@ -260,4 +607,4 @@ def test_every_priced_chip_has_the_figures_the_cost_model_needs():
     priced = set(inf.reference_prices(PRICES)["chip_id"])
     needed = SPECS[SPECS["chip_id"].isin(priced)][["bf16_tflops_dense", "hbm_bandwidth_gb_s", "hbm_gb"]]
     assert needed.notna().all().all()
-    assert not math.isnan(needed.to_numpy().sum())
+    assert priced <= set(DOMAINS["chip_id"])

@@ -1,51 +1,46 @@
 """The inference-economics chapter's arithmetic: per-dollar specifications, the roofline,
-and a first-order cost model for serving a dense language model.
+and a model of what it costs to generate tokens with a stated reference model on each chip.
 
 Everything here works on the book's own tables (accelerator_specs, accelerator_prices,
-mlperf_results) or on plain numbers, so the chapter and its tests use the same code.
+serving_domains, reference_models, cost_assumptions, cost_scenarios, mlperf_results) or
+on plain numbers, so the chapter and its tests use the same code.
 
-The cost model, in one line
----------------------------
-Generating one token of a dense model with P parameters (stored in BF16, 2 bytes each)
-reads every weight once per decoding step and does 2·P floating-point operations per
-sequence in the batch. One step for a batch of B sequences therefore takes, on a chip
-with peak dense compute F and memory bandwidth W, at a fraction u of those peaks,
+The cost model, in short
+------------------------
+A copy of the reference model lives on the chips of one scale-up domain (an NVLink node,
+a TPU pod, a Trainium UltraServer). Each chip serves in the narrowest number format it has
+a published dense rate for, among those the reader allows (BF16; FP8 or MXFP8; INT8 if
+allowed; FP4). Its weights plus the key/value cache of every sequence in the batch must
+fit in the domain's HBM, which caps the batch. One decoding step of B sequences reads the
+weights the batch touches (a mixture-of-experts model touches more experts as B grows)
+and each sequence's cache, and does 2 FLOPs per active parameter plus the attention over
+the context for each of the B tokens; on n chips it takes
 
-    step time = max(weight bytes / W, 2·P·B / F) / u
+    step = max(bytes / (n · bandwidth · bandwidth share), FLOPs / (n · peak · compute share))
 
-and yields B tokens. Spread over n chips, the step is n times shorter and n chips are
-paid for, so n cancels: the cost of a token is the chip price times the chip-seconds
-per token,
+n chips are paid for, so n cancels: cost per token = price · (1 − discount) · n · step / B.
+The discount and the achieved shares differ by vendor and are ranges with reasons
+(cost_assumptions); chips of a new generation carry a factor on both shares.
 
-    $/token = price · (1 − discount) · max(2P/W, 2PB/F) / (u · B).
-
-Limits (stated again in the chapter): the model ignores the key/value cache (whose reads
-grow with batch and context and make large batches dearer than shown), prefill, the
-interconnect between chips, idle capacity, the host machine, and any speed-up from
-quantisation or speculative decoding. It is a lower bound on cost for a well-used chip,
-for comparing chips with each other, not a forecast of anyone's bill.
+What it leaves out: prefill (reading the prompt), the interconnect's time when a model
+spans chips, idle capacity between traffic peaks, the host machines, power and staff
+beyond the list price, and speculative decoding or prefix caching. It compares chips;
+it is not anyone's bill.
 """
 
 from __future__ import annotations
 
 import math
+import re
+from dataclasses import dataclass
 
 import pandas as pd
 
+from .vocabulary import CHIP_MAKERS
+
 GIB_IN_GB = 2**30 / 1e9  # one GiB is 1.073741824 GB
-BYTES_PER_PARAM = {"bf16": 2, "fp8": 1, "int8": 1}
 HOURS_TO_SECONDS = 3600
 PER_MILLION = 1_000_000
-
-# The in-page version of usd_per_million_output_tokens, for Vega's transform_calculate.
-# `paramsB`, `batch`, `util` and `discount` are the sliders; the rest are chart data.
-# tests/test_inference.py evaluates this string and compares it with the Python function.
-VEGA_COST_EXPRESSION = (
-    "datum.usd_per_chip_hour * (1 - discount)"
-    " * max(paramsB * 2 / datum.hbm_bandwidth_gb_s,"
-    " 2 * paramsB * batch / (datum.bf16_tflops_dense * 1000))"
-    " / (util * batch) / 3600 * 1000000"
-)
 
 
 # --- units and the dense/sparse guard --------------------------------------------------
@@ -112,48 +107,360 @@ def prefill_intensity(prompt_tokens: int, batch: int = 1, bytes_per_param: float
     return 2 * prompt_tokens * batch / bytes_per_param
 
 
-# --- the cost model ---------------------------------------------------------------------
+# --- the cost model -----------------------------------------------------------------------
 
-def _check_inputs(params_b: float, batch: float, utilisation: float, discount: float) -> None:
-    if params_b <= 0:
-        raise ValueError("params_b must be positive (billions of parameters)")
-    if batch < 1:
-        raise ValueError("batch must be at least 1")
-    if not 0 < utilisation <= 1:
-        raise ValueError("utilisation must be in (0, 1]")
+@dataclass(frozen=True)
+class ReferenceModel:
+    """The model being served, from a row of `reference_models` (counts in billions of
+    parameters; experts blank, i.e. None or NaN, for a dense model)."""
+
+    total_params_b: float
+    active_params_b: float
+    layers: int
+    query_heads: int
+    kv_heads: int
+    head_dim: int
+    experts: int | None = None
+    experts_per_token: int | None = None
+    name: str = "reference model"
+
+    @classmethod
+    def from_row(cls, row: pd.Series | dict) -> "ReferenceModel":
+        def count(key):
+            value = row.get(key)
+            return None if value is None or pd.isna(value) else int(value)
+        return cls(total_params_b=float(row["total_params_b"]), active_params_b=float(row["active_params_b"]),
+                   layers=int(row["layers"]), query_heads=int(row["query_heads"]), kv_heads=int(row["kv_heads"]),
+                   head_dim=int(row["head_dim"]), experts=count("experts"), experts_per_token=count("experts_per_token"),
+                   name=str(row.get("model", "reference model")))
+
+    def __post_init__(self):
+        if not 0 < self.active_params_b <= self.total_params_b:
+            raise ValueError("active parameters must be positive and at most the total")
+        if self.is_moe:
+            if not 0 < self.experts_per_token < self.experts:
+                raise ValueError("experts_per_token must be at least 1 and fewer than experts")
+            if self.shared_params_b < 0:
+                raise ValueError("total and active parameters imply a negative shared part: check experts_per_token")
+        elif self.active_params_b != self.total_params_b:
+            raise ValueError("a dense model (no experts) uses all its parameters: active must equal total")
+
+    @property
+    def is_moe(self) -> bool:
+        return self.experts is not None
+
+    @property
+    def expert_params_b(self) -> float:
+        """Parameters of one routed expert, summed over layers, in billions. With E experts
+        of which k are used, total = shared + E·e and active = shared + k·e, so
+        e = (total − active) / (E − k)."""
+        if not self.is_moe:
+            return 0.0
+        return (self.total_params_b - self.active_params_b) / (self.experts - self.experts_per_token)
+
+    @property
+    def shared_params_b(self) -> float:
+        """Parameters every token uses (attention, embeddings, shared layers), in billions."""
+        return self.active_params_b - (self.experts_per_token or 0) * self.expert_params_b
+
+    def params_read_b(self, batch: float) -> float:
+        """Parameters read from memory in one decoding step of `batch` sequences, in billions.
+
+        Each sequence picks k of E experts per layer; with routing taken as uniform and
+        independent, an expert is touched by at least one of B sequences with probability
+        1 − (1 − k/E)^B. At B = 1 that reads the active parameters; as B grows it tends
+        to the total. A dense model reads everything at any batch."""
+        if not self.is_moe:
+            return self.total_params_b
+        touched = 1 - (1 - self.experts_per_token / self.experts) ** batch
+        return self.shared_params_b + self.experts * self.expert_params_b * touched
+
+    def kv_bytes_per_token(self, bytes_per_element: float) -> float:
+        """Key/value-cache bytes one token adds: a key and a value vector per KV head per
+        layer, 2 · layers · kv_heads · head_dim elements."""
+        return 2 * self.layers * self.kv_heads * self.head_dim * bytes_per_element
+
+    def flops_per_token(self, context_tokens: float) -> float:
+        """Floating-point operations to generate one token: 2 per active parameter for the
+        matrix products, plus attention over the context, 2 · 2 · layers · query_heads ·
+        head_dim per cached token (scores and the weighted sum of values)."""
+        return 2 * self.active_params_b * 1e9 + 4 * self.layers * self.query_heads * self.head_dim * context_tokens
+
+
+# Weight formats a reader can pick: the widest bits allowed and whether INT8 counts as an
+# 8-bit format on chips with no FP8 rate. Each chip falls back to the next format it has
+# a published dense rate for (chip_precision).
+WEIGHT_FORMATS = {
+    "bf16": (16, False),
+    "fp8": (8, False),
+    "int8": (8, True),
+    "fp4": (4, False),
+}
+WEIGHT_FORMAT_NAMES = {
+    "bf16": "16-bit on every chip",
+    "fp8": "8-bit float (dense FP8 rate)",
+    "int8": "8-bit, INT8 counted too",
+    "fp4": "4-bit float (dense FP4 rate)",
+}
+
+
+def weight_format(weight_bits: float, int8_as_8bit: bool) -> str:
+    """The reader-facing format name for a bits setting and the INT8 switch."""
+    bits = int(weight_bits)
+    if bits == 16:
+        return "bf16"
+    if bits == 8:
+        return "int8" if int8_as_8bit else "fp8"
+    if bits == 4:
+        return "fp4"
+    raise ValueError(f"weight bits must be 16, 8 or 4, not {weight_bits!r}")
+
+
+def _published(spec, column: str) -> float | None:
+    value = spec.get(column) if hasattr(spec, "get") else spec[column]
+    return None if value is None or pd.isna(value) else float(value)
+
+
+def chip_precision(spec: pd.Series | dict, weight_bits: int = 8, int8_as_8bit: bool = False) -> tuple[int, float, str]:
+    """The precision a chip serves in and its dense peak there: (bits, TFLOPS, format).
+
+    BF16 always; 8-bit where the chip publishes a dense FP8 rate (or MXFP8, or INT8 when
+    `int8_as_8bit`); 4-bit only where a dense FP4 rate is published. A sparse figure never
+    counts. Raises ValueError for bits other than 16, 8 or 4."""
+    if weight_bits not in (16, 8, 4):
+        raise ValueError(f"weight bits must be 16, 8 or 4, not {weight_bits!r}")
+    if weight_bits == 4 and _published(spec, "fp4_tflops_dense"):
+        return 4, _published(spec, "fp4_tflops_dense"), "FP4"
+    if weight_bits <= 8:
+        for column, name in (("fp8_tflops_dense", "FP8"), ("mxfp8_tflops_dense", "MXFP8")):
+            if _published(spec, column):
+                return 8, _published(spec, column), name
+        if int8_as_8bit and _published(spec, "int8_tops_dense"):
+            return 8, _published(spec, "int8_tops_dense"), "INT8"
+    return 16, float(spec["bf16_tflops_dense"]), "BF16"
+
+
+def kv_bytes_per_element(bits: int) -> int:
+    """Key/value cache stored in 16 bits with 16-bit weights, in 8 bits otherwise (the
+    cache is never held in 4 bits)."""
+    return 2 if bits == 16 else 1
+
+
+def decode_cost(spec: pd.Series | dict, model: ReferenceModel, *, usd_per_chip_hour: float | None,
+                domain_chips: int, context_tokens: float, batch: float, weight_bits: int = 8,
+                int8_as_8bit: bool = False, discount: float = 0.0, bandwidth_share: float = 1.0,
+                compute_share: float = 1.0, hbm_usable_share: float = 0.9, replica_domains: float = 1) -> dict:
+    """The roofline cost of generating tokens with `model` on one kind of chip.
+
+    spec: a chip's row (dense peaks in TFLOPS, hbm_gb, hbm_bandwidth_gb_s in decimal units).
+    One copy of the model spans at most `replica_domains` scale-up domains of
+    `domain_chips` chips; weights plus the key/value cache of the batch must fit in
+    their HBM (times `hbm_usable_share`), which caps the batch. One decoding step of
+    B sequences reads the weights the batch touches and every sequence's cache, and does
+    B tokens' worth of FLOPs; spread over n chips it takes
+
+        step = max(bytes / (n · bandwidth · bandwidth_share), FLOPs / (n · peak · compute_share))
+
+    and n chips are paid for, so n cancels: chip-seconds per token = n · step / B.
+    Dollars per million tokens = price · (1 − discount) · chip-seconds per token / 3600 · 10^6.
+
+    Returns a dict: bits, format, peak_tflops, kv_bytes_per_sequence, weight_bytes,
+    capacity_bytes, batch_limit (largest batch that fits), batch_used, chips_used, fits,
+    bytes_per_step, flops_per_step, bound ('memory bandwidth' or 'compute'),
+    chip_seconds_per_token and usd_per_million_tokens (NaN without a price or when the
+    model does not fit). Raises ValueError for impossible inputs."""
+    for name, value in {"context_tokens": context_tokens, "batch": batch, "domain_chips": domain_chips,
+                        "replica_domains": replica_domains}.items():
+        if not value >= 1:
+            raise ValueError(f"{name} must be at least 1, not {value!r}")
+    for name, value in {"bandwidth_share": bandwidth_share, "compute_share": compute_share,
+                        "hbm_usable_share": hbm_usable_share}.items():
+        if not 0 < value <= 1:
+            raise ValueError(f"{name} must be in (0, 1], not {value!r}")
     if not 0 <= discount < 1:
-        raise ValueError("discount must be in [0, 1)")
+        raise ValueError(f"discount must be in [0, 1), not {discount!r}")
+    bits, peak, fmt = chip_precision(spec, int(weight_bits), bool(int8_as_8bit))
+    weight_bytes = model.total_params_b * 1e9 * bits / 8
+    kv_per_sequence = model.kv_bytes_per_token(kv_bytes_per_element(bits)) * context_tokens
+    capacity = domain_chips * replica_domains * float(spec["hbm_gb"]) * 1e9 * hbm_usable_share
+    batch_limit = math.floor((capacity - weight_bytes) / kv_per_sequence) if capacity > weight_bytes else 0
+    result = {"bits": bits, "format": fmt, "peak_tflops": peak, "kv_bytes_per_sequence": kv_per_sequence,
+              "weight_bytes": weight_bytes, "capacity_bytes": capacity, "batch_limit": batch_limit,
+              "fits": batch_limit >= 1}
+    if batch_limit < 1:
+        return result | {"batch_used": 0, "chips_used": math.nan, "bytes_per_step": math.nan, "flops_per_step": math.nan,
+                         "bound": "does not fit", "chip_seconds_per_token": math.nan, "usd_per_million_tokens": math.nan}
+    used = min(batch, batch_limit)
+    bytes_per_step = model.params_read_b(used) * 1e9 * bits / 8 + used * kv_per_sequence
+    flops_per_step = used * model.flops_per_token(context_tokens)
+    memory_s = bytes_per_step / (float(spec["hbm_bandwidth_gb_s"]) * 1e9 * bandwidth_share)
+    compute_s = flops_per_step / (peak * 1e12 * compute_share)
+    chip_seconds = max(memory_s, compute_s) / used
+    chips_used = math.ceil((weight_bytes + used * kv_per_sequence) / (float(spec["hbm_gb"]) * 1e9 * hbm_usable_share))
+    cost = (math.nan if usd_per_chip_hour is None or pd.isna(usd_per_chip_hour)
+            else usd_per_chip_hour * (1 - discount) * chip_seconds / HOURS_TO_SECONDS * PER_MILLION)
+    return result | {"batch_used": used, "chips_used": chips_used, "bytes_per_step": bytes_per_step,
+                     "flops_per_step": flops_per_step,
+                     "bound": "memory bandwidth" if memory_s >= compute_s else "compute",
+                     "chip_seconds_per_token": chip_seconds, "usd_per_million_tokens": cost}
 
 
-def chip_seconds_per_token(params_b: float, batch: float, tflops: float, hbm_gb_s: float,
-                           utilisation: float = 1.0, bytes_per_param: float = 2) -> float:
-    """Chip-seconds needed per generated token (see the module docstring for the formula)."""
-    _check_inputs(params_b, batch, utilisation, 0)
-    memory_s = params_b * bytes_per_param / hbm_gb_s         # 1e9 bytes over 1e9 bytes/s
-    compute_s = 2 * params_b * batch / (tflops * 1000)        # 2·P·B·1e9 FLOP over F·1e12 FLOP/s
-    return max(memory_s, compute_s) / (utilisation * batch)
+# --- assumptions: low / central / high, by vendor, by chip and for all chips ---------------
+
+CASES = ("low", "central", "high")
+VENDOR_PARAMETERS = ("negotiated_discount", "bandwidth_share", "compute_share")
+GLOBAL_PARAMETERS = ("hbm_usable_share", "replica_domains", "context_tokens", "batch", "weight_bits", "int8_as_8bit")
 
 
-def usd_per_million_output_tokens(params_b: float, batch: float, utilisation: float, discount: float,
-                                  usd_per_chip_hour: float, tflops: float, hbm_gb_s: float,
-                                  bytes_per_param: float = 2) -> float:
-    """Dollars per million generated tokens for a dense model on one kind of chip."""
-    _check_inputs(params_b, batch, utilisation, discount)
-    seconds = chip_seconds_per_token(params_b, batch, tflops, hbm_gb_s, utilisation, bytes_per_param)
-    return usd_per_chip_hour * (1 - discount) * seconds / HOURS_TO_SECONDS * PER_MILLION
+def assumption_values(assumptions: pd.DataFrame, chip_id: str, vendor: str,
+                      moved: dict[str, float] | None = None) -> dict[str, float]:
+    """The inputs decode_cost takes, for one chip: every row of `assumptions` that applies
+    to it (its vendor's rows, its own rows and the global rows) at its central value,
+    except the rows named in `moved` ({assumption_id: value}). A chip's
+    generation_share_factor multiplies its vendor's bandwidth and compute shares.
+
+    Returns {discount, bandwidth_share, compute_share, hbm_usable_share, replica_domains,
+    context_tokens, batch, weight_bits, int8_as_8bit}. Raises KeyError when a parameter
+    has no row for this chip, or a moved id names no row."""
+    moved = dict(moved or {})
+    unknown = set(moved) - set(assumptions["assumption_id"])
+    if unknown:
+        raise KeyError(f"no assumption {sorted(unknown)}; the ids are {sorted(assumptions['assumption_id'])}")
+    chip = assumptions["chip_id"].fillna("") if "chip_id" in assumptions else pd.Series("", index=assumptions.index)
+    vend = assumptions["vendor"].fillna("")
+    applies = ((vend == vendor) & (chip == "")) | ((chip == chip_id) & (chip != "")) | ((vend == "") & (chip == ""))
+    values: dict[str, float] = {}
+    for row in assumptions[applies].itertuples():
+        values[row.parameter] = float(moved.get(row.assumption_id, row.central))
+    factor = values.pop("generation_share_factor", 1.0)
+    missing = [p for p in VENDOR_PARAMETERS + GLOBAL_PARAMETERS if p not in values]
+    if missing:
+        raise KeyError(f"no assumption row gives {missing} for {chip_id} ({vendor})")
+    return {"discount": values["negotiated_discount"],
+            "bandwidth_share": min(1.0, values["bandwidth_share"] * factor),
+            "compute_share": min(1.0, values["compute_share"] * factor),
+            **{p: values[p] for p in GLOBAL_PARAMETERS}}
 
 
-def min_chips_for_weights(params_b: float, hbm_gb: float, bytes_per_param: float = 2) -> int:
-    """Fewest chips whose HBM holds the weights alone (no KV cache, no activations)."""
-    return math.ceil(params_b * bytes_per_param / hbm_gb)
+def chip_frame(specs: pd.DataFrame, prices: pd.DataFrame, domains: pd.DataFrame) -> pd.DataFrame:
+    """One row per chip with a scale-up domain: its specs, domain_chips and the reference
+    on-demand price (usd_per_chip_hour NaN, price_id None where no price is published)."""
+    ref = reference_prices(prices)[["chip_id", "usd_per_chip_hour", "price_id", "as_of"]].rename(columns={"as_of": "price_as_of"})
+    table = specs.merge(domains[["chip_id", "domain_chips", "domain"]], on="chip_id", how="inner")
+    return table.merge(ref, on="chip_id", how="left")
+
+
+def cost_table(chips: pd.DataFrame, model: ReferenceModel, assumptions: pd.DataFrame,
+               moved: dict[str, float] | None = None) -> pd.DataFrame:
+    """decode_cost for every chip of `chips` (a chip_frame) at the central assumptions,
+    with `moved` ({assumption_id: value}) applied. One row per chip: chip_id, chip,
+    vendor, priced, usd_per_chip_hour and every key decode_cost returns, plus rank
+    (1 = cheapest among priced chips that fit; NaN otherwise)."""
+    rows = []
+    for chip in chips.to_dict("records"):
+        inputs = assumption_values(assumptions, chip["chip_id"], chip["vendor"], moved)
+        price = chip.get("usd_per_chip_hour")
+        result = decode_cost(chip, model, usd_per_chip_hour=price, domain_chips=int(chip["domain_chips"]), **inputs)
+        rows.append({"chip_id": chip["chip_id"], "chip": chip["chip"], "vendor": chip["vendor"],
+                     "priced": price is not None and not pd.isna(price), "usd_per_chip_hour": price,
+                     "discount": inputs["discount"], **result})
+    table = pd.DataFrame(rows)
+    table["rank"] = table["usd_per_million_tokens"].rank(method="first")
+    return table
+
+
+def ranking(table: pd.DataFrame) -> list[str]:
+    """chip_ids of the priced chips that fit, cheapest first."""
+    return list(table.dropna(subset=["usd_per_million_tokens"]).sort_values(["usd_per_million_tokens", "chip_id"])["chip_id"])
+
+
+def break_even_price(table: pd.DataFrame, chip_id: str, against: str | None = None) -> float:
+    """The effective price per chip-hour (after any discount) at which `chip_id` would cost
+    as much per token as `against` (default: the cheapest priced chip): that chip's
+    $/Mtok · 3600 / (10^6 · chip-seconds per token). NaN when either does not fit."""
+    by_id = table.set_index("chip_id")
+    target = by_id.at[against or ranking(table)[0], "usd_per_million_tokens"]
+    return float(target * HOURS_TO_SECONDS / (PER_MILLION * by_id.at[chip_id, "chip_seconds_per_token"]))
+
+
+def cost_range(chips: pd.DataFrame, model: ReferenceModel, assumptions: pd.DataFrame) -> pd.DataFrame:
+    """Each priced chip's cost with its own vendor's and chip's assumptions all at the end
+    that favours it (high discount and shares) and all at the end that does not, the
+    settings held central. Columns chip_id, low_usd, central_usd, high_usd."""
+    rows = []
+    central = cost_table(chips, model, assumptions).set_index("chip_id")["usd_per_million_tokens"]
+    for chip in chips.to_dict("records"):
+        own = assumptions[(assumptions["vendor"] == chip["vendor"]) | (assumptions["chip_id"] == chip["chip_id"])]
+        ends = {}
+        for end in ("low", "high"):
+            moved = dict(zip(own["assumption_id"], own[end]))
+            ends[end] = cost_table(chips[chips["chip_id"] == chip["chip_id"]], model, assumptions, moved)["usd_per_million_tokens"].iat[0]
+        rows.append({"chip_id": chip["chip_id"], "low_usd": ends["high"], "central_usd": central[chip["chip_id"]],
+                     "high_usd": ends["low"]})
+    return pd.DataFrame(rows).dropna(subset=["central_usd"])
+
+
+def tornado(chips: pd.DataFrame, model: ReferenceModel, assumptions: pd.DataFrame,
+            pair: tuple[str, str] | None = None) -> pd.DataFrame:
+    """Move each assumption to its low and its high value, the others central, and see
+    what happens to the ranking of the priced chips.
+
+    The leader is the cheapest chip at central; `lead` is its cost over the cheapest
+    other chip's (above 1: another chip is cheapest). pair: two chip_ids whose order is
+    watched too (default: the leader and the cheapest chip of another vendor). One row per
+    assumption and end: assumption_id, parameter, vendor, chip_id, end, value, cheapest
+    (chip_id), cheapest_changes, lead, ratio (cost of pair[0] / cost of pair[1]),
+    pair_flips and order_changes (any two priced chips swap). NaN ratios mean a chip
+    does not fit. attrs: pair, leader, central_order."""
+    base = cost_table(chips, model, assumptions)
+    order = ranking(base)
+    leader = order[0]
+    if pair is None:
+        vendor_of = base.set_index("chip_id")["vendor"]
+        pair = (leader, next(c for c in order if vendor_of[c] != vendor_of[leader]))
+    rows = []
+    for row in assumptions.itertuples():
+        for end in ("low", "high"):
+            value = getattr(row, end)
+            table = cost_table(chips, model, assumptions, {row.assumption_id: value})
+            costs = table.set_index("chip_id")["usd_per_million_tokens"]
+            moved_order = ranking(table)
+            others = costs.drop(leader).dropna()
+            rows.append({"assumption_id": row.assumption_id, "parameter": row.parameter, "vendor": row.vendor,
+                         "chip_id": row.chip_id, "end": end, "value": value,
+                         "cheapest": moved_order[0] if moved_order else None,
+                         "cheapest_changes": bool(moved_order) and moved_order[0] != leader,
+                         "lead": costs[leader] / others.min() if len(others) else math.nan,
+                         "ratio": costs[pair[0]] / costs[pair[1]],
+                         "pair_flips": bool(costs[pair[0]] > costs[pair[1]]), "order_changes": moved_order != order})
+    result = pd.DataFrame(rows)
+    result.attrs.update(pair=pair, leader=leader, central_order=order)
+    return result
+
+
+def scenario_chips(cost_scenarios: pd.DataFrame, scenario_id: str, table: pd.DataFrame) -> pd.DataFrame:
+    """The chips serving Anthropic in one scenario (one per vendor) with their cost at the
+    given table's settings: vendor, chip_id, chip, priced, usd_per_million_tokens and, for
+    chips with no public price, break_even_usd_per_chip_hour against the cheapest priced
+    chip of the whole table."""
+    rows = cost_scenarios[cost_scenarios["scenario_id"] == scenario_id]
+    if rows.empty:
+        raise KeyError(f"no scenario {scenario_id!r}; the scenarios are {sorted(set(cost_scenarios['scenario_id']))}")
+    picked = rows[["vendor", "chip_id"]].merge(table, on=["chip_id", "vendor"], how="left")
+    picked["break_even_usd_per_chip_hour"] = [
+        math.nan if priced else break_even_price(table, chip_id) for chip_id, priced in zip(picked["chip_id"], picked["priced"])]
+    return picked
 
 
 # --- the chapter's tables ---------------------------------------------------------------
 
-def reference_prices(prices: pd.DataFrame) -> pd.DataFrame:
-    """One on-demand list price per chip: the most recent observation, cheapest region/cloud
-    among those of that date. Columns: chip_id, usd_per_chip_hour, price_id, cloud, region, as_of."""
+def reference_prices(prices: pd.DataFrame, on=None) -> pd.DataFrame:
+    """One on-demand list price per chip: the most recent observation (on or before `on`,
+    a date, if given), cheapest region/cloud among those of that date. Columns: chip_id,
+    usd_per_chip_hour, price_id, cloud, region, as_of, source_id."""
     on_demand = prices[prices["pricing"] == "on-demand"]
+    if on is not None:
+        on_demand = on_demand[on_demand["as_of"] <= pd.Timestamp(on)]
     latest = on_demand[on_demand["as_of"] == on_demand.groupby("chip_id")["as_of"].transform("max")]
     cheapest = latest.sort_values(["chip_id", "usd_per_chip_hour", "price_id"]).groupby("chip_id").head(1)
     return cheapest[["chip_id", "usd_per_chip_hour", "price_id", "cloud", "region", "as_of", "source_id"]].reset_index(drop=True)
@@ -187,10 +494,405 @@ def generation_ratios(specs: pd.DataFrame, prices: pd.DataFrame, new: str, old: 
     return ratios
 
 
-def mlperf_per_dollar(results: pd.DataFrame, prices: pd.DataFrame) -> pd.DataFrame:
-    """MLPerf results with per-chip throughput and samples per list-price dollar."""
-    table = results.merge(reference_prices(prices)[["chip_id", "usd_per_chip_hour", "price_id"]],
+def commitment_discounts(prices: pd.DataFrame) -> pd.DataFrame:
+    """Public committed-use prices against the on-demand price of the same offering, cloud,
+    region and date: one row per commitment price with chip_id, pricing, price_id,
+    usd_per_chip_hour, on_demand_usd_per_chip_hour, discount (1 - committed / on-demand),
+    as_of and source_id. Commitments without an on-demand twin are left out."""
+    keys = ["chip_id", "cloud", "offering", "region", "as_of"]
+    committed = prices[prices["pricing"] != "on-demand"]
+    on_demand = prices[prices["pricing"] == "on-demand"][keys + ["usd_per_chip_hour"]].rename(
+        columns={"usd_per_chip_hour": "on_demand_usd_per_chip_hour"})
+    table = committed.merge(on_demand, on=keys, how="inner")
+    table["discount"] = 1 - table["usd_per_chip_hour"] / table["on_demand_usd_per_chip_hour"]
+    return table[["chip_id", "pricing", "price_id", "usd_per_chip_hour", "on_demand_usd_per_chip_hour", "discount",
+                  "as_of", "source_id"]].reset_index(drop=True)
+
+
+def mlperf_per_dollar(results: pd.DataFrame, prices: pd.DataFrame, on=None) -> pd.DataFrame:
+    """MLPerf results with per-chip throughput and samples per list-price dollar, at the
+    reference price of each chip on or before `on` (default: the latest)."""
+    table = results.merge(reference_prices(prices, on)[["chip_id", "usd_per_chip_hour", "price_id"]],
                           on="chip_id", how="left")
     table["samples_per_second_per_chip"] = table["samples_per_second"] / table["accelerators_per_system"]
     table["samples_per_usd"] = table["samples_per_second_per_chip"] * HOURS_TO_SECONDS / table["usd_per_chip_hour"]
     return table
+
+
+# --- the interactive chart: the same arithmetic as Vega signals ---------------------------
+#
+# The chart recomputes every chip's cost in the page when the reader moves a control.
+# vega_cost_params writes decode_cost's arithmetic as one group of Vega signals per chip,
+# with the chip's figures and the model's constants written in as numbers and the
+# reader's settings as the bound signals below; tests/test_inference.py renders those
+# signals with Vega (vl-convert) and checks them against decode_cost for every chip.
+
+# The bound controls: signal name -> the cost-model input it sets. Vendor controls are
+# "<kind><Vendor>", e.g. discountAWS.
+VENDOR_CONTROLS = {"discount": "negotiated_discount", "bandwidthShare": "bandwidth_share"}
+
+
+def _number(value: float) -> str:
+    """A number as Vega reads it back exactly: integers without a decimal point, the rest
+    in Python's shortest round-trip form."""
+    value = float(value)
+    return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+
+
+def _js_string(text: str) -> str:
+    return "'" + str(text).replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def order_key(table: pd.DataFrame) -> str:
+    """The chips that fit, cheapest first, as the page compares them: labels joined by
+    '~', sorted by cost to four decimals (then label)."""
+    fit = table.dropna(subset=["usd_per_million_tokens"])
+    keys = sorted((f"{cost:010.4f}", label) for cost, label in zip(fit["usd_per_million_tokens"], fit["chip"]))
+    return "~".join(label for _, label in keys)
+
+
+def cost_title(table: pd.DataFrame, default_order: str | None = None) -> str:
+    """The chart's title for a cost_table: the cheapest chip and its cost, and whether the
+    order differs from `default_order` (an order_key)."""
+    fit = table.dropna(subset=["usd_per_million_tokens"])
+    if fit.empty:
+        return "At these settings the reference model fits on no priced chip"
+    first = min(zip((f"{c:010.4f}" for c in fit["usd_per_million_tokens"]), fit["chip"], fit["usd_per_million_tokens"]))
+    changed = default_order is not None and order_key(table) != default_order
+    return (f"{first[1]} is the cheapest chip at these settings: ${first[2]:.2f} per million output tokens"
+            + ("; the order of chips has changed from the defaults" if changed else ""))
+
+
+def cost_summary(table: pd.DataFrame, serving: pd.DataFrame, default_order: str | None = None) -> str:
+    """The text alternative's changing part: whether the order differs from
+    `default_order` (an order_key), every priced chip cheapest first with its cost, those
+    that do not fit, and the chips serving Anthropic in the picked scenario (`serving`, a
+    scenario_chips frame) with their cost or break-even price."""
+    priced = table[table["priced"]]
+    fit = priced.dropna(subset=["usd_per_million_tokens"])
+    order = sorted((f"{c:010.4f}", f"{label} ${c:.2f}") for c, label in zip(fit["usd_per_million_tokens"], fit["chip"]))
+    changed = default_order is not None and order_key(table) != default_order
+    text = ("The order of chips has changed from the defaults. " if changed else "") + \
+        "Cheapest first: " + ", ".join(entry for _, entry in order) + "."
+    unfit = sorted(priced.loc[priced["usd_per_million_tokens"].isna(), "chip"])
+    if unfit:
+        text += " Does not fit at these settings: " + ", ".join(unfit) + "."
+    parts = []
+    for row in serving.itertuples():
+        if row.priced:
+            parts.append(f"{row.chip} " + (f"${row.usd_per_million_tokens:.2f}" if row.fits else "(does not fit)"))
+        elif row.fits:
+            parts.append(f"{row.chip} (no public price; as cheap as the cheapest chip at ${row.break_even_usd_per_chip_hour:.2f} "
+                         "per chip-hour after discount)")
+        else:
+            parts.append(f"{row.chip} (no public price; does not fit)")
+    return text + " Serving Anthropic in this scenario: " + "; ".join(parts) + "."
+
+
+def moved_from_controls(assumptions: pd.DataFrame, controls: dict) -> dict[str, float]:
+    """The {assumption_id: value} a set of the chart's controls stands for (see
+    vega_cost_params): batch, context, weightFormat (a WEIGHT_FORMATS key), and
+    discount<Vendor> / bandwidthShare<Vendor>; other keys (scenario) are ignored.
+    Raises KeyError for a control no assumption row backs."""
+    by_parameter = {}
+    for row in assumptions.itertuples():
+        if not isinstance(row.chip_id, str) or not row.chip_id:  # chip-level rows have no control
+            by_parameter[(row.parameter, row.vendor if isinstance(row.vendor, str) else None)] = row.assumption_id
+    moved = {}
+    for name, value in controls.items():
+        if name == "batch":
+            moved[by_parameter[("batch", None)]] = value
+        elif name == "context":
+            moved[by_parameter[("context_tokens", None)]] = value
+        elif name == "weightFormat":
+            bits, int8 = WEIGHT_FORMATS[value]
+            moved[by_parameter[("weight_bits", None)]] = bits
+            moved[by_parameter[("int8_as_8bit", None)]] = int(int8)
+        elif name == "scenario":
+            continue
+        else:
+            kind, vendor = re.fullmatch(r"(discount|bandwidthShare)(\w+)", name).groups()
+            moved[by_parameter[(VENDOR_CONTROLS[kind], vendor)]] = value
+    return moved
+
+
+def vega_cost_params(chips: pd.DataFrame, model: ReferenceModel, assumptions: pd.DataFrame,
+                     cost_scenarios: pd.DataFrame, scenarios: pd.DataFrame, default_order: str) -> list[dict]:
+    """Vega-Lite parameter definitions (plain dicts) for the interactive cost chart.
+
+    Bound controls, set at the central assumptions: batch, context (tokens), weightFormat
+    (a WEIGHT_FORMATS key), scenario (a scenario_id), and per vendor discount<Vendor> and
+    bandwidthShare<Vendor>. Everything else is held at its central value. Derived
+    signals: per chip c_<id>_bits, _peak, _kvseq, _wbytes, _bmax, _b, _cs (chip-seconds
+    per token, null when the model does not fit), _bound and _cost (null without a
+    price); costs, formats, batchUsed, bound (objects keyed by chip_id); serving (the
+    scenario's chip_ids); costTitle and costSummary (the title and text alternative,
+    as cost_title and cost_summary write them)."""
+    vendors = [v for v in CHIP_MAKERS if v in set(chips["vendor"])]
+    first = chips.iloc[0]
+    central = assumption_values(assumptions, first["chip_id"], first["vendor"])
+    fmt = weight_format(central["weight_bits"], bool(central["int8_as_8bit"]))
+    params: list[dict] = [
+        {"name": "batch", "value": central["batch"],
+         "bind": {"input": "range", "min": 1, "max": 512, "step": 1, "name": "Batch (sequences decoded together) "}},
+        {"name": "context", "value": central["context_tokens"],
+         "bind": {"input": "range", "min": 2048, "max": 262144, "step": 2048, "name": "Context held per sequence (tokens) "}},
+        {"name": "weightFormat", "value": fmt,
+         "bind": {"input": "select", "options": list(WEIGHT_FORMATS), "labels": [WEIGHT_FORMAT_NAMES[k] for k in WEIGHT_FORMATS],
+                  "name": "Weight format "}},
+        {"name": "scenario", "value": "central",
+         "bind": {"input": "select", "options": list(scenarios["scenario_id"]), "labels": list(scenarios["name"]),
+                  "name": "Scenario "}},
+    ]
+    for vendor in vendors:
+        own = assumption_values(assumptions, "", vendor)
+        params.append({"name": f"discount{vendor}", "value": own["discount"],
+                       "bind": {"input": "range", "min": 0, "max": 0.9, "step": 0.01, "name": f"{vendor} discount off list price "}})
+    for vendor in vendors:
+        own = assumption_values(assumptions, "", vendor)
+        params.append({"name": f"bandwidthShare{vendor}", "value": own["bandwidth_share"],
+                       "bind": {"input": "range", "min": 0.2, "max": 1, "step": 0.01,
+                                "name": f"{vendor} share of peak memory bandwidth achieved "}})
+    kv_token = model.kv_bytes_per_token(1)
+    attention = 4 * model.layers * model.query_heads * model.head_dim
+    derived: list[dict] = []
+    keys = {}
+    for index, chip in enumerate(chips.to_dict("records")):
+        k = keys[chip["chip_id"]] = f"c{index}"  # short: every name recurs in the page's spec
+        values = assumption_values(assumptions, chip["chip_id"], chip["vendor"])
+        vendor_share = assumption_values(assumptions, "", chip["vendor"])["bandwidth_share"]
+        factor = values["bandwidth_share"] / vendor_share
+        has4, has8 = bool(_published(chip, "fp4_tflops_dense")), bool(_published(chip, "fp8_tflops_dense") or _published(chip, "mxfp8_tflops_dense"))
+        has_int8 = bool(_published(chip, "int8_tops_dense"))
+        peak8 = _published(chip, "fp8_tflops_dense") or _published(chip, "mxfp8_tflops_dense") or _published(chip, "int8_tops_dense") or 0
+        eight = []
+        if has8:
+            eight.append("weightFormat != 'bf16'")
+        if has_int8 and not has8:
+            eight.append("weightFormat == 'int8'")
+        eight_test = " || ".join(eight) if eight else "false"
+        four_test = "weightFormat == 'fp4'" if has4 else "false"
+        price = chip.get("usd_per_chip_hour")
+        priced = price is not None and not pd.isna(price)
+        capacity = chip["domain_chips"] * values["replica_domains"] * float(chip["hbm_gb"]) * 1e9 * values["hbm_usable_share"]
+        touched = (f"({_number(model.shared_params_b)} + {_number(model.experts * model.expert_params_b)} * "
+                   f"(1 - pow(1 - {_number(model.experts_per_token / model.experts)}, {k}_b)))" if model.is_moe
+                   else _number(model.total_params_b))
+        share = (f"bandwidthShare{chip['vendor']}" if factor == 1 else f"min(1, bandwidthShare{chip['vendor']} * {_number(factor)})")
+        memory = f"(({touched} * 1e9 * {k}_bits / 8 + {k}_b * {k}_kvseq) / ({_number(chip['hbm_bandwidth_gb_s'])} * 1e9 * {share}))"
+        compute = (f"({k}_b * (2 * {_number(model.active_params_b)} * 1e9 + {_number(attention)} * context) / "
+                   f"({k}_peak * 1e12 * {_number(values['compute_share'])}))")
+        derived += [
+            {"name": f"{k}_bits", "expr": f"({four_test}) ? 4 : ({eight_test}) ? 8 : 16"},
+            {"name": f"{k}_peak", "expr": f"{k}_bits == 4 ? {_number(_published(chip, 'fp4_tflops_dense') or 0)} : "
+                                          f"{k}_bits == 8 ? {_number(peak8)} : {_number(chip['bf16_tflops_dense'])}"},
+            {"name": f"{k}_kvseq", "expr": f"({k}_bits == 16 ? 2 : 1) * {_number(kv_token)} * context"},
+            # weights take total x bits / 8 bytes; what the domain holds beyond them sets the batch limit
+            {"name": f"{k}_bmax", "expr": f"max(0, floor(({_number(capacity)} - {_number(model.total_params_b)} * 1e9 * {k}_bits / 8) / {k}_kvseq))"},
+            {"name": f"{k}_b", "expr": f"min(batch, {k}_bmax)"},
+            {"name": f"{k}_mem", "expr": memory},
+            {"name": f"{k}_comp", "expr": compute},
+            {"name": f"{k}_cs", "expr": f"{k}_b < 1 ? null : max({k}_mem, {k}_comp) / {k}_b"},
+            {"name": f"{k}_bound", "expr": f"{k}_b < 1 ? 'does not fit' : {k}_mem >= {k}_comp ? 'memory bandwidth' : 'compute'"},
+            {"name": f"{k}_cost", "expr": (f"isValid({k}_cs) ? {_number(price)} * (1 - discount{chip['vendor']}) * {k}_cs / 3600 * 1000000 : null"
+                                           if priced else "null")},
+        ]
+    def obj(suffix):
+        return "{" + ", ".join(f"{_js_string(c)}: {k}_{suffix}" for c, k in keys.items()) + "}"
+    labels = chips.set_index("chip_id")["chip"]
+    priced_ids = [c for c, p in zip(chips["chip_id"], chips["usd_per_chip_hour"]) if not pd.isna(p)]
+    entry = lambda c, display: (f"(isValid({keys[c]}_cost) ? format({keys[c]}_cost, '010.4f') + '|' + {_js_string(labels[c])}"
+                                + (f" + ' ' + format({keys[c]}_cost, '$.2f')" if display else "")
+                                + f" : 'zz|' + {_js_string(labels[c])})")
+    serving = {s: list(g["chip_id"]) for s, g in cost_scenarios.groupby("scenario_id", sort=False)}
+    sayings = []  # one phrase per chip a scenario names, as cost_summary words it
+    for chip_id in dict.fromkeys(cost_scenarios["chip_id"]):
+        k, label = keys[chip_id], labels[chip_id]
+        if chip_id in priced_ids:
+            expr = f"{_js_string(label + ' ')} + (isValid({k}_cost) ? format({k}_cost, '$.2f') : '(does not fit)')"
+        else:
+            expr = (f"{_js_string(label)} + (isValid({k}_cs) ? ' (no public price; as cheap as the cheapest chip at ' + "
+                    f"format(cheapestCostExact * 3600 / (1000000 * {k}_cs), '$.2f') + ' per chip-hour after discount)' "
+                    f": ' (no public price; does not fit)')")
+        sayings.append({"name": f"{k}_say", "expr": expr})
+    scenario_text = [f"scenario == {_js_string(scenario_id)} ? " + " + '; ' + ".join(f"{keys[c]}_say" for c in rows["chip_id"])
+                     for scenario_id, rows in cost_scenarios.groupby("scenario_id", sort=False)]
+    derived += [
+        {"name": "costs", "expr": obj("cost")},
+        {"name": "bitsUsed", "expr": obj("bits")},
+        {"name": "batchUsed", "expr": obj("b")},
+        {"name": "bound", "expr": obj("bound")},
+        {"name": "chipSeconds", "expr": obj("cs")},
+        {"name": "servingByScenario", "expr": "{" + ", ".join(f"{_js_string(s)}: [{', '.join(_js_string(c) for c in ids)}]"
+                                                              for s, ids in serving.items()) + "}"},
+        {"name": "serving", "expr": "servingByScenario[scenario]"},
+        {"name": "ranked", "expr": "sort([" + ", ".join(entry(c, False) for c in priced_ids) + "])"},
+        {"name": "rankedDisplay", "expr": "sort([" + ", ".join(entry(c, True) for c in priced_ids) + "])"},
+        {"name": "cheapestFits", "expr": "indexof(ranked[0], 'zz|') != 0"},
+        {"name": "cheapestCostExact", "expr": "cheapestFits ? min(" + ", ".join(
+            f"isValid({keys[c]}_cost) ? {keys[c]}_cost : 1e300" for c in priced_ids) + ") : null"},
+    ] + sayings + [
+        {"name": "orderKey", "expr": "replace(replace(join(ranked, '~'), regexp('(~)?zz[|][^~]*', 'g'), ''), "
+                                     "regexp('[0-9.]+[|]', 'g'), '')"},
+        {"name": "costTitle", "expr": ("cheapestFits ? split(ranked[0], '|')[1] + ' is the cheapest chip at these settings: ' + "
+                                       "format(cheapestCostExact, '$.2f') + ' per million output tokens' + "
+                                       f"(orderKey != {_js_string(default_order)} ? '; the order of chips has changed from the defaults' : '') "
+                                       ": 'At these settings the reference model fits on no priced chip'")},
+        {"name": "costSummary", "expr": (f"(orderKey != {_js_string(default_order)} ? 'The order of chips has changed from the defaults. ' : '') + "
+                                         "'Cheapest first: ' + replace(replace(join(rankedDisplay, ', '), "
+                                         "regexp('(, )?zz[|][^,]*', 'g'), ''), regexp('[0-9.]+[|]', 'g'), '') + '.' + "
+                                         "(indexof(join(ranked, ','), 'zz|') >= 0 ? ' Does not fit at these settings: ' + "
+                                         "replace(join(sort(" + "[" + ", ".join(f"isValid({keys[c]}_cost) ? '' : {_js_string(labels[c])}" for c in priced_ids)
+                                         + "]), ', '), regexp('^(, )+'), '') + '.' : '') + ' Serving Anthropic in this scenario: ' + ("
+                                         + " : ".join(scenario_text) + " : '') + '.'")},
+    ]
+    return params + derived
+
+
+def with_live_text(chart, title_signal: str = "costTitle", description_signal: str = "costSummary"):
+    """Mark a finished chart (charts.finish) so the page draws its title from
+    `title_signal` and adds `description_signal` to its text alternative as the reader
+    moves its controls (_static/chipbook.js). The static title and description stay the
+    ones for the default settings, for readers without scripts and for search."""
+    meta = dict(chart.usermeta["chipbook"])
+    meta.update(title_signal=title_signal, description_signal=description_signal)
+    return chart.properties(usermeta={"chipbook": meta})
+
+
+def cost_chart(chips: pd.DataFrame, model: ReferenceModel, assumptions: pd.DataFrame, cost_scenarios: pd.DataFrame,
+               scenarios: pd.DataFrame, *, narrow: bool = False):
+    """The interactive cost chart: one bar per priced chip (dollars per million output
+    tokens, recomputed in the page), a line of text for each chip with no public price,
+    and an outline on the chips serving Anthropic in the picked scenario.
+
+    Returns (chart, title, description) where title and description are those of the
+    default settings, computed from the same cost_table the chart starts from; pass them
+    to charts.finish and the result to with_live_text. narrow: the layout for columns
+    under about 560 px (about 320 px wide, shorter axis title)."""
+    import altair as alt
+
+    from . import charts
+
+    table = cost_table(chips, model, assumptions)
+    default_order = order_key(table)
+    title = cost_title(table, default_order)
+    description = ("Interactive bar chart of the cost of a million output tokens on each chip, recomputed in the page from "
+                   "controls for batch, context, weight format, scenario and each vendor's discount and share of peak memory "
+                   "bandwidth. At the default settings: " + cost_summary(table, scenario_chips(cost_scenarios, "central", table), default_order))
+    data = chips.assign(priced=chips["usd_per_chip_hour"].notna())[["chip_id", "chip", "vendor", "usd_per_chip_hour", "price_id", "priced"]]
+    vendors = [v for v in CHIP_MAKERS if v in set(data["vendor"])]
+    params = vega_cost_params(chips, model, assumptions, cost_scenarios, scenarios, default_order)
+    calculations = dict(
+        cost="costs[datum.chip_id]",
+        chipSeconds="chipSeconds[datum.chip_id]",
+        serving="indexof(serving, datum.chip_id) >= 0",
+        sortKey="isValid(datum.cost) ? datum.cost : datum.priced ? 1000000 : 2000000",
+        weights="bitsUsed[datum.chip_id] + '-bit'",
+        batchUsed="batchUsed[datum.chip_id]",
+        limitedBy="bound[datum.chip_id]",
+        note=("(datum.serving ? '◆ ' : '') + (isValid(datum.cost) ? format(datum.cost, '$.2f') : datum.priced ? 'does not fit' : "
+              "isValid(datum.chipSeconds) ? 'no price; ties at ' + "
+              "format(cheapestCostExact * 3600 / (1000000 * datum.chipSeconds), '$.2f') + '/h' : 'no price; does not fit')"),
+        barEnd="isValid(datum.cost) ? datum.cost : 0",
+    )
+    y = alt.Y("chip:N", title=None, sort=alt.EncodingSortField("sortKey", op="min", order="ascending"),
+              axis=alt.Axis(labelLimit=150 if narrow else 220))
+    x = alt.X("barEnd:Q", title="$ per million output tokens" if narrow else
+              "Dollars per million output tokens (after the vendor's discount)", scale=alt.Scale(zero=True, nice=True))
+    tooltip = [alt.Tooltip("chip:N", title="Chip"), alt.Tooltip("vendor:N", title="Vendor"),
+               alt.Tooltip("cost:Q", title="$ per million output tokens", format="$,.3f"),
+               alt.Tooltip("usd_per_chip_hour:Q", title="List $ per chip-hour", format="$.3f"),
+               alt.Tooltip("weights:N", title="Weights served in"), alt.Tooltip("batchUsed:Q", title="Sequences per step"),
+               alt.Tooltip("limitedBy:N", title="Limited by"), alt.Tooltip("price_id:N", title="Price row")]
+    bars = alt.Chart().mark_bar().encode(
+        y=y, x=x, color=alt.Color("vendor:N", title="Vendor", scale=charts.vendor_scale(vendors),
+                                  legend=alt.Legend(orient="bottom") if narrow else alt.Legend()),
+        stroke=alt.condition("datum.serving", alt.value(charts.DARK_TEXT), alt.value(None)),
+        strokeWidth=alt.condition("datum.serving", alt.value(2), alt.value(0)),
+        tooltip=tooltip,
+    ).transform_filter("isValid(datum.cost)")
+    notes = alt.Chart().mark_text(align="left", dx=4, fontSize=11).encode(y=y, x=x, text="note:N")
+    width = 150 if narrow else 380
+    chart = (alt.layer(bars, notes, data=data).transform_calculate(**calculations)
+             .add_params(*[alt.param(**p) for p in params]).properties(width=width, height=alt.Step(22)))
+    return chart, title, description
+
+
+PARAMETER_LABELS = {
+    "negotiated_discount": "{vendor} discount", "bandwidth_share": "{vendor} bandwidth share",
+    "compute_share": "{vendor} compute share", "generation_share_factor": "{chip} new-generation factor",
+    "hbm_usable_share": "Usable share of HBM", "replica_domains": "Domains per model copy",
+    "context_tokens": "Context per sequence", "batch": "Batch", "weight_bits": "Weight bits",
+    "int8_as_8bit": "INT8 on TPUs",
+}
+
+
+def assumption_label(row, chip_names: dict[str, str] | None = None) -> str:
+    """Short words for an assumption row (a cost_assumptions row or tornado row)."""
+    get = row.get if hasattr(row, "get") else lambda k: getattr(row, k)
+    chip = get("chip_id")
+    return PARAMETER_LABELS[get("parameter")].format(vendor=get("vendor") or "", chip=(chip_names or {}).get(chip, chip))
+
+
+def tornado_chart(result: pd.DataFrame, chip_names: dict[str, str], *, narrow: bool = False):
+    """The sensitivity ('tornado') chart of a tornado() result: for each assumption that
+    moves the leader's lead at all, a line from the lead at the assumption's low end to
+    the lead at its high end, a rule where another chip draws level, and each end marked
+    with the chip that is then cheapest. Returns (chart, title, description), computed
+    from `result`."""
+    import altair as alt
+
+    leader = chip_names[result.attrs["leader"]]
+    rows = result.assign(label=[assumption_label(r, chip_names) for r in result.to_dict("records")],
+                         cheapest_name=result["cheapest"].map(chip_names))
+    wide = rows.pivot(index=["assumption_id", "label"], columns="end", values="lead").reset_index()
+    wide = wide[((wide["low"] - wide["high"]).abs() > 1e-9) | wide["low"].isna() | wide["high"].isna()]
+    wide = wide.assign(span=(wide["high"] / wide["low"]).map(lambda r: abs(math.log(r)) if r > 0 else math.inf))
+    wide = wide.sort_values("span", ascending=False, na_position="first")
+    points = rows[rows["assumption_id"].isin(wide["assumption_id"])].copy()
+    points["end"] = points["end"].map({"low": "low end", "high": "high end"})
+    points["outcome"] = [f"{leader} stays cheapest" if not changes else "another chip is cheapest" for changes in points["cheapest_changes"]]
+    points["flip_label"] = [name if changes else "" for name, changes in zip(points["cheapest_name"], points["cheapest_changes"])]
+    # Each end's chip name on its outer side, so the two ends of a short line do not collide.
+    points["outer"] = [("right" if lead >= other else "left") for lead, other in zip(
+        points["lead"], points.groupby("assumption_id")["lead"].transform(lambda s: s.iloc[::-1].to_numpy()))]
+    moved = rows[rows["cheapest_changes"]]
+    takers = sorted(set(moved["cheapest_name"]))
+    order = list(wide["label"])
+    x = alt.X("lead:Q", scale=alt.Scale(type="log", nice=False, padding=12),
+              axis=alt.Axis(values=[0.5, 0.67, 0.8, 1, 1.25, 1.5, 2, 3, 4], format=".2~f"),
+              title=(f"{leader}'s cost / the next chip's (log)" if narrow else
+                     f"{leader}'s cost over the cheapest other chip's (log scale; above 1, another chip is cheapest)"))
+    y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=140 if narrow else 260))
+    points = points[["label", "end", "value", "lead", "cheapest_name", "outcome", "flip_label", "outer"]].assign(
+        lead=points["lead"].round(4))  # four places are more than a pixel
+    span = alt.Chart(points).mark_line(color="#8C8C8C", strokeWidth=2).encode(x=x, y=y, detail="label:N").transform_filter("isValid(datum.lead)")
+    marks = alt.Chart(points).mark_point(filled=True, size=90, opacity=1).encode(
+        x=x, y=y,
+        # Shapes are explained in words (circle: low end, triangle: high end) by the subtitle,
+        # so one legend is left and the chart fits a phone's column.
+        shape=alt.Shape("end:N", scale=alt.Scale(domain=["low end", "high end"], range=["circle", "triangle-right"]), legend=None),
+        color=alt.Color("outcome:N", title="Then", scale=alt.Scale(domain=[f"{leader} stays cheapest", "another chip is cheapest"],
+                                                                   range=["#8C8C8C", "#7A68B3"]),
+                        legend=alt.Legend(orient="bottom", direction="vertical")),
+        tooltip=[alt.Tooltip("label:N", title="Assumption"), alt.Tooltip("end:N", title="Moved to"),
+                 alt.Tooltip("value:Q", title="Value", format=",.2f"), alt.Tooltip("lead:Q", title="Cost ratio", format=".2f"),
+                 alt.Tooltip("cheapest_name:N", title="Cheapest chip")],
+    ).transform_filter("isValid(datum.lead)")
+    names = alt.layer(*[alt.Chart(points).mark_text(align=side, dx=9 if side == "left" else -9, fontSize=10).encode(
+        x=x, y=y, text="flip_label:N").transform_filter(f"isValid(datum.lead) && datum.flip_label != '' && datum.outer == '{outer}'")
+        for outer, side in (("right", "left"), ("left", "right"))])
+    parity = alt.Chart(pd.DataFrame({"lead": [1.0]})).mark_rule(color="#333", strokeDash=[4, 3]).encode(x=x)
+    chart = alt.layer(parity, span, marks, names).properties(width=170 if narrow else 330, height=alt.Step(22))
+    n_changing = moved["assumption_id"].nunique()
+    title = (f"{n_changing} of {result['assumption_id'].nunique()} assumptions, moved alone, end {leader}'s lead: "
+             f"{', '.join(takers)} then cost{'s' if len(takers) == 1 else ''} less" if n_changing
+             else f"No single assumption, moved alone, ends {leader}'s lead")
+    def said(r):
+        ends = [f"{getattr(r, end):.2f}" if pd.notna(getattr(r, end)) else "no fit" for end in ("low", "high")]
+        return f"{r.label} {ends[0]} to {ends[1]}"
+    description = (f"Dot plot of {leader}'s cost over the cheapest other chip's, each assumption at its low and high end "
+                   f"(above 1, another chip is cheapest): " + "; ".join(said(r) for r in wide.itertuples())
+                   + ". Another chip becomes cheapest under: "
+                   + ("; ".join(f"{r.label} {r.end} ({r.cheapest_name})" for r in moved.itertuples()) or "none") + ".")
+    return chart, title, description
