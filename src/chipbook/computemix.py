@@ -404,6 +404,60 @@ def ceilings(capacity: pd.DataFrame, scenario_id: str = CENTRAL, quarter: str = 
     return pd.DataFrame(rows)
 
 
+# --- What moves the answer ----------------------------------------------------------------
+
+def _assumptions(tranches: pd.DataFrame, chip_power: pd.DataFrame) -> list[tuple[str, str, str, tuple[str, ...]]]:
+    """Every named assumption: (table, row id, what, its low/central/high columns)."""
+    named = []
+    for t in tranches.itertuples(index=False):
+        if t.amount_low != t.amount_high:
+            named.append(("compute_mix_tranches", t.tranche_id, "amount", AMOUNT_COLUMNS))
+        if t.full_quarter_early != t.full_quarter_late:
+            named.append(("compute_mix_tranches", t.tranche_id, "pace", QUARTER_COLUMNS[1:]))
+    for c in chip_power.itertuples(index=False):
+        named.append(("compute_mix_chip_power", c.chip_id, "IT watts per chip", ("it_watts_low", "it_watts_central", "it_watts_high")))
+        named.append(("compute_mix_chip_power", c.chip_id, "PUE", ("pue_low", "pue_central", "pue_high")))
+    return named
+
+
+def sensitivity(tranches: pd.DataFrame, chip_power: pd.DataFrame, specs: pd.DataFrame, quarter: str,
+                vendor: str = "NVIDIA", basis: str = "bf16") -> pd.DataFrame:
+    """One assumption at a time at each end of its range, the others central: `vendor`'s
+    share in service at the end of `quarter`. Columns table, row, assumption, at_low,
+    at_high (shares with the assumption at its low or high column; for a pace, early and
+    late), central, swing (|at_high - at_low|), sorted by swing, largest first."""
+    i = quarter_range().index(quarter)
+
+    def share(t, c):
+        result = simulate(t, c, specs, basis, draws=0)
+        served = result.by_vendor(result.h100e)
+        total = sum(served.values())[0, i]
+        return float(served[vendor][0, i] / total) if total else float("nan")
+
+    central = share(tranches, chip_power)
+    rows = []
+    for table, row_id, what, columns in _assumptions(tranches, chip_power):
+        ends = []
+        for end in (columns[0], columns[2]):
+            t, c = tranches.copy(), chip_power.copy()
+            frame, key = (t, "tranche_id") if table == "compute_mix_tranches" else (c, "chip_id")
+            at = frame.index[frame[key] == row_id][0]
+            value = frame.at[at, end]
+            for column in columns:
+                frame.at[at, column] = value
+            ends.append(share(t, c))
+        rows.append({"table": table, "row": row_id, "assumption": what, "at_low": ends[0], "at_high": ends[1],
+                     "central": central, "swing": abs(ends[1] - ends[0])})
+    return pd.DataFrame(rows).sort_values("swing", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def vendor_ranks(scenario_id: str = CENTRAL, years: tuple[int, ...] = (2025, 2026, 2027), basis: str = "bf16") -> dict[int, list[str]]:
+    """The vendors from largest to smallest central share in service at each year's end."""
+    frame = year_end(shares(basis))
+    picked = frame[(frame["scenario_id"] == scenario_id) & (frame["count"] == COUNTS[0]) & frame["year"].isin(years)]
+    return {int(year): list(group.sort_values("central", ascending=False)["vendor"]) for year, group in picked.groupby("year")}
+
+
 # --- Words and numbers at honest precision ------------------------------------------------
 
 def percent(value: float) -> str:
@@ -427,3 +481,208 @@ def amount_text(value: float, unit: str = "h100e") -> str:
     if rounded >= 1e6:
         return f"{rounded / 1e6:g} million"
     return f"{rounded:,.0f}"
+
+
+# --- The chart -----------------------------------------------------------------------------
+
+VENDOR_ORDER = ("NVIDIA", "AWS", "Google")  # stacked from the baseline up: NVIDIA's part reads off the axis
+
+
+def chart_table(shares_: pd.DataFrame, compute_: pd.DataFrame, count: str = COUNTS[0]) -> pd.DataFrame:
+    """The rows the chart draws, one per scenario, quarter and vendor: scenario (name),
+    quarter, vendor, rank (its place in the stack), h100e (central, in service), share,
+    share_low, share_high (counting `count`), and stack_mid, the middle of the vendor's
+    band in the stacked panel (for its label)."""
+    served = compute_[(compute_["state"] == IN_SERVICE) & (compute_["unit"] == "h100e") & compute_["vendor"].isin(CHIP_MAKERS)]
+    part = shares_[shares_["count"] == count]
+    table = part.merge(served[["scenario", "quarter", "vendor", "central"]].rename(columns={"central": "h100e"}),
+                       on=["scenario", "quarter", "vendor"])
+    table = table.rename(columns={"central": "share", "low": "share_low", "high": "share_high"})
+    table["rank"] = table["vendor"].map({v: i for i, v in enumerate(VENDOR_ORDER)})
+    table = table.sort_values(["scenario", "quarter", "rank"])
+    top = table.groupby(["scenario", "quarter"])["h100e"].cumsum()
+    table["stack_mid"] = top - table["h100e"] / 2
+    columns = ["scenario", "quarter", "vendor", "rank", "h100e", "stack_mid", "share", "share_low", "share_high"]
+    table = table[columns].reset_index(drop=True)
+    # Three significant figures are more than the model knows, and keep the page light.
+    for column in ("h100e", "stack_mid"):
+        table[column] = table[column].map(lambda v: float(f"{v:.3g}"))
+    for column in ("share", "share_low", "share_high"):
+        table[column] = table[column].round(3)
+    return table
+
+
+def chart_title(table: pd.DataFrame, scenario: str, vendor: str = "NVIDIA", first: int = 2024, last: int = 2026) -> str:
+    """The finding the chart states, from its own rows: `vendor`'s share at the end of
+    `first` and of `last` (with its range) in `scenario`."""
+    rows = table[(table["scenario"] == scenario) & (table["vendor"] == vendor)].set_index("quarter")
+    start, end = rows.loc[f"{first}Q4"], rows.loc[f"{last}Q4"]
+    verb = "fell" if end["share"] < start["share"] else "rose" if end["share"] > start["share"] else "held"
+    return (f"{vendor}'s share of Anthropic's compute in service {verb} from {percent(start['share'])} at end-{first} "
+            f"to {share_text(end['share_low'], end['share'], end['share_high'])} at end-{last}")
+
+
+def chart_description(table: pd.DataFrame, scenario: str, years: tuple[int, ...] = (2024, 2025, 2026, 2027)) -> str:
+    """The text alternative: every vendor's year-end share with its range in `scenario`,
+    and NVIDIA's last year-end share in every other scenario (the scenario picker's
+    choice is appended by the page's script)."""
+    year_rows = table[table["quarter"].isin([f"{y}Q4" for y in years])]
+    shown = year_rows[year_rows["scenario"] == scenario]
+    parts = []
+    for year in years:
+        at = shown[shown["quarter"] == f"{year}Q4"].sort_values("rank")
+        total = amount_text(at["h100e"].sum())
+        parts.append(f"end-{year}: " + ", ".join(f"{r.vendor} {share_text(r.share_low, r.share, r.share_high)}"
+                                                for r in at.itertuples()) + f", of {total} H100e in all")
+    last = f"{years[-1]}Q4"
+    others = year_rows[(year_rows["scenario"] != scenario) & (year_rows["quarter"] == last) & (year_rows["vendor"] == "NVIDIA")]
+    other_text = "; ".join(f"{r.scenario}: {share_text(r.share_low, r.share, r.share_high)}" for r in others.itertuples())
+    return (f"Two panels over time, 2023 to {years[-1]}, with a scenario picker. Top: Anthropic's compute in service by "
+            f"chip vendor, stacked, in H100-equivalents. Bottom: each vendor's share with its range. Scenario "
+            f"'{scenario}': " + "; ".join(parts) + f". NVIDIA at end-{years[-1]} in the other scenarios: {other_text}.")
+
+
+def figure(table: pd.DataFrame, articles: pd.DataFrame, evidence_as_of, *, source: str, scenario: str,
+           narrow: bool = False):
+    """The finished chart: stacked in-service H100e by vendor (top) and each vendor's share
+    with its range (bottom), 2023-2027, with the articles' dates and the evidence date
+    marked and a scenario picker. `scenario` is the name the picker starts at, which the
+    title and text alternative speak for (the page's script appends the reader's choice to
+    the text alternative). `narrow` lays it out for a phone: 320 px wide, legend below."""
+    import altair as alt
+
+    from . import charts
+
+    width = 320 if narrow else 560
+    names = list(dict.fromkeys(table["scenario"]))
+    picker = alt.param(name="scenario", value=scenario, bind=alt.binding_select(options=names, name="Scenario "))
+    vendors = [v for v in VENDOR_ORDER if v in set(table["vendor"])]
+    colour = alt.Color("vendor:N", title="Chip vendor", scale=charts.vendor_scale(vendors), sort=vendors,
+                       legend=charts.bottom_legend("Chip vendor") if narrow else alt.Legend(orient="top"))
+    ink = alt.Fill("vendor:N", legend=None, scale=alt.Scale(
+        domain=vendors, range=[charts.text_color_on(charts.VENDOR_COLORS[v]) for v in vendors]))
+    first_day = quarter_end(FIRST_QUARTER) - pd.offsets.QuarterBegin(startingMonth=1)
+    x = alt.X("quarter_end:T", title=None, axis=charts.DATE_AXIS,
+              scale=alt.Scale(domain=[charts.vega_date(first_day), charts.vega_date(quarter_end(LAST_QUARTER))]))
+    tooltip = [alt.Tooltip("scenario:N", title="Scenario"), alt.Tooltip("quarter:N", title="Quarter (end of)"),
+               alt.Tooltip("vendor:N", title="Chip vendor"),
+               alt.Tooltip("h100e:Q", title="In service, central (H100e)", format=",.3~s"),
+               alt.Tooltip("share:Q", title="Share, central", format=".0%"),
+               alt.Tooltip("share_low:Q", title="Share, low end", format=".0%"),
+               alt.Tooltip("share_high:Q", title="Share, high end", format=".0%")]
+    last = table["quarter"].max()
+    # The page carries each row once, without its date (the quarter's last day is computed
+    # in the page, at local midnight like every date of the book's charts) and, but for the
+    # last quarter, without the label position.
+    drawn = table[["scenario", "quarter", "vendor", "h100e", "share", "share_low", "share_high"]]
+    quarter_end_expr = "datetime(toNumber(slice(datum.quarter, 0, 4)), 3 * toNumber(slice(datum.quarter, 5)), 0)"
+    rank_expr = f"indexof({vendors}, datum.vendor)"
+    base = (alt.Chart(drawn).transform_filter(alt.datum.scenario == picker)
+            .transform_calculate(quarter_end=quarter_end_expr, rank=rank_expr))
+    at_end = (alt.Chart(table[table["quarter"] == last][["scenario", "quarter", "vendor", "share", "stack_mid"]])
+              .transform_filter(alt.datum.scenario == picker).transform_calculate(quarter_end=quarter_end_expr))
+    evidence = pd.DataFrame({"date": [pd.Timestamp(evidence_as_of)], "label": ["projected \u2192"]})
+    rule = alt.Chart(evidence).mark_rule(color="#555", strokeDash=[4, 3]).encode(x="date:T")
+    projected = alt.Chart(evidence).mark_text(align="left", dx=4, baseline="top", dy=16, fontSize=11, color="#555").encode(
+        x="date:T", y=alt.value(0), text="label:N")
+
+    stacked = base.mark_area(opacity=0.9).encode(
+        x=x, y=alt.Y("h100e:Q", stack="zero", title="H100e in service", axis=alt.Axis(format="~s")),
+        color=colour, order=alt.Order("rank:Q"), tooltip=tooltip)
+    stacked_labels = at_end.mark_text(align="right", dx=-4, fontSize=11, fontWeight="bold").encode(
+        x=x, y="stack_mid:Q", text="vendor:N", fill=ink)
+    top = alt.layer(charts.article_bands(articles), stacked, stacked_labels, rule, projected).properties(
+        width=width, height=200 if narrow else 230)
+
+    share_axis = alt.Y("share_low:Q", title="Share in service", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1]))
+    band = base.mark_area(opacity=0.25).encode(x=x, y=share_axis, y2="share_high:Q", color=colour, tooltip=tooltip)
+    line = base.mark_line(strokeWidth=2.5).encode(x=x, y="share:Q", color=colour, tooltip=tooltip)
+    line_labels = at_end.mark_text(align="right", dx=-4, dy=-9, fontSize=11, fontWeight="bold", color="#333").encode(
+        x=x, y="share:Q", text="vendor:N")
+    year = int(last[:4]) - 1
+    headline = base.transform_filter((alt.datum.vendor == "NVIDIA") & (alt.datum.quarter == f"{year}Q4")).transform_calculate(
+        text=f"'NVIDIA at end-{year}: ' + format(datum.share, '.0%') + ' (' + format(datum.share_low * 100, '.0f')"
+             " + '\u2013' + format(datum.share_high, '.0%') + ')'").mark_text(
+        align="left", baseline="top", fontSize=12, fontWeight="bold", color="#333").encode(
+        x=alt.value(4), y=alt.value(18), text="text:N")
+    bottom = alt.layer(charts.article_bands(articles), band, line, line_labels, headline, rule).properties(
+        width=width, height=180 if narrow else 200)
+
+    chart = alt.vconcat(top, bottom, spacing=16).add_params(picker).resolve_scale(color="shared")
+    return charts.finish(
+        chart,
+        title=chart_title(table, scenario, last=year),
+        subtitle=(f"Top: H100-equivalents of dense BF16 throughput in service at each quarter's end, central case. "
+                  f"Bottom: shares of that, central line and 5th-95th percentile band of {DRAWS:,} draws. "
+                  f"Projected after {pd.Timestamp(evidence_as_of):%Y-%m-%d}; grey: when the articles were written."),
+        source=source,
+        description=chart_description(table, scenario),
+        data_files=["compute_mix_tranches.csv", "compute_mix_chip_power.csv", "compute_mix_scenarios.csv",
+                    "capacity.csv", "accelerator_specs.csv"],
+    )
+
+
+# --- Sentences the book prints (intro, optionality chapter, verdict) -----------------------
+
+YEARS = (2024, 2025, 2026, 2027)
+
+
+def share_by_year_text(evidence_as_of, vendor: str = "NVIDIA", scenario_id: str = CENTRAL, basis: str = "bf16",
+                       years: tuple[int, ...] = YEARS) -> str:
+    """'50% (37–63%) at the end of 2024, ... and 16% (12–20%) at the end of 2027
+    (projected)': a vendor's share in service, with its range, at each year's end; a year
+    whose end falls after `evidence_as_of` is marked projected."""
+    by_year = vendor_share_by_year(vendor, scenario_id, basis, years=years)
+    parts = []
+    for row in by_year.itertuples():
+        projected = " (projected)" if quarter_end(f"{row.year}Q4") > pd.Timestamp(evidence_as_of) else ""
+        parts.append(f"{share_text(row.low, row.central, row.high)} at the end of {row.year}{projected}")
+    return ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else parts[0]
+
+
+def scenario_effects(year: int = YEARS[-1], vendor: str = "NVIDIA", basis: str = "bf16") -> pd.DataFrame:
+    """Per scenario: `vendor`'s share in service at the end of `year` (low, central,
+    high), its change from the central scenario, and the order of vendors that year.
+    Columns scenario_id, scenario, low, central, high, change, order."""
+    frame = year_end(shares(basis))
+    picked = frame[(frame["vendor"] == vendor) & (frame["count"] == COUNTS[0]) & (frame["year"] == year)]
+    central = float(picked.loc[picked["scenario_id"] == CENTRAL, "central"].iloc[0])
+    orders = {s: vendor_ranks(s, (year,), basis)[year] for s in picked["scenario_id"]}
+    return picked.assign(change=picked["central"] - central, order=picked["scenario_id"].map(orders))[
+        ["scenario_id", "scenario", "low", "central", "high", "change", "order"]].reset_index(drop=True)
+
+
+def scenario_sentence(years: tuple[int, ...] = (2026, 2027), vendor: str = "NVIDIA", basis: str = "bf16") -> str:
+    """Which scenario moves `vendor`'s share most by the last of `years`, which (if any)
+    changes the order of the vendors in any of `years`, and the highest central share
+    any scenario gives it, in words."""
+    last = scenario_effects(years[-1], vendor, basis)
+    names = inputs().scenarios.set_index("scenario_id")["name"]
+    others = last[last["scenario_id"] != CENTRAL]
+    mover = others.loc[others["change"].abs().idxmax()]
+    central = last[last["scenario_id"] == CENTRAL].iloc[0]
+    text = (f"Of the scenarios, '{mover['scenario']}' moves {vendor}'s share furthest: "
+            f"{share_text(mover['low'], mover['central'], mover['high'])} at the end of {years[-1]}, against "
+            f"{share_text(central['low'], central['central'], central['high'])} in the central case.")
+    base_order = vendor_ranks(CENTRAL, years, basis)
+    ends = year_end(shares(basis))
+    ends = ends[ends["count"] == COUNTS[0]].set_index(["scenario_id", "year", "vendor"])["central"]
+    changes = []
+    for scenario_id in others["scenario_id"]:
+        order = vendor_ranks(scenario_id, years, basis)
+        moved = [y for y in years if order[y] != base_order[y]]
+        if moved:
+            y = moved[0]
+            listed = ", ".join(f"{v} {percent(ends[(scenario_id, y, v)])}" for v in order[y])
+            changes.append(f"'{names[scenario_id]}' changes the order of suppliers at the end of {y}, to "
+                           f"{listed} from largest to smallest (central: {', '.join(base_order[y])})")
+    if changes:
+        text += " " + "; ".join(changes) + "."
+    else:
+        text += f" No scenario changes the order of the three suppliers at the end of {' or '.join(map(str, years))}."
+    highest = year_end(shares(basis))
+    highest = highest[(highest["vendor"] == vendor) & (highest["count"] == COUNTS[0]) & highest["year"].isin(years)]
+    top = highest.loc[highest["central"].idxmax()]
+    text += (f" The highest central share any scenario gives {vendor} in {years[0]}-{years[-1]} is "
+             f"{percent(top['central'])} ('{top['scenario']}', end of {top['year']}).")
+    return text
