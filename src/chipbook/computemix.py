@@ -209,7 +209,8 @@ def _values(name: str, low, central, high, draws: int, seed: int) -> np.ndarray:
 class Run:
     """One simulation: per tranche, arrays of shape (1 + draws, quarters), row 0 the
     central run. `h100e` and `pending_h100e` in H100e on the run's basis; `chips`,
-    `pending_chips` in chips; `gigawatts`, `pending_gigawatts` in GW of facility power."""
+    `pending_chips` in chips; `gigawatts`, `pending_gigawatts` in GW of facility power;
+    `it_gigawatts` in GW of IT power (before cooling), in service."""
 
     quarters: list[str]
     tranches: pd.DataFrame
@@ -220,6 +221,7 @@ class Run:
     pending_h100e: dict[str, np.ndarray] = field(default_factory=dict)
     gigawatts: dict[str, np.ndarray] = field(default_factory=dict)
     pending_gigawatts: dict[str, np.ndarray] = field(default_factory=dict)
+    it_gigawatts: dict[str, np.ndarray] = field(default_factory=dict)
 
     def by_vendor(self, values: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         """Sum of `values` over each vendor's tranches (zeros for a vendor with none)."""
@@ -241,14 +243,15 @@ def simulate(tranches: pd.DataFrame, chip_power: pd.DataFrame, specs: pd.DataFra
     power = chip_power.set_index("chip_id")
     run = Run(quarters=quarters, tranches=tranches, basis=basis)
     watts: dict[str, np.ndarray] = {}
+    it_watts: dict[str, np.ndarray] = {}
     for chip in sorted(set(tranches["chip_id"])):
         if chip not in power.index:
             raise KeyError(f"chip {chip!r} has no row in compute_mix_chip_power")
         if pd.isna(per_chip.get(chip)) or pd.isna(bf16.get(chip)):
             raise ValueError(f"chip {chip!r} has no dense {BASIS_NAMES[basis]} rate in accelerator_specs")
         row = power.loc[chip]
-        watts[chip] = (_values(f"{chip}:it_watts", row.it_watts_low, row.it_watts_central, row.it_watts_high, draws, seed)
-                       * _values(f"{chip}:pue", row.pue_low, row.pue_central, row.pue_high, draws, seed))
+        it_watts[chip] = _values(f"{chip}:it_watts", row.it_watts_low, row.it_watts_central, row.it_watts_high, draws, seed)
+        watts[chip] = it_watts[chip] * _values(f"{chip}:pue", row.pue_low, row.pue_central, row.pue_high, draws, seed)
     for tranche in tranches.itertuples(index=False):
         name = tranche.tranche_id
         amount = _values(f"{name}:amount", tranche.amount_low, tranche.amount_central, tranche.amount_high, draws, seed)
@@ -277,17 +280,21 @@ def simulate(tranches: pd.DataFrame, chip_power: pd.DataFrame, specs: pd.DataFra
         run.h100e[name], run.pending_h100e[name] = in_service * per_chip[tranche.chip_id], pending * per_chip[tranche.chip_id]
         run.gigawatts[name] = in_service * facility[:, None] / 1e9
         run.pending_gigawatts[name] = pending * facility[:, None] / 1e9
+        run.it_gigawatts[name] = in_service * it_watts[tranche.chip_id][:, None] / 1e9
     return run
 
 
 def compute_frame(run: Run) -> pd.DataFrame:
     """Per quarter, vendor (and all vendors), state and unit: low, central, high.
-    Columns quarter, quarter_end, vendor, state (IN_SERVICE or CONTRACTED), unit (h100e
-    or gigawatts), low, central, high."""
+    Columns quarter, quarter_end, vendor, state (IN_SERVICE or CONTRACTED), unit (h100e,
+    gigawatts of facility power, or IT gigawatts, in service only), low, central, high."""
     rows = []
     for unit, served, pending in (("h100e", run.h100e, run.pending_h100e),
-                                  ("gigawatts", run.gigawatts, run.pending_gigawatts)):
+                                  ("gigawatts", run.gigawatts, run.pending_gigawatts),
+                                  ("IT gigawatts", run.it_gigawatts, None)):
         for state, values in ((IN_SERVICE, served), (CONTRACTED, pending)):
+            if values is None:
+                continue
             vendors = run.by_vendor(values)
             vendors[ALL_VENDORS] = sum(vendors.values())
             for vendor, array in vendors.items():
@@ -653,9 +660,8 @@ def scenario_effects(year: int = YEARS[-1], vendor: str = "NVIDIA", basis: str =
 
 
 def scenario_sentence(years: tuple[int, ...] = (2026, 2027), vendor: str = "NVIDIA", basis: str = "bf16") -> str:
-    """Which scenario moves `vendor`'s share most by the last of `years`, which (if any)
-    changes the order of the vendors in any of `years`, and the highest central share
-    any scenario gives it, in words."""
+    """Which scenario moves `vendor`'s share most by the last of `years`, and which (if
+    any) changes the order of the vendors in any of `years`, in words."""
     last = scenario_effects(years[-1], vendor, basis)
     names = inputs().scenarios.set_index("scenario_id")["name"]
     others = last[last["scenario_id"] != CENTRAL]
@@ -680,9 +686,168 @@ def scenario_sentence(years: tuple[int, ...] = (2026, 2027), vendor: str = "NVID
         text += " " + "; ".join(changes) + "."
     else:
         text += f" No scenario changes the order of the three suppliers at the end of {' or '.join(map(str, years))}."
-    highest = year_end(shares(basis))
-    highest = highest[(highest["vendor"] == vendor) & (highest["count"] == COUNTS[0]) & highest["year"].isin(years)]
-    top = highest.loc[highest["central"].idxmax()]
-    text += (f" The highest central share any scenario gives {vendor} in {years[0]}-{years[-1]} is "
-             f"{percent(top['central'])} ('{top['scenario']}', end of {top['year']}).")
     return text
+
+
+# --- The tables the chapter shows ------------------------------------------------------------
+
+def _range_text(low: float, central: float, high: float, unit: str) -> str:
+    if unit in ("gigawatts", "IT gigawatts"):
+        return f"{central:.1f} ({low:.1f}–{high:.1f})"
+    return f"{amount_text(central)} ({amount_text(low)}–{amount_text(high)})"
+
+
+def _vendor_share(frame: pd.DataFrame, vendor: str) -> str:
+    row = frame[frame["vendor"] == vendor].iloc[0]
+    return "none" if row["high"] == 0 else share_text(row["low"], row["central"], row["high"])
+
+
+def year_end_table(scenario_id: str = CENTRAL, basis: str = "bf16", years: tuple[int, ...] = YEARS) -> pd.DataFrame:
+    """One row per year: each vendor's share in service at the year's end, the total in
+    H100e and in gigawatts of facility power, each central (low–high)."""
+    share = year_end(shares(basis))
+    share = share[(share["scenario_id"] == scenario_id) & (share["count"] == COUNTS[0])]
+    total = year_end(compute(basis))
+    total = total[(total["scenario_id"] == scenario_id) & (total["vendor"] == ALL_VENDORS) & (total["state"] == IN_SERVICE)]
+    rows = []
+    for year in years:
+        here = share[share["year"] == year]
+        row = {"year": str(year), **{v: _vendor_share(here, v) for v in CHIP_MAKERS}}
+        for unit in ("h100e", "gigawatts"):
+            t = total[(total["year"] == year) & (total["unit"] == unit)].iloc[0]
+            row[unit] = _range_text(t["low"], t["central"], t["high"], unit)
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def states_table(quarters: tuple[str, ...], scenario_id: str = CENTRAL) -> pd.DataFrame:
+    """Per vendor and quarter: gigawatts (facility) and H100e in service and contracted
+    but not yet in service, each central (low–high)."""
+    frame = compute()
+    frame = frame[(frame["scenario_id"] == scenario_id) & frame["quarter"].isin(quarters)]
+    rows = []
+    for quarter in quarters:
+        for vendor in (*CHIP_MAKERS, ALL_VENDORS):
+            here = frame[(frame["quarter"] == quarter) & (frame["vendor"] == vendor)]
+            row = {"quarter": quarter, "vendor": vendor}
+            for state, key in ((IN_SERVICE, "in_service"), (CONTRACTED, "contracted")):
+                for unit in ("gigawatts", "h100e"):
+                    t = here[(here["state"] == state) & (here["unit"] == unit)].iloc[0]
+                    row[f"{key}_{unit}"] = _range_text(t["low"], t["central"], t["high"], unit)
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def ceiling_table(capacity: pd.DataFrame, quarter: str = LAST_QUARTER) -> pd.DataFrame:
+    """`ceilings` in words: the announced ceiling and what the central case counts of it."""
+    table = ceilings(capacity, CENTRAL, quarter)
+
+    def amount(value, unit):
+        return f"{value:.1f} GW" if unit == "gigawatts" else f"{amount_text(value)} chips"
+
+    return pd.DataFrame({
+        "vendor": table["vendor"], "deal": table["deal"],
+        "ceiling": [f"up to {amount(c, u)}" for c, u in zip(table["ceiling"], table["unit"])],
+        "in_service": [amount(v, u) for v, u in zip(table["in_service"], table["unit"])],
+        "contracted": [amount(v, u) for v, u in zip(table["contracted"], table["unit"])],
+        "not_counted": [amount(v, u) for v, u in zip(table["not_counted"], table["unit"])],
+        "source_id": table["source_id"],
+    })
+
+
+def scenario_table(years: tuple[int, ...] = (2026, 2027)) -> pd.DataFrame:
+    """Per scenario: what it assumes, NVIDIA's share in service at the end of each of
+    `years`, and the order of the vendors at the last."""
+    scenarios = inputs().scenarios.set_index("scenario_id")
+    effects = {year: scenario_effects(year).set_index("scenario_id") for year in years}
+    rows = []
+    for scenario_id, scenario in scenarios.iterrows():
+        row = {"scenario": scenario["name"], "description": scenario["description"]}
+        for year in years:
+            e = effects[year].loc[scenario_id]
+            row[str(year)] = share_text(e["low"], e["central"], e["high"])
+        row["order"] = ", ".join(effects[years[-1]].loc[scenario_id, "order"])
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def basis_table(years: tuple[int, ...] = YEARS) -> pd.DataFrame:
+    """Each vendor's central share in service at each year's end on the two bases."""
+    rows = []
+    for year in years:
+        row = {"year": str(year)}
+        for basis in BASES:
+            frame = year_end(shares(basis))
+            here = frame[(frame["scenario_id"] == CENTRAL) & (frame["count"] == COUNTS[0]) & (frame["year"] == year)]
+            for vendor in CHIP_MAKERS:
+                row[f"{vendor} {basis}"] = percent(here.loc[here["vendor"] == vendor, "central"].iloc[0])
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def largest_basis_gap(years: tuple[int, ...] = YEARS) -> tuple[str, int, float, float]:
+    """(vendor, year, share on BF16, share on 8-bit) where the two bases differ most."""
+    def pick(frame):
+        frame = year_end(frame)
+        return frame[(frame["scenario_id"] == CENTRAL) & (frame["count"] == COUNTS[0]) & frame["year"].isin(years)][
+            ["vendor", "year", "central"]]
+
+    both = pick(shares("bf16")).merge(pick(shares("8-bit")), on=["vendor", "year"], suffixes=("_bf16", "_8bit"))
+    gap = (both["central_bf16"] - both["central_8bit"]).abs()
+    best = both.loc[gap.idxmax()]
+    return best["vendor"], int(best["year"]), float(best["central_bf16"]), float(best["central_8bit"])
+
+
+def benchmark_table(benchmarks: pd.DataFrame) -> pd.DataFrame:
+    """Each outside estimate beside the model's central case at the same date, in the
+    same measure (IT power against IT power where the estimate is IT power)."""
+    frame = compute()
+    frame = frame[(frame["scenario_id"] == CENTRAL) & (frame["vendor"] == ALL_VENDORS) & (frame["state"] == IN_SERVICE)]
+    rows = []
+    for b in benchmarks.itertuples(index=False):
+        if b.measure == "h100e":
+            units = ["h100e"]
+        elif b.basis.startswith("IT power"):
+            units = ["IT gigawatts"]
+        else:
+            units = ["gigawatts", "IT gigawatts"]
+        model = "; ".join(
+            (f"{_range_text(t.low, t.central, t.high, u)}" + (" facility" if u == "gigawatts" else " IT" if u == "IT gigawatts" else ""))
+            for u in units for t in frame[(frame["quarter"] == b.quarter) & (frame["unit"] == u)].itertuples())
+        rows.append({"quarter": b.quarter, "measure": "H100e" if b.measure == "h100e" else "GW",
+                     "estimate": _range_text(b.value_low, b.value_central, b.value_high, b.measure),
+                     "basis": b.basis, "model": model, "source_id": b.source_id})
+    return pd.DataFrame(rows)
+
+
+def drivers_text(quarter: str, count: int = 3, vendor: str = "NVIDIA") -> str:
+    """The `count` assumptions that move `vendor`'s share at the end of `quarter` most, in
+    words: 'the pace of google-broadcom-2027 (12–19%), ...'."""
+    tables = inputs()
+    table = sensitivity(tables.tranches, tables.chip_power, tables.specs, quarter, vendor).head(count)
+    words = {"amount": "the size of", "pace": "the delivery pace of", "IT watts per chip": "the IT power per chip of",
+             "PUE": "the PUE of"}
+    parts = [f"{words[r.assumption]} {r.row} ({100 * min(r.at_low, r.at_high):.0f}–{percent(max(r.at_low, r.at_high))})"
+             for r in table.itertuples()]
+    return ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def answer_sentence(years: tuple[int, ...] = (2026, 2027), vendor: str = "NVIDIA", basis: str = "bf16") -> str:
+    """The book's answer ('one supplier among three') tested against every scenario by a
+    written rule: it would change if `vendor`'s central share in service at the end of any
+    of `years` passed an equal third, or made it the largest supplier, in any scenario."""
+    frame = year_end(shares(basis))
+    frame = frame[(frame["count"] == COUNTS[0]) & frame["year"].isin(years)]
+    mine = frame[frame["vendor"] == vendor]
+    breaking = []
+    for scenario_id, name in inputs().scenarios.set_index("scenario_id")["name"].items():
+        order = vendor_ranks(scenario_id, years, basis)
+        over = mine[(mine["scenario_id"] == scenario_id) & (mine["central"] > 1 / 3)]
+        if len(over) or any(order[y][0] == vendor for y in years):
+            breaking.append(name)
+    rule = (f"The answer would change if, in some scenario, {vendor}'s central share at the end of "
+            f"{' or '.join(map(str, years))} passed an equal third of the three suppliers or made it the largest")
+    if breaking:
+        return rule + f"; it does in: {', '.join(repr(b) for b in breaking)}."
+    top = mine.loc[mine["central"].idxmax()]
+    return rule + f"; no scenario comes close (the highest is {percent(top['central'])}, '{top['scenario']}', end of {top['year']})."
