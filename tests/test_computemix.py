@@ -295,7 +295,8 @@ def chart_rows(nvidia_2026: float) -> pd.DataFrame:
             rows.append({"scenario": "As announced", "quarter": quarter, "vendor": vendor, "share": share,
                          "share_low": share * 0.8, "share_high": share * 1.2, "h100e": 1e6 * share})
     table = pd.DataFrame(rows)
-    return table.assign(rank=table["vendor"].map({v: i for i, v in enumerate(mix.VENDOR_ORDER)}), stack_mid=0.0)
+    return table.assign(rank=table["vendor"].map({v: i for i, v in enumerate(mix.VENDOR_ORDER)}), stack_mid=0.0,
+                        label_y=table["share"])
 
 
 def test_the_title_moves_with_the_data():
@@ -407,3 +408,17 @@ def test_a_scenario_that_changes_nothing_is_named(scratch):
     scratch.write_rows("compute_mix_scenarios", rows)
     with pytest.raises(DataError, match="tpu-ceiling-reached changes nothing"):
         check_compute_mix(scratch.folder)
+
+
+def test_end_labels_are_spread_apart_by_hand():
+    # Shares 0.20, 0.16 and 0.64 at one quarter: Google stays at 0.64, AWS at 0.20, NVIDIA goes down to 0.20 - 0.08 = 0.12.
+    table = pd.DataFrame({"scenario": ["s"] * 3, "quarter": ["2027Q4"] * 3, "vendor": ["AWS", "NVIDIA", "Google"],
+                          "share": [0.20, 0.16, 0.64]})
+    assert mix._spread(table, "share", 0.08).tolist() == pytest.approx([0.20, 0.12, 0.64])
+
+
+def test_order_of_suppliers_in_words_by_hand():
+    groups = [("Google",), ("NVIDIA", "AWS")]
+    assert mix.order_text(groups) == "Google, NVIDIA and AWS level"
+    # 17.1% and 16.6% both round to 17%: a tie at the precision shown, not an order.
+    assert mix.order_text(groups, {"Google": 0.66, "NVIDIA": 0.171, "AWS": 0.166}) == "Google 66%, NVIDIA and AWS 17% each"

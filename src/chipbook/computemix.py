@@ -458,11 +458,33 @@ def sensitivity(tranches: pd.DataFrame, chip_power: pd.DataFrame, specs: pd.Data
     return pd.DataFrame(rows).sort_values("swing", ascending=False, kind="stable").reset_index(drop=True)
 
 
-def vendor_ranks(scenario_id: str = CENTRAL, years: tuple[int, ...] = (2025, 2026, 2027), basis: str = "bf16") -> dict[int, list[str]]:
-    """The vendors from largest to smallest central share in service at each year's end."""
+def vendor_ranks(scenario_id: str = CENTRAL, years: tuple[int, ...] = (2025, 2026, 2027),
+                 basis: str = "bf16") -> dict[int, list[tuple[str, ...]]]:
+    """The vendors from largest to smallest central share in service at each year's end,
+    grouped: vendors whose shares round to the same whole percent tie (one group), since
+    a finer order would be false precision."""
     frame = year_end(shares(basis))
     picked = frame[(frame["scenario_id"] == scenario_id) & (frame["count"] == COUNTS[0]) & frame["year"].isin(years)]
-    return {int(year): list(group.sort_values("central", ascending=False)["vendor"]) for year, group in picked.groupby("year")}
+    ranks = {}
+    for year, group in picked.groupby("year"):
+        rounded = group.assign(pct=(group["central"] * 100).round().astype(int),
+                               fixed=group["vendor"].map(VENDOR_ORDER.index))
+        ranks[int(year)] = [tuple(g.sort_values("fixed")["vendor"]) for _, g in
+                            rounded.groupby("pct", sort=True)][::-1]
+    return ranks
+
+
+def order_text(groups: list[tuple[str, ...]], shares_at: dict[str, float] | None = None) -> str:
+    """'Google, AWS, NVIDIA', or with shares 'Google 63%, AWS 20%, NVIDIA 16%'; a tie reads
+    'AWS and NVIDIA 17% each'."""
+    parts = []
+    for group in groups:
+        names = " and ".join(group)
+        if shares_at is None:
+            parts.append(names if len(group) == 1 else f"{names} level")
+        else:
+            parts.append(f"{names} {percent(shares_at[group[0]])}" + (" each" if len(group) > 1 else ""))
+    return ", ".join(parts)
 
 
 # --- Words and numbers at honest precision ------------------------------------------------
@@ -509,7 +531,8 @@ def chart_table(shares_: pd.DataFrame, compute_: pd.DataFrame, count: str = COUN
     table = table.sort_values(["scenario", "quarter", "rank"])
     top = table.groupby(["scenario", "quarter"])["h100e"].cumsum()
     table["stack_mid"] = top - table["h100e"] / 2
-    columns = ["scenario", "quarter", "vendor", "rank", "h100e", "stack_mid", "share", "share_low", "share_high"]
+    table["label_y"] = _spread(table, "share", LABEL_GAP)
+    columns = ["scenario", "quarter", "vendor", "rank", "h100e", "stack_mid", "share", "label_y", "share_low", "share_high"]
     table = table[columns].reset_index(drop=True)
     # Three significant figures are more than the model knows, and keep the page light.
     for column in ("h100e", "stack_mid"):
@@ -517,6 +540,22 @@ def chart_table(shares_: pd.DataFrame, compute_: pd.DataFrame, count: str = COUN
     for column in ("share", "share_low", "share_high"):
         table[column] = table[column].round(3)
     return table
+
+
+LABEL_GAP = 0.08  # the share panel's end labels sit at least this far apart (8% of the axis, about 15 px)
+
+
+def _spread(table: pd.DataFrame, column: str, gap: float) -> pd.Series:
+    """`column`, nudged down where needed so that within each scenario and quarter the
+    values, taken from the largest, are at least `gap` apart (labels that do not overlap)."""
+    spread = table[column].astype(float).copy()
+    for _, group in table.groupby(["scenario", "quarter"]):
+        ceiling = None
+        for index in group.sort_values(column, ascending=False).index:
+            value = spread[index] if ceiling is None else min(spread[index], ceiling - gap)
+            spread[index] = value
+            ceiling = value
+    return spread
 
 
 def chart_title(table: pd.DataFrame, scenario: str, vendor: str = "NVIDIA", first: int = 2024, last: int = 2026) -> str:
@@ -539,8 +578,9 @@ def chart_description(table: pd.DataFrame, scenario: str, years: tuple[int, ...]
     for year in years:
         at = shown[shown["quarter"] == f"{year}Q4"].sort_values("rank")
         total = amount_text(at["h100e"].sum())
-        parts.append(f"end-{year}: " + ", ".join(f"{r.vendor} {share_text(r.share_low, r.share, r.share_high)}"
-                                                for r in at.itertuples()) + f", of {total} H100e in all")
+        parts.append(f"end-{year}: " + ", ".join(
+            f"{r.vendor} " + ("none" if r.share_high == 0 else share_text(r.share_low, r.share, r.share_high))
+            for r in at.itertuples()) + f", of {total} H100e in all")
     last = f"{years[-1]}Q4"
     others = year_rows[(year_rows["scenario"] != scenario) & (year_rows["quarter"] == last) & (year_rows["vendor"] == "NVIDIA")]
     other_text = "; ".join(f"{r.scenario}: {share_text(r.share_low, r.share, r.share_high)}" for r in others.itertuples())
@@ -586,7 +626,7 @@ def figure(table: pd.DataFrame, articles: pd.DataFrame, evidence_as_of, *, sourc
     rank_expr = f"indexof({vendors}, datum.vendor)"
     base = (alt.Chart(drawn).transform_filter(alt.datum.scenario == picker)
             .transform_calculate(quarter_end=quarter_end_expr, rank=rank_expr))
-    at_end = (alt.Chart(table[table["quarter"] == last][["scenario", "quarter", "vendor", "share", "stack_mid"]])
+    at_end = (alt.Chart(table[table["quarter"] == last][["scenario", "quarter", "vendor", "label_y", "stack_mid"]])
               .transform_filter(alt.datum.scenario == picker).transform_calculate(quarter_end=quarter_end_expr))
     evidence = pd.DataFrame({"date": [pd.Timestamp(evidence_as_of)], "label": ["projected \u2192"]})
     rule = alt.Chart(evidence).mark_rule(color="#555", strokeDash=[4, 3]).encode(x="date:T")
@@ -598,21 +638,25 @@ def figure(table: pd.DataFrame, articles: pd.DataFrame, evidence_as_of, *, sourc
         color=colour, order=alt.Order("rank:Q"), tooltip=tooltip)
     stacked_labels = at_end.mark_text(align="right", dx=-4, fontSize=11, fontWeight="bold").encode(
         x=x, y="stack_mid:Q", text="vendor:N", fill=ink)
-    top = alt.layer(charts.article_bands(articles), stacked, stacked_labels, rule, projected).properties(
+    top = alt.layer(charts.article_bands(articles), stacked, rule, projected, stacked_labels).properties(
         width=width, height=200 if narrow else 230)
 
     share_axis = alt.Y("share_low:Q", title="Share in service", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1]))
     band = base.mark_area(opacity=0.25).encode(x=x, y=share_axis, y2="share_high:Q", color=colour, tooltip=tooltip)
-    line = base.mark_line(strokeWidth=2.5).encode(x=x, y="share:Q", color=colour, tooltip=tooltip)
+    # Dashes as well as colours tell the vendors' lines apart (and show both where they coincide).
+    dashes = alt.StrokeDash("vendor:N", title="Chip vendor", sort=vendors,
+                            legend=charts.bottom_legend("Chip vendor") if narrow else alt.Legend(orient="top"),
+                            scale=alt.Scale(domain=vendors, range=[[1, 0], [8, 4], [2, 3]][:len(vendors)]))
+    line = base.mark_line(strokeWidth=2.5).encode(x=x, y="share:Q", color=colour, strokeDash=dashes, tooltip=tooltip)
     line_labels = at_end.mark_text(align="right", dx=-4, dy=-9, fontSize=11, fontWeight="bold", color="#333").encode(
-        x=x, y="share:Q", text="vendor:N")
+        x=x, y="label_y:Q", text="vendor:N")
     year = int(last[:4]) - 1
     headline = base.transform_filter((alt.datum.vendor == "NVIDIA") & (alt.datum.quarter == f"{year}Q4")).transform_calculate(
         text=f"'NVIDIA at end-{year}: ' + format(datum.share, '.0%') + ' (' + format(datum.share_low * 100, '.0f')"
              " + '\u2013' + format(datum.share_high, '.0%') + ')'").mark_text(
         align="left", baseline="top", fontSize=12, fontWeight="bold", color="#333").encode(
         x=alt.value(4), y=alt.value(18), text="text:N")
-    bottom = alt.layer(charts.article_bands(articles), band, line, line_labels, headline, rule).properties(
+    bottom = alt.layer(charts.article_bands(articles), band, rule, line, line_labels, headline).properties(
         width=width, height=180 if narrow else 200)
 
     chart = alt.vconcat(top, bottom, spacing=16).add_params(picker).resolve_scale(color="shared")
@@ -654,7 +698,7 @@ def scenario_effects(year: int = YEARS[-1], vendor: str = "NVIDIA", basis: str =
     frame = year_end(shares(basis))
     picked = frame[(frame["vendor"] == vendor) & (frame["count"] == COUNTS[0]) & (frame["year"] == year)]
     central = float(picked.loc[picked["scenario_id"] == CENTRAL, "central"].iloc[0])
-    orders = {s: vendor_ranks(s, (year,), basis)[year] for s in picked["scenario_id"]}
+    orders = {s: order_text(vendor_ranks(s, (year,), basis)[year]) for s in picked["scenario_id"]}
     return picked.assign(change=picked["central"] - central, order=picked["scenario_id"].map(orders))[
         ["scenario_id", "scenario", "low", "central", "high", "change", "order"]].reset_index(drop=True)
 
@@ -679,9 +723,9 @@ def scenario_sentence(years: tuple[int, ...] = (2026, 2027), vendor: str = "NVID
         moved = [y for y in years if order[y] != base_order[y]]
         if moved:
             y = moved[0]
-            listed = ", ".join(f"{v} {percent(ends[(scenario_id, y, v)])}" for v in order[y])
+            at = {v: ends[(scenario_id, y, v)] for v in CHIP_MAKERS}
             changes.append(f"'{names[scenario_id]}' changes the order of suppliers at the end of {y}, to "
-                           f"{listed} from largest to smallest (central: {', '.join(base_order[y])})")
+                           f"{order_text(order[y], at)} (central: {order_text(base_order[y])})")
     if changes:
         text += " " + "; ".join(changes) + "."
     else:
@@ -766,7 +810,7 @@ def scenario_table(years: tuple[int, ...] = (2026, 2027)) -> pd.DataFrame:
         for year in years:
             e = effects[year].loc[scenario_id]
             row[str(year)] = share_text(e["low"], e["central"], e["high"])
-        row["order"] = ", ".join(effects[years[-1]].loc[scenario_id, "order"])
+        row["order"] = effects[years[-1]].loc[scenario_id, "order"]
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -843,7 +887,7 @@ def answer_sentence(years: tuple[int, ...] = (2026, 2027), vendor: str = "NVIDIA
     for scenario_id, name in inputs().scenarios.set_index("scenario_id")["name"].items():
         order = vendor_ranks(scenario_id, years, basis)
         over = mine[(mine["scenario_id"] == scenario_id) & (mine["central"] > 1 / 3)]
-        if len(over) or any(order[y][0] == vendor for y in years):
+        if len(over) or any(vendor in order[y][0] for y in years):
             breaking.append(name)
     rule = (f"The answer would change if, in some scenario, {vendor}'s central share at the end of "
             f"{' or '.join(map(str, years))} passed an equal third of the three suppliers or made it the largest")
@@ -851,3 +895,19 @@ def answer_sentence(years: tuple[int, ...] = (2026, 2027), vendor: str = "NVIDIA
         return rule + f"; it does in: {', '.join(repr(b) for b in breaking)}."
     top = mine.loc[mine["central"].idxmax()]
     return rule + f"; no scenario comes close (the highest is {percent(top['central'])}, '{top['scenario']}', end of {top['year']})."
+
+
+def basis_sentence(years: tuple[int, ...] = YEARS, vendor: str = "NVIDIA") -> str:
+    """How far the choice of basis moves `vendor`'s share, and whether it changes the
+    order of suppliers, in words."""
+    def central(basis):
+        frame = year_end(shares(basis))
+        return frame[(frame["scenario_id"] == CENTRAL) & (frame["count"] == COUNTS[0]) & frame["year"].isin(years)
+                     ].set_index(["year", "vendor"])["central"]
+
+    bf16, eight = central("bf16"), central("8-bit")
+    points = float((bf16 - eight).xs(vendor, level="vendor").abs().max() * 100)
+    changed = [y for y in years if vendor_ranks(CENTRAL, (y,), "bf16")[y] != vendor_ranks(CENTRAL, (y,), "8-bit")[y]]
+    order = (f"the order of suppliers changes at the end of {', '.join(map(str, changed))}" if changed
+             else "the order of suppliers does not change in any year")
+    return f"{vendor}'s share moves by {points:.0f} percentage point{'s' if round(points) != 1 else ''} or less, and {order}"
