@@ -422,3 +422,11 @@ def test_order_of_suppliers_in_words_by_hand():
     assert mix.order_text(groups) == "Google, NVIDIA and AWS level"
     # 17.1% and 16.6% both round to 17%: a tie at the precision shown, not an order.
     assert mix.order_text(groups, {"Google": 0.66, "NVIDIA": 0.171, "AWS": 0.166}) == "Google 66%, NVIDIA and AWS 17% each"
+
+
+def test_live_removing_nothing_changes_nothing_and_the_benchmarks_are_all_compared():
+    with_all, without_none = mix.share_without([])
+    assert with_all == pytest.approx(without_none)
+    benchmarks = load_table("compute_mix_benchmarks")
+    assert f"of the {len(benchmarks)} outside estimates" in mix.benchmark_sentence(benchmarks)
+    assert len(mix.benchmark_table(benchmarks)) == len(benchmarks)

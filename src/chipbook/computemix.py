@@ -609,7 +609,9 @@ def figure(table: pd.DataFrame, articles: pd.DataFrame, evidence_as_of, *, sourc
     ink = alt.Fill("vendor:N", legend=None, scale=alt.Scale(
         domain=vendors, range=[charts.text_color_on(charts.VENDOR_COLORS[v]) for v in vendors]))
     first_day = quarter_end(FIRST_QUARTER) - pd.offsets.QuarterBegin(startingMonth=1)
-    x = alt.X("quarter_end:T", title=None, axis=charts.DATE_AXIS,
+    # On a phone, year labels (each at 1 January, so none can be misread as the next year's).
+    axis = alt.Axis(format="%Y", labelAngle=0, tickCount={"interval": "year", "step": 1}) if narrow else charts.DATE_AXIS
+    x = alt.X("quarter_end:T", title=None, axis=axis,
               scale=alt.Scale(domain=[charts.vega_date(first_day), charts.vega_date(quarter_end(LAST_QUARTER))]))
     tooltip = [alt.Tooltip("scenario:N", title="Scenario"), alt.Tooltip("quarter:N", title="Quarter (end of)"),
                alt.Tooltip("vendor:N", title="Chip vendor"),
@@ -628,7 +630,7 @@ def figure(table: pd.DataFrame, articles: pd.DataFrame, evidence_as_of, *, sourc
             .transform_calculate(quarter_end=quarter_end_expr, rank=rank_expr))
     at_end = (alt.Chart(table[table["quarter"] == last][["scenario", "quarter", "vendor", "label_y", "stack_mid"]])
               .transform_filter(alt.datum.scenario == picker).transform_calculate(quarter_end=quarter_end_expr))
-    evidence = pd.DataFrame({"date": [pd.Timestamp(evidence_as_of)], "label": ["projected \u2192"]})
+    evidence = pd.DataFrame({"date": [pd.Timestamp(evidence_as_of)], "label": ["proj. \u2192" if narrow else "projected \u2192"]})
     rule = alt.Chart(evidence).mark_rule(color="#555", strokeDash=[4, 3]).encode(x="date:T")
     projected = alt.Chart(evidence).mark_text(align="left", dx=4, baseline="top", dy=16, fontSize=11, color="#555").encode(
         x="date:T", y=alt.value(0), text="label:N")
@@ -911,3 +913,34 @@ def basis_sentence(years: tuple[int, ...] = YEARS, vendor: str = "NVIDIA") -> st
     order = (f"the order of suppliers changes at the end of {', '.join(map(str, changed))}" if changed
              else "the order of suppliers does not change in any year")
     return f"{vendor}'s share moves by {points:.0f} percentage point{'s' if round(points) != 1 else ''} or less, and {order}"
+
+
+def benchmark_sentence(benchmarks: pd.DataFrame) -> str:
+    """Whether the central case falls inside each outside estimate's range, in words (IT
+    power compared with IT power where the estimate says so, facility power otherwise)."""
+    frame = compute()
+    frame = frame[(frame["scenario_id"] == CENTRAL) & (frame["vendor"] == ALL_VENDORS) & (frame["state"] == IN_SERVICE)]
+    inside, outside = [], []
+    for b in benchmarks.itertuples(index=False):
+        unit = "h100e" if b.measure == "h100e" else "IT gigawatts" if b.basis.startswith("IT power") else "gigawatts"
+        model = float(frame[(frame["quarter"] == b.quarter) & (frame["unit"] == unit)]["central"].iloc[0])
+        label = f"{b.benchmark_id} ({b.quarter})"
+        (inside if b.value_low <= model <= b.value_high else outside).append(
+            label if b.value_low <= model <= b.value_high else
+            f"{label}, where it is {'above' if model > b.value_high else 'below'} the range")
+    text = f"The central case falls inside the range of {len(inside)} of the {len(inside) + len(outside)} outside estimates"
+    return text + (f"; it falls outside {', '.join(outside)}" if outside else "") + "."
+
+
+def share_without(tranche_ids: list[str], quarter: str = LAST_QUARTER, vendor: str = "NVIDIA") -> tuple[float, float]:
+    """`vendor`'s central share in service at the end of `quarter` with and without the
+    named tranches (for instance, if the fleets rented before 2026 were returned)."""
+    tables = inputs()
+    i = quarter_range().index(quarter)
+
+    def share(tranches):
+        result = simulate(tranches, tables.chip_power, tables.specs, draws=0)
+        served = result.by_vendor(result.h100e)
+        return float(served[vendor][0, i] / sum(served.values())[0, i])
+
+    return share(tables.tranches), share(tables.tranches[~tables.tranches["tranche_id"].isin(tranche_ids)])
