@@ -595,7 +595,27 @@ def figure(table: pd.DataFrame, articles: pd.DataFrame, evidence_as_of, *, sourc
     with its range (bottom), 2023-2027, with the articles' dates and the evidence date
     marked and a scenario picker. `scenario` is the name the picker starts at, which the
     title and text alternative speak for (the page's script appends the reader's choice to
-    the text alternative). `narrow` lays it out for a phone: 320 px wide, legend below."""
+    the text alternative). `narrow` lays it out for a phone (`layout`); when
+    `charts.finish` takes a `narrow=` alternative, pass it `layout(..., narrow=True)`."""
+    from . import charts
+
+    year = int(table["quarter"].max()[:4]) - 1
+    return charts.finish(
+        layout(table, articles, evidence_as_of, scenario=scenario, narrow=narrow),
+        title=chart_title(table, scenario, last=year),
+        subtitle=(f"Top: H100-equivalents of dense BF16 throughput in service at each quarter's end, central case. "
+                  f"Bottom: shares of that, central line and 5th-95th percentile band of {DRAWS:,} draws. "
+                  f"Projected after {pd.Timestamp(evidence_as_of):%Y-%m-%d}; grey: when the articles were written."),
+        source=source,
+        description=chart_description(table, scenario),
+        data_files=["compute_mix_tranches.csv", "compute_mix_chip_power.csv", "compute_mix_scenarios.csv",
+                    "capacity.csv", "accelerator_specs.csv"],
+    )
+
+
+def layout(table: pd.DataFrame, articles: pd.DataFrame, evidence_as_of, *, scenario: str, narrow: bool = False):
+    """The chart's two panels, unfinished (see `figure`): 560 px wide, or for a phone
+    (`narrow`) 320 px with year labels and the legend below."""
     import altair as alt
 
     from . import charts
@@ -661,18 +681,7 @@ def figure(table: pd.DataFrame, articles: pd.DataFrame, evidence_as_of, *, sourc
     bottom = alt.layer(charts.article_bands(articles), band, rule, line, line_labels, headline).properties(
         width=width, height=180 if narrow else 200)
 
-    chart = alt.vconcat(top, bottom, spacing=16).add_params(picker).resolve_scale(color="shared")
-    return charts.finish(
-        chart,
-        title=chart_title(table, scenario, last=year),
-        subtitle=(f"Top: H100-equivalents of dense BF16 throughput in service at each quarter's end, central case. "
-                  f"Bottom: shares of that, central line and 5th-95th percentile band of {DRAWS:,} draws. "
-                  f"Projected after {pd.Timestamp(evidence_as_of):%Y-%m-%d}; grey: when the articles were written."),
-        source=source,
-        description=chart_description(table, scenario),
-        data_files=["compute_mix_tranches.csv", "compute_mix_chip_power.csv", "compute_mix_scenarios.csv",
-                    "capacity.csv", "accelerator_specs.csv"],
-    )
+    return alt.vconcat(top, bottom, spacing=16).add_params(picker).resolve_scale(color="shared")
 
 
 # --- Sentences the book prints (intro, optionality chapter, verdict) -----------------------
