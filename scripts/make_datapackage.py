@@ -15,7 +15,7 @@ from chipbook.vocabulary import (  # noqa: E402
     ARGUMENT_LINK_KINDS, ARRANGEMENT_ID, ARRANGEMENT_STATUSES, ARTICLES, BOUNDS, CAPACITY_ID, CAPACITY_STATES,
     CHIP_FAMILIES, CHIP_ID, CHIP_MAKERS, CHIP_VENDORS, CLAIM_ID, CLAIM_KINDS, COMMITMENT_CHIP_FAMILIES,
     COMMITMENT_KINDS, CONFIDENCE, CONSIDERATION, COPY_KINDS, COUNTERPARTIES, DISAGREEMENT_ID, DISCLOSURE,
-    EVIDENCE_ID, FIGURE_BASIS, INCIDENT_OWNERS, INSTRUMENTS, INVESTORS, KERNEL_OWNERS, LABS, MLPERF_RESULT_ID,
+    EVIDENCE_ID, FIGURE_BASIS, INCIDENT_OWNERS, INSTRUMENTS, INVESTORS, KERNEL_OWNERS, LABS, MIX_MEASURES, MIX_TRANCHE_KINDS, MLPERF_RESULT_ID, QUARTER,
     ROUND_STATUS, SLUG, SOURCE_KINDS, STANCES, SUPPORT_STATUSES, TRANCHE_STATUS, URL, VALUATION_BASIS,
     VENDOR_GROUPS, VERDICT_LIST, VERDICTS, WHO_HELD)
 from chipbook.data import DECIMALS, FORMULA, NOT_AFTER, NOT_AFTER_RULES, QUOTES, SOURCED  # noqa: E402
@@ -823,7 +823,107 @@ COST_MODEL = [
 ]
 
 
-RESOURCES = LEDGER + ARGUMENT_MAP + SECOND_ARTICLE + INFERENCE_ECONOMICS + INTERCONNECT + HARDWARE_ABSTRACTION + CAPITAL_STRUCTURE + OPTIONALITY_AND_LEVERAGE + SCENARIOS + COST_MODEL
+# --- The compute-mix model (src/chipbook/computemix.py; chapters/06-optionality-and-leverage.ipynb) ---
+LOW_CENTRAL_HIGH = "Low, central and high are the ends and the middle of the assumed range; the model draws each value between its low and high ends, most often near the central one."
+
+
+def three(name, kind, what, unit, required=True, **constraints):
+    """The low, central and high columns of one assumption."""
+    return [field(f"{name}_{end}", kind, f"{what}, {end} end of the range ({unit}).", required=required, **constraints)
+            for end in ("low", "central", "high")]
+
+
+COMPUTE_MIX = [
+    {
+        "name": "compute_mix_chip_power",
+        "title": "Compute-mix model: power per chip",
+        "description": "Assumptions of the compute-mix model, one row per chip generation it counts: IT power per chip (the chip, its share of the host server and the network) and the data centre's power usage effectiveness (PUE, facility power over IT power), each low, central and high, with the reason and the source that anchors it. Facility watts per chip = IT watts x PUE; chips per gigawatt = 1e9 / facility watts. " + LOW_CENTRAL_HIGH,
+        "schema": {
+            "fields": [
+                field("chip_id", "string", "The chip (accelerator_specs.chip_id); its dense BF16 and 8-bit rates come from there.", pattern=CHIP_ID, unique=True),
+                *three("it_watts", "number", "IT power per chip: chip, host server share and network, before cooling", "watts", minimum=1),
+                field("it_watts_source_id", "string", "The source that anchors the IT power (sources.csv)."),
+                *three("pue", "number", "Power usage effectiveness of the data centres the chip runs in (facility power / IT power)", "ratio", minimum=1),
+                field("pue_source_id", "string", "The source that anchors the PUE (sources.csv)."),
+                field("eight_bit_tflops_dense", "number", "Only where accelerator_specs has no dense FP8 or INT8 rate: the dense 8-bit rate Epoch AI's H100-equivalent basis would count (TFLOPS), with the reason saying what it is.", required=False, minimum=1),
+                field("reason", "string", "Why these values: the arithmetic from the source and what the range covers."),
+            ],
+            "primaryKey": ["chip_id"],
+            "foreignKeys": [chip_fk(), source_fk("it_watts_source_id"), source_fk("pue_source_id")],
+        },
+    },
+    {
+        "name": "compute_mix_tranches",
+        "title": "Compute-mix model: tranches of capacity and their delivery",
+        "description": "Assumptions of the compute-mix model, one row per tranche of Anthropic's compute by vendor: how much (in chips, gigawatts or H100-equivalents, low, central and high), which chip generation it buys, how it counts before delivery (kind) and when it is delivered (linearly from start_quarter until full_quarter, whose early, central and late values set the pace), with the capacity row and source that anchor it and the reason. " + LOW_CENTRAL_HIGH,
+        "schema": {
+            "fields": [
+                field("tranche_id", "string", "Stable identifier of the tranche.", pattern=SLUG, unique=True),
+                field("vendor", "string", "Who makes the chips.", enum=CHIP_MAKERS),
+                field("chip_id", "string", "The chip generation the tranche buys or is counted in (compute_mix_chip_power.chip_id): its throughput converts chips to H100-equivalents and its power converts gigawatts to chips.", pattern=CHIP_ID),
+                field("kind", "string", "fleet estimate: capacity judged to be in service, nothing signed ahead of it; contracted: signed, its undelivered part counts as contracted from the announcement on; drawn from a ceiling: the part of an 'up to' figure the model expects, counted only once delivered.", enum=MIX_TRANCHE_KINDS),
+                field("measure", "string", "The unit of the amounts: chips (count), gigawatts (GW of facility power) or h100e (H100-equivalents of dense BF16 throughput).", enum=MIX_MEASURES),
+                *three("amount", "number", "The whole tranche once delivered", "in the unit of measure", minimum=0),
+                field("announced", "date", "The day the deal was announced (ISO 8601); blank for a fleet estimate.", required=False),
+                field("start_quarter", "string", "The first calendar quarter in which the tranche is delivered, as 2026Q1.", pattern=QUARTER),
+                field("full_quarter_early", "string", "The quarter by whose end the whole tranche is in service, if delivery runs fast.", pattern=QUARTER),
+                field("full_quarter_central", "string", "The same, at the central pace.", pattern=QUARTER),
+                field("full_quarter_late", "string", "The same, if delivery runs slow.", pattern=QUARTER),
+                field("capacity_id", "string", "The capacity.csv row the tranche stands for, where there is one.", required=False),
+                field("source_id", "string", "The source that anchors the amount or the pace (sources.csv)."),
+                field("reason", "string", "Why these values: the sources and arithmetic behind the amount, the generation and the pace."),
+            ],
+            "primaryKey": ["tranche_id"],
+            "foreignKeys": [{"fields": "chip_id", "reference": {"resource": "compute_mix_chip_power", "fields": "chip_id"}},
+                            {"fields": "capacity_id", "reference": {"resource": "capacity", "fields": "capacity_id"}},
+                            source_fk()],
+        },
+    },
+    {
+        "name": "compute_mix_scenarios",
+        "title": "Compute-mix model: what each scenario changes",
+        "description": "How each named scenario (scenarios.csv) moves the compute-mix model: one row per scenario and tranche, giving the tranche's new amounts, a new pace, or a delay in quarters; a blank cell keeps the central assumption. The central scenario has no rows.",
+        "schema": {
+            "fields": [
+                field("scenario_id", "string", "The scenario (scenarios.csv).", pattern=SLUG),
+                field("tranche_id", "string", "The tranche it changes (compute_mix_tranches.csv).", pattern=SLUG),
+                field("delay_quarters", "integer", "Quarters by which the tranche's start and full quarters move later; blank for none.", required=False, minimum=0),
+                field("measure", "string", "A new unit for the amounts below; blank keeps the tranche's.", required=False, enum=MIX_MEASURES),
+                *three("amount", "number", "The tranche's new amount", "in the unit of measure; blank keeps the tranche's", required=False, minimum=0),
+                field("full_quarter_early", "string", "A new early full quarter; blank keeps the tranche's.", required=False, pattern=QUARTER),
+                field("full_quarter_central", "string", "A new central full quarter; blank keeps the tranche's.", required=False, pattern=QUARTER),
+                field("full_quarter_late", "string", "A new late full quarter; blank keeps the tranche's.", required=False, pattern=QUARTER),
+                field("source_id", "string", "The announcement, filing or estimate whose terms the change varies (sources.csv)."),
+                field("reason", "string", "Why the scenario moves this tranche this way."),
+            ],
+            "primaryKey": ["scenario_id", "tranche_id"],
+            "foreignKeys": [{"fields": "scenario_id", "reference": {"resource": "scenarios", "fields": "scenario_id"}},
+                            {"fields": "tranche_id", "reference": {"resource": "compute_mix_tranches", "fields": "tranche_id"}},
+                            source_fk()],
+        },
+    },
+    {
+        "name": "compute_mix_benchmarks",
+        "title": "Outside estimates of Anthropic's total compute",
+        "description": "Third parties' estimates of Anthropic's total compute or power at a date, with their range and basis, against which the compute-mix model's totals are checked. Never an input of the model.",
+        "schema": {
+            "fields": [
+                field("benchmark_id", "string", "Stable identifier.", pattern=SLUG, unique=True),
+                field("quarter", "string", "The calendar quarter whose end the estimate speaks for.", pattern=QUARTER),
+                field("measure", "string", "h100e (H100-equivalents) or gigawatts.", enum=["h100e", "gigawatts"]),
+                *three("value", "number", "The estimate", "in the unit of measure; low and high are the source's own interval", minimum=0),
+                field("basis", "string", "What the estimate counts, in the source's terms (8-bit or BF16 H100-equivalents, IT or facility power)."),
+                field("source_id", "string", "Who made the estimate (sources.csv)."),
+                field("note", "string", "How the estimate was made, in the book's words.", required=False),
+            ],
+            "primaryKey": ["benchmark_id"],
+            "foreignKeys": [source_fk()],
+        },
+    },
+]
+
+
+RESOURCES = LEDGER + ARGUMENT_MAP + SECOND_ARTICLE + INFERENCE_ECONOMICS + INTERCONNECT + HARDWARE_ABSTRACTION + CAPITAL_STRUCTURE + OPTIONALITY_AND_LEVERAGE + SCENARIOS + COST_MODEL + COMPUTE_MIX
 
 
 def descriptor():

@@ -6,8 +6,6 @@ themselves (a figure and its bound, dates in order, one vendor per tranche) are
 
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 import pytest
 
@@ -23,21 +21,6 @@ FIXED_CAPACITY = fixture("optionality", "capacity")
 FIXED_NVIDIA = fixture("optionality", "nvidia_financials")
 FIXED_LABS = fixture("optionality", "lab_chip_vendors")
 FIXED_DATE = pd.Timestamp("2026-11-29")
-
-
-def frame(rows):
-    return pd.DataFrame(rows, columns=["vendor", "tranche", "date_stated", "chips", "gigawatts"]).assign(
-        date_stated=lambda f: pd.to_datetime(f["date_stated"]))
-
-
-TOY = frame([
-    # vendor, tranche, stated, chips, GW
-    ("AWS", "fleet", "2025-01-01", 100, None),
-    ("AWS", "fleet", "2025-06-01", 300, 1.0),    # restates the fleet: replaces 100
-    ("AWS", "deal", "2025-06-01", None, 5.0),     # ceiling of a new deal ...
-    ("AWS", "deal", "2025-06-01", None, 1.0),     # ... and a milestone inside it, same day
-    ("Google", "tpu", "2025-03-01", 50, 2.0),
-])
 
 
 # --- Formulas, worked by hand --------------------------------------------------------
@@ -78,29 +61,6 @@ def test_growth_multiple_by_hand():
         opt.growth_multiple(0.0, 1.0)
 
 
-def test_latest_per_tranche_takes_the_latest_then_the_ceiling():
-    standing = opt.latest_per_tranche(TOY, "gigawatts", pd.Timestamp("2025-12-31")).set_index("tranche")
-    # fleet: only the June row has GW (1.0); deal: same-day rows 5.0 and 1.0, the ceiling 5.0 stands.
-    assert standing.loc["fleet", "gigawatts"] == 1.0
-    assert standing.loc["deal", "gigawatts"] == 5.0
-    early = opt.latest_per_tranche(TOY, "chips", pd.Timestamp("2025-02-01")).set_index("tranche")
-    # On 1 Feb only the January fleet row had been stated.
-    assert list(early.index) == ["fleet"] and early.loc["fleet", "chips"] == 100
-
-
-def test_capacity_over_time_by_hand():
-    steps = opt.capacity_over_time(TOY, "gigawatts", until=pd.Timestamp("2026-01-01"))
-    aws = steps[steps["vendor"] == "AWS"].set_index("date")["total"]
-    # AWS gigawatts: first stated 1 June, fleet 1.0 + deal 5.0 = 6.0, carried to 2026.
-    assert aws.to_dict() == {pd.Timestamp("2025-06-01"): 6.0, pd.Timestamp("2026-01-01"): 6.0}
-    chips = opt.capacity_over_time(TOY, "chips")
-    aws_chips = chips[chips["vendor"] == "AWS"].set_index("date")["total"]
-    # AWS chips: 100 in January, then the June restatement replaces it with 300 (not 400).
-    assert aws_chips.to_dict() == {pd.Timestamp("2025-01-01"): 100.0, pd.Timestamp("2025-06-01"): 300.0}
-    with pytest.raises(ValueError):
-        opt.latest_per_tranche(TOY, "watts", pd.Timestamp("2025-01-01"))
-
-
 def test_strongest_status_and_family_counts_by_hand():
     labs = pd.DataFrame({
         "lab": ["A", "A", "A", "B", "B", "C"],
@@ -124,24 +84,6 @@ def test_colour_groups_use_the_fixed_palette():
 
 
 # --- Totals the charts show ----------------------------------------------------------
-
-def test_gigawatt_totals_the_capacity_chart_shows():
-    # Hand sum from the fixture, each tranche once at its latest, largest figure:
-    # AWS: Rainier ~1.0 + 2026 agreement up to 5.0 = 6.0; Google: >1.0 (2026) + ~3.5 (2027) = 4.5;
-    # NVIDIA: Azure up to 1.0 + Colossus 1 >0.3 = 1.3; all three 11.8 GW.
-    totals = opt.totals_on(FIXED_CAPACITY, "gigawatts", FIXED_DATE)
-    assert totals.to_dict() == pytest.approx({"AWS": 6.0, "Google": 4.5, "NVIDIA": 1.3})
-    assert math.isclose(totals.sum(), 11.8)
-
-
-@pytest.mark.parametrize("measure", ["gigawatts", "chips"])
-def test_the_capacity_chart_ends_at_the_totals(measure):
-    """Live data: each vendor's step line ends at its total on the evidence date."""
-    totals = opt.totals_on(CAPACITY, measure, EVIDENCE_AS_OF)
-    steps = opt.capacity_over_time(CAPACITY, measure, until=EVIDENCE_AS_OF)
-    last = steps.sort_values("date").groupby("vendor").tail(1).set_index("vendor")["total"]
-    assert last.to_dict() == pytest.approx(totals.to_dict())
-
 
 def test_nvidia_figures_the_margin_chart_shows():
     fy = FIXED_NVIDIA.set_index("fiscal_year")

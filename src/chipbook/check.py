@@ -296,6 +296,76 @@ def check_argument_map(data_dir: Path | None = None) -> None:
                         expected="an argument in which no claim rests, directly or not, on itself") from None
 
 
+def check_compute_mix(data_dir: Path | None = None) -> None:
+    """The compute-mix model's tables are ordered as the model reads them: every low <=
+    central <= high (amounts, watts, PUE, benchmark values), every tranche starts no later
+    than its early full quarter and early <= central <= late, a contracted or ceiling
+    tranche has an announcement date and a fleet estimate none, a chip's 8-bit override
+    only where accelerator_specs has no 8-bit rate, each scenario's change keeps those
+    orders, and every scenario but the central one changes something."""
+    descriptor = Path(data_dir or paths.DATA_DIR) / "datapackage.json"
+    folder = descriptor.parent
+
+    def fail(table, row, column, problem, expected):
+        raise DataError(folder / f"{table}.csv", problem, row=row["_row"], line=row["_line"], column=column,
+                        expected=expected)
+
+    def ordered(table, row, names, what, numeric=True):
+        values = [float(row[n]) if numeric else row[n] for n in names]  # quarters (2026Q3) sort as text
+        if not values[0] <= values[1] <= values[2]:
+            fail(table, row, names[1], f"{what} runs {' / '.join(row[n] for n in names)}",
+                 f"{names[0]} <= {names[1]} <= {names[2]}")
+
+    specs = {r["chip_id"]: r for r in rows("accelerator_specs", descriptor, validate=False)}
+    for row in rows("compute_mix_chip_power", descriptor, validate=False):
+        ordered("compute_mix_chip_power", row, ["it_watts_low", "it_watts_central", "it_watts_high"], "IT power")
+        ordered("compute_mix_chip_power", row, ["pue_low", "pue_central", "pue_high"], "PUE")
+        spec = specs.get(row["chip_id"], {})
+        if row["eight_bit_tflops_dense"] and (spec.get("fp8_tflops_dense") or spec.get("int8_tops_dense")):
+            fail("compute_mix_chip_power", row, "eight_bit_tflops_dense",
+                 f"{row['chip_id']} already has an 8-bit rate in accelerator_specs.csv",
+                 "a blank cell: the override is only for chips with no published FP8 or INT8 rate")
+    amounts, fulls = ["amount_low", "amount_central", "amount_high"], ["full_quarter_early", "full_quarter_central", "full_quarter_late"]
+    tranches = {}
+    for row in rows("compute_mix_tranches", descriptor, validate=False):
+        tranches[row["tranche_id"]] = row
+        ordered("compute_mix_tranches", row, amounts, "the amount")
+        ordered("compute_mix_tranches", row, fulls, "the full quarter", numeric=False)
+        if row["start_quarter"] > row["full_quarter_early"]:
+            fail("compute_mix_tranches", row, "start_quarter", f"deliveries start in {row['start_quarter']}, after "
+                 f"the early full quarter {row['full_quarter_early']}", "a start no later than full_quarter_early")
+        if (row["kind"] == "fleet estimate") == bool(row["announced"]):
+            fail("compute_mix_tranches", row, "announced", f"a '{row['kind']}' tranche with announced "
+                 f"'{row['announced']}'", "a date for contracted and ceiling tranches, none for a fleet estimate")
+    changed = set()
+    for row in rows("compute_mix_scenarios", descriptor, validate=False):
+        changed.add(row["scenario_id"])
+        base = tranches[row["tranche_id"]]
+        for names, what in ((amounts, "the amount"), (fulls, "the full quarter")):
+            given = [bool(row[n]) for n in names]
+            if any(given) and not all(given):
+                fail("compute_mix_scenarios", row, names[given.index(False)], f"{what} is only partly given",
+                     f"all three of {', '.join(names)}, or none")
+        if row["amount_low"]:
+            ordered("compute_mix_scenarios", row, amounts, "the amount")
+        if row["full_quarter_early"]:
+            ordered("compute_mix_scenarios", row, fulls, "the full quarter", numeric=False)
+        start = base["start_quarter"]
+        early = row["full_quarter_early"] or base["full_quarter_early"]
+        if start > early:
+            fail("compute_mix_scenarios", row, "full_quarter_early", f"{row['tranche_id']} would be complete in "
+                 f"{early}, before it starts in {start}", "a full quarter no earlier than the tranche's start_quarter")
+        if not any(row[n] for n in ("delay_quarters", "measure", *amounts, *fulls)):
+            fail("compute_mix_scenarios", row, "delay_quarters", "the row changes nothing",
+                 "a delay, a measure, amounts or full quarters")
+    for row in rows("scenarios", descriptor, validate=False):
+        if row["scenario_id"] != "central" and row["scenario_id"] not in changed:
+            fail("scenarios", row, "scenario_id", f"{row['scenario_id']} changes nothing in the compute-mix model",
+                 "at least one row for it in compute_mix_scenarios.csv")
+    for row in rows("compute_mix_benchmarks", descriptor, validate=False):
+        ordered("compute_mix_benchmarks", row, ["value_low", "value_central", "value_high"], "the estimate")
+
+
 def check_layout(root: Path | None = None) -> None:
     """_toc.yml names each chapter file once, every chapter file is in it, and each
     claim's chapter slug has exactly one notebook chapters/NN-<slug>.ipynb."""
@@ -350,10 +420,11 @@ def run_all() -> str:
     check_quotes()
     check_published_ids()
     check_argument_map()
+    check_compute_mix()
     check_layout()
     check_claim_sections()
     return (f"chipbook check: data, ledger rules, sources, table rules, quoted numbers, published claim ids, "
-            f"argument map, layout and claim sections pass ({time.perf_counter() - start:.1f} s)")
+            f"argument map, compute-mix model, layout and claim sections pass ({time.perf_counter() - start:.1f} s)")
 
 
 def main() -> int:

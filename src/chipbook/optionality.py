@@ -1,10 +1,9 @@
 """Computations of the optionality-and-leverage chapter.
 
-Three small models, each kept here so the chapter only draws and the tests can check
-the arithmetic by hand:
+Two small models, each kept here so the chapter only draws and the tests can check
+the arithmetic by hand (Anthropic's compute by vendor, the chapter's largest model, is
+`chipbook.computemix`):
 
-* capacity over time: the chips and gigawatts Anthropic announced or was reported to
-  have per vendor, summed across separate deals (``capacity.csv``);
 * the price of dependence: what NVIDIA's gross margin means for the price a buyer pays
   over NVIDIA's cost, and what margin is left after a discount (``nvidia_financials.csv``);
 * who else has optionality: how many chip families each lab uses or has under contract
@@ -17,53 +16,6 @@ import pandas as pd
 
 from .charts import VENDOR_COLORS
 from .vocabulary import ARRANGEMENT_STATUSES
-
-# --- Capacity ----------------------------------------------------------------------
-
-MEASURES = ("chips", "gigawatts")
-
-
-def latest_per_tranche(capacity: pd.DataFrame, measure: str, on: pd.Timestamp) -> pd.DataFrame:
-    """The figure that stands for each tranche (deal) on a date.
-
-    Rows of one tranche restate or update each other, so only one counts: the most
-    recently stated one, and among rows stated the same day the largest (an agreement's
-    ceiling rather than a milestone inside it). Rows without a value for `measure`, and
-    rows stated after `on`, are ignored.
-    """
-    if measure not in MEASURES:
-        raise ValueError(f"measure must be one of {MEASURES}, not {measure!r}")
-    known = capacity[capacity[measure].notna() & (capacity["date_stated"] <= pd.Timestamp(on))]
-    ordered = known.sort_values(["tranche", "date_stated", measure])
-    return ordered.groupby("tranche", sort=True).tail(1).reset_index(drop=True)
-
-
-def capacity_over_time(capacity: pd.DataFrame, measure: str, until: pd.Timestamp | None = None) -> pd.DataFrame:
-    """Per vendor, the sum over its tranches of each tranche's standing figure, at
-    every date on which any figure for that vendor was stated (and at `until`, so a
-    step line runs to the chart's edge).
-
-    Returns columns date, vendor, total (in the unit of `measure`) and tranches (how
-    many deals the total adds up).
-    """
-    rows = []
-    with_value = capacity[capacity[measure].notna()]
-    for vendor, own in with_value.groupby("vendor", sort=True):
-        dates = sorted(set(own["date_stated"]))
-        if until is not None and pd.Timestamp(until) > dates[-1]:
-            dates.append(pd.Timestamp(until))
-        for date in dates:
-            standing = latest_per_tranche(own, measure, date)
-            rows.append({"date": pd.Timestamp(date), "vendor": vendor,
-                         "total": float(standing[measure].sum()), "tranches": len(standing)})
-    return pd.DataFrame(rows, columns=["date", "vendor", "total", "tranches"])
-
-
-def totals_on(capacity: pd.DataFrame, measure: str, on: pd.Timestamp) -> pd.Series:
-    """Total of `measure` per vendor standing on a date (see `latest_per_tranche`)."""
-    standing = latest_per_tranche(capacity, measure, on)
-    return standing.groupby("vendor")[measure].sum()
-
 
 # --- The price of dependence -------------------------------------------------------
 

@@ -89,6 +89,18 @@ BOUNDS = ["about", "nearly", "more than", "up to"]
 CAPACITY_STATES = ["in service", "contracted"]
 ARRANGEMENT_STATUSES = ["in use", "contracted", "testing", "in talks"]
 
+# --- the compute-mix model (data/compute_mix_*.csv) --------------------------------------------
+QUARTER = _pattern(r"^20[0-9]{2}Q[1-4]$", "a calendar quarter: the year, Q and the quarter 1-4 (e.g. 2026Q3)")
+# How a tranche of the compute-mix model counts before it is delivered: a fleet estimate
+# is capacity judged to be in service, with nothing signed ahead of it; a contracted
+# tranche's undelivered part counts as contracted from the day it was announced; a
+# tranche drawn from an "up to" ceiling counts only once delivered (the rest of the
+# ceiling stays a ceiling, counted nowhere).
+MIX_TRANCHE_KINDS = ["fleet estimate", "contracted", "drawn from a ceiling"]
+# The unit a tranche's amount is given in: accelerator chips, gigawatts of facility power,
+# or H100-equivalents of dense BF16 throughput.
+MIX_MEASURES = ["chips", "gigawatts", "h100e"]
+
 # How one claim of an article bears on another in the article's own argument
 # (data/argument_links.csv): the premise is offered as a reason for the conclusion
 # (supports), hedges or limits it (qualifies), or states the view it argues against

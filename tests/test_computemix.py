@@ -1,0 +1,432 @@
+"""The compute-mix model: one hand-worked fixture case per rule, then invariants of the
+model on the book's data (never today's values)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from chipbook import DataError, charts, ledger, load_table
+from chipbook import computemix as mix
+from chipbook.check import check_compute_mix
+
+# --- Fixture tables, small enough to work by hand ----------------------------------------
+
+SPECS = pd.DataFrame({
+    "chip_id": ["h100", "half", "double"],
+    "bf16_tflops_dense": [989.0, 494.5, 1978.0],        # 1, 0.5 and 2 H100e per chip
+    "fp8_tflops_dense": [1979.0, 989.5, None],           # 8-bit: 1 and 0.5; "double" has none ...
+    "int8_tops_dense": [1979.0, None, None],
+})
+POWER = pd.DataFrame({
+    "chip_id": ["h100", "half", "double"],
+    "it_watts_low": [1000.0, 800.0, 2000.0], "it_watts_central": [1000.0, 1000.0, 2000.0],
+    "it_watts_high": [1000.0, 1250.0, 2000.0],
+    "pue_low": [1.25, 1.0, 1.0], "pue_central": [1.25, 1.0, 1.0], "pue_high": [1.25, 1.0, 1.0],
+    "eight_bit_tflops_dense": [None, None, 7916.0],      # ... so its 8-bit rate is given here: 4 H100e
+})
+TRANCHE_COLUMNS = ["tranche_id", "vendor", "chip_id", "kind", "measure", "amount_low", "amount_central", "amount_high",
+                   "announced", "start_quarter", "full_quarter_early", "full_quarter_central", "full_quarter_late"]
+
+
+def tranches(*rows) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=TRANCHE_COLUMNS)
+    return frame.assign(announced=pd.to_datetime(frame["announced"]))
+
+
+def fixed(tranche_id, vendor, chip, kind, measure, amount, start, full, announced=None):
+    """A tranche with no range: low = central = high, early = central = late."""
+    return (tranche_id, vendor, chip, kind, measure, amount, amount, amount, announced, start, full, full, full)
+
+
+QUARTERS = mix.quarter_range("2025Q3", "2026Q4")
+
+
+def at(run, values, vendor, quarter, draw=0):
+    """A vendor's value at the end of `quarter` in one draw (0: the central run)."""
+    return run.by_vendor(values)[vendor][draw, run.quarters.index(quarter)]
+
+
+# --- Rule 1: conversion to the common unit -------------------------------------------------
+
+def test_h100e_per_chip_by_hand():
+    bf16 = mix.h100e_per_chip(SPECS, POWER, "bf16")
+    # 494.5 / 989 = 0.5 and 1,978 / 989 = 2 H100e; 1,000 "half" chips are 500 H100e.
+    assert bf16.to_dict() == pytest.approx({"h100": 1.0, "half": 0.5, "double": 2.0})
+    assert 1000 * bf16["half"] == pytest.approx(500)
+    eight = mix.h100e_per_chip(SPECS, POWER, "8-bit")
+    # FP8 989.5 / 1,979 = 0.5; "double" has no FP8 or INT8 rate, so its override counts: 7,916 / 1,979 = 4.
+    assert eight.to_dict() == pytest.approx({"h100": 1.0, "half": 0.5, "double": 4.0})
+    # Without the override the 8-bit rate is missing, not invented.
+    assert np.isnan(mix.h100e_per_chip(SPECS, None, "8-bit")["double"])
+
+
+def test_an_eight_bit_override_is_refused_where_a_rate_is_published():
+    clashing = POWER.assign(eight_bit_tflops_dense=[None, 1000.0, 7916.0])
+    with pytest.raises(ValueError, match="half"):
+        mix.h100e_per_chip(SPECS, clashing, "8-bit")
+    with pytest.raises(ValueError, match="basis"):
+        mix.h100e_per_chip(SPECS, POWER, "fp4")
+
+
+def test_h100e_tranche_converts_through_its_chip():
+    # 400 H100e of "double" chips are 400 / 2 = 200 chips; on the 8-bit basis 200 x 4 = 800 H100e.
+    rows = tranches(fixed("d", "Google", "double", "fleet estimate", "h100e", 400, "2026Q1", "2026Q1"))
+    bf16 = mix.simulate(rows, POWER, SPECS, "bf16", draws=0, quarters=QUARTERS)
+    eight = mix.simulate(rows, POWER, SPECS, "8-bit", draws=0, quarters=QUARTERS)
+    assert at(bf16, bf16.chips, "Google", "2026Q1") == pytest.approx(200)
+    assert at(bf16, bf16.h100e, "Google", "2026Q1") == pytest.approx(400)
+    assert at(eight, eight.h100e, "Google", "2026Q1") == pytest.approx(800)
+
+
+# --- Rule 2: gigawatts to chips -------------------------------------------------------------
+
+def test_chips_per_gigawatt_by_hand():
+    # 1e9 W / (1,000 W x PUE 1.25) = 800,000 chips; 1e9 / (1,000 x 1.0) = 1,000,000.
+    assert mix.chips_per_gigawatt(1000, 1.25) == pytest.approx(800_000)
+    assert mix.chips_per_gigawatt([1000, 2000], [1.0, 1.0]) == pytest.approx([1_000_000, 500_000])
+
+
+def test_a_gigawatt_tranche_by_hand():
+    # 1 GW of "half" chips at 1,000 W and PUE 1: 1,000,000 chips x 0.5 = 500,000 H100e, drawing 1 GW.
+    rows = tranches(fixed("g", "AWS", "half", "contracted", "gigawatts", 1.0, "2026Q1", "2026Q1", "2025-10-01"))
+    run = mix.simulate(rows, POWER, SPECS, draws=0, quarters=QUARTERS)
+    assert at(run, run.chips, "AWS", "2026Q1") == pytest.approx(1_000_000)
+    assert at(run, run.h100e, "AWS", "2026Q1") == pytest.approx(500_000)
+    assert at(run, run.gigawatts, "AWS", "2026Q1") == pytest.approx(1.0)
+
+
+# --- Rule 3: a ceiling's delivery pace --------------------------------------------------------
+
+def test_delivery_is_linear_by_hand():
+    start, full = mix.quarter_index("2026Q1"), mix.quarter_index("2026Q4")
+    quarters = [mix.quarter_index(q) for q in mix.quarter_range("2025Q4", "2027Q1")]
+    # Over four quarters: nothing before the start, then a quarter each quarter, then all of it.
+    assert mix.delivered_fraction(quarters, start, full) == pytest.approx([0, 0.25, 0.5, 0.75, 1.0, 1.0])
+    with pytest.raises(ValueError):
+        mix.delivered_fraction(quarters, full, start)
+
+
+def test_a_one_gigawatt_ceiling_over_four_quarters_by_hand():
+    # 1 GW drawn from a ceiling, delivered 2026Q1-2026Q4: 0.25 GW more each quarter.
+    rows = tranches(fixed("c", "NVIDIA", "h100", "drawn from a ceiling", "gigawatts", 1.0, "2026Q1", "2026Q4",
+                          "2025-11-18"))
+    run = mix.simulate(rows, POWER, SPECS, draws=0, quarters=QUARTERS)
+    gw = [at(run, run.gigawatts, "NVIDIA", q) for q in mix.quarter_range("2025Q4", "2026Q4")]
+    assert gw == pytest.approx([0, 0.25, 0.5, 0.75, 1.0])
+    # At 800,000 H100s per GW (1,000 W x PUE 1.25), 0.25 GW is 200,000 H100e.
+    assert at(run, run.h100e, "NVIDIA", "2026Q1") == pytest.approx(200_000)
+
+
+def test_quarters_by_hand():
+    assert mix.quarter_range("2026Q3", "2027Q2") == ["2026Q3", "2026Q4", "2027Q1", "2027Q2"]
+    assert mix.quarter_index("2027Q1") - mix.quarter_index("2026Q1") == 4
+    assert mix.quarter_end("2026Q4") == pd.Timestamp("2026-12-31")
+    assert mix.quarter_end("2024Q1") == pd.Timestamp("2024-03-31")
+    assert mix.quarter_of("2025-11-18") == "2025Q4"
+    with pytest.raises(ValueError, match="quarter"):
+        mix.quarter_index("2026-Q3")
+
+
+# --- Rule 4: in service and contracted kept apart -----------------------------------------
+
+def test_in_service_and_contracted_are_kept_apart_by_hand():
+    rows = tranches(
+        # Signed 18 Nov 2025 for 1 GW of H100s (800,000 chips), delivered 2026Q1-2026Q4.
+        fixed("signed", "NVIDIA", "h100", "contracted", "gigawatts", 1.0, "2026Q1", "2026Q4", "2025-11-18"),
+        # A fleet estimate and a draw on a ceiling never count as contracted.
+        fixed("fleet", "Google", "half", "fleet estimate", "chips", 1000, "2026Q1", "2026Q4"),
+        fixed("draw", "AWS", "half", "drawn from a ceiling", "chips", 1000, "2026Q1", "2026Q4", "2025-11-18"),
+    )
+    run = mix.simulate(rows, POWER, SPECS, draws=0, quarters=QUARTERS)
+    served, waiting = run.h100e, run.pending_h100e
+    # Before the announcement (2025Q3): nothing either way.
+    assert at(run, served, "NVIDIA", "2025Q3") == 0 and at(run, waiting, "NVIDIA", "2025Q3") == 0
+    # Announced in 2025Q4, nothing delivered: all 800,000 H100e contracted, none in service.
+    assert at(run, served, "NVIDIA", "2025Q4") == 0
+    assert at(run, waiting, "NVIDIA", "2025Q4") == pytest.approx(800_000)
+    # Half way (2026Q2): 400,000 in service, 400,000 still contracted; at the end all in service.
+    assert at(run, served, "NVIDIA", "2026Q2") == pytest.approx(400_000)
+    assert at(run, waiting, "NVIDIA", "2026Q2") == pytest.approx(400_000)
+    assert at(run, served, "NVIDIA", "2026Q4") == pytest.approx(800_000) and at(run, waiting, "NVIDIA", "2026Q4") == 0
+    for vendor in ("Google", "AWS"):
+        assert all(at(run, waiting, vendor, q) == 0 for q in QUARTERS)
+        # 1,000 chips x 0.5 over four quarters: 125 H100e at the end of 2026Q1.
+        assert at(run, served, vendor, "2026Q1") == pytest.approx(125)
+    states = mix.compute_frame(run).set_index(["quarter", "vendor", "state", "unit"])["central"]
+    assert states[("2026Q2", "NVIDIA", mix.IN_SERVICE, "gigawatts")] == pytest.approx(0.5)
+    assert states[("2026Q2", "NVIDIA", mix.CONTRACTED, "gigawatts")] == pytest.approx(0.5)
+    # All vendors in service at 2026Q2: 400,000 + 250 + 250.
+    assert states[("2026Q2", mix.ALL_VENDORS, mix.IN_SERVICE, "h100e")] == pytest.approx(400_500)
+
+
+# --- Rule 5: ranges --------------------------------------------------------------------------
+
+def test_triangular_by_hand():
+    # The ends and the peak: u = 0 gives low, u = 1 high; with the peak in the middle, u = 0.5 is the peak.
+    assert mix.triangular([0.0, 0.5, 1.0], 0, 5, 10) == pytest.approx([0, 5, 10])
+    # Peak at the low end: the median is 1 - sqrt(0.5) of the way up (0.293).
+    assert mix.triangular([0.5], 0, 0, 1) == pytest.approx([1 - 0.5 ** 0.5])
+    assert mix.triangular([0.3, 0.9], 2, 2, 2) == pytest.approx([2, 2])
+    with pytest.raises(ValueError, match="low <= central <= high"):
+        mix.triangular([0.5], 3, 1, 5)
+
+
+def test_summarise_keeps_the_central_run_inside_its_range():
+    # Central 10; draws 1..99: the 5th and 95th percentiles are 5.9 and 94.1.
+    values = np.concatenate([[10.0], np.arange(1.0, 100.0)])
+    low, central, high = mix.summarise(values)
+    assert (low, central, high) == pytest.approx((5.9, 10.0, 94.1))
+    # A central run outside the draws widens the range to reach it.
+    low, central, high = mix.summarise(np.concatenate([[200.0], np.arange(1.0, 100.0)]))
+    assert high == 200.0 and low == pytest.approx(5.9)
+
+
+RANGED = tranches(
+    ("n", "NVIDIA", "h100", "contracted", "gigawatts", 0.2, 0.5, 1.0, "2025-11-18", "2026Q1", "2026Q2", "2026Q3", "2026Q4"),
+    ("g", "Google", "half", "contracted", "gigawatts", 1.0, 1.5, 2.0, "2025-10-23", "2025Q4", "2026Q1", "2026Q2", "2026Q4"),
+    ("a", "AWS", "half", "fleet estimate", "chips", 5e5, 1e6, 1.2e6, None, "2025Q3", "2025Q4", "2026Q1", "2026Q2"),
+)
+
+
+def test_low_central_high_are_ordered():
+    run = mix.simulate(RANGED, POWER, SPECS, draws=300, quarters=QUARTERS)
+    for frame in (mix.compute_frame(run), mix.share_frame(run)):
+        known = frame.dropna(subset=["central"])
+        assert (known["low"] <= known["central"] + 1e-12).all() and (known["central"] <= known["high"] + 1e-12).all()
+    # A range is a range: somewhere the draws spread.
+    shares = mix.share_frame(run)
+    assert (shares["high"] - shares["low"]).max() > 0
+
+
+def test_the_same_assumption_draws_the_same_numbers_in_every_run():
+    # Common random numbers: a second run, or a run with another tranche added, draws "n" alike.
+    first = mix.simulate(RANGED, POWER, SPECS, draws=50, quarters=QUARTERS)
+    extra = tranches(fixed("x", "AWS", "double", "fleet estimate", "chips", 10, "2026Q1", "2026Q1"))
+    second = mix.simulate(pd.concat([extra, RANGED], ignore_index=True), POWER, SPECS, draws=50, quarters=QUARTERS)
+    assert np.array_equal(first.h100e["n"], second.h100e["n"])
+
+
+# --- Rule 6: shares --------------------------------------------------------------------------
+
+def test_shares_by_hand_and_summing_to_one():
+    rows = tranches(
+        fixed("n", "NVIDIA", "h100", "fleet estimate", "h100e", 100, "2026Q1", "2026Q1"),
+        fixed("g", "Google", "half", "fleet estimate", "h100e", 300, "2026Q1", "2026Q1"),
+        fixed("a", "AWS", "half", "contracted", "h100e", 600, "2026Q3", "2026Q3", "2026-01-15"),
+    )
+    run = mix.simulate(rows, POWER, SPECS, draws=0, quarters=QUARTERS)
+    shares = mix.share_frame(run).set_index(["quarter", "count", "vendor"])["central"]
+    # In service at 2026Q2: NVIDIA 100 of 400 = 25%, Google 75%, AWS (not yet delivered) 0.
+    assert shares[("2026Q2", "in service", "NVIDIA")] == pytest.approx(0.25)
+    assert shares[("2026Q2", "in service", "AWS")] == 0
+    # Counting the contracted 600 too: NVIDIA 100 of 1,000 = 10%, AWS 60%.
+    assert shares[("2026Q2", "in service + contracted", "NVIDIA")] == pytest.approx(0.10)
+    assert shares[("2026Q2", "in service + contracted", "AWS")] == pytest.approx(0.60)
+    # Before anything is in service there is no share, rather than a share of zero.
+    assert np.isnan(shares[("2025Q3", "in service", "NVIDIA")])
+    sums = mix.share_frame(run).dropna().groupby(["quarter", "count"])["central"].sum()
+    assert sums.to_numpy() == pytest.approx(1.0)
+
+
+# --- Scenarios -------------------------------------------------------------------------------
+
+CHANGE_COLUMNS = ["scenario_id", "tranche_id", "delay_quarters", "measure", "amount_low", "amount_central",
+                  "amount_high", "full_quarter_early", "full_quarter_central", "full_quarter_late"]
+CHANGES = pd.DataFrame([
+    ("slip", "a", 4, None, None, None, None, None, None, None),
+    ("more-google", "g", None, "chips", 4e6, 4e6, 4e6, "2026Q1", "2026Q1", "2026Q1"),
+], columns=CHANGE_COLUMNS)
+
+
+def test_a_scenario_changes_the_tranches_by_hand():
+    slipped = mix.scenario_tranches(RANGED, CHANGES, "slip").set_index("tranche_id")
+    # Four quarters later: 2025Q3 -> 2026Q3, and 2025Q4 / 2026Q1 / 2026Q2 -> 2026Q4 / 2027Q1 / 2027Q2.
+    assert slipped.loc["a", ["start_quarter", "full_quarter_early", "full_quarter_central", "full_quarter_late"]].tolist() \
+        == ["2026Q3", "2026Q4", "2027Q1", "2027Q2"]
+    more = mix.scenario_tranches(RANGED, CHANGES, "more-google").set_index("tranche_id")
+    assert more.loc["g", "measure"] == "chips" and more.loc["g", "amount_central"] == 4e6
+    assert more.loc["n", "amount_central"] == 0.5  # untouched
+    central = mix.scenario_tranches(RANGED, CHANGES, "central")
+    assert central.equals(RANGED.reset_index(drop=True))
+    with pytest.raises(KeyError):
+        mix.scenario_tranches(RANGED, CHANGES.assign(tranche_id="nope"), "slip")
+
+
+def test_scenarios_move_the_share_the_right_way():
+    def nvidia(scenario):
+        run = mix.simulate(mix.scenario_tranches(RANGED, CHANGES, scenario), POWER, SPECS, draws=0, quarters=QUARTERS)
+        return mix.share_frame(run).set_index(["quarter", "count", "vendor"])["central"][("2026Q4", "in service", "NVIDIA")]
+
+    central = nvidia("central")
+    # AWS arriving a year later leaves NVIDIA a larger part; four million more TPUs leave it a smaller one.
+    assert nvidia("slip") > central
+    assert nvidia("more-google") < central
+
+
+def test_sensitivity_ranks_assumptions_by_how_far_they_move_the_share():
+    table = mix.sensitivity(RANGED, POWER, SPECS, "2026Q4")
+    assert (table["swing"].diff().dropna() <= 1e-12).all()
+    # NVIDIA's own amount: its low end lowers NVIDIA's share, its high end raises it.
+    own = table[(table["row"] == "n") & (table["assumption"] == "amount")].iloc[0]
+    assert own["at_low"] < own["central"] < own["at_high"]
+    # A chip with no range moves nothing.
+    assert table[(table["row"] == "h100") & (table["assumption"] == "PUE")]["swing"].iloc[0] == 0
+
+
+# --- Words at honest precision ---------------------------------------------------------------
+
+def test_numbers_in_words_by_hand():
+    assert mix.percent(0.1234) == "12%"
+    assert mix.share_text(0.085, 0.123, 0.171) == "12% (8–17%)"
+    assert mix.amount_text(1_234_567) == "1.2 million"
+    assert mix.amount_text(209_400) == "210,000"
+    assert mix.amount_text(1.86, "gigawatts") == "1.9 GW"
+
+
+# --- The chart: title and text alternative from the rows it draws ---------------------------
+
+def chart_rows(nvidia_2026: float) -> pd.DataFrame:
+    rows = []
+    for quarter in ("2024Q4", "2025Q4", "2026Q4", "2027Q4"):
+        nv = 0.5 if quarter == "2024Q4" else nvidia_2026
+        for vendor, share in (("NVIDIA", nv), ("AWS", (1 - nv) / 2), ("Google", (1 - nv) / 2)):
+            rows.append({"scenario": "As announced", "quarter": quarter, "vendor": vendor, "share": share,
+                         "share_low": share * 0.8, "share_high": share * 1.2, "h100e": 1e6 * share})
+    table = pd.DataFrame(rows)
+    return table.assign(rank=table["vendor"].map({v: i for i, v in enumerate(mix.VENDOR_ORDER)}), stack_mid=0.0,
+                        label_y=table["share"])
+
+
+def test_the_title_moves_with_the_data():
+    assert mix.chart_title(chart_rows(0.2), "As announced") == \
+        "NVIDIA's share of Anthropic's compute in service fell from 50% at end-2024 to 20% (16–24%) at end-2026"
+    assert "rose from 50% at end-2024 to 60% (48–72%)" in mix.chart_title(chart_rows(0.6), "As announced")
+    description = mix.chart_description(chart_rows(0.2), "As announced")
+    assert "end-2026: NVIDIA 20% (16–24%), AWS 40% (32–48%), Google 40% (32–48%)" in description
+
+
+def test_the_figure_is_finished_and_offline():
+    articles = load_table("articles")
+    table = chart_rows(0.2)
+    for narrow in (False, True):
+        chart = mix.figure(table, articles, "2026-12-04", source="fixture", scenario="As announced", narrow=narrow)
+        spec = chart.to_dict()
+        assert spec["params"][0]["bind"]["options"] == ["As announced"]
+        page = charts.offline_renderer(spec)["text/html"]
+        assert "NVIDIA&#x27;s share" in page or "NVIDIA's share" in page
+
+
+# --- The book's data: invariants the model guarantees ---------------------------------------
+
+@pytest.fixture(scope="module")
+def book():
+    return mix.shares(), mix.compute()
+
+
+def test_live_ranges_are_ordered_and_shares_are_shares(book):
+    shares, compute = book
+    for frame in (shares, compute):
+        known = frame.dropna(subset=["central"])
+        assert (known["low"] <= known["central"] + 1e-9).all() and (known["central"] <= known["high"] + 1e-9).all()
+    known = shares.dropna(subset=["central"])
+    assert known[["low", "central", "high"]].stack().between(0, 1).all()
+    sums = known.groupby(["scenario_id", "count", "quarter"])["central"].sum()
+    assert sums.to_numpy() == pytest.approx(1.0)
+    # The whole equals its parts.
+    parts = compute[compute["vendor"] != mix.ALL_VENDORS].groupby(["scenario_id", "quarter", "state", "unit"])["central"].sum()
+    whole = compute[compute["vendor"] == mix.ALL_VENDORS].set_index(["scenario_id", "quarter", "state", "unit"])["central"]
+    assert parts.sort_index().to_numpy() == pytest.approx(whole.sort_index().to_numpy())
+
+
+def test_live_in_service_never_falls_and_never_passes_a_tranche_s_total():
+    for scenario in load_table("scenarios")["scenario_id"]:
+        run = mix.run(scenario)
+        for tranche, values in run.chips.items():
+            assert (np.diff(values, axis=1) >= -1e-6).all(), tranche  # delivered capacity stays
+            assert (values + run.pending_chips[tranche] <= values[:, -1:] + run.pending_chips[tranche][:, -1:] + 1e-6).all()
+
+
+def test_live_scenarios_move_the_share_the_way_they_say(book):
+    shares, _ = book
+    central = shares[(shares["count"] == "in service")].pivot_table(index=["quarter", "vendor"], columns="scenario_id",
+                                                                      values="central")
+    # Less NVIDIA capacity cannot raise NVIDIA's share; a later Trainium cannot raise AWS's;
+    # the whole TPU ceiling cannot lower Google's.
+    assert (central["nvidia-contracted-only"].xs("NVIDIA", level="vendor")
+            <= central["central"].xs("NVIDIA", level="vendor") + 1e-9).all()
+    assert (central["trainium-slips-a-year"].xs("AWS", level="vendor")
+            <= central["central"].xs("AWS", level="vendor") + 1e-9).all()
+    assert (central["tpu-ceiling-reached"].xs("Google", level="vendor")
+            >= central["central"].xs("Google", level="vendor") - 1e-9).all()
+    # And each scenario other than the central one moves some share somewhere.
+    for scenario in central.columns.drop("central"):
+        assert (central[scenario] - central["central"]).abs().max() > 1e-6, scenario
+
+
+def test_live_model_never_counts_more_of_a_ceiling_than_the_ceiling():
+    capacity = load_table("capacity")
+    for scenario in load_table("scenarios")["scenario_id"]:
+        table = mix.ceilings(capacity, scenario)
+        assert len(table) and (table["in_service"] + table["contracted"] <= table["ceiling"] * (1 + 1e-9)).all(), scenario
+
+
+def test_live_every_chip_the_model_counts_has_a_rate_on_both_bases():
+    tables = mix.inputs()
+    for basis in mix.BASES:
+        rates = mix.h100e_per_chip(tables.specs, tables.chip_power, basis)
+        assert rates[sorted(set(tables.tranches["chip_id"]))].notna().all()
+
+
+def test_live_year_end_sentence_covers_every_year():
+    text = mix.share_by_year_text(ledger.evidence_as_of())
+    for year in mix.YEARS:
+        assert f"end of {year}" in text
+
+
+# --- Bad input: one clear message from make check ------------------------------------------
+
+def test_a_range_out_of_order_is_named(scratch):
+    scratch.set_value("compute_mix_tranches", 2, "amount_low", "999999")
+    with pytest.raises(DataError) as caught:
+        check_compute_mix(scratch.folder)
+    error = caught.value
+    assert error.file.endswith("compute_mix_tranches.csv") and error.row == 2 and error.column == "amount_central"
+    assert "amount_low <= amount_central <= amount_high" in str(error)
+
+
+def test_a_pace_out_of_order_is_named(scratch):
+    scratch.set_value("compute_mix_tranches", 3, "full_quarter_late", "2020Q1")
+    with pytest.raises(DataError) as caught:
+        check_compute_mix(scratch.folder)
+    assert caught.value.row == 3 and caught.value.column == "full_quarter_central"
+
+
+def test_a_scenario_that_changes_nothing_is_named(scratch):
+    rows = [r for r in scratch.rows("compute_mix_scenarios") if r["scenario_id"] != "tpu-ceiling-reached"]
+    scratch.write_rows("compute_mix_scenarios", rows)
+    with pytest.raises(DataError, match="tpu-ceiling-reached changes nothing"):
+        check_compute_mix(scratch.folder)
+
+
+def test_end_labels_are_spread_apart_by_hand():
+    # Shares 0.20, 0.16 and 0.64 at one quarter: Google stays at 0.64, AWS at 0.20, NVIDIA goes down to 0.20 - 0.08 = 0.12.
+    table = pd.DataFrame({"scenario": ["s"] * 3, "quarter": ["2027Q4"] * 3, "vendor": ["AWS", "NVIDIA", "Google"],
+                          "share": [0.20, 0.16, 0.64]})
+    assert mix._spread(table, "share", 0.08).tolist() == pytest.approx([0.20, 0.12, 0.64])
+
+
+def test_order_of_suppliers_in_words_by_hand():
+    groups = [("Google",), ("NVIDIA", "AWS")]
+    assert mix.order_text(groups) == "Google, NVIDIA and AWS level"
+    # 17.1% and 16.6% both round to 17%: a tie at the precision shown, not an order.
+    assert mix.order_text(groups, {"Google": 0.66, "NVIDIA": 0.171, "AWS": 0.166}) == "Google 66%, NVIDIA and AWS 17% each"
+
+
+def test_live_removing_nothing_changes_nothing_and_the_benchmarks_are_all_compared():
+    with_all, without_none = mix.share_without([])
+    assert with_all == pytest.approx(without_none)
+    benchmarks = load_table("compute_mix_benchmarks")
+    assert f"of the {len(benchmarks)} outside estimates" in mix.benchmark_sentence(benchmarks)
+    assert len(mix.benchmark_table(benchmarks)) == len(benchmarks)
