@@ -11,7 +11,11 @@ CLAIM_ID = r"^A[12]-[0-9]{2}$"
 EVIDENCE_ID = r"^A[12]-[0-9]{2}-e[0-9]+$"
 
 # --- the ledger --------------------------------------------------------------------------------
-VERDICTS = ["supported", "partly supported", "complicated", "contradicted", "outdated", "unverified"]
+# In order from best to worst as far as "holds as stated" goes for the first three: a
+# complicated claim is true as stated (with a caveat), so it sits beside supported and
+# before partly supported, in every legend, menu and colour ramp (chipbook.charts zips
+# its palette with this list).
+VERDICTS = ["supported", "complicated", "partly supported", "contradicted", "outdated", "unverified"]
 # data/verdict_rules.csv lists the verdicts each rule allows, joined by this separator.
 VERDICT_SEPARATOR = "; "
 VERDICT_LIST = rf"^({'|'.join(VERDICTS)})({VERDICT_SEPARATOR}({'|'.join(VERDICTS)}))*$"
