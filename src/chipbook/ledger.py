@@ -384,8 +384,8 @@ def right_at_different_times_markdown(table: pd.DataFrame | None = None, chapter
     if n.strategy_then:
         then += f" and the strategy article's on {n.strategy_then}"
     return (f"**Each article was right at a different time.** On the {questions} where the two disagree, "
-            f"the evidence bore out {then} when they were written, in late 2024; by 2026 it bears out "
-            f"{' and '.join([', '.join(later[:-1]), later[-1]] if len(later) > 1 else later)}.")
+            f"the evidence of late 2024, when both were written, bears out {then}; the evidence of 2026 "
+            f"bears out {' and '.join([', '.join(later[:-1]), later[-1]] if len(later) > 1 else later)}.")
 
 
 def _short_publishers(source_ids) -> list[str]:

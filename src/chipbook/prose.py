@@ -191,13 +191,18 @@ def _outside_roles(text: str) -> str:
     return ROLE.sub(lambda m: " " * len(m.group(0)), text)
 
 
-def _nearest(position: int, marks: list[tuple[int, str]]) -> str | None:
-    near = [(abs(at - position), row) for at, row in marks if abs(at - position) <= NEAR]
-    return min(near)[1] if near else None
+def _nearest(span: tuple[int, int], marks: list[tuple[int, int, str]]) -> str | None:
+    """The row of the mark (start, end, row) closest to a word's span, edge to edge, within
+    NEAR characters; on a tie the mark before the word (a sentence's subject) wins."""
+    def gap(mark):
+        start, end, _ = mark
+        return (max(start - span[1], span[0] - end, 0), start > span[0])
+    near = sorted((gap(m), m[2]) for m in marks if gap(m)[0] <= NEAR)
+    return near[0][1] if near else None
 
 
-def _claims_in(passage: Passage) -> list[tuple[int, str]]:
-    return [(m.start(), m.group(1)) for m in CLAIM_ID.finditer(passage.text)]
+def _claims_in(passage: Passage) -> list[tuple[int, int, str]]:
+    return [(m.start(), m.end(), m.group(1)) for m in CLAIM_ID.finditer(passage.text)]
 
 
 def typed_verdicts(found: list[Passage], verdicts: pd.Series) -> tuple[list[Finding], list[Finding]]:
@@ -212,7 +217,7 @@ def typed_verdicts(found: list[Passage], verdicts: pd.Series) -> tuple[list[Find
         marks = _claims_in(passage)
         for match in list(TYPED_VERDICT.finditer(text)) + list(VERDICT_PHRASE.finditer(text)):
             words = (match.group(1) or (match.group(2) if match.re is TYPED_VERDICT else None)).lower()
-            claim = _nearest(match.start(), marks) or passage.section_claim
+            claim = _nearest(match.span(), marks) or passage.section_claim
             if claim is None or claim not in verdicts.index:
                 continue
             means = VERDICT_PHRASES[words]
@@ -223,12 +228,13 @@ def typed_verdicts(found: list[Passage], verdicts: pd.Series) -> tuple[list[Find
     return wrong, typed
 
 
-def _deals_in(text: str, capacity: pd.DataFrame) -> list[tuple[int, str]]:
-    marks = [(m.start(), m.group(2).partition(":")[0]) for m in ROLE.finditer(text) if m.group(1) in ("capacity", "state")]
+def _deals_in(text: str, capacity: pd.DataFrame) -> list[tuple[int, int, str]]:
+    marks = [(m.start(), m.end(), m.group(2).partition(":")[0]) for m in ROLE.finditer(text)
+             if m.group(1) in ("capacity", "state")]
     for tranche, names in DEAL_NAMES.items():
         rows = capacity.index[capacity["tranche"] == tranche]
         for name in names:
-            marks += [(m.start(), row) for m in re.finditer(re.escape(name), text) for row in rows[:1]]
+            marks += [(m.start(), m.end(), row) for m in re.finditer(re.escape(name), text) for row in rows[:1]]
     return marks
 
 
@@ -239,12 +245,12 @@ def status_conflicts(found: list[Passage], capacity: pd.DataFrame) -> list[Findi
     states = capacity.groupby("tranche")["state"].agg(set)
     problems = []
     for passage in found:
-        marks = [(at, row) for at, row in _deals_in(passage.text, capacity) if row in capacity.index]
+        marks = [mark for mark in _deals_in(passage.text, capacity) if mark[2] in capacity.index]
         if not marks:
             continue
         text = _outside_roles(passage.text)
         for match in STATE_WORD.finditer(text):
-            row = _nearest(match.start(), marks)
+            row = _nearest(match.span(), marks)
             if row is None:
                 continue
             said = STATE_WORDS[match.group(1).lower()]

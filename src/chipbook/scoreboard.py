@@ -110,11 +110,13 @@ def load_bearing_claims() -> pd.DataFrame:
 
 def load_bearing_table() -> HTML:
     """The front page's first table: each load-bearing claim as its id (linked to its
-    section, with a preview), the paraphrase (printed once on the front page, here), how
+    section), the paraphrase (printed once on the front page, here), how
     many of its article's claims rest on it, and its verdict with the rule it follows."""
     rows = []
     for c in load_bearing_claims().itertuples():
-        rows.append([ledger.claim_link(c.claim_id, base=ledger.FROM_ROOT), html.escape(c.claim),
+        # a plain link: the paraphrase is in the next column, so a preview would repeat it
+        link = f'<a href="{html.escape(ledger.claim_href(c.claim_id, ledger.FROM_ROOT))}">{c.claim_id}</a>'
+        rows.append([link, html.escape(c.claim),
                      f"{c.weight} of {c.article_claims}", ledger.verdict_with_rule(c, base=ledger.FROM_ROOT)])
     return HTML(ledger._table(["Claim", "What the article says (our paraphrase)",
                                "Claims of its article that rest on it", "Verdict"], rows, "chipbook-claims"))
