@@ -207,8 +207,10 @@ def _table(headers: list[str], rows: list[list], css_class: str, table_id: str |
 
 def claims_tested(chapter: str) -> HTML:
     """The table a chapter opens with: each claim it tests as its id (linked to its section,
-    the paraphrase in its preview: the section prints it), its kind and its verdict."""
-    rows = [[claim_link(c.claim_id, local=True), html.escape(c.kind), verdict_with_rule(c)]
+    the paraphrase in its preview: the section prints it), its kind and its verdict. The rule
+    behind each verdict is named where the verdict is argued (the section) and in the
+    chapter's closing verdict table, not here a third time."""
+    rows = [[claim_link(c.claim_id, local=True), html.escape(c.kind), verdict_badge(c.verdict)]
             for c in claims(chapter).itertuples()]
     return HTML(_table(["Claim", "Kind", "Verdict"], rows, "chipbook-claims"))
 
