@@ -715,6 +715,44 @@ ARGUMENT_MAP = [
 ]
 
 
+# --- What could change the answer (the verdict chapter) -------------------------------
+OPEN_QUESTIONS = [
+    {
+        "name": "open_questions",
+        "title": "What could change the answer",
+        "description": "The few unknowns that could change the book's answer, chosen by judgement rather than by rule: each with how it could change the answer, what evidence would settle it and the nearest evidence the book has. The verdict chapter's 'What could change the answer' table is generated from it.",
+        "schema": {
+            "fields": [
+                field("question_id", "string", "Stable identifier: lowercase words joined by hyphens.", pattern=SLUG, unique=True),
+                field("rank", "integer", "Order in which the verdict chapter lists the questions (1 first).", minimum=1, unique=True),
+                field("question", "string", "The open question, as a reader would ask it."),
+                field("could_change", "string", "Which part of the answer rests on it and how a finding either way would move it."),
+                field("would_settle", "string", "The evidence that would settle it."),
+                field("source_id", "string", "The nearest evidence the book has on it (a source the ledger cites)."),
+                field("as_of", "date", "The date that nearest evidence speaks for (ISO 8601)."),
+            ],
+            "primaryKey": ["question_id"],
+            "foreignKeys": [source_fk()],
+        },
+    },
+    {
+        "name": "open_question_claims",
+        "sourced": False,  # a join table: each question's source is in open_questions
+        "title": "Claims each open question bears on",
+        "description": "One row per open question and claim whose verdict the answer to the question would test.",
+        "schema": {
+            "fields": [
+                field("question_id", "string", "The open question (open_questions.question_id)."),
+                field("claim_id", "string", "A claim it bears on.", pattern=CLAIM_ID),
+            ],
+            "primaryKey": ["question_id", "claim_id"],
+            "foreignKeys": [{"fields": "question_id", "reference": {"resource": "open_questions", "fields": "question_id"}},
+                            claim_fk("claim_id")],
+        },
+    },
+]
+
+
 # --- The book's scenarios (read by the compute-mix and cost models) -----------------------
 SCENARIOS = [
     {
@@ -923,7 +961,7 @@ COMPUTE_MIX = [
 ]
 
 
-RESOURCES = LEDGER + ARGUMENT_MAP + SECOND_ARTICLE + INFERENCE_ECONOMICS + INTERCONNECT + HARDWARE_ABSTRACTION + CAPITAL_STRUCTURE + OPTIONALITY_AND_LEVERAGE + SCENARIOS + COST_MODEL + COMPUTE_MIX
+RESOURCES = LEDGER + ARGUMENT_MAP + SECOND_ARTICLE + INFERENCE_ECONOMICS + INTERCONNECT + HARDWARE_ABSTRACTION + CAPITAL_STRUCTURE + OPTIONALITY_AND_LEVERAGE + SCENARIOS + OPEN_QUESTIONS + COST_MODEL + COMPUTE_MIX
 
 
 def descriptor():

@@ -346,7 +346,7 @@ def test_the_figure_carries_every_claim_its_verdict_its_section_and_the_headline
     assert title == argument_map.headline(g, article).text.replace("'", "&#x27;") + "."
     for claim in g:
         assert page.count(f'id="{argument_map.row_id(claim)}"') == 1
-        assert ledger.claim_link(claim) in page
+        assert f'href="{ledger.claim_href(claim)}"' in page
     data = json.loads(re.search(r'<script type="application/json" class="argmap-data">(.*?)</script>', page).group(1))
     verdicts = ledger.claims().query("article == @article").set_index("claim_id")["verdict"]
     assert {c: d["verdict"] for c, d in data["claims"].items()} == verdicts.to_dict()

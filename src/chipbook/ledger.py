@@ -8,6 +8,7 @@ Every chapter renders these from `data/claims.csv`, `data/evidence.csv` and
 from __future__ import annotations
 
 import html
+import itertools
 from dataclasses import dataclass
 from types import SimpleNamespace
 
@@ -97,11 +98,43 @@ def _chapter_of() -> dict[str, str]:
     return claims().set_index("claim_id")["chapter"].to_dict()
 
 
-def claim_link(claim_id: str) -> str:
-    """A link to the section that tests a claim, usable from any chapter page (the pages
-    share one folder). Raises KeyError for an id not in the ledger."""
-    return (f'<a href="{chapter_page(_chapter_of()[claim_id])}#{claim_anchor(claim_id)}">'
-            f"{html.escape(claim_id)}</a>")
+#: What a page outside chapters/ (the front page) puts before a chapter page's address.
+FROM_ROOT = "chapters/"
+
+
+def claim_href(claim_id: str, base: str = "") -> str:
+    """The address of the section that tests a claim, usable from any chapter page (the
+    pages share one folder; `base=FROM_ROOT` from the front page). Raises KeyError for an
+    id not in the ledger."""
+    return f"{base}{chapter_page(_chapter_of()[claim_id])}#{claim_anchor(claim_id)}"
+
+
+# Each preview needs an id that is unique on its page (aria-describedby points at it). A
+# notebook runs in a kernel of its own, so a count per process is unique per page; the
+# previews that chipbook.prose adds to prose at build time count under another prefix.
+_PREVIEW_IDS = itertools.count(1)
+
+
+def claim_preview(claim_id: str, href: str, preview_id: str) -> str:
+    """A claim shown as its id: a link to `href` (its section) with a preview of the claim,
+    its paraphrase and verdict, that opens on hover, on keyboard focus and on a first tap
+    (`_static/chipbook-claimref.js`; without scripts, CSS shows it on hover and focus). The
+    preview is the link's accessible description (role tooltip, aria-describedby)."""
+    claim = claims().set_index("claim_id").loc[claim_id]
+    return (f'<span class="chipbook-claimref"><a href="{html.escape(href)}" aria-describedby="{preview_id}">'
+            f"{html.escape(claim_id)}</a>"
+            f'<span class="chipbook-claimtip" role="tooltip" id="{preview_id}">{html.escape(claim.claim)} '
+            f'<span class="chipbook-claimtip-verdict">Verdict: {html.escape(claim.verdict)}.</span></span></span>')
+
+
+def claim_link(claim_id: str, local: bool = False, base: str = "") -> str:
+    """A claim's id, linked to the section that tests it, with a preview of the claim (see
+    `claim_preview`): the way a page names a claim everywhere but in its own section, so
+    that the paraphrase is printed once per page. `local`: the section is on this page
+    (the link is then only its anchor); `base` as for `claim_href`. Raises KeyError for an
+    id not in the ledger."""
+    href = f"#{claim_anchor(claim_id)}" if local else claim_href(claim_id, base)
+    return claim_preview(claim_id, href, f"claimtip-{next(_PREVIEW_IDS)}")
 
 
 def source_link(source_id: str, text: str | None = None) -> str:
@@ -118,28 +151,28 @@ def rule_anchor(rule_id: str) -> str:
     return f"rule-{rule_id}"
 
 
-def rule_link(rule_id: str) -> str:
-    """A link to a rule's row in the "Verdict rules" section, its name as the text. Raises
-    KeyError for an id not in data/verdict_rules.csv."""
+def rule_link(rule_id: str, base: str = "") -> str:
+    """A link to a rule's row in the "Verdict rules" section, its name as the text (`base`
+    as for `claim_href`). Raises KeyError for an id not in data/verdict_rules.csv."""
     name = verdict_rules().loc[rule_id, "name"]
-    return f'<a href="{chapter_page(RULES_CHAPTER)}#{rule_anchor(rule_id)}">{html.escape(name)}</a>'
+    return f'<a href="{base}{chapter_page(RULES_CHAPTER)}#{rule_anchor(rule_id)}">{html.escape(name)}</a>'
 
 
-def rule_note(claim) -> str:
+def rule_note(claim, base: str = "") -> str:
     """The rule a claim's verdict follows, linked, and for a borderline claim the verdict its
     alternative rule would give: a short line shown beside the verdict. `claim` is a row of
     claims() (a namedtuple or Series with rule_id, alternative_rule_id, alternative_verdict)."""
-    note = f"rule: {rule_link(claim.rule_id)}"
+    note = f"rule: {rule_link(claim.rule_id, base)}"
     other = claim.alternative_rule_id
     if isinstance(other, str) and other:
-        where = "the same rule, read the other way" if other == claim.rule_id else rule_link(other)
+        where = "the same rule, read the other way" if other == claim.rule_id else rule_link(other, base)
         note += f"; borderline: {html.escape(claim.alternative_verdict)} under {where}"
     return f'<span class="chipbook-evidence-meta chipbook-rule">{note}</span>'
 
 
-def verdict_with_rule(claim) -> str:
+def verdict_with_rule(claim, base: str = "") -> str:
     """A claim's verdict badge with the rule it follows beneath (see `rule_note`)."""
-    return f"{verdict_badge(claim.verdict)}<br>{rule_note(claim)}"
+    return f"{verdict_badge(claim.verdict)}<br>{rule_note(claim, base)}"
 
 
 def stance_badge(stance: str) -> str:
@@ -173,18 +206,19 @@ def _table(headers: list[str], rows: list[list], css_class: str, table_id: str |
 
 
 def claims_tested(chapter: str) -> HTML:
-    """The table a chapter opens with: each claim it tests, linked to its section."""
-    rows = [
-        [f'<a href="#{claim_anchor(c.claim_id)}">{c.claim_id}</a>', html.escape(c.claim),
-         html.escape(c.kind), verdict_with_rule(c)]
-        for c in claims(chapter).itertuples()
-    ]
-    return HTML(_table(["Claim", "What the article says (our paraphrase)", "Kind", "Verdict"],
-                       rows, "chipbook-claims"))
+    """The table a chapter opens with: each claim it tests as its id (linked to its section,
+    the paraphrase in its preview: the section prints it), its kind and its verdict. The rule
+    behind each verdict is named where the verdict is argued (the section) and in the
+    chapter's closing verdict table, not here a third time."""
+    rows = [[claim_link(c.claim_id, local=True), html.escape(c.kind), verdict_badge(c.verdict)]
+            for c in claims(chapter).itertuples()]
+    return HTML(_table(["Claim", "Kind", "Verdict"], rows, "chipbook-claims"))
 
 
 def evidence_walk(claim_id: str) -> HTML:
-    """One claim's section body: the verdict and every evidence row, newest last."""
+    """One claim's section body: the verdict with its reason and rule, and every evidence
+    row, newest last. The claim itself is printed above, under the section's heading, by the
+    `{claim}` role (chipbook.prose): once per page."""
     claim = claims().set_index("claim_id").loc[claim_id]
     rows = evidence([claim_id]).sort_values(["as_of", "evidence_id"])
     items = "".join(
@@ -196,24 +230,23 @@ def evidence_walk(claim_id: str) -> HTML:
     return HTML(
         # The section heading "### Claim <id>" carries the anchor itself; this id must differ.
         f'<div class="chipbook-claim" id="{claim_anchor(claim_id)}-evidence">'
-        f'<p class="chipbook-claim-text"><strong>{claim_id}</strong> · {html.escape(claim.claim)}</p>'
         f"<p>{verdict_badge(claim.verdict)} {html.escape(claim.verdict_reason)} {rule_note(claim)}</p>"
         f'<ul class="chipbook-evidence">{items}</ul></div>'
     )
 
 
 def verdict_table(chapter: str) -> HTML:
-    """The table a chapter closes with: verdicts, the evidence balance, and what would
-    change each verdict."""
+    """The table a chapter closes with: each claim's verdict, the evidence balance behind it
+    and what would change it. The reason for the verdict is in the claim's section (the
+    evidence walk), which the id links to; it is not printed twice."""
     counts = stance_counts().set_index("claim_id")
     rows = []
     for c in claims(chapter).itertuples():
         n = counts.loc[c.claim_id]
         balance = f"{n['supports']} / {n['complicates']} / {n['contradicts']}"
-        rows.append([f'<a href="#{claim_anchor(c.claim_id)}">{c.claim_id}</a>',
-                     verdict_with_rule(c), html.escape(c.verdict_reason), balance,
+        rows.append([claim_link(c.claim_id, local=True), verdict_with_rule(c), balance,
                      html.escape(c.would_change or "")])
-    return HTML(_table(["Claim", "Verdict", "Why", "Supports / complicates / contradicts",
+    return HTML(_table(["Claim", "Verdict", "Supports / complicates / contradicts",
                         "What would change the verdict"], rows, "chipbook-verdicts"))
 
 
@@ -260,23 +293,29 @@ def chapter_order() -> list[str]:
     return [p.stem[3:] for p in sorted(paths.CHAPTERS_DIR.glob("[0-9][0-9]-*.ipynb"))]
 
 
-def thinly_evidenced(chapter: str | None = None) -> pd.DataFrame:
-    """Claims whose verdict is 'unverified' or that no high-confidence row bears on (high = a
-    primary source read where its publisher put it; a primary read only in a copy is medium)."""
-    rows = evidence()
-    best = rows.assign(high=rows["confidence"] == "high").groupby("claim_id")["high"].any()
-    table = claims(chapter)
-    return table[(table["verdict"] == "unverified") | ~table["claim_id"].map(best).fillna(False)]
+def open_questions() -> pd.DataFrame:
+    """data/open_questions.csv in rank order, with `claim_ids`: the claims each bears on
+    (data/open_question_claims.csv), in ledger order."""
+    questions = load_table("open_questions").sort_values("rank")
+    links = load_table("open_question_claims")
+    order = {c: i for i, c in enumerate(claims()["claim_id"])}
+    bears = links.groupby("question_id")["claim_id"].agg(lambda ids: sorted(ids, key=order.__getitem__))
+    return questions.assign(claim_ids=questions["question_id"].map(bears)).reset_index(drop=True)
 
 
-def thin_evidence_table() -> HTML:
-    """The claims the book is least sure of, linked to their sections."""
-    rows = [
-        [claim_link(c.claim_id), html.escape(c.claim), verdict_with_rule(c), html.escape(c.would_change)]
-        for c in thinly_evidenced().itertuples()
-    ]
-    return HTML(_table(["Claim", "What the article says", "Verdict", "What would settle it"],
-                       rows, "chipbook-thin"))
+def open_questions_table() -> HTML:
+    """The verdict chapter's "What could change the answer": each open question with the
+    claims it bears on (ids with previews), how it could change the answer, what would
+    settle it and the nearest evidence the book has, linked to the bibliography."""
+    rows = []
+    for q in open_questions().itertuples():
+        bears = ", ".join(claim_link(c) for c in q.claim_ids) if isinstance(q.claim_ids, list) else "–"
+        rows.append([f"<strong>{html.escape(q.question)}</strong><br>"
+                     f'<span class="chipbook-evidence-meta">bears on {bears}</span>',
+                     html.escape(q.could_change), html.escape(q.would_settle),
+                     f"{cite(q.source_id)}, {q.as_of:%Y-%m-%d}"])
+    return HTML(_table(["Open question", "How it could change the answer", "What would settle it",
+                        "Nearest evidence"], rows, "chipbook-open-questions"))
 
 
 def verdict_rules_table() -> HTML:
@@ -301,21 +340,54 @@ def verdict_rules_table() -> HTML:
 
 
 def disagreements_table() -> HTML:
-    """The second-article chapter's table of where the two articles disagree."""
+    """The second-article chapter's table of where the two articles disagree: each claim as
+    its id with a preview (the news article's claims have their sections on that page)."""
     table = load_table("article_disagreements")
-    by_id = claims().set_index("claim_id")
-    text = by_id["claim"]
     rows = []
     for d in table.itertuples():
         rows.append([
             html.escape(d.question),
-            f'<a href="#{claim_anchor(d.a2_claim_id)}">{d.a2_claim_id}</a> {html.escape(text[d.a2_claim_id])}',
-            f"{claim_link(d.a1_claim_id)} {html.escape(text[d.a1_claim_id])}",
+            claim_link(d.a2_claim_id, local=True),  # its section is on this page
+            claim_link(d.a1_claim_id),
             f"{html.escape(d.held_late_2024)} → {html.escape(d.held_2026)}",
             f"{html.escape(d.why)} ({source_link(d.source_id)}, {d.as_of:%Y-%m-%d})",
         ])
     return HTML(_table(["Question", "News article (A2)", "Strategy article (A1)", "Held: 2024 → 2026", "Evidence"],
                        rows, "chipbook-disagreements"))
+
+
+def disagreement_counts(table: pd.DataFrame | None = None) -> dict[str, int]:
+    """Which article the evidence bore out on the questions where the two disagree
+    (data/article_disagreements.csv: held_late_2024, held_2026, values of WHO_HELD):
+    `questions`, and for each time (`then` = late 2024, `now` = 2026) the count that bore
+    out the news article (A2), the strategy article (A1), both in part, or is not yet known.
+    Keys: questions, news_then, strategy_then, both_then, unknown_then, news_now,
+    strategy_now, both_now, unknown_now (ints)."""
+    table = load_table("article_disagreements") if table is None else table
+    counts = {"questions": len(table)}
+    for when, column in (("then", "held_late_2024"), ("now", "held_2026")):
+        for key, value in (("news", "A2"), ("strategy", "A1"), ("both", "both in part"), ("unknown", "not yet known")):
+            counts[f"{key}_{when}"] = int((table[column] == value).sum())
+    return counts
+
+
+def right_at_different_times_markdown(table: pd.DataFrame | None = None, chapter_href: str = "") -> str:
+    """The second-article chapter's finding in one sentence of Markdown, every count from
+    `disagreement_counts`: which article the evidence bore out on the questions where they
+    disagree, in late 2024 and by 2026. `chapter_href`: a link to that chapter, or none."""
+    n = SimpleNamespace(**disagreement_counts(table))
+    questions = f"[{n.questions} questions]({chapter_href})" if chapter_href else f"{n.questions} questions"
+    later = [f"the strategy article on {n.strategy_now}"]
+    if n.both_now:
+        later.append(f"both in part on {n.both_now}")
+    if n.news_now:
+        later.append(f"the news article on {n.news_now}")
+    then = f"the news article's account on {n.news_then}"
+    if n.strategy_then:
+        then += f" and the strategy article's on {n.strategy_then}"
+    return (f"**Each article was right at a different time.** On the {questions} where the two disagree, "
+            f"the evidence of late 2024, when both were written, bears out {then}; the evidence of 2026 "
+            f"bears out {' and '.join([', '.join(later[:-1]), later[-1]] if len(later) > 1 else later)}.")
 
 
 def _short_publishers(source_ids) -> list[str]:
@@ -372,12 +444,13 @@ def scoreboard() -> pd.DataFrame:
 
 
 def scoreboard_table() -> HTML:
-    """The scoreboard as the book's table: each verdict as its badge, one column per
+    """The scoreboard as the book's table: each verdict as its badge with what it counts as
+    (VERDICT_COUNTS_AS: a complicated claim holds up, with a caveat), one column per
     article (named by ARTICLE_LABELS) and the total."""
     board = scoreboard()
-    headers = ["Verdict"] + [ARTICLE_LABELS[a] for a in ARTICLES] + ["Both articles"]
+    headers = ["Verdict", "Counts as"] + [ARTICLE_LABELS[a] for a in ARTICLES] + ["Both articles"]
     rows = [[verdict_badge(v) if v in VERDICTS else f"<strong>{html.escape(v)}</strong>",
-             *[int(n) for n in board.loc[v]]] for v in board.index]
+             html.escape(VERDICT_COUNTS_AS.get(v, "")), *[int(n) for n in board.loc[v]]] for v in board.index]
     return HTML(_table(headers, rows, "chipbook-scoreboard"))
 
 
@@ -395,6 +468,22 @@ OUTCOMES: dict[str, tuple[str, ...]] = {
     "contradicted": ("contradicted",),
     "unverified": ("unverified",),
 }
+
+#: What each verdict counts as, in the reader's words (the scoreboard's second column).
+VERDICT_COUNTS_AS: dict[str, str] = {
+    "supported": "holds up", "complicated": "holds up, with a caveat", "partly supported": "holds in part",
+    "contradicted": "does not hold", "outdated": "held when written, overtaken since",
+    "unverified": "cannot be checked yet",
+}
+
+
+def holds_up_rule() -> str:
+    """The rule for "holds up" in words, as Markdown, from OUTCOMES: the one place the book
+    states it is the front page's "How to read a verdict", which shows this."""
+    holding = " or ".join(f"*{v}*" for v in OUTCOMES["holds"])
+    apart = ", ".join(f"*{v}*" for v in OUTCOMES["holds_in_part"])
+    return (f"a claim holds up when its verdict is {holding} (both mean true as stated); {apart} "
+            "claims hold only in part and are counted apart, never as holding up")
 
 
 def headline(table: pd.DataFrame | None = None, by: str | None = None) -> pd.DataFrame:
@@ -459,8 +548,7 @@ def headline_markdown(table: pd.DataFrame | None = None) -> str:
         for a, r in per_article.sort_index().iterrows()
     ]
     return (
-        f"**{int(total.holds)} of {int(total.claims)} claims hold up** as stated (verdict *supported* "
-        f"or *complicated*); {int(total.holds_in_part)} hold only in part, {int(total.overtaken)} were "
+        f"**{int(total.holds)} of {int(total.claims)} claims hold up** as stated; {int(total.holds_in_part)} hold only in part, {int(total.overtaken)} were "
         f"overtaken after the articles were written, {int(total.contradicted)} are contradicted and "
         f"{int(total.unverified)} cannot be checked. By article, claims that hold up: {'; '.join(parts)}."
     )
@@ -486,17 +574,20 @@ def corrections(history: pd.DataFrame | None = None) -> pd.DataFrame:
 
 
 def corrections_table() -> HTML:
-    """The Corrections and updates page's table: date, claim (linked to its section),
-    the change and the reason, newest first."""
+    """The Corrections and updates page's table: date, claim (linked to its section, with
+    its paraphrase on its newest row only), the change and the reason, newest first."""
     by_id = claims().set_index("claim_id")
-    rows = []
+    rows, shown = [], set()
     for c in corrections().itertuples():
         link = claim_link(c.claim_id)
+        # The paraphrase once per claim on the page (its newest row); older rows name the id.
+        text = "as above" if c.claim_id in shown else html.escape(by_id.loc[c.claim_id, "claim"])
+        shown.add(c.claim_id)
         if c.change == "new claim":
             change = f"new claim, {verdict_badge(c.verdict_after)}"
         else:
             change = f"{verdict_badge(c.verdict_before)} → {verdict_badge(c.verdict_after)}"
-        rows.append([f"{c.date:%Y-%m-%d}", link, html.escape(by_id.loc[c.claim_id, "claim"]), change,
+        rows.append([f"{c.date:%Y-%m-%d}", link, text, change,
                      html.escape(c.reason)])
     if not rows:
         return HTML("<p>No verdict has changed since first publication.</p>")

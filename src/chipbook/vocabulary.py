@@ -33,7 +33,11 @@ MLPERF_RESULT_ID = _pattern(r"^v[0-9.]+-[a-z0-9.-]+$",
                             "and hyphens (e.g. v4.0-google-tpu-v5e-4-gptj-99-server)")
 
 # --- the ledger --------------------------------------------------------------------------------
-VERDICTS = ["supported", "partly supported", "complicated", "contradicted", "outdated", "unverified"]
+# In order from best to worst as far as "holds as stated" goes for the first three: a
+# complicated claim is true as stated (with a caveat), so it sits beside supported and
+# before partly supported, in every legend, menu and colour ramp (chipbook.charts zips
+# its palette with this list).
+VERDICTS = ["supported", "complicated", "partly supported", "contradicted", "outdated", "unverified"]
 # data/verdict_rules.csv lists the verdicts each rule allows, joined by this separator.
 VERDICT_SEPARATOR = "; "
 VERDICT_LIST = _pattern(rf"^({'|'.join(VERDICTS)})({VERDICT_SEPARATOR}({'|'.join(VERDICTS)}))*$",

@@ -1,0 +1,401 @@
+"""Prose bound to the ledger: what a chapter's Markdown may say about a claim's verdict or a
+deal's status and size, and the roles that print those from the tables at build time.
+
+A Sphinx extension (`sphinx.extra_extensions` in _config.yml) with four roles for Markdown
+cells, each taking a row id and printing what the table says:
+
+- ``{claim}`A1-05``` prints the claim's paraphrase from data/claims.csv, under its own
+  `### Claim A1-05` heading: the one place on a page where a claim is printed in words;
+- ``{verdict}`A1-05``` prints the claim's verdict from data/claims.csv (*partly supported*);
+- ``{capacity}`cap-11``` prints a capacity row's figure with its bound, from
+  data/capacity.csv ("up to 1 GW"; gigawatts where the row has them, else chips, as
+  "more than 1 million"); ``{capacity}`cap-05:chips``` asks for the chips;
+- ``{state}`cap-11``` prints the row's state ("contracted" or "in service").
+
+An unknown id is an error that stops the build, naming the role and the id.
+
+It also gives every claim id that prose names (chipbook_find links them to their sections)
+the same preview the tables give (`ledger.claim_preview`): the claim's paraphrase is then
+printed once per page, in its own section, and everywhere else is one hover, focus or tap
+away.
+
+The words tests/test_prose.py looks for when prose states a verdict or a status by hand are
+defined here too, once.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+from docutils import nodes
+
+from . import ledger, paths
+from .data import cached_per_process, load_table
+from .vocabulary import CAPACITY_STATES, VERDICTS
+
+# --- figures as prose prints them ---------------------------------------------------------------
+
+
+_SMALL = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"]
+
+
+def number_words(n: int) -> str:
+    """A small count as prose writes it: 2 -> "two"; 13 and above as digits."""
+    return _SMALL[n] if 0 <= n < len(_SMALL) else f"{n:,}"
+
+
+def count_words(value: float) -> str:
+    """A count of chips in words a reader takes in at once: 1,000,000 -> "1 million",
+    2,500,000 -> "2.5 million", 220,000 -> "220,000"."""
+    if value >= 1_000_000:
+        return f"{value / 1_000_000:g} million"
+    return f"{value:,.0f}"
+
+
+@cached_per_process
+def capacity_rows() -> pd.DataFrame:
+    return load_table("capacity").set_index("capacity_id")
+
+
+def capacity_figure(capacity_id: str, unit: str | None = None, table: pd.DataFrame | None = None) -> str:
+    """A capacity row's figure with its bound, as prose prints it: "up to 1 GW" or "more than
+    300 MW" (unit "gigawatts", the default where the row has them) or "more than 1 million" (unit
+    "chips": the count only, so that the sentence names the chip). Raises KeyError for an
+    unknown row and ValueError for a unit the row has no figure in."""
+    table = capacity_rows() if table is None else table
+    row = table.loc[capacity_id]
+    unit = unit or ("gigawatts" if pd.notna(row["gigawatts"]) else "chips")
+    if unit not in ("gigawatts", "chips"):
+        raise ValueError(f"unit must be 'gigawatts' or 'chips', not {unit!r}")
+    value, bound = row[unit], row[f"{unit}_bound"]
+    if pd.isna(value):
+        raise ValueError(f"capacity row {capacity_id} has no figure in {unit}")
+    if unit == "chips":
+        figure = count_words(value)
+    else:  # a fraction of a gigawatt reads as megawatts, as its sources give it
+        figure = f"{value:g} GW" if value >= 1 else f"{value * 1000:g} MW"
+    return f"{bound} {figure}" if isinstance(bound, str) and bound else figure
+
+
+def capacity_state(capacity_id: str, table: pd.DataFrame | None = None) -> str:
+    """A capacity row's state, one of CAPACITY_STATES. Raises KeyError for an unknown row."""
+    table = capacity_rows() if table is None else table
+    return str(table.loc[capacity_id, "state"])
+
+
+# --- what tests/test_prose.py reads prose for -------------------------------------------------
+
+#: Phrases that state a verdict in words, mapped to the verdicts they mean. Prose that says a
+#: claim "holds in part" states its verdict as surely as "*partly supported*" does.
+VERDICT_PHRASES: dict[str, tuple[str, ...]] = {
+    **{verdict: (verdict,) for verdict in VERDICTS},
+    "holds in part": ("partly supported",),
+    "holds only in part": ("partly supported",),
+    "holds up": ("supported", "complicated"),
+    "holds as stated": ("supported", "complicated"),
+}
+
+#: Words that say what state a deal's capacity is in, mapped to the capacity state they
+#: claim. A sentence that calls contracted capacity "online" or "running" says it is in service.
+STATE_WORDS: dict[str, str] = {
+    "in service": "in service", "came online": "in service", "come online": "in service",
+    "online": "in service", "running": "in service", "in use": "in service", "delivered": "in service",
+    "contracted": "contracted", "committed": "contracted", "promised": "contracted", "due": "contracted",
+}
+assert set(STATE_WORDS.values()) <= set(CAPACITY_STATES)
+
+#: The names prose gives the deals of data/capacity.csv, keyed by the deal (its `tranche`):
+#: a sentence that names one of them is read as speaking about that deal's capacity.
+DEAL_NAMES: dict[str, tuple[str, ...]] = {
+    "aws-trainium2-fleet": ("Rainier", "Trainium2 chips"),
+    "azure-nvidia-2025": ("Azure",),
+    "spacex-colossus1-2026": ("Colossus",),
+    "google-2025-expansion": ("million TPUs",),
+}
+
+ROLE = re.compile(r"\{(claim|verdict|capacity|state)\}`([^`]+)`")
+CLAIM_ID = re.compile(r"(?<![\w-])(A[12]-\d{2})(?![\w-])")
+CLAIM_HEADING = re.compile(r"^#{1,6}\s+Claim\s+(A[12]-\d{2})\s*$", re.MULTILINE)
+HEADING = re.compile(r"^#{1,3}\s", re.MULTILINE)
+# A verdict named in so many words: in italics (*partly supported*), or after "verdict is".
+_VERDICT_ALTERNATION = "|".join(sorted(map(re.escape, VERDICTS), key=len, reverse=True))
+TYPED_VERDICT = re.compile(
+    rf"\*({_VERDICT_ALTERNATION})\*"
+    rf"|\bverdicts?\s+(?:is|stays|remains|becomes|was|of|:)\s+\*?({_VERDICT_ALTERNATION})\b",
+    re.IGNORECASE)
+VERDICT_PHRASE = re.compile(
+    r"\b(" + "|".join(sorted((re.escape(p) for p in VERDICT_PHRASES if p not in VERDICTS), key=len, reverse=True)) + r")\b",
+    re.IGNORECASE)
+STATE_WORD = re.compile(r"\b(" + "|".join(sorted(map(re.escape, STATE_WORDS), key=len, reverse=True)) + r")\b",
+                        re.IGNORECASE)
+# How far (in characters, within one sentence) a word is read as speaking of a claim or a deal.
+NEAR = 120
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z*(\[\"{])|\n\s*\n|\n(?=[-*] |\d+\. |#)")
+
+
+@dataclass(frozen=True)
+class Passage:
+    """One sentence of a notebook's Markdown: `where` (notebook, cell index and id),
+    `section_claim` (the claim whose `### Claim` section it sits in, or None), `text`."""
+
+    where: str
+    section_claim: str | None
+    text: str
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Something prose says that the tables do not: `where`, the `row` it speaks of (a claim
+    id or a capacity id), what prose `says`, what the table `expects`, the `text` around it."""
+
+    where: str
+    row: str
+    says: str
+    expects: str
+    text: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.row}: prose says '{self.says}', the table says '{self.expects}': \"{self.text.strip()[:160]}\""
+
+
+def sentences(text: str) -> list[str]:
+    return [s for s in SENTENCE_END.split(text) if s.strip()]
+
+
+def passages(notebook: Path) -> list[Passage]:
+    """Every sentence of a notebook's Markdown cells, with the claim section it sits in
+    (a `### Claim <id>` heading opens one; the next heading of level 1 to 3 closes it)."""
+    import nbformat
+
+    found, claim = [], None
+    for index, cell in enumerate(nbformat.read(notebook, as_version=4).cells):
+        if cell.cell_type != "markdown":
+            continue
+        where = f"{notebook.name} cell {index} ({cell.get('id', '?')})"
+        for block in re.split(r"(?=^#{1,6}\s)", cell.source, flags=re.MULTILINE):
+            heading = CLAIM_HEADING.match(block)
+            if heading:
+                claim = heading.group(1)
+                block = block[heading.end():]
+            elif HEADING.match(block):
+                claim = None
+            found += [Passage(where, claim, s) for s in sentences(block)]
+    return found
+
+
+def _outside_roles(text: str) -> str:
+    """The text with each role replaced by spaces of its length, so that positions hold."""
+    return ROLE.sub(lambda m: " " * len(m.group(0)), text)
+
+
+def _nearest(span: tuple[int, int], marks: list[tuple[int, int, str]]) -> str | None:
+    """The row of the mark (start, end, row) closest to a word's span, edge to edge, within
+    NEAR characters; on a tie the mark before the word (a sentence's subject) wins."""
+    def gap(mark):
+        start, end, _ = mark
+        return (max(start - span[1], span[0] - end, 0), start > span[0])
+    near = sorted((gap(m), m[2]) for m in marks if gap(m)[0] <= NEAR)
+    return near[0][1] if near else None
+
+
+def _claims_in(passage: Passage) -> list[tuple[int, int, str]]:
+    return [(m.start(), m.end(), m.group(1)) for m in CLAIM_ID.finditer(passage.text)]
+
+
+def typed_verdicts(found: list[Passage], verdicts: pd.Series) -> tuple[list[Finding], list[Finding]]:
+    """Verdicts prose states for a claim (the nearest claim id in the sentence, else the
+    section's claim), from `verdicts` (Series claim_id -> verdict). Returns (wrong, typed):
+    `wrong` where the words mean another verdict than the ledger's (a verdict word or a
+    phrase such as "holds in part"); `typed` where a verdict word is typed by hand at all
+    (italics, or after "verdict is"): prose prints it with the {verdict} role."""
+    wrong, typed = [], []
+    for passage in found:
+        text = _outside_roles(passage.text)
+        marks = _claims_in(passage)
+        for match in list(TYPED_VERDICT.finditer(text)) + list(VERDICT_PHRASE.finditer(text)):
+            words = (match.group(1) or (match.group(2) if match.re is TYPED_VERDICT else None)).lower()
+            claim = _nearest(match.span(), marks) or passage.section_claim
+            if claim is None or claim not in verdicts.index:
+                continue
+            means = VERDICT_PHRASES[words]
+            if verdicts[claim] not in means:
+                wrong.append(Finding(passage.where, claim, words, verdicts[claim], passage.text))
+            if match.re is TYPED_VERDICT:
+                typed.append(Finding(passage.where, claim, words, f"{{verdict}}`{claim}`", passage.text))
+    return wrong, typed
+
+
+def _deals_in(text: str, capacity: pd.DataFrame) -> list[tuple[int, int, str]]:
+    marks = [(m.start(), m.end(), m.group(2).partition(":")[0]) for m in ROLE.finditer(text)
+             if m.group(1) in ("capacity", "state")]
+    for tranche, names in DEAL_NAMES.items():
+        rows = capacity.index[capacity["tranche"] == tranche]
+        for name in names:
+            marks += [(m.start(), m.end(), row) for m in re.finditer(re.escape(name), text) for row in rows[:1]]
+    return marks
+
+
+def status_conflicts(found: list[Passage], capacity: pd.DataFrame) -> list[Finding]:
+    """Status words (STATE_WORDS) typed next to a capacity role or a deal's name (DEAL_NAMES)
+    that claim a state the table does not give that deal. `capacity`: data/capacity.csv
+    indexed by capacity_id. A deal's states are those of all its rows (its `tranche`)."""
+    states = capacity.groupby("tranche")["state"].agg(set)
+    problems = []
+    for passage in found:
+        marks = [mark for mark in _deals_in(passage.text, capacity) if mark[2] in capacity.index]
+        if not marks:
+            continue
+        text = _outside_roles(passage.text)
+        for match in STATE_WORD.finditer(text):
+            row = _nearest(match.span(), marks)
+            if row is None:
+                continue
+            said = STATE_WORDS[match.group(1).lower()]
+            allowed = states[capacity.at[row, "tranche"]]
+            if said not in allowed:
+                problems.append(Finding(passage.where, row, match.group(1), " or ".join(sorted(allowed)), passage.text))
+    return problems
+
+
+#: Words that bound a figure: a figure with one of them before it is hedged (if not always
+#: with the table's own bound); a figure with none is stated as exact.
+BOUND_WORDS = ("up to", "ceiling of", "over", "more than", "nearly", "almost", "about", "around", "roughly",
+               "some", "at least", "under", "less than")
+
+
+def _figure_patterns(row: pd.Series) -> list[tuple[str, re.Pattern]]:
+    """How prose may type a capacity row's "up to" figures by hand: 1 GW as "1 GW", "one
+    gigawatt", "a gigawatt"; 1,000,000 chips as "a million", "1 million", "1,000,000", each
+    followed by the chip family's name ("a million TPUs")."""
+    words = {1: "one|a", 2: "two", 3: "three", 4: "four", 5: "five"}
+    patterns = []
+    if row["gigawatts_bound"] == "up to" and pd.notna(row["gigawatts"]):
+        value = row["gigawatts"]
+        spoken = f"|(?:{words[int(value)]})\\s+gigawatts?" if value == int(value) and int(value) in words else ""
+        patterns.append((f"{value:g} GW", re.compile(rf"(?:\b{value:g}\s*(?:GW|gigawatts?)\b{spoken})", re.IGNORECASE)))
+    if row["chips_bound"] == "up to" and pd.notna(row["chips"]):
+        value = row["chips"]
+        forms = [f"{value:,.0f}", f"{value:.0f}"]
+        if value % 1_000_000 == 0:
+            millions = int(value // 1_000_000)
+            forms += [f"{millions} million"] + ([f"(?:{words[millions]}) million"] if millions in words else [])
+        family = re.escape(str(row["chip_family"]).split()[0])
+        patterns.append((f"{value:,.0f} {row['chip_family']} chips",
+                         re.compile(r"\b(?:" + "|".join(forms) + rf")\s+(?:\w+\s+)?{family}", re.IGNORECASE)))
+    return patterns
+
+
+def _names_of(row: pd.Series) -> list[str]:
+    """What prose calls a capacity row's deal: its vendor, the first word of its chip family
+    and the deal's names in DEAL_NAMES."""
+    return [row["vendor"], str(row["chip_family"]).split()[0], *DEAL_NAMES.get(row["tranche"], ())]
+
+
+def dropped_hedges(found: list[Passage], capacity: pd.DataFrame) -> list[Finding]:
+    """Figures typed by hand, in a sentence that names the deal, that match an "up to"
+    figure of data/capacity.csv (gigawatts_bound or chips_bound) with no bound at all before
+    them (BOUND_WORDS): "committed to 1 GW" where the deal says "up to 1 GW"."""
+    problems = []
+    rows = capacity[(capacity["gigawatts_bound"] == "up to") | (capacity["chips_bound"] == "up to")]
+    for passage in found:
+        text = _outside_roles(passage.text)
+        for capacity_id, row in rows.iterrows():
+            if not any(re.search(rf"\b{re.escape(name)}", text) for name in _names_of(row)):
+                continue
+            for figure, pattern in _figure_patterns(row):
+                for match in pattern.finditer(text):
+                    before = text[max(0, match.start() - 24):match.start()].lower()
+                    if not any(re.search(rf"\b{word}\s*$", before) or f"{word} " in before for word in BOUND_WORDS):
+                        problems.append(Finding(passage.where, capacity_id, match.group(0), f"up to {figure}", passage.text))
+    return problems
+
+
+def book_notebooks() -> list[Path]:
+    """The front page and every chapter notebook, in file order."""
+    return [paths.ROOT / "intro.ipynb", *sorted(paths.CHAPTERS_DIR.glob("*.ipynb"))]
+
+
+# --- the Sphinx extension ---------------------------------------------------------------------
+
+def _note_data(inliner, *tables: str) -> None:
+    env = getattr(getattr(inliner.document.settings, "env", None), "note_dependency", None)
+    if env:
+        for table in tables:
+            env(str(paths.DATA_DIR / f"{table}.csv"))
+
+
+def _failed(inliner, rawtext: str, lineno: int, message: str):
+    error = inliner.reporter.error(message, line=lineno)
+    return [inliner.problematic(rawtext, rawtext, error)], [error]
+
+
+def claim_role(name, rawtext, text, lineno, inliner, options=None, content=None):
+    """``{claim}`A1-05``` -> the claim's paraphrase from data/claims.csv, labelled: the one
+    place on a page where the claim is printed in words (under its `### Claim` heading)."""
+    _note_data(inliner, "claims")
+    table = ledger.claims().set_index("claim_id")["claim"]
+    claim_id = text.strip()
+    if claim_id not in table.index:
+        return _failed(inliner, rawtext, lineno, f"{{claim}} role: {claim_id!r} is not a claim id in data/claims.csv")
+    node = nodes.inline("", "", classes=["chipbook-claim-text"])
+    node += nodes.strong("What the article says: ", "What the article says: ")
+    node += nodes.Text(table[claim_id])
+    return [node], []
+
+
+def verdict_role(name, rawtext, text, lineno, inliner, options=None, content=None):
+    """``{verdict}`A1-05``` -> the claim's verdict, in italics, from data/claims.csv."""
+    _note_data(inliner, "claims")
+    verdicts = ledger.claims().set_index("claim_id")["verdict"]
+    claim_id = text.strip()
+    if claim_id not in verdicts.index:
+        return _failed(inliner, rawtext, lineno, f"{{verdict}} role: {claim_id!r} is not a claim id in data/claims.csv")
+    verdict = verdicts[claim_id]
+    return [nodes.emphasis(verdict, verdict, classes=["chipbook-verdict-word"])], []
+
+
+def capacity_role(name, rawtext, text, lineno, inliner, options=None, content=None):
+    """``{capacity}`cap-11``` or ``{capacity}`cap-05:chips``` -> the figure with its bound."""
+    _note_data(inliner, "capacity")
+    capacity_id, _, unit = text.strip().partition(":")
+    try:
+        figure = capacity_figure(capacity_id, unit or None)
+    except (KeyError, ValueError) as err:
+        return _failed(inliner, rawtext, lineno, f"{{capacity}} role: {text!r}: {err} (data/capacity.csv)")
+    return [nodes.inline(figure, figure, classes=["chipbook-figure"])], []
+
+
+def state_role(name, rawtext, text, lineno, inliner, options=None, content=None):
+    """``{state}`cap-11``` -> the capacity row's state ("contracted", "in service")."""
+    _note_data(inliner, "capacity")
+    try:
+        state = capacity_state(text.strip())
+    except KeyError:
+        return _failed(inliner, rawtext, lineno, f"{{state}} role: {text!r} is not a capacity_id in data/capacity.csv")
+    return [nodes.inline(state, state, classes=["chipbook-state"])], []
+
+
+def add_claim_previews(app, doctree, docname: str) -> None:
+    """Give each claim link chipbook_find put in prose the preview the tables give."""
+    if app.builder.format != "html":
+        return
+    known = set(ledger.claims()["claim_id"])
+    for n, link in enumerate(list(doctree.findall(nodes.reference)), start=1):
+        claim_id = link.astext()
+        if "chipbook-claim-link" not in link.get("classes", []) or claim_id not in known:
+            continue
+        link.replace_self(nodes.raw("", ledger.claim_preview(claim_id, link["refuri"], f"claimtip-prose-{n}"),
+                                    format="html"))
+
+
+def setup(app):
+    app.add_role("claim", claim_role)
+    app.add_role("verdict", verdict_role)
+    app.add_role("capacity", capacity_role)
+    app.add_role("state", state_role)
+    # After chipbook_find's claim links (doctree-resolved, default priority 500).
+    app.connect("doctree-resolved", add_claim_previews, priority=600)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,277 @@
+"""Prose bound to the ledger (chipbook.prose): no chapter's Markdown states a verdict, a
+deal's state or an "up to" figure other than the tables give, and a claim is printed in
+words once per page.
+
+The readers are tested on hand-made sentences first (each finds what it must and nothing
+else), then run over the stored notebooks; those tests check what the prose says against
+whatever the tables say today, so moving a verdict or a state fails only the sentences the
+move makes false."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+import nbformat
+import pandas as pd
+import pytest
+from docutils.core import publish_doctree
+from docutils.parsers.rst import roles
+
+from chipbook import ledger, prose
+
+VERDICTS = pd.Series({"A1-01": "partly supported", "A1-02": "supported", "A1-03": "complicated"})
+CAPACITY = pd.DataFrame({
+    "capacity_id": ["c-1", "c-2", "c-3", "c-4"],
+    "vendor": ["NVIDIA", "AWS", "AWS", "Google"],
+    "chip_family": ["Grace systems (Microsoft Azure)", "Trainium2", "Trainium3", "TPU"],
+    "tranche": ["azure-nvidia-2025", "aws-trainium2-fleet", "aws-2026-agreement", "google-2025-expansion"],
+    "chips": [None, 1_000_000, None, 1_000_000],
+    "chips_bound": [None, "more than", None, "up to"],
+    "gigawatts": [1.0, None, 5.0, None],
+    "gigawatts_bound": ["up to", None, "up to", None],
+    "state": ["contracted", "in service", "contracted", "contracted"],
+}).set_index("capacity_id")
+
+
+def said(*sentences: str, section: str | None = None) -> list[prose.Passage]:
+    return [prose.Passage("fixture", section, s) for s in sentences]
+
+
+# --- verdicts ---------------------------------------------------------------------------------
+
+def test_a_verdict_the_ledger_does_not_give_is_found_with_its_claim():
+    wrong, typed = prose.typed_verdicts(said("The verdict on A1-01 is *supported*, as the rows show."), VERDICTS)
+    assert [(f.row, f.says, f.expects) for f in wrong] == [("A1-01", "supported", "partly supported")]
+    assert [f.row for f in typed] == ["A1-01"]
+
+
+def test_a_verdict_in_a_claims_section_is_read_as_that_claims():
+    wrong, typed = prose.typed_verdicts(said("So the verdict stays *partly supported*.", section="A1-02"), VERDICTS)
+    assert [(f.row, f.says) for f in wrong] == [("A1-02", "partly supported")]
+    assert len(typed) == 1
+
+
+def test_a_verdict_in_words_is_read_too_but_only_a_verdict_word_counts_as_typed():
+    wrong, typed = prose.typed_verdicts(said("A1-02 holds only in part, and A1-01 holds in part."), VERDICTS)
+    assert [(f.row, f.says) for f in wrong] == [("A1-02", "holds only in part")]
+    assert typed == []
+    # "holds up" covers both verdicts that hold up
+    assert prose.typed_verdicts(said("A1-03 holds up as stated."), VERDICTS) == ([], [])
+
+
+def test_a_verdict_printed_by_the_role_and_the_nearest_claim_are_respected():
+    assert prose.typed_verdicts(said("A1-01's verdict is {verdict}`A1-01`."), VERDICTS) == ([], [])
+    # two claims in one sentence: each phrase goes with the claim nearest to it
+    wrong, _ = prose.typed_verdicts(said("A1-02 is *supported*, while A1-01 holds in part."), VERDICTS)
+    assert wrong == []
+
+
+def test_a_sentence_that_names_no_claim_outside_a_section_is_not_read():
+    assert prose.typed_verdicts(said("A claim is *supported* when the evidence bears it out."), VERDICTS) == ([], [])
+
+
+# --- deal states ------------------------------------------------------------------------------
+
+def test_a_state_the_table_does_not_give_a_deal_is_found():
+    found = prose.status_conflicts(said("The {capacity}`c-1` of NVIDIA systems on Azure came online in May."), CAPACITY)
+    assert [(f.row, f.says, f.expects) for f in found] == [("c-1", "came online", "contracted")]
+    found = prose.status_conflicts(said("Anthropic's systems on Azure are running at last."), CAPACITY)
+    assert [(f.row, f.expects) for f in found] == [("c-1", "contracted")]
+
+
+def test_a_state_that_matches_or_that_the_role_prints_is_not_found():
+    assert prose.status_conflicts(said("{capacity}`c-1` of systems on Azure is {state}`c-1`."), CAPACITY) == []
+    assert prose.status_conflicts(said("Over a million Trainium2 chips are in service, and Azure is contracted."),
+                                  CAPACITY) == []
+    assert prose.status_conflicts(said("Work runs within the capacity contracted."), CAPACITY) == []
+
+
+# --- "up to" ---------------------------------------------------------------------------------
+
+def test_an_up_to_figure_stated_bare_is_found():
+    found = prose.dropped_hedges(said("AWS committed 5 GW to Anthropic.", "Anthropic bought a gigawatt of NVIDIA systems.",
+                                      "Google promised a million TPUs."), CAPACITY)
+    assert [(f.row, f.says, f.expects) for f in found] == [
+        ("c-3", "5 GW", "up to 5 GW"), ("c-1", "a gigawatt", "up to 1 GW"), ("c-4", "a million TPU", "up to 1,000,000 TPU chips")]
+
+
+def test_a_hedged_figure_or_another_deals_figure_is_not_found():
+    assert prose.dropped_hedges(said("AWS: up to 5 GW.", "NVIDIA systems: over a gigawatt.",
+                                     "The chart prices a million tokens.", "Rainier ran 5 GW of Trainium2 chips."),
+                                CAPACITY[CAPACITY.index != "c-3"]) == []
+
+
+# --- the roles ---------------------------------------------------------------------------------
+
+def test_capacity_figures_keep_their_bound_and_read_as_prose():
+    table = CAPACITY.assign(gigawatts=[1.0, None, 0.3, None], gigawatts_bound=["up to", None, "more than", None])
+    assert prose.capacity_figure("c-1", table=table) == "up to 1 GW"
+    assert prose.capacity_figure("c-3", table=table) == "more than 300 MW"
+    assert prose.capacity_figure("c-2", table=table) == "more than 1 million"
+    assert prose.capacity_state("c-2", table=table) == "in service"
+    with pytest.raises(ValueError, match="no figure in gigawatts"):
+        prose.capacity_figure("c-2", "gigawatts", table=table)
+    assert prose.number_words(3) == "three" and prose.count_words(220_000) == "220,000"
+
+
+@pytest.fixture
+def rst_roles():
+    for name, role in [("claim", prose.claim_role), ("verdict", prose.verdict_role),
+                       ("capacity", prose.capacity_role), ("state", prose.state_role)]:
+        roles.register_local_role(name, role)
+    yield
+
+
+def test_the_roles_print_what_the_tables_say(rst_roles):
+    claim = ledger.claims().iloc[0]
+    row = prose.capacity_rows().index[0]
+    text = publish_doctree(f":verdict:`{claim.claim_id}` / :capacity:`{row}` / :state:`{row}` / :claim:`{claim.claim_id}`",
+                           settings_overrides={"report_level": 5}).astext()
+    assert text == (f"{claim.verdict} / {prose.capacity_figure(row)} / {prose.capacity_state(row)} / "
+                    f"What the article says: {claim.claim}")
+
+
+def test_a_role_naming_an_unknown_row_is_an_error(rst_roles):
+    doctree = publish_doctree(":verdict:`A9-99` and :capacity:`cap-nope`", settings_overrides={"report_level": 5})
+    errors = [m.astext() for m in doctree.findall(lambda n: n.tagname == "system_message")]
+    assert any("'A9-99' is not a claim id in data/claims.csv" in e for e in errors), errors
+    assert any("'cap-nope'" in e and "data/capacity.csv" in e for e in errors), errors
+
+
+# --- the stored notebooks ---------------------------------------------------------------------
+
+PASSAGES = [p for notebook in prose.book_notebooks() for p in prose.passages(notebook)]
+
+
+def test_the_notebooks_were_read():
+    assert len(PASSAGES) > 300 and any(p.section_claim for p in PASSAGES)
+
+
+def test_prose_states_no_verdict_the_ledger_contradicts():
+    wrong, _ = prose.typed_verdicts(PASSAGES, ledger.claims().set_index("claim_id")["verdict"])
+    assert not wrong, "prose states another verdict than data/claims.csv:\n" + "\n".join(map(str, wrong))
+
+
+def test_prose_types_no_verdict_by_hand():
+    _, typed = prose.typed_verdicts(PASSAGES, ledger.claims().set_index("claim_id")["verdict"])
+    assert not typed, "verdicts typed in prose (print them with the role shown):\n" + "\n".join(map(str, typed))
+
+
+def test_prose_names_no_deal_state_the_capacity_table_contradicts():
+    found = prose.status_conflicts(PASSAGES, prose.capacity_rows())
+    assert not found, "prose gives a deal another state than data/capacity.csv:\n" + "\n".join(map(str, found))
+
+
+def test_prose_keeps_every_up_to_of_the_capacity_table():
+    found = prose.dropped_hedges(PASSAGES, prose.capacity_rows())
+    assert not found, "an 'up to' figure stated without its bound (use {capacity}):\n" + "\n".join(map(str, found))
+
+
+def test_every_role_in_prose_names_a_row_that_exists():
+    claims, capacity = set(ledger.claims()["claim_id"]), prose.capacity_rows()
+    bad = []
+    for p in PASSAGES:
+        for role, target in prose.ROLE.findall(p.text):
+            row, _, unit = target.partition(":")
+            known = row in claims if role in ("claim", "verdict") else row in capacity.index
+            if not known or (unit and unit not in ("chips", "gigawatts")):
+                bad.append(f"{p.where}: {{{role}}}`{target}`")
+    assert not bad, "roles naming unknown rows:\n" + "\n".join(bad)
+
+
+# --- say it once --------------------------------------------------------------------------------
+
+def _claim_sections() -> dict[str, list[str]]:
+    """claim id -> the notebooks whose `### Claim` section prints it with the {claim} role."""
+    printed: dict[str, list[str]] = {}
+    for notebook in prose.book_notebooks():
+        for cell in nbformat.read(notebook, as_version=4).cells:
+            if cell.cell_type == "markdown":
+                for claim_id in re.findall(r"\{claim\}`(A[12]-\d{2})`", cell.source):
+                    printed.setdefault(claim_id, []).append(notebook.name)
+    return printed
+
+
+def test_each_claim_is_printed_in_words_once_under_its_own_heading():
+    printed = _claim_sections()
+    assert sorted(printed) == sorted(ledger.claims()["claim_id"]), "a claim section without its {claim} role"
+    assert all(len(where) == 1 for where in printed.values()), {c: w for c, w in printed.items() if len(w) > 1}
+    in_section = {p.section_claim for p in PASSAGES if p.text.strip().startswith(f"{{claim}}`{p.section_claim}`")}
+    assert in_section == set(printed), "a {claim} role outside its claim's own section"
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9$%]+", text.lower().replace("\u2019", "'").replace("'", ""))
+
+
+def test_prose_does_not_repeat_a_claims_paraphrase():
+    """Eight words in a row of a claim's paraphrase in a chapter's prose are the claim said
+    twice: the {claim} role prints it, and prose names it by its id."""
+    runs = {c.claim_id: {tuple(w[i:i + 8]) for i in range(len(w) - 7)}
+            for c in ledger.claims().itertuples() for w in [_words(c.claim)]}
+    repeated = []
+    for p in PASSAGES:
+        words = _words(prose.ROLE.sub(" ", p.text))
+        grams = {tuple(words[i:i + 8]) for i in range(len(words) - 7)}
+        repeated += [f"{p.where}: {claim_id}" for claim_id, own in runs.items() if grams & own]
+    assert not repeated, "prose repeating a claim's paraphrase:\n" + "\n".join(repeated)
+
+
+class _Text(HTMLParser):
+    """The text of an HTML fragment outside the claim previews, and the previews' ids."""
+
+    def __init__(self):
+        super().__init__()
+        self.shown, self.depth, self.tip_ids, self.described = [], 0, [], []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if self.depth:
+            self.depth += 1
+        elif "chipbook-claimtip" in (attrs.get("class") or ""):
+            self.depth = 1
+            self.tip_ids.append(attrs.get("id"))
+            assert attrs.get("role") == "tooltip"
+        if attrs.get("aria-describedby"):
+            self.described.append(attrs["aria-describedby"])
+
+    def handle_endtag(self, tag):
+        if self.depth:
+            self.depth -= 1
+
+    def handle_data(self, data):
+        if not self.depth:
+            self.shown.append(data)
+
+
+def _shown(fragment: str) -> _Text:
+    parser = _Text()
+    parser.feed(fragment)
+    return parser
+
+
+@pytest.mark.parametrize("chapter", sorted(set(ledger.claims()["chapter"])))
+def test_a_chapters_tables_name_its_claims_by_id_with_a_preview(chapter):
+    for fragment in (ledger.claims_tested(chapter).data, ledger.verdict_table(chapter).data):
+        parsed = _shown(fragment)
+        shown = " ".join(parsed.shown)
+        for c in ledger.claims(chapter).itertuples():
+            assert c.claim not in shown, f"{c.claim_id}'s paraphrase printed in a table of its own chapter"
+            assert c.claim_id in shown
+        assert parsed.tip_ids and parsed.tip_ids == parsed.described, "each preview is its link's description"
+        assert len(set(parsed.tip_ids)) == len(parsed.tip_ids), "preview ids repeat"
+
+
+def test_the_disagreements_table_prints_no_claim_in_words():
+    shown = " ".join(_shown(ledger.disagreements_table().data).shown)
+    assert not [c.claim_id for c in ledger.claims().itertuples() if c.claim in shown]
+
+
+def test_a_claim_preview_carries_the_paraphrase_and_verdict_as_the_links_description():
+    claim = ledger.claims().iloc[0]
+    parsed = _shown(ledger.claim_link(claim.claim_id))
+    assert "".join(parsed.shown) == claim.claim_id
+    html = ledger.claim_link(claim.claim_id, base=ledger.FROM_ROOT)
+    assert f'href="chapters/{ledger.claim_href(claim.claim_id)}"' in html
+    assert claim.claim.replace("'", "&#x27;") in html and f"Verdict: {claim.verdict}." in html
