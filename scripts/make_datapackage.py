@@ -96,14 +96,29 @@ LEDGER = [
         },
     },
     {
+        "name": "verdict_principles",
+        "sourced": False,  # the book's method, not a fact
+        "title": "Verdict principles",
+        "description": "The principles under which the verdict rules (verdict_rules) are applied, written once: which rule applies when several fit, a sentence read two ways, when a claim is judged (the article's date against later developments) and what the verdict complicated means. Shown to readers above the rules table.",
+        "schema": {
+            "fields": [
+                field("principle_id", "string", "Stable identifier: lowercase words joined by hyphens.", pattern=SLUG, unique=True),
+                field("position", "integer", "Order in which the principles are shown (1 first).", minimum=1, unique=True),
+                field("name", "string", "Short name shown to readers."),
+                field("statement", "string", "The principle, in full."),
+            ],
+            "primaryKey": ["principle_id"],
+        },
+    },
+    {
         "name": "verdict_rules",
         "sourced": False,  # the book's method, not a fact: each claim's evidence rows carry the sources
         "title": "Verdict rules",
-        "description": "The rules that turn a claim's evidence into its verdict, written once: each names a recurring case, the test a claim of that case must pass, and the verdicts the test can give. Every claim names the rule it applied (claims.rule_id), and make check refuses a verdict its rule does not allow.",
+        "description": "The rules that turn a claim's evidence into its verdict, written once: each names a recurring case, the test a claim of that case must pass, and the verdicts the test can give. The rules are tried in order of precedence and applied under the principles of verdict_principles (which rule applies, a sentence read two ways, when a claim is judged, what complicated means). Every claim names the rule it applied (claims.rule_id), and make check refuses a verdict its rule does not allow.",
         "schema": {
             "fields": [
                 field("rule_id", "string", "Stable identifier: lowercase words joined by hyphens; shown to readers as the anchor rule-<rule_id>.", pattern=SLUG, unique=True),
-                field("precedence", "integer", "Where a claim fits more than one case, the rule with the lowest number applies; the next one that fits is the claim's alternative (claims.alternative_rule_id).", minimum=1, unique=True),
+                field("precedence", "integer", "Order in which the rules are tried: the rule with the lowest number whose case fits applies; the next one whose case fits is the claim's borderline alternative (claims.alternative_rule_id), recorded when it gives another verdict (verdict_principles: precedence).", minimum=1, unique=True),
                 field("name", "string", "Short name shown to readers beside each verdict."),
                 field("case", "string", "The recurring case the rule covers: what kind of claim it applies to."),
                 field("test", "string", "The test a claim of this case must pass, and which outcome leads to which verdict."),
@@ -130,7 +145,7 @@ LEDGER = [
                 field("would_change", "string", "What evidence would change the verdict."),
                 field("last_reviewed", "date", "The date the claim's verdict was last reviewed against its evidence (ISO 8601).", not_after="today"),
                 field("rule_id", "string", "The verdict rule the claim was judged by (verdict_rules.rule_id); its verdict must be one the rule allows."),
-                field("alternative_rule_id", "string", "For a borderline claim, the second rule that could reasonably apply (it may be the same rule where the borderline lies inside its test); empty when no other rule fits.", required=False),
+                field("alternative_rule_id", "string", "For a borderline claim, the next rule in precedence whose case also fits (the same rule only for a claim that reads a sentence one of two ways: verdict_principles); empty when no other case fits or it gives the same verdict.", required=False),
                 field("alternative_verdict", "string", "The verdict the alternative rule would give; set exactly when alternative_rule_id is, and one that rule allows.", required=False, enum=VERDICTS),
             ],
             "primaryKey": ["claim_id"],

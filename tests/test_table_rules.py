@@ -457,6 +457,22 @@ def test_a_high_grade_from_a_copy_is_refused(scratch):
     assert f"'high' cites {copied['source_id']}" in first_problem(scratch)
 
 
+def test_a_source_read_in_a_copy_without_its_address_or_a_reason_is_refused(scratch):
+    """A note saying the text was read elsewhere needs the copy's address in copy_url or the
+    words 'no copy address:' and why; the same row passes once it says why."""
+    high = {e["source_id"] for e in rows("evidence") if e["confidence"] == "high"}
+    source = next(s for s in rows("sources") if s["source_id"] not in set(check.citations.COPY_ONLY) | high
+                  and not s["copy_url"] and "no copy address" not in s["note"].lower())
+    scratch.set_value("sources", source["_row"], "note", "Page not opened; text read via a GitHub mirror.")
+    assert first_problem(scratch) == where("sources", source, "copy_url") + (
+        f"{source['source_id']}'s note says it was read elsewhere ('Page not opened') but copy_url is empty; "
+        "expected the copy's own address in copy_url (with copy_kind), or 'no copy address:' and why no address "
+        "can be given in the note")
+    scratch.set_value("sources", source["_row"], "note", "Page not opened; text read via a GitHub mirror; "
+                      "no copy address: the mirror was found by its text only.")
+    check.check_tables(scratch.folder)
+
+
 def test_a_url_at_a_copy_site_is_refused(scratch):
     source = next(s for s in rows("sources") if s["source_id"] not in check.citations.COPY_ONLY)
     scratch.set_value("sources", source["_row"], "url", "https://bit.ly/abc")

@@ -16,27 +16,34 @@ import pytest
 from chipbook import ledger, load_table
 from chipbook.check import allowed_verdicts, check_rules, check_verdict_rules
 from chipbook.data import DataError, rows
-from chipbook.vocabulary import VERDICTS
+from chipbook.vocabulary import READING_MARK, VERDICTS
 
 FILE = "claims.csv"
 # A hand-made rules table for the check's own tests: two rules, small and fixed.
 FIXTURE_RULES = [
-    {"rule_id": "forecast", "allowed_verdicts": "supported; contradicted; unverified", "_row": 1, "_line": 2},
-    {"rule_id": "parts", "allowed_verdicts": "supported; complicated; partly supported", "_row": 2, "_line": 3},
+    {"rule_id": "forecast", "precedence": "1", "allowed_verdicts": "supported; contradicted; unverified",
+     "_row": 1, "_line": 2},
+    {"rule_id": "parts", "precedence": "2", "allowed_verdicts": "supported; complicated; partly supported",
+     "_row": 2, "_line": 3},
 ]
 
 
 def claim(rule_id: str, verdict: str, alternative_rule_id: str = "", alternative_verdict: str = "",
-          row: int = 1, claim_id: str = "X-01") -> dict:
+          row: int = 1, claim_id: str = "X-01", text: str = "A claim.", reason: str = "A reason.") -> dict:
     """One hand-made claims row as `data.rows` gives it (row 1 sits on line 2)."""
     return {"claim_id": claim_id, "rule_id": rule_id, "verdict": verdict, "alternative_rule_id": alternative_rule_id,
-            "alternative_verdict": alternative_verdict, "_row": row, "_line": row + 1}
+            "alternative_verdict": alternative_verdict, "claim": text, "verdict_reason": reason,
+            "_row": row, "_line": row + 1}
+
+
+def link(premise: str, conclusion: str) -> dict:
+    return {"premise_claim_id": premise, "conclusion_claim_id": conclusion, "_row": 1, "_line": 2}
 
 
 # --- the check, on the hand-made rules table --------------------------------------------
 
 def test_a_verdict_its_rule_allows_passes():
-    check_verdict_rules([claim("forecast", "unverified"), claim("parts", "complicated", "forecast", "supported", row=2)],
+    check_verdict_rules([claim("forecast", "unverified"), claim("forecast", "supported", "parts", "partly supported", row=2)],
                         FIXTURE_RULES, FILE)
 
 
@@ -52,10 +59,10 @@ def test_a_verdict_its_rule_does_not_allow_is_refused_with_one_message():
 
 def test_an_alternative_verdict_its_rule_does_not_allow_is_refused():
     with pytest.raises(DataError) as caught:
-        check_verdict_rules([claim("parts", "partly supported", "forecast", "complicated")], FIXTURE_RULES, FILE)
+        check_verdict_rules([claim("forecast", "unverified", "parts", "contradicted")], FIXTURE_RULES, FILE)
     assert str(caught.value).startswith(
-        "claims.csv, row 1 (line 2), column 'alternative_verdict': X-01 would be 'complicated' under rule 'forecast', "
-        "which allows only: supported, contradicted, unverified; expected one of the verdicts rule 'forecast' allows")
+        "claims.csv, row 1 (line 2), column 'alternative_verdict': X-01 would be 'contradicted' under rule 'parts', "
+        "which allows only: supported, complicated, partly supported; expected one of the verdicts rule 'parts' allows")
 
 
 @pytest.mark.parametrize("rule_id, verdict, column", [("forecast", "", "alternative_verdict"),
@@ -69,9 +76,43 @@ def test_an_alternative_is_a_rule_and_a_verdict_together(rule_id, verdict, colum
 
 
 def test_an_alternative_that_gives_the_same_verdict_is_refused():
-    # parts gives complicated; the alternative reading of the same rule must give something else
-    with pytest.raises(DataError, match="X-01 records an alternative that gives its own verdict 'complicated'"):
-        check_verdict_rules([claim("parts", "complicated", "parts", "complicated")], FIXTURE_RULES, FILE)
+    # forecast gives supported; the next rule that fits must give something else, or there is none
+    with pytest.raises(DataError, match="X-01 records an alternative that gives its own verdict 'supported'"):
+        check_verdict_rules([claim("forecast", "supported", "parts", "supported")], FIXTURE_RULES, FILE)
+
+
+def test_an_alternative_earlier_in_precedence_is_refused():
+    # the lowest precedence number that fits applies: parts (2) with forecast (1) fitting too
+    # means forecast should have been the rule
+    with pytest.raises(DataError) as caught:
+        check_verdict_rules([claim("parts", "partly supported", "forecast", "unverified")], FIXTURE_RULES, FILE)
+    assert str(caught.value) == (
+        "claims.csv, row 1 (line 2), column 'alternative_rule_id': X-01 has the alternative 'forecast' (precedence 1) "
+        "before its rule 'parts' (precedence 2); expected 'forecast' as the rule, since the lowest precedence number "
+        "whose case fits applies, or an alternative that comes later in precedence")
+
+
+def test_a_rule_is_its_own_alternative_only_for_a_sentence_read_two_ways():
+    with pytest.raises(DataError, match="X-01 names its own rule 'parts' as its alternative"):
+        check_verdict_rules([claim("parts", "partly supported", "parts", "supported")], FIXTURE_RULES, FILE)
+    # the same row passes once the claim says which reading it tests
+    check_verdict_rules([claim("parts", "partly supported", "parts", "supported",
+                               text="In the book's reading, X ran mainly on C.")], FIXTURE_RULES, FILE)
+
+
+def test_complicated_needs_a_caveat_that_bears_on_a_conclusion_that_does_not_hold():
+    # X-01 supports X-02; complicated is allowed only while X-02 is not supported and the reason
+    # gives the caveat and names X-02 (data/verdict_principles.csv: complicated)
+    premise = claim("parts", "complicated", reason="Every part holds. Caveat: only for inference, one reason X-02 fails.")
+    weak = claim("parts", "partly supported", row=2, claim_id="X-02")
+    check_verdict_rules([premise, weak], FIXTURE_RULES, FILE, [link("X-01", "X-02")])
+    strong = claim("parts", "supported", row=2, claim_id="X-02")
+    with pytest.raises(DataError, match=r"X-01 is 'complicated' but its reason names no conclusion it supports that "
+                                        r"does not hold \(it supports no conclusion whose verdict is other than supported\)"):
+        check_verdict_rules([premise, strong], FIXTURE_RULES, FILE, [link("X-01", "X-02")])
+    unlabelled = claim("parts", "complicated", reason="Every part holds, but only for inference (X-02).")
+    with pytest.raises(DataError, match="X-01 is 'complicated' but its reason gives no caveat"):
+        check_verdict_rules([unlabelled, weak], FIXTURE_RULES, FILE, [link("X-01", "X-02")])
 
 
 def test_make_check_refuses_a_claim_whose_rule_does_not_allow_its_verdict(scratch):
@@ -103,9 +144,11 @@ def test_an_unknown_rule_id_is_refused_by_validation(scratch):
 # Each case: the rule, the claim and its evidence in words, the verdict the rule's test gives,
 # and a verdict the rule must refuse (the one a reader might be tempted to give).
 CASES = {
-    # "Google says v5e gives up to 2.5x"; Google said it, 'up to' kept. That newer chips beat
-    # the figure is in the evidence rows, not the verdict: supported, never complicated.
-    "vendor-statement": ("supported", "complicated"),
+    # "AWS claims X delivers four times the performance of Y"; AWS said "up to 4x faster training
+    # performance": the claim (keeping the article's words) drops the hedge and widens the measure,
+    # so partly supported; that newer chips beat the figure is in the evidence rows, so the
+    # verdict is never complicated.
+    "vendor-statement": ("partly supported", "complicated"),
     # "Lab X may lead in 2030"; it is 2026: the outcome is not yet decidable, so unverified;
     # a caveat on how it might happen cannot make it complicated or partly supported.
     "hedged-forecast": ("unverified", "partly supported"),
@@ -116,24 +159,22 @@ CASES = {
     # B's ceiling 43 > A's 33 since, while A still leads on money paid: outdated. The paid
     # measure goes in the reason; it cannot turn the verdict into complicated.
     "announced-ceiling": ("outdated", "complicated"),
-    # "X runs on chip C" when C was only contracted, running a year later: premature, so
-    # partly supported; the claim is not unverified (both dates are on the record).
-    "time-of-writing": ("partly supported", "unverified"),
-    # "In the book's reading, X ran mainly on C inside cloud K": holds in K, while the literal
-    # words (mainly on C everywhere) say more than holds: complicated; never outdated.
-    "ambiguous-reading": ("complicated", "outdated"),
-    # "Company X does A to avoid B": A shown, B in X's own words, with another cause as weighty
-    # that the claim leaves out: complicated; a motive is never outdated.
-    "motive": ("complicated", "outdated"),
-    # "X is the most sophisticated example": the quality is shown, 'most' is not measured:
-    # partly supported; the degree cannot make it complicated.
+    # "Company X does A to avoid B": A shown, B only in analysts' words, X's own statements name
+    # other reasons: partly supported; a motive is judged at its moment, never outdated.
+    "motive": ("partly supported", "outdated"),
+    # "X is the most sophisticated example": the base (X is an example) is shown, 'most' is
+    # measured by no source: partly supported; the degree cannot make it complicated.
     "no-yardstick": ("partly supported", "complicated"),
-    # "The whole industry uses C": two major users of another platform before the article:
-    # a universal with counter-cases of weight, so contradicted; not unverified.
+    # "The whole industry uses C": two leading members used another platform when the article
+    # was written: a universal with counter-cases, so contradicted; not unverified.
     "class-claim": ("contradicted", "unverified"),
-    # "X ran Y on C" true, but mostly for one workload that changes what a reader infers:
-    # a caveat that changes the reading, so complicated; not outdated or unverified.
-    "parts-and-caveats": ("complicated", "unverified"),
+    # "Lab X has not published an infrastructure paper": none when written, none since:
+    # supported; a single state of affairs is never partly supported.
+    "time-of-writing": ("supported", "partly supported"),
+    # "X is a mix of cash and credits": cash shown, credits not: one part holds and one fails,
+    # so partly supported; a later development goes after 'Since:', never to outdated (the
+    # time-of-writing rule has single changeable states).
+    "parts-and-caveats": ("partly supported", "outdated"),
 }
 RULES = rows("verdict_rules")
 
@@ -177,10 +218,20 @@ def test_forecasts_and_hedged_claims_are_judged_as_hedged_forecasts():
     assert stray.empty, f"hedged claims judged by another rule only: {list(stray['claim_id'])}"
 
 
-def test_claims_read_one_way_of_two_use_the_ambiguous_reading_rule():
-    chosen = CLAIMS["claim"].str.contains(r"the book's reading|implied, not stated", case=False)
-    stray = CLAIMS[chosen & ~uses(CLAIMS, "ambiguous-reading")]
-    assert stray.empty, f"claims that choose a reading but not the rule for it: {list(stray['claim_id'])}"
+def test_only_claims_that_read_a_sentence_two_ways_name_their_own_rule_as_alternative():
+    """The two-readings principle: a claim names its own rule as its alternative only when its
+    text says which reading it tests (READING_MARK); check_verdict_rules enforces it row by row,
+    and this keeps the live ledger honest about it."""
+    own = CLAIMS[CLAIMS["alternative_rule_id"] == CLAIMS["rule_id"]]
+    stray = own[~own["claim"].str.contains(READING_MARK, case=False)]
+    assert stray.empty, f"own-rule alternatives without a marked reading: {list(stray['claim_id'])}"
+
+
+def test_every_alternative_comes_later_in_precedence():
+    precedence = load_table("verdict_rules").set_index("rule_id")["precedence"]
+    chosen = CLAIMS[CLAIMS["alternative_rule_id"].notna() & (CLAIMS["alternative_rule_id"] != CLAIMS["rule_id"])]
+    early = chosen[chosen["alternative_rule_id"].map(precedence) <= chosen["rule_id"].map(precedence)]
+    assert early.empty, f"alternatives before their rule in precedence: {list(early['claim_id'])}"
 
 
 def test_a_caveat_label_means_a_complicated_verdict_and_back():
@@ -205,6 +256,21 @@ def test_no_verdict_change_is_dated_after_the_claims_last_review():
 
 
 # --- what readers see ---------------------------------------------------------------------
+
+def test_the_rules_section_states_every_principle_before_the_rules():
+    page = ledger.verdict_rules_table().data
+    principles = load_table("verdict_principles")
+    for p in principles.itertuples():
+        assert f'<li id="principle-{p.principle_id}">' in page, p.principle_id
+    assert page.index("<ol") < page.index("<table"), "principles come before the rules they govern"
+
+
+def test_the_rules_table_lists_rules_in_order_of_precedence():
+    page = ledger.verdict_rules_table().data
+    order = [m for m in re.findall(r'<tr id="rule-([^"]+)"', page)]
+    expected = list(load_table("verdict_rules").sort_values("precedence")["rule_id"])
+    assert order == expected
+
 
 def test_the_rules_table_anchors_every_rule_and_every_rule_link_lands_on_it():
     page = ledger.verdict_rules_table().data

@@ -37,7 +37,7 @@ from pathlib import Path
 
 from . import citations, paths
 from .data import DataError, resources, rows, suggest, validate_package
-from .vocabulary import CLAIM_ID, VERDICT_SEPARATOR
+from .vocabulary import CAVEAT_LABEL, CLAIM_ID, READING_MARK, VERDICT_SEPARATOR
 
 
 class LayoutError(ValueError):
@@ -92,7 +92,7 @@ def check_rules(data_dir: Path | None = None) -> None:
             fail(f"is '{verdict}', but its latest verdict_history.csv row (line {history['_line']}, "
                  f"{history['date']}) says '{history['verdict_after']}'",
                  "a new verdict_history.csv row for each change of verdict, with its date and reason", "verdict")
-    check_verdict_rules(claims, rows("verdict_rules", descriptor), file)
+    check_verdict_rules(claims, rows("verdict_rules", descriptor), file, rows("argument_links", descriptor))
 
 
 def allowed_verdicts(rule: dict) -> list[str]:
@@ -100,12 +100,22 @@ def allowed_verdicts(rule: dict) -> list[str]:
     return rule["allowed_verdicts"].split(VERDICT_SEPARATOR)
 
 
-def check_verdict_rules(claims: list[dict], rules: list[dict], file: Path | str) -> None:
+def check_verdict_rules(claims: list[dict], rules: list[dict], file: Path | str,
+                        links: list[dict] | None = None) -> None:
     """Each claim's verdict is one its rule (claims.rule_id) allows, and so is the verdict its
-    alternative rule would give; the alternative is set as a pair and differs from the
-    primary. `claims` and `rules` are rows as `data.rows` reads them (with `_row`, `_line`);
-    the rule ids are foreign keys, so validation has already found each rule."""
+    alternative rule would give; the alternative is set as a pair, differs from the verdict,
+    and follows data/verdict_principles.csv: it comes later in precedence than the applied rule
+    and is the applied rule itself only for a claim that reads a sentence one of two ways
+    (READING_MARK in its text). With `links` (rows of argument_links), a complicated claim
+    gives its caveat (CAVEAT_LABEL) and names a conclusion it supports whose verdict is not
+    supported (the principle for complicated). `claims`, `rules` and `links` are rows as
+    `data.rows` reads them (with `_row`, `_line`); the rule ids are foreign keys, so
+    validation has already found each rule."""
     by_id = {rule["rule_id"]: rule for rule in rules}
+    verdict_of = {claim["claim_id"]: claim["verdict"] for claim in claims}
+    conclusions: dict[str, list[str]] = defaultdict(list)
+    for link in links or []:
+        conclusions[link["premise_claim_id"]].append(link["conclusion_claim_id"])
     for claim in claims:
         claim_id = claim["claim_id"]
 
@@ -132,6 +142,31 @@ def check_verdict_rules(claims: list[dict], rules: list[dict], file: Path | str)
                 fail(f"records an alternative that gives its own verdict '{claim['verdict']}'",
                      "an alternative verdict that differs from the verdict, or no alternative",
                      "alternative_verdict")
+            two_readings = bool(re.search(READING_MARK, claim.get("claim", ""), re.IGNORECASE))
+            if not two_readings:
+                if other_rule == claim["rule_id"]:
+                    fail(f"names its own rule '{other_rule}' as its alternative",
+                         "the next rule in precedence whose case also fits, or no alternative (a rule is its "
+                         "own alternative only for a claim that reads a sentence two ways, saying so in its "
+                         "text: data/verdict_principles.csv)", "alternative_rule_id")
+                main, alt = int(by_id[claim["rule_id"]]["precedence"]), int(by_id[other_rule]["precedence"])
+                if alt <= main:
+                    fail(f"has the alternative '{other_rule}' (precedence {alt}) before its rule "
+                         f"'{claim['rule_id']}' (precedence {main})",
+                         f"'{other_rule}' as the rule, since the lowest precedence number whose case fits "
+                         "applies, or an alternative that comes later in precedence", "alternative_rule_id")
+        if links is not None and claim["verdict"] == "complicated":
+            reason = claim.get("verdict_reason", "")
+            weak = [c for c in conclusions[claim_id] if verdict_of.get(c) != "supported"]
+            named = [c for c in weak if re.search(rf"\b{re.escape(c)}\b", reason)]
+            if CAVEAT_LABEL not in reason or not named:
+                fail("is 'complicated' but its reason " + ("gives no caveat" if CAVEAT_LABEL not in reason else
+                     "names no conclusion it supports that does not hold"
+                     + (f" (its conclusions not supported: {', '.join(weak)})" if weak else
+                        " (it supports no conclusion whose verdict is other than supported)")),
+                     f"'{CAVEAT_LABEL}' and the id of a conclusion it supports (data/argument_links.csv) whose "
+                     "verdict is not supported and which the caveat helps explain; else 'supported', with "
+                     "the fact after 'Note:' (data/verdict_principles.csv: complicated)", "verdict")
 
 
 def check_sources(data_dir: Path | None = None) -> None:

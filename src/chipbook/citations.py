@@ -142,10 +142,15 @@ def republished_wire(publisher: str, url: str) -> str | None:
 
 
 # A source whose note says the page itself was not opened, or that its text was read in a
-# GitHub copy, was read in a copy even where the copy's address was not recorded (so its
-# evidence cannot be graded high: chipbook.table_rules).
-READ_ELSEWHERE = (r"page not opened|PDF not opened|read via a GitHub mirror|read in a GitHub news-digest copy"
-                  r"|read via GitHub copies")
+# copy (a GitHub copy, a proxy, a CDN host, a look-alike domain), was read somewhere other than
+# its url (so its evidence cannot be graded high: chipbook.table_rules). Such a note comes with
+# the copy's address in copy_url, or says NO_COPY_ADDRESS_NOTE and why none can be given.
+READ_ELSEWHERE = (r"page not opened|PDF not opened|not opened at|read via a GitHub mirror|read in a GitHub"
+                  r"|read via GitHub copies|read only (?:in|through) (?:an unofficial )?(?:proxy|a proxy)"
+                  r"|read through a proxy|read on (?:a|the|.{0,40}'s) (?:CloudFront|CDN|stored copy|look-alike)"
+                  r"|read on a CloudFront host|read on a stored copy|read on the only stored copy"
+                  r"|read on a look-alike")
+NO_COPY_ADDRESS_NOTE = "no copy address:"
 
 
 def normalised(url: str) -> str:

@@ -38,6 +38,12 @@ def verdict_rules() -> pd.DataFrame:
     return load_table("verdict_rules").sort_values("precedence").set_index("rule_id")
 
 
+@cached_per_process
+def verdict_principles() -> pd.DataFrame:
+    """data/verdict_principles.csv in the order shown (position), indexed by principle_id."""
+    return load_table("verdict_principles").sort_values("position").set_index("principle_id")
+
+
 def claims(chapter: str | None = None) -> pd.DataFrame:
     """The claims, optionally only those a chapter tests, in ledger order."""
     table = _tables()[0]
@@ -165,7 +171,7 @@ def rule_note(claim, base: str = "") -> str:
     note = f"rule: {rule_link(claim.rule_id, base)}"
     other = claim.alternative_rule_id
     if isinstance(other, str) and other:
-        where = "the same rule, read the other way" if other == claim.rule_id else rule_link(other, base)
+        where = "the same rule, on the other reading of the sentence" if other == claim.rule_id else rule_link(other, base)
         note += f"; borderline: {html.escape(claim.alternative_verdict)} under {where}"
     return f'<span class="chipbook-evidence-meta chipbook-rule">{note}</span>'
 
@@ -319,10 +325,15 @@ def open_questions_table() -> HTML:
 
 
 def verdict_rules_table() -> HTML:
-    """The "Verdict rules" section's table: each rule of data/verdict_rules.csv in order of
-    precedence, in a row whose id is its anchor (`rule_anchor`), with the case it covers, its
-    test, the verdicts it allows and the claims judged by it (and those for which it is the
+    """The "Verdict rules" section: first the principles under which every rule is applied
+    (data/verdict_principles.csv, a numbered list whose items are anchored principle-<id>),
+    then a table of each rule of data/verdict_rules.csv in order of precedence, in a row
+    whose id is its anchor (`rule_anchor`), with its precedence, the case it covers, its test,
+    the verdicts it allows and the claims judged by it (and those for which it is the
     borderline alternative), each linked to its section."""
+    principles = "".join(
+        f'<li id="principle-{html.escape(pid)}"><strong>{html.escape(p["name"])}.</strong> {html.escape(p["statement"])}</li>'
+        for pid, p in verdict_principles().iterrows())
     table = claims()
     rows, ids = [], []
     for rule_id, rule in verdict_rules().iterrows():
@@ -332,11 +343,12 @@ def verdict_rules_table() -> HTML:
         if borderline:
             applied += f"<br><span class=\"chipbook-evidence-meta\">borderline for: {', '.join(borderline)}</span>"
         verdicts = " ".join(verdict_badge(v) for v in rule["allowed_verdicts"].split(VERDICT_SEPARATOR))
-        rows.append([f"<strong>{html.escape(rule['name'])}</strong><br>{html.escape(rule['case'])}",
+        rows.append([f"<strong>{int(rule['precedence'])}. {html.escape(rule['name'])}</strong><br>{html.escape(rule['case'])}",
                      html.escape(rule["test"]), verdicts, applied])
         ids.append(rule_anchor(rule_id))
-    return HTML(_table(["Rule and the case it covers", "The test, and the verdict each outcome gives",
-                        "Verdicts it allows", "Claims judged by it"], rows, "chipbook-rules", row_ids=ids))
+    return HTML(f'<ol class="chipbook-principles">{principles}</ol>'
+                + _table(["Rule (in order of precedence) and the case it covers", "The test, and the verdict each outcome gives",
+                          "Verdicts it allows", "Claims judged by it"], rows, "chipbook-rules", row_ids=ids))
 
 
 def disagreements_table() -> HTML:

@@ -349,6 +349,22 @@ def republications_and_derived_addresses_say_so(t: Tables) -> None:
 
 
 @rule
+def sources_read_elsewhere_give_the_copy(t: Tables) -> None:
+    """A source whose note says it was read somewhere other than its url (citations.READ_ELSEWHERE)
+    gives that copy's address in copy_url, or says citations.NO_COPY_ADDRESS_NOTE and why no
+    address can be given; sources in citations.COPY_ONLY (whose url is the copy) are exempt."""
+    for source in t["sources"]:
+        if source["source_id"] in citations.COPY_ONLY or source["copy_url"]:
+            continue
+        said = re.search(citations.READ_ELSEWHERE, source["note"], re.IGNORECASE)
+        if said and citations.NO_COPY_ADDRESS_NOTE not in source["note"].lower():
+            t.fail("sources", source, "copy_url", f"{source['source_id']}'s note says it was read elsewhere "
+                   f"('{said.group(0)}') but copy_url is empty",
+                   f"the copy's own address in copy_url (with copy_kind), or '{citations.NO_COPY_ADDRESS_NOTE}' "
+                   "and why no address can be given in the note")
+
+
+@rule
 def copy_only_sources_are_few_marked_and_graded_low(t: Tables) -> None:
     """A source in citations.COPY_ONLY (at most MAX_COPY_ONLY) is in sources.csv, its url is
     really a copy, its note says NO_ORIGINAL_NOTE, and every evidence row citing it is low."""

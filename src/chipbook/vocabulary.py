@@ -43,6 +43,12 @@ VERDICT_SEPARATOR = "; "
 VERDICT_LIST = _pattern(rf"^({'|'.join(VERDICTS)})({VERDICT_SEPARATOR}({'|'.join(VERDICTS)}))*$",
                         f"one or more of the verdicts ({', '.join(VERDICTS)}), separated by "
                         f"'{VERDICT_SEPARATOR}' (e.g. supported; partly supported)")
+# A claim that reads a sentence of its article one of two ways says so in its text with one of
+# these phrases; only such a claim may name its own rule as its borderline alternative
+# (data/verdict_principles.csv: two-readings).
+READING_MARK = r"\bthe book's reading\b|\bimplied, not stated outright\b"
+# A complicated claim's reason gives its caveat after this label (data/verdict_principles.csv).
+CAVEAT_LABEL = "Caveat:"
 STANCES = ["supports", "complicates", "contradicts"]
 CLAIM_KINDS = ["reported fact", "vendor figure", "interpretation", "forecast"]
 SOURCE_KINDS = ["vendor documentation", "company release", "regulatory filing", "paper",
