@@ -18,7 +18,7 @@ from test_failure_modes import write_book
 READS = "from chipbook import paths\nprint(paths.DATA_DIR.joinpath('{name}.csv').read_text())"
 
 
-def test_a_chapter_reruns_exactly_when_its_notebook_data_or_src_change(tmp_path):
+def test_a_chapter_reruns_exactly_when_its_notebook_data_or_src_change(tmp_path, capfd):
     (tmp_path / "data").mkdir()
     (tmp_path / "data" / "a.csv").write_text("x\n1\n", encoding="utf-8")
     (tmp_path / "data" / "b.csv").write_text("x\n2\n", encoding="utf-8")
@@ -26,6 +26,8 @@ def test_a_chapter_reruns_exactly_when_its_notebook_data_or_src_change(tmp_path)
                           "chapters/reads-b": ["from chipbook import paths", READS.format(name="b")]})
     run = lambda: sorted(execute.execute(tmp_path, workers=2, report=lambda line: None))  # noqa: E731
     assert run() == ["chapters/reads-a.ipynb", "chapters/reads-b.ipynb"]
+    log = capfd.readouterr().out  # nbmake's line for each notebook
+    assert "PASSED chapters/reads-a.ipynb::reads-a.ipynb" in log and "PASSED chapters/reads-b.ipynb::reads-b.ipynb" in log
     cache_dir = tmp_path / "_build" / ".jupyter_cache"
     manifest = execute.read_manifest(cache_dir)
     # the files each chapter read were recorded without being declared (and the folders
