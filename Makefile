@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed-stamp
 NODE_STAMP := node_modules/.installed-stamp
 HTML   := _build/html
 
-.PHONY: book preview pdf test test-units check fmt serve bench lock datapackage clean help
+.PHONY: book preview pdf test test-units check fmt serve bench lock datapackage fingerprint clean help
 
 help:
 	@echo "make check    check data, ledger rules, claim ids and layout in seconds, no notebook run"
@@ -20,6 +20,7 @@ help:
 	@echo "make serve    preview the built book on http://127.0.0.1:8000"
 	@echo "make bench    measure make book, make test, make preview and make check against bare execution"
 	@echo "make lock     re-resolve requirements.in into requirements.txt"
+	@echo "make fingerprint ARTICLES=folder  rewrite the articles' fingerprint the 8-word rule is tested against"
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -80,6 +81,12 @@ bench: $(STAMP)
 
 datapackage: $(STAMP)
 	$(BIN)/python scripts/make_datapackage.py
+
+# The articles' hashed 8-word shingles (tests/fixtures/article-shingles.json), which the
+# 8-word rule is tested against, rewritten from the article files when you have them.
+fingerprint: $(STAMP)
+	@test -n "$(ARTICLES)" || { echo "Name the folder holding the articles: make fingerprint ARTICLES=path/to/articles"; exit 1; }
+	$(BIN)/python -m chipbook.shingles "$(ARTICLES)"
 
 lock:
 	rm -rf .venv-lock
