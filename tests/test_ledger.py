@@ -10,8 +10,7 @@ import pandas as pd
 import pytest
 
 from chipbook import ledger, load_table, paths, shingles
-from chipbook.check import (check_claim_sections, check_no_published_id_gone, check_published_ids, check_rules,
-                            check_sources, claims_history)
+from chipbook.check import check_claim_sections, check_rules, check_sources
 from chipbook.data import DataError, resources, rows
 from chipbook.vocabulary import PRIMARY_SOURCE_KINDS, VERDICTS
 
@@ -109,14 +108,6 @@ def test_a_claim_without_its_section_heading_fails(scratch):
         "walks its evidence")
 
 
-def test_a_deleted_published_claim_is_named_before_its_broken_references(scratch):
-    claims = scratch.rows("claims")
-    scratch.write_rows("claims", claims[:-1])
-    gone = claims[-1]
-    with pytest.raises(DataError, match=f"published claim {gone['claim_id']} \\(of {gone['article']}\\) is gone"):
-        check_no_published_id_gone(scratch.folder)
-
-
 def test_a_claim_with_one_evidence_row_fails_the_rules(scratch):
     claim = rows("claims")[4]
     evidence = scratch.rows("evidence")
@@ -180,33 +171,6 @@ def test_each_claim_is_sourced_to_its_article():
     assert wrong.empty, f"claims whose source_id is not their article's:\n{wrong[['claim_id', 'source_id']]}"
 
 
-
-
-def test_published_claim_ids_still_exist_for_their_article():
-    check_published_ids()  # every id in the git history of data/claims.csv
-
-
-def test_a_published_id_that_disappears_fails():
-    history = claims_history() + "+A1-98,A1,draftpublish-why-anthropic-nvidia,Opening,...\n"
-    with pytest.raises(DataError) as caught:
-        check_published_ids(history=history)
-    assert str(caught.value) == (
-        f"{paths.DATA_DIR / 'claims.csv'}, column 'claim_id': published claim A1-98 (of A1) is gone; expected every "
-        "claim id ever committed to stay, with its article; a claim the book no longer stands behind keeps its row "
-        "and gets a verdict")
-
-
-def test_a_reused_id_fails(scratch):
-    claim = rows("claims")[2]
-    history = f"+{claim['claim_id']},A2,x,y\n"  # as if the id had once named a claim of the other article
-    with pytest.raises(DataError, match=rf"row 3 \(line {claim['_line']}\), column 'article': {claim['claim_id']} "
-                       rf"was published as a claim of A2, now of {claim['article']}; expected A2"):
-        check_published_ids(scratch.folder, history=history)
-
-
-def test_published_ids_fail_clearly_without_git_history(tmp_path):
-    with pytest.raises(DataError, match="cannot read the file's git history .*expected a full git clone"):
-        claims_history(tmp_path)
 
 
 def test_claim_ids_have_no_gaps():

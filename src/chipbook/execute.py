@@ -280,17 +280,19 @@ def _drop_unused_records(cache, keep: set[str]) -> None:
 
 # --------------------------------------------------------------------------- data checks
 
-def check_data() -> None:
+def check_data(report=print) -> None:
     """The data and ledger checks that run before any chapter executes: `chipbook.check`
     (`make check`) where it exists, else `chipbook.data.validate_package`. Raises the
-    first problem (a ValueError: DataError or LayoutError)."""
+    first problem (a ValueError: DataError or LayoutError); reports a check it skipped
+    (published ids, in a copy without git history)."""
     try:
         from .check import run_all
     except ImportError:
         from . import data
 
         run_all = getattr(data, "validate_package", lambda: None)
-    run_all()
+    for line in (run_all() or "").splitlines()[1:]:
+        report(line)
 
 
 # --------------------------------------------------------------------------- build
