@@ -11,7 +11,7 @@ CFF_VENV  := $(VENV)/cffconvert
 CFF_STAMP := $(CFF_VENV)/.installed-stamp
 HTML   := _build/html
 
-.PHONY: book preview pdf test test-units check fmt serve bench lock datapackage fingerprint clean help
+.PHONY: book preview pdf test test-units test-browser test-pages check fmt serve bench lock datapackage fingerprint clean help
 
 help:
 	@echo "make check    check data, ledger rules, claim ids and layout in seconds, no notebook run"
@@ -64,19 +64,29 @@ pdf: $(STAMP)
 	@test -f $(HTML)/index.html || { echo "No built book: run 'make book' first."; exit 1; }
 	$(BIN)/python scripts/make_pdf.py
 
-# 1. data, helper module and layout tests, at the same time as 2. a clean build, which
-# executes every chapter exactly once (the tests need no build, and each side leaves a core
-# idle part of the time); then the PDF; then 3. tests of the built site, including the
-# offline browser check. Each side's output is printed whole when it ends (--output-sync).
+# Every test, in three parts that run two at a time (-j2), each part's output printed whole
+# when it ends (--output-sync):
+# 1. test-units: data, helper module, layout and executor tests, which need no build;
+# 2. book: a clean build, in which nbmake executes every chapter exactly once;
+# then, once the book is built, side by side:
+# 3. test-browser: the offline browser audit (it keeps both cores busy), and
+# 4. test-pages: the PDF, then every other test of the built site (single-threaded, so it
+#    fills the core the audit leaves idle; the link test needs the PDF).
 # The unit tests run in one process: xdist's two workers each import pandas, Altair and
 # JAX, which on two cores cost more than they save (114 s with -n 2 against 49 s serial).
 test: $(STAMP) $(CFF_STAMP) $(NODE_STAMP)
-	$(MAKE) --no-print-directory -j2 --output-sync=target test-units book
-	$(MAKE) --no-print-directory pdf
-	$(BIN)/pytest -m site tests
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-units test-browser test-pages
 
 test-units: $(STAMP) $(CFF_STAMP)
 	$(BIN)/pytest -m "not site" tests
+
+# Parts of `make test`: each builds the book first (once per make run).
+test-browser: book $(NODE_STAMP)
+	$(BIN)/pytest -m "site and browser" tests
+
+test-pages: book
+	$(MAKE) --no-print-directory pdf
+	$(BIN)/pytest -m "site and not browser" tests
 
 fmt: $(STAMP)
 	$(BIN)/python -m chipbook.fmt
