@@ -168,3 +168,22 @@ def test_an_edited_asset_rewrites_every_page_and_uncopied_files_are_ignored(tmp_
     (source / "chipbook.css").write_text("p {}\n")
     assert execute._changed_assets(app) == ["chipbook.css", "chipbook.js"]
     assert execute._pages_naming_changed_assets(app, SimpleNamespace(found_docs={"intro", "chapters/a"})) == ["chapters/a", "intro"]
+
+
+def test_a_build_reports_what_ran_and_where_the_site_is(tmp_path, capfd):
+    """The closing lines name the real site folder (not the staging folder the build ran
+    in), and the log holds no Sphinx progress or parser configuration."""
+    write_book(tmp_path, {"intro": ["print('hello')"]})
+    (tmp_path / "_config.yml").write_text("title: scratch\nonly_build_toc_files: true\n"
+                                          "execute:\n  execute_notebooks: cache\n", encoding="utf-8")
+    lines = []
+    execute.build(tmp_path, clean=True, report=lines.append)
+    site = tmp_path / "_build" / "html"
+    assert (site / "intro.html").is_file() and not (tmp_path / "_build" / ".next").exists()
+    assert lines[0] == "execute: intro.ipynb (never executed)"
+    assert lines[-2].startswith("build: re-read intro; site written in ")
+    assert lines[-1] == f"build: the site is in {site}; open {site / 'index.html'} or run `make serve`"
+    log = capfd.readouterr()
+    assert ".next" not in "\n".join(lines) + log.out
+    for noise in ("Running Jupyter-Book", "Using jupyter-cache", "reading sources", "Finished generating HTML"):
+        assert noise not in log.out + log.err

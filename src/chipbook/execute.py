@@ -316,15 +316,17 @@ def build(root: Path | None = None, *, clean: bool = False, report=print) -> Non
     # holds warnings and errors, not Sphinx's progress and the parser's configuration.
     from jupyter_book.sphinx import build_sphinx
 
-    _pages_read.clear()
+    since = time.time()
     result = build_sphinx(str(root), str(stage / "_build" / "html"), noconfig=True,
                           path_config=str(root / "_config.yml"),
                           confoverrides={"external_toc_path": (root / "_toc.yml").as_posix(),
                                          "latex_individualpages": False, "nitpicky": True},
                           warningiserror=True, keep_going=True, quiet=True)
     if result:  # an exit status or the exception; Sphinx has printed the cause
-        raise ChapterError(f"the site build failed ({type(result).__name__}: {str(result).strip()[:200]}); "
-                           f"{_shown(build_dir / 'html')} still holds the last good site")
+        why = ("the warnings above are errors here" if isinstance(result, int)
+               else f"{type(result).__name__}: {str(result).strip()[:200]}")
+        raise ChapterError(f"the site build failed ({why}); {_shown(build_dir / 'html')} still holds the last "
+                           "good site")
     shutil.rmtree(old, ignore_errors=True)
     old.mkdir()
     for entry in current:
@@ -333,7 +335,10 @@ def build(root: Path | None = None, *, clean: bool = False, report=print) -> Non
         entry.rename(build_dir / entry.name)
     shutil.rmtree(old, ignore_errors=True)
     shutil.rmtree(stage, ignore_errors=True)
-    read = sorted(_pages_read)
+    # The pages Sphinx read again are those whose doctree it wrote.
+    doctrees = build_dir / ".doctrees"
+    read = sorted(p.relative_to(doctrees).with_suffix("").as_posix() for p in doctrees.rglob("*.doctree")
+                  if p.stat().st_mtime >= since - 1)
     pages = ("no page re-read" if not read else f"{len(read)} pages re-read" if len(read) > 6
              else f"re-read {', '.join(read)}")
     report(f"build: {pages}; site written in {time.perf_counter() - started:.1f} s")
@@ -351,13 +356,10 @@ def _shown(path: Path) -> str:
 
 # --------------------------------------------------------------------------- Sphinx
 
-_pages_read: set[str] = set()  # the pages the last build in this process re-read, for its report
-
 def setup(app):
     """Sphinx extension: re-read chapters executed since their page was last read, and stop
     a build that would ship a chapter whose notebook or inputs changed since execution."""
     app.connect("env-get-outdated", _outdated_chapters)
-    app.connect("env-before-read-docs", lambda app, env, docnames: _pages_read.update(docnames))
     app.connect("env-updated", _pages_naming_changed_assets)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
 
@@ -440,8 +442,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    # Run as the module `chipbook.execute`, which the Sphinx build loads as its extension,
-    # so that both share one record of the pages read.
-    from chipbook.execute import main as _main
-
-    sys.exit(_main())
+    sys.exit(main())
