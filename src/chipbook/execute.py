@@ -186,11 +186,10 @@ def run_nbmake(root: Path, notebooks: list[Path], workers: int) -> dict[str, dic
         env = {**os.environ, "CHIPBOOK_ROOT": str(root),
                "PYDEVD_DISABLE_FILE_VALIDATION": "1"}  # the last silences a debugger notice
         env.pop(INPUTS_ENV, None)  # set per notebook by the plugin
-        # --maxschedchunk 1: each worker takes the next notebook when it is free, so the
-        # longest (first) do not queue behind each other.
-        parallel = ["-n", str(workers), "--maxschedchunk", "1"] if workers > 1 else ["-p", "no:xdist"]
+        parallel = ["-n", str(workers)] if workers > 1 else ["-p", "no:xdist"]
+        # -q -rfEp: pytest's short summary, one PASSED or FAILED line per notebook.
         subprocess.run([sys.executable, "-m", "pytest", "--nbmake", "--overwrite", "-p", "chipbook.nbmake_plugin",
-                        f"--nbmake-timeout={TIMEOUT_S}", "--nbmake-kernel=python3", *parallel, "-v",
+                        f"--nbmake-timeout={TIMEOUT_S}", "--nbmake-kernel=python3", *parallel, "-q", "-rfEp",
                         "-p", "no:cacheprovider", "--no-header", "--show-capture=no", "--rootdir", str(stage), *names],
                        cwd=stage, env=env, check=False)
         results = {}
