@@ -11,7 +11,7 @@ CFF_VENV  := $(VENV)/cffconvert
 CFF_STAMP := $(CFF_VENV)/.installed-stamp
 HTML   := _build/html
 
-.PHONY: book preview pdf test test-units test-browser test-pages check fmt serve bench lock datapackage fingerprint clean help
+.PHONY: book preview pdf test test-units test-book check fmt serve bench lock datapackage fingerprint clean help
 
 help:
 	@echo "make check    check data, ledger rules, claim ids and layout in seconds, no notebook run"
@@ -64,29 +64,25 @@ pdf: $(STAMP)
 	@test -f $(HTML)/index.html || { echo "No built book: run 'make book' first."; exit 1; }
 	$(BIN)/python scripts/make_pdf.py
 
-# Every test, in three parts that run two at a time (-j2), each part's output printed whole
-# when it ends (--output-sync):
-# 1. test-units: data, helper module, layout and executor tests, which need no build;
-# 2. book: a clean build, in which nbmake executes every chapter exactly once;
-# then, once the book is built, side by side:
-# 3. test-browser: the offline browser audit (it keeps both cores busy), and
-# 4. test-pages: the PDF, then every other test of the built site (single-threaded, so it
-#    fills the core the audit leaves idle; the link test needs the PDF).
+# Every test: 1. the unit tests (data, helper module, layout, executor; they need no build)
+# beside 2. a clean build, in which nbmake executes every chapter exactly once, followed by
+# its PDF (-j2; each side's output printed whole when it ends, --output-sync): the unit
+# tests keep one core busy, the build two while nbmake runs and one after, the PDF one;
+# then 3. the tests of the built site, including the offline browser audit, which keeps
+# both cores busy by itself (tried beside the PDF and the other site tests, it slowed by
+# more than they took).
 # The unit tests run in one process: xdist's two workers each import pandas, Altair and
 # JAX, which on two cores cost more than they save (114 s with -n 2 against 49 s serial).
 test: $(STAMP) $(CFF_STAMP) $(NODE_STAMP)
-	$(MAKE) --no-print-directory -j2 --output-sync=target test-units test-browser test-pages
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-units test-book
+	$(BIN)/pytest -m site tests
 
 test-units: $(STAMP) $(CFF_STAMP)
 	$(BIN)/pytest -m "not site" tests
 
-# Parts of `make test`: each builds the book first (once per make run).
-test-browser: book $(NODE_STAMP)
-	$(BIN)/pytest -m "site and browser" tests
-
-test-pages: book
+# Part of `make test`: the clean build, then its PDF.
+test-book: book
 	$(MAKE) --no-print-directory pdf
-	$(BIN)/pytest -m "site and not browser" tests
 
 fmt: $(STAMP)
 	$(BIN)/python -m chipbook.fmt
