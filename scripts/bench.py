@@ -13,7 +13,7 @@ other with nbclient, no Sphinx, no tests. Each target is timed as a whole, from 
 Bare execution is measured first and again last, and the ratios use the mean of the two,
 so that a load that rises or falls during the run weighs on both sides. Beside each wall
 time the table gives the CPU seconds it used (this process and every process it waited
-for), which hardly move with the machine's load. Prints a Markdown table and writes
+for), which hardly move with the machine's load (a browser's processes may escape them). Prints a Markdown table and writes
 _build/bench.json, with the load average before and after. The machine is shared: run it
 when `uptime` shows little load, and run it twice.
 """
