@@ -18,7 +18,7 @@ from test_failure_modes import write_book
 READS = "from chipbook import paths\nprint(paths.DATA_DIR.joinpath('{name}.csv').read_text())"
 
 
-def test_a_chapter_reruns_exactly_when_its_notebook_data_or_src_change(tmp_path):
+def test_a_chapter_reruns_exactly_when_its_notebook_data_or_src_change(tmp_path, capfd):
     (tmp_path / "data").mkdir()
     (tmp_path / "data" / "a.csv").write_text("x\n1\n", encoding="utf-8")
     (tmp_path / "data" / "b.csv").write_text("x\n2\n", encoding="utf-8")
@@ -26,6 +26,8 @@ def test_a_chapter_reruns_exactly_when_its_notebook_data_or_src_change(tmp_path)
                           "chapters/reads-b": ["from chipbook import paths", READS.format(name="b")]})
     run = lambda: sorted(execute.execute(tmp_path, workers=2, report=lambda line: None))  # noqa: E731
     assert run() == ["chapters/reads-a.ipynb", "chapters/reads-b.ipynb"]
+    log = capfd.readouterr().out  # nbmake's line for each notebook
+    assert "PASSED chapters/reads-a.ipynb::reads-a.ipynb" in log and "PASSED chapters/reads-b.ipynb::reads-b.ipynb" in log
     cache_dir = tmp_path / "_build" / ".jupyter_cache"
     manifest = execute.read_manifest(cache_dir)
     # the files each chapter read were recorded without being declared (and the folders
@@ -166,3 +168,22 @@ def test_an_edited_asset_rewrites_every_page_and_uncopied_files_are_ignored(tmp_
     (source / "chipbook.css").write_text("p {}\n")
     assert execute._changed_assets(app) == ["chipbook.css", "chipbook.js"]
     assert execute._pages_naming_changed_assets(app, SimpleNamespace(found_docs={"intro", "chapters/a"})) == ["chapters/a", "intro"]
+
+
+def test_a_build_reports_what_ran_and_where_the_site_is(tmp_path, capfd):
+    """The closing lines name the real site folder (not the staging folder the build ran
+    in), and the log holds no Sphinx progress or parser configuration."""
+    write_book(tmp_path, {"intro": ["print('hello')"]})
+    (tmp_path / "_config.yml").write_text("title: scratch\nonly_build_toc_files: true\n"
+                                          "execute:\n  execute_notebooks: cache\n", encoding="utf-8")
+    lines = []
+    execute.build(tmp_path, clean=True, report=lines.append)
+    site = tmp_path / "_build" / "html"
+    assert (site / "intro.html").is_file() and not (tmp_path / "_build" / ".next").exists()
+    assert lines[0] == "execute: intro.ipynb (never executed)"
+    assert lines[-2].startswith("build: re-read intro; site written in ")
+    assert lines[-1] == f"build: the site is in {site}; open {site / 'index.html'} or run `make serve`"
+    log = capfd.readouterr()
+    assert ".next" not in "\n".join(lines) + log.out
+    for noise in ("Running Jupyter-Book", "Using jupyter-cache", "reading sources", "Finished generating HTML"):
+        assert noise not in log.out + log.err

@@ -33,8 +33,9 @@ def write_book(root, notebooks: dict[str, list[str]]) -> None:
         write_notebook(root / f"{name}.ipynb", cells)
 
 
-def test_failing_chapters_are_named_with_their_cell_and_error(tmp_path):
-    """One run of three broken chapters (in parallel): each failure names notebook and cell."""
+def test_failing_chapters_are_named_with_their_cell_and_error(tmp_path, capfd):
+    """One run of three broken chapters (in parallel): nbmake's report line names each
+    failing notebook, and the executor's message names its cell and error."""
     data = tmp_path / "data"
     shutil.copytree(paths.DATA_DIR, data)
     lines = (data / "claims.csv").read_text(encoding="utf-8").splitlines()
@@ -49,7 +50,9 @@ def test_failing_chapters_are_named_with_their_cell_and_error(tmp_path):
     })
     with pytest.raises(execute.ChapterError) as failure:
         execute.execute(tmp_path, workers=2, report=lambda line: None)
-    message = str(failure.value)
+    message, log = str(failure.value), capfd.readouterr().out
+    for name in ("raises", "warns", "bad-data"):  # a warning fails the notebook's nbmake item too
+        assert f"FAILED chapters/{name}.ipynb::{name}.ipynb" in log
     assert "chapters/raises.ipynb, cell 1 (id c1, `shares = {'supported': 3}`) raised KeyError: 'refuted'" in message
     assert ("chapters/warns.ipynb, cell 1 (id c1, `warnings.warn('DataFrame.swapaxes is deprecated', "
             "FutureWarning)`) wrote to stderr") in message

@@ -11,9 +11,8 @@ import nbformat
 import pandas as pd
 import pytest
 
-from chipbook import ledger, load_table, paths
-from chipbook.check import (check_claim_sections, check_no_published_id_gone, check_published_ids, check_rules,
-                            check_sources, claims_history)
+from chipbook import ledger, load_table, paths, shingles
+from chipbook.check import check_claim_sections, check_rules, check_sources
 from chipbook.data import DataError, resources, rows
 from chipbook.vocabulary import VERDICTS
 
@@ -109,14 +108,6 @@ def test_a_claim_without_its_section_heading_fails(scratch):
         "walks its evidence")
 
 
-def test_a_deleted_published_claim_is_named_before_its_broken_references(scratch):
-    claims = scratch.rows("claims")
-    scratch.write_rows("claims", claims[:-1])
-    gone = claims[-1]
-    with pytest.raises(DataError, match=f"published claim {gone['claim_id']} \\(of {gone['article']}\\) is gone"):
-        check_no_published_id_gone(scratch.folder)
-
-
 def test_a_claim_with_one_evidence_row_fails_the_rules(scratch):
     claim = rows("claims")[4]
     evidence = scratch.rows("evidence")
@@ -162,31 +153,6 @@ def test_a_supported_verdict_needs_a_supporting_row(scratch):
         check_rules(scratch.folder)
 
 
-def test_published_claim_ids_still_exist_for_their_article():
-    check_published_ids()  # every id in the git history of data/claims.csv
-
-
-def test_a_published_id_that_disappears_fails():
-    history = claims_history() + "+A1-98,A1,draftpublish-why-anthropic-nvidia,Opening,...\n"
-    with pytest.raises(DataError) as caught:
-        check_published_ids(history=history)
-    assert str(caught.value) == (
-        f"{paths.DATA_DIR / 'claims.csv'}, column 'claim_id': published claim A1-98 (of A1) is gone; expected every "
-        "claim id ever committed to stay, with its article; a claim the book no longer stands behind keeps its row "
-        "and gets a verdict")
-
-
-def test_a_reused_id_fails(scratch):
-    claim = rows("claims")[2]
-    history = f"+{claim['claim_id']},A2,x,y\n"  # as if the id had once named a claim of the other article
-    with pytest.raises(DataError, match=rf"row 3 \(line {claim['_line']}\), column 'article': {claim['claim_id']} "
-                       rf"was published as a claim of A2, now of {claim['article']}; expected A2"):
-        check_published_ids(scratch.folder, history=history)
-
-
-def test_published_ids_fail_clearly_without_git_history(tmp_path):
-    with pytest.raises(DataError, match="cannot read the file's git history .*expected a full git clone"):
-        claims_history(tmp_path)
 
 
 @pytest.mark.parametrize("slug", sorted(CLAIMS["chapter"].unique()))
@@ -266,48 +232,28 @@ def test_no_count_of_the_ledger_is_typed_by_hand_in_prose():
     assert not typed, "hand-typed counts in prose (compute them with chipbook.ledger.headline):\n" + "\n".join(typed)
 
 
-# --- our own words: no claim repeats eight consecutive words of its article -----------------
+# --- our own words: no claim or evidence text repeats eight consecutive words of an article ---
+# The articles are checked through their committed fingerprint (chipbook.shingles), so the
+# test needs nothing outside the repository; tests/test_shingles.py tests the fingerprint.
 
-def _articles_dir():
-    """The two articles live in the shared folder beside the clone (CI puts it at
-    ../shared; a worktree may sit deeper, so every folder above the root is tried)."""
-    for folder in paths.ROOT.parents:
-        candidate = folder / "shared" / "articles"
-        if candidate.is_dir():
-            return candidate
-    raise FileNotFoundError(
-        f"shared/articles not found beside {paths.ROOT} or any folder above it: the 8-word rule "
-        "cannot be checked without the articles (CI puts shared/ beside the clone)")
+OWN_WORDS = {"claims": ["claim", "verdict_reason", "would_change"], "evidence": ["finding"]}
 
 
-def _words(text: str) -> list[str]:
-    text = text.lower().replace("\u2019", "'").replace("'", "")
-    return re.findall(r"[a-z0-9$%]+", text)
-
-
-def _ngrams(words: list[str], n: int) -> set[tuple[str, ...]]:
-    return {tuple(words[i:i + n]) for i in range(len(words) - n + 1)}
-
-
-def test_the_8_word_check_catches_a_copied_run():
-    article = _words("Amazon is in discussions to make another multibillion-dollar investment in OpenAI competitor Anthropic")
-    assert _ngrams(_words("Amazon is in discussions to make another multibillion-dollar deal"), 8) & _ngrams(article, 8)
-    assert not _ngrams(_words("Amazon is in talks to make another multibillion-dollar deal"), 8) & _ngrams(article, 8)
-
-
-def test_no_claim_repeats_eight_consecutive_words_of_an_article():
-    folder = _articles_dir()
-    by_article = {
-        a.article_id: _ngrams(_words((folder / a.file).read_text(encoding="utf-8")), 8)
-        for a in ARTICLES.assign(file=ARTICLES["article_id"].map(_ARTICLE_FILES)).itertuples()
-    }
-    assert all(by_article.values()), f"an article file in {folder} is empty"
-    copied = [f"{c.claim_id}: '{' '.join(sorted(_ngrams(_words(c.claim), 8) & by_article[c.article])[0])}'"
-              for c in CLAIMS.itertuples() if _ngrams(_words(c.claim), 8) & by_article[c.article]]
-    assert not copied, "claims that repeat 8+ consecutive words of their article (reword them):\n" + "\n".join(copied)
-
-
-_ARTICLE_FILES = {"A1": "why-anthropic-does-not-depend-on-nvidia.txt", "A2": "amazon-eyes-second-anthropic-deal.txt"}
+def test_no_claim_or_evidence_text_repeats_eight_consecutive_words_of_an_article():
+    articles = shingles.load()
+    assert set(articles) == set(ARTICLES["article_id"]), (
+        f"{shingles.FINGERPRINT} fingerprints {sorted(articles)}, the ledger has {sorted(ARTICLES['article_id'])}: "
+        "run `make fingerprint ARTICLES=<folder with the articles>`")
+    assert all(len(hashes) > 100 for hashes in articles.values()), f"an article of {shingles.FINGERPRINT} is nearly empty"
+    copied = []
+    for table, columns in OWN_WORDS.items():
+        for row in rows(table):
+            for column in columns:
+                for article_id, hashes in sorted(articles.items()):
+                    for run in shingles.copied_runs(row[column], hashes)[:1]:
+                        copied.append(f"data/{table}.csv, row {row['_row']} (line {row['_line']}), column "
+                                      f"'{column}': '{run}' is in article {article_id}")
+    assert not copied, "text that repeats 8+ consecutive words of an article (reword it):\n" + "\n".join(copied)
 
 
 # --- the review record: verdict history and corrections ---------------------------------------

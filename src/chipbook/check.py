@@ -9,7 +9,10 @@
    (`check_sources`); each claim has one `### Claim <id>` heading in its chapter
    (`check_claim_sections`);
 3. published claim ids (`check_published_ids`): every claim id ever committed to
-   data/claims.csv, read from git history, still exists for the same article;
+   data/claims.csv, read from git history, still exists for the same article. A claim
+   added and not yet committed is simply new. Where this copy has no full history (a
+   release archive, a shallow clone) the check is skipped and the summary says so in one
+   line, unless CHIPBOOK_REQUIRE_HISTORY is set (CI sets it), which makes that an error;
 4. the argument map (`check_argument_map`): every claim is in a link of
    data/argument_links.csv, each link stays inside one article, and the links form no cycle;
 5. the layout (`check_layout`): _toc.yml and chapters/ agree both ways and every
@@ -28,6 +31,7 @@ so it finishes in seconds.
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -222,10 +226,18 @@ def check_claim_sections(root: Path | None = None) -> None:
 _PUBLISHED = re.compile(rf"^\+({CLAIM_ID.strip('^$')}),([^,]*),", re.M)
 
 
+REQUIRE_HISTORY = "CHIPBOOK_REQUIRE_HISTORY"  # set (to anything but empty) by .ci/run and the workflow
+
+
+class HistoryUnavailable(DataError):
+    """This copy of the book has no full git history: a release archive, a shallow clone,
+    a folder inside another repository, or no git."""
+
+
 def claims_history(root: Path | None = None) -> str:
     """Every change ever committed to data/claims.csv, as `git log -p` prints it.
-    Raises DataError when the history cannot be read (no git, not a clone, or a shallow
-    clone, whose history is cut): ids could then be reused unnoticed."""
+    Raises HistoryUnavailable when the book's own full history cannot be read (no git, not
+    a clone of the book, or a shallow clone, whose history is cut)."""
     root = Path(root or paths.ROOT)
     expected = "a full git clone of the book (not a shallow clone or an export): claim ids are checked against it"
 
@@ -234,15 +246,37 @@ def claims_history(root: Path | None = None) -> str:
             done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, check=True)
         except (OSError, subprocess.CalledProcessError) as err:
             detail = getattr(err, "stderr", "") or str(err)
-            raise DataError(root / "data" / "claims.csv", "cannot read the file's git history "
-                            f"({detail.strip().splitlines()[0] if detail.strip() else err})",
-                            expected=expected) from None
+            raise HistoryUnavailable(root / "data" / "claims.csv", "cannot read the file's git history "
+                                     f"({detail.strip().splitlines()[0] if detail.strip() else err})",
+                                     expected=expected) from None
         return done.stdout
 
+    top = Path(git("rev-parse", "--show-toplevel").strip())
+    if top.resolve() != root.resolve():
+        raise HistoryUnavailable(root / "data" / "claims.csv", f"cannot read the file's git history (the folder "
+                                 f"is not a git clone of the book but lies inside the repository at {top})",
+                                 expected=expected)
     if git("rev-parse", "--is-shallow-repository").strip() == "true":
-        raise DataError(root / "data" / "claims.csv", "the git history is shallow, so published claim ids "
-                        "cannot be read from it", expected=expected)
+        raise HistoryUnavailable(root / "data" / "claims.csv", "the git history is shallow, so published claim ids "
+                                 "cannot be read from it", expected=expected)
     return git("log", "--format=", "-p", "--", "data/claims.csv")
+
+
+def history_or_reason(root: Path | None = None) -> tuple[str | None, str]:
+    """(the history of data/claims.csv, "") or, where this copy has none, (None, why the
+    published-id check is skipped). With CHIPBOOK_REQUIRE_HISTORY set, as in CI, no history
+    raises HistoryUnavailable instead."""
+    try:
+        return claims_history(root), ""
+    except HistoryUnavailable as err:
+        if os.environ.get(REQUIRE_HISTORY):
+            raise HistoryUnavailable(err.file, f"{err.problem}, and {REQUIRE_HISTORY} is set (CI checks "
+                                     "published ids: check out the whole history, e.g. actions/checkout with "
+                                     "fetch-depth: 0)", expected=err.expected) from None
+        shallow = "shallow" in err.problem
+        return None, ("published claim ids not checked: " + ("this is a shallow clone" if shallow else
+                      "this copy has no git history of its own (a release archive?)")
+                      + "; a full clone checks them, and CI requires it")
 
 
 def check_published_ids(data_dir: Path | None = None, history: str | None = None) -> None:
@@ -442,24 +476,31 @@ def check_quotes(data_dir: Path | None = None) -> None:
 
 
 def run_all() -> str:
-    """Every check, in order; returns a one-line summary, raises at the first problem."""
+    """Every check, in order; returns a one-line summary (and, where this copy has no git
+    history, a second line saying the published-id check was skipped and why), raises at
+    the first problem."""
     start = time.perf_counter()
+    history, skipped = history_or_reason()
     try:
         validate_package()
     except DataError:
-        check_no_published_id_gone()  # a deleted published claim: say that, not its broken references
+        if history is not None:  # a deleted published claim: say that, not its broken references
+            check_no_published_id_gone(history=history)
         raise
     check_rules()
     check_sources()
     check_tables()
     check_quotes()
-    check_published_ids()
+    if history is not None:
+        check_published_ids(history=history)
     check_argument_map()
     check_compute_mix()
     check_layout()
     check_claim_sections()
-    return (f"chipbook check: data, ledger rules, sources, table rules, quoted numbers, published claim ids, "
-            f"argument map, compute-mix model, layout and claim sections pass ({time.perf_counter() - start:.1f} s)")
+    ids = "published claim ids, " if history is not None else ""
+    summary = (f"chipbook check: data, ledger rules, sources, table rules, quoted numbers, {ids}argument map, "
+               f"compute-mix model, layout and claim sections pass ({time.perf_counter() - start:.1f} s)")
+    return summary + (f"\nchipbook check: {skipped}" if skipped else "")
 
 
 def main() -> int:

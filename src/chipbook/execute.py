@@ -6,10 +6,12 @@
 
 How it fits together:
 
-- Execution. Every notebook in `_toc.yml` runs in its own kernel (nbclient), one worker per
-  CPU core. The executed notebook goes into the jupyter-cache at `_build/.jupyter_cache`,
+- Execution. The stale notebooks of `_toc.yml` are executed by nbmake (`pytest --nbmake`,
+  one pytest-xdist worker per CPU core, each notebook in its own kernel), on copies in a
+  scratch folder written back with `--overwrite`; nbmake prints one PASSED or FAILED line
+  per notebook. The executed copies go into the jupyter-cache at `_build/.jupyter_cache`,
   which Jupyter Book reads (`execute_notebooks: cache` in `_config.yml`): the build itself
-  executes nothing.
+  executes nothing. `chipbook.nbmake_plugin` is the glue (public pytest hooks only).
 - Staleness. A chapter is re-executed when its code cells change, when any file it read
   while running changes (each data table, `datapackage.json`, another chapter's notebook,
   the listing of a folder it scanned), or when anything under `src/` or `requirements.txt`
@@ -17,7 +19,8 @@ How it fits together:
   set, and `chipbook.paths` then logs every file the chapter opens under the book's root.
   The record lives in `_build/.jupyter_cache/chipbook-inputs.json`.
 - Failures. A cell error, a warning or anything else a cell writes to stderr fails the
-  chapter with a message naming the notebook, the cell (index, id, first line) and the text.
+  chapter: nbmake's report line names the notebook, and the executor's message names the
+  cell (index, id, first line) and the text.
   A cell may be let off only with the tag `allow-stderr` and a reason in its metadata
   (`"chipbook": {"allow_stderr": "why"}`); README.md lists every such cell.
 - Builds never replace a good site with a broken one: execution and the Sphinx build run in
@@ -35,10 +38,10 @@ import hashlib
 import json
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import nbformat
@@ -160,52 +163,63 @@ def output_problems(name: str, notebook: nbformat.NotebookNode) -> list[str]:
     return problems
 
 
-def execute_notebook(root: Path, path: Path) -> dict:
-    """Execute one notebook in a fresh kernel. Runs in a worker thread.
+def run_nbmake(root: Path, notebooks: list[Path], workers: int) -> dict[str, dict]:
+    """Execute `notebooks` with `pytest --nbmake`, `workers` at a time (pytest-xdist), each
+    in a fresh kernel; nbmake prints a PASSED or FAILED line per notebook.
 
-    Returns {"name", "ok", "problems", "key" (the source's notebook_key), "notebook" (executed,
-    as JSON text), "inputs" ({input: hash}), "seconds"}.
+    The notebooks are copied into a scratch folder (keeping their paths under `root`, which
+    name them in nbmake's report) and executed there with `--overwrite`; the kernels run
+    with the book's root as CHIPBOOK_ROOT. Returns, for each notebook name, {"ok",
+    "problems", "notebook" (executed, as nbformat JSON text), "inputs" ({input: hash}),
+    "seconds"}.
     """
-    from nbclient import NotebookClient
-    from nbclient.exceptions import CellExecutionError, DeadKernelError, CellTimeoutError
+    from .nbmake_plugin import sidecar
 
-    name = path.relative_to(root).as_posix()
-    notebook = nbformat.read(path, as_version=4)
-    key = notebook_key(notebook)
-    start = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="chipbook-exec-") as scratch:
-        log, kernel_log = Path(scratch) / "inputs.log", Path(scratch) / "kernel.log"
-        log.touch()
-        env = {**os.environ, INPUTS_ENV: str(log), "CHIPBOOK_ROOT": str(root),
+    names = [p.relative_to(root).as_posix() for p in notebooks]
+    with tempfile.TemporaryDirectory(prefix="chipbook-nbmake-") as scratch:
+        stage = Path(scratch)
+        # The stage's own pytest config: the book's (pyproject.toml) is for its test suite.
+        (stage / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
+        for path, name in zip(notebooks, names):
+            (stage / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, stage / name)
+        env = {**os.environ, "CHIPBOOK_ROOT": str(root),
                "PYDEVD_DISABLE_FILE_VALIDATION": "1"}  # the last silences a debugger notice
-        # record_timing=False: timings in the cell metadata would change the cache key.
-        client = NotebookClient(notebook, timeout=TIMEOUT_S, kernel_name="python3", record_timing=False,
-                                resources={"metadata": {"path": str(path.parent)}})
-        problems = []
-        try:
-            with kernel_log.open("w") as kernel_stderr:
-                client.execute(env=env, stderr=kernel_stderr, stdout=kernel_stderr)
-        except CellExecutionError:
-            pass  # the error output is in the cell; output_problems reports it with the cell
-        except (DeadKernelError, CellTimeoutError, RuntimeError) as err:
-            problems.append(f"{name}: {type(err).__name__}: {err}\n    kernel log: "
-                            + kernel_log.read_text(errors="replace")[-2000:])
-        problems += output_problems(name, notebook)
-        inputs = {}
-        for line in dict.fromkeys(log.read_text(encoding="utf-8").splitlines()):
-            if line and line != name:  # its own code cells are hashed separately
-                inputs[line] = input_hash(root, line)
-    return {"name": name, "ok": not problems, "problems": problems, "key": key,
-            "notebook": nbformat.writes(notebook), "inputs": inputs,
-            "seconds": round(time.perf_counter() - start, 2)}
+        env.pop(INPUTS_ENV, None)  # set per notebook by the plugin
+        parallel = ["-n", str(workers)] if workers > 1 else ["-p", "no:xdist"]
+        # -q -rfEp: pytest's short summary, one PASSED or FAILED line per notebook.
+        subprocess.run([sys.executable, "-m", "pytest", "--nbmake", "--overwrite", "-p", "chipbook.nbmake_plugin",
+                        f"--nbmake-timeout={TIMEOUT_S}", "--nbmake-kernel=python3", *parallel, "-q", "-rfEp",
+                        "-p", "no:cacheprovider", "--no-header", "--show-capture=no", "--rootdir", str(stage), *names],
+                       cwd=stage, env=env, check=False)
+        results = {}
+        for name in names:
+            copy = stage / name
+            try:
+                result = json.loads(sidecar(copy, "result.json").read_text(encoding="utf-8"))
+            except FileNotFoundError:  # pytest stopped before it ran (its report says why)
+                result = {"passed": False, "problems": [f"{name}: nbmake did not run it"], "seconds": 0}
+            executed = nbformat.read(copy, as_version=4)
+            for cell in executed.cells:  # nbmake records cell timings; they would change the cache key
+                cell.metadata.pop("execution", None)
+            log = sidecar(copy, "inputs")
+            lines = log.read_text(encoding="utf-8").splitlines() if log.exists() else []
+            results[name] = {
+                "ok": result["passed"], "problems": result["problems"], "seconds": result["seconds"],
+                "notebook": nbformat.writes(executed),
+                # its own code cells are hashed separately
+                "inputs": {line: input_hash(root, line) for line in dict.fromkeys(lines) if line and line != name},
+            }
+    return results
 
 
 def execute(root: Path | None = None, cache_dir: Path | None = None, *, clean: bool = False,
             workers: int | None = None, notebooks: list[Path] | None = None,
             report=print) -> list[str]:
-    """Execute the stale notebooks of the book at `root` into the jupyter-cache at
-    `cache_dir` (default `_build/.jupyter_cache`), in parallel. Returns the names of the
-    notebooks executed; raises ChapterError naming each failing chapter and cell."""
+    """Execute the stale notebooks of the book at `root` with nbmake (`run_nbmake`) into
+    the jupyter-cache at `cache_dir` (default `_build/.jupyter_cache`), in parallel.
+    Returns the names of the notebooks executed; raises ChapterError naming each failing
+    chapter and cell."""
     from jupyter_cache import get_cache
     from jupyter_cache.base import CacheBundleIn
 
@@ -226,26 +240,26 @@ def execute(root: Path | None = None, cache_dir: Path | None = None, *, clean: b
         report(f"execute: {path.relative_to(root).as_posix()} ({todo[path]})")
     workers = max(1, min(workers or os.cpu_count() or 1, len(order)))
     start = time.perf_counter()
-    # Threads suffice: the work happens in the kernels, each its own process.
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        results = list(pool.map(execute_notebook, [root] * len(order), order))
+    keys = {p.relative_to(root).as_posix(): notebook_key(nbformat.read(p, as_version=4)) for p in order}
+    results = run_nbmake(root, order, workers)
     cache = get_cache(str(cache_dir))
     failures = []
     current = {p.relative_to(root).as_posix() for p in notebooks}
     new_manifest = {"global": global_key(root),
                     "chapters": {n: r for n, r in manifest["chapters"].items() if n in current}}
-    for result in results:
+    for name, result in results.items():
         if not result["ok"]:
             failures += result["problems"]
-            new_manifest["chapters"].pop(result["name"], None)
+            new_manifest["chapters"].pop(name, None)
             continue
         executed = nbformat.reads(result["notebook"], as_version=4)
-        record = cache.cache_notebook_bundle(CacheBundleIn(executed, str(root / result["name"])),
+        key = keys[name]
+        record = cache.cache_notebook_bundle(CacheBundleIn(executed, str(root / name)),
                                              check_validity=False, overwrite=True)
-        if record.hashkey != result["key"]:  # the build would not find it, and would execute it
-            raise ChapterError(f"{result['name']}: execution changed the notebook's cache key")
-        new_manifest["chapters"][result["name"]] = {
-            "notebook": result["key"], "inputs": result["inputs"],
+        if record.hashkey != key:  # the build would not find it, and would execute it
+            raise ChapterError(f"{name}: execution changed the notebook's cache key")
+        new_manifest["chapters"][name] = {
+            "notebook": key, "inputs": result["inputs"],
             "seconds": result["seconds"], "executed_at_us": time.time_ns() // 1000,
         }
     _drop_unused_records(cache, {r["notebook"] for r in new_manifest["chapters"].values()})
@@ -253,7 +267,7 @@ def execute(root: Path | None = None, cache_dir: Path | None = None, *, clean: b
     report(f"execute: {len(results)} notebook(s) in {time.perf_counter() - start:.1f} s on {workers} worker(s)")
     if failures:
         raise ChapterError("\n".join(failures))
-    return [r["name"] for r in results]
+    return list(results)
 
 
 def _drop_unused_records(cache, keep: set[str]) -> None:
@@ -265,17 +279,19 @@ def _drop_unused_records(cache, keep: set[str]) -> None:
 
 # --------------------------------------------------------------------------- data checks
 
-def check_data() -> None:
+def check_data(report=print) -> None:
     """The data and ledger checks that run before any chapter executes: `chipbook.check`
     (`make check`) where it exists, else `chipbook.data.validate_package`. Raises the
-    first problem (a ValueError: DataError or LayoutError)."""
+    first problem (a ValueError: DataError or LayoutError); reports a check it skipped
+    (published ids, in a copy without git history)."""
     try:
         from .check import run_all
     except ImportError:
         from . import data
 
         run_all = getattr(data, "validate_package", lambda: None)
-    run_all()
+    for line in (run_all() or "").splitlines()[1:]:
+        report(line)
 
 
 # --------------------------------------------------------------------------- build
@@ -294,15 +310,22 @@ def build(root: Path | None = None, *, clean: bool = False, report=print) -> Non
             copy(entry, stage / "_build" / entry.name)
     execute(root, stage / "_build" / CACHE_DIR, clean=clean, report=report)
     started = time.perf_counter()
-    # `jupyter-book build` in this process: it shares the modules already imported.
-    from jupyter_book.cli.main import main as jupyter_book
+    # Jupyter Book's own build function, in this process (it shares the modules already
+    # imported), as `jupyter-book build -W -n --keep-going -q` calls it: quiet, so the log
+    # holds warnings and errors, not Sphinx's progress and the parser's configuration.
+    from jupyter_book.sphinx import build_sphinx
 
-    try:
-        jupyter_book(["build", str(root), "--path-output", str(stage), "-W", "-n", "--keep-going"],
-                     standalone_mode=False)
-    except (Exception, SystemExit) as err:  # noqa: BLE001 (Sphinx has printed the cause)
-        raise ChapterError(f"the site build failed ({type(err).__name__}: {str(err).strip()[:200]}); "
-                           f"{build_dir / 'html'} still holds the last good site") from None
+    since = time.time()
+    result = build_sphinx(str(root), str(stage / "_build" / "html"), noconfig=True,
+                          path_config=str(root / "_config.yml"),
+                          confoverrides={"external_toc_path": (root / "_toc.yml").as_posix(),
+                                         "latex_individualpages": False, "nitpicky": True},
+                          warningiserror=True, keep_going=True, quiet=True)
+    if result:  # an exit status or the exception; Sphinx has printed the cause
+        why = ("the warnings above are errors here" if isinstance(result, int)
+               else f"{type(result).__name__}: {str(result).strip()[:200]}")
+        raise ChapterError(f"the site build failed ({why}); {_shown(build_dir / 'html')} still holds the last "
+                           "good site")
     shutil.rmtree(old, ignore_errors=True)
     old.mkdir()
     for entry in current:
@@ -311,8 +334,23 @@ def build(root: Path | None = None, *, clean: bool = False, report=print) -> Non
         entry.rename(build_dir / entry.name)
     shutil.rmtree(old, ignore_errors=True)
     shutil.rmtree(stage, ignore_errors=True)
-    report(f"build: site built in {time.perf_counter() - started:.1f} s; "
-           f"open {build_dir / 'html' / 'index.html'}")
+    # The pages Sphinx read again are those whose doctree it wrote.
+    doctrees = build_dir / ".doctrees"
+    read = sorted(p.relative_to(doctrees).with_suffix("").as_posix() for p in doctrees.rglob("*.doctree")
+                  if p.stat().st_mtime >= since - 1)
+    pages = ("no page re-read" if not read else f"{len(read)} pages re-read" if len(read) > 6
+             else f"re-read {', '.join(read)}")
+    report(f"build: {pages}; site written in {time.perf_counter() - started:.1f} s")
+    report(f"build: the site is in {_shown(build_dir / 'html')}; open {_shown(build_dir / 'html' / 'index.html')} "
+           "or run `make serve`")
+
+
+def _shown(path: Path) -> str:
+    """`path` relative to the working folder when it lies under it (`_build/html`)."""
+    try:
+        return path.relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return str(path)
 
 
 # --------------------------------------------------------------------------- Sphinx
