@@ -1,5 +1,6 @@
 /* The book's own script. No network, no globals but chipbookDraw.
-   1. Draws each chart once the vega bundle has loaded, in the page's colours (light or
+   1. Fetches the vega bundle on a page with a chart once its text is painted, then draws
+      each chart in the page's colours (light or
       dark, read from pydata-sphinx-theme's CSS variables), and draws it again when the
       reader switches the theme or the system preference changes.
    2. Fits each chart to its column: long titles are rewrapped for the width, and a chart
@@ -254,6 +255,34 @@
     });
   }
 
+  // The vega bundle (about 300 KB compressed) is fetched only on a page with a chart, and
+  // only once the page's text has been painted: each chart's inline script queues its
+  // drawing (the stub that _ext/chipbook_sphinx.py puts in the page's head names the
+  // bundle), and this script, deferred, draws the queue when the bundle has run.
+  var waiting = [];
+  var vegaRequested = false;
+
+  function loadVega() {
+    if (vegaRequested || window.vegaEmbed) { return; }
+    vegaRequested = true;
+    var script = document.createElement("script");
+    script.src = window.chipbookVega;
+    script.onload = function () { waiting.splice(0).forEach(function (draw) { draw(); }); };
+    script.onerror = function () {
+      document.querySelectorAll(".chipbook-chart-canvas:not([data-chart-drawn])").forEach(function (target) {
+        target.setAttribute("data-chart-error", "the chart library did not load");
+        target.textContent = "This chart could not be drawn: the chart library did not load.";
+      });
+    };
+    document.head.appendChild(script);
+  }
+
+  function afterFirstPaint(callback) {
+    var start = function () { requestAnimationFrame(function () { setTimeout(callback, 0); }); };
+    if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); }
+    else { start(); }
+  }
+
   window.chipbookDraw = function (id, spec, options) {
     function draw() {
       var target = document.getElementById(id);
@@ -264,10 +293,11 @@
       charts.push(chart);
       render(chart);
     }
-    // The bundle is deferred: it has run by DOMContentLoaded.
-    if (window.vegaEmbed && document.readyState !== "loading") { draw(); }
-    else { document.addEventListener("DOMContentLoaded", draw); }
+    if (window.vegaEmbed) { afterFirstPaint(draw); return; }
+    waiting.push(draw);
+    if (window.chipbookVega) { afterFirstPaint(loadVega); }
   };
+  (window.chipbookQueue || []).splice(0).forEach(function (call) { window.chipbookDraw.apply(null, call); });
 
   // Draw again when the theme changes (pydata-sphinx-theme sets data-theme on <html>)
   // or the column width changes enough to matter.
