@@ -83,6 +83,8 @@ def print_pages(pages: list[str], html_dir: Path = paths.BUILD_HTML) -> list[tup
             page = context.new_page()
             page.emulate_media(media="print")
             page.goto(target.as_uri(), wait_until="load")
+            # Charts are drawn as a reader nears them; on paper, all of them.
+            page.evaluate("() => window.chipbookDrawAll ? window.chipbookDrawAll() : null")
             if page.locator(".chipbook-chart-canvas").count():
                 page.wait_for_function(
                     "() => [...document.querySelectorAll('.chipbook-chart-canvas')].every("

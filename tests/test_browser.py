@@ -93,6 +93,10 @@ DRAWN_IN = ("theme => document.documentElement.dataset.theme === theme && "
             "[...document.querySelectorAll('.chipbook-chart-canvas')].every("
             "c => c.dataset.chartError || (c.dataset.chartDrawn && c.dataset.chartTheme === theme))")
 
+# A page draws each chart as the reader nears it; this draws every chart of the page now
+# and resolves when all are drawn (chipbook.js).
+DRAW_ALL = "() => window.chipbookDrawAll ? window.chipbookDrawAll() : null"
+
 # The theme eases some colours over a moment when the scheme switches; measure after.
 TRANSITIONS_DONE = ("() => !document.getAnimations().some("
                     "a => a instanceof CSSTransition && a.playState === 'running')")
@@ -132,6 +136,7 @@ def _run_session(browser, base, report, session, keep_pages):
         page.on("console", lambda message: errors.append(f"console error: {message.text}")
                 if message.type == "error" else None)
         page.goto(base + page_path, wait_until="load")
+        page.evaluate(DRAW_ALL)  # charts are drawn as a reader nears them: draw them all now
         expected = page.locator(".chipbook-chart-canvas").count()
         injected = False
         for scheme in schemes:
