@@ -15,6 +15,9 @@
 6. Fills `{evidence_as_of}` in the page footer (_config.yml's html.extra_footer) with
    `chipbook.ledger.evidence_as_of()`, so the date is typed nowhere.
 7. Drops myst-nb's name on the code toggles, whose shown words then name them (WCAG 2.5.3).
+9. Publishes the corrections feed (chipbook.feed) as `corrections.atom` beside the site and
+   names it in every page's head; points sphinxext-opengraph at html_baseurl, so its card
+   tags use the site's address when it has one and a path within the book when not.
 8. Writes `vendor/chipbook-icons.css`: the few Font Awesome icons the theme shows, as CSS
    masks drawn from the theme's own icon set, instead of its 1.45 MB font script
    (_templates/layout.html leaves that script out).
@@ -240,6 +243,37 @@ def name_code_toggles_by_their_words(app, pagename, templatename, context, doctr
         context["body"] = context["body"].replace(HIDDEN_CONTENT_SUMMARY, "<summary>")
 
 
+def write_feed(app, exception) -> None:
+    from chipbook.feed import FEED_FILE, corrections_feed
+
+    if exception is not None or app.builder.format != "html":
+        return
+    (Path(app.outdir) / FEED_FILE).write_bytes(
+        corrections_feed(title=app.config.html_title, author=app.config.author, base_url=app.config.html_baseurl))
+
+
+def link_feed_and_card(app, pagename, templatename, context, doctree) -> None:
+    """Every page names the feed; without html_baseurl, the card image is a path from
+    the page (sphinxext-opengraph writes it from the site's root)."""
+    from chipbook.feed import FEED_FILE
+
+    href = context["pathto"](FEED_FILE, 1)
+    context["metatags"] = context.get("metatags", "") + (
+        f'\n<link rel="alternate" type="application/atom+xml" title="Corrections and updates" href="{href}" />')
+    if not app.config.html_baseurl:
+        image, page = app.config.ogp_image, app.builder.get_target_uri(pagename)
+        context["metatags"] = context["metatags"].replace(
+            f'property="og:image" content="{image}"', f'property="og:image" content="{context["pathto"](image, 1)}"'
+        ).replace(f'property="og:url" content="{page}"', f'property="og:url" content="{Path(page).name}"')
+
+
+def share_under_the_sites_address(app, config) -> None:
+    """The card tags and the feed name the book by its title (_config.yml's `title`) and
+    link under html_baseurl when there is one."""
+    config.ogp_site_url = config.html_baseurl or ""
+    config.ogp_site_name = config.html_title
+
+
 def setup(app):
     app.connect("html-page-context", name_code_toggles_by_their_words)
     app.connect("html-page-context", tune_page_assets)
@@ -247,4 +281,8 @@ def setup(app):
     app.connect("config-inited", fill_evidence_as_of)
     app.connect("builder-inited", add_generated_assets)
     app.connect("build-finished", copy_data)
+    app.connect("build-finished", write_feed)
+    app.connect("config-inited", share_under_the_sites_address)
+    # After sphinxext-opengraph (priority 500) has written its tags.
+    app.connect("html-page-context", link_feed_and_card, priority=600)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
