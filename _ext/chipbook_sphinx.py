@@ -15,6 +15,7 @@
 6. Fills `{evidence_as_of}` in the page footer (_config.yml's html.extra_footer) with
    `chipbook.ledger.evidence_as_of()`, so the date is typed nowhere.
 7. Drops myst-nb's name on the code toggles, whose shown words then name them (WCAG 2.5.3).
+10. Shows the front page's link to book.pdf only when the output has one (chipbook.pdflink).
 9. Publishes the corrections feed (chipbook.feed) as `corrections.atom` beside the site and
    names it in every page's head; points sphinxext-opengraph at html_baseurl, so its card
    tags use the site's address when it has one and a path within the book when not.
@@ -164,9 +165,10 @@ def icon_css(icons: dict[str, tuple[int, int, str, str]], names=ICON_NAMES) -> s
         width, height = icons[name][:2]
         rules.append(f".fa-{name}::before {{ --chipbook-icon: {_mask(icons[name])}; width: {width / height:.4f}em; }}")
     # The book theme draws a folded "Contents" angle as a webfont glyph (content "\f107").
-    rules.append('.bd-sidebar-secondary.hide:not(:hover) .onthispage::after { content: "" !important; '
-                 "display: inline-block; width: 0.625em; height: 1em; margin-left: 0.5em; padding: 0 !important; "
-                 f"{MASKED} --chipbook-icon: {_mask(icons['angle-down'])}; }}")
+    if "angle-down" in names:
+        rules.append('.bd-sidebar-secondary.hide:not(:hover) .onthispage::after { content: "" !important; '
+                     "display: inline-block; width: 0.625em; height: 1em; margin-left: 0.5em; padding: 0 !important; "
+                     f"{MASKED} --chipbook-icon: {_mask(icons['angle-down'])}; }}")
     return "\n".join(rules) + "\n"
 
 
@@ -267,6 +269,14 @@ def link_feed_and_card(app, pagename, templatename, context, doctree) -> None:
         ).replace(f'property="og:url" content="{page}"', f'property="og:url" content="{Path(page).name}"')
 
 
+def link_pdf_only_if_printed(app, pagename, templatename, context, doctree) -> None:
+    """The front page links book.pdf only when the output has one (chipbook.pdflink)."""
+    from chipbook import pdflink
+
+    if "body" in context and not (Path(app.outdir) / pdflink.PDF_FILE).exists():
+        context["body"] = pdflink.unlink(context["body"])
+
+
 def share_under_the_sites_address(app, config) -> None:
     """The card tags and the feed name the book by its title (_config.yml's `title`) and
     link under html_baseurl when there is one."""
@@ -277,6 +287,7 @@ def share_under_the_sites_address(app, config) -> None:
 def setup(app):
     app.connect("html-page-context", name_code_toggles_by_their_words)
     app.connect("html-page-context", tune_page_assets)
+    app.connect("html-page-context", link_pdf_only_if_printed)
     app.connect("config-inited", drop_thebe)
     app.connect("config-inited", fill_evidence_as_of)
     app.connect("builder-inited", add_generated_assets)
