@@ -108,7 +108,8 @@ def test_built_pages_carry_each_claims_review_matching_the_ledger():
             seen[claim_id] = page.name
             assert page.name == ledger.chapter_page(claims.at[claim_id, "chapter"])
             assert review["reviewRating"]["alternateName"] == claims.at[claim_id, "verdict"]
-            assert review["claimReviewed"] == claims.at[claim_id, "claim"]
+            assert review["claimReviewed"] == claims.at[claim_id, "claim_short"]
+            assert review["itemReviewed"]["author"]["name"] and review["itemReviewed"]["datePublished"]
             target, anchor = urldefrag(review["url"])
             assert target in ("", page.name) and f'id="{anchor}"' in text, f"{claim_id}: no #{anchor} on {page.name}"
     assert sorted(seen) == sorted(claims.index)
