@@ -15,18 +15,20 @@
 6. Fills `{evidence_as_of}` in the page footer (_config.yml's html.extra_footer) with
    `chipbook.ledger.evidence_as_of()`, so the date is typed nowhere.
 7. Drops myst-nb's name on the code toggles, whose shown words then name them (WCAG 2.5.3).
-10. Shows the front page's link to book.pdf only when the output has one (chipbook.pdflink).
-9. Publishes the corrections feed (chipbook.feed) as `corrections.atom` beside the site and
-   names it in every page's head; points sphinxext-opengraph at html_baseurl, so its card
-   tags use the site's address when it has one and a path within the book when not.
 8. Writes `vendor/chipbook-icons.css`: the few Font Awesome icons the theme shows, as CSS
    masks drawn from the theme's own icon set, instead of its 1.45 MB font script
    (_templates/layout.html leaves that script out).
+9. Publishes the corrections feed (chipbook.feed) as `corrections.atom` beside the site and
+   names it in every page's head; points sphinxext-opengraph at html_baseurl, so its card
+   tags use the site's address when it has one and a path within the book when not.
+10. Shows the front page's link to book.pdf only when the output has one (chipbook.pdflink).
+11. Writes index.html as a valid page that sends the reader to the front page.
 """
 
 from __future__ import annotations
 
 import hashlib
+import html
 import re
 import shutil
 from pathlib import Path
@@ -269,6 +271,21 @@ def link_feed_and_card(app, pagename, templatename, context, doctree) -> None:
         ).replace(f'property="og:url" content="{page}"', f'property="og:url" content="{Path(page).name}"')
 
 
+def write_index_redirect(app, exception) -> None:
+    """The site's index.html: a valid page (doctype, language, title) that sends the reader
+    to the front page, written before sphinx-external-toc would write its bare one-line
+    redirect (which the Nu HTML Checker rejects: no doctype, no title)."""
+    if exception is not None or app.builder.format != "html":
+        return
+    front = f"{app.config.master_doc}.html"
+    title = html.escape(app.config.html_title)
+    (Path(app.outdir) / "index.html").write_text(
+        f'<!DOCTYPE html>\n<html lang="{app.config.language or "en"}"><head><meta charset="utf-8">'
+        f'<title>{title}</title><meta http-equiv="refresh" content="0; url={front}">'
+        f'<link rel="canonical" href="{front}"></head>\n<body><p><a href="{front}">{title}</a></p></body></html>\n',
+        encoding="utf-8")
+
+
 def link_pdf_only_if_printed(app, pagename, templatename, context, doctree) -> None:
     """The front page links book.pdf only when the output has one (chipbook.pdflink)."""
     from chipbook import pdflink
@@ -293,6 +310,7 @@ def setup(app):
     app.connect("builder-inited", add_generated_assets)
     app.connect("build-finished", copy_data)
     app.connect("build-finished", write_feed)
+    app.connect("build-finished", write_index_redirect, priority=400)  # before sphinx-external-toc's
     app.connect("config-inited", share_under_the_sites_address)
     # After sphinxext-opengraph (priority 500) has written its tags.
     app.connect("html-page-context", link_feed_and_card, priority=600)
