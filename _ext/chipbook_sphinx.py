@@ -17,7 +17,8 @@
 7. Drops myst-nb's name on the code toggles, whose shown words then name them (WCAG 2.5.3).
 8. Writes `vendor/chipbook-icons.css`: the few Font Awesome icons the theme shows, as CSS
    masks drawn from the theme's own icon set, instead of its 1.45 MB font script
-   (_templates/layout.html leaves that script out).
+   (_templates/layout.html leaves that script out) and of the rule for every icon in the
+   theme's stylesheet (served without them).
 9. Publishes the corrections feed (chipbook.feed) as `corrections.atom` beside the site and
    names it in every page's head; points sphinxext-opengraph at html_baseurl, so its card
    tags use the site's address when it has one and a path within the book when not.
@@ -180,10 +181,34 @@ def write_icon_css(app) -> None:
     target.write_text(icon_css(solid_icons(_theme_icon_set())), encoding="utf-8")
 
 
+THEME_CSS = "styles/pydata-sphinx-theme.css"
+# The theme's stylesheet carries Font Awesome's rule for every icon (`.fa-x:before{content:
+# "\f0c9"}`, about 1,800 of them, a third of its compressed size) and its webfonts'
+# @font-face rules; chipbook-icons.css draws the icons the pages use without either.
+_ICON_RULE = re.compile(r'(?:\.fa-[a-z0-9-]+:(?:before|after),?)+\{content:"(?:\\[0-9a-f]+)+"\}')
+_ICON_FONT = re.compile(r'@font-face\{[^}]*Font Awesome[^}]*\}')
+
+
+def theme_css_without_icon_rules(css: str) -> str:
+    return _ICON_FONT.sub("", _ICON_RULE.sub("", css))
+
+
+def write_theme_css(app) -> None:
+    """The theme's stylesheet without its icon rules, served in its place (html_static_path
+    is copied after the theme's own files)."""
+    import pydata_sphinx_theme
+
+    source = (Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme" / "static" / THEME_CSS)
+    target = generated_static(app) / THEME_CSS
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(theme_css_without_icon_rules(source.read_text(encoding="utf-8")), encoding="utf-8")
+
+
 def add_generated_assets(app) -> None:
     write_vega_bundle(app)
     write_badge_css(app)
     write_icon_css(app)
+    write_theme_css(app)
     app.config.html_static_path.append(str(generated_static(app)))
     # The bundle is not a page asset: chipbook.js fetches it on pages with a chart.
     app.add_css_file(COLOURS)

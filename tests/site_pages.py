@@ -38,8 +38,11 @@ GZIP_TYPES = ("text/", "application/javascript", "application/json", "image/svg+
 
 
 class _GzipHandler(_QuietHandler):
-    """Serves as a static host does: text compressed with gzip when the client accepts it,
-    cached for a day (the book's assets carry version strings in their URLs)."""
+    """Serves as a static host does: HTTP/1.1 with connections kept open, text compressed
+    with gzip when the client accepts it, cached for a day (the book's assets carry version
+    strings in their URLs)."""
+
+    protocol_version = "HTTP/1.1"
 
     def send_head(self):
         path = Path(self.translate_path(self.path))
