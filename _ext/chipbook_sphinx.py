@@ -5,9 +5,10 @@
    own doctools.js also declares), so it is wrapped in a function scope and only
    `window.vegaEmbed`, `window.vega` and `window.vegaLite` escape.
 2. Tunes each page's assets for a phone on a slow network (`tune_page_assets`): the vega
-   bundle only on pages with a chart, fetched by chipbook.js after the text is painted;
-   every script but Sphinx's tiny `documentation_options.js` deferred, so no script blocks
-   the text; sphinx-design's files only where a page uses it.
+   bundle only on pages with a chart, fetched by chipbook.js when a chart nears the screen;
+   every script but Sphinx's tiny `documentation_options.js` loaded once the HTML is parsed,
+   so no script blocks the text or competes with it; sphinx-design's files only where a
+   page uses it.
 3. Writes the verdict and stance badge colours from chipbook.charts, so the page
    badges and the charts share one palette.
 4. Removes sphinx-thebe's scripts (see drop_thebe).
@@ -30,6 +31,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import json
 import re
 import shutil
 from pathlib import Path
@@ -47,7 +49,7 @@ ICONS = "vendor/chipbook-icons.css"
 # previous/next, and the angle the book theme draws after a folded "Contents".
 ICON_NAMES = ("angle-down", "angle-left", "angle-right", "arrow-up", "bars", "circle-half-stroke",
               "expand", "list", "magnifying-glass", "moon", "outdent", "sun", "xmark")
-# The theme's scripts that may run after the page is parsed. documentation_options.js
+# The scripts that may run after the page is parsed (see LOADER). documentation_options.js
 # stays as it is: inline scripts after it assign to DOCUMENTATION_OPTIONS.
 DEFERRED_SCRIPTS = ("doctools.js", "sphinx_highlight.js", "clipboard.min.js", "copybutton.js",
                     "sphinx-book-theme.js", "togglebutton.js", "design-tabs.js", "chipbook.js")
@@ -222,23 +224,47 @@ def _bundle_digest(app) -> str:
     return app._chipbook_bundle_digest
 
 
+# Loads the page's scripts once its HTML is parsed, in their order (async = false keeps
+# it), as the book's own script does for the vega bundle: none is fetched while the text and
+# its stylesheets are on their way, and each still runs before the page's load event.
+LOADER = """(function () {
+  function later() {
+    var urls = %s;
+    document.querySelectorAll("template.chipbook-later").forEach(function (t) {
+      t.content.querySelectorAll("script[src]").forEach(function (s) { urls.push(s.getAttribute("src")); });
+    });
+    urls.forEach(function (url) {
+      var script = document.createElement("script");
+      script.src = url; script.async = false;
+      document.head.appendChild(script);
+    });
+  }
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", later); } else { later(); }
+})();"""
+
+
 def tune_page_assets(app, pagename, templatename, context, doctree) -> None:
-    """Per page: defer the scripts that may wait, keep sphinx-design's files off pages that
-    do not use it, and on a page with a chart, name the vega bundle for chipbook.js, which
-    fetches it once the text is painted (the charts' own inline scripts queue until then)."""
-    from sphinx.builders.html._assets import _JavaScript
+    """Per page: the scripts that may wait are loaded once the HTML is parsed (LOADER, and
+    _templates/layout.html does the same for the theme's own two), sphinx-design's files
+    stay off pages that do not use it, and on a page with a chart the vega bundle is named
+    for chipbook.js, which fetches it when a chart nears the screen (the charts' inline
+    scripts queue until then)."""
+    from sphinx.builders.html._assets import _file_checksum, _JavaScript
 
     body = context.get("body", "")
     uses_design = "sd-" in body
-    scripts = []
+    scripts, later = [], []
     for js in context.get("script_files", []):
         name = Path(str(getattr(js, "filename", js) or "")).name
         if name == "design-tabs.js" and not uses_design:
             continue
-        if name in DEFERRED_SCRIPTS and pagename != "search" and isinstance(js, _JavaScript):
-            attributes = {k: v for k, v in js.attributes.items() if k not in ("async", "defer")}
-            js = _JavaScript(js.filename, priority=js.priority, **attributes, defer="defer")
+        if name in DEFERRED_SCRIPTS and pagename != "search" and isinstance(js, _JavaScript) and js.filename:
+            checksum = _file_checksum(Path(app.outdir), js.filename)
+            later.append(context["pathto"](str(js.filename), 1) + (f"?v={checksum}" if checksum else ""))
+            continue
         scripts.append(js)
+    if later:
+        scripts.append(_JavaScript(None, priority=900, body=LOADER % json.dumps(later)))
     if 'class="chipbook-chart-canvas"' in body:
         url = context["pathto"]("_static/" + BUNDLE, 1) + "?v=" + _bundle_digest(app)
         # Before any chart's inline script: chipbookDraw queues until chipbook.js has run.

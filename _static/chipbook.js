@@ -260,8 +260,8 @@
   // compressed) is fetched only on a page with a chart, when its first chart is near:
   // each chart's inline script queues its drawing (the stub that _ext/chipbook_sphinx.py
   // puts in the page's head names the bundle) and this deferred script takes the queue.
-  // chipbookDrawAll() draws every chart now (the PDF printer and the browser check call
-  // it; so does printing); it resolves when all are drawn.
+  // chipbookDrawAll() draws every chart now and marks the tables that scroll (the PDF
+  // printer and the browser check call it; so does printing); it resolves when all are drawn.
   var pending = {};        // chart id -> its draw function, until it is drawn
   var ready = [];          // draw functions whose chart is due, in order
   var drawing = false;
@@ -345,6 +345,7 @@
   };
 
   window.chipbookDrawAll = function () {
+    markScrollers();
     return new Promise(function (resolve) {
       everyDrawn.push(resolve);
       Object.keys(pending).forEach(function (id) {
@@ -447,8 +448,18 @@
     });
   }
 
-  document.addEventListener("DOMContentLoaded", function () { markScrollers(); nameToggles(); });
-  window.addEventListener("load", function () { markScrollers(); nameToggles(); });
+  // Scroll marks once the page has loaded (measuring earlier would lay the whole page out
+  // inside this script while the reader waits for its first screen); names both times.
+  // This script may run after DOMContentLoaded (it is loaded once the page is parsed).
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", nameToggles); }
+  else { nameToggles(); }
+  // Scroll marks after the first frame that follows the load, when the page's layout is
+  // done and reading sizes costs nothing (chipbookDrawAll marks at once).
+  function markAfterFrame() {
+    requestAnimationFrame(function () { setTimeout(function () { markScrollers(); nameToggles(); }, 0); });
+  }
+  if (document.readyState === "complete") { markAfterFrame(); }
+  else { window.addEventListener("load", markAfterFrame); }
 
   // <select data-filter-table="ID" data-filter-column="N"> hides rows of table ID whose
   // cell N does not match; every select on the table applies together.
