@@ -263,8 +263,8 @@ def tune_page_assets(app, pagename, templatename, context, doctree) -> None:
             later.append(context["pathto"](str(js.filename), 1) + (f"?v={checksum}" if checksum else ""))
             continue
         scripts.append(js)
-    if later:
-        scripts.append(_JavaScript(None, priority=900, body=LOADER % json.dumps(later)))
+    # Always: the theme's own scripts wait in _templates/layout.html for this loader.
+    scripts.append(_JavaScript(None, priority=900, body=LOADER % json.dumps(later)))
     if 'class="chipbook-chart-canvas"' in body:
         url = context["pathto"]("_static/" + BUNDLE, 1) + "?v=" + _bundle_digest(app)
         # Before any chart's inline script: chipbookDraw queues until chipbook.js has run.

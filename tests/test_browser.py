@@ -370,10 +370,12 @@ def _reachable(state, base):
     return {link.split("#")[0] for link in state["links"]} & _toc_urls(base)
 
 
-def test_navigation_opens_on_a_phone_and_reaches_every_chapter(request):
-    require_build()
+def _navigation_in_worker(base: str) -> dict:
+    """Opens NAV_PAGES at both widths in a browser of its own (a worker process: the browser
+    check's session may hold this process's Playwright); raises AssertionError on a fault.
+    Returns how many toc pages each view reached."""
     found = {}
-    with serve() as base, sync_playwright() as playwright:
+    with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=QUIET_FLAGS)
         for width in (390, 1400):
             context = browser.new_context(viewport={"width": width, "height": 900})
@@ -412,6 +414,13 @@ def test_navigation_opens_on_a_phone_and_reaches_every_chapter(request):
                 page.close()
             context.close()
         browser.close()
+    return found
+
+
+def test_navigation_opens_on_a_phone_and_reaches_every_chapter(request):
+    require_build()
+    with serve() as base, ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        found = pool.submit(_navigation_in_worker, base).result()
     request.config.stash.setdefault(BROWSER_SUMMARY, []).append(
         "navigation: search controls 1 per view; toc pages reachable " + ", ".join(
             f"{path.rsplit('/', 1)[-1]} at {width} px {n} of {len(toc_pages())}" for (width, path), n in found.items()))
