@@ -1,5 +1,6 @@
 /* The book's own script. No network, no globals but chipbookDraw.
-   1. Draws each chart once the vega bundle has loaded, in the page's colours (light or
+   1. Draws each chart as the reader nears it (fetching the vega bundle for the first one),
+      one chart per task, in the page's colours (light or
       dark, read from pydata-sphinx-theme's CSS variables), and draws it again when the
       reader switches the theme or the system preference changes.
    2. Fits each chart to its column: long titles are rewrapped for the width, and a chart
@@ -273,9 +274,85 @@
     });
   }
 
+  // Charts are drawn as a reader nears them, one per task, so that a long chapter does not
+  // freeze a phone while it draws every chart at once. The vega bundle (about 300 KB
+  // compressed) is fetched only on a page with a chart, when its first chart is near:
+  // each chart's inline script queues its drawing (the stub that _ext/chipbook_sphinx.py
+  // puts in the page's head names the bundle) and this deferred script takes the queue.
+  // chipbookDrawAll() draws every chart now and marks the tables that scroll (the PDF
+  // printer and the browser check call it; so does printing); it resolves when all are drawn.
+  var pending = {};        // chart id -> its draw function, until it is drawn
+  var ready = [];          // draw functions whose chart is due, in order
+  var drawing = false;
+  var vegaState = window.vegaEmbed ? "loaded" : "none";
+  var everyDrawn = [];     // resolvers waiting for chipbookDrawAll
+
+  function settleIfDone() {
+    if (Object.keys(pending).length || ready.length || drawing) { return; }
+    everyDrawn.splice(0).forEach(function (resolve) { resolve(); });
+  }
+
+  function drawNext() {
+    if (drawing || vegaState !== "loaded") { return; }
+    var draw = ready.shift();
+    if (!draw) { settleIfDone(); return; }
+    drawing = true;
+    draw().then(function () { drawing = false; setTimeout(drawNext, 0); });
+  }
+
+  // After the first contentful paint, so that the bundle never competes with the text.
+  function afterFirstPaint(callback) {
+    var painted = performance.getEntriesByType ? performance.getEntriesByType("paint").some(function (entry) {
+      return entry.name === "first-contentful-paint"; }) : true;
+    if (painted || !("PerformanceObserver" in window)) { callback(); return; }
+    var done = false;
+    var once = function () { if (!done) { done = true; observer.disconnect(); callback(); } };
+    var observer = new PerformanceObserver(function (list) {
+      if (list.getEntries().some(function (entry) { return entry.name === "first-contentful-paint"; })) { once(); }
+    });
+    observer.observe({type: "paint", buffered: true});
+    setTimeout(once, 5000);  // a page that never reports its paint (a tab opened in the background)
+  }
+
+  function loadVega() {
+    if (vegaState !== "none") { return; }
+    vegaState = "waiting";
+    afterFirstPaint(fetchVega);
+  }
+
+  function fetchVega() {
+    vegaState = "loading";
+    var script = document.createElement("script");
+    script.src = window.chipbookVega;
+    script.onload = function () { vegaState = "loaded"; drawNext(); };
+    script.onerror = function () {
+      vegaState = "failed";
+      document.querySelectorAll(".chipbook-chart-canvas:not([data-chart-drawn])").forEach(function (target) {
+        target.setAttribute("data-chart-error", "the chart library did not load");
+        target.textContent = "This chart could not be drawn: the chart library did not load.";
+      });
+      pending = {}; ready = []; settleIfDone();
+    };
+    document.head.appendChild(script);
+  }
+
+  function due(id) {
+    if (!pending[id]) { return; }
+    ready.push(pending[id]);
+    delete pending[id];
+    loadVega();
+    drawNext();
+  }
+
+  var nearView = "IntersectionObserver" in window ? new IntersectionObserver(function (entries) {
+    entries.forEach(function (entry) {
+      if (entry.isIntersecting) { nearView.unobserve(entry.target); due(entry.target.id); }
+    });
+  }, {rootMargin: "100% 0px"}) : null;
+
   window.chipbookDraw = function (id, spec, options) {
-    function draw() {
-      var target = document.getElementById(id);
+    var target = document.getElementById(id);
+    pending[id] = function () {
       var figure = target.closest("figure") || target;
       var meta = (spec.usermeta && spec.usermeta.chipbook) || {};
       var chart = {id: id, spec: spec, options: options, target: target, figure: figure, view: null,
@@ -283,12 +360,29 @@
                    describedBy: meta.description_signal || null,
                    width: figure.clientWidth, theme: document.documentElement.dataset.theme};
       charts.push(chart);
-      render(chart);
-    }
-    // The bundle is deferred: it has run by DOMContentLoaded.
-    if (window.vegaEmbed && document.readyState !== "loading") { draw(); }
-    else { document.addEventListener("DOMContentLoaded", draw); }
+      return render(chart);
+    };
+    if (nearView) { nearView.observe(target); } else { due(id); }
   };
+
+  window.chipbookDrawAll = function () {
+    markScrollers();
+    return new Promise(function (resolve) {
+      everyDrawn.push(resolve);
+      Object.keys(pending).forEach(function (id) {
+        if (nearView) { nearView.unobserve(document.getElementById(id)); }
+        due(id);
+      });
+      settleIfDone();
+    });
+  };
+  window.addEventListener("beforeprint", function () { window.chipbookDrawAll(); });
+
+  function takeQueue() {
+    (window.chipbookQueue || []).splice(0).forEach(function (call) { window.chipbookDraw.apply(null, call); });
+  }
+  // Deferred, this script runs after every inline chart script has queued its chart.
+  takeQueue();
 
   // Draw again when the theme changes (pydata-sphinx-theme sets data-theme on <html>)
   // or the column width changes enough to matter.
@@ -311,19 +405,27 @@
   });
 
   // Wide tables and code blocks: reachable by keyboard, named, and marked when they scroll.
+  // Every size is read before anything is written: a write between two reads would make
+  // the browser lay the whole page out again for the second read.
   function markScrollers() {
+    var unwrapped = [];
     document.querySelectorAll(".bd-article table").forEach(function (table) {
       var parent = table.parentElement;
       if (table.offsetWidth > parent.clientWidth + 1 && getComputedStyle(parent).overflowX === "visible") {
-        var box = document.createElement("div");
-        box.className = "chipbook-table-wrap";
-        parent.insertBefore(box, table);
-        box.appendChild(table);
+        unwrapped.push(table);
       }
     });
-    document.querySelectorAll(".chipbook-table-wrap, .pst-scrollable-table-container, .table-wrapper, " +
-                              "div.highlight > pre, .cell_output .output").forEach(function (box) {
-      var scrolls = box.scrollWidth > box.clientWidth + 1;
+    unwrapped.forEach(function (table) {
+      var box = document.createElement("div");
+      box.className = "chipbook-table-wrap";
+      table.parentElement.insertBefore(box, table);
+      box.appendChild(table);
+    });
+    var boxes = Array.prototype.slice.call(document.querySelectorAll(
+      ".chipbook-table-wrap, .pst-scrollable-table-container, .table-wrapper, div.highlight > pre, .cell_output .output"));
+    var scrolling = boxes.map(function (box) { return box.scrollWidth > box.clientWidth + 1; });
+    boxes.forEach(function (box, i) {
+      var scrolls = scrolling[i];
       box.classList.toggle("chipbook-scrolls", scrolls);
       if (scrolls && !box.hasAttribute("tabindex")) {
         var table = box.querySelector("table");
@@ -367,8 +469,18 @@
     });
   }
 
-  document.addEventListener("DOMContentLoaded", function () { markScrollers(); nameToggles(); });
-  window.addEventListener("load", function () { markScrollers(); nameToggles(); });
+  // Scroll marks once the page has loaded (measuring earlier would lay the whole page out
+  // inside this script while the reader waits for its first screen); names both times.
+  // This script may run after DOMContentLoaded (it is loaded once the page is parsed).
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", nameToggles); }
+  else { nameToggles(); }
+  // Scroll marks after the first frame that follows the load, when the page's layout is
+  // done and reading sizes costs nothing (chipbookDrawAll marks at once).
+  function markAfterFrame() {
+    requestAnimationFrame(function () { setTimeout(function () { markScrollers(); nameToggles(); }, 0); });
+  }
+  if (document.readyState === "complete") { markAfterFrame(); }
+  else { window.addEventListener("load", markAfterFrame); }
 
   // <select data-filter-table="ID" data-filter-column="N"> hides rows of table ID whose
   // cell N does not match; every select on the table applies together.

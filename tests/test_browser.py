@@ -93,6 +93,10 @@ DRAWN_IN = ("theme => document.documentElement.dataset.theme === theme && "
             "[...document.querySelectorAll('.chipbook-chart-canvas')].every("
             "c => c.dataset.chartError || (c.dataset.chartDrawn && c.dataset.chartTheme === theme))")
 
+# A page draws each chart as the reader nears it; this draws every chart of the page now
+# and resolves when all are drawn (chipbook.js).
+DRAW_ALL = "() => window.chipbookDrawAll ? window.chipbookDrawAll() : null"
+
 # The theme eases some colours over a moment when the scheme switches; measure after.
 TRANSITIONS_DONE = ("() => !document.getAnimations().some("
                     "a => a instanceof CSSTransition && a.playState === 'running')")
@@ -132,6 +136,7 @@ def _run_session(browser, base, report, session, keep_pages):
         page.on("console", lambda message: errors.append(f"console error: {message.text}")
                 if message.type == "error" else None)
         page.goto(base + page_path, wait_until="load")
+        page.evaluate(DRAW_ALL)  # charts are drawn as a reader nears them: draw them all now
         expected = page.locator(".chipbook-chart-canvas").count()
         injected = False
         for scheme in schemes:
@@ -339,3 +344,83 @@ def test_moving_a_slider_updates_the_chart_description(browser_report):
     page.wait_for_function("figure => figure.getAttribute('aria-label').includes(' = 400')", arg=figure.element_handle())
     after = figure.get_attribute("aria-label")
     assert f"{name} = 400" in after and after.startswith(before.split(" Currently:")[0])
+
+
+# --- Navigation (issue 25): one search control, sidebar toggles that work, every chapter
+# reachable from any page on a phone. Its own small browser session: three kinds of page.
+NAV_PAGES = ["intro.html", "chapters/02-inference-economics.html", "chapters/bibliography.html"]
+# Controls a reader sees, with their count and the toc pages linked from what is visible.
+NAV_STATE = """() => {
+  const shown = (el) => { const r = el.getBoundingClientRect(), s = getComputedStyle(el);
+    return r.width > 0 && r.height > 0 && s.visibility !== 'hidden' && r.right > 0 && r.left < innerWidth; };
+  const pick = (selector) => [...document.querySelectorAll(selector)].filter(shown);
+  return {
+    search: pick('.search-button, .search-button-field, form.bd-search:not(#pst-search-dialog form)').length,
+    toggles: pick('button.primary-toggle').length,
+    links: [...new Set(pick('.bd-sidebar-primary a[href], #pst-primary-sidebar-modal a[href]').map(a => a.href))],
+  };
+}"""
+
+
+def _toc_urls(base):
+    return {base + page for page in toc_pages()}
+
+
+def _reachable(state, base):
+    return {link.split("#")[0] for link in state["links"]} & _toc_urls(base)
+
+
+def _navigation_in_worker(base: str) -> dict:
+    """Opens NAV_PAGES at both widths in a browser of its own (a worker process: the browser
+    check's session may hold this process's Playwright); raises AssertionError on a fault.
+    Returns how many toc pages each view reached."""
+    found = {}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=QUIET_FLAGS)
+        for width in (390, 1400):
+            context = browser.new_context(viewport={"width": width, "height": 900})
+            context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(base) else r.abort())
+            for path in NAV_PAGES:
+                page = context.new_page()
+                page.goto(base + path, wait_until="load")
+                before = page.evaluate(NAV_STATE)
+                assert before["search"] == 1, f"{path} at {width} px shows {before['search']} search controls"
+                assert before["toggles"] == 1, f"{path} at {width} px shows {before['toggles']} sidebar toggles"
+                page.locator("button.primary-toggle").first.click()
+                page.wait_for_timeout(400)  # the theme's transition
+                after = page.evaluate(NAV_STATE)
+                if width < 992:  # a phone: the toggle opens the table of contents as a dialog
+                    assert page.evaluate("() => document.getElementById('pst-primary-sidebar-modal').open"), path
+                    reached = _reachable(after, base)
+                    page.keyboard.press("Escape")
+                    page.wait_for_timeout(200)
+                    assert not page.evaluate("() => document.getElementById('pst-primary-sidebar-modal').open"), path
+                    contents = page.locator("button.secondary-toggle:visible")
+                    if contents.count():  # a page with sections: its contents open the same way
+                        contents.first.click()
+                        page.wait_for_timeout(400)
+                        assert page.evaluate("() => { const d = document.getElementById('pst-secondary-sidebar-modal');"
+                                             " return d.open && d.querySelectorAll('a[href^=\"#\"]').length > 0; }"), path
+                        page.keyboard.press("Escape")
+                else:  # a desktop: the sidebar is shown, and the toggle hides it and shows it again
+                    reached = _reachable(before, base)
+                    assert not _reachable(after, base), f"{path}: the toggle did not hide the sidebar"
+                    page.locator("button.primary-toggle").first.click()
+                    page.wait_for_timeout(400)
+                    assert _reachable(page.evaluate(NAV_STATE), base) == reached, f"{path}: the sidebar did not return"
+                found[(width, path)] = len(reached)
+                missing = sorted(_toc_urls(base) - reached)
+                assert not missing, f"{path} at {width} px: toc pages not reachable from the navigation: {missing}"
+                page.close()
+            context.close()
+        browser.close()
+    return found
+
+
+def test_navigation_opens_on_a_phone_and_reaches_every_chapter(request):
+    require_build()
+    with serve() as base, ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        found = pool.submit(_navigation_in_worker, base).result()
+    request.config.stash.setdefault(BROWSER_SUMMARY, []).append(
+        "navigation: search controls 1 per view; toc pages reachable " + ", ".join(
+            f"{path.rsplit('/', 1)[-1]} at {width} px {n} of {len(toc_pages())}" for (width, path), n in found.items()))

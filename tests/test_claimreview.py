@@ -11,7 +11,7 @@ from urllib.parse import urldefrag
 import extruct
 import pytest
 
-from chipbook import claimreview, ledger
+from chipbook import claimreview, ledger, load_table
 from chipbook.vocabulary import VERDICT_RATINGS
 from site_pages import HTML, require_build
 
@@ -36,10 +36,21 @@ def test_a_review_states_the_ledger_verdict_on_the_stated_scale():
         assert rating["alternateName"] == claim["verdict"]
         assert rating["ratingValue"] == VERDICT_RATINGS[claim["verdict"]]
         assert rating["worstRating"] <= rating["ratingValue"] <= rating["bestRating"]
-        assert review["claimReviewed"] == claim["claim"]
+        assert review["claimReviewed"] == claim["claim_short"] and len(review["claimReviewed"]) <= 75
         assert review["dateModified"] == claim["last_reviewed"].date().isoformat()
         assert review["datePublished"] <= review["dateModified"]
         assert review["url"].endswith("#" + ledger.claim_anchor(claim_id))
+
+
+def test_a_review_names_who_made_the_claim_and_when():
+    """itemReviewed carries the article's author (Person or Organization, from articles.csv)
+    and a publication date inside the window the book dates the article to."""
+    articles = ledger.claims().merge(
+        load_table("articles"), left_on="article", right_on="article_id")
+    for claim in articles.itertuples():
+        item = claimreview.claim_review(claim.claim_id, author=AUTHOR)["itemReviewed"]
+        assert item["author"] == {"@type": claim.author_type, "name": claim.author}
+        assert claim.date_earliest.date().isoformat() <= item["datePublished"] <= claim.date_latest.date().isoformat()
 
 
 def test_an_absolute_url_when_the_site_has_a_base():
@@ -99,7 +110,8 @@ def test_built_pages_carry_each_claims_review_matching_the_ledger():
             seen[claim_id] = page.name
             assert page.name == ledger.chapter_page(claims.at[claim_id, "chapter"])
             assert review["reviewRating"]["alternateName"] == claims.at[claim_id, "verdict"]
-            assert review["claimReviewed"] == claims.at[claim_id, "claim"]
+            assert review["claimReviewed"] == claims.at[claim_id, "claim_short"]
+            assert review["itemReviewed"]["author"]["name"] and review["itemReviewed"]["datePublished"]
             target, anchor = urldefrag(review["url"])
             assert target in ("", page.name) and f'id="{anchor}"' in text, f"{claim_id}: no #{anchor} on {page.name}"
     assert sorted(seen) == sorted(claims.index)

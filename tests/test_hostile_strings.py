@@ -79,7 +79,7 @@ def test_chart_figure_keeps_every_string_as_data(strings):
 
 def test_the_table_renderer_shows_strings_as_text():
     frame = pd.DataFrame({HOSTILE[0]: HOSTILE, "Link": ['<a href="#x">x</a>'] * len(HOSTILE)})
-    body = assert_safe(ledger.html_table(frame, html_columns=("Link",)).data, HOSTILE + [HOSTILE[0]])
+    body = assert_safe(ledger.html_table(frame, html_columns=("Link",), caption=HOSTILE[0]).data, HOSTILE + [HOSTILE[0]])
     cells = [text(td) for td in body.iter(f"{NS}td")]
     assert cells[::2] == HOSTILE and len(body.findall(f".//{NS}a")) == len(HOSTILE)
 

@@ -38,10 +38,22 @@ def test_cite_links_to_the_bibliography():
 
 def test_html_table_escapes_text_but_not_html_columns():
     frame = pd.DataFrame({"Text": ["<b>x</b>", None], "Link": ['<a href="#a">a</a>', '<a href="#b">b</a>']})
-    page = ledger.html_table(frame, html_columns=("Link",)).data
+    page = ledger.html_table(frame, html_columns=("Link",), caption="Links <and> text").data
     assert "&lt;b&gt;x&lt;/b&gt;" in page and '<a href="#a">a</a>' in page
+    assert "<caption>Links &lt;and&gt; text</caption>" in page  # every table says what it holds, as text
     assert "<td>–</td>" in page  # the missing value
     assert page.count("<tr>") == 3  # header and two rows
+
+
+def test_a_table_without_a_caption_is_refused():
+    frame = pd.DataFrame({"Text": ["x"]})
+    for caption in ("", "   "):
+        try:
+            ledger.html_table(frame, caption=caption)
+        except ValueError as error:
+            assert "caption" in str(error)
+        else:
+            raise AssertionError(f"a table with caption {caption!r} was rendered")
 
 
 def test_article_bands_span_each_article_window():

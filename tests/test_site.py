@@ -11,6 +11,7 @@ from urllib.parse import urldefrag, urlparse
 
 import pytest
 
+from chipbook import ledger, paths
 from chipbook.data import resources
 from site_pages import HTML, require_build, toc_pages
 
@@ -87,13 +88,44 @@ def test_nothing_is_loaded_from_outside_the_book(pages):
         assert not named, f"{page} has a script naming {named}"
 
 
-def test_the_vega_bundle_is_loaded_once_per_page_and_wrapped(pages):
+def _has_charts(page: str) -> bool:
+    return 'class="chipbook-chart-canvas"' in (HTML / page).read_text(encoding="utf-8")
+
+
+def test_the_vega_bundle_is_named_only_on_chart_pages_and_wrapped(pages):
+    """A page with a chart names the bundle once, for chipbook.js to fetch after the text
+    is painted; a page without one never loads it."""
     for page in toc_pages():
-        bundles = [u for u in pages[page].loads if "vega-bundle.js" in u]
-        assert len(bundles) == 1, f"{page} loads the vega bundle {len(bundles)} times"
+        text = (HTML / page).read_text(encoding="utf-8")
+        named = text.count("vendor/vega-bundle.js")
+        assert named == (1 if _has_charts(page) else 0), f"{page} names the vega bundle {named} times"
+        assert not [u for u in pages[page].loads if "vega-bundle.js" in u], f"{page} loads the bundle as it opens"
     bundle = (HTML / "_static" / "vendor" / "vega-bundle.js").read_text(encoding="utf-8")
     assert "(function () {" in bundle[:400] and bundle.rstrip().endswith("})();")
     assert "window.vegaEmbed" in bundle
+
+
+def test_pages_load_no_icon_font_script_and_the_search_index_only_where_search_runs(pages):
+    """The theme's icons come as the small subset the build writes (ICON_NAMES), not its
+    1.45 MB font script; Sphinx's search index loads only on the search page."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("chipbook_sphinx", paths.ROOT / "_ext" / "chipbook_sphinx.py")
+    ext = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(ext)
+    not_icons = {"fa-solid", "fas", "fa-lg", "fa-fw", "fa-xl", "fa-sm"}
+    for page, parsed in pages.items():
+        if page.startswith("_static/"):  # the themes' template fragments, not pages
+            continue
+        assert not [u for u in parsed.loads if "fontawesome.js" in u], f"{page} loads the icon-font script"
+        index = [u for u in parsed.loads if "searchindex.js" in u]
+        assert bool(index) == (page == "search.html"), f"{page} loads {index or 'no search index'}"
+        text = (HTML / page).read_text(encoding="utf-8")
+        if 'class="chipbook-later"' in text:  # the theme's scripts wait for the book's loader
+            assert "t.content.querySelectorAll" in text, f"{page} holds the theme's scripts but no loader"
+        used = set(re.findall(r"\bfa-[a-z0-9-]+", text)) - not_icons
+        missing = sorted(name for name in used if name.removeprefix("fa-") not in ext.ICON_NAMES)
+        assert not missing, f"{page} shows icons outside the subset: {missing}"
 
 
 def test_every_chart_has_its_drawing_script_and_source_line():
@@ -165,3 +197,88 @@ def test_every_page_states_the_books_one_evidence_date():
         text = (HTML / page).read_text(encoding="utf-8")
         assert f"Evidence as of {date}." in text, page
         assert "{evidence_as_of}" not in text and "glue:md" not in text, page
+
+
+class _Head(HTMLParser):
+    """The <meta> and <link> elements of a page's head."""
+
+    def __init__(self):
+        super().__init__()
+        self.meta, self.links = {}, []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "meta" and (attrs.get("property") or attrs.get("name")):
+            self.meta[attrs.get("property") or attrs.get("name")] = attrs.get("content", "")
+        if tag == "link":
+            self.links.append(attrs)
+
+
+def _head(page: str) -> _Head:
+    parser = _Head()
+    text = (HTML / page).read_text(encoding="utf-8")
+    parser.feed(text[:text.index("</head>")])
+    return parser
+
+
+def test_every_page_has_a_description_and_card_tags():
+    """A link to any page pasted into a chat shows a title, a description and the book's
+    card image, which is a file of the book itself (nothing fetched from elsewhere)."""
+    require_build()
+    for page in toc_pages():
+        meta = _head(page).meta
+        for tag in ("description", "og:title", "og:description", "og:url", "og:image", "og:image:alt", "twitter:card"):
+            assert meta.get(tag, "").strip(), f"{page} has no {tag}"
+        assert meta["description"] == meta["og:description"] and len(meta["description"]) >= 50, page
+        image = meta["og:image"]
+        if not urlparse(image).scheme:
+            assert (HTML / Path(page).parent / image).resolve().is_file(), f"{page}: card image {image} missing"
+
+
+def test_the_feed_parses_with_an_entry_per_change_and_every_page_names_it():
+    import feedparser
+
+    from chipbook.feed import FEED_FILE
+
+    require_build()
+    parsed = feedparser.parse((HTML / FEED_FILE).read_bytes())
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    changes = ledger.corrections()
+    assert len(parsed.entries) == len(changes) > 0
+    verdict_changes = changes[changes["change"] == "verdict changed"]
+    titles = {entry.title for entry in parsed.entries}
+    for change in verdict_changes.itertuples():
+        assert f"{change.claim_id}: {change.verdict_before} → {change.verdict_after}" in titles
+    for page in toc_pages():
+        feeds = [link for link in _head(page).links if link.get("type") == "application/atom+xml"]
+        assert len(feeds) == 1 and feeds[0].get("rel") == "alternate", page
+        assert (HTML / Path(page).parent / feeds[0]["href"]).resolve() == (HTML / FEED_FILE).resolve()
+    corrections = (HTML / "chapters" / "corrections.html").read_text(encoding="utf-8")
+    assert f'href="../{FEED_FILE}"' in corrections.split('<article class="bd-article"')[1]
+
+
+def _article(page: str) -> str:
+    text = (HTML / page).read_text(encoding="utf-8")
+    start = text.index('<article class="bd-article"')
+    return text[start:text.index("</article>", start)]
+
+
+def test_no_raw_dataframe_and_every_table_has_a_caption():
+    require_build()
+    for page in toc_pages():
+        article = _article(page)
+        assert 'class="dataframe' not in article and "<style" not in article, f"{page} shows a raw pandas table"
+        tables = re.findall(r"<table\b.*?</table>", article, re.DOTALL)
+        uncaptioned = [t[:80] for t in tables if not re.search(r"<caption\b[^>]*>\s*\S", t)]
+        assert not uncaptioned, f"{page}: tables without a caption: {uncaptioned}"
+
+
+def test_no_heading_level_is_skipped():
+    """Within each article: one h1, and no heading deeper than one level below the one
+    before it (the data appendix once jumped from h1 to h3)."""
+    require_build()
+    for page in toc_pages():
+        levels = [int(n) for n in re.findall(r"<h([1-6])\b", _article(page))]
+        assert levels and levels[0] == 1 and levels.count(1) == 1, f"{page}: headings {levels[:5]}"
+        skips = [(a, b) for a, b in zip(levels, levels[1:]) if b > a + 1]
+        assert not skips, f"{page} skips heading levels: {skips}"

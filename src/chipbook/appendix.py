@@ -111,21 +111,19 @@ def data_dictionary() -> HTML:
             f"{fk['fields']} → {fk['reference']['resource']}.{fk['reference']['fields']}"
             for fk in resource.foreign_keys
         )
-        rows = "".join(
-            f"<tr><td><code>{f['name']}</code></td><td>{f['type']}</td>"
-            f"<td>{html.escape(f.get('description', ''))}</td><td>{_constraint_text(f)}</td></tr>"
-            for f in resource.fields
-        )
+        rows = [[f"<code>{html.escape(f['name'])}</code>", html.escape(f["type"]),
+                 html.escape(f.get("description", "")), _constraint_text(f)] for f in resource.fields]
         sources_line = (f" Cites {len(cited)} distinct sources." if source_columns and resource.name != "sources" else "")
         sections.append(
             f'<section class="chipbook-table-doc" id="table-{resource.name}">'
-            f"<h3>{html.escape(resource.title)} <code>{resource.path.name}</code></h3>"
+            # h2: the page's title is its only h1, and each table is a section under it.
+            f"<h2>{html.escape(resource.title)} <code>{resource.path.name}</code></h2>"
             f"<p>{html.escape(resource.description)} {len(frame)} rows. Primary key: <code>{keys}</code>."
             + (f" Foreign keys: {html.escape(foreign)}." if foreign else "")
             + sources_line
             + f' <a class="chipbook-download" href="../data/{resource.path.name}" download>Download {resource.path.name}</a>.</p>'
-            '<div class="chipbook-table-wrap"><table class="chipbook-table"><thead><tr>'
-            '<th scope="col">Column</th><th scope="col">Type</th><th scope="col">Meaning and unit</th>'
-            f'<th scope="col">Constraints</th></tr></thead><tbody>{rows}</tbody></table></div></section>'
+            + ledger._table(["Column", "Type", "Meaning and unit", "Constraints"], rows, "chipbook-columns",
+                            caption=f"The columns of {resource.path.name}")
+            + "</section>"
         )
     return HTML("".join(sections))

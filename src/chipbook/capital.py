@@ -265,4 +265,6 @@ def tranche_table(investments: pd.DataFrame, investor: str | None = None) -> "HT
         "What the source says": rows["consideration_note"],
         "Source": [cite(s) for s in rows["source_id"]],
     })
-    return html_table(frame, html_columns=("Tranche", "Source"))
+    whose = f"{investor}'s" if investor else "Each investor's"
+    return html_table(frame, html_columns=("Tranche", "Source"),
+                      caption=f"{whose} investment tranches in Anthropic, with what each was paid in")

@@ -29,6 +29,20 @@ def _iso(value) -> str:
 
 
 @cached_per_process  # two articles
+def _claimant(article_id: str) -> dict:
+    """Who made an article's claims and when, for itemReviewed: the article's `author`
+    (a Person for a byline, an Organization for the site of an unsigned article) and the
+    date it was published. An article whose source date falls outside the window the book
+    dates it to gets the window's first day, the earliest it can have made its claims (its
+    appearance says the rest of the window in words)."""
+    article = load_table("articles").set_index("article_id").loc[article_id]
+    source = ledger.sources().set_index("source_id").loc[article["source_id"]]
+    earliest, latest = article["date_earliest"], article["date_latest"]
+    published = source["date_published"] if earliest <= source["date_published"] <= latest else earliest
+    return {"author": {"@type": article["author_type"], "name": article["author"]}, "datePublished": _iso(published)}
+
+
+@cached_per_process  # two articles
 def _appearance(article_id: str) -> dict:
     """The article a claim appears in, as a schema.org CreativeWork. An article whose
     date is not established (its source's date falls outside the window the book dates
@@ -68,9 +82,11 @@ def claim_review(claim_id: str, *, author: str, base_url: str = "") -> dict:
         "@context": "https://schema.org",
         "@type": "ClaimReview",
         "url": url,
-        "claimReviewed": claim["claim"],
-        "itemReviewed": {"@type": "Claim", "appearance": copy.deepcopy(_appearance(claim["article"])),
-                         "identifier": claim_id},
+        # The short form (at most 75 characters, as Google's guidelines ask); the page gives
+        # the whole paraphrase at `url`.
+        "claimReviewed": claim["claim_short"],
+        "itemReviewed": {"@type": "Claim", **copy.deepcopy(_claimant(claim["article"])),
+                         "appearance": copy.deepcopy(_appearance(claim["article"])), "identifier": claim_id},
         "author": {"@type": "Organization", "name": author},
         "datePublished": _iso(first_review if pd.notna(first_review) else claim["last_reviewed"]),
         "dateModified": _iso(claim["last_reviewed"]),

@@ -197,7 +197,13 @@ class Cell:
 
 
 def _table(headers: list[str], rows: list[list], css_class: str, table_id: str | None = None,
-           row_ids: list[str] | None = None) -> str:
+           row_ids: list[str] | None = None, *, caption: str) -> str:
+    """Every table the book shows: a caption (plain text, escaped here) naming what it
+    holds, column headers, and a wrapper that scrolls sideways when the table is wider than
+    the page; `row_ids` anchors its rows. Raises ValueError for an empty caption."""
+    if not caption or not caption.strip():
+        raise ValueError("every table needs a caption saying what it holds")
+
     def cell(value) -> str:
         if isinstance(value, Cell):
             return f'<td data-value="{html.escape(value.filter_value)}">{value.html}</td>'
@@ -208,6 +214,7 @@ def _table(headers: list[str], rows: list[list], css_class: str, table_id: str |
     body = "".join(f"<tr{i}>" + "".join(cell(c) for c in row) + "</tr>" for i, row in zip(ids, rows))
     id_attr = f' id="{table_id}"' if table_id else ""
     return (f'<div class="chipbook-table-wrap"><table{id_attr} class="chipbook-table {css_class}">'
+            f"<caption>{html.escape(caption.strip())}</caption>"
             f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>")
 
 
@@ -218,7 +225,8 @@ def claims_tested(chapter: str) -> HTML:
     chapter's closing verdict table, not here a third time."""
     rows = [[claim_link(c.claim_id, local=True), html.escape(c.kind), verdict_badge(c.verdict)]
             for c in claims(chapter).itertuples()]
-    return HTML(_table(["Claim", "Kind", "Verdict"], rows, "chipbook-claims"))
+    return HTML(_table(["Claim", "Kind", "Verdict"], rows, "chipbook-claims",
+                       caption="The claims this chapter tests, with their verdicts"))
 
 
 def evidence_walk(claim_id: str) -> HTML:
@@ -253,7 +261,9 @@ def verdict_table(chapter: str) -> HTML:
         rows.append([claim_link(c.claim_id, local=True), verdict_with_rule(c), balance,
                      html.escape(c.would_change or "")])
     return HTML(_table(["Claim", "Verdict", "Supports / complicates / contradicts",
-                        "What would change the verdict"], rows, "chipbook-verdicts"))
+                        "What would change the verdict"], rows, "chipbook-verdicts",
+                       caption="This chapter's verdicts, the evidence rows for and against each, and what "
+                               "would change it"))
 
 
 def all_claims_filterable(table_id: str = "all-claims") -> HTML:
@@ -284,7 +294,8 @@ def all_claims_filterable(table_id: str = "all-claims") -> HTML:
         + "</div>"
     )
     return HTML(controls + _table(["Claim", "What the article says (our paraphrase)", "Verdict",
-                                   "Article section"], rows, "chipbook-claims", table_id=table_id))
+                                   "Article section"], rows, "chipbook-claims", table_id=table_id,
+                                  caption="Every claim of both articles, with its verdict"))
 
 
 def chapter_title(slug: str) -> str:
@@ -321,7 +332,8 @@ def open_questions_table() -> HTML:
                      html.escape(q.could_change), html.escape(q.would_settle),
                      f"{cite(q.source_id)}, {q.as_of:%Y-%m-%d}"])
     return HTML(_table(["Open question", "How it could change the answer", "What would settle it",
-                        "Nearest evidence"], rows, "chipbook-open-questions"))
+                        "Nearest evidence"], rows, "chipbook-open-questions",
+                       caption="The open questions that could change the answer, and what would settle each"))
 
 
 def verdict_rules_table() -> HTML:
@@ -348,7 +360,8 @@ def verdict_rules_table() -> HTML:
         ids.append(rule_anchor(rule_id))
     return HTML(f'<ol class="chipbook-principles">{principles}</ol>'
                 + _table(["Rule (in order of precedence) and the case it covers", "The test, and the verdict each outcome gives",
-                          "Verdicts it allows", "Claims judged by it"], rows, "chipbook-rules", row_ids=ids))
+                          "Verdicts it allows", "Claims judged by it"], rows, "chipbook-rules", row_ids=ids,
+                         caption="The verdict rules, in order of precedence, and the claims judged by each"))
 
 
 def disagreements_table() -> HTML:
@@ -365,7 +378,7 @@ def disagreements_table() -> HTML:
             f"{html.escape(d.why)} ({source_link(d.source_id)}, {d.as_of:%Y-%m-%d})",
         ])
     return HTML(_table(["Question", "News article (A2)", "Strategy article (A1)", "Held: 2024 → 2026", "Evidence"],
-                       rows, "chipbook-disagreements"))
+                       rows, "chipbook-disagreements", caption="Where the two articles disagree, and which view held"))
 
 
 def disagreement_counts(table: pd.DataFrame | None = None) -> dict[str, int]:
@@ -425,11 +438,12 @@ def cite(*source_ids: str) -> str:
 
 
 def html_table(frame: pd.DataFrame, html_columns: tuple[str, ...] | list[str] = (),
-               headers: dict[str, str] | None = None) -> HTML:
+               headers: dict[str, str] | None = None, *, caption: str) -> HTML:
     """The book's one table renderer for a frame. Cells are escaped, except in
     `html_columns` (names of `frame`'s columns), which already hold HTML (links, badges);
     a missing value shows as a dash. `headers` (column -> header text, in order) picks
-    and names the columns shown; by default every column under its own name."""
+    and names the columns shown; by default every column under its own name. `caption`
+    (plain text) says what the table holds; the index is never shown."""
     headers = headers or {c: str(c) for c in frame.columns}
 
     def cell(column, value):
@@ -439,7 +453,7 @@ def html_table(frame: pd.DataFrame, html_columns: tuple[str, ...] | list[str] = 
 
     shown = frame[list(headers)]
     rows = [[cell(c, v) for c, v in zip(shown.columns, row)] for row in shown.itertuples(index=False)]
-    return HTML(_table([html.escape(h) for h in headers.values()], rows, "chipbook-plain"))
+    return HTML(_table([html.escape(h) for h in headers.values()], rows, "chipbook-plain", caption=caption))
 
 
 def scoreboard() -> pd.DataFrame:
@@ -463,7 +477,7 @@ def scoreboard_table() -> HTML:
     headers = ["Verdict", "Counts as"] + [ARTICLE_LABELS[a] for a in ARTICLES] + ["Both articles"]
     rows = [[verdict_badge(v) if v in VERDICTS else f"<strong>{html.escape(v)}</strong>",
              html.escape(VERDICT_COUNTS_AS.get(v, "")), *[int(n) for n in board.loc[v]]] for v in board.index]
-    return HTML(_table(headers, rows, "chipbook-scoreboard"))
+    return HTML(_table(headers, rows, "chipbook-scoreboard", caption="Claims per verdict, by article"))
 
 
 # --- headline numbers ------------------------------------------------------------------
@@ -604,4 +618,5 @@ def corrections_table() -> HTML:
     if not rows:
         return HTML("<p>No verdict has changed since first publication.</p>")
     return HTML(_table(["Date", "Claim", "What the article says (our paraphrase)", "Change", "Why"],
-                       rows, "chipbook-corrections"))
+                       rows, "chipbook-corrections", caption="Verdict changes and new claims since first publication, "
+                                                             "newest first"))

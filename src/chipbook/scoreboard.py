@@ -119,7 +119,8 @@ def load_bearing_table() -> HTML:
         rows.append([link, html.escape(c.claim),
                      f"{c.weight} of {c.article_claims}", ledger.verdict_with_rule(c, base=ledger.FROM_ROOT)])
     return HTML(ledger._table(["Claim", "What the article says (our paraphrase)",
-                               "Claims of its article that rest on it", "Verdict"], rows, "chipbook-claims"))
+                               "Claims of its article that rest on it", "Verdict"], rows, "chipbook-claims",
+                              caption="The load-bearing claims: those most of their article rests on, with their verdicts"))
 
 
 def count_markdown(table: pd.DataFrame | None = None, rule_href: str = "#holds-up") -> str:
