@@ -237,8 +237,9 @@
     var excess = svgWidth(target) - room;
     var svg = target.querySelector("svg");
     if (excess <= 0 || !chart.view) { return Promise.resolve(); }
-    if (attempt < 3) {
-      return narrow(chart.view, excess + 2, room).then(function () { return fit(chart, attempt + 1); });
+    if (attempt < 4) {
+      // A title centred under the plot shrinks by half what the plot does: ask for more.
+      return narrow(chart.view, Math.ceil(excess * 1.5) + 2, room).then(function () { return fit(chart, attempt + 1); });
     }
     // Still too wide (a long legend or label): scale the drawing down, but only so far that
     // its smallest text still shows at MIN_TEXT_PX; beyond that the frame scrolls sideways.

@@ -296,7 +296,9 @@ def _status_tiles(frame: pd.DataFrame, row: str, rows: list[str], column: str, c
         text=alt.Text("status:N" if narrow else f"{label}:N"),
         color=alt.Color("status:N", legend=None, scale=alt.Scale(
             domain=statuses, range=[charts.text_color_on(STATUS_COLORS[s]) for s in statuses])))
-    return alt.layer(tiles, text).properties(width=alt.Step(78 if narrow else 175), height=alt.Step(cell_height))
+    # The text's colours (black or white by tile) are a scale of their own.
+    return alt.layer(tiles, text).properties(width=alt.Step(78 if narrow else 175), height=alt.Step(cell_height)
+                                             ).resolve_scale(color="independent")
 
 
 def support_map(support: pd.DataFrame, chips: list[str]) -> alt.TopLevelMixin:
@@ -449,6 +451,8 @@ def overlap_spans(incidents: pd.DataFrame) -> pd.DataFrame:
 
 BUG_SHORT = {"context-window routing error": "Routing error", "output corruption": "Output corruption (TPU)",
              "approximate top-k miscompilation": "Top-k miscompile (XLA:TPU)"}
+BUG_NARROW = {"context-window routing error": "Routing", "output corruption": "Corruption (TPU)",
+              "approximate top-k miscompilation": "Top-k (XLA:TPU)"}
 SURFACE_SHORT = {"Claude API (first party)": "first-party API", "Amazon Bedrock": "Bedrock", "Google Vertex AI": "Vertex AI"}
 
 
@@ -475,7 +479,11 @@ def postmortem_chart(incidents: pd.DataFrame, published: pd.Timestamp, source: s
     the share of requests each hit and the days two or more bugs overlapped.
     `incidents`: the postmortem_incidents table; `published`: the postmortem's date."""
     tl = incident_rows(incidents)
-    tl["row_and_share"] = tl["row"] + ": " + tl["share"].replace("not stated", "share not stated")
+    # A phone's row label: the incident in short, then its share of requests.
+    short = tl["bug"].map(BUG_NARROW) + " \u00b7 " + np.where(
+        tl["bug"] == "context-window routing error", tl["serving_surface"].map(SURFACE_SHORT), tl["models_affected"])
+    tl["row_and_share"] = (short + np.where(tl["row"].str.contains(" from "), " \u00b7 " + tl["start_date"].dt.strftime("%b %-d"), "")
+                           + ": " + tl["share"].replace("not stated", "share n/a"))
     tl["published"] = published
     spans = overlap_spans(incidents)
     tl["overlap_days"] = int(spans["days"].sum())

@@ -460,14 +460,18 @@ def commitments_chart(commitments: pd.DataFrame, articles: pd.DataFrame, as_of: 
              "Anthropic also built, bought and leased")
     kinds = [k for k in COMMITMENT_KINDS if k in set(frame["commitment_kind"])]
     groups = [g for g in VENDOR_GROUPS if g in set(frame["vendor_group"])]
+    rows = {layout: charts.slot_rows(frame["commitment_kind"], frame[f"slot_{layout}"], kinds, step=24 if layout == "wide"
+                                     else 26, lines=12 if layout == "narrow" else None, field=f"row_{layout}")
+            for layout in COMMITMENT_DODGE_DAYS}
+    for layout, (position, _, _) in rows.items():
+        frame[f"row_{layout}"] = position
 
     def draw(narrow: bool):
+        layout = "narrow" if narrow else "wide"
         points = alt.Chart(frame).mark_point(filled=True, stroke=charts.PAPER, strokeWidth=1).encode(
             x=alt.X("date_announced:T", title=None, scale=alt.Scale(padding=14),
                     axis=alt.Axis(format="%Y", tickCount="year", labelAngle=0)),
-            y=alt.Y("commitment_kind:N", title=None, sort=kinds,
-                    axis=alt.Axis(labelLimit=110 if narrow else 200, labelExpr="split(datum.label, ' ')" if narrow else alt.Undefined)),
-            yOffset=alt.YOffset(f"slot_{'narrow' if narrow else 'wide'}:O"),
+            y=rows[layout][1],
             color=alt.Color("vendor_group:N", scale=charts.vendor_scale(groups),
                             legend=charts.bottom_legend("Counterparty", columns=3)),
             size=alt.Size("size_usd_b:Q", scale=alt.Scale(range=[40, 700]),
@@ -482,7 +486,7 @@ def commitments_chart(commitments: pd.DataFrame, articles: pd.DataFrame, as_of: 
                      alt.Tooltip("figures_note:N", title="As stated"), alt.Tooltip("disclosure:N", title="Disclosure")],
         )
         return alt.layer(charts.article_bands(articles), points).properties(
-            width=200 if narrow else 430, height=alt.Step(22 if narrow else 18))
+            width=200 if narrow else 430, height=rows[layout][2])
 
     return charts.finish(
         draw(False), narrow=draw(True), title=title,

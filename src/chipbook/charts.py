@@ -255,6 +255,27 @@ def dodge(positions: pd.Series, groups: pd.Series | None = None, gap: float = 1.
     return slots
 
 
+def slot_rows(rows: pd.Series, slots: pd.Series, order: list[str], step: int = 14,
+              lines: int | None = None, field: str = "row_y") -> tuple[pd.Series, alt.Y, int]:
+    """Rows of marks dodged into slots (see `dodge`), each row only as tall as its own
+    slots need, not as tall as the fullest row's. rows, slots: each mark's row and slot;
+    order: the rows, top first; step: pixels a slot; lines: wrap row names into lines of
+    about this many characters (a narrow layout). Returns each mark's position (the
+    column to store as `field`), the y encoding that draws it and names the rows, and the
+    plot's height."""
+    needed = slots.groupby(rows).max().reindex(order).fillna(0).astype(int) + 1
+    start = needed.cumsum() - needed + pd.Series(range(len(order)), index=order) * 0.6  # a gap between rows
+    position = rows.map(start) + slots
+    centres = start + (needed - 1) / 2
+    names = {c: (wrap_lines(r, lines) if lines else r) for r, c in centres.items()}
+    label = " : ".join(f"datum.value == {c:g} ? {json.dumps(name)}" for c, name in names.items()) + " : ''"
+    total = float((start + needed).iloc[-1])
+    y = alt.Y(f"{field}:Q", title=None, scale=alt.Scale(domain=[-0.7, total - 0.3], reverse=True, nice=False, zero=False),
+              axis=alt.Axis(values=list(centres), labelExpr=f"split({label}, '\\n')", grid=False, ticks=False,
+                            domain=False, labelLimit=200))
+    return position, y, int(round((total + 0.4) * step))
+
+
 def label_rows(layers: list[alt.Chart], field: str, sort: list[str] | None = None,
                width: int = NARROW_WIDTH_PX, row_height: int = 14) -> alt.LayerChart:
     """A narrow layout for a chart with one row per category: each row's label on its own
@@ -263,7 +284,8 @@ def label_rows(layers: list[alt.Chart], field: str, sort: list[str] | None = Non
     `field` and no y axis (their marks `row_height` px tall: bars and rects need a fixed
     height); they share the first layer's data, which draws the labels."""
     step = row_height + 20
-    y = alt.Y(f"{field}:N", sort=sort if sort is not None else "ascending", axis=None, title=None)
+    y = alt.Y(f"{field}:N", sort=sort if sort is not None else "ascending", axis=None, title=None,
+              scale=alt.Scale(paddingOuter=0.3))
     # The labels are as wide as the plot, whatever width the page gives it.
     labels = alt.Chart(layers[0].data).transform_aggregate(groupby=[field]).mark_text(
         align="left", baseline="bottom", dy=-(row_height / 2 + 2), fontSize=11, limit=alt.ExprRef("width")).encode(

@@ -414,7 +414,8 @@ def google_figures_chart(figures: pd.DataFrame, source: str) -> alt.TopLevelMixi
     frame["compared"] = np.where(frame["figure_status"] == "Google's comparison with another vendor",
                                  "another vendor's system", "Google's own older system")
     frame["one"] = 1.0
-    frame = frame[["figure_id", "label", "compared", "times_low", "times_high", "scope", "network", "figure_status",
+    frame["label_lines"] = frame["label"].map(lambda v: charts.wrap_lines(v, 40))
+    frame = frame[["figure_id", "label", "label_lines", "compared", "times_low", "times_high", "scope", "network", "figure_status",
                    "one"]].sort_values("times_high", ascending=False)
     by_id = frame.set_index("figure_id")
     system, rival = by_id.loc["tpu-v4-vs-v3-system"], by_id.loc["tpu-v4-vs-a100-speed"]
@@ -440,8 +441,9 @@ def google_figures_chart(figures: pd.DataFrame, source: str) -> alt.TopLevelMixi
         parity = base.mark_rule(color=charts.INK, strokeDash=[3, 3]).encode(x="one:Q")
         if narrow:
             return charts.label_rows([span, ends, parity], "label", order, width=260, row_height=12)
-        return alt.layer(parity, span, ends).encode(y=alt.Y("label:N", title=None, sort=order, axis=alt.Axis(labelLimit=360))).properties(
-            width=260, height=alt.Step(26))
+        return alt.layer(parity, span, ends).encode(
+            y=alt.Y("label_lines:N", title=None, sort=[charts.wrap_lines(v, 40) for v in order],
+                    axis=alt.Axis(labelExpr=charts.LINES))).properties(width=260, height=alt.Step(30))
 
     return charts.finish(
         draw(False), narrow=draw(True), title=title,
@@ -591,7 +593,8 @@ def network_model_chart(systems: pd.DataFrame, defaults: dict, at_default: dict,
             x=x_curves,
             y=alt.Y("ratio:Q", title=["Communication time /", "compute time (log)"] if narrow else
                     "Communication time / compute time (log scale)",
-                    scale=alt.Scale(type="log", domain=[0.001, 1000], clamp=True), axis=alt.Axis(format="~g")),
+                    scale=alt.Scale(type="log", domain=[0.001, 1000], clamp=True),
+                    axis=alt.Axis(format="~g", values=[0.001, 0.01, 0.1, 1, 10, 100, 1000])),
             color=colour(narrow),
             strokeDash=alt.StrokeDash("collective:N", sort=names, legend=None,
                                       scale=alt.Scale(domain=names, range=[[1, 0], [6, 3]])),

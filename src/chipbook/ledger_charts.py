@@ -127,23 +127,37 @@ def evidence_balance(claims: pd.DataFrame, stance_counts: pd.DataFrame, as_of: p
     against = frame.loc[frame["weighs"] == "more caveats than support", "claim_id"].nunique()
     claims_n = frame["claim_id"].nunique()
     title = f"For {against} of {claims_n} claims, caveats and contradictions outnumber the supporting evidence"
+    # Claims grouped by verdict (in the verdicts' order), so a long left bar under a
+    # favourable verdict stands out; a square in the verdict's colour marks each row.
+    verdicts = _verdict_order(balance["verdict"])
+    order = list(balance.assign(rank=balance["verdict"].map(verdicts.index)).sort_values(
+        ["rank", "claim_id"], kind="stable")["claim_id"])
+    marker = balance[["claim_id", "claim", "verdict"]].assign(where=0.0)
 
-    def draw(narrow: bool) -> alt.Chart:
-        return alt.Chart(frame).mark_bar().encode(
+    def draw(narrow: bool) -> alt.LayerChart:
+        y = alt.Y("claim_id:N", title=None, sort=order, axis=alt.Axis(labelFontSize=10, labelPadding=14))
+        bars = alt.Chart(frame).mark_bar().encode(
             x=alt.X("signed_rows:Q", title=["\u2190 complicates or contradicts", "supports \u2192 (evidence rows)"] if narrow
                     else "\u2190 complicates or contradicts \u00b7 supports \u2192 (evidence rows)"),
-            y=alt.Y("claim_id:N", title=None, sort=list(claims["claim_id"]), axis=alt.Axis(labelFontSize=10)),
+            y=y,
             color=alt.Color("stance:N", title="Stance", scale=charts.stance_scale(),
                             legend=charts.bottom_legend("Evidence", columns=3)),
             tooltip=[alt.Tooltip("claim_id:N", title="Claim"), alt.Tooltip("claim:N", title="Says"),
                      alt.Tooltip("verdict:N", title="Verdict"), alt.Tooltip("stance:N", title="Evidence"),
-                     alt.Tooltip("rows:Q", title="Rows"), alt.Tooltip("weighs:N", title="Balance")],
-        ).properties(width=250 if narrow else 420, height=alt.Step(11))
+                     alt.Tooltip("rows:Q", title="Rows"), alt.Tooltip("weighs:N", title="Balance")])
+        squares = alt.Chart(marker).mark_square(size=40, opacity=1).encode(
+            x=alt.value(-8), y=y,
+            fill=alt.Fill("verdict:N", title="Verdict", scale=charts.verdict_scale(verdicts), sort=verdicts,
+                          legend=charts.bottom_legend("Verdict (squares)", columns=2 if narrow else 3)),
+            tooltip=[alt.Tooltip("claim_id:N", title="Claim"), alt.Tooltip("claim:N", title="Says"),
+                     alt.Tooltip("verdict:N", title="Verdict")])
+        return alt.layer(bars, squares).resolve_scale(color="independent").properties(
+            width=240 if narrow else 420, height=alt.Step(11))
 
     return charts.finish(
         draw(False), narrow=draw(True), title=title,
         subtitle=f"Evidence rows per claim by stance: supporting rows to the right, complicating and contradicting "
-                 f"rows to the left. Evidence as of {as_of:%Y-%m-%d}.",
+                 f"rows to the left; claims grouped by verdict (square). Evidence as of {as_of:%Y-%m-%d}.",
         source=SOURCE_LINE.format(as_of),
         description=f"Diverging bar chart of evidence rows for each of the {claims_n} claims. {title}.",
         data_files=["evidence.csv"],
@@ -241,6 +255,7 @@ def disagreement_grid(disagreements: pd.DataFrame, claim_text: pd.Series) -> alt
     frame["when"] = frame["when"].map(when)
     frame["a2_claim"] = frame["a2_claim_id"].map(claim_text)
     frame["a1_claim"] = frame["a1_claim_id"].map(claim_text)
+    frame["question_lines"] = frame["question"].map(lambda q: charts.wrap_lines(q, 34))
     accounts = [a for a in charts.ACCOUNT_COLORS if a in set(frame["account"])]
     then = frame[frame["when"] == when["held_late_2024"]]["account"].value_counts()
     now = frame[frame["when"] == when["held_2026"]]["account"].value_counts()
@@ -263,10 +278,14 @@ def disagreement_grid(disagreements: pd.DataFrame, claim_text: pd.Series) -> alt
             text="account:N",
             color=alt.Color("account:N", legend=None, scale=alt.Scale(
                 domain=accounts, range=[charts.text_color_on(charts.ACCOUNT_COLORS[a]) for a in accounts])))
+        # The labels' colours (black or white by tile) are a scale of their own.
         if narrow:
-            return charts.label_rows([cells, labels], "question", questions, row_height=26)
-        return alt.layer(cells, labels).encode(y=alt.Y("question:N", title=None, sort=questions, axis=alt.Axis(labelLimit=260))).properties(
-            width=260, height=alt.Step(34))
+            return charts.label_rows([cells, labels], "question", questions, row_height=26).resolve_scale(
+                color="independent")
+        return alt.layer(cells, labels).encode(
+            y=alt.Y("question_lines:N", title=None, sort=[charts.wrap_lines(q, 34) for q in questions],
+                    axis=alt.Axis(labelExpr=charts.LINES))).properties(
+            width=260, height=alt.Step(36)).resolve_scale(color="independent")
 
     return charts.finish(
         draw(False), narrow=draw(True), title=title,

@@ -99,14 +99,14 @@ def events_chart(events_table: pd.DataFrame, articles: pd.DataFrame, source_line
     title = f"{after} of the {len(frame)} deals and deployments on record came after the strategy article was written"
     kinds = [k for k in KINDS if k in set(frame["kind"])]
     lanes = [lane for lane in LANES if lane in set(frame["lane"])]
+    frame["row_y"], y, height = charts.slot_rows(frame["lane"], frame["slot"], lanes, step=15)
 
     def draw(narrow: bool):
         points = alt.Chart(frame).mark_point(filled=True, size=90 if narrow else 110, stroke=charts.PAPER,
                                              strokeWidth=1).encode(
             x=alt.X("date:T", title=None, axis=alt.Axis(format="%Y" if narrow else "%b %Y", labelAngle=0,
                                                           tickCount="year" if narrow else 6)),
-            y=alt.Y("lane:N", title=None, sort=lanes, axis=alt.Axis(labelFontSize=11)),
-            yOffset=alt.YOffset("slot:O", title=None),
+            y=y,
             color=alt.Color("lane:N", scale=charts.vendor_scale(lanes), legend=None),
             shape=alt.Shape("kind:N", sort=kinds, legend=charts.bottom_legend("Event", columns=1 if narrow else 3),
                             scale=alt.Scale(domain=kinds, range=["circle", "diamond", "triangle-up"])),
@@ -114,8 +114,7 @@ def events_chart(events_table: pd.DataFrame, articles: pd.DataFrame, source_line
                      alt.Tooltip("kind:N", title="Event"), alt.Tooltip("label:N", title="What"),
                      alt.Tooltip("sources:N", title="Sources")],
         )
-        return alt.layer(charts.article_bands(articles), points).properties(
-            width=220 if narrow else 470, height=alt.Step(14))
+        return alt.layer(charts.article_bands(articles), points).properties(width=220 if narrow else 470, height=height)
 
     return charts.finish(
         draw(False), narrow=draw(True), title=title,
