@@ -612,7 +612,13 @@ def network_model_chart(systems: pd.DataFrame, defaults: dict, at_default: dict,
             width=width, height=220, title=alt.Title("Any chip on any link (the last two sliders)", anchor="start",
                                                      fontSize=12))
         label = "short" if narrow else "system"
-        bars = alt.Chart(rows).transform_calculate(dmodel=VEGA_D_MODEL, dp=VEGA_DP).transform_calculate(
+        y = alt.Y(f"{label}:N", title=None,
+                  sort=list(systems.sort_values("scaleup_domain_chips")["system"].map(short_system if narrow else str)))
+        # On the same log scale as the upper panel: each all-reduce a dot, their sum a tick.
+        x = alt.X("ratio:Q", title="Communication time / compute time (log scale)",
+                  scale=alt.Scale(type="log", domain=[0.001, 10], clamp=True, nice=False),
+                  axis=alt.Axis(format="~g", values=[0.001, 0.01, 0.1, 1, 10]))
+        per_system = alt.Chart(rows).transform_calculate(dmodel=VEGA_D_MODEL, dp=VEGA_DP).transform_calculate(
             domains=_vega(VEGA_DOMAINS, domain="datum.domain", dp="datum.dp"),
             tp_bw=_vega(VEGA_TP_LINK, domain="datum.domain", up="datum.up", out="datum.out"),
         ).transform_calculate(
@@ -621,25 +627,25 @@ def network_model_chart(systems: pd.DataFrame, defaults: dict, at_default: dict,
             gradient=_vega(VEGA_DP_RATIO, tflops="datum.tflops", bw="datum.out", domains="datum.domains")
             + " + " + _vega(VEGA_DP_LOCAL_RATIO, tflops="datum.tflops", up="datum.up", domains="datum.domains",
                             dp="datum.dp"),
-        ).transform_calculate(total="datum.tensor + datum.gradient").transform_calculate(
-            **{names[0]: "datum.tensor", names[1]: "datum.gradient"},
-        ).transform_fold(names, as_=["collective", "ratio"]).mark_bar(height=14).encode(
-            x=alt.X("ratio:Q", title="Communication time / compute time", stack="zero"),
-            y=alt.Y(f"{label}:N", title=None, sort=list(systems.sort_values("scaleup_domain_chips")["system"].map(
-                short_system if narrow else str))),
-            color=colour(narrow),
-            order=alt.Order("collective_rank:Q"),
-            tooltip=[alt.Tooltip("system:N", title="System"), alt.Tooltip("collective:N", title="Communication"),
-                     alt.Tooltip("ratio:Q", title="Communication / compute", format=".3f"),
-                     alt.Tooltip("total:Q", title="Both together", format=".3f"),
-                     alt.Tooltip("tp_over_network:N", title="Tensor parallelism runs"),
-                     alt.Tooltip("domains:Q", title="Domains the job spans", format=",")],
-        ).transform_calculate(collective_rank=f"indexof({json.dumps(names)}, datum.collective)")
-        one_bar = alt.Chart(one).mark_rule(color="#D73027", strokeDash=[4, 3]).encode(x="ratio:Q")
-        lower = alt.layer(bars, one_bar).properties(
-            width=width, height=alt.Step(22),
-            title=alt.Title("The same job on each system, with its own chips, links and domain", anchor="start",
-                            fontSize=12))
+        ).transform_calculate(total="datum.tensor + datum.gradient")
+        tips = [alt.Tooltip("system:N", title="System"), alt.Tooltip("tensor:Q", title="Tensor-parallel / compute",
+                                                                     format=".3f"),
+                alt.Tooltip("gradient:Q", title="Gradient / compute", format=".3f"),
+                alt.Tooltip("total:Q", title="Both together", format=".3f"),
+                alt.Tooltip("tp_over_network:N", title="Tensor parallelism runs"),
+                alt.Tooltip("domains:Q", title="Domains the job spans", format=",")]
+        dots = per_system.transform_calculate(**{names[0]: "datum.tensor", names[1]: "datum.gradient"}).transform_fold(
+            names, as_=["collective", "ratio"]).transform_filter("datum.ratio > 0").mark_point(
+            filled=True, size=70, opacity=1).encode(
+            x=x, y=y, color=colour(narrow), tooltip=tips,
+            # Offsets from the top of a 24 px row: tensor-parallel just above its centre, gradient just below.
+            yOffset=alt.YOffset("collective:N", scale=alt.Scale(domain=names, range=[7, 17])))
+        sums = per_system.mark_tick(thickness=2, size=18, color=charts.INK, opacity=1).encode(
+            x=alt.X("total:Q"), y=y, tooltip=tips)
+        one_dot = alt.Chart(one).mark_rule(color="#D73027", strokeDash=[4, 3]).encode(x="ratio:Q")
+        lower = alt.layer(sums, dots, one_dot).properties(
+            width=width, height=alt.Step(24),
+            title=alt.Title("The same job on each system (tick: both together)", anchor="start", fontSize=12))
         return alt.vconcat(upper, lower, spacing=24).add_params(*params).resolve_scale(color="shared",
                                                                                         strokeDash="shared")
 
