@@ -363,7 +363,10 @@ def compute_vs_equity_chart(investments: pd.DataFrame, commitments: pd.DataFrame
     table["equity_committed_usd_b"] = table["equity_committed_high_usd_b"]
     table["times_equity"] = (table["compute_usd_b"] / table["equity_committed_usd_b"]).where(
         table["equity_committed_usd_b"] > 0)
-    table["times_equity_text"] = table["times_equity"].map(lambda v: "no equity" if pd.isna(v) else f"{v:.1f} times")
+    table["times_equity_text"] = [
+        "no dollar figure for compute" if pd.isna(c) else "no equity" if pd.isna(t) else f"{t:.1f} times"
+        for c, t in zip(table["compute_usd_b"], table["times_equity"])]
+    table["compute_text"] = table["compute_usd_b"].map(lambda v: "no dollar figure" if pd.isna(v) else f"{v:g}")
     table["equity_committed"] = [format_usd_b(lo, hi) if hi else "none" for lo, hi in
                                  zip(table["equity_committed_low_usd_b"], table["equity_committed_high_usd_b"])]
     table["equity_funded"] = [format_usd_b(lo, hi) if hi else "none documented" for lo, hi in
@@ -371,7 +374,7 @@ def compute_vs_equity_chart(investments: pd.DataFrame, commitments: pd.DataFrame
     table["power"] = table["gigawatts_max"].map(lambda v: "none named" if pd.isna(v) else f"up to {v:g} GW")
     table["label_lines"] = table["label"].map(lambda text: charts.wrap_lines(text, 14))
     keep = ["label", "label_lines", "vendor", "compute_usd_b", "disclosure", "equity_committed_usd_b", "times_equity",
-            "times_equity_text", "equity_committed", "equity_funded", "power"]
+            "times_equity_text", "compute_text", "equity_committed", "equity_funded", "power"]
     compute = table[keep].assign(measure="Compute commitment", usd_b=table["compute_usd_b"])
     equity = [table[keep].assign(measure=name, usd_b=table[column]) for name, column in
               (("Equity committed", "equity_committed_high_usd_b"), ("Equity funded", "equity_funded_high_usd_b"))]
@@ -383,7 +386,7 @@ def compute_vs_equity_chart(investments: pd.DataFrame, commitments: pd.DataFrame
     vendors = list(dict.fromkeys(table["vendor"]))
     show_reported = alt.param(name="show_reported", value=True,
                               bind=alt.binding_checkbox(name="Include figures the press reported but no party confirmed "))
-    tips = [alt.Tooltip("label:N", title="Counterparty"), alt.Tooltip("compute_usd_b:Q", title="Largest compute commitment, US$ bn"),
+    tips = [alt.Tooltip("label:N", title="Counterparty"), alt.Tooltip("compute_text:N", title="Largest compute commitment, US$ bn"),
             alt.Tooltip("disclosure:N", title="Disclosure"), alt.Tooltip("power:N", title="Largest power named"),
             alt.Tooltip("equity_committed:N", title="Equity committed"), alt.Tooltip("equity_funded:N", title="Equity funded"),
             alt.Tooltip("times_equity_text:N", title="Compute ÷ equity committed")]
