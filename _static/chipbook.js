@@ -250,7 +250,13 @@
         svg.style.width = Math.ceil(width * scale) + "px"; svg.style.height = "auto";
         target.setAttribute("data-chart-scaled", scale.toFixed(2));
       }
-      if (width * scale > room + 1) { target.setAttribute("data-chart-overflow", "true"); }
+      if (width * scale > room + 1) {
+        // Its frame scrolls: reachable and named for a keyboard, as the book's wide tables are.
+        target.setAttribute("data-chart-overflow", "true");
+        target.setAttribute("tabindex", "0");
+        target.setAttribute("role", "region");
+        target.setAttribute("aria-label", "Chart (scrolls sideways)");
+      }
     }
     return Promise.resolve();
   }
@@ -287,8 +293,9 @@
     var target = chart.target;
     chart.layout = layoutFor(chart);
     var spec = prepare(chart.layout === "narrow" ? chart.narrow : chart.spec, roomFor(chart));
-    target.removeAttribute("data-chart-scaled");
-    target.removeAttribute("data-chart-overflow");
+    ["data-chart-scaled", "data-chart-overflow", "tabindex", "role", "aria-label"].forEach(function (name) {
+      target.removeAttribute(name);
+    });
     var settings = {};
     if (chart.view) {
       chart.bound.forEach(function (param) { settings[param.name] = chart.view.signal(param.name); });

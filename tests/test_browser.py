@@ -7,8 +7,9 @@ no chart may be a light box on a dark page, and every chart must draw the same t
 every time zone. Every chart is held to the chart standard (chipbook.charts), measured in
 the drawn SVG by tests/chart_measures.js in the same page visit: no text under 10 px as
 shown, every mark and legend symbol 3:1 against the page in both schemes, no mark hiding
-another, and every number of its title and text alternative found in its drawn data. Uses Debian's chromium and the axe-core that `make` installs from the npm
-registry at the version package-lock.json pins; nothing is downloaded at run time."""
+another, and every number of its title and text alternative found in its drawn data.
+Uses Debian's chromium and the axe-core that `make` installs from the npm registry at the
+version package-lock.json pins; nothing is downloaded at run time."""
 
 from __future__ import annotations
 
