@@ -3,9 +3,12 @@
       one chart per task, in the page's colours (light or
       dark, read from pydata-sphinx-theme's CSS variables), and draws it again when the
       reader switches the theme or the system preference changes.
-   2. Fits each chart to its column: long titles are rewrapped for the width, and a chart
-      still wider than its column has its plot narrowed (the width or step signals), or,
-      as a last resort, is scaled down as a picture.
+   2. Fits each chart to its column: a chart with a narrow layout (charts.finish(narrow=))
+      draws it in a column under its breakpoint and draws it again when the column crosses
+      it; long titles are rewrapped for the width; a chart still wider than its column has
+      its plot narrowed (the width or step signals), then, as a last resort, is scaled down
+      as a picture, never so far that its smallest text shows under 10 px: beyond that it
+      scrolls sideways inside its own frame (and the browser check fails it).
    3. Keeps each chart's text alternative true: moving a slider appends its value, and a
       chart that states its finding in a signal has its title and text follow it.
    4. Names controls that have no name (the export menu, the code toggles) and makes
@@ -17,7 +20,12 @@
   var charts = [];
   // Very dark greys typed into chart cells as a mark's colour (a rule, a band, a note); on a
   // dark page they become the muted text colour.
-  var DARK_INKS = ["#000", "#000000", "black", "#111", "#111111", "#222", "#333", "#444", "#555", "#666"];
+  var DARK_INKS = ["#000", "#000000", "black", "#111", "#111111", "#222", "#333", "#444", "#444444", "#555", "#666"];
+  // White typed as a mark's colour means the page (charts.PAPER): the hollow of an open
+  // marker, the gap between tiles. On a dark page it becomes the background.
+  var PAPERS = ["#fff", "#ffffff", "white"];
+  // Chart text is never shown smaller than this (CSS px), so a chart is scaled down only so far.
+  var MIN_TEXT_PX = 10;
 
   function cssVar(style, name, fallback) {
     var value = style.getPropertyValue(name).trim();
@@ -44,19 +52,43 @@
     node[path[path.length - 1]] = value;
   }
 
-  function recolourInks(node, muted) {
-    if (Array.isArray(node)) { node.forEach(function (item) { recolourInks(item, muted); }); return; }
+  function recolourInks(node, muted, paper) {
+    if (Array.isArray(node)) { node.forEach(function (item) { recolourInks(item, muted, paper); }); return; }
     if (!node || typeof node !== "object") { return; }
     Object.keys(node).forEach(function (key) {
       var value = node[key];
-      if ((key === "color" || key === "fill" || key === "stroke") && typeof value === "string"
-          && DARK_INKS.indexOf(value.toLowerCase()) >= 0) {
+      var ink = typeof value === "string" ? value.toLowerCase() : null;
+      if ((key === "color" || key === "fill" || key === "stroke") && ink && DARK_INKS.indexOf(ink) >= 0) {
         node[key] = muted;
-      } else if (key !== "data" && key !== "datasets" && key !== "encoding") {
+      } else if ((key === "fill" || key === "stroke") && ink && PAPERS.indexOf(ink) >= 0) {
+        node[key] = paper;
+      } else if (key === "range" && Array.isArray(value)) {
+        // A scale of fills or strokes may hold white (the hollow of an open marker).
+        node[key] = value.map(function (item) {
+          return typeof item === "string" && PAPERS.indexOf(item.toLowerCase()) >= 0 ? paper : item;
+        });
+      } else if (key !== "data" && key !== "datasets" && key !== "encoding" && key !== "usermeta") {
         // Encodings are left alone: a colour there is usually a label's ink on a coloured tile.
-        recolourInks(value, muted);
+        recolourInks(value, muted, paper);
       }
     });
+  }
+
+  // Lines of at most `maxPx` pixels in the given CSS font, measured (a character count
+  // would misjudge bold titles and wide letters).
+  var measurer = null;
+  function wrapToWidth(text, maxPx, font) {
+    measurer = measurer || document.createElement("canvas").getContext("2d");
+    measurer.font = font;
+    var words = (Array.isArray(text) ? text.join(" ") : String(text)).split(/\s+/);
+    var lines = [], line = "";
+    words.forEach(function (word) {
+      var next = line ? line + " " + word : word;
+      if (line && measurer.measureText(next).width > maxPx) { lines.push(line); line = word; }
+      else { line = next; }
+    });
+    if (line) { lines.push(line); }
+    return lines;
   }
 
   function wrap(text, limit) {
@@ -73,8 +105,10 @@
   // For a narrow column: x axis titles and the titles of concatenated panels as lines of
   // at most `limit` characters (Vega draws an array of strings as lines), and legends
   // under the plot instead of beside it.
-  function narrowParts(node, limit, inPanel) {
-    if (Array.isArray(node)) { node.forEach(function (item) { narrowParts(item, limit, inPanel); }); return; }
+  function narrowParts(node, limit, inPanel, width) {
+    if (Array.isArray(node)) { node.forEach(function (item) { narrowParts(item, limit, inPanel, width); }); return; }
+    // Under 300 px a legend is one list; legends start at the plot's left edge, after the y axis.
+    var maxColumns = width < 300 ? 1 : Math.max(1, Math.floor(width / 120)), labelRoom = Math.max(80, width - 90);
     if (!node || typeof node !== "object") { return; }
     if (inPanel && typeof node.title === "string" && node.title.length > limit) { node.title = wrap(node.title, limit); }
     if (inPanel && node.title && typeof node.title.text === "string" && node.title.text.length > limit) {
@@ -82,8 +116,11 @@
     }
     Object.keys(node).forEach(function (key) {
       var value = node[key];
-      if (key === "legend" && value && (value.orient === "right" || value.orient === "left")) {
-        value.orient = "bottom";
+      if (key === "legend" && value && typeof value === "object") {
+        // Under the plot, in as many columns as the column holds, labels no wider than it.
+        if (value.orient === "right" || value.orient === "left") { value.orient = "bottom"; }
+        if (value.columns > maxColumns) { value.columns = maxColumns; }
+        if (!value.labelLimit || value.labelLimit > labelRoom) { value.labelLimit = labelRoom; }
       } else if (key === "encoding" && value && typeof value === "object") {
         ["x", "x2"].forEach(function (channel) {
           var def = value[channel];
@@ -93,9 +130,9 @@
             def.axis.title = wrap(def.axis.title, limit);
           }
         });
-        narrowParts(value, limit, false);
+        narrowParts(value, limit, false, width);
       } else if (key !== "data" && key !== "datasets") {
-        narrowParts(value, limit, ["vconcat", "hconcat", "concat"].indexOf(key) >= 0);
+        narrowParts(value, limit, ["vconcat", "hconcat", "concat"].indexOf(key) >= 0, width);
       }
     });
   }
@@ -116,33 +153,48 @@
     setIn(config, ["axis", "domainColor"], colours.muted);
     setIn(config, ["axis", "tickColor"], colours.muted);
     setIn(config, ["text", "color"], colours.text);
+    // Shape and dash legends draw their symbols in the text colour: visible on either page.
+    setIn(config, ["legend", "symbolBaseFillColor"], colours.text);
+    setIn(config, ["legend", "symbolBaseStrokeColor"], colours.text);
     if (colours.dark) {
-      recolourInks(shown.layer || [], colours.muted);
+      setIn(config, ["rule", "color"], colours.muted);
+      recolourInks(shown.layer || [], colours.muted, colours.background);
       ["mark", "encoding", "vconcat", "hconcat", "concat", "spec"].forEach(function (key) {
-        if (shown[key]) { recolourInks(shown[key], colours.muted); }
+        if (shown[key]) { recolourInks(shown[key], colours.muted, colours.background); }
       });
     }
     var live = (shown.usermeta && shown.usermeta.chipbook) || {};
     if (shown.title && shown.title.text && width) {
-      // 16 px title and 12 px subtitle: about 9 and 6.5 px a character.
-      var titleLimit = Math.min(64, Math.max(20, Math.floor(width / 10)));
-      // A title that follows the reader's settings is a signal of the chart's own
-      // (usermeta.chipbook.title_signal): drawn from it, wrapped in the page.
-      shown.title.text = live.title_signal
-        ? {expr: "chipbookWrap(" + live.title_signal + ", " + titleLimit + ")"}
-        : wrap(shown.title.text, titleLimit);
+      // Lines no wider than the column (and no longer than a comfortable line on a wide one).
+      var family = config.font || "sans-serif";
+      var title = config.title || {};
+      if (live.title_signal) {
+        // A title that follows the reader's settings is a signal of the chart's own
+        // (usermeta.chipbook.title_signal): drawn from it, wrapped in the page at about
+        // 9 px a character of the 16 px title.
+        var titleLimit = Math.min(64, Math.max(20, Math.floor((width - 20) / 9)));
+        shown.title.text = {expr: "chipbookWrap(" + live.title_signal + ", " + titleLimit + ")"};
+      } else {
+        // The drawing adds Vega's padding (5 px) on each side of the title's lines.
+        shown.title.text = wrapToWidth(shown.title.text, Math.min(width - 20, 600),
+                                       "bold " + (title.fontSize || 16) + "px " + family);
+      }
       if (shown.title.subtitle) {
-        shown.title.subtitle = wrap(shown.title.subtitle, Math.min(100, Math.max(28, Math.floor(width / 7))));
+        shown.title.subtitle = wrapToWidth(shown.title.subtitle, Math.min(width - 20, 640),
+                                           (title.subtitleFontSize || 12) + "px " + family);
       }
     }
     if (width && width < 600) {
-      narrowParts(shown, Math.max(24, Math.floor(width * 0.8 / 6.5)), false);
+      // Axis titles are bold 12 px, about 7.5 px a character.
+      narrowParts(shown, Math.max(20, Math.floor(width * 0.75 / 7.5)), false, width);
       // Titles start at the chart's left edge, not the plot's (after the y axis labels).
       setIn(config, ["title", "frame"], "bounds");
       setIn(config, ["axis", "labelLimit"], Math.round(width * 0.4));
       setIn(config, ["legend", "labelLimit"], Math.round(width * 0.4));
-      // A row of legend entries wraps into columns that fit.
+      // A row of legend entries wraps into columns that fit, and legends under the plot
+      // stand one above the other rather than side by side.
       setIn(config, ["legend", "columns"], Math.max(1, Math.floor(width / 150)));
+      setIn(config, ["legend", "layout"], {bottom: {direction: "vertical", anchor: "start"}});
     }
     return shown;
   }
@@ -186,19 +238,40 @@
     return chart.figure.clientWidth - padding;
   }
 
+  // The smallest font size the drawing uses, before any scaling (px).
+  function smallestText(svg) {
+    var least = Infinity;
+    svg.querySelectorAll("text").forEach(function (text) {
+      if (text.textContent.trim()) { least = Math.min(least, parseFloat(getComputedStyle(text).fontSize) || Infinity); }
+    });
+    return least;
+  }
+
   function fit(chart, attempt) {
-    // vega-embed pads the chart on the right for its export menu.
     var target = chart.target, room = roomFor(chart);
     var excess = svgWidth(target) - room;
     var svg = target.querySelector("svg");
     if (excess <= 0 || !chart.view) { return Promise.resolve(); }
-    if (attempt < 3) {
-      return narrow(chart.view, excess + 2, room).then(function () { return fit(chart, attempt + 1); });
+    if (attempt < 4) {
+      // A title centred under the plot shrinks by half what the plot does: ask for more.
+      return narrow(chart.view, Math.ceil(excess * 1.5) + 2, room).then(function () { return fit(chart, attempt + 1); });
     }
-    // Still too wide (a long legend or label): scale the drawing down to the column.
+    // Still too wide (a long legend or label): scale the drawing down, but only so far that
+    // its smallest text still shows at MIN_TEXT_PX; beyond that the frame scrolls sideways.
     if (svg) {
-      svg.style.maxWidth = "100%"; svg.style.height = "auto";
-      target.setAttribute("data-chart-scaled", (room / svgWidth(target)).toFixed(2));
+      var width = svgWidth(target);
+      var scale = Math.max(room / width, Math.min(1, MIN_TEXT_PX / smallestText(svg)));
+      if (scale < 1) {
+        svg.style.width = Math.ceil(width * scale) + "px"; svg.style.height = "auto";
+        target.setAttribute("data-chart-scaled", scale.toFixed(2));
+      }
+      if (width * scale > room + 1) {
+        // Its frame scrolls: reachable and named for a keyboard, as the book's wide tables are.
+        target.setAttribute("data-chart-overflow", "true");
+        target.setAttribute("tabindex", "0");
+        target.setAttribute("role", "region");
+        target.setAttribute("aria-label", "Chart (scrolls sideways)");
+      }
     }
     return Promise.resolve();
   }
@@ -230,9 +303,18 @@
     });
   }
 
+  // The layout a chart's column calls for: its narrow one below its breakpoint, if it has one.
+  function layoutFor(chart) {
+    return chart.narrow && roomFor(chart) < chart.narrowBelow ? "narrow" : "wide";
+  }
+
   function render(chart) {
     var target = chart.target;
-    var spec = prepare(chart.spec, roomFor(chart));
+    chart.layout = layoutFor(chart);
+    var spec = prepare(chart.layout === "narrow" ? chart.narrow : chart.spec, roomFor(chart));
+    ["data-chart-scaled", "data-chart-overflow", "tabindex", "role", "aria-label"].forEach(function (name) {
+      target.removeAttribute(name);
+    });
     var settings = {};
     if (chart.view) {
       chart.bound.forEach(function (param) { settings[param.name] = chart.view.signal(param.name); });
@@ -258,6 +340,7 @@
     }).then(function () {
       target.style.minHeight = "";
       target.setAttribute("data-chart-drawn", "true");
+      target.setAttribute("data-chart-layout", chart.layout);
       target.setAttribute("data-chart-theme", document.documentElement.dataset.theme || "light");
     }).catch(function (error) {
       target.setAttribute("data-chart-error", String(error));
@@ -354,8 +437,12 @@
     var target = document.getElementById(id);
     pending[id] = function () {
       var figure = target.closest("figure") || target;
-      var meta = (spec.usermeta && spec.usermeta.chipbook) || {};
+      var meta = (spec.usermeta || {}).chipbook || {};
+      // The narrow layout reads the wide one's tables (the renderer stores each table once).
+      var narrowSpec = meta.narrow ? Object.assign({}, meta.narrow, {datasets: spec.datasets}) : null;
+      delete meta.narrow;  // not carried along (and copied) with every drawing of the wide one
       var chart = {id: id, spec: spec, options: options, target: target, figure: figure, view: null,
+                   narrow: narrowSpec, narrowBelow: meta.narrow_below || 0, layout: null,
                    bound: boundParams(spec), description: figure.getAttribute("aria-label") || "",
                    describedBy: meta.description_signal || null,
                    width: figure.clientWidth, theme: document.documentElement.dataset.theme};
@@ -398,7 +485,9 @@
     resizeTimer = setTimeout(function () {
       charts.forEach(function (chart) {
         var width = chart.figure.clientWidth;
-        if (chart.view && Math.abs(width - chart.width) > 24) { chart.width = width; render(chart); }
+        if (chart.view && (Math.abs(width - chart.width) > 24 || layoutFor(chart) !== chart.layout)) {
+          chart.width = width; render(chart);
+        }
       });
       markScrollers();
     }, 200);

@@ -4,8 +4,12 @@ way different readers see it: light and dark system preference, a 1400 px deskto
 page may raise a script error, axe-core (WCAG 2.1 A and AA) may find nothing critical or
 serious, no page may scroll sideways on a phone, no chart may be wider than its column,
 no chart may be a light box on a dark page, and every chart must draw the same text in
-every time zone. Uses Debian's chromium and the axe-core that `make` installs from the npm
-registry at the version package-lock.json pins; nothing is downloaded at run time."""
+every time zone. Every chart is held to the chart standard (chipbook.charts), measured in
+the drawn SVG by tests/chart_measures.js in the same page visit: no text under 10 px as
+shown, every mark and legend symbol 3:1 against the page in both schemes, no mark hiding
+another, and every number of its title and text alternative found in its drawn data.
+Uses Debian's chromium and the axe-core that `make` installs from the npm registry at the
+version package-lock.json pins; nothing is downloaded at run time."""
 
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ import multiprocessing
 import os
 import shutil
 from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
@@ -87,6 +92,12 @@ MEASURE = """() => {
   return {sideways: root.scrollWidth - root.clientWidth, charts: charts, controls: controls.length, offscreen: offscreen,
           theme: root.dataset.theme || ''};
 }"""
+# The chart standard's measurements, per chart (see the script's header). The numbers of
+# titles are checked in one view: they do not depend on the width or the scheme.
+CHART_MEASURES = (Path(__file__).parent / "chart_measures.js").read_text(encoding="utf-8")
+NUMBERS_VIEW = "light desktop"
+MIN_TEXT_PX, MIN_MARK_CONTRAST = 10, 3.0
+
 # Every chart drawn (or failed) in the given theme: after a live switch, the page's script
 # redraws each chart and marks it with the theme it was drawn in.
 DRAWN_IN = ("theme => document.documentElement.dataset.theme === theme && "
@@ -147,6 +158,8 @@ def _run_session(browser, base, report, session, keep_pages):
             _wait(page, TRANSITIONS_DONE, None, f"{page_path} [{view}]: the theme's colour transitions")
             drawn = page.locator(".chipbook-chart-canvas[data-chart-drawn] svg.marks").count()
             measured = page.evaluate(MEASURE)
+            if expected:
+                measured["standard"] = page.evaluate(CHART_MEASURES, {"numbers": view == NUMBERS_VIEW})
             # Errors of the page itself, before axe-core runs: its own stylesheet fetches
             # (it resolves the theme's `@import "../basic.css"` from the page) are not the book's.
             page_errors = list(errors)
@@ -220,15 +233,71 @@ def offscreen_controls(report):
 
 
 def wide_charts(report):
+    """Charts wider than their column: a chart that fits only by being scaled below the size
+    that keeps its text at 10 px scrolls sideways in its frame instead, and counts here."""
     return [f"{path} chart {c['index'] + 1} ({view}: {c['width']:.0f} px in a {c['column']} px column)"
             for view, path, p in _per_page(report) for c in p["measured"]["charts"]
             if c["width"] > c["column"] + 1]
 
 
 def scaled_charts(report):
-    """Charts that still did not fit after rewrapping and narrowing, and were scaled down."""
+    """Charts that still did not fit after re-layout and narrowing, and were scaled down
+    (never below 10 px text: small_chart_text fails them otherwise)."""
     return [f"{path} chart {c['index'] + 1} ({view}, x{c['scaled']})" for view, path, p in _per_page(report)
             for c in p["measured"]["charts"] if c["scaled"]]
+
+
+def _standard(report, view_names=None):
+    """(view, page, chart measurement) for every chart drawn, from chart_measures.js."""
+    for view, path, page in _per_page(report, view_names):
+        for chart in page["measured"].get("standard", []):
+            yield view, path, chart
+
+
+def _name(path, chart, view=None):
+    where = f", {view}" if view else ""
+    return f"{path} chart {chart['index'] + 1} ({chart['layout']} layout{where}: {chart['title'][:50]!r})"
+
+
+def small_chart_text(report, view_names=None):
+    return [f"{_name(path, c, view)}: {c['text']} px {c['smallest']!r}" for view, path, c in _standard(report, view_names)
+            if c["text"] is not None and c["text"] < MIN_TEXT_PX - 0.01]
+
+
+def weak_marks(report, view_names=None):
+    return [f"{_name(path, c, view)}: {c['contrast']}:1 [{c['weakest']}]" for view, path, c in _standard(report, view_names)
+            if c["contrast"] is not None and c["contrast"] < MIN_MARK_CONTRAST]
+
+
+def overlapping_marks(report):
+    return [f"{_name(path, c, view)}: {c['overlaps']} pairs, first {c.get('overlapping', '')!r}" for view, path, c in _standard(report) if c["overlaps"]]
+
+
+def unexplained_numbers(report):
+    return [f"{_name(path, c)}: {', '.join(c['unexplained'])}" for _, path, c in _standard(report, [NUMBERS_VIEW])
+            if c["unexplained"]]
+
+
+def _charts_failing(report, check) -> int:
+    """How many charts (not chart views) fail a check over the views it looks at."""
+    return len({(path, c["index"]) for view, path, c in _standard(report) if check(view, c)})
+
+
+def chart_standard_summary(report) -> str:
+    phone = [c for _, _, c in _standard(report, ["light phone", "dark phone"]) if c["text"] is not None]
+    schemes = {scheme: [c["contrast"] for view, _, c in _standard(report) if VIEWS[view][0] == scheme
+                        and c["contrast"] is not None] for scheme in ("light", "dark")}
+    titled = [c for _, _, c in _standard(report, [NUMBERS_VIEW])]
+    narrow = sum(c["layout"] == "narrow" for c in phone) // 2
+    small = _charts_failing(report, lambda v, c: c["text"] is not None and c["text"] < MIN_TEXT_PX - 0.01)
+    weak = _charts_failing(report, lambda v, c: c["contrast"] is not None and c["contrast"] < MIN_MARK_CONTRAST)
+    hidden = _charts_failing(report, lambda v, c: c["overlaps"])
+    return (f"chart standard: smallest chart text at 390 px {min((c['text'] for c in phone), default=0):.1f} px "
+            f"(charts under {MIN_TEXT_PX} px in any view {small}; {narrow} of {len(phone) // 2} drawn in their narrow "
+            "layout); weakest mark or legend symbol "
+            + ", ".join(f"{scheme} {min(values, default=0):.2f}:1" for scheme, values in schemes.items())
+            + f" (charts under {MIN_MARK_CONTRAST:g}:1 {weak}); charts with overlapping marks {hidden}; "
+            f"titles computed from the drawn data {len(titled) - len(unexplained_numbers(report))} of {len(titled)}")
 
 
 def light_boxes(report):
@@ -274,6 +343,7 @@ def test_browser_opened_every_page(browser_report, request):
         f"({len(scaled_charts(browser_report))} fitted by scaling the drawing), "
         f"light chart boxes in dark mode {len(light_boxes(browser_report))}, "
         f"time-zone differences {len(time_zone_differences(browser_report))}")
+    request.config.stash[BROWSER_SUMMARY].append(chart_standard_summary(browser_report))
     assert charts >= 4
 
 
@@ -307,7 +377,31 @@ def test_no_page_scrolls_sideways(browser_report):
 
 
 def test_every_chart_fits_its_column(browser_report):
-    assert not wide_charts(browser_report)
+    found = wide_charts(browser_report)
+    assert not found, "charts wider than their column (re-lay them out for a narrow column):\n" + "\n".join(found)
+
+
+def test_no_chart_text_under_10_px(browser_report):
+    found = small_chart_text(browser_report)
+    assert not found, f"{len(found)} chart views with text under {MIN_TEXT_PX} px as shown:\n" + "\n".join(found[:40])
+
+
+def test_every_mark_and_legend_symbol_stands_out_in_both_schemes(browser_report):
+    found = weak_marks(browser_report)
+    assert not found, (f"{len(found)} chart views with a mark or legend symbol under {MIN_MARK_CONTRAST:g}:1 against "
+                       "the page (fix the colour, give it an outline, or mark shading as charts.backdrop):\n"
+                       + "\n".join(found[:40]))
+
+
+def test_no_mark_hides_another(browser_report):
+    found = overlapping_marks(browser_report)
+    assert not found, "charts in which one point or label covers half of another (dodge, offset or label them):\n" + "\n".join(found)
+
+
+def test_chart_titles_state_what_the_chart_draws(browser_report):
+    found = unexplained_numbers(browser_report)
+    assert not found, ("numbers in chart titles or text alternatives that the drawn data cannot produce (compute them "
+                       "from the frame the chart draws, and draw what they are computed from):\n" + "\n".join(found))
 
 
 def test_every_slider_and_checkbox_is_on_screen(browser_report):

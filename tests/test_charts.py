@@ -184,3 +184,78 @@ def test_verdicts_stances_and_accounts_are_coloured_in_vocabulary_order():
     assert list(charts.VERDICT_COLORS) == vocabulary.VERDICTS
     assert list(charts.STANCE_COLORS) == vocabulary.STANCES
     assert list(charts.ACCOUNT_COLORS) == vocabulary.WHO_HELD
+
+
+# --- the narrow layout and the helpers of the chart standard ----------------------------------
+
+def test_finish_keeps_a_narrow_layout_with_the_same_words_and_one_copy_of_its_data(small_chart):
+    narrow = small_chart.properties(width=charts.NARROW_WIDTH_PX)
+    spec = finished(small_chart, narrow=narrow).to_dict()
+    kept = spec["usermeta"]["chipbook"]["narrow"]
+    assert kept["title"] == spec["title"] and kept["description"] == spec["description"]
+    assert kept["usermeta"]["chipbook"]["source"] == "Test source"
+    page = charts.offline_renderer(spec)["text/html"]
+    drawn = json.loads(re.search(r"chipbookDraw\(\"[^\"]+\",(\{.*\}),\{\"renderer", page).group(1))
+    assert "datasets" not in drawn["usermeta"]["chipbook"]["narrow"]  # it reads the wide layout's tables
+    assert len(drawn["datasets"]) == 1  # the table both layouts draw, stored once
+    assert drawn["usermeta"]["chipbook"]["narrow_below"] == charts.NARROW_BELOW_PX
+
+
+def test_a_chart_without_a_narrow_layout_has_none(small_chart):
+    spec = finished(small_chart).to_dict()
+    assert "narrow" not in spec["usermeta"]["chipbook"]
+    assert "narrow_below" not in charts.offline_renderer(spec)["text/html"]
+
+
+def test_the_narrow_layout_is_held_to_the_date_rule(small_chart):
+    data = pd.DataFrame({"date": ["2025-09-17"], "value": [1]})
+    narrow = alt.Chart(data).mark_rule().encode(x="date:T")
+    with pytest.raises(ValueError, match="vega_date"):
+        charts.offline_renderer(finished(small_chart, narrow=narrow).to_dict())
+
+
+def test_dodge_gives_marks_closer_than_the_gap_their_own_slot():
+    days = pd.Series(pd.to_datetime(["2025-01-01", "2025-01-10", "2025-03-01", "2025-01-05", "2025-01-02"]))
+    lanes = pd.Series(["a", "a", "a", "b", "a"])
+    # lane a in date order: Jan 1 -> slot 0; Jan 2 -> 1 (1 day after slot 0's Jan 1); Jan 10 -> 2 (within 30 days
+    # of both); Mar 1 -> 0 (59 days after Jan 1). Lane b: its one mark, slot 0.
+    assert charts.dodge(days, lanes, gap=30).tolist() == [0, 2, 0, 0, 1]
+    assert charts.dodge(pd.Series([1.0, 1.1, 2.0]), gap=0.25).tolist() == [0, 1, 0]
+
+
+def test_slot_rows_gives_each_row_only_the_slots_it_needs():
+    rows = pd.Series(["a", "a", "b", "c"])
+    slots = pd.Series([0, 1, 0, 0])
+    position, y, height = charts.slot_rows(rows, slots, ["a", "b", "c"], step=10)
+    # a takes 0 and 1; b starts after a's 2 slots and a 0.6 gap: 2.6; c: 2.6 + 1 + 0.6 = 4.2
+    assert position.tolist() == pytest.approx([0, 1, 2.6, 4.2])
+    axis = y.to_dict()["axis"]
+    assert axis["values"] == pytest.approx([0.5, 2.6, 4.2]) and "'a'" not in axis["labelExpr"] and '"a"' in axis["labelExpr"]
+    assert height == round((5.2 + 0.4) * 10)
+
+
+def test_label_rows_puts_one_label_per_row_above_it():
+    data = pd.DataFrame({"row": ["long label one", "long label one", "two"], "value": [1, 2, 3]})
+    layer = charts.label_rows([alt.Chart(data).mark_bar(height=12).encode(x="sum(value):Q")], "row", width=200,
+                              row_height=12).to_dict()
+    labels = layer["layer"][-1]
+    assert labels["mark"]["type"] == "text" and labels["transform"] == [{"aggregate": [], "groupby": ["row"]}]
+    assert layer["width"] == 200 and layer["height"] == {"step": 32}
+
+
+def test_backdrops_get_names_of_their_own_and_the_theme_inks_legend_symbols():
+    data = pd.DataFrame({"x": [1]})
+    first, second = (charts.backdrop(alt.Chart(data).mark_rect()).to_dict()["name"] for _ in range(2))
+    assert first != second and first.startswith("backdrop_") and second.startswith("backdrop_")
+    legend = charts.theme()["config"]["legend"]
+    assert legend["symbolBaseFillColor"] == legend["symbolBaseStrokeColor"] == charts.INK
+    assert charts.contrast(charts.INK, charts.LIGHT_BACKGROUND) >= 3
+
+
+def test_agree_picks_the_word_for_the_count():
+    assert [charts.agree(n, "holds", "hold") for n in (0, 1, 2)] == ["hold", "holds", "hold"]
+
+
+def test_wrap_lines_breaks_long_labels_for_an_axis_that_draws_lines():
+    assert charts.wrap_lines("Apollo and Blackstone vehicle", 14) == "Apollo and\nBlackstone\nvehicle"
+    assert charts.LINES == "split(datum.label, '\\n')"

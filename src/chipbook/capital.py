@@ -22,10 +22,12 @@ from __future__ import annotations
 
 import html
 
+import altair as alt
 import pandas as pd
 
+from . import charts
 from .ledger import cite, html_table
-from .vocabulary import INVESTORS
+from .vocabulary import COMMITMENT_KINDS, INVESTORS, VENDOR_GROUPS
 
 MEASURES = ["committed", "funded"]
 
@@ -268,3 +270,304 @@ def tranche_table(investments: pd.DataFrame, investor: str | None = None) -> "HT
     whose = f"{investor}'s" if investor else "Each investor's"
     return html_table(frame, html_columns=("Tranche", "Source"),
                       caption=f"{whose} investment tranches in Anthropic, with what each was paid in")
+
+
+
+# --- Charts --------------------------------------------------------------------------------
+# Each returns the finished chart (chipbook.charts.finish) with its narrow layout; titles and
+# text alternatives are computed from the frame drawn (tests/test_chart_titles.py).
+
+MEASURE_LABELS = {"committed": "Committed (ceilings)", "funded": "Funded (paid)"}
+
+
+def investment_chart(investments: pd.DataFrame, articles: pd.DataFrame, as_of: pd.Timestamp,
+                     source: str) -> alt.TopLevelMixin:
+    """Each investor's running total, committed against funded, one panel per investor.
+    `articles`: the articles table (its writing windows are shaded); `as_of`: the date
+    the lines run to."""
+    cum = cumulative(investments, until=as_of)
+    frame = cum.assign(measure_label=cum["measure"].map(MEASURE_LABELS),
+                       total=[format_usd_b(lo, hi) for lo, hi in zip(cum["low_usd_b"], cum["high_usd_b"])])
+    last = frame.groupby(["investor", "measure"]).tail(1).set_index(["investor", "measure"])
+    a_paid, a_committed = last.loc[("Amazon", "funded")], last.loc[("Amazon", "committed")]
+    g_paid, g_committed = last.loc[("Google", "funded")], last.loc[("Google", "committed")]
+    title = (f"Amazon has paid {format_usd_b(a_paid.high_usd_b)} of the {format_usd_b(a_committed.high_usd_b)} it "
+             f"committed; Google has committed {format_usd_b(g_committed.low_usd_b, g_committed.high_usd_b)} and paid "
+             f"about {format_usd_b(g_paid.low_usd_b, g_paid.high_usd_b)}")
+    investors = [i for i in INVESTORS if i in set(frame["investor"])]
+    # The days a tranche moved a total: one point a day and level, naming both measures
+    # where the committed and funded totals meet (a deal without a ceiling).
+    points = (frame[frame["tranches"] != ""].groupby(["investor", "date", "high_usd_b"], as_index=False)
+              .agg(measure_label=("measure_label", " and ".join), total=("total", "first"),
+                   tranches=("tranches", lambda t: ", ".join(dict.fromkeys(", ".join(t).split(", "))))))
+    top = float(frame["high_usd_b"].max())
+    dates = [charts.vega_date(frame["date"].min() - pd.Timedelta(days=30)), charts.vega_date(as_of)]
+
+    def panel(investor: str, narrow: bool):
+        base = alt.Chart(frame).transform_filter(alt.datum.investor == investor).encode(
+            x=alt.X("date:T", title=None, scale=alt.Scale(domain=dates),
+                    axis=alt.Axis(format="%Y", tickCount="year", labelAngle=0)),
+            color=alt.Color("investor:N", scale=charts.vendor_scale(investors), legend=None),
+            detail="measure_label:N")
+        ranges = charts.backdrop(base.mark_area(interpolate="step-after", opacity=0.3).encode(
+            y=alt.Y("low_usd_b:Q", scale=alt.Scale(domain=[0, top])), y2="high_usd_b:Q"))
+        lines = base.mark_line(interpolate="step-after", strokeWidth=2.5).encode(
+            y=alt.Y("high_usd_b:Q", title="US$ billions", scale=alt.Scale(domain=[0, top])),
+            strokeDash=alt.StrokeDash("measure_label:N", sort=list(MEASURE_LABELS.values()),
+                                      legend=charts.bottom_legend(None, columns=2),
+                                      scale=alt.Scale(domain=list(MEASURE_LABELS.values()), range=[[6, 3], [1, 0]])))
+        steps = alt.Chart(points).transform_filter(alt.datum.investor == investor).mark_point(
+            filled=True, size=30).encode(
+            x="date:T", y="high_usd_b:Q",
+            color=alt.Color("investor:N", scale=charts.vendor_scale(investors), legend=None),
+            tooltip=[alt.Tooltip("investor:N", title="Investor"), alt.Tooltip("measure_label:N", title="Measure"),
+                     alt.Tooltip("date:T", title="From"), alt.Tooltip("total:N", title="Running total"),
+                     alt.Tooltip("tranches:N", title="Tranches that day")],
+        )
+        return alt.layer(charts.article_bands(articles), ranges, lines, steps).properties(
+            title=alt.Title(investor, anchor="start", fontSize=12), width=220 if narrow else 230,
+            height=110 if narrow else 140)
+
+    def draw(narrow: bool):
+        panels = [panel(i, narrow) for i in investors]
+        if narrow:
+            chart = alt.vconcat(*panels, spacing=12)
+        else:
+            chart = alt.vconcat(*[alt.hconcat(*panels[i:i + 2], spacing=24) for i in range(0, len(panels), 2)],
+                                spacing=12)
+        return chart.resolve_scale(x="shared", y="shared", strokeDash="shared")
+
+    latest = {i: last.xs(i, level="investor") for i in investors}
+    return charts.finish(
+        draw(False), narrow=draw(True), title=title,
+        subtitle=f"Cumulative US$ billions per investor: dashed, committed ceilings; solid, documented payments; shading, "
+                 f"the range where sources disagree; grey bands, when the articles were written. Through {as_of:%Y-%m-%d}.",
+        source=source,
+        description=f"Step charts of cumulative investment in Anthropic by {', '.join(investors)}, committed against funded, "
+                    f"from {frame['date'].min():%Y} to {as_of:%Y}. {title}. " + "; ".join(
+                        f"{i}: committed {format_usd_b(t.loc['committed', 'low_usd_b'], t.loc['committed', 'high_usd_b'])}, "
+                        f"funded {format_usd_b(t.loc['funded', 'low_usd_b'], t.loc['funded', 'high_usd_b'])}"
+                        if "funded" in t.index else
+                        f"{i}: committed {format_usd_b(t.loc['committed', 'low_usd_b'], t.loc['committed', 'high_usd_b'])}, "
+                        "nothing documented as paid"
+                        for i, t in latest.items()),
+        data_files=["investments.csv"],
+    )
+
+
+def compute_vs_equity_chart(investments: pd.DataFrame, commitments: pd.DataFrame, as_of: pd.Timestamp,
+                            source: str) -> alt.TopLevelMixin:
+    """Anthropic's largest compute commitment to each counterparty against the equity that
+    counterparty's company put in; a checkbox hides figures no party confirmed."""
+    table = equity_vs_compute(investments, commitments)
+    table["compute_usd_b"] = table["compute_announced_usd_b"].fillna(table["compute_reported_usd_b"])
+    table["disclosure"] = table["compute_announced_usd_b"].notna().map(
+        {True: "announced by a party", False: "reported only"})
+    table["equity_committed_usd_b"] = table["equity_committed_high_usd_b"]
+    table["times_equity"] = (table["compute_usd_b"] / table["equity_committed_usd_b"]).where(
+        table["equity_committed_usd_b"] > 0)
+    table["times_equity_text"] = [
+        "no dollar figure for compute" if pd.isna(c) else "no equity" if pd.isna(t) else f"{t:.1f} times"
+        for c, t in zip(table["compute_usd_b"], table["times_equity"])]
+    table["compute_text"] = table["compute_usd_b"].map(lambda v: "no dollar figure" if pd.isna(v) else f"{v:g}")
+    table["equity_committed"] = [format_usd_b(lo, hi) if hi else "none" for lo, hi in
+                                 zip(table["equity_committed_low_usd_b"], table["equity_committed_high_usd_b"])]
+    table["equity_funded"] = [format_usd_b(lo, hi) if hi else "none documented" for lo, hi in
+                              zip(table["equity_funded_low_usd_b"], table["equity_funded_high_usd_b"])]
+    table["power"] = table["gigawatts_max"].map(lambda v: "none named" if pd.isna(v) else f"up to {v:g} GW")
+    table["label_lines"] = table["label"].map(lambda text: charts.wrap_lines(text, 14))
+    keep = ["label", "label_lines", "vendor", "compute_usd_b", "disclosure", "equity_committed_usd_b", "times_equity",
+            "times_equity_text", "compute_text", "equity_committed", "equity_funded", "power"]
+    compute = table[keep].assign(measure="Compute commitment", usd_b=table["compute_usd_b"])
+    equity = [table[keep].assign(measure=name, usd_b=table[column]) for name, column in
+              (("Equity committed", "equity_committed_high_usd_b"), ("Equity funded", "equity_funded_high_usd_b"))]
+    frame = pd.concat([compute, *equity], ignore_index=True)
+    frame = frame[frame["usd_b"].notna() & (frame["usd_b"] > 0)].reset_index(drop=True)
+    ratios = frame.loc[frame["measure"] == "Compute commitment", "times_equity"].dropna()
+    title = (f"Where a supplier is also an investor, Anthropic's compute commitment is {ratios.min():.0f}\u2013"
+             f"{ratios.max():.0f} times the equity that supplier's company pledged")
+    vendors = list(dict.fromkeys(table["vendor"]))
+    show_reported = alt.param(name="show_reported", value=True,
+                              bind=alt.binding_checkbox(name="Include figures the press reported but no party confirmed "))
+    tips = [alt.Tooltip("label:N", title="Counterparty"), alt.Tooltip("compute_text:N", title="Largest compute commitment, US$ bn"),
+            alt.Tooltip("disclosure:N", title="Disclosure"), alt.Tooltip("power:N", title="Largest power named"),
+            alt.Tooltip("equity_committed:N", title="Equity committed"), alt.Tooltip("equity_funded:N", title="Equity funded"),
+            alt.Tooltip("times_equity_text:N", title="Compute ÷ equity committed")]
+    equity_kinds = ["Equity committed", "Equity funded"]
+
+    def draw(narrow: bool):
+        base = alt.Chart(frame).encode(x=alt.X("usd_b:Q", title="US$ billions",
+                                               axis=alt.Axis(tickCount=4 if narrow else 8)))
+        # Bars carry their disclosure in their fill (pale: reported only), as the subtitle
+        # says: Vega-Lite draws no legend for a fill opacity without a colour legend.
+        bars = base.mark_bar(height=12, strokeWidth=1.5).encode(
+            color=alt.Color("vendor:N", scale=charts.vendor_scale(vendors), legend=None),
+            stroke=alt.Stroke("vendor:N", scale=charts.vendor_scale(vendors), legend=None),
+            fillOpacity=alt.FillOpacity("disclosure:N", legend=None, scale=alt.Scale(
+                domain=["announced by a party", "reported only"], range=[1, 0.25])),
+            tooltip=tips,
+        ).transform_filter("datum.measure == 'Compute commitment' && (show_reported || datum.disclosure == 'announced by a party')")
+        marks = base.mark_point(size=80, strokeWidth=2, stroke=charts.INK, opacity=1).encode(
+            shape=alt.Shape("measure:N", scale=alt.Scale(domain=equity_kinds, range=["diamond", "circle"]),
+                            legend=charts.bottom_legend("Equity in Anthropic", columns=1 if narrow else 2)),
+            fill=alt.Fill("measure:N", scale=alt.Scale(domain=equity_kinds, range=[charts.PAPER, charts.INK]), legend=None),
+            tooltip=tips,
+        ).transform_filter(alt.FieldOneOfPredicate(field="measure", oneOf=equity_kinds))
+        label = "label_lines" if narrow else "label"
+        y = alt.Y(f"{label}:N", title=None, sort=list(table[label]),
+                  axis=alt.Axis(labelExpr=charts.LINES) if narrow else alt.Axis())
+        return alt.layer(bars, marks).resolve_scale(shape="independent", fill="independent").encode(y=y).properties(
+            width=210 if narrow else 400, height=alt.Step(34 if narrow else 26)).add_params(show_reported)
+
+    return charts.finish(
+        draw(False), narrow=draw(True), title=title,
+        subtitle=f"Bars: Anthropic's largest single compute commitment per counterparty, US$ billions (pale bars: "
+                 f"reported by the press, confirmed by no party). Diamond: equity committed; dot: equity paid. Through {as_of:%Y-%m-%d}.",
+        source=source,
+        description="Bar chart of Anthropic's largest compute commitment to each counterparty, with markers for the equity "
+                    f"that counterparty's company committed and paid. {title}. " + "; ".join(
+                        f"{r.label}: compute {r.compute_usd_b:g} bn ({r.disclosure}), equity committed {r.equity_committed}, "
+                        f"paid {r.equity_funded}" for r in table.dropna(subset=["compute_usd_b"]).itertuples()),
+        data_files=["compute_commitments.csv", "investments.csv"],
+    )
+
+
+# Commitments of one kind closer than this are drawn one above the other: the largest
+# bubble is about 28 px across, some 65 days at the desktop width and 140 at a phone's.
+COMMITMENT_DODGE_DAYS = {"wide": 65, "narrow": 140}
+RENTING = ("primary-provider designation", "cloud capacity")
+
+
+def commitments_chart(commitments: pd.DataFrame, articles: pd.DataFrame, as_of: pd.Timestamp,
+                      source: str) -> alt.TopLevelMixin:
+    """Anthropic's compute commitments by kind and date, sized by their dollar value: one
+    mark per commitment (its largest dollar figure), dodged where two fall close."""
+    a1_latest = articles.set_index("article_id").loc["A1", "date_latest"]
+    one = (commitments.sort_values("usd_b", na_position="first").groupby("commitment_id", sort=False).tail(1)
+           .sort_values("date_announced").reset_index(drop=True))
+    frame = one.assign(
+        size_usd_b=one["usd_b"].fillna(0),
+        valued=one["usd_b"].notna().map({True: "has a dollar figure", False: "no dollar figure"}),
+        period=(one["date_announced"] > a1_latest).map({True: "after the articles", False: "before the articles"}),
+        renting=one["commitment_kind"].isin(RENTING).map({True: "renting", False: "building, buying or leasing"}),
+        dollars=one["usd_b"].map(lambda v: "no dollar figure" if pd.isna(v) else f"{v:g}"),
+        chips_text=one["chips_max"].map(lambda v: "not stated" if pd.isna(v) else f"{v:,.0f}"),
+        gigawatts_text=one["gigawatts"].map(lambda v: "not stated" if pd.isna(v) else f"{v:g}"),
+        years_text=one["term_years"].map(lambda v: "not stated" if pd.isna(v) else f"{v:g}"),
+        **{f"slot_{layout}": charts.dodge(one["date_announced"], one["commitment_kind"], gap=days)
+           for layout, days in COMMITMENT_DODGE_DAYS.items()},
+    )[["commitment_id", "counterparty", "vendor_group", "date_announced", "commitment_kind", "chip_family", "size_usd_b",
+       "valued", "period", "renting", "dollars", "chips_text", "gigawatts_text", "years_text", "figures_note",
+       "disclosure", "slot_wide", "slot_narrow"]]
+    valued = frame[frame["valued"] == "has a dollar figure"]
+    after = int((valued["period"] == "after the articles").sum())
+    first_other = frame.loc[frame["renting"] == "building, buying or leasing", "date_announced"].min()
+    title = (f"{after} of {len(valued)} dollar-valued compute deals came after the articles; from {first_other:%B %Y} "
+             "Anthropic also built, bought and leased")
+    kinds = [k for k in COMMITMENT_KINDS if k in set(frame["commitment_kind"])]
+    groups = [g for g in VENDOR_GROUPS if g in set(frame["vendor_group"])]
+    rows = {layout: charts.slot_rows(frame["commitment_kind"], frame[f"slot_{layout}"], kinds, step=24 if layout == "wide"
+                                     else 26, lines=12 if layout == "narrow" else None, field=f"row_{layout}")
+            for layout in COMMITMENT_DODGE_DAYS}
+    for layout, (position, _, _) in rows.items():
+        frame[f"row_{layout}"] = position
+
+    def draw(narrow: bool):
+        layout = "narrow" if narrow else "wide"
+        points = alt.Chart(frame).mark_point(filled=True, stroke=charts.PAPER, strokeWidth=1).encode(
+            x=alt.X("date_announced:T", title=None, scale=alt.Scale(padding=14),
+                    axis=alt.Axis(format="%Y", tickCount="year", labelAngle=0)),
+            y=rows[layout][1],
+            color=alt.Color("vendor_group:N", scale=charts.vendor_scale(groups),
+                            legend=charts.bottom_legend("Counterparty", columns=3)),
+            size=alt.Size("size_usd_b:Q", scale=alt.Scale(range=[40, 700]),
+                          legend=charts.bottom_legend("US$ billions", values=[0, 50, 100, 200])),
+            shape=alt.Shape("disclosure:N", scale=alt.Scale(domain=["announced by a party", "reported only"],
+                                                            range=["circle", "triangle-up"]),
+                            legend=charts.bottom_legend("Disclosure", columns=1)),
+            tooltip=[alt.Tooltip("counterparty:N", title="Counterparty"), alt.Tooltip("date_announced:T", title="Announced"),
+                     alt.Tooltip("commitment_kind:N", title="Kind of commitment"), alt.Tooltip("chip_family:N", title="Chips"),
+                     alt.Tooltip("chips_text:N", title="Chips (count)"), alt.Tooltip("gigawatts_text:N", title="Power (GW)"),
+                     alt.Tooltip("dollars:N", title="Value (US$ billions)"), alt.Tooltip("years_text:N", title="Term (years)"),
+                     alt.Tooltip("figures_note:N", title="As stated"), alt.Tooltip("disclosure:N", title="Disclosure")],
+        )
+        return alt.layer(charts.article_bands(articles), points).properties(
+            width=200 if narrow else 430, height=rows[layout][2])
+
+    return charts.finish(
+        draw(False), narrow=draw(True), title=title,
+        subtitle="Anthropic's compute commitments by kind and date announced; area: US$ billions (smallest: no dollar "
+                 "figure); triangles: press reports no party confirmed; commitments close in time are stacked; grey bands: "
+                 f"when the articles were written. Through {as_of:%Y-%m-%d}.",
+        source=source,
+        description=f"Timeline of Anthropic's {len(frame)} compute commitments from {frame['date_announced'].min():%Y} to "
+                    f"{frame['date_announced'].max():%Y} by kind. {title}. " + "; ".join(
+                        f"{r.counterparty} {r.date_announced:%Y-%m}: {r.commitment_kind}, {r.figures_note}"
+                        for r in frame.itertuples()),
+        data_files=["compute_commitments.csv"],
+    )
+
+
+def valuation_chart(rounds: pd.DataFrame, articles: pd.DataFrame, figure_usd_b: float, as_of: pd.Timestamp,
+                    source: str) -> alt.TopLevelMixin:
+    """Anthropic's valuation by round on a log scale against the news article's figure
+    (`figure_usd_b`, the target reported in talks when it was written)."""
+    vals = valuations(rounds)
+    closed = vals[vals["round_status"] == "closed"]
+    frame = vals.assign(
+        kind=vals["round_status"].map({"closed": "Closed round", "talks reported": "Target reported in talks"}),
+        valuation=[format_usd_b(lo, hi) for lo, hi in zip(vals["valuation_low_usd_b"], vals["valuation_high_usd_b"])],
+        raised=vals["amount_raised_usd_b"].map(lambda v: "not given" if pd.isna(v) else f"{v:g}"),
+        times_figure=vals["valuation_high_usd_b"] / figure_usd_b,
+        figure=figure_usd_b,
+    )[["round_id", "round_name", "label", "round_date", "round_status", "kind", "valuation_low_usd_b",
+       "valuation_high_usd_b", "valuation", "valuation_basis", "raised", "times_figure", "figure"]]
+    later = frame[(frame["round_status"] == "closed") & (frame["valuation_low_usd_b"] > figure_usd_b)]
+    passed = later.sort_values("round_date").iloc[0]
+    latest = frame[frame["round_status"] == "closed"].sort_values("round_date").iloc[-1]
+    title = (f"Anthropic's valuation passed the news article's ${figure_usd_b:g}B at the next closed round "
+             f"({passed['label']}, {format_usd_b(passed['valuation_low_usd_b'])}) and reached "
+             f"{format_usd_b(latest['valuation_high_usd_b'])} by {latest['round_date']:%B %Y}, "
+             f"{latest['times_figure']:.0f} times as much")
+    # One label per closed round, at its highest figure.
+    names = frame[frame["round_status"] == "closed"].sort_values("valuation_high_usd_b").drop_duplicates(
+        "round_id", keep="last")
+    anthropic = charts.VENDOR_COLORS["Anthropic"]
+    tips = [alt.Tooltip("round_name:N", title="Round"), alt.Tooltip("kind:N", title="Status"),
+            alt.Tooltip("round_date:T", title="Date"), alt.Tooltip("valuation:N", title="Valuation"),
+            alt.Tooltip("valuation_basis:N", title="Basis"), alt.Tooltip("raised:N", title="Raised, US$ bn"),
+            alt.Tooltip("times_figure:Q", title="Times the news article's figure", format=".1f")]
+
+    def draw(narrow: bool):
+        y = alt.Y("valuation_high_usd_b:Q", title="Valuation, US$ billions (log scale)",
+                  scale=alt.Scale(type="log", domain=[2, 1500], nice=False),
+                  axis=alt.Axis(values=[2, 5, 10, 20, 50, 100, 200, 500, 1000]))
+        x = alt.X("round_date:T", title=None, axis=alt.Axis(format="%Y", tickCount="year", labelAngle=0))
+        ranges = alt.Chart(frame[frame["valuation_low_usd_b"] < frame["valuation_high_usd_b"]]).mark_rule(
+            strokeWidth=3, color=anthropic).encode(x=x, y=y, y2="valuation_low_usd_b:Q", tooltip=tips)
+        points = alt.Chart(frame).mark_point(size=70, strokeWidth=2, color=anthropic, opacity=1).encode(
+            x=x, y=y,
+            shape=alt.Shape("kind:N", legend=charts.bottom_legend(None, columns=2),
+                            scale=alt.Scale(domain=["Closed round", "Target reported in talks"], range=["circle", "triangle-up"])),
+            fill=alt.Fill("kind:N", legend=None, scale=alt.Scale(domain=["Closed round", "Target reported in talks"],
+                                                                 range=[anthropic, charts.PAPER])),
+            tooltip=tips)
+        labels = alt.Chart(names).mark_text(align="right", dx=-8, dy=-8, fontSize=10 if narrow else 11).encode(
+            x=x, y=y, text="label:N")
+        line = alt.Chart(frame.head(1)).mark_rule(strokeDash=[4, 3], color=charts.INK).encode(y="figure:Q")
+        line_label = alt.Chart(frame.head(1).assign(text=f"news article: up to ${figure_usd_b:g}B")).mark_text(
+            align="left", x=4, dy=-6, fontSize=10, color=charts.INK).encode(y="figure:Q", text="text:N")
+        return alt.layer(charts.article_bands(articles), line, line_label, ranges, points, labels).properties(
+            width=250 if narrow else 480, height=300)
+
+    return charts.finish(
+        draw(False), narrow=draw(True), title=title,
+        subtitle="Valuation by round, US$ billions on a log scale (each step up the axis is tenfold); filled: closed "
+                 "rounds; hollow triangles: targets reported in talks (a bar spans a reported range); grey bands: when "
+                 f"the articles were written. Through {as_of:%Y-%m-%d}.",
+        source=source,
+        description=f"Scatter plot of Anthropic's valuation over time on a logarithmic scale, from "
+                    f"{frame['round_date'].min():%Y} to {frame['round_date'].max():%Y}. {title}. " + "; ".join(
+                        f"{r.round_name} {r.round_date:%Y-%m} ({r.kind}): {r.valuation}" for r in frame.itertuples()),
+        data_files=["funding_rounds.csv", "articles.csv"],
+    )

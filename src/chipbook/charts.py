@@ -7,7 +7,22 @@ page is viewed, so an offline reader sees an error. Here charts are emitted as a
 
 Every chart goes through `finish()`, which insists on what a reader needs: a title that
 states the finding, a subtitle with units and date, a source line and a description for
-screen readers.
+screen readers. It also takes the chart's layout for a narrow column (`narrow=`): the page
+draws whichever fits the column (see `NARROW_BELOW_PX`), so that on a phone a chart is
+laid out again, not shrunk.
+
+The chart standard (docs: CONTRIBUTING.md, "Charts"; kept by tests/test_charts.py and the
+browser check, tests/test_browser.py with tests/chart_measures.js):
+
+* no chart text below 10 px as shown, at any column width from 320 px up;
+* every mark and legend symbol 3:1 against the page, light and dark (its fill or its
+  outline): use the palettes below, `INK` for rules, outlines and notes, `PAPER` for a
+  fill or outline that must read as the page, and `backdrop()` for shading that only sets
+  context;
+* no mark hides another: dodge, offset or label marks that share a position;
+* the title and the text alternative are computed from the frame the chart draws, and
+  their numbers can be found in the chart's data (a value, a count, a sum or a share);
+* a chart that carries no finding is a sentence or a table instead.
 """
 
 from __future__ import annotations
@@ -64,10 +79,23 @@ def contrast(first: str, second: str) -> float:
     return (high + 0.05) / (low + 0.05)
 
 
+# Greys for what is not data: rules, outlines, notes (INK), and what must read as the page
+# (PAPER: the hollow of an open marker, gaps between tiles). The page's script turns INK
+# into the dark scheme's muted text colour and PAPER into its background, so both hold
+# their contrast in either scheme.
+INK, PAPER = "#444444", "#ffffff"
+
+
 def text_color_on(colour: str) -> str:
     """The text colour (white or near-black) with the higher contrast on `colour`."""
     return max((LIGHT_TEXT, DARK_TEXT), key=lambda text: contrast(colour, text))
 
+
+# A column narrower than this (in CSS pixels) gets a chart's narrow layout, where it has one.
+NARROW_BELOW_PX = 560
+# The width a narrow layout's plot is drawn for: a 360-390 px phone's column, less the
+# page's margins and the chart's own axis.
+NARROW_WIDTH_PX = 300
 
 # Pages must stay under 300 KB: a chart carries only the rows it draws.
 MAX_SPEC_BYTES = 60_000
@@ -189,6 +217,92 @@ def check_dates(spec: dict) -> None:
                          "reads as midnight UTC; write the date with charts.vega_date()")
 
 
+def agree(count: int, one: str, many: str) -> str:
+    """The word that agrees with a count in a computed title: agree(1, "holds", "hold")."""
+    return one if count == 1 else many
+
+
+_backdrop_numbers = itertools.count(1)
+
+
+def backdrop(chart: alt.Chart) -> alt.Chart:
+    """Mark a layer as backdrop: shading that sets context (the articles' writing windows, a
+    band of a range) and carries nothing a reader must tell apart from the page. The
+    browser check leaves backdrops out of the 3:1 contrast rule; everything else is held
+    to it. Each backdrop gets a name of its own, which Vega writes on its SVG group."""
+    return chart.properties(name=f"backdrop_{next(_backdrop_numbers)}")
+
+
+def dodge(positions: pd.Series, groups: pd.Series | None = None, gap: float = 1.0) -> pd.Series:
+    """A slot (0, 1, 2...) for each mark, so that marks of one group whose positions lie
+    within `gap` of each other are drawn side by side (as `yOffset` or `xOffset`) instead
+    of on top of each other: each mark, in order of position, takes the lowest slot whose
+    last mark is at least `gap` before it. positions: numbers or datetimes (then `gap` is
+    in days); groups: the row, lane or category each mark is drawn in. Returns integers
+    aligned with `positions`."""
+    if pd.api.types.is_datetime64_any_dtype(positions):
+        positions = (positions - pd.Timestamp("1970-01-01")) / pd.Timedelta(days=1)
+    groups = pd.Series("", index=positions.index) if groups is None else groups
+    slots = pd.Series(0, index=positions.index, dtype="int64")
+    for _, members in positions.groupby(groups, sort=False):
+        last: list[float] = []  # the position of the latest mark in each slot
+        for index, position in members.sort_values(kind="stable").items():
+            slot = next((i for i, end in enumerate(last) if position - end >= gap), len(last))
+            if slot == len(last):
+                last.append(position)
+            last[slot] = position
+            slots[index] = slot
+    return slots
+
+
+def slot_rows(rows: pd.Series, slots: pd.Series, order: list[str], step: int = 14,
+              lines: int | None = None, field: str = "row_y") -> tuple[pd.Series, alt.Y, int]:
+    """Rows of marks dodged into slots (see `dodge`), each row only as tall as its own
+    slots need, not as tall as the fullest row's. rows, slots: each mark's row and slot;
+    order: the rows, top first; step: pixels a slot; lines: wrap row names into lines of
+    about this many characters (a narrow layout). Returns each mark's position (the
+    column to store as `field`), the y encoding that draws it and names the rows, and the
+    plot's height."""
+    needed = slots.groupby(rows).max().reindex(order).fillna(0).astype(int) + 1
+    start = needed.cumsum() - needed + pd.Series(range(len(order)), index=order) * 0.6  # a gap between rows
+    position = rows.map(start) + slots
+    centres = start + (needed - 1) / 2
+    names = {c: (wrap_lines(r, lines) if lines else r) for r, c in centres.items()}
+    label = " : ".join(f"datum.value == {c:g} ? {json.dumps(name)}" for c, name in names.items()) + " : ''"
+    total = float((start + needed).iloc[-1])
+    y = alt.Y(f"{field}:Q", title=None, scale=alt.Scale(domain=[-0.7, total - 0.3], reverse=True, nice=False, zero=False),
+              axis=alt.Axis(values=list(centres), labelExpr=f"split({label}, '\\n')", grid=False, ticks=False,
+                            domain=False, labelLimit=200))
+    return position, y, int(round((total + 0.4) * step))
+
+
+def label_rows(layers: list[alt.Chart], field: str, sort: list[str] | None = None,
+               width: int = NARROW_WIDTH_PX, row_height: int = 14) -> alt.LayerChart:
+    """A narrow layout for a chart with one row per category: each row's label on its own
+    line above the row, left-aligned, full width (a phone cannot give a long label a
+    column of its own). `layers`: the chart's layers, drawing one row per value of
+    `field` and no y axis (their marks `row_height` px tall: bars and rects need a fixed
+    height); they share the first layer's data, which draws the labels."""
+    step = row_height + 20
+    y = alt.Y(f"{field}:N", sort=sort if sort is not None else "ascending", axis=None, title=None,
+              scale=alt.Scale(paddingOuter=0.3))
+    # The labels are as wide as the plot, whatever width the page gives it.
+    labels = alt.Chart(layers[0].data).transform_aggregate(groupby=[field]).mark_text(
+        align="left", baseline="bottom", dy=-(row_height / 2 + 2), fontSize=11, limit=alt.ExprRef("width")).encode(
+        y=y, x=alt.value(0), text=f"{field}:N")
+    return alt.layer(*[layer.encode(y=y) for layer in layers], labels).properties(width=width, height=alt.Step(step))
+
+
+# An axis whose labels hold line breaks ("\n", as `wrap_lines` writes them) draws each line.
+LINES = "split(datum.label, '\\n')"
+
+
+def wrap_lines(text: str, width: int = 16) -> str:
+    """A label broken into lines of about `width` characters, joined by "\n", for an axis
+    with `labelExpr=charts.LINES`: a narrow layout's long category names."""
+    return "\n".join(textwrap.wrap(str(text), width)) or str(text)
+
+
 def bottom_legend(title: str | None, direction: str = "horizontal", **options) -> alt.Legend:
     """A legend under the chart, for charts too wide to carry one at the top."""
     return alt.Legend(title=title, orient="bottom", direction=direction, labelLimit=320, **options)
@@ -199,10 +313,10 @@ def article_bands(articles: pd.DataFrame) -> alt.LayerChart:
     A2, to layer under a time chart. `articles` is the `articles` table."""
     windows = articles.reset_index()[["article_id", "date_earliest", "date_latest"]].assign(
         label=lambda a: a["article_id"].map(ARTICLE_LABELS))
-    bands = alt.Chart(windows).mark_rect(opacity=0.2, color="#555").encode(
+    bands = backdrop(alt.Chart(windows).mark_rect(opacity=0.2, color="#555").encode(
         x="date_earliest:T", x2="date_latest:T",
         tooltip=[alt.Tooltip("label:N", title="Article"), alt.Tooltip("date_earliest:T", title="Written after"),
-                 alt.Tooltip("date_latest:T", title="Written before")])
+                 alt.Tooltip("date_latest:T", title="Written before")]))
     # The windows nearly touch: A2's label goes to the left of its band, A1's to the right.
     a2 = alt.Chart(windows[windows["article_id"] == "A2"]).mark_text(
         align="right", dx=-2, baseline="top", dy=2, fontSize=10).encode(x="date_earliest:T", y=alt.value(0), text="article_id:N")
@@ -219,24 +333,39 @@ def finish(
     source: str,
     description: str,
     data_files: list[str] | tuple[str, ...] = (),
+    narrow: alt.TopLevelMixin | None = None,
 ) -> alt.TopLevelMixin:
     """Give a chart the parts every chart in the book has.
 
     title: the finding, as a sentence. subtitle: units and the date the data speak for.
     source: the source line shown under the chart. description: what the chart shows,
     for screen readers. data_files: the CSVs in data/ the chart is drawn from, offered
-    for download under it.
+    for download under it. narrow: the same chart laid out for a column under
+    `NARROW_BELOW_PX` (vertical facets, legend below, fewer and shorter labels, about
+    `NARROW_WIDTH_PX` wide), drawn from the same data; it gets the same title, subtitle,
+    source, description and data links, and the page draws whichever layout fits the
+    column, choosing again when the column crosses the breakpoint. Without it, a chart
+    too wide for its column is narrowed, then scaled down only as far as keeps its text
+    at 10 px, and scrolls sideways beyond that (which the browser check fails).
+    Raises ValueError for an empty part.
     """
     for name, value in {"title": title, "subtitle": subtitle, "source": source,
                         "description": description}.items():
         if not value or not value.strip():
             raise ValueError(f"a chart needs a non-empty {name}")
-    return chart.properties(
-        title=alt.Title(textwrap.wrap(title, TITLE_LINE_CHARS), subtitle=textwrap.wrap(subtitle, SUBTITLE_LINE_CHARS),
-                        anchor="start"),
-        description=description,
-        usermeta={"chipbook": {"source": source, "data_files": list(data_files)}},
-    )
+    meta = {"source": source, "data_files": list(data_files)}
+
+    def dress(layout: alt.TopLevelMixin, meta: dict) -> alt.TopLevelMixin:
+        return layout.properties(
+            title=alt.Title(textwrap.wrap(title, TITLE_LINE_CHARS),
+                            subtitle=textwrap.wrap(subtitle, SUBTITLE_LINE_CHARS), anchor="start"),
+            description=description,
+            usermeta={"chipbook": meta},
+        )
+
+    if narrow is not None:
+        meta = {**meta, "narrow": dress(narrow, dict(meta)).to_dict()}
+    return dress(chart, meta)
 
 
 def theme() -> alt.theme.ThemeConfig:
@@ -246,11 +375,16 @@ def theme() -> alt.theme.ThemeConfig:
             # Opaque, so charts stay legible when a reader switches the book to dark mode.
             "background": "white",
             "view": {"continuousWidth": 440, "continuousHeight": 300, "stroke": None},
+            # Points at full strength: the palettes reach 3:1 on both pages only unfaded.
+            "point": {"opacity": 1}, "circle": {"opacity": 1}, "square": {"opacity": 1},
+            "rule": {"color": INK}, "text": {"fontSize": 11},
             "title": {"fontSize": 16, "subtitleFontSize": 12, "subtitleColor": "#555",
                       "anchor": "start", "offset": 12},
             "axis": {"labelFontSize": 11, "labelLimit": 320, "titleFontSize": 12, "gridColor": "#e6e6e6",
                      "domainColor": "#888"},
-            "legend": {"labelFontSize": 11, "titleFontSize": 12, "orient": "top", "titleLimit": 400},
+            # Legend symbols for shape and dash (not colour) in ink, not Vega-Lite's black.
+            "legend": {"labelFontSize": 11, "titleFontSize": 12, "orient": "top", "titleLimit": 400,
+                       "symbolBaseFillColor": INK, "symbolBaseStrokeColor": INK},
             "range": {"category": list(VENDOR_COLORS.values())},
         }
     }
@@ -264,6 +398,13 @@ def _figure_html(spec: dict) -> str:
     meta = spec.get("usermeta", {}).get("chipbook")
     if not meta:
         raise ValueError("this chart was not passed through chipbook.charts.finish()")
+    narrow = meta.get("narrow")
+    if narrow is not None:
+        # One copy of each table: the narrow layout reads the wide one's datasets (Altair
+        # names a dataset by its content, so a table both layouts draw is stored once).
+        spec = {**spec, "datasets": {**spec.get("datasets", {}), **narrow.get("datasets", {})},
+                "usermeta": {**spec["usermeta"], "chipbook": {**meta, "narrow_below": NARROW_BELOW_PX, "narrow": {
+                    k: v for k, v in narrow.items() if k != "datasets"}}}}
     payload = json.dumps(spec, sort_keys=True, separators=(",", ":"))
     if len(payload) > MAX_SPEC_BYTES:
         raise ValueError(

@@ -45,8 +45,17 @@ floating-point operations per second.
 
 from __future__ import annotations
 
+import json
 import math
+import re
 from dataclasses import dataclass
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from . import charts
+from .vocabulary import CHIP_MAKERS
 
 BYTES_PER_BF16 = 2
 #: Forward + backward FLOPs per parameter per token of a dense transformer.
@@ -263,3 +272,395 @@ VEGA_TP_RATIO = "(2 / 9) * (tp - 1) * tflops * 1e12 * mfu / (dmodel * bw * 1e9)"
 VEGA_DP_RATIO = "(2 / 3) * (domains - 1) * tflops * 1e12 * mfu / (tokens_m * 1e6 * bw * 1e9)"
 VEGA_DP_LOCAL_RATIO = ("(2 / 3) * (1 - domains / dp) * dp * tflops * 1e12 * mfu"
                        " / (tokens_m * 1e6 * up * 1e9)")
+
+
+# --- Charts of the interconnect chapter ------------------------------------------------
+# Each returns the finished chart with its narrow layout; titles and text alternatives are
+# computed from the frame drawn (tests/test_chart_titles.py). `systems` is the
+# interconnect_systems table.
+
+def short_system(name: str) -> str:
+    """A system's name as a narrow column shows it: no "pod", no bracketed aside."""
+    return re.sub(r"\s*\(.*?\)", "", name).replace(" pod", "").strip()
+
+
+def domain_chart(systems: pd.DataFrame, spec_date: str, source: str) -> alt.TopLevelMixin:
+    """Chips per scale-up domain against scale-up bandwidth per chip, one point per system;
+    systems that would sit on one spot share a point and a label."""
+    points = systems.assign(
+        per_direction=systems["scaleup_gbyte_s_per_chip_per_direction"],
+        domain=systems["scaleup_domain_chips"],
+        label=systems["system"].str.replace(" pod", "", regex=False),
+    )
+    # Within 5% on both axes a point would hide the other: one point, both names.
+    key = (points["per_direction"].round(-1).astype(str) + "|"
+           + np.log10(points["domain"]).round(1).astype(str) + "|" + points["vendor"])
+    frame = points.groupby(key, sort=False).agg(
+        system=("system", " and ".join), label=("label", " and ".join), vendor=("vendor", "first"),
+        per_direction=("per_direction", "max"), domain=("domain", "max"),
+        domains=("domain", lambda d: " and ".join(f"{v:,}" for v in d)),
+        scaleup_link=("scaleup_link", lambda s: " / ".join(dict.fromkeys(s))),
+        published_as=("scaleup_figure_published_as", lambda s: " / ".join(dict.fromkeys(s))),
+        switch_technology=("switch_technology", "first")).reset_index(drop=True)
+    frame["short"] = frame["label"].map(short_system)
+    frame["switch_lines"] = frame["switch_technology"].map(lambda text: charts.wrap_lines(text, 28))
+    vendors = [v for v in CHIP_MAKERS if v in set(frame["vendor"])]
+    google_max = points.loc[points["vendor"] == "Google", "domain"].max()
+    nvidia_max = points.loc[points["vendor"] == "NVIDIA", "domain"].max()
+    fastest = points.loc[points["per_direction"].idxmax()]
+    fastest_google = points.loc[points["vendor"] == "Google", "per_direction"].max()
+    title = (f"TPU pods reach {google_max:,} chips and NVLink domains {nvidia_max}, but {fastest['scaleup_link']} gives "
+             f"each chip {fastest['per_direction'] / fastest_google:.1f}x a TPU's bandwidth")
+    switches = list(dict.fromkeys(frame["switch_technology"]))
+
+    def draw(narrow: bool):
+        base = alt.Chart(frame).encode(
+            x=alt.X("domain:Q", title="Chips in one scale-up domain (log scale)",
+                    scale=alt.Scale(type="log", domain=[4, 30000], nice=False),
+                    axis=alt.Axis(values=[10, 100, 1000, 10000], format="~s" if narrow else ",")),
+            y=alt.Y("per_direction:Q", title="GB/s per chip, per direction" if narrow else
+                    "Scale-up bandwidth per chip, GB/s per direction", scale=alt.Scale(domain=[0, 1000])),
+            color=alt.Color("vendor:N", title="Vendor", scale=charts.vendor_scale(vendors),
+                            legend=charts.bottom_legend("Vendor", columns=3)))
+        switching = "switch_lines" if narrow else "switch_technology"
+        dots = base.mark_point(filled=True, size=110 if narrow else 130, stroke=charts.PAPER, strokeWidth=1).encode(
+            shape=alt.Shape(f"{switching}:N", title="Switching", sort=list(dict.fromkeys(frame[switching])),
+                            legend=charts.bottom_legend("Switching" if narrow else "Switching inside the domain", columns=1,
+                                                        labelExpr=charts.LINES)),
+            tooltip=[alt.Tooltip("system:N", title="System"), alt.Tooltip("scaleup_link:N", title="Link"),
+                     alt.Tooltip("domains:N", title="Chips per domain"),
+                     alt.Tooltip("per_direction:Q", title="GB/s per chip, per direction", format=","),
+                     alt.Tooltip("published_as:N", title="Source states"),
+                     alt.Tooltip("switch_technology:N", title="Switching")])
+        # Labels to the left of points near the right edge, to the right of the rest.
+        # A narrow plot has no room for both pods' names beside them: below their point instead.
+        right = base.transform_filter("datum.domain < 2000").mark_text(
+            align="left", dx=8, dy=-9, fontSize=10 if narrow else 11).encode(text=f"{'short' if narrow else 'label'}:N")
+        left = base.transform_filter("datum.domain >= 2000").mark_text(
+            align="right", dx=8 if narrow else -8, dy=18 if narrow else -11, fontSize=10 if narrow else 11).encode(
+            text=f"{'short' if narrow else 'label'}:N")
+        return alt.layer(dots, right, left).properties(width=200 if narrow else 460, height=240 if narrow else 300)
+
+    return charts.finish(
+        draw(False), narrow=draw(True), title=title,
+        subtitle=f"Chips per scale-up domain (log scale) against the vendor-stated scale-up bandwidth per chip, GB/s per "
+                 f"direction. Specifications as read {spec_date}.",
+        source=source,
+        description=f"Scatter plot of {len(points)} systems. {title}. " + "; ".join(
+            f"{r.system}: {r.domains} chips, {r.per_direction:,.0f} GB/s per direction" for r in frame.itertuples()),
+        data_files=["interconnect_systems.csv"],
+    )
+
+
+def cliff_chart(systems: pd.DataFrame, spec_date: str, source: str) -> alt.TopLevelMixin:
+    """Each system's bandwidth per chip inside its scale-up domain and across the
+    data-center network, and the ratio between them."""
+    cliff = systems.assign(scale_up=systems["scaleup_gbyte_s_per_chip_per_direction"],
+                           scale_out=systems["scaleout_gbit_s_per_chip_per_direction"] / 8)
+    cliff["drop"] = cliff["scale_up"] / cliff["scale_out"]
+    cliff["short"] = cliff["system"].map(short_system)
+    long = cliff.melt(id_vars=["system_id", "system", "short", "vendor", "drop"], value_vars=["scale_up", "scale_out"],
+                      var_name="where", value_name="gbyte_s")
+    where = {"scale_up": "inside the scale-up domain", "scale_out": "across the data-center network"}
+    long["where"] = long["where"].map(where)
+    long["where_short"] = long["where"].map(dict(zip(where.values(), ["inside the domain", "across the network"])))
+    frame = long.merge(cliff[["system_id", "scale_up", "scale_out"]], on="system_id")
+    v5e = cliff.set_index("system_id").loc["tpu-v5e-pod"]
+    h100 = cliff.set_index("system_id").loc["hgx-h100-8gpu"]
+    title = (f"Leaving its domain cuts a TPU v5e chip's bandwidth {v5e['drop']:.0f}-fold and an H100's "
+             f"{h100['drop']:.0f}-fold")
+    vendors = [v for v in CHIP_MAKERS if v in set(frame["vendor"])]
+
+    def draw(narrow: bool):
+        label = "short" if narrow else "system"
+        order = list(cliff.sort_values("drop", ascending=False)[label])
+        y = alt.Y(f"{label}:N", title=None, sort=order)
+        x = alt.X("gbyte_s:Q", title="GB/s per chip, per direction (log scale)",
+                  scale=alt.Scale(type="log", domain=[1, 2000]), axis=alt.Axis(values=[1, 10, 100, 1000]))
+        base = alt.Chart(frame)
+        rules = base.transform_filter(alt.datum.where == where["scale_up"]).mark_rule(color=charts.INK).encode(
+            x=x, x2="scale_out:Q", y=y)
+        ends = base.mark_point(filled=True, size=100, opacity=1).encode(
+            x=x, y=y,
+            color=alt.Color("vendor:N", title="Vendor", scale=charts.vendor_scale(vendors),
+                            legend=charts.bottom_legend("Vendor", columns=3)),
+            shape=alt.Shape("where_short:N" if narrow else "where:N", title="Link",
+                            scale=alt.Scale(domain=["inside the domain", "across the network"] if narrow
+                                            else list(where.values()), range=["circle", "triangle-left"]),
+                            legend=charts.bottom_legend("Link", columns=1 if narrow else 2)),
+            tooltip=[alt.Tooltip("system:N", title="System"), alt.Tooltip("where:N", title="Link"),
+                     alt.Tooltip("gbyte_s:Q", title="GB/s per chip, per direction", format=",.2f"),
+                     alt.Tooltip("drop:Q", title="Drop at the edge (times)", format=".1f")])
+        drop = base.transform_filter(alt.datum.where == where["scale_up"]).mark_text(
+            align="left", dx=9, fontSize=11).encode(x=x, y=y, text=alt.Text("drop:Q", format=".0f"))
+        return alt.layer(rules, ends, drop).properties(width=200 if narrow else 430, height=alt.Step(28))
+
+    return charts.finish(
+        draw(False), narrow=draw(True), title=title,
+        subtitle=f"Scale-up and scale-out bandwidth per chip, GB/s per direction (log scale); the number is how many "
+                 f"times faster the link inside the domain is. Vendor specifications as read {spec_date}.",
+        source=source,
+        description=f"Dumbbell chart of bandwidth per chip inside and outside the scale-up domain. {title}. " + "; ".join(
+            f"{r.system}: {r.scale_up:,.0f} against {r.scale_out:,.2f} GB/s ({r.drop:.0f}x)" for r in cliff.itertuples()),
+        data_files=["interconnect_systems.csv"],
+    )
+
+
+def google_figures_chart(figures: pd.DataFrame, source: str) -> alt.TopLevelMixin:
+    """Google's own performance ratios for its optically switched systems, as ranges, and
+    the share of cost and power its switches take (in the subtitle)."""
+    frame = figures[figures["times_high"].notna()].copy()
+    frame["label"] = frame["measure"] + (" vs " + frame["baseline"]).where(frame["baseline"].notna(), "")
+    frame["compared"] = np.where(frame["figure_status"] == "Google's comparison with another vendor",
+                                 "another vendor's system", "Google's own older system")
+    frame["one"] = 1.0
+    frame["label_lines"] = frame["label"].map(lambda v: charts.wrap_lines(v, 40))
+    frame = frame[["figure_id", "label", "label_lines", "compared", "times_low", "times_high", "scope", "network", "figure_status",
+                   "one"]].sort_values("times_high", ascending=False)
+    by_id = frame.set_index("figure_id")
+    system, rival = by_id.loc["tpu-v4-vs-v3-system"], by_id.loc["tpu-v4-vs-a100-speed"]
+    title = (f"Google claims {system['times_high']:.0f}x over its own older TPU system but "
+             f"{rival['times_low']:g}-{rival['times_high']:g}x over NVIDIA's A100")
+    shares = figures[figures["kind"] == "cost or power share"].set_index("figure_id")
+    google = charts.VENDOR_COLORS["Google"]
+    order = list(frame["label"])
+
+    def draw(narrow: bool):
+        x = alt.X("times_low:Q", title="Times the baseline (log scale)",
+                  scale=alt.Scale(type="log", domain=[1, 12], nice=False), axis=alt.Axis(values=[1, 2, 3, 5, 10]))
+        base = alt.Chart(frame)
+        span = base.mark_rule(strokeWidth=4, color=google).encode(x=x, x2="times_high:Q")
+        ends = base.mark_point(filled=True, size=90, color=google, opacity=1).encode(
+            x="times_high:Q",
+            shape=alt.Shape("compared:N", title="Compared with", sort=["Google's own older system", "another vendor's system"],
+                            scale=alt.Scale(range=["circle", "square"]),
+                            legend=charts.bottom_legend("Compared with", columns=1 if narrow else 2)),
+            tooltip=[alt.Tooltip("label:N", title="Figure"), alt.Tooltip("times_low:Q", title="From (times)"),
+                     alt.Tooltip("times_high:Q", title="To (times)"), alt.Tooltip("scope:N", title="Scope"),
+                     alt.Tooltip("network:N", title="System"), alt.Tooltip("figure_status:N", title="Whose figure")])
+        parity = base.mark_rule(color=charts.INK, strokeDash=[3, 3]).encode(x="one:Q")
+        if narrow:
+            return charts.label_rows([span, ends, parity], "label", order, width=260, row_height=12)
+        return alt.layer(parity, span, ends).encode(
+            y=alt.Y("label_lines:N", title=None, sort=[charts.wrap_lines(v, 40) for v in order],
+                    axis=alt.Axis(labelExpr=charts.LINES))).properties(width=260, height=alt.Step(30))
+
+    return charts.finish(
+        draw(False), narrow=draw(True), title=title,
+        subtitle=(f"Google's own ratios, times the baseline (a bar spans a range; dashed: parity). The optical switches "
+                  f"cost under {shares.loc['tpu-v4-ocs-cost-share', 'percent_high']:g}% of a TPU v4 system's cost and "
+                  f"{shares.loc['tpu-v4-ocs-power-share', 'percent_high']:g}% of its power. Papers of 2022 and 2023."),
+        source=source,
+        description=f"Range chart of Google's performance ratios. {title}. " + "; ".join(
+            f"{r.label}: {r.times_low:g} to {r.times_high:g}x ({r.scope})" for r in frame.itertuples()),
+        data_files=["google_ocs_figures.csv"],
+    )
+
+
+# Clusters of one system closer than this on the log scale (in powers of ten) are drawn
+# one above the other: a marker is about 12 px, a quarter of a decade at a phone's width.
+SCALE_DODGE_DECADES = 0.25
+
+
+def scale_chart(systems: pd.DataFrame, clusters: pd.DataFrame, source: str) -> alt.TopLevelMixin:
+    """Chips in one scale-up domain against the largest clusters or jobs reported on each
+    system. `clusters`: the large_training_clusters table."""
+    domains = systems.assign(chips=systems["scaleup_domain_chips"], kind="one scale-up domain",
+                             name=systems["system"] + " domain",
+                             detail=systems["scaleup_link"] + ", " + systems["switch_technology"])
+    built = clusters.merge(systems[["system_id", "system"]], on="system_id").assign(
+        kind="largest cluster or job reported",
+        detail=lambda f: f["scaleout_fabric"] + "; " + f["reported_outcome"] + " (" + f["outcome_kind"] + ")")
+    columns = ["system", "vendor", "chips", "kind", "name", "detail"]
+    frame = pd.concat([domains[columns], built[columns + ["scaleout_fabric", "accelerator"]]], ignore_index=True)
+    frame["short"] = frame["system"].map(short_system)
+    frame["slot"] = charts.dodge(np.log10(frame["chips"].astype(float)), frame["system"] + frame["kind"],
+                                 gap=SCALE_DODGE_DECADES)
+    reach = systems[["system", "vendor"]].assign(
+        low=systems["scaleup_domain_chips"].values,
+        high=systems["system"].map(built.groupby("system")["chips"].max()).fillna(systems["scaleup_domain_chips"]).values,
+        short=systems["system"].map(short_system))
+    nvidia_domain = systems.loc[systems["vendor"] == "NVIDIA", "scaleup_domain_chips"].max()
+    google_domain = systems.loc[systems["vendor"] == "Google", "scaleup_domain_chips"].max()
+    biggest = built[built["vendor"] == "NVIDIA"].sort_values("chips").iloc[-1]
+    title = (f"NVLink stops at {nvidia_domain} GPUs and TPU pods at {google_domain:,}, yet "
+             f"{biggest['accelerator'].split(' ')[0]} clusters reached {biggest['chips']:,} over "
+             f"{biggest['scaleout_fabric'].split(' ')[0]}")
+    vendors = [v for v in CHIP_MAKERS if v in set(frame["vendor"])]
+    kinds = ["one scale-up domain", "largest cluster or job reported"]
+    frame["kind_short"] = frame["kind"].map(dict(zip(kinds, ["scale-up domain", "largest reported"])))
+
+    def draw(narrow: bool):
+        label = "short" if narrow else "system"
+        order = list(systems.sort_values("scaleup_domain_chips")["system"].map(short_system if narrow else str))
+        y = alt.Y(f"{label}:N", title=None, sort=order)
+        x = alt.X("chips:Q", title="Chips (log scale)", scale=alt.Scale(type="log", domain=[4, 1_000_000], nice=False),
+                  axis=alt.Axis(values=[10, 100, 1000, 10000, 100000, 1000000], format="~s" if narrow else ","))
+        line = alt.Chart(reach).mark_rule(color=charts.INK, strokeWidth=1).encode(
+            x=alt.X("low:Q", scale=alt.Scale(type="log", domain=[4, 1_000_000], nice=False)), x2="high:Q", y=y)
+        dots = alt.Chart(frame).mark_point(filled=True, size=100, opacity=1, stroke=charts.PAPER, strokeWidth=1).encode(
+            x=x, y=y, yOffset=alt.YOffset("slot:O"),
+            color=alt.Color("vendor:N", title="Vendor", scale=charts.vendor_scale(vendors),
+                            legend=charts.bottom_legend("Vendor", columns=3)),
+            shape=alt.Shape("kind_short:N" if narrow else "kind:N", title="What",
+                            sort=list(frame["kind_short" if narrow else "kind"].drop_duplicates()),
+                            scale=alt.Scale(range=["circle", "diamond"]),
+                            legend=charts.bottom_legend("What", columns=1 if narrow else 2)),
+            tooltip=[alt.Tooltip("name:N", title="What"), alt.Tooltip("chips:Q", title="Chips", format=","),
+                     alt.Tooltip("detail:N", title="Detail")])
+        return alt.layer(line, dots).properties(width=210 if narrow else 430, height=alt.Step(16))
+
+    return charts.finish(
+        draw(False), narrow=draw(True), title=title,
+        subtitle=("Chips in one scale-up domain (circles) and in the largest clusters or jobs reported on each system "
+                  f"(diamonds), log scale; vendor specifications and reports of {clusters['as_of'].min():%Y}-"
+                  f"{clusters['as_of'].max():%Y}."),
+        source=source,
+        description=f"Dot chart per system of scale-up domain size and the largest reported clusters or jobs. {title}. "
+                    + "; ".join(f"{r.name}: {r.chips:,} chips" for r in frame.itertuples()),
+        data_files=["interconnect_systems.csv", "large_training_clusters.csv"],
+    )
+
+
+# The two collectives the network model compares, and their colours (one legend for both
+# panels; neither colour is a vendor's).
+COLLECTIVES = {"tensor-parallel all-reduce": "#9467BD", "gradient all-reduce": "#C51B7D"}
+# The sliders of the network model: name, label, lowest, highest, step.
+MODEL_SLIDERS = [
+    ("params_b", "Model size, billions of weights", 10, 2000, 5),
+    ("chips", "Chips in the job", 1024, 131072, 1024),
+    ("tokens_m", "Tokens per step, millions", 1, 64, 1),
+    ("tp", "Tensor-parallel chips", 1, 72, 1),
+    ("pp", "Pipeline stages", 1, 64, 1),
+    ("mfu", "Share of peak FLOP/s achieved", 0.2, 0.7, 0.05),
+    ("tflops", "Upper panel: chip BF16 TFLOPS", 100, 2500, 10),
+    ("domain", "Upper panel: chips per scale-up domain", 8, 9216, 8),
+]
+# Link speeds marked on the upper panel, GB/s per chip per direction.
+MARKED_LINKS = {"400 Gb/s network port": 50, "NVLink 4 (H100)": 450, "NVLink 5 (GB200)": 900}
+
+
+def _vega(expression: str, **fields: str) -> str:
+    """One of the VEGA_ expressions above with its row fields read from the datum."""
+    pattern = re.compile(r"\b(" + "|".join(fields) + r")\b")
+    return pattern.sub(lambda m: fields[m.group(1)], expression)
+
+
+def network_model_chart(systems: pd.DataFrame, defaults: dict, at_default: dict, spec_date: str,
+                        source: str) -> alt.TopLevelMixin:
+    """The interconnect chapter's interactive model: communication over compute time
+    against link speed for a chip and domain the reader picks (upper panel), and the same
+    job on each system (lower panel), computed in the page from the sliders. `defaults`:
+    each slider's starting value (MODEL_SLIDERS' names); `at_default`: system_id to
+    `training_step()` at those values, for the title and the text alternative."""
+    params = [alt.param(name=name, value=defaults[name],
+                        bind=alt.binding_range(min=low, max=high, step=step, name=label + " "))
+              for name, label, low, high, step in MODEL_SLIDERS]
+    names = list(COLLECTIVES)
+    def colour(narrow: bool) -> alt.Color:
+        # On a phone the legend names the two all-reduces in a word each.
+        return alt.Color("collective:N", title="Communication", sort=names,
+                         scale=alt.Scale(domain=names, range=list(COLLECTIVES.values())),
+                         legend=charts.bottom_legend("All-reduce" if narrow else "Communication", columns=1,
+                                                     labelExpr="split(datum.label, ' ')[0]" if narrow else alt.Undefined))
+    grid = pd.DataFrame({"bw": np.round(np.geomspace(1, 2000, 60), 3)})
+    rows = systems.assign(
+        up=systems["scaleup_gbyte_s_per_chip_per_direction"], out=systems["scaleout_gbit_s_per_chip_per_direction"] / 8,
+        domain=systems["scaleup_domain_chips"], tflops=systems["bf16_tflops_dense_per_chip"],
+        short=systems["system"].map(short_system),
+    )[["system_id", "system", "short", "vendor", "up", "out", "domain", "tflops"]]
+    totals = {sid: r.tp_share + r.dp_share for sid, r in at_default.items()}
+    worst = max(totals, key=totals.get)
+    by_id = systems.set_index("system_id")
+    title = (f"At the default {defaults['params_b']}B-weight job no system is network-bound: communication takes at "
+             f"most {totals[worst]:.2f}x compute time, on the {by_id.loc[worst, 'system']}")
+    marks = pd.DataFrame({"what": list(MARKED_LINKS), "bw": list(MARKED_LINKS.values())})
+    one = pd.DataFrame({"ratio": [1.0]})
+
+    def draw(narrow: bool):
+        width = 200 if narrow else 420
+        x_curves = alt.X("bw:Q", title=["Link speed, GB/s per chip", "per direction (log scale)"] if narrow else
+                         "Link speed, GB/s per chip per direction (log scale)",
+                         scale=alt.Scale(type="log", domain=[1, 2000], nice=False),
+                         axis=alt.Axis(values=[1, 10, 100, 1000]))
+        curves = alt.Chart(grid).transform_calculate(dmodel=VEGA_D_MODEL, dp=VEGA_DP).transform_calculate(
+            domains=_vega(VEGA_DOMAINS, dp="datum.dp"),
+        ).transform_calculate(**{
+            names[0]: _vega(VEGA_TP_RATIO, bw="datum.bw", dmodel="datum.dmodel"),
+            names[1]: _vega(VEGA_DP_RATIO, bw="datum.bw", domains="datum.domains")},
+        ).transform_fold(names, as_=["collective", "ratio"]).transform_filter("datum.ratio > 0").mark_line(
+            strokeWidth=2.5).encode(
+            x=x_curves,
+            y=alt.Y("ratio:Q", title=["Communication time /", "compute time (log)"] if narrow else
+                    "Communication time / compute time (log scale)",
+                    scale=alt.Scale(type="log", domain=[0.001, 1000], clamp=True),
+                    axis=alt.Axis(format="~g", values=[0.001, 0.01, 0.1, 1, 10, 100, 1000])),
+            color=colour(narrow),
+            strokeDash=alt.StrokeDash("collective:N", sort=names, legend=None,
+                                      scale=alt.Scale(domain=names, range=[[1, 0], [6, 3]])),
+            tooltip=[alt.Tooltip("collective:N", title="Communication"),
+                     alt.Tooltip("bw:Q", title="Link, GB/s per direction", format=",.1f"),
+                     alt.Tooltip("ratio:Q", title="Communication / compute", format=".3f")])
+        mark_rules = alt.Chart(marks).mark_rule(color=charts.INK, strokeDash=[2, 3]).encode(
+            x="bw:Q", tooltip=[alt.Tooltip("what:N", title="Link")])
+        # On a narrow plot NVLink 4 and 5 stand too close to name both: the rule's tooltip names it.
+        named = marks[marks["what"] != "NVLink 4 (H100)"] if narrow else marks
+        mark_text = alt.Chart(named).mark_text(angle=270, align="right", baseline="bottom", dx=-4, dy=-2,
+                                               fontSize=10, color=charts.INK).encode(x="bw:Q", y=alt.value(0), text="what:N")
+        one_curve = alt.Chart(one).mark_rule(color="#D73027", strokeDash=[4, 3]).encode(y="ratio:Q")
+        upper = alt.layer(mark_rules, mark_text, curves, one_curve).properties(
+            width=width, height=220, title=alt.Title("Any chip on any link (the last two sliders)", anchor="start",
+                                                     fontSize=12))
+        label = "short" if narrow else "system"
+        y = alt.Y(f"{label}:N", title=None,
+                  sort=list(systems.sort_values("scaleup_domain_chips")["system"].map(short_system if narrow else str)))
+        # On the same log scale as the upper panel: each all-reduce a dot, their sum a tick.
+        x = alt.X("ratio:Q", title="Communication time / compute time (log scale)",
+                  scale=alt.Scale(type="log", domain=[0.001, 10], clamp=True, nice=False),
+                  axis=alt.Axis(format="~g", values=[0.001, 0.01, 0.1, 1, 10]))
+        per_system = alt.Chart(rows).transform_calculate(dmodel=VEGA_D_MODEL, dp=VEGA_DP).transform_calculate(
+            domains=_vega(VEGA_DOMAINS, domain="datum.domain", dp="datum.dp"),
+            tp_bw=_vega(VEGA_TP_LINK, domain="datum.domain", up="datum.up", out="datum.out"),
+        ).transform_calculate(
+            tp_over_network="datum.tp_bw == datum.out && tp > 1 ? 'over the data-center network' : 'inside the domain'",
+            tensor=_vega(VEGA_TP_RATIO, tflops="datum.tflops", dmodel="datum.dmodel", bw="datum.tp_bw"),
+            gradient=_vega(VEGA_DP_RATIO, tflops="datum.tflops", bw="datum.out", domains="datum.domains")
+            + " + " + _vega(VEGA_DP_LOCAL_RATIO, tflops="datum.tflops", up="datum.up", domains="datum.domains",
+                            dp="datum.dp"),
+        ).transform_calculate(total="datum.tensor + datum.gradient")
+        tips = [alt.Tooltip("system:N", title="System"), alt.Tooltip("tensor:Q", title="Tensor-parallel / compute",
+                                                                     format=".3f"),
+                alt.Tooltip("gradient:Q", title="Gradient / compute", format=".3f"),
+                alt.Tooltip("total:Q", title="Both together", format=".3f"),
+                alt.Tooltip("tp_over_network:N", title="Tensor parallelism runs"),
+                alt.Tooltip("domains:Q", title="Domains the job spans", format=",")]
+        dots = per_system.transform_calculate(**{names[0]: "datum.tensor", names[1]: "datum.gradient"}).transform_fold(
+            names, as_=["collective", "ratio"]).transform_filter("datum.ratio > 0").mark_point(
+            filled=True, size=70, opacity=1).encode(
+            x=x, y=y, color=colour(narrow), tooltip=tips,
+            # Offsets from the top of a 24 px row: tensor-parallel just above its centre, gradient just below.
+            yOffset=alt.YOffset("collective:N", scale=alt.Scale(domain=names, range=[7, 17])))
+        sums = per_system.mark_tick(thickness=2, size=18, color=charts.INK, opacity=1).encode(
+            x=alt.X("total:Q"), y=y, tooltip=tips)
+        one_dot = alt.Chart(one).mark_rule(color="#D73027", strokeDash=[4, 3]).encode(x="ratio:Q")
+        lower = alt.layer(sums, dots, one_dot).properties(
+            width=width, height=alt.Step(24),
+            title=alt.Title("The same job on each system (tick: both together)", anchor="start", fontSize=12))
+        return alt.vconcat(upper, lower, spacing=24).add_params(*params).resolve_scale(color="shared",
+                                                                                        strokeDash="shared")
+
+    return charts.finish(
+        draw(False), narrow=draw(True), title=title,
+        subtitle=(f"Communication time over compute time per training step, no overlap; above the red line at 1 the "
+                  f"network takes longer than the arithmetic. Computed in the page from the sliders below; "
+                  f"specifications as read {spec_date}."),
+        source=source,
+        description=("Two panels computed from sliders. Upper: tensor-parallel and gradient all-reduce time as a multiple "
+                     "of compute time against link speed from 1 to 2,000 GB/s, for a chosen chip and domain size. Lower: "
+                     f"the same for each of {len(rows)} systems. {title}. At the default workload "
+                     f"({defaults['params_b']}B weights, {defaults['chips']:,} chips, {defaults['tokens_m']}M tokens per "
+                     f"step, {defaults['tp']}-way tensor and {defaults['pp']}-way pipeline parallelism, "
+                     f"{defaults['mfu']:.0%} of peak) the totals are: "
+                     + "; ".join(f"{by_id.loc[s, 'system']} {t:.3f}" for s, t in totals.items())),
+        data_files=["interconnect_systems.csv"],
+    )

@@ -4,9 +4,10 @@ chips in service (optionality chapter). Assembled from those tables, never copie
 
 from __future__ import annotations
 
+import altair as alt
 import pandas as pd
 
-from . import capital
+from . import capital, charts
 from .vocabulary import INVESTORS
 
 LANES = INVESTORS + ["Other"]
@@ -76,3 +77,52 @@ def events(investments: pd.DataFrame, commitments: pd.DataFrame, capacity: pd.Da
     table = pd.concat([equity_events(investments), commitment_events(commitments), deployment_events(capacity)],
                       ignore_index=True)
     return table.sort_values(["date", "lane", "kind"], ignore_index=True)
+
+
+# --- The chart ---------------------------------------------------------------------------
+
+# Events of one lane closer than this are drawn one above the other: at a phone's width a
+# marker is about 12 px, some 45 days of the timeline.
+DODGE_DAYS = 45
+
+
+def events_chart(events_table: pd.DataFrame, articles: pd.DataFrame, source_line: str) -> alt.TopLevelMixin:
+    """Second-article chapter: every deal and deployment in company swimlanes against the
+    articles' writing windows. `events_table`: `events()` with a `sources` column (source
+    names, for tooltips); `articles`: the articles table; `source_line`: the chart's source
+    line. Events of a lane that fall close together are dodged (one row per slot)."""
+    a1_latest = articles.set_index("article_id").loc["A1", "date_latest"]
+    frame = events_table.drop(columns=["source_ids"], errors="ignore").assign(
+        period=lambda f: (f["date"] > a1_latest).map({True: "after A1 was written", False: "by the time A1 was written"}),
+        slot=lambda f: charts.dodge(f["date"], f["lane"], gap=DODGE_DAYS))
+    after = int((frame["period"] == "after A1 was written").sum())
+    title = f"{after} of the {len(frame)} deals and deployments on record came after the strategy article was written"
+    kinds = [k for k in KINDS if k in set(frame["kind"])]
+    lanes = [lane for lane in LANES if lane in set(frame["lane"])]
+    frame["row_y"], y, height = charts.slot_rows(frame["lane"], frame["slot"], lanes, step=15)
+
+    def draw(narrow: bool):
+        points = alt.Chart(frame).mark_point(filled=True, size=90 if narrow else 110, stroke=charts.PAPER,
+                                             strokeWidth=1).encode(
+            x=alt.X("date:T", title=None, axis=alt.Axis(format="%Y" if narrow else "%b %Y", labelAngle=0,
+                                                          tickCount="year" if narrow else 6)),
+            y=y,
+            color=alt.Color("lane:N", scale=charts.vendor_scale(lanes), legend=None),
+            shape=alt.Shape("kind:N", sort=kinds, legend=charts.bottom_legend("Event", columns=1 if narrow else 3),
+                            scale=alt.Scale(domain=kinds, range=["circle", "diamond", "triangle-up"])),
+            tooltip=[alt.Tooltip("date:T", title="Date"), alt.Tooltip("lane:N", title="Company"),
+                     alt.Tooltip("kind:N", title="Event"), alt.Tooltip("label:N", title="What"),
+                     alt.Tooltip("sources:N", title="Sources")],
+        )
+        return alt.layer(charts.article_bands(articles), points).properties(width=220 if narrow else 470, height=height)
+
+    return charts.finish(
+        draw(False), narrow=draw(True), title=title,
+        subtitle=f"Equity deals, compute commitments and chips reported in service, by company, {frame['date'].min():%b %Y} "
+                 f"to {frame['date'].max():%b %Y}; events close in time are stacked; grey bands: when the two articles "
+                 "were written. Hover for figures and sources.",
+        source=source_line,
+        description=f"Timeline in swimlanes ({', '.join(lanes)}) of Anthropic's equity deals, compute commitments and "
+                    f"deployments. {title}. " + "; ".join(f"{e.date:%Y-%m-%d} {e.lane}: {e.label}" for e in frame.itertuples()),
+        data_files=["investments.csv", "compute_commitments.csv", "capacity.csv", "articles.csv"],
+    )

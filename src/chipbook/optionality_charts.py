@@ -1,0 +1,190 @@
+"""Charts of the optionality-and-leverage chapter other than its capacity charts: who else
+has several chip suppliers, NVIDIA's margin, and list prices per petaflop-hour.
+
+Each function returns the finished chart (`charts.finish`) with its narrow layout; titles
+and text alternatives are computed from the frame drawn (tests/test_chart_titles.py). The
+models they draw are `chipbook.optionality`'s.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from . import charts
+from . import optionality as opt
+from .vocabulary import CHIP_VENDORS
+
+
+def labs_chart(labs: pd.DataFrame, publisher_of: pd.Series, source: str) -> alt.TopLevelMixin:
+    """AI labs against chip vendors at the firmest arrangement found. `labs`: the
+    lab_chip_vendors table; `publisher_of`: a source's publisher by source_id (for the
+    tooltips); `source`: the chart's source line."""
+    best = opt.strongest_status(labs)
+    committed = opt.families_per_lab(labs)
+    in_use = opt.families_per_lab(labs, ("in use",))
+    frame = best.assign(
+        colour=best["chip_vendor"].map(opt.colour_group),
+        families=best["lab"].map(committed),
+        families_in_use=best["lab"].map(in_use),
+        several=best["lab"].map(committed >= 2).map({True: "two or more families", False: "one family"}),
+        lab_label=best["lab"].map(lambda lab: f"{lab} ({committed[lab]})"),
+        firm=best["status"].isin(opt.COMMITTED).map({True: "in use or contracted", False: "testing or in talks"}),
+        publisher=best["source_id"].map(publisher_of).str.split(" (", regex=False).str[0],
+    )[["lab", "lab_label", "chip_vendor", "colour", "chip_family", "status", "firm", "arrangement", "date",
+       "arrangements", "families", "families_in_use", "several", "publisher"]]
+    frame["lab_lines"] = frame["lab_label"].map(lambda text: charts.wrap_lines(text, 14))
+    labs_n = frame["lab"].nunique()
+    several = frame.loc[frame["several"] == "two or more families", "lab"].nunique()
+    most = committed.idxmax()
+    three = sorted(in_use.index[in_use >= 3])
+    title = (f"{several} of {labs_n} labs use or have contracted two or more chip families; {most} has the most "
+             f"({committed[most]}), and only {' and '.join(three) or 'no lab'} runs three in production")
+    order = committed.sort_values(ascending=False, kind="stable").index.tolist()
+    colours = ["AWS", "Google", "NVIDIA", "AMD", "Other"]
+
+    def draw(narrow: bool):
+        label = "lab_lines" if narrow else "lab_label"
+        sort = [frame.loc[frame["lab"] == lab, label].iloc[0] for lab in order]
+        # Firm arrangements filled, looser ones hollow: two layers, one legend of shapes.
+        base = alt.Chart(frame).encode(
+            x=alt.X("chip_vendor:N", title=None, sort=CHIP_VENDORS,
+                    axis=alt.Axis(orient="top", labelAngle=-45 if narrow else 0, domain=False, ticks=False)),
+            y=alt.Y(f"{label}:N", title=None, sort=sort,
+                    axis=alt.Axis(labelExpr=charts.LINES) if narrow else alt.Axis()),
+            color=alt.Color("colour:N", scale=charts.vendor_scale(colours), legend=None),
+            shape=alt.Shape("status:N", title="Firmest arrangement", sort=opt.STATUS_ORDER,
+                            scale=alt.Scale(domain=opt.STATUS_ORDER, range=["circle", "square", "triangle-up", "diamond"]),
+                            legend=charts.bottom_legend("Firmest arrangement", columns=2 if narrow else 4)),
+            tooltip=[alt.Tooltip("lab_label:N", title="Lab (families in use or contracted)"),
+                     alt.Tooltip("chip_vendor:N", title="Chip vendor"), alt.Tooltip("chip_family:N", title="Chips"),
+                     alt.Tooltip("status:N", title="Firmest arrangement"), alt.Tooltip("arrangement:N", title="What"),
+                     alt.Tooltip("date:T", title="Date"), alt.Tooltip("arrangements:Q", title="Arrangements found"),
+                     alt.Tooltip("publisher:N", title="Source")])
+        firm = base.transform_filter(alt.datum.firm == "in use or contracted").mark_point(
+            filled=True, size=200 if narrow else 240, opacity=1)
+        loose = base.transform_filter(alt.datum.firm != "in use or contracted").mark_point(
+            filled=False, size=200 if narrow else 240, strokeWidth=2, opacity=1)
+        return alt.layer(firm, loose).properties(height=alt.Step(38 if narrow else 34), width=alt.Step(40 if narrow else 80))
+
+    return charts.finish(
+        draw(False), narrow=draw(True), title=title,
+        subtitle=(f"Chip vendors per AI lab at the firmest arrangement found (in brackets: families in use or "
+                  f"contracted; hollow: testing or talks only). Sourced arrangements, not a census. As of "
+                  f"{labs['as_of'].max():%Y-%m-%d}."),
+        source=source,
+        description=f"Matrix of {labs_n} AI labs against chip vendors. {title}. "
+                    + "; ".join(f"{r.lab_label}: {r.chip_vendor} {r.status}" for r in frame.itertuples()),
+        data_files=["lab_chip_vendors.csv"],
+    )
+
+
+def margin_chart(nvidia: pd.DataFrame, source: str, discount_pct: float = 20) -> alt.TopLevelMixin:
+    """NVIDIA's gross margin against its data-center revenue by fiscal year, with the
+    margin left after a discount the reader sets. `nvidia`: the nvidia_financials table."""
+    fin = nvidia.sort_values("fiscal_year").assign(
+        label="FY" + nvidia["fiscal_year"].astype(str),
+        short="FY" + (nvidia["fiscal_year"] % 100).astype(str).str.zfill(2),
+        markup=opt.markup_over_cost(nvidia["gaap_gross_margin_pct"]),
+    )[["label", "short", "fiscal_year", "total_revenue_usd_bn", "data_center_revenue_usd_bn", "gaap_gross_margin_pct",
+       "markup"]].reset_index(drop=True)
+    first, last = fin.iloc[0], fin.iloc[-1]
+    peak = fin.loc[fin["gaap_gross_margin_pct"].idxmax()]
+    growth = opt.growth_multiple(first["data_center_revenue_usd_bn"], last["data_center_revenue_usd_bn"])
+    title = (f"NVIDIA's gross margin rose from {first['gaap_gross_margin_pct']:.1f}% to a "
+             f"{peak['gaap_gross_margin_pct']:.1f}% peak while its data-center revenue grew {growth:.0f}-fold; "
+             f"{last['label']}: {last['gaap_gross_margin_pct']:.1f}%")
+    discount = alt.param(name="discount", value=discount_pct,
+                         bind=alt.binding_range(min=0, max=60, step=5, name="Discount won by a buyer (%) "))
+    green = charts.VENDOR_COLORS["NVIDIA"]
+
+    def draw(narrow: bool):
+        base = alt.Chart(fin).encode(x=alt.X("data_center_revenue_usd_bn:Q", title="Data-center revenue, US$ billions",
+                                             axis=alt.Axis(tickCount=4 if narrow else 8)))
+        y = alt.Y("gaap_gross_margin_pct:Q", title="GAAP gross margin (%)", scale=alt.Scale(domain=[0, 100]))
+        actual = base.mark_line(color=green, strokeWidth=2,
+                                point=alt.OverlayMarkDef(filled=True, size=80, color=green, opacity=1)).encode(
+            y=y, order="fiscal_year:O",
+            tooltip=[alt.Tooltip("label:N", title="Fiscal year"),
+                     alt.Tooltip("data_center_revenue_usd_bn:Q", title="Data-center revenue, US$ bn", format=",.1f"),
+                     alt.Tooltip("total_revenue_usd_bn:Q", title="Total revenue, US$ bn", format=",.1f"),
+                     alt.Tooltip("gaap_gross_margin_pct:Q", title="GAAP gross margin (%)", format=".1f"),
+                     alt.Tooltip("markup:Q", title="Price over cost of goods (times)", format=".2f")])
+        labels = base.mark_text(dy=-14, fontSize=10 if narrow else 11).encode(y=y, text=f"{'short' if narrow else 'label'}:N")
+        after = base.transform_calculate(margin_after=opt.margin_after_discount_expr())
+        gap = after.mark_rule(color=charts.INK, strokeDash=[3, 3]).encode(y="gaap_gross_margin_pct:Q", y2="margin_after:Q")
+        hollow = after.mark_point(size=80, color=green, filled=False, strokeWidth=2, opacity=1).encode(
+            y=alt.Y("margin_after:Q"),
+            tooltip=[alt.Tooltip("label:N", title="Fiscal year"),
+                     alt.Tooltip("margin_after:Q", title="Margin after the discount (%)", format=".1f")])
+        return alt.layer(gap, actual, hollow, labels).add_params(discount).properties(
+            width=250 if narrow else 500, height=260 if narrow else 300)
+
+    return charts.finish(
+        draw(False), narrow=draw(True), title=title,
+        subtitle=(f"Company-wide GAAP gross margin (%) against data-center revenue (US$ billions), fiscal years "
+                  f"{first['fiscal_year']}\u2013{last['fiscal_year']} (ending January). Hollow: the margin left after the "
+                  "slider's discount."),
+        source=source,
+        description=(f"Connected scatter of NVIDIA's GAAP gross margin against its data-center revenue by fiscal year, "
+                     f"with a slider for a hypothetical discount. {title}. "
+                     + "; ".join(f"{r.label}: {r.data_center_revenue_usd_bn:,.1f} US$ bn, {r.gaap_gross_margin_pct:.1f}%"
+                                 for r in fin.itertuples())),
+        data_files=["nvidia_financials.csv"],
+    )
+
+
+NVIDIA_GPUS, OWN_CHIPS = "NVIDIA GPUs", "Google's and AWS's own chips"
+
+
+def price_chart(rented: pd.DataFrame, source: str) -> alt.TopLevelMixin:
+    """On-demand list price per dense BF16 petaflop-hour by chip, with the median of
+    NVIDIA's GPUs and of the clouds' own chips. `rented`: one row per chip with chip,
+    vendor, cloud, region, as_of_price, usd_per_chip_hour, bf16_tflops_dense and
+    usd_per_pflop_hour."""
+    frame = rented[["chip", "vendor", "cloud", "region", "as_of_price", "usd_per_chip_hour", "bf16_tflops_dense",
+                    "usd_per_pflop_hour"]].assign(
+        group=lambda f: (f["vendor"] == "NVIDIA").map({True: NVIDIA_GPUS, False: OWN_CHIPS}))
+    medians = frame.groupby("group")["usd_per_pflop_hour"].median()
+    title = (f"At list prices a dense BF16 petaflop-hour costs a median ${medians[NVIDIA_GPUS]:.2f} on NVIDIA GPUs "
+             f"against ${medians[OWN_CHIPS]:.2f} on Google's and AWS's own chips")
+    vendors = sorted(frame["vendor"].unique())
+
+    def draw(narrow: bool):
+        x = alt.X("usd_per_pflop_hour:Q", title=["US$ per dense BF16", "petaflop-hour, list price"] if narrow
+                  else "US$ per dense BF16 petaflop-hour, on-demand list price")
+        bars = alt.Chart(frame).mark_bar(height=14).encode(
+            x=x, y=alt.Y("chip:N", title=None, sort="x"),
+            color=alt.Color("vendor:N", title="Chip vendor", scale=charts.vendor_scale(vendors),
+                            legend=charts.bottom_legend("Chip vendor", columns=3)),
+            tooltip=[alt.Tooltip("chip:N", title="Chip"), alt.Tooltip("vendor:N", title="Chip vendor"),
+                     alt.Tooltip("cloud:N", title="Cloud"), alt.Tooltip("region:N", title="Region"),
+                     alt.Tooltip("as_of_price:T", title="Price seen"),
+                     alt.Tooltip("usd_per_chip_hour:Q", title="US$ per chip-hour", format=".2f"),
+                     alt.Tooltip("bf16_tflops_dense:Q", title="Dense BF16 TFLOPS", format=",.0f"),
+                     alt.Tooltip("usd_per_pflop_hour:Q", title="US$ per petaflop-hour", format=".2f")])
+        median = alt.Chart(frame).transform_aggregate(
+            median="median(usd_per_pflop_hour)", groupby=["group"]).transform_calculate(
+            text=f"(datum.group == '{NVIDIA_GPUS}' ? 'NVIDIA' : 'own chips') + ' median $' + format(datum.median, '.2f')")
+        rules = median.mark_rule(color=charts.INK, strokeDash=[4, 3]).encode(
+            x="median:Q", tooltip=[alt.Tooltip("group:N", title="Median of"),
+                                   alt.Tooltip("median:Q", title="US$ per petaflop-hour", format=".2f")])
+        # The higher median's label to the right of its rule, the lower's to the left: never on each other.
+        high = medians.idxmax()
+        if narrow:  # no room beside the rules: the title states both medians, the rules' tooltips too
+            return alt.layer(bars, rules).properties(width=220, height=alt.Step(20))
+        notes = [median.transform_filter(f"datum.group {'==' if side == 'left' else '!='} \"{high}\"").mark_text(
+            align=side, dx=4 if side == "left" else -4, baseline="bottom", fontSize=10, color=charts.INK).encode(
+            x="median:Q", y=alt.value(-2), text="text:N") for side in ("left", "right")]
+        return alt.layer(bars, rules, *notes).properties(width=220 if narrow else 430, height=alt.Step(20))
+
+    return charts.finish(
+        draw(False), narrow=draw(True), title=title,
+        subtitle=(f"On-demand cloud list price per chip-hour divided by dense BF16 petaflops, one price per chip "
+                  f"({frame['as_of_price'].min():%b %Y} to {frame['as_of_price'].max():%b %Y}); dashed: the median "
+                  "of each group. Not what large buyers pay."),
+        source=source,
+        description=f"Bar chart of on-demand list price per dense BF16 petaflop-hour by chip. {title}. " + "; ".join(
+            f"{r.chip} ({r.vendor}): ${r.usd_per_pflop_hour:.2f}" for r in frame.sort_values("usd_per_pflop_hour").itertuples()),
+        data_files=["accelerator_prices.csv", "accelerator_specs.csv"],
+    )

@@ -1,0 +1,504 @@
+"""Every chart's title is computed from the frame it draws: each chart function is run on a
+small fixture with its title worked out by hand (the arithmetic in a comment), then on the
+fixture changed, and the title must follow. Every chart also carries a narrow layout drawn
+from the same data, with the same words. The browser check (tests/chart_measures.js) adds
+the site-level half: every number of a drawn title is found in the chart's drawn data."""
+
+from __future__ import annotations
+
+import functools
+import json
+
+import altair as alt
+import numpy as np
+import pandas as pd
+import pytest
+
+from chipbook import abstraction, capital, charts, inference_charts, interconnect, ledger_charts, optionality_charts, timeline
+
+AS_OF = pd.Timestamp("2026-11-29")
+T = pd.Timestamp
+ARTICLES = pd.DataFrame({"article_id": ["A1", "A2"], "date_earliest": [T("2024-11-20"), T("2024-11-07")],
+                         "date_latest": [T("2025-01-21"), T("2024-11-08")]})
+
+
+@pytest.fixture(autouse=True)
+def theme():
+    charts.enable()
+
+
+def title(chart) -> str:
+    return " ".join(chart.to_dict()["title"]["text"])
+
+
+def spec(chart) -> dict:
+    return chart.to_dict()
+
+
+# --- the claims ledger ----------------------------------------------------------------------
+
+CLAIMS = pd.DataFrame({
+    "claim_id": ["A1-01", "A1-02", "A1-03", "A1-04", "A2-01", "A2-02"],
+    "article": ["A1", "A1", "A1", "A1", "A2", "A2"],
+    "section": ["Opening", "1. Inference economics", "3. Capital structure (the hedge)",
+                "3. Capital structure (pricing power)", "Lead", "Zoom out"],
+    "claim": ["c1", "c2", "c3", "c4", "c5", "c6"],
+    "verdict": ["contradicted", "supported", "complicated", "partly supported", "supported", "outdated"],
+})
+
+
+def test_verdicts_by_article_title_counts_the_outcomes_it_draws():
+    # holds up = supported (2) + complicated (1) = 3 of 6; in part 1; contradicted 1 + outdated 1 = 2
+    assert title(ledger_charts.verdicts_by_article(CLAIMS, AS_OF)) == (
+        "3 of 6 claims hold up as stated; 1 holds in part; 2 are contradicted or overtaken")
+    moved = CLAIMS.assign(verdict=CLAIMS["verdict"].replace({"outdated": "supported"}))
+    assert title(ledger_charts.verdicts_by_article(moved, AS_OF)) == (
+        "4 of 6 claims hold up as stated; 1 holds in part; 1 is contradicted or overtaken")
+
+
+def test_verdicts_by_part_title_names_the_weakest_part_under_the_articles_headings():
+    # A1: Opening 0/1, Inference economics 1/1, Capital structure (two sub-sections) 1/2; A2: Lead 1/1, Zoom out 0/1
+    assert title(ledger_charts.verdicts_by_part(CLAIMS, AS_OF)) == (
+        "The strategy article's claims hold up least in its opening (0%) and at most 100% in any part; "
+        "the news article's hold up in 0% to 100% of each part")
+    moved = CLAIMS.assign(verdict=["supported", "partly supported", "complicated", "partly supported", "supported",
+                                   "supported"])
+    # A1: Opening 1/1, Inference economics 0/1, Capital structure 1/2; A2: both 1/1
+    assert title(ledger_charts.verdicts_by_part(moved, AS_OF)) == (
+        "The strategy article's claims hold up least in its inference economics (0%) and at most 100% in any part; "
+        "the news article's hold up in 100% to 100% of each part")
+
+
+STANCES = pd.DataFrame({"claim_id": ["A1-01", "A1-02", "A1-03"], "supports": [2, 1, 0], "complicates": [1, 1, 2],
+                        "contradicts": [0, 1, 0]})
+
+
+def test_evidence_balance_title_counts_claims_with_more_caveats_than_support():
+    # A1-01: 1 against 2 for; A1-02: 2 against 1; A1-03: 2 against 0 -> 2 of 3
+    assert title(ledger_charts.evidence_balance(CLAIMS, STANCES, AS_OF)) == (
+        "For 2 of 3 claims, caveats and contradictions outnumber the supporting evidence")
+    moved = STANCES.assign(supports=[2, 3, 0])
+    assert title(ledger_charts.evidence_balance(CLAIMS, moved, AS_OF)).startswith("For 1 of 3 claims")
+
+
+def test_evidence_timing_title_is_the_share_dated_after_the_strategy_article():
+    evidence = pd.DataFrame({"as_of": [T("2024-06-01"), T("2025-03-01"), T("2025-06-01"), T("2026-01-01")],
+                             "stance": ["supports", "supports", "complicates", "contradicts"]})
+    # A1 was written by 2025-01-21: 3 of 4 rows are later = 75%
+    assert title(ledger_charts.evidence_timing(evidence, ARTICLES, AS_OF)) == (
+        "75% of the evidence dates from after the strategy article was written")
+    earlier = evidence.assign(as_of=[T("2024-06-01"), T("2024-07-01"), T("2025-06-01"), T("2026-01-01")])
+    assert title(ledger_charts.evidence_timing(earlier, ARTICLES, AS_OF)).startswith("50% of the evidence")
+
+
+def test_evidence_strength_title_states_the_grades_the_bars_show():
+    evidence = pd.DataFrame({"chapter": ["a", "a", "b", "b", "b", "b"],
+                             "confidence": ["high", "medium", "high", "medium", "low", "low"]})
+    titles = {"a": "Alpha", "b": "Beta"}
+    # high: Alpha 1 of 2 = 50%, Beta 1 of 4 = 25%
+    assert title(ledger_charts.evidence_strength(evidence, titles, AS_OF)) == (
+        "'Beta' rests least on high-confidence evidence: 25% of its rows, against 50% at best")
+    tied = evidence.assign(confidence=["medium", "medium", "high", "medium", "low", "low"])
+    assert title(ledger_charts.evidence_strength(tied, titles, AS_OF)).startswith(
+        "'Alpha' rests least on high-confidence evidence: 0% of its rows")
+
+
+def test_disagreement_grid_title_counts_each_articles_questions():
+    pairs = pd.DataFrame({"pair_id": ["p1", "p2"], "question": ["Q one?", "Q two?"], "a2_claim_id": ["A2-01", "A2-02"],
+                          "a1_claim_id": ["A1-01", "A1-02"], "why": ["w1", "w2"], "held_late_2024": ["A2", "A2"],
+                          "held_2026": ["A1", "both in part"]})
+    text = CLAIMS.set_index("claim_id")["claim"]
+    assert title(ledger_charts.disagreement_grid(pairs, text)) == (
+        "The news article was right on 2 of 2 questions in late 2024; by 2026 the strategy article held on 1 and "
+        "both were partly right on 1")
+    moved = pairs.assign(held_2026=["A1", "A1"])
+    assert "held on 2 and both were partly right on 0" in title(ledger_charts.disagreement_grid(moved, text))
+
+
+# --- timelines, capital ---------------------------------------------------------------------
+
+def test_events_chart_counts_events_after_the_strategy_article_and_dodges_close_ones():
+    events = pd.DataFrame({"origin_id": ["a", "b", "c"], "date": [T("2024-11-22"), T("2025-10-23"), T("2025-10-29")],
+                           "lane": ["Amazon", "Google", "Google"], "kind": ["equity investment"] * 3,
+                           "label": ["x", "y", "z"], "source_ids": [["s"], ["s"], ["s"]], "sources": ["S", "S", "S"]})
+    chart = timeline.events_chart(events, ARTICLES, "S")
+    # after 2025-01-21: b and c
+    assert title(chart) == "2 of the 3 deals and deployments on record came after the strategy article was written"
+    rows = list(spec(chart)["datasets"].values())
+    slots = {r["origin_id"]: r["slot"] for table in rows for r in table if "slot" in r}
+    assert slots == {"a": 0, "b": 0, "c": 1}  # six days apart in one lane: stacked
+
+
+def tranche(tranche_id, deal, investor, status, day, amount, source="s1"):
+    return {"tranche_id": tranche_id, "deal_id": deal, "investor": investor, "status": status, "as_of": T(day),
+            "amount_usd_b": amount, "source_id": source}
+
+
+INVESTMENTS = pd.DataFrame([
+    tranche("a1-c", "a1", "Amazon", "committed", "2023-09-25", 4.0),
+    tranche("a1-f1", "a1", "Amazon", "funded", "2023-09-25", 1.25),
+    tranche("a1-f2", "a1", "Amazon", "funded", "2024-03-27", 2.75),
+    tranche("g1-f", "g1", "Google", "funded", "2023-02-03", 0.3, "s1"),
+    tranche("g1-f", "g1", "Google", "funded", "2023-02-03", 0.55, "s2"),
+])
+
+
+def test_investment_chart_title_reads_the_running_totals_it_draws():
+    # Amazon: committed 4, paid 1.25 + 2.75 = 4; Google: no ceiling, so committed = paid = 0.3 to 0.55
+    assert title(capital.investment_chart(INVESTMENTS, ARTICLES, AS_OF, "S")) == (
+        "Amazon has paid $4B of the $4B it committed; Google has committed $0.3\u20130.55B and paid about $0.3\u20130.55B")
+    more = pd.concat([INVESTMENTS, pd.DataFrame([tranche("a2-c", "a2", "Amazon", "committed", "2024-11-22", 4.0)])])
+    assert title(capital.investment_chart(more, ARTICLES, AS_OF, "S")).startswith("Amazon has paid $4B of the $8B")
+
+
+def commitment(cid, day, counterparty, group, kind, usd, disclosure="announced by a party"):
+    return {"commitment_id": cid, "date_announced": T(day), "counterparty": counterparty, "vendor_group": group,
+            "commitment_kind": kind, "chip_family": "not specified", "usd_b": usd, "chips_max": np.nan,
+            "gigawatts": np.nan, "term_years": np.nan, "figures_note": "n", "disclosure": disclosure, "source_id": "s"}
+
+
+COMMITMENTS = pd.DataFrame([
+    commitment("aws", "2026-04-20", "AWS", "AWS", "cloud capacity", 100.0),
+    commitment("gc-2023", "2023-10-28", "Google Cloud", "Google", "cloud capacity", 3.0, "reported only"),
+    commitment("gc-2026", "2026-05-05", "Google Cloud", "Google", "cloud capacity", 10.0, "reported only"),
+    commitment("broadcom", "2025-12-11", "Broadcom", "Other", "chip and rack purchase", 21.0),
+    commitment("google-2025", "2025-10-23", "Google Cloud", "Google", "cloud capacity", np.nan),
+])
+
+
+def test_compute_vs_equity_title_is_the_range_of_compute_over_equity():
+    # AWS 100 / Amazon's 4 committed = 25; Google Cloud's largest, 10 (reported) / Google's 0.55 = 18.2
+    assert title(capital.compute_vs_equity_chart(INVESTMENTS, COMMITMENTS, AS_OF, "S")) == (
+        "Where a supplier is also an investor, Anthropic's compute commitment is 18\u201325 times the equity that "
+        "supplier's company pledged")
+    smaller = COMMITMENTS.assign(usd_b=COMMITMENTS["usd_b"].replace({100.0: 40.0}))
+    assert "10\u201318 times" in title(capital.compute_vs_equity_chart(INVESTMENTS, smaller, AS_OF, "S"))
+
+
+def test_commitments_chart_counts_dollar_valued_deals_after_the_articles():
+    # valued: 100 (2026), 3 (2023), 10 (2026), 21 (2025) -> 3 of 4 after 2025-01-21; first purchase Dec 2025
+    assert title(capital.commitments_chart(COMMITMENTS, ARTICLES, AS_OF, "S")) == (
+        "3 of 4 dollar-valued compute deals came after the articles; from December 2025 Anthropic also built, "
+        "bought and leased")
+    spare = COMMITMENTS.assign(usd_b=COMMITMENTS["usd_b"].replace({10.0: np.nan}))
+    assert title(capital.commitments_chart(spare, ARTICLES, AS_OF, "S")).startswith("2 of 3 dollar-valued")
+
+
+def round_row(rid, name, status, day, low, high):
+    return {"round_id": rid, "round_name": name, "round_status": status, "round_date": T(day), "as_of": T(day),
+            "amount_raised_usd_b": np.nan, "valuation_low_usd_b": low, "valuation_high_usd_b": high,
+            "valuation_basis": "post-money stated", "source_id": "s"}
+
+
+def test_valuation_chart_title_compares_with_the_news_articles_figure():
+    rounds = pd.DataFrame([round_row("talks", "Talks", "talks reported", "2024-11-07", 40.0, 40.0),
+                           round_row("series-e", "Series E (Lightspeed)", "closed", "2025-03-03", 61.5, 61.5),
+                           round_row("series-h", "Series H", "closed", "2026-05-28", 965.0, 965.0)])
+    # 965 / 40 = 24.1
+    assert title(capital.valuation_chart(rounds, ARTICLES, 40.0, AS_OF, "S")) == (
+        "Anthropic's valuation passed the news article's $40B at the next closed round (Series E, $61.5B) and "
+        "reached $965B by May 2026, 24 times as much")
+    assert "$800B by May 2026, 20 times" in title(capital.valuation_chart(
+        rounds.replace({965.0: 800.0}), ARTICLES, 40.0, AS_OF, "S"))
+
+
+# --- hardware abstraction -----------------------------------------------------------------------
+
+CHIPS = ["Google TPU", "AWS Trainium", "NVIDIA GPU"]
+
+
+def path(framework, hardware, status, mechanism):
+    return {"framework": framework, "hardware": hardware, "path": f"{framework}-{hardware}", "status": status,
+            "mechanism": mechanism, "source_id": "s", "as_of": T("2026-01-01")}
+
+
+SUPPORT = pd.DataFrame([
+    path("JAX", "Google TPU", "native", "XLA"), path("JAX", "NVIDIA GPU", "native", "XLA"),
+    path("JAX", "AWS Trainium", "beta", "XLA (PJRT plugin)"),
+    path("PyTorch", "Google TPU", "supported", "XLA"), path("PyTorch", "NVIDIA GPU", "native", "CUDA"),
+    path("PyTorch", "AWS Trainium", "beta", "native backend"),
+    path("TensorFlow", "Google TPU", "supported", "XLA"), path("TensorFlow", "NVIDIA GPU", "native", "XLA and CUDA"),
+    path("TensorFlow", "AWS Trainium", "unsupported", "none"),
+])
+
+
+def test_support_map_title_names_the_one_framework_with_one_compiler_everywhere():
+    assert title(abstraction.support_map(SUPPORT, CHIPS)) == (
+        "Only JAX spans all three chips with one compiler; its Trainium path is beta")
+    moved = SUPPORT.assign(status=SUPPORT["status"].where(SUPPORT["path"] != "JAX-AWS Trainium", "experimental"))
+    assert title(abstraction.support_map(moved, CHIPS)).endswith("its Trainium path is experimental")
+
+
+def test_kernel_map_title_names_what_reaches_trainium():
+    rows = [("CUDA", "NVIDIA GPU", "native"), ("CUDA", "Google TPU", "unsupported"), ("CUDA", "AWS Trainium", "unsupported"),
+            ("NKI", "AWS Trainium", "beta"), ("NKI", "Google TPU", "unsupported"), ("NKI", "NVIDIA GPU", "unsupported")]
+    kernels = pd.DataFrame([{"language": lang, "chip": chip, "backend": f"{lang} compiler", "status": status, "owner": "x",
+                             "hardware_scope": None, "source_id": "s", "as_of": T("2026-01-01")}
+                            for lang, chip, status in rows])
+    assert title(abstraction.kernel_map(kernels, CHIPS)) == (
+        "No kernel language reaches all three chips; on Trainium only NKI works")
+    both = kernels.assign(status=kernels["status"].where(kernels["language"] + kernels["chip"] != "CUDAAWS Trainium", "beta"))
+    assert title(abstraction.kernel_map(both, CHIPS)).endswith("on Trainium only CUDA and NKI works")
+
+
+def test_jax_evidence_chart_counts_later_less_direct_items_and_dodges_a_shared_spot():
+    rows = pd.DataFrame({"item_id": ["i1", "i2", "i3", "i4"], "finding": ["f"] * 4, "names_jax": [True, True, False, True],
+                         "names_xla": [False, False, True, True],
+                         "directness": ["first-party, names JAX", "first-party, names JAX", "first-party, names XLA only",
+                                        "second-hand account"],
+                         "directness_rank": [1, 1, 2, 4], "stance": ["supports", "complicates", "supports", "supports"],
+                         "source_id": ["s"] * 4, "as_of": [T("2024-03-04"), T("2024-03-04"), T("2025-09-17"), T("2026-05-13")],
+                         "confidence": ["high"] * 4})
+    chart = abstraction.jax_evidence_chart(rows, "S")
+    # i3 and i4 come later, with directness rank above 1
+    assert title(chart) == "Anthropic named JAX itself once, in March 2024; 2 later items are less direct"
+    table = [r for t in spec(chart)["datasets"].values() for r in t if "slot" in r]
+    assert sorted(r["slot"] for r in table if r["item_id"] in ("i1", "i2")) == [0, 1]  # one spot, two marks
+    assert title(abstraction.jax_evidence_chart(rows.iloc[:3], "S")).endswith("1 later item is less direct")
+
+
+def incident(iid, bug, platform, vendor, start, end):
+    return {"incident_id": iid, "bug": bug, "fault_layer": "f", "hardware_platform": platform, "vendor": vendor,
+            "serving_surface": "Claude API (first party)", "start_date": T(start), "end_date": T(end),
+            "start_basis": "stated for this row", "share_of_requests_pct": 1.0, "share_kind": "peak",
+            "share_scope": "s", "models_affected": "Sonnet 4", "source_id": "s", "as_of": T("2025-09-17")}
+
+
+def test_postmortem_chart_title_counts_tpu_bugs_and_overlap_days():
+    incidents = pd.DataFrame([
+        incident("r", "context-window routing error", "not hardware-specific", "Anthropic", "2025-08-05", "2025-09-04"),
+        incident("o", "output corruption", "Google TPU", "Google", "2025-08-25", "2025-09-02"),
+        incident("t", "approximate top-k miscompilation", "Google TPU", "Google", "2025-08-25", "2025-09-12"),
+    ])
+    # two or more live from Aug 25 to Sep 4 inclusive: 7 + 4 = 11 days
+    assert title(abstraction.postmortem_chart(incidents, T("2025-09-17"), "S")) == (
+        "Two of three bugs were TPU-specific; two or more were live at once on 11 days")
+    shorter = incidents.assign(end_date=[T("2025-08-30"), T("2025-09-02"), T("2025-09-12")])
+    assert title(abstraction.postmortem_chart(shorter, T("2025-09-17"), "S")).endswith("on 9 days")  # Aug 25 to Sep 2
+    assert abstraction.overlap_spans(incidents)["days"].sum() == abstraction.overlap_days(incidents) == 11
+
+
+# --- interconnect ---------------------------------------------------------------------------
+
+def system(sid, name, vendor, chips, up, out_gbit, link, switch="none (direct chip-to-chip links)"):
+    return {"system_id": sid, "system": name, "vendor": vendor, "scaleup_domain_chips": chips,
+            "scaleup_gbyte_s_per_chip_per_direction": up, "scaleout_gbit_s_per_chip_per_direction": out_gbit,
+            "scaleup_link": link, "scaleup_figure_published_as": "per direction", "switch_technology": switch,
+            "bf16_tflops_dense_per_chip": 900.0, "source_id": "s", "scaleout_source_id": "s", "compute_source_id": "s"}
+
+
+SYSTEMS = pd.DataFrame([
+    system("tpu-v5e-pod", "TPU v5e pod", "Google", 256, 200.0, 25.0, "ICI"),
+    system("tpu7x-ironwood-pod", "TPU7x (Ironwood) pod", "Google", 9216, 600.0, 100.0, "ICI"),
+    system("tpu-v5p-pod", "TPU v5p pod", "Google", 8960, 600.0, 50.0, "ICI"),
+    system("hgx-h100-8gpu", "HGX H100 (8 GPUs)", "NVIDIA", 8, 450.0, 400.0, "NVLink 4", "electrical NVLink switches"),
+    system("gb200-nvl72", "GB200 NVL72 rack", "NVIDIA", 72, 900.0, 400.0, "NVLink 5", "electrical NVLink switches"),
+])
+
+
+def test_domain_chart_title_and_one_point_for_two_pods_on_one_spot():
+    chart = interconnect.domain_chart(SYSTEMS, "2026-11-21", "S")
+    # 900 / 600 = 1.5
+    assert title(chart) == ("TPU pods reach 9,216 chips and NVLink domains 72, but NVLink 5 gives each chip 1.5x a "
+                            "TPU's bandwidth")
+    labels = {r["label"] for t in spec(chart)["datasets"].values() for r in t if "label" in r}
+    assert "TPU7x (Ironwood) and TPU v5p" in labels  # 9,216 and 8,960 chips at 600 GB/s: one point, both names
+    faster = SYSTEMS.assign(scaleup_gbyte_s_per_chip_per_direction=[200.0, 450.0, 450.0, 450.0, 900.0])
+    assert title(interconnect.domain_chart(faster, "2026-11-21", "S")).endswith("2.0x a TPU's bandwidth")
+
+
+def test_cliff_chart_title_is_the_drop_at_the_domains_edge():
+    # v5e: 200 / (25 / 8) = 64; H100: 450 / (400 / 8) = 9
+    assert title(interconnect.cliff_chart(SYSTEMS, "2026-11-21", "S")) == (
+        "Leaving its domain cuts a TPU v5e chip's bandwidth 64-fold and an H100's 9-fold")
+    wider = SYSTEMS.assign(scaleout_gbit_s_per_chip_per_direction=[50.0, 100.0, 50.0, 400.0, 400.0])
+    assert "bandwidth 32-fold" in title(interconnect.cliff_chart(wider, "2026-11-21", "S"))
+
+
+def test_google_figures_title_sets_own_claims_against_the_rival_comparison():
+    def figure(fid, kind, low=np.nan, high=np.nan, pct=np.nan, status="Google's own figure", baseline="TPU v3"):
+        return {"figure_id": fid, "kind": kind, "measure": "Speed", "baseline": baseline, "times_low": low,
+                "times_high": high, "percent_high": pct, "figure_status": status, "scope": "s", "network": "TPU v4",
+                "source_id": "s"}
+    figures = pd.DataFrame([
+        figure("tpu-v4-vs-v3-system", "ratio", 10.0, 10.0),
+        figure("tpu-v4-vs-a100-speed", "ratio", 1.2, 1.7, status="Google's comparison with another vendor",
+               baseline="NVIDIA A100"),
+        figure("tpu-v4-ocs-cost-share", "cost or power share", pct=5.0),
+        figure("tpu-v4-ocs-power-share", "cost or power share", pct=3.0),
+    ])
+    assert title(interconnect.google_figures_chart(figures, "S")) == (
+        "Google claims 10x over its own older TPU system but 1.2-1.7x over NVIDIA's A100")
+    assert "but 1.2-1.9x" in title(interconnect.google_figures_chart(figures.replace({1.7: 1.9}), "S"))
+
+
+def test_scale_chart_title_and_dodged_clusters_of_one_size():
+    clusters = pd.DataFrame([
+        {"system_id": "hgx-h100-8gpu", "vendor": "NVIDIA", "chips": n, "name": name, "accelerator": "H100",
+         "scaleout_fabric": fabric, "reported_outcome": "ran", "outcome_kind": "operator report",
+         "as_of": T("2025-01-01"), "source_id": "s"}
+        for n, name, fabric in [(24576, "RoCE cluster", "Ethernet (RoCE)"), (24576, "IB cluster", "InfiniBand"),
+                                (100000, "Colossus", "Ethernet (Spectrum-X)")]])
+    chart = interconnect.scale_chart(SYSTEMS, clusters, "S")
+    assert title(chart) == ("NVLink stops at 72 GPUs and TPU pods at 9,216, yet H100 clusters reached 100,000 "
+                            "over Ethernet")
+    slots = {r["name"]: r["slot"] for t in spec(chart)["datasets"].values() for r in t if "slot" in r}
+    assert {slots["RoCE cluster"], slots["IB cluster"]} == {0, 1}  # same size: side by side, not on top
+    assert "clusters reached 24,576 over" in title(interconnect.scale_chart(SYSTEMS, clusters.iloc[:2], "S"))
+
+
+def test_network_model_title_is_the_worst_total_at_the_defaults():
+    def step(tp, dp):
+        return interconnect.StepEstimate(compute_s=1.0, tp_comm_s=tp, dp_local_comm_s=dp / 2, dp_scaleout_comm_s=dp / 2,
+                                         d_model=1.0, layers=1.0, dp=2, domains=2, tp_over_scaleout=False)
+    defaults = dict(params_b=405, chips=16384, tokens_m=16, tp=8, pp=16, mfu=0.4, tflops=989, domain=8)
+    at = {sid: step(0.05, 0.05) for sid in SYSTEMS["system_id"]}
+    at["gb200-nvl72"] = step(0.15, 0.06)  # 0.15 + 0.06 = 0.21 of compute
+    chart = interconnect.network_model_chart(SYSTEMS, defaults, at, "2026-11-21", "S")
+    assert title(chart) == ("At the default 405B-weight job no system is network-bound: communication takes at most "
+                            "0.21x compute time, on the GB200 NVL72 rack")
+    assert {p["name"] for p in spec(chart)["params"]} >= {"params_b", "chips", "tp", "domain"}
+    # One legend for what the two panels share: the colour scale is shared, nothing is titled twice.
+    wide = spec(chart)
+    assert wide["resolve"]["scale"]["color"] == "shared" and "Collective" not in json.dumps(wide)
+
+
+# --- optionality ----------------------------------------------------------------------------
+
+def test_labs_chart_title_counts_labs_with_several_families():
+    def arrangement(lab, vendor, status):
+        return {"lab": lab, "chip_vendor": vendor, "chip_family": "x", "arrangement": "a", "date": T("2025-01-01"),
+                "as_of": T("2026-04-20"), "status": status, "source_id": "s"}
+    labs = pd.DataFrame([arrangement("Anthropic", "AWS", "in use"), arrangement("Anthropic", "Google", "in use"),
+                         arrangement("Anthropic", "NVIDIA", "in use"), arrangement("Meta", "NVIDIA", "in use"),
+                         arrangement("Meta", "AMD", "testing"), arrangement("OpenAI", "Google", "contracted"),
+                         arrangement("OpenAI", "NVIDIA", "contracted")])
+    publishers = pd.Series({"s": "Publisher"})
+    # in use or contracted: Anthropic 3, Meta 1, OpenAI 2 -> 2 of 3 labs with two or more
+    assert title(optionality_charts.labs_chart(labs, publishers, "S")) == (
+        "2 of 3 labs use or have contracted two or more chip families; Anthropic has the most (3), and only "
+        "Anthropic runs three in production")
+    moved = labs.assign(status=labs["status"].replace({"testing": "contracted"}))
+    assert title(optionality_charts.labs_chart(moved, publishers, "S")).startswith("3 of 3 labs")
+
+
+def test_margin_chart_title_reads_the_years_it_draws():
+    nvidia = pd.DataFrame({"fiscal_year": [2023, 2024, 2025], "total_revenue_usd_bn": [27.0, 61.0, 130.5],
+                           "data_center_revenue_usd_bn": [15.0, 47.5, 115.0], "gaap_gross_margin_pct": [56.9, 72.7, 75.0]})
+    # 115 / 15 = 7.7-fold, shown as 8
+    assert title(optionality_charts.margin_chart(nvidia, "S")) == (
+        "NVIDIA's gross margin rose from 56.9% to a 75.0% peak while its data-center revenue grew 8-fold; FY2025: 75.0%")
+    assert "grew 10-fold" in title(optionality_charts.margin_chart(nvidia.replace({115.0: 150.0}), "S"))
+
+
+def test_price_chart_title_is_the_two_medians():
+    rented = pd.DataFrame({"chip": ["H100", "H200", "v5e", "Trn2", "v6e"],
+                           "vendor": ["NVIDIA", "NVIDIA", "Google", "AWS", "Google"], "cloud": ["c"] * 5,
+                           "region": ["r"] * 5, "as_of_price": [T("2025-06-01")] * 5, "usd_per_chip_hour": [1.0] * 5,
+                           "bf16_tflops_dense": [100.0] * 5, "usd_per_pflop_hour": [10.0, 12.0, 5.0, 7.0, 9.0]})
+    # NVIDIA: median of 10 and 12 = 11; own chips: median of 5, 7, 9 = 7
+    assert title(optionality_charts.price_chart(rented, "S")) == (
+        "At list prices a dense BF16 petaflop-hour costs a median $11.00 on NVIDIA GPUs against $7.00 on Google's "
+        "and AWS's own chips")
+    assert "against $6.00" in title(optionality_charts.price_chart(rented.replace({7.0: 6.0, 9.0: 6.0}), "S"))
+
+
+# --- inference evidence ---------------------------------------------------------------------
+
+def test_generation_chart_title_sets_spec_sheet_ratios_against_vendor_claims():
+    ratios = {("tpu-v5e", "tpu-v4"): {"bf16_per_chip": 0.5, "bf16_per_dollar": 1.8, "int8_per_chip": 1.0,
+                                      "int8_per_dollar": 3.8, "bandwidth_per_chip": 0.6, "bandwidth_per_dollar": 2.0,
+                                      "price_per_chip": 0.3},
+              ("trainium2", "trainium"): {"bf16_per_chip": 3.0, "bf16_per_dollar": 0.88, "bandwidth_per_chip": 3.3,
+                                          "bandwidth_per_dollar": 0.97, "price_per_chip": 3.4}}
+    claims = pd.DataFrame([
+        {"claim_ref": "v5e", "vendor": "Google", "subject_chip_id": "tpu-v5e", "baseline_chip_id": "tpu-v4",
+         "metric": "inference per dollar", "qualifier": "up to", "as_of": T("2023-08-29"), "basis": "vendor claim",
+         "factor_high_x": 2.5},
+        {"claim_ref": "trn2", "vendor": "AWS", "subject_chip_id": "trainium2", "baseline_chip_id": "trainium",
+         "metric": "training performance", "qualifier": "stated", "as_of": T("2023-11-28"), "basis": "vendor claim",
+         "factor_high_x": 4.0}])
+    vendor_of = pd.Series({"tpu-v5e": "Google", "trainium2": "AWS"})
+    frame = inference_charts.generation_frame(ratios, claims, vendor_of)
+    assert len(frame) == 2 + 6 + 4  # two claims; v5e's three rates twice; Trainium2's two rates twice
+    assert title(inference_charts.generation_chart(frame, "v5e", "trn2", "S")) == (
+        "Per list-price dollar, v5e's spec sheet gives 1.8x to 3.8x its predecessor, around Google's 'up to 2.5x'; "
+        "Trainium2 gives 0.88x in BF16 against AWS's 4x")
+    ratios[("tpu-v5e", "tpu-v4")]["int8_per_dollar"] = 2.2
+    frame = inference_charts.generation_frame(ratios, claims, vendor_of)
+    assert "gives 1.8x to 2.2x" in title(inference_charts.generation_chart(frame, "v5e", "trn2", "S"))
+
+
+def test_latency_chart_title_reads_the_latest_round():
+    mlperf = pd.DataFrame({"round": ["v3.1", "v3.1", "v4.0", "v4.0"], "chip_id": ["tpu-v5e", "h100"] * 2,
+                           "accelerators_per_system": [4, 8, 4, 8], "samples_per_second": [1.0] * 4,
+                           "latency_mean_s": [11.0, 5.2, 11.5, 6.8], "latency_p99_s": [17.8, 8.8, 18.8, 12.6],
+                           "latency_bound_s": [20.0] * 4})
+    specs = pd.DataFrame({"chip_id": ["tpu-v5e", "h100"], "chip": ["TPU v5e", "H100 SXM"], "vendor": ["Google", "NVIDIA"]})
+    assert title(inference_charts.latency_chart(mlperf, specs, "S")) == (
+        "TPU v5e systems answered GPT-J queries more slowly than H100 systems: 11.5 s against 6.8 s on average in "
+        "MLPerf v4.0")
+    assert "11.5 s against 7.1 s" in title(inference_charts.latency_chart(mlperf.replace({6.8: 7.1}), specs, "S"))
+
+
+# --- every chart: a narrow layout with the same words, small enough for a phone ---------------
+
+@functools.cache
+def all_charts():
+    """Every chart function above, on its fixture, by name, as specs (built once)."""
+    evidence = pd.DataFrame({"as_of": [T("2024-06-01"), T("2025-03-01")], "stance": ["supports", "complicates"],
+                             "chapter": ["a", "b"], "confidence": ["high", "low"]})
+    charts.enable()
+    built = {
+        "verdicts_by_article": ledger_charts.verdicts_by_article(CLAIMS, AS_OF),
+        "verdicts_by_part": ledger_charts.verdicts_by_part(CLAIMS, AS_OF),
+        "evidence_balance": ledger_charts.evidence_balance(CLAIMS, STANCES, AS_OF),
+        "evidence_timing": ledger_charts.evidence_timing(evidence, ARTICLES, AS_OF),
+        "evidence_strength": ledger_charts.evidence_strength(evidence, {"a": "A", "b": "B"}, AS_OF),
+        "investment": capital.investment_chart(INVESTMENTS, ARTICLES, AS_OF, "S"),
+        "compute_vs_equity": capital.compute_vs_equity_chart(INVESTMENTS, COMMITMENTS, AS_OF, "S"),
+        "commitments": capital.commitments_chart(COMMITMENTS, ARTICLES, AS_OF, "S"),
+        "support_map": abstraction.support_map(SUPPORT, CHIPS),
+        "domain": interconnect.domain_chart(SYSTEMS, "2026-11-21", "S"),
+        "cliff": interconnect.cliff_chart(SYSTEMS, "2026-11-21", "S"),
+    }
+    return {name: spec(chart) for name, chart in built.items()}
+
+
+def _plot_widths(node, found):
+    if isinstance(node, dict):
+        if isinstance(node.get("width"), (int, float)):
+            found.append(node["width"])
+        for key, value in node.items():
+            if key not in ("datasets", "data"):
+                _plot_widths(value, found)
+    elif isinstance(node, list):
+        for value in node:
+            _plot_widths(value, found)
+    return found
+
+
+CHART_NAMES = ["verdicts_by_article", "verdicts_by_part", "evidence_balance", "evidence_timing", "evidence_strength",
+               "investment", "compute_vs_equity", "commitments", "support_map", "domain", "cliff"]
+
+
+def test_the_list_of_chart_names_is_complete():
+    assert sorted(all_charts()) == sorted(CHART_NAMES)
+
+
+@pytest.mark.parametrize("name", CHART_NAMES)
+def test_every_chart_has_a_narrow_layout_with_the_same_words(name):
+    wide = all_charts()[name]
+    narrow = wide["usermeta"]["chipbook"]["narrow"]
+    assert narrow["title"] == wide["title"] and narrow["description"] == wide["description"]
+    assert narrow["usermeta"]["chipbook"]["source"] == wide["usermeta"]["chipbook"]["source"]
+    # A phone's column is about 320 px: no plot in the narrow layout is drawn wider than that.
+    assert max(_plot_widths(narrow, []), default=0) <= charts.NARROW_WIDTH_PX
+    page = charts.offline_renderer(wide)["text/html"]
+    assert page.count("chipbookDraw(") == 1 and '"narrow_below":' in page
+
+
+@pytest.mark.parametrize("name", CHART_NAMES)
+def test_every_chart_text_alternative_states_its_title(name):
+    wide = all_charts()[name]
+    assert " ".join(wide["title"]["text"]) in wide["description"]
