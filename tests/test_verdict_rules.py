@@ -150,10 +150,12 @@ def row(claim_id: str, finding: str, n: int = 1) -> dict:
 
 def test_figures_reads_dollars_percentages_multiples_and_both_ends_of_a_range():
     found = [(kind, str(value)) for kind, value, _ in
-             figures("up 142% to $115.2B, 1.3-1.9x less power, $30-40B sought, 92 percent, 500,000 chips in 2025")]
-    # counts (500,000) and years (2025) are not figures; '1.3-1.9x' gives both ends as multiples
+             figures("up 142% to $115.2B, 1.3-1.9x less power, $30-40B sought, 92 percent, 500,000 chips in 2025, "
+                     "$500m and $1.5bn")]
+    # counts (500,000) and years (2025) are not figures; '1.3-1.9x' gives both ends as multiples;
+    # a scale is read in either case and spelled out ('$500m' is '$500M')
     assert found == [("%", "142"), ("$B", "115.2"), ("x", "1.3"), ("x", "1.9"), ("$B", "30"), ("$B", "40"),
-                     ("%", "92")]
+                     ("%", "92"), ("$M", "500"), ("$B", "1.5")]
 
 
 def test_a_reason_figure_its_rows_carry_at_its_precision_passes():

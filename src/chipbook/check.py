@@ -183,19 +183,19 @@ def check_verdict_rules(claims: list[dict], rules: list[dict], file: Path | str,
 # not figures here (the principle 'sourcing' in data/verdict_principles.csv).
 FIGURE = re.compile(
     r"(?P<dollar>\$)?(?P<low>\d[\d,]*(?:\.\d+)?)(?:\s?[-–]\s?\$?(?P<high>\d[\d,]*(?:\.\d+)?))?"
-    r"\s?(?P<unit>%|percent\b|x\b|bn\b|billion\b|million\b|B\b|M\b|k\b)?")
-_DOLLAR_SCALE = {"bn": "B", "billion": "B", "million": "M", "B": "B", "M": "M", "k": "k"}
+    r"\s?(?P<unit>%|percent\b|x\b|bn\b|billion\b|million\b|[BbMmKk]\b)?")
+_DOLLAR_SCALE = {"bn": "B", "billion": "B", "million": "M", "b": "B", "m": "M", "k": "K"}
 
 
 def figures(text: str) -> list[tuple[str, Decimal, str]]:
     """The figures in `text` as (kind, value, as written): kind is '%', 'x' or '$' with the
-    scale the text gives ('$B', '$M', '$k' or '$'). `figures("up 142% to $115.2B")` is
+    scale the text gives ('$B', '$M', '$K' or '$'). `figures("up 142% to $115.2B")` is
     [('%', 142, '142%'), ('$B', 115.2, '$115.2B')]."""
     found = []
     for match in FIGURE.finditer(text):
         unit = match["unit"]
         if match["dollar"]:
-            kind = "$" + _DOLLAR_SCALE.get(unit or "", "")
+            kind = "$" + _DOLLAR_SCALE.get((unit or "").lower(), "")
         elif unit in ("%", "percent"):
             kind = "%"
         elif unit == "x":
