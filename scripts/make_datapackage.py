@@ -113,6 +113,19 @@ LEDGER = [
         },
     },
     {
+        "name": "verdicts",
+        "sourced": False,  # the book's method, not a fact
+        "title": "Verdicts",
+        "description": "What each verdict means, stated once: the front page's table of verdicts is drawn from it, and the verdict rules (verdict_rules) say which test gives which verdict. One row per verdict, in the book's order (best to worst as far as holding as stated goes).",
+        "schema": {
+            "fields": [
+                field("verdict", "string", "The verdict.", enum=VERDICTS, unique=True),
+                field("meaning", "string", "What the verdict means, in one or two sentences, as the rules and principles apply it."),
+            ],
+            "primaryKey": ["verdict"],
+        },
+    },
+    {
         "name": "verdict_rules",
         "sourced": False,  # the book's method, not a fact: each claim's evidence rows carry the sources
         "title": "Verdict rules",
@@ -166,12 +179,12 @@ LEDGER = [
         "schema": {
             "fields": [
                 field("claim_id", "string", "The claim whose verdict changed."),
-                field("date", "date", "The date of the change (ISO 8601); no later than the claim's last_reviewed.", not_after="today"),
+                field("date", "date", "The date of the change (ISO 8601); no later than the claim's last_reviewed. A claim changed twice in one day has two rows of that date, in the order of the changes.", not_after="today"),
                 field("verdict_before", "string", "The verdict before the change; empty for a claim added on that date.", required=False, enum=VERDICTS),
                 field("verdict_after", "string", "The verdict after the change.", enum=VERDICTS),
                 field("reason", "string", "Why the verdict changed, in one or two sentences."),
             ],
-            "primaryKey": ["claim_id", "date"],
+            "primaryKey": ["claim_id", "date", "verdict_after"],
             "foreignKeys": [{"fields": "claim_id", "reference": {"resource": "claims", "fields": "claim_id"}}],
         },
     },

@@ -13,8 +13,9 @@ import re
 
 import pytest
 
-from chipbook import ledger, load_table
-from chipbook.check import allowed_verdicts, check_rules, check_verdict_rules
+from chipbook import ledger, load_table, paths
+from chipbook.check import (allowed_verdicts, check_reason_figures, check_rules, check_verdict_meanings,
+                            check_verdict_rules, figures)
 from chipbook.data import DataError, rows
 from chipbook.vocabulary import READING_MARK, VERDICTS
 
@@ -140,6 +141,82 @@ def test_an_unknown_rule_id_is_refused_by_validation(scratch):
         check_rules(scratch.folder)
 
 
+# --- figures in a reason (data/verdict_principles.csv: sourcing) ---------------------------
+
+def row(claim_id: str, finding: str, n: int = 1) -> dict:
+    """One hand-made evidence row as `data.rows` gives it."""
+    return {"evidence_id": f"{claim_id}-e{n}", "claim_id": claim_id, "finding": finding, "_row": n, "_line": n + 1}
+
+
+def test_figures_reads_dollars_percentages_multiples_and_both_ends_of_a_range():
+    found = [(kind, str(value)) for kind, value, _ in
+             figures("up 142% to $115.2B, 1.3-1.9x less power, $30-40B sought, 92 percent, 500,000 chips in 2025, "
+                     "$500m and $1.5bn")]
+    # counts (500,000) and years (2025) are not figures; '1.3-1.9x' gives both ends as multiples;
+    # a scale is read in either case and spelled out ('$500m' is '$500M')
+    assert found == [("%", "142"), ("$B", "115.2"), ("x", "1.3"), ("x", "1.9"), ("$B", "30"), ("$B", "40"),
+                     ("%", "92"), ("$M", "500"), ("$B", "1.5")]
+
+
+def test_a_reason_figure_its_rows_carry_at_its_precision_passes():
+    # 71% rounds 71.1%; $8B is $8.0B written with a decimal; '30-40%' is carried end by end
+    check_reason_figures([claim("parts", "partly supported", reason="Margin 71%; $8B; 30-40% better.")],
+                         [row("X-01", "A 71.1% margin and $8.0B invested."), row("X-01", "30-40% better", 2)], FILE)
+
+
+def test_a_reason_figure_no_row_of_its_own_claim_carries_is_refused():
+    # the figure sits in another claim's row (X-02), not in X-01's: the kind of A1-43's 142%
+    # and A2-05's $8B, which the second review found
+    with pytest.raises(DataError) as caught:
+        check_reason_figures([claim("parts", "partly supported", reason="Revenue rose 142% and $4B became $8B.")],
+                             [row("X-01", "Amazon added $4B."), row("X-02", "Revenue rose 142%.", 2)], FILE)
+    assert str(caught.value) == (
+        "claims.csv, row 1 (line 2), column 'verdict_reason': X-01's reason gives 142%, $8B, which none of its "
+        "evidence rows carries; expected each figure of the reason in one of the claim's own evidence rows (add "
+        "the row that carries it, citing its source, or drop the figure)")
+
+
+def test_make_check_refuses_a_reason_figure_no_row_carries(scratch):
+    claims = scratch.rows("claims")
+    claims[0]["verdict_reason"] = "A reason that quotes $987.6B, a figure no evidence row gives."
+    scratch.write_rows("claims", claims)
+    with pytest.raises(DataError, match=r"row 1 \(line 2\), column 'verdict_reason': A1-01's reason gives \$987.6B"):
+        check_rules(scratch.folder)
+
+
+# --- what each verdict means (data/verdicts.csv) -------------------------------------------
+
+def meanings(order: list[str]) -> list[dict]:
+    return [{"verdict": v, "meaning": "m", "_row": i + 1, "_line": i + 2} for i, v in enumerate(order)]
+
+
+def test_the_verdict_meanings_list_every_verdict_once_in_order():
+    check_verdict_meanings(meanings(VERDICTS), "verdicts.csv")
+    swapped = [VERDICTS[1], VERDICTS[0], *VERDICTS[2:]]
+    with pytest.raises(DataError) as caught:
+        check_verdict_meanings(meanings(swapped), "verdicts.csv")
+    assert str(caught.value).startswith("verdicts.csv, row 1 (line 2), column 'verdict': lists the verdicts as "
+                                        f"{', '.join(swapped)}; expected one row per verdict, in this order: ")
+    with pytest.raises(DataError, match="expected one row per verdict"):
+        check_verdict_meanings(meanings(VERDICTS[:-1]), "verdicts.csv")
+
+
+def test_the_front_page_draws_its_verdict_table_from_the_data():
+    """The meanings are stated once, in data/verdicts.csv: the front page shows them through
+    ledger.verdict_meanings_table and types no table of its own."""
+    import json
+
+    page = ledger.verdict_meanings_table().data
+    for v in load_table("verdicts").itertuples():
+        assert f"chipbook-verdict-{v.verdict.replace(' ', '-')}" in page
+        assert v.meaning.replace("'", "&#x27;") in page
+    notebook = json.loads((paths.ROOT / "intro.ipynb").read_text(encoding="utf-8"))
+    sources = ["".join(c["source"]) for c in notebook["cells"]]
+    assert any("ledger.verdict_meanings_table()" in s for s in sources)
+    assert not any(re.search(r"^\|\s*\*\*(supported|unverified)\*\*", s, re.M) for s in sources), \
+        "the front page types a verdict table; show ledger.verdict_meanings_table() instead"
+
+
 # --- one hand-made case per rule of the book ----------------------------------------------
 # Each case: the rule, the claim and its evidence in words, the verdict the rule's test gives,
 # and a verdict the rule must refuse (the one a reader might be tempted to give).
@@ -153,7 +230,9 @@ CASES = {
     # a caveat on how it might happen cannot make it complicated or partly supported.
     "hedged-forecast": ("unverified", "partly supported"),
     # "Per one outlet's unnamed sources, X prefers Y"; relayed by two outlets, never confirmed
-    # or denied on the record: unverified, however often relayed; never complicated.
+    # or denied on the record: unverified, however often relayed; never complicated. (Had an
+    # outlet of its own confirmed the reason the report gives, that element would make it
+    # partly supported: see test_anonymous_report_elements below.)
     "anonymous-report": ("unverified", "complicated"),
     # "Investor A's deal is larger than B's", on announced ceilings: A 8 > B 2 when written,
     # B's ceiling 43 > A's 33 since, while A still leads on money paid: outdated. The paid
@@ -166,8 +245,9 @@ CASES = {
     # measured by no source: partly supported; the degree cannot make it complicated.
     "no-yardstick": ("partly supported", "complicated"),
     # "The whole industry uses C": two leading members used another platform when the article
-    # was written: a universal with counter-cases, so contradicted; not unverified.
-    "class-claim": ("contradicted", "unverified"),
+    # was written: a universal with counter-cases, so contradicted. The rule allows every
+    # verdict (a generic plural no source covers is unverified), so it refuses none.
+    "class-claim": ("contradicted", None),
     # "Lab X has not published an infrastructure paper": none when written, none since:
     # supported; a single state of affairs is never partly supported.
     "time-of-writing": ("supported", "partly supported"),
@@ -184,11 +264,46 @@ def test_every_rule_of_the_book_has_a_hand_made_case():
 
 
 @pytest.mark.parametrize("rule_id", sorted(CASES))
-def test_each_rule_gives_its_case_verdict_and_refuses_the_tempting_one(rule_id):
-    gives, refuses = CASES[rule_id]
-    check_verdict_rules([claim(rule_id, gives)], RULES, FILE)
+def test_each_rule_gives_its_case_verdict(rule_id):
+    check_verdict_rules([claim(rule_id, CASES[rule_id][0])], RULES, FILE)
+
+
+@pytest.mark.parametrize("rule_id", sorted(r for r, (_, refuses) in CASES.items() if refuses))
+def test_each_rule_refuses_the_tempting_verdict(rule_id):
+    refuses = CASES[rule_id][1]
     with pytest.raises(DataError, match=rf"X-01 is '{refuses}' under rule '{rule_id}', which allows only"):
         check_verdict_rules([claim(rule_id, refuses)], RULES, FILE)
+
+
+def test_a_rule_that_allows_every_verdict_says_so_in_its_case():
+    """Only class-claim may allow all six verdicts; any other rule that did would refuse
+    nothing, and its hand-made case above must name a verdict it refuses."""
+    everything = [r["rule_id"] for r in RULES if set(allowed_verdicts(r)) == set(VERDICTS)]
+    assert everything == [r for r, (_, refuses) in CASES.items() if refuses is None]
+
+
+# --- the tightened tests, each on the kind of case a second review found judged two ways --------
+# These read the rule's test text for the words that settle each case, so a rewrite that drops
+# a branch fails here; the live claims they were written for are named in each comment.
+TESTS = {r["rule_id"]: r["test"] for r in RULES}
+
+
+@pytest.mark.parametrize("rule_id, words", [
+    ("class-claim", ["group"]),                        # A2-15, A2-11: a finding about a group of deals
+    ("anonymous-report", ["element"]),                 # A2-04, A2-07: what an element of a report is
+    ("no-yardstick", ["bears on the degree"]),         # A1-03, A1-44: the degree word; disagreeing sources
+    ("hedged-forecast", ["instance", "horizon"]),      # A2-11 against A1-28, A2-12: vague outcomes
+    ("motive", ["plain synonym", "its own time"]),     # A1-24, A2-13: synonyms; later statements
+    ("parts-and-caveats", ["no longer"]),              # A1-43: interpretive change claims
+])
+def test_each_tightened_rule_states_the_case_it_settles(rule_id, words):
+    for word in words:
+        assert word in TESTS[rule_id], f"{rule_id}'s test no longer says '{word}'"
+
+
+def test_an_interpretive_change_claim_is_not_a_single_state_of_affairs():
+    case = next(r["case"] for r in RULES if r["rule_id"] == "time-of-writing")
+    assert "no longer" in case and "parts-and-caveats" in case
 
 
 # --- invariants of the live ledger ---------------------------------------------------------

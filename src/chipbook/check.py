@@ -4,7 +4,9 @@
 2. the ledger's rules (`check_rules`): each claim has at least two evidence rows from
    two different sources, its verdict claims no more support than its rows give, is
    the verdict of its latest data/verdict_history.csv row and is one its verdict rule
-   allows (`check_verdict_rules`, data/verdict_rules.csv), and each evidence_id starts
+   allows (`check_verdict_rules`, data/verdict_rules.csv), every figure its reason gives is
+   carried by one of its own evidence rows (`check_reason_figures`), data/verdicts.csv gives
+   each verdict its meaning once (`check_verdict_meanings`), and each evidence_id starts
    with its claim_id; every source is cited by some table and no two share an address
    (`check_sources`); each claim has one `### Claim <id>` heading in its chapter
    (`check_claim_sections`);
@@ -37,11 +39,12 @@ import subprocess
 import sys
 import time
 from collections import Counter, defaultdict
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from . import citations, paths
 from .data import DataError, resources, rows, suggest, validate_package
-from .vocabulary import CAVEAT_LABEL, CLAIM_ID, READING_MARK, VERDICT_SEPARATOR
+from .vocabulary import CAVEAT_LABEL, CLAIM_ID, READING_MARK, VERDICT_SEPARATOR, VERDICTS
 
 
 class LayoutError(ValueError):
@@ -97,6 +100,8 @@ def check_rules(data_dir: Path | None = None) -> None:
                  f"{history['date']}) says '{history['verdict_after']}'",
                  "a new verdict_history.csv row for each change of verdict, with its date and reason", "verdict")
     check_verdict_rules(claims, rows("verdict_rules", descriptor), file, rows("argument_links", descriptor))
+    check_reason_figures(claims, evidence, file, descriptor)
+    check_verdict_meanings(rows("verdicts", descriptor), descriptor.parent / "verdicts.csv")
 
 
 def allowed_verdicts(rule: dict) -> list[str]:
@@ -171,6 +176,81 @@ def check_verdict_rules(claims: list[dict], rules: list[dict], file: Path | str,
                      f"'{CAVEAT_LABEL}' and the id of a conclusion it supports (data/argument_links.csv) whose "
                      "verdict is not supported and which the caveat helps explain; else 'supported', with "
                      "the fact after 'Note:' (data/verdict_principles.csv: complicated)", "verdict")
+
+
+# A figure a verdict reason gives: a dollar amount ($8B, $500M, $30-40B), a percentage (142%,
+# 92 percent) or a multiple (1.9x); ranges give both ends. Counts, dates and model names are
+# not figures here (the principle 'sourcing' in data/verdict_principles.csv).
+FIGURE = re.compile(
+    r"(?P<dollar>\$)?(?P<low>\d[\d,]*(?:\.\d+)?)(?:\s?[-–]\s?\$?(?P<high>\d[\d,]*(?:\.\d+)?))?"
+    r"\s?(?P<unit>%|percent\b|x\b|bn\b|billion\b|million\b|[BbMmKk]\b)?")
+_DOLLAR_SCALE = {"bn": "B", "billion": "B", "million": "M", "b": "B", "m": "M", "k": "K"}
+
+
+def figures(text: str) -> list[tuple[str, Decimal, str]]:
+    """The figures in `text` as (kind, value, as written): kind is '%', 'x' or '$' with the
+    scale the text gives ('$B', '$M', '$K' or '$'). `figures("up 142% to $115.2B")` is
+    [('%', 142, '142%'), ('$B', 115.2, '$115.2B')]."""
+    found = []
+    for match in FIGURE.finditer(text):
+        unit = match["unit"]
+        if match["dollar"]:
+            kind = "$" + _DOLLAR_SCALE.get((unit or "").lower(), "")
+        elif unit in ("%", "percent"):
+            kind = "%"
+        elif unit == "x":
+            kind = "x"
+        else:
+            continue
+        for number in (match["low"], match["high"]):
+            if number:
+                found.append((kind, Decimal(number.replace(",", "")), match.group(0).strip()))
+    return found
+
+
+def carried(figure: tuple[str, Decimal, str], pool: list[tuple[str, Decimal, str]]) -> bool:
+    """Whether a figure of the same kind in `pool` rounds to `figure` at the figure's own
+    precision (a reason's 71% is carried by a row's 71.1%, its $8B by $8.0B, never by $4B)."""
+    kind, value, _ = figure
+    step = Decimal(1).scaleb(min(value.as_tuple().exponent, 0))
+    return any(k == kind and v.quantize(step, rounding=ROUND_HALF_UP) == value for k, v, _ in pool)
+
+
+def check_reason_figures(claims: list[dict], evidence: list[dict], file: Path | str,
+                         descriptor: Path | None = None) -> None:
+    """Every figure a claim's verdict_reason gives (`figures`) is carried by one of that claim's
+    own evidence rows, as the reader sees them (placeholders filled), so a reason never rests on
+    a number its rows do not show (data/verdict_principles.csv: sourcing). `claims` and
+    `evidence` are rows as `data.rows` reads them."""
+    from .quotes import QuoteError, Tables, fill
+
+    tables = Tables(descriptor) if descriptor else Tables()
+    pools: dict[str, list] = defaultdict(list)
+    for row in evidence:
+        try:
+            text = fill(row["finding"], tables)
+        except QuoteError:
+            text = row["finding"]  # check_quotes names the placeholder; its figure is then not carried
+        pools[row["claim_id"]] += figures(text)
+    for claim in claims:
+        missing = [f[2] for f in figures(claim.get("verdict_reason", "")) if not carried(f, pools[claim["claim_id"]])]
+        if missing:
+            raise DataError(file, f"{claim['claim_id']}'s reason gives {', '.join(missing)}, which none of its "
+                            "evidence rows carries", row=claim["_row"], line=claim["_line"], column="verdict_reason",
+                            expected="each figure of the reason in one of the claim's own evidence rows (add the row "
+                                     "that carries it, citing its source, or drop the figure)")
+
+
+def check_verdict_meanings(verdicts: list[dict], file: Path | str) -> None:
+    """data/verdicts.csv gives every verdict of the vocabulary its meaning once, in the
+    vocabulary's order (VERDICTS), so the front page's table of verdicts is complete."""
+    listed = [row["verdict"] for row in verdicts]
+    if listed != VERDICTS:
+        where = next((i for i, (a, b) in enumerate(zip(listed, VERDICTS)) if a != b), min(len(listed), len(VERDICTS)))
+        row = verdicts[where] if where < len(verdicts) else None
+        raise DataError(file, f"lists the verdicts as {', '.join(listed)}",
+                        row=row["_row"] if row else None, line=row["_line"] if row else None, column="verdict",
+                        expected=f"one row per verdict, in this order: {', '.join(VERDICTS)}")
 
 
 def check_sources(data_dir: Path | None = None) -> None:

@@ -100,7 +100,6 @@ COPY_HOSTS: dict[str, str] = {
 COPY_ONLY: dict[str, str] = {
     "draftpublish-why-anthropic-nvidia": "the article under test; its only copy has no byline, outlet or date",
     "bloomberg-google-anthropic-2b-2023": "Bloomberg's own address not established; only source for the spokesperson",
-    "techcrunch-jassy-trainium2-2025": "TechCrunch's own address (and Jassy's post) not established",
     "digitalmarketreports-amazon-anthropic-2024": "The Information is paywalled; no outlet seen repeats the $40B",
     "networkworld-aws-10p10u-2024": "Network World's own address not established; no AWS page says the same",
     "semianalysis-claude-code-trainium-2026": "SemiAnalysis's post on X not establishable; seen only in an aggregator",

@@ -364,6 +364,14 @@ def verdict_rules_table() -> HTML:
                          caption="The verdict rules, in order of precedence, and the claims judged by each"))
 
 
+def verdict_meanings_table() -> HTML:
+    """The front page's table of the verdicts and what each means, from data/verdicts.csv (in
+    the vocabulary's order, which make check enforces), each verdict shown as its badge."""
+    rows = [[verdict_badge(v.verdict), html.escape(v.meaning)] for v in load_table("verdicts").itertuples()]
+    return HTML(_table(["Verdict", "Meaning"], rows, "chipbook-verdict-meanings",
+                       caption="The verdicts and what each means"))
+
+
 def disagreements_table() -> HTML:
     """The second-article chapter's table of where the two articles disagree: each claim as
     its id with a preview (the news article's claims have their sections on that page)."""
