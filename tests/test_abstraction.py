@@ -183,3 +183,12 @@ def test_overlap_days_hand_worked():
                         "end_date": pd.to_datetime(["2025-01-02", "2025-01-04", "2025-01-03"])})
     # a covers Jan 1-4 (rows overlap on no day, union 4 days), b covers Jan 2-3: overlap 2 days.
     assert ab.overlap_days(toy) == 2
+
+
+def test_platform_specific_bugs_count_each_bug_once_on_its_one_platform():
+    # Three bugs: "a" on TPU twice (counts once), "b" on TPU and GPU (several), "c" on GPU.
+    incidents = pd.DataFrame({"bug": ["a", "a", "b", "b", "c"],
+                              "hardware_platform": ["Google TPU", "Google TPU", "Google TPU", "NVIDIA GPU", "NVIDIA GPU"]})
+    assert ab.bug_platforms(incidents).to_dict() == {"a": "Google TPU", "b": "several", "c": "NVIDIA GPU"}
+    assert ab.platform_specific_bugs(incidents, "Google TPU") == 1
+    assert ab.platform_specific_bugs(incidents, "AWS Trainium") == 0

@@ -257,6 +257,17 @@ def reaching_all(table: pd.DataFrame, targets: list[str], row: str = "framework"
     return sorted(name for name, hit in reach.items() if set(targets) <= hit)
 
 
+def bug_platforms(incidents: pd.DataFrame) -> pd.Series:
+    """Each distinct bug of the postmortem_incidents table and the one hardware platform it
+    lived on, or "several" where its rows name more than one."""
+    return incidents.groupby("bug")["hardware_platform"].agg(lambda s: s.iloc[0] if s.nunique() == 1 else "several")
+
+
+def platform_specific_bugs(incidents: pd.DataFrame, platform: str) -> int:
+    """How many distinct bugs lived on `platform` alone (e.g. "Google TPU")."""
+    return int((bug_platforms(incidents) == platform).sum())
+
+
 def overlap_days(incidents: pd.DataFrame) -> int:
     """Days on which two or more distinct bugs were live at once (start and end inclusive)."""
     days = Counter()
@@ -487,8 +498,8 @@ def postmortem_chart(incidents: pd.DataFrame, published: pd.Timestamp, source: s
     tl["published"] = published
     spans = overlap_spans(incidents)
     tl["overlap_days"] = int(spans["days"].sum())
-    platform = incidents.groupby("bug")["hardware_platform"].agg(lambda s: s.iloc[0] if s.nunique() == 1 else "several")
-    tpu_bugs = int((platform == "Google TPU").sum())
+    platform = bug_platforms(incidents)
+    tpu_bugs = platform_specific_bugs(incidents, "Google TPU")
     tl["tpu_specific"] = tl["bug"].map(platform == "Google TPU").map({True: "TPU-specific", False: "not TPU-specific"})
     tl = tl.drop(columns=["note", "models_possibly_affected"], errors="ignore")
     words = ["No", "One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine"]
