@@ -986,8 +986,8 @@ def range_description(verdicts: dict[str, pd.DataFrame]) -> str:
 
 def range_chart(verdicts: dict[str, pd.DataFrame], *, narrow: bool = False):
     """Each chip's cost range (could_be_cheapest frames by price basis) as a line from its
-    favourable to its unfavourable end with a dot at central, one panel per basis, the
-    dot filled where the chip could be the cheapest and hollow where it is clearly dearer,
+    favourable to its unfavourable end with a mark at central, one panel per basis, a
+    circle where the chip could be the cheapest and a diamond where it is clearly dearer,
     and a dashed line at the lowest dear end (left of it, a range could hold the cheapest
     cost). Returns (chart, title, description), computed from `verdicts`."""
     import altair as alt
@@ -1012,13 +1012,12 @@ def range_chart(verdicts: dict[str, pd.DataFrame], *, narrow: bool = False):
                alt.Tooltip("central_usd:Q", title="Central", format="$.2f"),
                alt.Tooltip("high_usd:Q", title="Unfavourable end", format="$.2f"), alt.Tooltip("status:N", title="Verdict")]
     span = alt.Chart().mark_rule(strokeWidth=3).encode(x=x, x2="high_usd:Q", y=y, color=color, tooltip=tooltip)
-    dots = alt.Chart().mark_point(size=80, strokeWidth=2, opacity=1).encode(
+    dots = alt.Chart().mark_point(size=90, filled=True, opacity=1).encode(
         x=alt.X("central_usd:Q"), y=y, color=color, tooltip=tooltip,
-        fill=alt.condition("datum.status == 'could be the cheapest'", alt.Color("vendor:N", scale=charts.vendor_scale(vendors), legend=None),
-                           alt.value("white")),
         shape=alt.Shape("status:N", title="Verdict", scale=alt.Scale(domain=["could be the cheapest", "clearly dearer"],
                                                                       range=["circle", "diamond"]),
-                        legend=alt.Legend(orient="bottom", direction="vertical" if narrow else "horizontal")))
+                        legend=alt.Legend(orient="bottom", direction="vertical" if narrow else "horizontal",
+                                          symbolFillColor=charts.DARK_TEXT, symbolStrokeColor=charts.DARK_TEXT)))
     ceiling = alt.Chart().mark_rule(color="#333", strokeDash=[4, 3]).encode(x=alt.X("min(ceiling):Q"))
     chart = (alt.layer(ceiling, span, dots, data=data)
              .properties(width=230 if narrow else 420, height=alt.Step(20))
@@ -1096,11 +1095,11 @@ def tornado_chart(result: pd.DataFrame, chip_names: dict[str, str], *, narrow: b
     chart = alt.layer(parity, span, marks, names).properties(width=170 if narrow else 330, height=alt.Step(22))
     n_changing, n_moving = moved["assumption_id"].nunique(), len(wide)
     if n_changing:
-        title = (f"{n_changing} of the {n_moving} assumptions that move it, each taken alone, end {leader}'s lead: "
+        title = (f"{n_changing} of the {n_moving} assumptions that move {leader}'s lead end it when taken alone: "
                  f"{_and(takers)} then cost{'s' if len(takers) == 1 else ''} less")
     elif n_moving:
-        title = (f"None of the {n_moving} assumptions that move it, taken alone, ends {leader}'s lead" if n_moving > 1
-                 else f"The one assumption that moves it, taken alone, does not end {leader}'s lead")
+        title = (f"None of the {n_moving} assumptions that move {leader}'s lead ends it when taken alone" if n_moving > 1
+                 else f"The one assumption that moves {leader}'s lead does not end it when taken alone")
     else:
         title = f"No assumption moves {leader}'s lead"
     def said(r):
@@ -1111,3 +1110,27 @@ def tornado_chart(result: pd.DataFrame, chip_names: dict[str, str], *, narrow: b
                    + ". Another chip becomes cheapest under: "
                    + ("; ".join(f"{r.label} {r.end} ({r.cheapest_name})" for r in moved.itertuples()) or "none") + ".")
     return chart, title, description
+
+
+# --- the findings the chapters state: said once, here -----------------------------------------
+
+def fleet_sentence(owning: pd.DataFrame, result: pd.DataFrame, chip_names: dict[str, str]) -> str:
+    """One sentence on the chips Anthropic is buying, on owning cost: each one's central
+    cost and range (owning: a could_be_cheapest frame), and what a tornado() among them
+    (result) says flips their order."""
+    among = result.attrs["among"]
+    rows = owning.set_index("chip_id").loc[[c for c in result.attrs["central_order"] if c in among]]
+    costs = "; ".join(f"{chip_names[c]} ${r.central_usd:.2f} (${r.low_usd:.2f} to ${r.high_usd:.2f})" for c, r in rows.iterrows())
+    leader = chip_names[result.attrs["leader"]]
+    labelled = result.assign(label=[assumption_label(r, chip_names) for r in result.to_dict("records")])
+    flips = labelled[labelled["cheapest_changes"]]
+    takers = set(flips["cheapest"])
+    if len(flips):
+        moves = "; ".join(f"{r.label} at its {r.end} end ({chip_names[r.cheapest]})" for r in flips.itertuples())
+        text = f"{leader} costs least at central, and one assumption moved alone is enough to put another chip ahead: {moves}"
+    else:
+        text = f"{leader} costs least at central and stays so whichever single assumption moves"
+    never = [chip_names[c] for c in rows.index if c != result.attrs["leader"] and c not in takers]
+    if never:
+        text += f"; no single assumption makes {_and(never)} the cheapest of them"
+    return (f"On owning cost per million output tokens (central, with its range): {costs}. " + text + ".")
