@@ -337,7 +337,7 @@ def test_chips_whose_ranges_reach_below_every_dear_end_cannot_be_told_apart():
 def test_range_chart_title_and_description_follow_the_data():
     _, title, description = inf.range_chart({"list": inf.could_be_cheapest(RANGES)})
     assert title.startswith("No chip is cheapest across the ranges")
-    assert "A $1.00 to $2.00 (central $1.50)" in description and "Clearly dearer: C." in description
+    assert "A $1.50 ($1.00 to $2.00)" in description and "Clearly dearer: C." in description
     _, moved, _ = inf.range_chart({"list": inf.could_be_cheapest(RANGES.assign(low_usd=[1.0, 1.2, 1.3, 1.9]))})
     assert moved == "No chip is cheapest across the ranges: on list prices less discounts all 4 chips priced on it overlap"
 

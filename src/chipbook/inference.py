@@ -742,11 +742,12 @@ def vega_cost_params(chips: pd.DataFrame, model: ReferenceModel, assumptions: pd
     (tokens), weightBits (16, 8 or 4), basis (a PRICE_BASES key), scenario (a
     scenario_id), and per vendor discount<Vendor> and bandwidthShare<Vendor>. Everything
     else is held at its central value, owning costs included. Derived signals: per chip
-    c<i>_bits, _peak, _kvbits, _kvseq, _bmax, _b, _cs (chip-seconds per token, null when
-    the model does not fit), _bound, _price (on the picked basis), _priced and _cost;
-    costs, bitsUsed, batchUsed, bound, chipSeconds, pricedNow, priceNow (objects keyed by
-    chip_id); serving (the scenario's chip_ids); costTitle and costSummary (the title and
-    text alternative, as cost_title and cost_summary write them)."""
+    c<i>_w (weight bits), _p, _v, _q, _m, _b (batch), _r, _c, _s (chip-seconds per token,
+    null when the model does not fit), _d (price on the picked basis), _h (has one) and
+    _x (cost); costs, bitsUsed, batchUsed, memoryBound, chipSeconds, pricedNow, priceNow
+    (objects keyed by chip_id); serving (the scenario's chip_ids); ranked; costTitle and
+    costSummary (the title and text alternative, as cost_title and cost_summary write
+    them)."""
     vendors = [v for v in CHIP_MAKERS if v in set(chips["vendor"])]
     first = chips.iloc[0]
     central = assumption_values(assumptions, first["chip_id"], first["vendor"])
@@ -780,93 +781,102 @@ def vega_cost_params(chips: pd.DataFrame, model: ReferenceModel, assumptions: pd
     derived: list[dict] = [{"name": "basisWords", "expr": _by_basis(BASIS_WORDS)}, {"name": "noPrice", "expr": _by_basis(NO_PRICE)},
                            {"name": "noPriceShort", "expr": _by_basis(NO_PRICE_SHORT)}]
     keys = {}
+    # Per chip c<i>: _w weight bits, _p peak TFLOPS, _v cache bits, _q cache bytes a sequence, _m batch limit, _b batch,
+    # _r memory seconds, _c compute seconds, _s chip-seconds a token (null: does not fit), _d price on the basis,
+    # _h has a price, _x $ per million tokens. Short: every name recurs in the page's spec.
     for index, chip in enumerate(chips.to_dict("records")):
-        k = keys[chip["chip_id"]] = f"c{index}"  # short: every name recurs in the page's spec
+        k = keys[chip["chip_id"]] = f"c{index}"
         values = assumption_values(assumptions, chip["chip_id"], chip["vendor"])
         vendor_share = assumption_values(assumptions, "", chip["vendor"])["bandwidth_share"]
         factor = values["bandwidth_share"] / vendor_share
-        paths = {bits: chip_precision(chip, bits) for bits in (8, 4)}  # (bits, peak, format, kv bits) at each setting
-        has = {bits: "true" if paths[bits][0] == bits else "false" for bits in (8, 4)}
+        paths = {bits: chip_precision(chip, bits) for bits in WEIGHT_BITS}  # (bits, peak, format, cache bits) at each setting
+
+        def by_width(field, what=_number):
+            """An expression for a path's field at the picked width, with the branches that cannot differ dropped."""
+            at = {b: what(paths[b][field]) for b in WEIGHT_BITS}
+            if at[4] == at[8] == at[16]:
+                return at[16]
+            if at[4] == at[8]:
+                return f"weightBits == 16 ? {at[16]} : {at[8]}"
+            if at[8] == at[16]:
+                return f"weightBits == 4 ? {at[4]} : {at[16]}"
+            return f"weightBits == 4 ? {at[4]} : weightBits == 8 ? {at[8]} : {at[16]}"
         list_price, own_price = chip.get("usd_per_chip_hour"), owning.get(chip["chip_id"])
         capacity = chip["domain_chips"] * values["replica_domains"] * float(chip["hbm_gb"]) * 1e9 * values["hbm_usable_share"]
         touched = (f"({_number(model.shared_params_b)} + {_number(model.experts * model.expert_params_b)} * "
                    f"(1 - pow(1 - {_number(model.experts_per_token / model.experts)}, {k}_b)))" if model.is_moe
                    else _number(model.total_params_b))
         share = (f"bandwidthShare{chip['vendor']}" if factor == 1 else f"min(1, bandwidthShare{chip['vendor']} * {_number(factor)})")
-        memory = f"(({touched} * 1e9 * {k}_bits / 8 + {k}_b * {k}_kvseq) / ({_number(chip['hbm_bandwidth_gb_s'])} * 1e9 * {share}))"
-        compute = (f"({k}_b * (2 * {_number(model.active_params_b)} * 1e9 + {_number(attention)} * context) / "
-                   f"({k}_peak * 1e12 * {_number(values['compute_share'])}))")
         price = lambda p: "null" if p is None or pd.isna(p) else _number(p)
         derived += [
-            {"name": f"{k}_bits", "expr": f"(weightBits <= 4 && {has[4]}) ? 4 : (weightBits <= 8 && {has[8]}) ? 8 : 16"},
-            {"name": f"{k}_peak", "expr": f"{k}_bits == 4 ? {_number(paths[4][1])} : {k}_bits == 8 ? {_number(paths[8][1])} : "
-                                          f"{_number(chip[BF16])}"},
-            {"name": f"{k}_kvbits", "expr": f"{k}_bits == 4 ? {paths[4][3]} : {k}_bits == 8 ? {paths[8][3]} : 16"},
-            {"name": f"{k}_kvseq", "expr": f"{k}_kvbits / 8 * {_number(kv_token)} * context"},
+            {"name": f"{k}_w", "expr": by_width(0, str)},
+            {"name": f"{k}_p", "expr": by_width(1)},
+            {"name": f"{k}_v", "expr": by_width(3, str)},
+            {"name": f"{k}_q", "expr": f"{k}_v / 8 * {_number(kv_token)} * context"},
             # weights take total x bits / 8 bytes; what the domain holds beyond them sets the batch limit
-            {"name": f"{k}_bmax", "expr": f"max(0, floor(({_number(capacity)} - {_number(model.total_params_b)} * 1e9 * {k}_bits / 8) / {k}_kvseq))"},
-            {"name": f"{k}_b", "expr": f"min(batch, {k}_bmax)"},
-            {"name": f"{k}_mem", "expr": memory},
-            {"name": f"{k}_comp", "expr": compute},
-            {"name": f"{k}_cs", "expr": f"{k}_b < 1 ? null : max({k}_mem, {k}_comp) / {k}_b"},
-            {"name": f"{k}_bound", "expr": f"{k}_b < 1 ? 'does not fit' : {k}_mem >= {k}_comp ? 'memory bandwidth' : 'compute'"},
-            {"name": f"{k}_price", "expr": f"basis == 'owning' ? {price(own_price)} : {price(list_price)}"},
-            {"name": f"{k}_priced", "expr": f"isValid({k}_price)"},
-            {"name": f"{k}_cost", "expr": f"isValid({k}_cs) && {k}_priced ? {k}_price * (basis == 'owning' ? 1 : 1 - discount{chip['vendor']}) "
-                                          f"* {k}_cs / 3600 * 1000000 : null"},
+            {"name": f"{k}_m", "expr": f"max(0, floor(({_number(capacity)} - {_number(model.total_params_b)} * 1e9 * {k}_w / 8) / {k}_q))"},
+            {"name": f"{k}_b", "expr": f"min(batch, {k}_m)"},
+            {"name": f"{k}_r", "expr": f"(({touched} * 1e9 * {k}_w / 8 + {k}_b * {k}_q) / ({_number(chip['hbm_bandwidth_gb_s'])} * 1e9 * {share}))"},
+            {"name": f"{k}_c", "expr": (f"({k}_b * (2 * {_number(model.active_params_b)} * 1e9 + {_number(attention)} * context) / "
+                                        f"({k}_p * 1e12 * {_number(values['compute_share'])}))")},
+            {"name": f"{k}_s", "expr": f"{k}_b < 1 ? null : max({k}_r, {k}_c) / {k}_b"},
+            {"name": f"{k}_d", "expr": f"basis == 'owning' ? {price(own_price)} : {price(list_price)}"},
+            {"name": f"{k}_h", "expr": f"isValid({k}_d)"},
+            {"name": f"{k}_x", "expr": f"isValid({k}_s) && {k}_h ? {k}_d * (basis == 'owning' ? 1 : 1 - discount{chip['vendor']}) "
+                                       f"* {k}_s / 3600 * 1000000 : null"},
         ]
 
     def obj(suffix):
         return "{" + ", ".join(f"{_js_string(c)}: {k}_{suffix}" for c, k in keys.items()) + "}"
     labels = chips.set_index("chip_id")["chip"]
 
-    def entry(c, display):
+    def entry(c):
+        """'cost key|label $cost' for a chip that fits, else a marker that sorts after every cost."""
         k, label = keys[c], _js_string(labels[c])
-        shown = f" + ' ' + format({k}_cost, '$.2f')" if display else ""
-        return (f"({k}_priced ? (isValid({k}_cost) ? format({k}_cost, '010.4f') + '|' + {label}{shown} : "
+        return (f"({k}_h ? (isValid({k}_x) ? format({k}_x, '010.4f') + '|' + {label} + ' ' + format({k}_x, '$.2f') : "
                 f"'{UNFIT}' + {label}) : '{UNPRICED}' + {label})")
     serving = {s: list(g["chip_id"]) for s, g in cost_scenarios.groupby("scenario_id", sort=False)}
     sayings = []  # one phrase per chip a scenario names, as cost_summary words it
     for chip_id in dict.fromkeys(cost_scenarios["chip_id"]):
         k, label = keys[chip_id], labels[chip_id]
-        expr = (f"{k}_priced ? {_js_string(label + ' ')} + (isValid({k}_cost) ? format({k}_cost, '$.2f') : '(does not fit)') : "
-                f"{_js_string(label + ' (')} + noPrice + (isValid({k}_cs) ? '; as cheap as the cheapest chip at ' + "
-                f"format(cheapestCostExact * 3600 / (1000000 * {k}_cs), '$.2f') + ' per chip-hour' + "
+        expr = (f"{k}_h ? {_js_string(label + ' ')} + (isValid({k}_x) ? format({k}_x, '$.2f') : '(does not fit)') : "
+                f"{_js_string(label + ' (')} + noPrice + (isValid({k}_s) ? '; as cheap as the cheapest chip at ' + "
+                f"format(cheapestCostExact * 3600 / (1000000 * {k}_s), '$.2f') + ' per chip-hour' + "
                 f"(basis == 'owning' ? '' : ' after discount') + ')' : '; does not fit)')")
         sayings.append({"name": f"{k}_say", "expr": expr})
     scenario_text = [f"scenario == {_js_string(scenario_id)} ? " + " + '; ' + ".join(f"{keys[c]}_say" for c in rows["chip_id"])
                      for scenario_id, rows in cost_scenarios.groupby("scenario_id", sort=False)]
-    drop_marked, drop_keys = "regexp('(~)?z[yz][|][^~]*', 'g')", "regexp('[0-9.]+[|]', 'g')"
+    # drop the markers' entries; then the sort keys; then (for the order) the costs shown after each label
+    drop_marked, drop_keys, drop_costs = "regexp('(~)?z[yz][|][^~]*', 'g')", "regexp('[0-9.]+[|]', 'g')", "regexp(' [$][0-9.]+', 'g')"
     derived += [
-        {"name": "costs", "expr": obj("cost")},
-        {"name": "bitsUsed", "expr": obj("bits")},
+        {"name": "costs", "expr": obj("x")},
+        {"name": "bitsUsed", "expr": obj("w")},
         {"name": "batchUsed", "expr": obj("b")},
-        {"name": "bound", "expr": obj("bound")},
-        {"name": "chipSeconds", "expr": obj("cs")},
-        {"name": "pricedNow", "expr": obj("priced")},
-        {"name": "priceNow", "expr": obj("price")},
+        {"name": "memoryBound", "expr": "{" + ", ".join(f"{_js_string(c)}: {k}_r >= {k}_c" for c, k in keys.items()) + "}"},
+        {"name": "chipSeconds", "expr": obj("s")},
+        {"name": "pricedNow", "expr": obj("h")},
+        {"name": "priceNow", "expr": obj("d")},
         {"name": "servingByScenario", "expr": "{" + ", ".join(f"{_js_string(s)}: [{', '.join(_js_string(c) for c in ids)}]"
                                                               for s, ids in serving.items()) + "}"},
         {"name": "serving", "expr": "servingByScenario[scenario]"},
-        {"name": "ranked", "expr": "sort([" + ", ".join(entry(c, False) for c in keys) + "])"},
-        {"name": "rankedDisplay", "expr": "sort([" + ", ".join(entry(c, True) for c in keys) + "])"},
+        {"name": "ranked", "expr": "sort([" + ", ".join(entry(c) for c in keys) + "])"},
         {"name": "cheapestFits", "expr": "indexof(ranked[0], 'z') != 0"},
         {"name": "secondFits", "expr": "length(ranked) > 1 && indexof(ranked[1], 'z') != 0"},
         {"name": "cheapestCostExact", "expr": "cheapestFits ? min(" + ", ".join(
-            f"isValid({k}_cost) ? {k}_cost : 1e300" for k in keys.values()) + ") : null"},
+            f"isValid({k}_x) ? {k}_x : 1e300" for k in keys.values()) + ") : null"},
     ] + sayings + [
-        {"name": "orderKey", "expr": f"replace(replace(join(ranked, '~'), {drop_marked}, ''), {drop_keys}, '')"},
+        {"name": "orderKey", "expr": f"replace(replace(replace(join(ranked, '~'), {drop_marked}, ''), {drop_keys}, ''), {drop_costs}, '')"},
         {"name": "orderChanged", "expr": f"orderKey != {_js_string(default_order)}"},
-        {"name": "costTitle", "expr": ("cheapestFits ? basisWords + ', ' + split(ranked[0], '|')[1] + ' costs least at these exact settings: ' + "
-                                       "format(cheapestCostExact, '$.2f') + ' per million output tokens' + "
-                                       "(secondFits ? ', then ' + split(rankedDisplay[1], '|')[1] : '') + "
+        {"name": "costTitle", "expr": ("cheapestFits ? basisWords + ', ' + replace(split(ranked[0], '|')[1], " + drop_costs + ", '') + "
+                                       "' costs least at these exact settings: ' + format(cheapestCostExact, '$.2f') + ' per million output tokens' + "
+                                       "(secondFits ? ', then ' + split(ranked[1], '|')[1] : '') + "
                                        "(orderChanged ? '; the order of chips has changed from the defaults' : '') "
                                        ": basisWords + ', the reference model fits on no priced chip at these settings'")},
         {"name": "costSummary", "expr": ("(orderChanged ? 'The order of chips has changed from the defaults. ' : '') + basisWords + "
-                                         "', cheapest first: ' + replace(replace(join(rankedDisplay, ', '), "
+                                         "', cheapest first: ' + replace(replace(join(ranked, ', '), "
                                          "regexp('(, )?z[yz][|][^,]*', 'g'), ''), " + drop_keys + ", '') + '.' + "
                                          f"(indexof(join(ranked, ','), '{UNFIT}') >= 0 ? ' Does not fit at these settings: ' + "
-                                         "replace(join(sort([" + ", ".join(f"{k}_priced && !isValid({k}_cost) ? {_js_string(labels[c])} : ''"
+                                         "replace(join(sort([" + ", ".join(f"{k}_h && !isValid({k}_x) ? {_js_string(labels[c])} : ''"
                                                                         for c, k in keys.items())
                                          + "]), ', '), regexp('^(, )+'), '') + '.' : '') + ' Serving Anthropic in this scenario: ' + ("
                                          + " : ".join(scenario_text) + " : '') + '.'")},
@@ -917,7 +927,7 @@ def cost_chart(chips: pd.DataFrame, model: ReferenceModel, assumptions: pd.DataF
         sortKey="isValid(datum.cost) ? datum.cost : datum.priced ? 1000000 : 2000000",
         weights="bitsUsed[datum.chip_id] + '-bit'",
         batchUsed="batchUsed[datum.chip_id]",
-        limitedBy="bound[datum.chip_id]",
+        limitedBy="isValid(datum.chipSeconds) ? (memoryBound[datum.chip_id] ? 'memory bandwidth' : 'compute') : 'does not fit'",
         note=("(datum.serving ? '◆ ' : '') + (isValid(datum.cost) ? format(datum.cost, '$.2f') : datum.priced ? 'does not fit' : "
               "isValid(datum.chipSeconds) ? noPriceShort + '; ties at ' + "
               "format(cheapestCostExact * 3600 / (1000000 * datum.chipSeconds), '$.2f') + '/h' : noPriceShort + '; does not fit')"),
@@ -972,15 +982,14 @@ def range_title(verdicts: dict[str, pd.DataFrame]) -> str:
 
 
 def range_description(verdicts: dict[str, pd.DataFrame]) -> str:
-    """The range chart's text alternative: every chip's range and whether it could be the
-    cheapest, per basis, and the chips clearly dearer."""
-    text = ["Range plot of the cost of a million output tokens on each chip, each chip's own assumptions at their "
-            "favourable and unfavourable ends, the rest central."]
+    """The range chart's text alternative: every chip's central cost and range and whether
+    it could be the cheapest, per basis."""
+    text = ["Range plot of the cost of a million output tokens on each chip, central (with the range from each chip's own "
+            "assumptions at their favourable to their unfavourable ends)."]
     for basis, table in verdicts.items():
-        rows = "; ".join(f"{r.chip} ${r.low_usd:.2f} to ${r.high_usd:.2f} (central ${r.central_usd:.2f})" for r in table.itertuples())
+        rows = "; ".join(f"{r.chip} ${r.central_usd:.2f} (${r.low_usd:.2f} to ${r.high_usd:.2f})" for r in table.itertuples())
         dearer = list(table.loc[~table["could_be_cheapest"], "chip"])
-        text.append(f"{BASIS_WORDS[basis]}: {rows}. Could be the cheapest: {_and(list(table.loc[table['could_be_cheapest'], 'chip']))}. "
-                    + (f"Clearly dearer: {_and(dearer)}." if dearer else "None is clearly dearer."))
+        text.append(f"{BASIS_WORDS[basis]}: {rows}. " + (f"Clearly dearer: {_and(dearer)}." if dearer else "None is clearly dearer."))
     return " ".join(text)
 
 
@@ -994,12 +1003,9 @@ def range_chart(verdicts: dict[str, pd.DataFrame], *, narrow: bool = False):
 
     from . import charts
 
-    frames = []
-    for basis, table in verdicts.items():
-        frames.append(table.assign(basis=BASIS_WORDS[basis], ceiling=table.attrs.get("ceiling", table["high_usd"].min()),
-                                   status=table["could_be_cheapest"].map({True: "could be the cheapest", False: "clearly dearer"})))
-    data = pd.concat(frames, ignore_index=True)[["basis", "chip", "vendor", "low_usd", "central_usd", "high_usd", "ceiling", "status"]]
-    data[["low_usd", "central_usd", "high_usd", "ceiling"]] = data[["low_usd", "central_usd", "high_usd", "ceiling"]].round(4)
+    data = pd.concat([table.assign(basis=basis) for basis, table in verdicts.items()], ignore_index=True)
+    data = data[["basis", "chip", "vendor", "low_usd", "central_usd", "high_usd", "could_be_cheapest"]].round(
+        {"low_usd": 4, "central_usd": 4, "high_usd": 4})
     vendors = [v for v in CHIP_MAKERS if v in set(data["vendor"])]
     x = alt.X("low_usd:Q", scale=alt.Scale(type="log", nice=False, padding=8),
               title="$ per million output tokens (log)" if narrow else "Dollars per million output tokens (log scale)")
@@ -1007,8 +1013,7 @@ def range_chart(verdicts: dict[str, pd.DataFrame], *, narrow: bool = False):
               axis=alt.Axis(labelLimit=130 if narrow else 220))
     color = alt.Color("vendor:N", title="Vendor", scale=charts.vendor_scale(vendors),
                       legend=alt.Legend(orient="bottom", direction="horizontal"))
-    tooltip = [alt.Tooltip("chip:N", title="Chip"), alt.Tooltip("basis:N", title="Price basis"),
-               alt.Tooltip("low_usd:Q", title="Favourable end", format="$.2f"),
+    tooltip = [alt.Tooltip("chip:N", title="Chip"), alt.Tooltip("low_usd:Q", title="Favourable end", format="$.2f"),
                alt.Tooltip("central_usd:Q", title="Central", format="$.2f"),
                alt.Tooltip("high_usd:Q", title="Unfavourable end", format="$.2f"), alt.Tooltip("status:N", title="Verdict")]
     span = alt.Chart().mark_rule(strokeWidth=3).encode(x=x, x2="high_usd:Q", y=y, color=color, tooltip=tooltip)
@@ -1018,11 +1023,14 @@ def range_chart(verdicts: dict[str, pd.DataFrame], *, narrow: bool = False):
                                                                       range=["circle", "diamond"]),
                         legend=alt.Legend(orient="bottom", direction="vertical" if narrow else "horizontal",
                                           symbolFillColor=charts.DARK_TEXT, symbolStrokeColor=charts.DARK_TEXT)))
-    ceiling = alt.Chart().mark_rule(color="#333", strokeDash=[4, 3]).encode(x=alt.X("min(ceiling):Q"))
+    ceiling = alt.Chart().mark_rule(color="#333", strokeDash=[4, 3]).encode(x=alt.X("min(high_usd):Q"))
+    label = " : ".join(f"datum.value == {_js_string(b)} ? {_js_string(BASIS_WORDS[b])}" for b in verdicts) + " : datum.value"
     chart = (alt.layer(ceiling, span, dots, data=data)
+             .transform_calculate(status="datum.could_be_cheapest ? 'could be the cheapest' : 'clearly dearer'")
              .properties(width=230 if narrow else 420, height=alt.Step(20))
-             .facet(row=alt.Row("basis:N", title=None, sort=[BASIS_WORDS[b] for b in verdicts],
-                                header=alt.Header(labelFontSize=12, labelAngle=0, labelAnchor="start", labelOrient="top")))
+             .facet(row=alt.Row("basis:N", title=None, sort=list(verdicts),
+                                header=alt.Header(labelExpr=label, labelFontSize=12, labelAngle=0, labelAnchor="start",
+                                                  labelOrient="top")))
              .resolve_scale(y="independent"))
     return chart, range_title(verdicts), range_description(verdicts)
 
