@@ -197,11 +197,8 @@ class ReferenceModel:
 # --- how each chip stores weights: one 8-bit (and 4-bit) storage rule for every chip ------
 
 WEIGHT_BITS = (16, 8, 4)
-WEIGHT_BITS_NAMES = {
-    16: "16 bits on every chip",
-    8: "8 bits where the serving software stores them",
-    4: "4 bits where the serving software stores them",
-}
+# The weight-width control's options (short: a select is as wide as its longest option, on a phone too).
+WEIGHT_BITS_NAMES = {16: "16 bits on every chip", 8: "8 bits where supported", 4: "4 bits where supported"}
 # The spec column of the BF16 path every chip has.
 BF16 = "bf16_tflops_dense"
 
@@ -640,6 +637,7 @@ def mlperf_per_dollar(results: pd.DataFrame, prices: pd.DataFrame, on=None) -> p
 VENDOR_CONTROLS = {"discount": "negotiated_discount", "bandwidthShare": "bandwidth_share"}
 # How the texts name each basis, and a chip without a price on it.
 BASIS_WORDS = {"list": "On list prices less discounts", "owning": "On owning cost"}
+BASIS_CONTROL = {"list": "List price less discount", "owning": "Owning cost, no margin"}
 NO_PRICE = {"list": "no public price", "owning": "no owning-cost estimate"}
 NO_PRICE_SHORT = {"list": "no price", "owning": "no estimate"}
 # Sort markers: a priced chip that does not fit, then a chip with no price on the basis.
@@ -761,7 +759,7 @@ def vega_cost_params(chips: pd.DataFrame, model: ReferenceModel, assumptions: pd
          "bind": {"input": "select", "options": list(WEIGHT_BITS), "labels": [WEIGHT_BITS_NAMES[b] for b in WEIGHT_BITS],
                   "name": "Weights stored in "}},
         {"name": "basis", "value": "list",
-         "bind": {"input": "select", "options": list(PRICE_BASES), "labels": [PRICE_BASES[b] for b in PRICE_BASES],
+         "bind": {"input": "select", "options": list(PRICE_BASES), "labels": [BASIS_CONTROL[b] for b in PRICE_BASES],
                   "name": "Price basis "}},
         {"name": "scenario", "value": "central",
          "bind": {"input": "select", "options": list(scenarios["scenario_id"]), "labels": list(scenarios["name"]),
