@@ -806,7 +806,10 @@ SCENARIOS = [
 
 # --- The cost-per-token model's inputs (chipbook.inference, chapters/NN-inference-economics.ipynb) -------
 COST_PARAMETERS = ["negotiated_discount", "bandwidth_share", "compute_share", "generation_share_factor",
-                   "hbm_usable_share", "replica_domains", "context_tokens", "batch", "weight_bits", "int8_as_8bit"]
+                   "owning_cost", "owning_cost_ratio", "hbm_usable_share", "replica_domains", "context_tokens", "batch",
+                   "weight_bits"]
+# The spec columns a serving path can compute at (accelerator_specs).
+RATE_COLUMNS = ["bf16_tflops_dense", "fp8_tflops_dense", "mxfp8_tflops_dense", "int8_tops_dense", "fp4_tflops_dense"]
 COST_MODEL = [
     {
         "name": "reference_models",
@@ -859,6 +862,7 @@ COST_MODEL = [
                 field("parameter", "string", "Which input of the model it sets.", enum=COST_PARAMETERS),
                 field("vendor", "string", "The vendor whose chips it applies to; blank for a chip-level or global row.", required=False, enum=CHIP_MAKERS),
                 field("chip_id", "string", "The chip it applies to; blank for a vendor-level or global row.", required=False),
+                field("relative_to", "string", "For an owning_cost_ratio row only: the chip (accelerator_specs.chip_id) whose owning cost per dense 8-bit PFLOP/s the ratio multiplies.", required=False),
                 field("low", "number", "Low end of the range (in unit)."),
                 field("central", "number", "Central value (in unit)."),
                 field("high", "number", "High end of the range (in unit)."),
@@ -868,6 +872,25 @@ COST_MODEL = [
                 field("second_source_id", "string", "A second anchoring source, if any.", required=False),
             ],
             "primaryKey": ["assumption_id"],
+            "foreignKeys": [chip_fk(), chip_fk("relative_to"), source_fk(), source_fk("second_source_id")],
+        },
+    },
+    {
+        "name": "serving_formats",
+        "title": "How each chip's serving software stores weights",
+        "description": "For each chip, the 8-bit (and, where there is one, 4-bit) way its serving software stores the model's weights and key/value cache, and the spec column whose dense rate the arithmetic then runs at. Decoding reads every weight and the whole cache each step, so the storage width sets its cost; a chip with no row for a width serves in the next wider one, BF16 at the widest.",
+        "schema": {
+            "fields": [
+                field("chip_id", "string", "The chip (accelerator_specs.chip_id)."),
+                field("weight_bits", "integer", "Bits per stored weight on this path.", enum=[8, 4]),
+                field("kv_bits", "integer", "Bits per stored key/value-cache element on this path.", enum=[8, 16]),
+                field("path", "string", "The formats, in words: weights, arithmetic and cache."),
+                field("rate_column", "string", "The accelerator_specs column whose dense rate the arithmetic runs at on this path.", enum=RATE_COLUMNS),
+                field("source_id", "string", "Where the serving software's support was seen."),
+                field("second_source_id", "string", "A second source, if any.", required=False),
+                field("note", "string", "What the source shows, and any caveat."),
+            ],
+            "primaryKey": ["chip_id", "weight_bits"],
             "foreignKeys": [chip_fk(), source_fk(), source_fk("second_source_id")],
         },
     },

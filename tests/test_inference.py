@@ -26,24 +26,28 @@ NAN = math.nan
 TINY = inf.ReferenceModel(total_params_b=10, active_params_b=4, layers=2, query_heads=4, kv_heads=2, head_dim=8,
                           experts=8, experts_per_token=2, name="Tiny MoE")
 DENSE = inf.ReferenceModel(total_params_b=4, active_params_b=4, layers=2, query_heads=4, kv_heads=2, head_dim=8, name="Tiny dense")
+NO_PATH = {"path_8": None, "rate_8": None, "kv_8": NAN, "path_4": None, "rate_4": None, "kv_4": NAN}
 
 
 def chip(**figures) -> dict:
+    """GPU X: BF16 100, FP8 200 TFLOPS, 20 GB at 1,000 GB/s, two chips to a domain, $4 an
+    hour, and an FP8 serving path (weights and cache in 8 bits, arithmetic at FP8)."""
     row = {"chip_id": "gpu-x", "chip": "GPU X", "vendor": "NVIDIA", "bf16_tflops_dense": 100.0, "bf16_tflops_sparse": NAN,
            "fp8_tflops_dense": 200.0, "int8_tops_dense": 200.0, "mxfp8_tflops_dense": NAN, "fp4_tflops_dense": NAN,
-           "hbm_gb": 20.0, "hbm_bandwidth_gb_s": 1000.0, "domain_chips": 2, "usd_per_chip_hour": 4.0, "price_id": "p-gpu-x"}
+           "hbm_gb": 20.0, "hbm_bandwidth_gb_s": 1000.0, "domain_chips": 2, "usd_per_chip_hour": 4.0, "price_id": "p-gpu-x",
+           **NO_PATH, "path_8": "FP8", "rate_8": "fp8_tflops_dense", "kv_8": 8}
     return row | figures
 
 
 def assumptions(rows: list[tuple]) -> pd.DataFrame:
-    """(assumption_id, parameter, vendor, chip_id, low, central, high) rows plus the global
-    rows every cost needs, held still (low = central = high) unless given."""
+    """(assumption_id, parameter, vendor, chip_id, low, central, high[, relative_to]) rows
+    plus the global rows every cost needs, held still (low = central = high) unless given."""
     held = [("hbm", "hbm_usable_share", None, None, 0.9, 0.9, 0.9), ("domains", "replica_domains", None, None, 1, 1, 1),
             ("context", "context_tokens", None, None, 1000, 1000, 1000), ("batch", "batch", None, None, 4, 4, 4),
-            ("bits", "weight_bits", None, None, 8, 8, 8), ("int8", "int8_as_8bit", None, None, 0, 0, 0)]
+            ("bits", "weight_bits", None, None, 8, 8, 8)]
     given = {r[1] for r in rows if r[2] is None and r[3] is None}
-    return pd.DataFrame([*rows, *(r for r in held if r[1] not in given)],
-                        columns=["assumption_id", "parameter", "vendor", "chip_id", "low", "central", "high"])
+    table = [tuple(r) + (None,) * (8 - len(r)) for r in [*rows, *(r for r in held if r[1] not in given)]]
+    return pd.DataFrame(table, columns=["assumption_id", "parameter", "vendor", "chip_id", "low", "central", "high", "relative_to"])
 
 
 def vendor_rows(vendor: str, discount=(0.5, 0.5, 0.5), bandwidth=(0.5, 0.5, 0.5), compute=(0.5, 0.5, 0.5)) -> list[tuple]:
@@ -60,9 +64,9 @@ def test_kv_cache_bytes_for_a_small_model():
     # 16-bit: 64 x 2 = 128 bytes, 8-bit: 64 bytes; the 4 query heads do not enter
     assert TINY.kv_bytes_per_token(2) == 128
     assert TINY.kv_bytes_per_token(1) == 64
-    # a 1,000-token context in 8 bits: 64,000 bytes per sequence
-    assert TINY.kv_bytes_per_token(inf.kv_bytes_per_element(8)) * 1000 == 64_000
-    assert inf.kv_bytes_per_element(16) == 2 and inf.kv_bytes_per_element(4) == 1  # the cache is never 4-bit
+    # a 1,000-token context in 8 bits: 64,000 bytes per sequence (decode_cost's kv_bytes_per_sequence)
+    got = inf.decode_cost(chip(), TINY, usd_per_chip_hour=4.0, domain_chips=2, context_tokens=1000, batch=4)
+    assert got["kv_bits"] == 8 and got["kv_bytes_per_sequence"] == 64_000
 
 
 def test_active_and_total_parameters_read_per_step():
@@ -99,26 +103,45 @@ def test_reference_model_from_a_table_row():
     assert dense == DENSE
 
 
-# --- precision: dense rates only, the narrowest format the chip publishes ---------------------
+# --- the 8-bit storage rule: the width weights are stored in, one rule for every chip ---------
 
-def test_precision_choice_by_published_dense_rates():
-    gpu = chip()                                                          # BF16 100, FP8 200, INT8 200
-    assert inf.chip_precision(gpu, 16) == (16, 100.0, "BF16")
-    assert inf.chip_precision(gpu, 8) == (8, 200.0, "FP8")
-    assert inf.chip_precision(gpu, 4) == (8, 200.0, "FP8")                # no FP4 rate: falls back to 8 bits
-    tpu = chip(fp8_tflops_dense=NAN, int8_tops_dense=394.0, bf16_tflops_sparse=400.0)
-    assert inf.chip_precision(tpu, 8) == (16, 100.0, "BF16")              # INT8 is not FP8; the sparse figure never counts
-    assert inf.chip_precision(tpu, 8, int8_as_8bit=True) == (8, 394.0, "INT8")
-    mx = chip(fp8_tflops_dense=NAN, int8_tops_dense=NAN, mxfp8_tflops_dense=250.0, fp4_tflops_dense=250.0)
-    assert inf.chip_precision(mx, 8) == (8, 250.0, "MXFP8")
-    assert inf.chip_precision(mx, 4) == (4, 250.0, "FP4")
+WEIGHT_ONLY = {"path_8": "INT8 weights, BF16 arithmetic", "rate_8": "bf16_tflops_dense", "kv_8": 8}
+
+
+def test_storage_rule_picks_the_narrowest_path_the_serving_software_has():
+    gpu = chip()                                                          # FP8 path at the FP8 rate
+    assert inf.chip_precision(gpu, 16) == (16, 100.0, "BF16 weights, cache and arithmetic", 16)
+    assert inf.chip_precision(gpu, 8) == (8, 200.0, "FP8", 8)
+    assert inf.chip_precision(gpu, 4) == (8, 200.0, "FP8", 8)            # no 4-bit path: falls back to 8 bits
+    # a chip with no FP8 rate but software that stores INT8 weights: 8 bits, arithmetic at its BF16 rate
+    tpu = chip(fp8_tflops_dense=NAN, int8_tops_dense=394.0, bf16_tflops_sparse=400.0, **WEIGHT_ONLY)
+    assert inf.chip_precision(tpu, 8) == (8, 100.0, "INT8 weights, BF16 arithmetic", 8)
+    # a chip whose software stores no 8-bit weights serves in 16 bits whatever rates it publishes
+    assert inf.chip_precision(chip(**NO_PATH), 8) == (16, 100.0, "BF16 weights, cache and arithmetic", 16)
+    mx = chip(fp8_tflops_dense=NAN, int8_tops_dense=NAN, mxfp8_tflops_dense=250.0, fp4_tflops_dense=250.0,
+              path_8="MXFP8", rate_8="mxfp8_tflops_dense", path_4="MXFP4", rate_4="fp4_tflops_dense", kv_4=8)
+    assert inf.chip_precision(mx, 8) == (8, 250.0, "MXFP8", 8)
+    assert inf.chip_precision(mx, 4) == (4, 250.0, "MXFP4", 8)           # the cache stays in 8 bits
     with pytest.raises(ValueError, match="16, 8 or 4"):
         inf.chip_precision(gpu, 6)
+    with pytest.raises(ValueError, match="leaves blank"):                 # a path at a rate the chip does not publish
+        inf.chip_precision(chip(fp8_tflops_dense=NAN), 8)
 
 
-def test_weight_format_names_round_trip():
-    for name, (bits, int8) in inf.WEIGHT_FORMATS.items():
-        assert inf.weight_format(bits, int8) == name
+def test_decoding_cost_follows_the_storage_width_not_the_arithmetic_rate():
+    # TINY on GPU X (memory-bound, by hand in test_memory_bound_decode_cost_by_hand): 8-bit weights cost $2.074723889
+    # per million tokens. Weight-only INT8 at the 100 TFLOPS BF16 rate reads the same bytes; its compute time,
+    # 32,001,024,000 / (100e12 x 0.5) = 0.00064 s, stays under the 0.014938012 s memory time: the same cost.
+    common = dict(usd_per_chip_hour=4.0, domain_chips=2, context_tokens=1000, batch=4, discount=0.5, bandwidth_share=0.5,
+                  compute_share=0.5)
+    fp8 = inf.decode_cost(chip(), TINY, **common)
+    weight_only = inf.decode_cost(chip(fp8_tflops_dense=NAN, **WEIGHT_ONLY), TINY, **common)
+    assert weight_only["usd_per_million_tokens"] == pytest.approx(fp8["usd_per_million_tokens"], rel=1e-12)
+    # With no 8-bit path the weights and cache take 16 bits: 7.46875e9 x 2 + 4 x 128,000 = 14,938,012,000 bytes
+    # -> / 5e11 = 0.029876024 s; / 4 = 0.007469006 s a token; x 4 x 0.5 / 3600 x 1e6 = $4.149447778
+    wide = inf.decode_cost(chip(**NO_PATH), TINY, **common)
+    assert (wide["bits"], wide["kv_bits"]) == (16, 16)
+    assert wide["usd_per_million_tokens"] == pytest.approx(4.149447778, rel=1e-9)
 
 
 # --- the decoding roofline, by hand -------------------------------------------------------------
@@ -147,7 +170,7 @@ def test_compute_bound_decode_cost_by_hand():
     # bytes 4e9 x 2 + 2,000 x 128,000 = 8.256e9 -> / 1e13 = 0.0008256 s
     # FLOPs 2,000 x 8,000,256,000 = 1.6000512e13 -> / 1e13 = 1.6000512 s (compute wins)
     # chip-seconds per token 1.6000512 / 2,000 = 0.0008000256; $/Mtok = 0.0008000256 / 3600 x 1e6 = 0.2222293333
-    slow = chip(bf16_tflops_dense=10.0, fp8_tflops_dense=NAN, int8_tops_dense=NAN, hbm_gb=100.0, hbm_bandwidth_gb_s=10_000.0)
+    slow = chip(bf16_tflops_dense=10.0, fp8_tflops_dense=NAN, int8_tops_dense=NAN, hbm_gb=100.0, hbm_bandwidth_gb_s=10_000.0, **NO_PATH)
     got = inf.decode_cost(slow, DENSE, usd_per_chip_hour=1.0, domain_chips=1, context_tokens=1000, batch=2000, weight_bits=8)
     assert got["bits"] == 16 and got["bound"] == "compute"
     assert got["usd_per_million_tokens"] == pytest.approx(0.2222293333, rel=1e-9)
@@ -165,6 +188,24 @@ def test_hbm_capacity_limits_the_batch():
     four = inf.decode_cost(chip(), TINY, usd_per_chip_hour=4.0, domain_chips=2, context_tokens=1_000_000, batch=200,
                            weight_bits=16, replica_domains=2)
     assert four["batch_limit"] == 406 and four["batch_used"] == 200
+
+
+def test_the_batch_follows_the_domains_memory_up_to_the_ceiling():
+    # TINY in 8 bits at a 1,000,000-token context, ceiling 1,024 sequences, $4/h less 0.5, shares 0.5.
+    # Cache 64 B x 1e6 = 6.4e7 bytes a sequence; weights 1e10 bytes.
+    # One 20 GB chip: floor((1.8e10 - 1e10) / 6.4e7) = 125 sequences. Eight: floor((1.44e11 - 1e10) / 6.4e7) = 2,093,
+    # capped at 1,024. Both batches touch every expert (1 - 0.75^125 is 1 to 15 places), so a step reads
+    # 1e10 + B x 6.4e7 bytes at 5e11 B/s:
+    #   B = 125:   1.8e10 / 5e11 = 0.036 s, / 125 = 2.88e-4 s a token -> 4 x 0.5 x 2.88e-4 / 3600 x 1e6 = $0.16
+    #   B = 1,024: 7.5536e10 / 5e11 = 0.151072 s, / 1,024 = 1.4753125e-4 s -> $0.081961806
+    # (compute: 1,024 x 8.256e9 FLOPs / 1e14 = 0.0845 s < 0.151 s, still memory-bound)
+    common = dict(usd_per_chip_hour=4.0, context_tokens=1_000_000, batch=1024, discount=0.5, bandwidth_share=0.5, compute_share=0.5)
+    small = inf.decode_cost(chip(), TINY, domain_chips=1, **common)
+    large = inf.decode_cost(chip(), TINY, domain_chips=8, **common)
+    assert (small["batch_limit"], small["batch_used"]) == (125, 125)
+    assert (large["batch_limit"], large["batch_used"]) == (2093, 1024)
+    assert small["usd_per_million_tokens"] == pytest.approx(0.16, rel=1e-9)
+    assert large["usd_per_million_tokens"] == pytest.approx(0.081961806, rel=1e-8)
 
 
 def test_no_price_gives_no_cost_but_a_break_even():
@@ -188,12 +229,14 @@ TWO_VENDORS = assumptions(vendor_rows("NVIDIA", discount=(0.45, 0.5, 0.6)) + ven
 
 def test_assumption_values_by_vendor_chip_and_all():
     table = assumptions(vendor_rows("NVIDIA") + vendor_rows("AWS", bandwidth=(0.4, 0.6, 0.8))
-                        + [("new-gpu-x", "generation_share_factor", None, "gpu-x", 0.5, 0.8, 1.0)])
+                        + [("new-gpu-x", "generation_share_factor", None, "gpu-x", 0.5, 0.8, 1.0),
+                           ("own-gpu-x", "owning_cost", None, "gpu-x", 1.0, 2.0, 3.0)])
     aws = inf.assumption_values(table, "asic-z", "AWS")
     assert aws["bandwidth_share"] == 0.6 and aws["discount"] == 0.5 and aws["context_tokens"] == 1000
-    # the chip's factor multiplies its vendor's shares: 0.5 x 0.8 = 0.4 for both
+    # the chip's factor multiplies its vendor's shares: 0.5 x 0.8 = 0.4 for both; its owning cost is not a decode input
     gpu = inf.assumption_values(table, "gpu-x", "NVIDIA")
     assert gpu["bandwidth_share"] == pytest.approx(0.4) and gpu["compute_share"] == pytest.approx(0.4)
+    assert "owning_cost" not in gpu
     assert inf.assumption_values(table, "gpu-x", "NVIDIA", {"new-gpu-x": 1.0})["bandwidth_share"] == 0.5
     with pytest.raises(KeyError, match="no assumption"):
         inf.assumption_values(table, "gpu-x", "NVIDIA", {"no-such-row": 1})
@@ -213,6 +256,94 @@ def test_a_vendor_discount_reorders_two_chips():
     assert inf.ranking(moved) == ["asic-z", "gpu-x"]
 
 
+# --- the owning-cost basis -------------------------------------------------------------------
+
+# GPU X owns at $2 an hour; TPU N (no list price, 150 TFLOPS dense FP8, else like GPU X) is priced per
+# dense 8-bit TFLOPS against it: 0.5 x ($2 / 200) x 150 = $0.75 an hour.
+OWNED = pd.concat([TWO_CHIPS, pd.DataFrame([chip(chip_id="tpu-n", chip="TPU N", vendor="Google", usd_per_chip_hour=NAN,
+                                                 price_id=None, fp8_tflops_dense=150.0)])], ignore_index=True)
+OWNING = assumptions(vendor_rows("NVIDIA") + vendor_rows("AWS", discount=(0.2, 0.2, 0.2)) + vendor_rows("Google", bandwidth=(0.4, 0.5, 0.8))
+                     + [("own-gpu-x", "owning_cost", None, "gpu-x", 1.5, 2.0, 2.5),
+                        ("ratio-tpu-n", "owning_cost_ratio", None, "tpu-n", 0.4, 0.5, 0.8, "gpu-x")])
+
+
+def test_owning_costs_direct_and_per_8bit_tflops():
+    costs = inf.owning_costs(OWNED, OWNING)
+    assert costs["gpu-x"] == 2.0 and costs["tpu-n"] == pytest.approx(0.75) and math.isnan(costs["asic-z"])
+    # moving the reference chip's cost moves the chip priced against it: 0.5 x (2.5 / 200) x 150 = 0.9375
+    assert inf.owning_costs(OWNED, OWNING, {"own-gpu-x": 2.5})["tpu-n"] == pytest.approx(0.9375)
+    with pytest.raises(KeyError, match="gpu-x"):  # a ratio needs its reference chip among the chips
+        inf.owning_costs(OWNED[OWNED["chip_id"] != "gpu-x"], OWNING)
+
+
+def test_the_two_price_bases_are_kept_apart_by_hand():
+    # All three read the same bytes at 1,000 GB/s x 0.5 (memory-bound): 0.003734503 chip-seconds a token.
+    # List: GPU X 4 x 0.5 -> 2.074723889; ASIC Z 3 x 0.8 -> 2.4 x 1.037361944 = 2.489668667; TPU N has no list price.
+    # Owning: no discount; GPU X 2.0 -> 2.074723889; TPU N 0.75 -> 0.75 x 1.037361944 = 0.778021458; ASIC Z none.
+    listed = inf.cost_table(OWNED, TINY, OWNING, basis="list").set_index("chip_id")
+    owned = inf.cost_table(OWNED, TINY, OWNING, basis="owning").set_index("chip_id")
+    assert listed["usd_per_million_tokens"].tolist()[:2] == pytest.approx([2.074723889, 2.489668667], rel=1e-9)
+    assert not listed.at["tpu-n", "priced"] and math.isnan(listed.at["tpu-n", "usd_per_million_tokens"])
+    assert owned.at["tpu-n", "usd_per_million_tokens"] == pytest.approx(0.778021458, rel=1e-9)
+    assert owned.at["gpu-x", "discount"] == 0 and not owned.at["asic-z", "priced"]
+    assert inf.ranking(owned.reset_index()) == ["tpu-n", "gpu-x"]
+    with pytest.raises(ValueError, match="basis"):
+        inf.cost_table(OWNED, TINY, OWNING, basis="street")
+
+
+def test_cost_range_takes_each_assumption_to_the_end_that_favours_the_chip():
+    # TPU N on owning cost is memory-bound, so its cost goes as ratio / bandwidth share (central 0.5 / 0.5 -> 0.778021458).
+    # Favourable: the LOW ratio and the HIGH share, 0.4 / 0.8 -> x 0.5 = 0.389010729;
+    # unfavourable: 0.8 / 0.4 -> x 2 = 1.556042917.
+    spread = inf.cost_range(OWNED, TINY, OWNING, basis="owning").set_index("chip_id")
+    assert spread.at["tpu-n", "low_usd"] == pytest.approx(0.389010729, rel=1e-9)
+    assert spread.at["tpu-n", "high_usd"] == pytest.approx(1.556042917, rel=1e-9)
+    # GPU X: owning cost 1.5 to 2.5 around 2.0 -> 2.074723889 x 0.75 and x 1.25; ASIC Z has no owning cost
+    assert spread.at["gpu-x", "low_usd"] == pytest.approx(1.556042917, rel=1e-9)
+    assert spread.at["gpu-x", "high_usd"] == pytest.approx(2.593404861, rel=1e-9)
+    assert "asic-z" not in spread.index
+
+
+def test_cost_range_brackets_the_central_cost():
+    spread = inf.cost_range(TWO_CHIPS, TINY, TWO_VENDORS).set_index("chip_id")
+    # ASIC Z: 3 x (1 - d) x 0.003734503 s / 3600 x 1e6 with d = 0.5, 0.2, 0.1 -> 1.5, 2.4, 2.7 times 1.037361944
+    assert spread.loc["asic-z", "low_usd"] == pytest.approx(1.5 * 1.037361944, rel=1e-9)
+    assert spread.loc["asic-z", "central_usd"] == pytest.approx(2.4 * 1.037361944, rel=1e-9)
+    assert spread.loc["asic-z", "high_usd"] == pytest.approx(2.7 * 1.037361944, rel=1e-9)
+
+
+# --- what the model can tell apart -----------------------------------------------------------
+
+RANGES = pd.DataFrame({"chip_id": ["a", "b", "c", "d"], "chip": ["A", "B", "C", "D"], "vendor": ["NVIDIA", "AWS", "Google", "AWS"],
+                       "low_usd": [1.0, 1.2, 2.1, 1.9], "central_usd": [1.5, 1.6, 2.5, 2.8], "high_usd": [2.0, 3.0, 3.0, 4.0]})
+
+
+def test_chips_whose_ranges_reach_below_every_dear_end_cannot_be_told_apart():
+    # The lowest dear end is A's 2.0. A (1.0), B (1.2) and D (1.9) start below it and could each be the cheapest;
+    # C starts at 2.1, dearer than A at A's dearest: clearly dearer. Sorted by central: A, B, C, D.
+    table = inf.could_be_cheapest(RANGES)
+    assert list(table["chip_id"]) == ["a", "b", "c", "d"]
+    assert list(table["could_be_cheapest"]) == [True, True, False, True]
+    assert table.attrs["ceiling"] == 2.0
+    assert inf.range_title({"list": table}) == ("No chip is cheapest across the ranges: on list prices less discounts A, B and D "
+                                                "overlap, and C is clearly dearer")
+    alone = inf.could_be_cheapest(RANGES.assign(low_usd=[1.0, 2.2, 2.1, 3.0]))  # now only A starts below 2.0
+    assert list(alone.loc[alone["could_be_cheapest"], "chip"]) == ["A"]
+    title = inf.range_title({"list": alone, "owning": table})
+    assert title == ("On list prices less discounts A is cheapest even at the dear end of its range; "
+                     "on owning cost A, B and D overlap, and C is clearly dearer")
+
+
+def test_range_chart_title_and_description_follow_the_data():
+    _, title, description = inf.range_chart({"list": inf.could_be_cheapest(RANGES)})
+    assert title.startswith("No chip is cheapest across the ranges")
+    assert "A $1.50 ($1.00 to $2.00)" in description and "Clearly dearer: C." in description
+    _, moved, _ = inf.range_chart({"list": inf.could_be_cheapest(RANGES.assign(low_usd=[1.0, 1.2, 1.3, 1.9]))})
+    assert moved == "No chip is cheapest across the ranges: on list prices less discounts all 4 chips priced on it overlap"
+
+
+# --- the sensitivity of one comparison ----------------------------------------------------------
+
 def test_the_tornado_finds_the_flipping_assumption():
     result = inf.tornado(TWO_CHIPS, TINY, TWO_VENDORS)
     assert result.attrs["leader"] == "gpu-x" and result.attrs["pair"] == ("gpu-x", "asic-z")
@@ -226,33 +357,41 @@ def test_the_tornado_finds_the_flipping_assumption():
     assert nvidia_low["lead"].iat[0] == pytest.approx(2.2 / 2.4)
 
 
+def test_the_tornado_tests_the_chips_it_is_told_to_on_their_basis():
+    # Owning basis, among TPU N and GPU X: TPU N leads, 0.778 / 2.075 = 0.375 (0.75 / 2.0).
+    # The ratio's high end, 0.8: TPU N costs 1.2 an hour, 0.6 of GPU X; Google's bandwidth low, 0.4: 0.75 x 1.25 = 0.9375,
+    # 0.469; GPU X's cost low, 1.5: 0.75 / 1.5 = 0.5 (TPU N moves too: priced against it, the ratio stays 0.375).
+    result = inf.tornado(OWNED, TINY, OWNING, basis="owning", among=["tpu-n", "gpu-x"])
+    assert result.attrs["leader"] == "tpu-n" and result.attrs["basis"] == "owning"
+    lead = result.set_index(["assumption_id", "end"])["lead"]
+    assert lead[("ratio-tpu-n", "high")] == pytest.approx(0.6)
+    assert lead[("bandwidth-google", "low")] == pytest.approx(0.46875)
+    assert lead[("own-gpu-x", "low")] == pytest.approx(0.375)
+    assert not result["cheapest_changes"].any()
+
+
 def test_tornado_chart_title_follows_its_data():
     names = {"gpu-x": "GPU X", "asic-z": "ASIC Z"}
     _, title, description = inf.tornado_chart(inf.tornado(TWO_CHIPS, TINY, TWO_VENDORS), names)
-    assert title == "1 of 12 assumptions, moved alone, end GPU X's lead: ASIC Z then costs less"
+    # discount-nvidia and discount-aws move the lead; the shares move both chips alike and drop out
+    assert title == "1 of the 2 assumptions that move GPU X's lead end it when taken alone: ASIC Z then costs less"
     assert "Another chip becomes cheapest under: AWS discount high (ASIC Z)." in description
     still = assumptions(vendor_rows("NVIDIA") + vendor_rows("AWS", discount=(0.1, 0.2, 0.3)))
     _, title, _ = inf.tornado_chart(inf.tornado(TWO_CHIPS, TINY, still), names)
-    assert title == "No single assumption, moved alone, ends GPU X's lead"
-
-
-def test_cost_range_brackets_the_central_cost():
-    spread = inf.cost_range(TWO_CHIPS, TINY, TWO_VENDORS).set_index("chip_id")
-    # ASIC Z: 3 x (1 - d) x 0.003734503 s / 3600 x 1e6 with d = 0.5, 0.2, 0.1 -> 1.5, 2.4, 2.7 times 1.037361944
-    assert spread.loc["asic-z", "low_usd"] == pytest.approx(1.5 * 1.037361944, rel=1e-9)
-    assert spread.loc["asic-z", "central_usd"] == pytest.approx(2.4 * 1.037361944, rel=1e-9)
-    assert spread.loc["asic-z", "high_usd"] == pytest.approx(2.7 * 1.037361944, rel=1e-9)
+    assert title == "The one assumption that moves GPU X's lead does not end it when taken alone"
 
 
 def test_cost_title_moves_with_the_data():
     table = inf.cost_table(TWO_CHIPS, TINY, TWO_VENDORS)
     default = inf.order_key(table)
     assert default == "GPU X~ASIC Z"
-    # 2.0 x 1.037361944 = 2.07
-    assert inf.cost_title(table, default) == "GPU X is the cheapest chip at these settings: $2.07 per million output tokens"
+    # 2.0 x 1.037361944 = 2.07; 2.4 x 1.037361944 = 2.49
+    assert inf.cost_title(table, default) == ("On list prices less discounts, GPU X costs least at these exact settings: "
+                                              "$2.07 per million output tokens, then ASIC Z $2.49")
     cheaper = TWO_CHIPS.assign(usd_per_chip_hour=[4.0, 2.0])  # ASIC Z: 2 x 0.8 = 1.6 -> 1.66
     moved = inf.cost_table(cheaper, TINY, TWO_VENDORS)
-    assert inf.cost_title(moved, default) == ("ASIC Z is the cheapest chip at these settings: $1.66 per million output tokens; "
+    assert inf.cost_title(moved, default) == ("On list prices less discounts, ASIC Z costs least at these exact settings: "
+                                              "$1.66 per million output tokens, then GPU X $2.07; "
                                               "the order of chips has changed from the defaults")
 
 
@@ -270,18 +409,18 @@ def test_scenario_chips_and_break_even_price():
     summary = inf.cost_summary(table, picked.reset_index())
     assert summary.endswith("Serving Anthropic in this scenario: TPU N (no public price; as cheap as the cheapest chip at $4.00 "
                             "per chip-hour after discount); ASIC Z $2.49.")
-    assert summary.startswith("Cheapest first: GPU X $2.07, ASIC Z $2.49.")
+    assert summary.startswith("On list prices less discounts, cheapest first: GPU X $2.07, ASIC Z $2.49.")
     assert inf.cost_summary(table, picked.reset_index(), "ASIC Z~GPU X").startswith(
-        "The order of chips has changed from the defaults. Cheapest first:")
+        "The order of chips has changed from the defaults. On list prices less discounts, cheapest first:")
     with pytest.raises(KeyError, match="now"):
         inf.scenario_chips(plan, "later", table)
 
 
 def test_controls_map_to_assumption_rows():
     table = TWO_VENDORS
-    assert inf.moved_from_controls(table, {"batch": 9, "context": 2048, "weightFormat": "int8", "discountAWS": 0.3,
-                                           "bandwidthShareNVIDIA": 0.7, "scenario": "central"}) == {
-        "batch": 9, "context": 2048, "bits": 8, "int8": 1, "discount-aws": 0.3, "bandwidth-nvidia": 0.7}
+    assert inf.moved_from_controls(table, {"batch": 9, "context": 2048, "weightBits": 16, "discountAWS": 0.3,
+                                           "bandwidthShareNVIDIA": 0.7, "scenario": "central", "basis": "owning"}) == {
+        "batch": 9, "context": 2048, "bits": 16, "discount-aws": 0.3, "bandwidth-nvidia": 0.7}
 
 
 # --- the page recomputes with the same arithmetic -------------------------------------------------
@@ -310,7 +449,7 @@ def page_values(chips: pd.DataFrame, model, table: pd.DataFrame, cost_scenarios:
 def assert_page_matches_python(chips, model, table, cost_scenarios, scenarios, controls):
     seen = page_values(chips, model, table, cost_scenarios, scenarios, controls)
     default_order = inf.order_key(inf.cost_table(chips, model, table))
-    python = inf.cost_table(chips, model, table, inf.moved_from_controls(table, controls))
+    python = inf.cost_table(chips, model, table, inf.moved_from_controls(table, controls), controls.get("basis", "list"))
     for row in python.itertuples():
         page = seen[f"cost:{row.chip_id}"]
         if math.isnan(row.usd_per_million_tokens):
@@ -322,13 +461,17 @@ def assert_page_matches_python(chips, model, table, cost_scenarios, scenarios, c
     assert seen["summary"] == inf.cost_summary(python, inf.scenario_chips(cost_scenarios, scenario, python), default_order)
 
 
-FIXTURE_CHIPS = pd.concat([TWO_CHIPS, pd.DataFrame([
-    chip(chip_id="tpu-n", chip="TPU N", vendor="Google", usd_per_chip_hour=NAN, price_id=None, fp8_tflops_dense=NAN,
-         int8_tops_dense=300.0, hbm_gb=16.0, domain_chips=256),
-    chip(chip_id="gpu-y", chip="GPU Y", vendor="NVIDIA", fp4_tflops_dense=400.0, hbm_gb=10.0, domain_chips=1, usd_per_chip_hour=2.0)])],
+FIXTURE_CHIPS = pd.concat([OWNED, pd.DataFrame([
+    chip(chip_id="tpu-o", chip="TPU O", vendor="Google", usd_per_chip_hour=1.0, price_id="p-tpu-o", fp8_tflops_dense=NAN,
+         int8_tops_dense=300.0, hbm_gb=16.0, domain_chips=256, **WEIGHT_ONLY),
+    chip(chip_id="gpu-y", chip="GPU Y", vendor="NVIDIA", fp4_tflops_dense=400.0, hbm_gb=10.0, domain_chips=1, usd_per_chip_hour=2.0,
+         path_4="FP4", rate_4="fp4_tflops_dense", kv_4=8),
+    chip(chip_id="gpu-z", chip="GPU Z", vendor="NVIDIA", hbm_gb=40.0, domain_chips=1, usd_per_chip_hour=3.0, **NO_PATH)])],
     ignore_index=True)
 FIXTURE_ASSUMPTIONS = assumptions(vendor_rows("NVIDIA", discount=(0.3, 0.5, 0.8)) + vendor_rows("AWS", discount=(0.1, 0.2, 0.5))
-                                  + vendor_rows("Google") + [("new-gpu-y", "generation_share_factor", None, "gpu-y", 0.7, 0.85, 1)])
+                                  + vendor_rows("Google") + [("new-gpu-y", "generation_share_factor", None, "gpu-y", 0.7, 0.85, 1),
+                                                             ("own-gpu-x", "owning_cost", None, "gpu-x", 1.5, 2.0, 2.5),
+                                                             ("ratio-tpu-n", "owning_cost_ratio", None, "tpu-n", 0.4, 0.5, 0.8, "gpu-x")])
 FIXTURE_PLAN = pd.DataFrame({"scenario_id": ["central", "central", "slip", "slip"], "vendor": ["Google", "AWS", "Google", "NVIDIA"],
                              "chip_id": ["tpu-n", "asic-z", "tpu-n", "gpu-y"], "reason": "", "source_id": ""})
 FIXTURE_SCENARIOS = pd.DataFrame({"scenario_id": ["central", "slip"], "name": ["Central", "Slip"]})
@@ -336,10 +479,12 @@ FIXTURE_SCENARIOS = pd.DataFrame({"scenario_id": ["central", "slip"], "name": ["
 
 @pytest.mark.parametrize("controls", [
     {},
-    {"batch": 300, "context": 8192, "weightFormat": "int8", "discountAWS": 0.8, "bandwidthShareNVIDIA": 0.9, "scenario": "slip"},
-    {"batch": 1, "context": 2048, "weightFormat": "bf16"},
-    {"batch": 512, "context": 262144, "weightFormat": "fp4", "discountNVIDIA": 0.0},
-], ids=["defaults", "int8-slip", "bf16-batch-1", "fp4-long-context"])
+    {"batch": 300, "context": 8192, "weightBits": 16, "discountAWS": 0.8, "bandwidthShareNVIDIA": 0.9, "scenario": "slip"},
+    {"batch": 1, "context": 2048, "weightBits": 16},
+    {"batch": 512, "context": 262144, "weightBits": 4, "discountNVIDIA": 0.0},
+    {"basis": "owning", "batch": 64, "scenario": "slip"},
+    {"basis": "owning", "weightBits": 4, "context": 262144, "bandwidthShareGoogle": 0.3},
+], ids=["defaults", "bf16-slip", "bf16-batch-1", "fp4-long-context", "owning-slip", "owning-fp4"])
 def test_in_page_signals_match_python_on_fixtures(controls):
     assert_page_matches_python(FIXTURE_CHIPS, TINY, FIXTURE_ASSUMPTIONS, FIXTURE_PLAN, FIXTURE_SCENARIOS, controls)
 
@@ -355,16 +500,18 @@ MODELS = load_table("reference_models")
 ASSUMPTIONS = load_table("cost_assumptions")
 COST_SCENARIOS = load_table("cost_scenarios")
 SCENARIOS = load_table("scenarios")
-LIVE_CHIPS = inf.chip_frame(SPECS, PRICES, DOMAINS)
+FORMATS = load_table("serving_formats")
+LIVE_CHIPS = inf.chip_frame(SPECS, PRICES, DOMAINS, FORMATS)
 LIVE_MODEL = inf.ReferenceModel.from_row(MODELS.iloc[0])
 
 
 @pytest.mark.parametrize("controls", [
     {},
-    {"batch": 300, "context": 131072, "weightFormat": "int8", "scenario": "trainium-slips-a-year", "discountAWS": 0.8,
+    {"batch": 300, "context": 131072, "weightBits": 16, "scenario": "trainium-slips-a-year", "discountAWS": 0.8,
      "bandwidthShareNVIDIA": 0.5},
-    {"batch": 512, "context": 262144, "weightFormat": "fp4", "scenario": "tpu-ceiling-reached"},
-], ids=["defaults", "int8-slip", "fp4-long-context"])
+    {"batch": 4096, "context": 262144, "weightBits": 4, "scenario": "tpu-ceiling-reached"},
+    {"basis": "owning", "batch": 64, "scenario": "trainium-slips-a-year", "bandwidthShareAWS": 0.3},
+], ids=["defaults", "bf16-slip", "fp4-long-context", "owning-slip"])
 def test_in_page_signals_match_python_on_the_live_tables(controls):
     """Whatever the tables hold, the page and decode_cost agree."""
     assert_page_matches_python(LIVE_CHIPS, LIVE_MODEL, ASSUMPTIONS, COST_SCENARIOS, SCENARIOS, controls)
@@ -407,6 +554,53 @@ def test_live_costs_move_the_way_the_model_says():
         assert (deeper.loc[own, "usd_per_million_tokens"].dropna() <= costs[own].dropna() + 1e-12).all()
         pd.testing.assert_series_equal(deeper.loc[~own, "usd_per_million_tokens"], costs[~own])
     assert inf.ranking(central) == sorted(inf.ranking(central), key=lambda c: costs[c])
+
+
+def test_every_chip_stores_weights_by_the_one_rule():
+    """Each chip serves in 8 bits at the central setting exactly when its serving software
+    has an 8-bit row in serving_formats, and every path's rate is one the chip publishes."""
+    central = inf.cost_table(LIVE_CHIPS, LIVE_MODEL, ASSUMPTIONS).set_index("chip_id")
+    eight = set(FORMATS.loc[FORMATS["weight_bits"] == 8, "chip_id"])
+    assert inf.assumption_values(ASSUMPTIONS, "", "NVIDIA")["weight_bits"] == 8
+    for chip_id, bits in central["bits"].items():
+        assert bits == (8 if chip_id in eight else 16), chip_id
+    for row in LIVE_CHIPS.to_dict("records"):
+        for bits in inf.WEIGHT_BITS:
+            inf.chip_precision(row, bits)  # raises ValueError on a path at an unpublished rate
+
+
+def test_owning_costs_cover_the_fleet_and_follow_their_references():
+    """Every chip serving Anthropic in any scenario has an owning cost; a ratio row names a
+    reference chip with a direct owning cost, and only a ratio row names one."""
+    owning = inf.owning_costs(LIVE_CHIPS, ASSUMPTIONS)
+    assert owning[sorted(set(COST_SCENARIOS["chip_id"]))].notna().all()
+    ratio = ASSUMPTIONS["parameter"] == "owning_cost_ratio"
+    assert ASSUMPTIONS.loc[ratio, "relative_to"].notna().all() and ASSUMPTIONS.loc[~ratio, "relative_to"].isna().all()
+    direct = set(ASSUMPTIONS.loc[ASSUMPTIONS["parameter"] == "owning_cost", "chip_id"])
+    assert set(ASSUMPTIONS.loc[ratio, "relative_to"]) <= direct
+    for row in ASSUMPTIONS[ratio].itertuples():  # cost per dense 8-bit TFLOPS = ratio x the reference's
+        specs = LIVE_CHIPS.set_index("chip_id")
+        per = owning[row.chip_id] / inf.eight_bit_peak(specs.loc[row.chip_id].to_dict() | {"chip_id": row.chip_id})
+        ref = owning[row.relative_to] / inf.eight_bit_peak(specs.loc[row.relative_to].to_dict() | {"chip_id": row.relative_to})
+        assert per / ref == pytest.approx(row.central)
+
+
+@pytest.mark.parametrize("basis", list(inf.PRICE_BASES))
+def test_live_ranges_bracket_central_and_the_cheapest_central_chip_is_a_contender(basis):
+    ranges = inf.could_be_cheapest(inf.cost_range(LIVE_CHIPS, LIVE_MODEL, ASSUMPTIONS, basis))
+    assert ((ranges["low_usd"] <= ranges["central_usd"] + 1e-12) & (ranges["central_usd"] <= ranges["high_usd"] + 1e-12)).all()
+    assert ranges["could_be_cheapest"].iat[0]  # sorted by central: the cheapest at central could be the cheapest
+    assert ranges.loc[ranges["low_usd"].idxmin(), "could_be_cheapest"]
+
+
+def test_a_bigger_domain_never_decodes_a_smaller_batch():
+    """The batch is what the domain's memory holds, up to the ceiling: doubling a chip's
+    domain never lowers it and never raises its cost per token."""
+    central = inf.cost_table(LIVE_CHIPS, LIVE_MODEL, ASSUMPTIONS).set_index("chip_id")
+    doubled = inf.cost_table(LIVE_CHIPS.assign(domain_chips=LIVE_CHIPS["domain_chips"] * 2), LIVE_MODEL, ASSUMPTIONS).set_index("chip_id")
+    ceiling = inf.assumption_values(ASSUMPTIONS, "", "NVIDIA")["batch"]
+    assert (doubled["batch_used"] >= central["batch_used"]).all() and (central["batch_used"] <= ceiling).all()
+    assert (doubled["chip_seconds_per_token"].dropna() <= central["chip_seconds_per_token"].dropna() + 1e-15).all()
 
 
 def test_page_controls_start_at_the_central_assumptions():

@@ -2,30 +2,36 @@
 and a model of what it costs to generate tokens with a stated reference model on each chip.
 
 Everything here works on the book's own tables (accelerator_specs, accelerator_prices,
-serving_domains, reference_models, cost_assumptions, cost_scenarios, mlperf_results) or
-on plain numbers, so the chapter and its tests use the same code.
+serving_domains, serving_formats, reference_models, cost_assumptions, cost_scenarios,
+mlperf_results) or on plain numbers, so the chapter and its tests use the same code.
 
 The cost model, in short
 ------------------------
-A copy of the reference model lives on the chips of one scale-up domain (an NVLink node,
-a TPU pod, a Trainium UltraServer). Each chip serves in the narrowest number format it has
-a published dense rate for, among those the reader allows (BF16; FP8 or MXFP8; INT8 if
-allowed; FP4). Its weights plus the key/value cache of every sequence in the batch must
-fit in the domain's HBM, which caps the batch. One decoding step of B sequences reads the
+A copy of the reference model lives on the chips of one scale-up domain (an NVLink node
+or rack, a TPU pod, a Trainium UltraServer). Decoding reads every weight and the whole
+key/value cache at each step, so what matters is the width they are stored in: each chip
+stores them in 8 bits wherever its serving software does (serving_formats), with the
+arithmetic at the chip's dense rate for that path, and in 16 bits otherwise. The weights
+plus the cache of every sequence in the batch must fit in the domain's HBM: each chip
+decodes as many sequences as its domain holds, up to a ceiling, so a larger domain
+spreads each weight read over more tokens. One decoding step of B sequences reads the
 weights the batch touches (a mixture-of-experts model touches more experts as B grows)
 and each sequence's cache, and does 2 FLOPs per active parameter plus the attention over
 the context for each of the B tokens; on n chips it takes
 
     step = max(bytes / (n · bandwidth · bandwidth share), FLOPs / (n · peak · compute share))
 
-n chips are paid for, so n cancels: cost per token = price · (1 − discount) · n · step / B.
-The discount and the achieved shares differ by vendor and are ranges with reasons
+n chips are paid for, so n cancels: cost per token = price per chip-hour · n · step / B.
+
+Two price bases are kept apart (PRICE_BASES): a cloud's on-demand list price less the
+vendor's negotiated discount, and the owning cost (a hyperscaler's own cost of a chip-hour,
+no margin), which is the only basis on which the newest chips have a figure. The
+discount, the achieved shares and the owning costs are ranges with reasons
 (cost_assumptions); chips of a new generation carry a factor on both shares.
 
 What it leaves out: prefill (reading the prompt), the interconnect's time when a model
-spans chips, idle capacity between traffic peaks, the host machines, power and staff
-beyond the list price, and speculative decoding or prefix caching. It compares chips;
-it is not anyone's bill.
+spans chips, idle capacity between traffic peaks, and speculative decoding or prefix
+caching. It compares chips; it is not anyone's bill.
 """
 
 from __future__ import annotations
@@ -187,88 +193,85 @@ class ReferenceModel:
         return 2 * self.active_params_b * 1e9 + 4 * self.layers * self.query_heads * self.head_dim * context_tokens
 
 
-# Weight formats a reader can pick: the widest bits allowed and whether INT8 counts as an
-# 8-bit format on chips with no FP8 rate. Each chip falls back to the next format it has
-# a published dense rate for (chip_precision).
-WEIGHT_FORMATS = {
-    "bf16": (16, False),
-    "fp8": (8, False),
-    "int8": (8, True),
-    "fp4": (4, False),
-}
-WEIGHT_FORMAT_NAMES = {
-    "bf16": "16-bit on every chip",
-    "fp8": "8-bit float (dense FP8 rate)",
-    "int8": "8-bit, INT8 counted too",
-    "fp4": "4-bit float (dense FP4 rate)",
-}
+
+# --- how each chip stores weights: one 8-bit (and 4-bit) storage rule for every chip ------
+
+WEIGHT_BITS = (16, 8, 4)
+# The weight-width control's options (short: a select is as wide as its longest option, on a phone too).
+WEIGHT_BITS_NAMES = {16: "16 bits on every chip", 8: "8 bits where supported", 4: "4 bits where supported"}
+# The spec column of the BF16 path every chip has.
+BF16 = "bf16_tflops_dense"
 
 
-def weight_format(weight_bits: float, int8_as_8bit: bool) -> str:
-    """The reader-facing format name for a bits setting and the INT8 switch."""
-    bits = int(weight_bits)
-    if bits == 16:
-        return "bf16"
-    if bits == 8:
-        return "int8" if int8_as_8bit else "fp8"
-    if bits == 4:
-        return "fp4"
-    raise ValueError(f"weight bits must be 16, 8 or 4, not {weight_bits!r}")
+def serving_paths(formats: pd.DataFrame) -> pd.DataFrame:
+    """serving_formats pivoted to one row per chip: path_8, rate_8 (a spec column),
+    kv_8 (bits) and the same for 4 bits; NaN/None where the chip has no such path."""
+    wide = pd.DataFrame({"chip_id": sorted(set(formats["chip_id"]))})
+    for bits in (8, 4):
+        rows = formats[formats["weight_bits"] == bits][["chip_id", "path", "rate_column", "kv_bits"]]
+        wide = wide.merge(rows.rename(columns={"path": f"path_{bits}", "rate_column": f"rate_{bits}",
+                                               "kv_bits": f"kv_{bits}"}), on="chip_id", how="left")
+    return wide
 
 
 def _published(spec, column: str) -> float | None:
     value = spec.get(column) if hasattr(spec, "get") else spec[column]
-    return None if value is None or pd.isna(value) else float(value)
+    return None if value is None or (not isinstance(value, str) and pd.isna(value)) else value
 
 
-def chip_precision(spec: pd.Series | dict, weight_bits: int = 8, int8_as_8bit: bool = False) -> tuple[int, float, str]:
-    """The precision a chip serves in and its dense peak there: (bits, TFLOPS, format).
+def chip_precision(spec: pd.Series | dict, weight_bits: int = 8) -> tuple[int, float, str, int]:
+    """How a chip serves at a weight-width setting: (weight bits, dense TFLOPS of the
+    arithmetic, the path in words, key/value-cache bits).
 
-    BF16 always; 8-bit where the chip publishes a dense FP8 rate (or MXFP8, or INT8 when
-    `int8_as_8bit`); 4-bit only where a dense FP4 rate is published. A sparse figure never
-    counts. Raises ValueError for bits other than 16, 8 or 4."""
-    if weight_bits not in (16, 8, 4):
+    The narrowest path of the chip's serving software (spec's path_8/rate_8/kv_8 and
+    path_4/... columns, from serving_paths) no narrower than `weight_bits`; BF16 weights,
+    cache and arithmetic where there is none. Raises ValueError for bits other than 16, 8
+    or 4, and when a path names a rate the chip does not publish."""
+    if weight_bits not in WEIGHT_BITS:
         raise ValueError(f"weight bits must be 16, 8 or 4, not {weight_bits!r}")
-    if weight_bits == 4 and _published(spec, "fp4_tflops_dense"):
-        return 4, _published(spec, "fp4_tflops_dense"), "FP4"
-    if weight_bits <= 8:
-        for column, name in (("fp8_tflops_dense", "FP8"), ("mxfp8_tflops_dense", "MXFP8")):
-            if _published(spec, column):
-                return 8, _published(spec, column), name
-        if int8_as_8bit and _published(spec, "int8_tops_dense"):
-            return 8, _published(spec, "int8_tops_dense"), "INT8"
-    return 16, float(spec["bf16_tflops_dense"]), "BF16"
+    for bits in (4, 8):
+        if weight_bits <= bits and _published(spec, f"path_{bits}") is not None:
+            rate = _published(spec, _published(spec, f"rate_{bits}"))
+            if rate is None:
+                raise ValueError(f"{spec['chip_id']}: its {bits}-bit path computes at {spec[f'rate_{bits}']}, "
+                                 "which accelerator_specs leaves blank")
+            return bits, float(rate), str(spec[f"path_{bits}"]), int(spec[f"kv_{bits}"])
+    return 16, float(spec[BF16]), "BF16 weights, cache and arithmetic", 16
 
 
-def kv_bytes_per_element(bits: int) -> int:
-    """Key/value cache stored in 16 bits with 16-bit weights, in 8 bits otherwise (the
-    cache is never held in 4 bits)."""
-    return 2 if bits == 16 else 1
+def eight_bit_peak(spec: pd.Series | dict) -> float:
+    """The dense 8-bit peak a vendor markets (FP8, else MXFP8, else INT8), in TFLOPS:
+    the unit in which SemiAnalysis compares owning costs. Raises ValueError without one."""
+    for column in ("fp8_tflops_dense", "mxfp8_tflops_dense", "int8_tops_dense"):
+        if _published(spec, column) is not None:
+            return float(spec[column])
+    raise ValueError(f"{spec['chip_id']} publishes no dense 8-bit rate")
 
 
 def decode_cost(spec: pd.Series | dict, model: ReferenceModel, *, usd_per_chip_hour: float | None,
                 domain_chips: int, context_tokens: float, batch: float, weight_bits: int = 8,
-                int8_as_8bit: bool = False, discount: float = 0.0, bandwidth_share: float = 1.0,
-                compute_share: float = 1.0, hbm_usable_share: float = 0.9, replica_domains: float = 1) -> dict:
+                discount: float = 0.0, bandwidth_share: float = 1.0, compute_share: float = 1.0,
+                hbm_usable_share: float = 0.9, replica_domains: float = 1) -> dict:
     """The roofline cost of generating tokens with `model` on one kind of chip.
 
-    spec: a chip's row (dense peaks in TFLOPS, hbm_gb, hbm_bandwidth_gb_s in decimal units).
-    One copy of the model spans at most `replica_domains` scale-up domains of
-    `domain_chips` chips; weights plus the key/value cache of the batch must fit in
-    their HBM (times `hbm_usable_share`), which caps the batch. One decoding step of
-    B sequences reads the weights the batch touches and every sequence's cache, and does
-    B tokens' worth of FLOPs; spread over n chips it takes
+    spec: a chip's row (dense peaks in TFLOPS, hbm_gb, hbm_bandwidth_gb_s in decimal units,
+    and its serving paths, see chip_precision). One copy of the model spans at most
+    `replica_domains` scale-up domains of `domain_chips` chips; weights plus the key/value
+    cache of the batch must fit in their HBM (times `hbm_usable_share`), and the batch is
+    as many sequences as fit, at most `batch`. One decoding step of B sequences reads the
+    weights the batch touches and every sequence's cache, and does B tokens' worth of
+    FLOPs; spread over n chips it takes
 
         step = max(bytes / (n · bandwidth · bandwidth_share), FLOPs / (n · peak · compute_share))
 
     and n chips are paid for, so n cancels: chip-seconds per token = n · step / B.
     Dollars per million tokens = price · (1 − discount) · chip-seconds per token / 3600 · 10^6.
 
-    Returns a dict: bits, format, peak_tflops, kv_bytes_per_sequence, weight_bytes,
-    capacity_bytes, batch_limit (largest batch that fits), batch_used, chips_used, fits,
-    bytes_per_step, flops_per_step, bound ('memory bandwidth' or 'compute'),
-    chip_seconds_per_token and usd_per_million_tokens (NaN without a price or when the
-    model does not fit). Raises ValueError for impossible inputs."""
+    Returns a dict: bits, kv_bits, format, peak_tflops, kv_bytes_per_sequence,
+    weight_bytes, capacity_bytes, batch_limit (largest batch that fits), batch_used,
+    chips_used, fits, bytes_per_step, flops_per_step, bound ('memory bandwidth' or
+    'compute'), chip_seconds_per_token and usd_per_million_tokens (NaN without a price or
+    when the model does not fit). Raises ValueError for impossible inputs."""
     for name, value in {"context_tokens": context_tokens, "batch": batch, "domain_chips": domain_chips,
                         "replica_domains": replica_domains}.items():
         if not value >= 1:
@@ -279,12 +282,12 @@ def decode_cost(spec: pd.Series | dict, model: ReferenceModel, *, usd_per_chip_h
             raise ValueError(f"{name} must be in (0, 1], not {value!r}")
     if not 0 <= discount < 1:
         raise ValueError(f"discount must be in [0, 1), not {discount!r}")
-    bits, peak, fmt = chip_precision(spec, int(weight_bits), bool(int8_as_8bit))
+    bits, peak, fmt, kv_bits = chip_precision(spec, int(weight_bits))
     weight_bytes = model.total_params_b * 1e9 * bits / 8
-    kv_per_sequence = model.kv_bytes_per_token(kv_bytes_per_element(bits)) * context_tokens
+    kv_per_sequence = model.kv_bytes_per_token(kv_bits / 8) * context_tokens
     capacity = domain_chips * replica_domains * float(spec["hbm_gb"]) * 1e9 * hbm_usable_share
     batch_limit = math.floor((capacity - weight_bytes) / kv_per_sequence) if capacity > weight_bytes else 0
-    result = {"bits": bits, "format": fmt, "peak_tflops": peak, "kv_bytes_per_sequence": kv_per_sequence,
+    result = {"bits": bits, "kv_bits": kv_bits, "format": fmt, "peak_tflops": peak, "kv_bytes_per_sequence": kv_per_sequence,
               "weight_bytes": weight_bytes, "capacity_bytes": capacity, "batch_limit": batch_limit,
               "fits": batch_limit >= 1}
     if batch_limit < 1:
@@ -309,7 +312,25 @@ def decode_cost(spec: pd.Series | dict, model: ReferenceModel, *, usd_per_chip_h
 
 CASES = ("low", "central", "high")
 VENDOR_PARAMETERS = ("negotiated_discount", "bandwidth_share", "compute_share")
-GLOBAL_PARAMETERS = ("hbm_usable_share", "replica_domains", "context_tokens", "batch", "weight_bits", "int8_as_8bit")
+GLOBAL_PARAMETERS = ("hbm_usable_share", "replica_domains", "context_tokens", "batch", "weight_bits")
+OWNING_PARAMETERS = ("owning_cost", "owning_cost_ratio")
+# The two price bases, kept apart everywhere: what each means, in words.
+PRICE_BASES = {
+    "list": "list price less the negotiated discount",
+    "owning": "owning cost (the cloud's own cost, no margin)",
+}
+
+
+def _applies(assumptions: pd.DataFrame, chip_id: str, vendor: str) -> pd.Series:
+    chip = assumptions["chip_id"].fillna("") if "chip_id" in assumptions else pd.Series("", index=assumptions.index)
+    vend = assumptions["vendor"].fillna("")
+    return ((vend == vendor) & (chip == "")) | ((chip == chip_id) & (chip != "")) | ((vend == "") & (chip == ""))
+
+
+def _check_moved(assumptions: pd.DataFrame, moved: dict) -> None:
+    unknown = set(moved) - set(assumptions["assumption_id"])
+    if unknown:
+        raise KeyError(f"no assumption {sorted(unknown)}; the ids are {sorted(assumptions['assumption_id'])}")
 
 
 def assumption_values(assumptions: pd.DataFrame, chip_id: str, vendor: str,
@@ -317,22 +338,20 @@ def assumption_values(assumptions: pd.DataFrame, chip_id: str, vendor: str,
     """The inputs decode_cost takes, for one chip: every row of `assumptions` that applies
     to it (its vendor's rows, its own rows and the global rows) at its central value,
     except the rows named in `moved` ({assumption_id: value}). A chip's
-    generation_share_factor multiplies its vendor's bandwidth and compute shares.
+    generation_share_factor multiplies its vendor's bandwidth and compute shares; owning
+    costs are read by owning_costs, not here.
 
     Returns {discount, bandwidth_share, compute_share, hbm_usable_share, replica_domains,
-    context_tokens, batch, weight_bits, int8_as_8bit}. Raises KeyError when a parameter
-    has no row for this chip, or a moved id names no row."""
+    context_tokens, batch, weight_bits}. Raises KeyError when a parameter has no row for
+    this chip, or a moved id names no row."""
     moved = dict(moved or {})
-    unknown = set(moved) - set(assumptions["assumption_id"])
-    if unknown:
-        raise KeyError(f"no assumption {sorted(unknown)}; the ids are {sorted(assumptions['assumption_id'])}")
-    chip = assumptions["chip_id"].fillna("") if "chip_id" in assumptions else pd.Series("", index=assumptions.index)
-    vend = assumptions["vendor"].fillna("")
-    applies = ((vend == vendor) & (chip == "")) | ((chip == chip_id) & (chip != "")) | ((vend == "") & (chip == ""))
+    _check_moved(assumptions, moved)
     values: dict[str, float] = {}
-    for row in assumptions[applies].itertuples():
+    for row in assumptions[_applies(assumptions, chip_id, vendor)].itertuples():
         values[row.parameter] = float(moved.get(row.assumption_id, row.central))
     factor = values.pop("generation_share_factor", 1.0)
+    for parameter in OWNING_PARAMETERS:
+        values.pop(parameter, None)
     missing = [p for p in VENDOR_PARAMETERS + GLOBAL_PARAMETERS if p not in values]
     if missing:
         raise KeyError(f"no assumption row gives {missing} for {chip_id} ({vendor})")
@@ -342,26 +361,64 @@ def assumption_values(assumptions: pd.DataFrame, chip_id: str, vendor: str,
             **{p: values[p] for p in GLOBAL_PARAMETERS}}
 
 
-def chip_frame(specs: pd.DataFrame, prices: pd.DataFrame, domains: pd.DataFrame) -> pd.DataFrame:
-    """One row per chip with a scale-up domain: its specs, domain_chips and the reference
-    on-demand price (usd_per_chip_hour NaN, price_id None where no price is published)."""
-    ref = reference_prices(prices)[["chip_id", "usd_per_chip_hour", "price_id", "as_of"]].rename(columns={"as_of": "price_as_of"})
+def owning_costs(chips: pd.DataFrame, assumptions: pd.DataFrame, moved: dict[str, float] | None = None) -> pd.Series:
+    """Each chip's owning cost in US dollars per chip-hour (NaN where no row gives one),
+    with `moved` ({assumption_id: value}) applied.
+
+    An owning_cost row gives it directly. An owning_cost_ratio row prices a chip per
+    dense 8-bit PFLOP/s against its reference chip (relative_to):
+    cost = ratio · reference cost / reference 8-bit peak · chip's 8-bit peak (eight_bit_peak).
+    Raises KeyError when a reference chip has no direct owning cost or is not in `chips`."""
+    moved = dict(moved or {})
+    _check_moved(assumptions, moved)
+    specs = chips.set_index("chip_id")
+    value = {row.assumption_id: float(moved.get(row.assumption_id, row.central)) for row in assumptions.itertuples()}
+    direct = assumptions[assumptions["parameter"] == "owning_cost"]
+    costs = pd.Series(math.nan, index=specs.index, dtype=float)
+    known = {row.chip_id: value[row.assumption_id] for row in direct.itertuples()}
+    for chip_id, cost in known.items():
+        if chip_id in costs.index:
+            costs[chip_id] = cost
+    for row in assumptions[assumptions["parameter"] == "owning_cost_ratio"].itertuples():
+        if row.chip_id not in costs.index:
+            continue
+        if row.relative_to not in known or row.relative_to not in specs.index:
+            raise KeyError(f"{row.assumption_id} prices {row.chip_id} against {row.relative_to!r}, which needs a direct "
+                           f"owning_cost row and a place among the chips compared ({sorted(specs.index)})")
+        per_tflops = known[row.relative_to] / eight_bit_peak(specs.loc[row.relative_to].to_dict() | {"chip_id": row.relative_to})
+        costs[row.chip_id] = value[row.assumption_id] * per_tflops * eight_bit_peak(specs.loc[row.chip_id].to_dict() | {"chip_id": row.chip_id})
+    return costs
+
+
+def chip_frame(specs: pd.DataFrame, prices: pd.DataFrame, domains: pd.DataFrame, formats: pd.DataFrame,
+               on=None) -> pd.DataFrame:
+    """One row per chip with a scale-up domain: its specs, domain_chips, its serving
+    paths (serving_paths) and the reference on-demand list price on or before `on` (the
+    latest when None; usd_per_chip_hour NaN, price_id None where no price is published)."""
+    ref = reference_prices(prices, on)[["chip_id", "usd_per_chip_hour", "price_id", "as_of"]].rename(columns={"as_of": "price_as_of"})
     table = specs.merge(domains[["chip_id", "domain_chips", "domain"]], on="chip_id", how="inner")
-    return table.merge(ref, on="chip_id", how="left")
+    return table.merge(serving_paths(formats), on="chip_id", how="left").merge(ref, on="chip_id", how="left")
 
 
 def cost_table(chips: pd.DataFrame, model: ReferenceModel, assumptions: pd.DataFrame,
-               moved: dict[str, float] | None = None) -> pd.DataFrame:
+               moved: dict[str, float] | None = None, basis: str = "list") -> pd.DataFrame:
     """decode_cost for every chip of `chips` (a chip_frame) at the central assumptions,
-    with `moved` ({assumption_id: value}) applied. One row per chip: chip_id, chip,
-    vendor, priced, usd_per_chip_hour and every key decode_cost returns, plus rank
-    (1 = cheapest among priced chips that fit; NaN otherwise)."""
+    with `moved` ({assumption_id: value}) applied, on one price basis (PRICE_BASES):
+    'list' prices a chip at its list price less its vendor's discount, 'owning' at its
+    owning cost with no discount. One row per chip: chip_id, chip, vendor, basis, priced
+    (has a price on this basis), usd_per_chip_hour (before any discount), discount and
+    every key decode_cost returns, plus rank (1 = cheapest among priced chips that fit)."""
+    if basis not in PRICE_BASES:
+        raise ValueError(f"price basis must be one of {sorted(PRICE_BASES)}, not {basis!r}")
+    owning = owning_costs(chips, assumptions, moved) if basis == "owning" else None
     rows = []
     for chip in chips.to_dict("records"):
         inputs = assumption_values(assumptions, chip["chip_id"], chip["vendor"], moved)
-        price = chip.get("usd_per_chip_hour")
+        price = owning[chip["chip_id"]] if basis == "owning" else chip.get("usd_per_chip_hour")
+        if basis == "owning":
+            inputs["discount"] = 0.0
         result = decode_cost(chip, model, usd_per_chip_hour=price, domain_chips=int(chip["domain_chips"]), **inputs)
-        rows.append({"chip_id": chip["chip_id"], "chip": chip["chip"], "vendor": chip["vendor"],
+        rows.append({"chip_id": chip["chip_id"], "chip": chip["chip"], "vendor": chip["vendor"], "basis": basis,
                      "priced": price is not None and not pd.isna(price), "usd_per_chip_hour": price,
                      "discount": inputs["discount"], **result})
     table = pd.DataFrame(rows)
@@ -369,9 +426,12 @@ def cost_table(chips: pd.DataFrame, model: ReferenceModel, assumptions: pd.DataF
     return table
 
 
-def ranking(table: pd.DataFrame) -> list[str]:
-    """chip_ids of the priced chips that fit, cheapest first."""
-    return list(table.dropna(subset=["usd_per_million_tokens"]).sort_values(["usd_per_million_tokens", "chip_id"])["chip_id"])
+def ranking(table: pd.DataFrame, among: list[str] | None = None) -> list[str]:
+    """chip_ids of the priced chips that fit (of `among`, if given), cheapest first."""
+    fit = table.dropna(subset=["usd_per_million_tokens"])
+    if among is not None:
+        fit = fit[fit["chip_id"].isin(among)]
+    return list(fit.sort_values(["usd_per_million_tokens", "chip_id"])["chip_id"])
 
 
 def break_even_price(table: pd.DataFrame, chip_id: str, against: str | None = None) -> float:
@@ -383,37 +443,75 @@ def break_even_price(table: pd.DataFrame, chip_id: str, against: str | None = No
     return float(target * HOURS_TO_SECONDS / (PER_MILLION * by_id.at[chip_id, "chip_seconds_per_token"]))
 
 
-def cost_range(chips: pd.DataFrame, model: ReferenceModel, assumptions: pd.DataFrame) -> pd.DataFrame:
-    """Each priced chip's cost with its own vendor's and chip's assumptions all at the end
-    that favours it (high discount and shares) and all at the end that does not, the
-    settings held central. Columns chip_id, low_usd, central_usd, high_usd."""
+def favourable_end(parameter: str) -> str:
+    """The end of an assumption's range that makes its chips cheaper: the high end of a
+    discount, a share or a generation factor; the low end of an owning cost or ratio."""
+    return "low" if parameter in OWNING_PARAMETERS else "high"
+
+
+def other_end(end: str) -> str:
+    return "high" if end == "low" else "low"
+
+
+def own_assumptions(assumptions: pd.DataFrame, chip_id: str, vendor: str) -> pd.DataFrame:
+    """The rows that are a chip's own: its vendor's rows and its chip-level rows."""
+    return assumptions[(assumptions["vendor"] == vendor) | (assumptions["chip_id"] == chip_id)]
+
+
+def cost_range(chips: pd.DataFrame, model: ReferenceModel, assumptions: pd.DataFrame, basis: str = "list") -> pd.DataFrame:
+    """Each chip's cost on one price basis with its own assumptions (own_assumptions: its
+    vendor's discount and shares, its generation factor, its owning cost or ratio) all at
+    the end that favours it and all at the end that does not, everything else central.
+    Columns chip_id, chip, vendor, low_usd, central_usd, high_usd; only chips with a cost
+    on this basis at central."""
+    central = cost_table(chips, model, assumptions, basis=basis).set_index("chip_id")
     rows = []
-    central = cost_table(chips, model, assumptions).set_index("chip_id")["usd_per_million_tokens"]
     for chip in chips.to_dict("records"):
-        own = assumptions[(assumptions["vendor"] == chip["vendor"]) | (assumptions["chip_id"] == chip["chip_id"])]
+        if pd.isna(central.at[chip["chip_id"], "usd_per_million_tokens"]):
+            continue
+        own = own_assumptions(assumptions, chip["chip_id"], chip["vendor"])
         ends = {}
-        for end in ("low", "high"):
-            moved = dict(zip(own["assumption_id"], own[end]))
-            ends[end] = cost_table(chips[chips["chip_id"] == chip["chip_id"]], model, assumptions, moved)["usd_per_million_tokens"].iat[0]
-        rows.append({"chip_id": chip["chip_id"], "low_usd": ends["high"], "central_usd": central[chip["chip_id"]],
-                     "high_usd": ends["low"]})
-    return pd.DataFrame(rows).dropna(subset=["central_usd"])
+        for side in ("favourable", "unfavourable"):
+            moved = {row.assumption_id: getattr(row, favourable_end(row.parameter) if side == "favourable"
+                                                else other_end(favourable_end(row.parameter))) for row in own.itertuples()}
+            ends[side] = cost_table(chips, model, assumptions, moved, basis).set_index("chip_id").at[chip["chip_id"], "usd_per_million_tokens"]
+        cheap, dear = ends["favourable"], ends["unfavourable"]
+        rows.append({"chip_id": chip["chip_id"], "chip": chip["chip"], "vendor": chip["vendor"],
+                     "low_usd": cheap, "central_usd": central.at[chip["chip_id"], "usd_per_million_tokens"], "high_usd": dear})
+    return pd.DataFrame(rows, columns=["chip_id", "chip", "vendor", "low_usd", "central_usd", "high_usd"])
+
+
+def could_be_cheapest(ranges: pd.DataFrame) -> pd.DataFrame:
+    """Which chips the model can tell apart: a chip could be the cheapest when the low end
+    of its range is no higher than the lowest high end of any chip's range (its own
+    included), i.e. some setting of the ranges, each chip's taken alone, leaves it no
+    dearer than every other; the rest are clearly dearer. The ranges of one vendor's chips
+    move together, so this reads them as more independent than they are, which can only
+    widen the set. Returns `ranges` sorted by central cost with a boolean
+    could_be_cheapest; attrs['ceiling'] is the lowest high end."""
+    if ranges.empty:
+        return ranges.assign(could_be_cheapest=pd.Series(dtype=bool))
+    ceiling = ranges["high_usd"].min()
+    table = ranges.assign(could_be_cheapest=ranges["low_usd"] <= ceiling).sort_values(["central_usd", "chip_id"])
+    table.attrs["ceiling"] = float(ceiling)
+    return table.reset_index(drop=True)
 
 
 def tornado(chips: pd.DataFrame, model: ReferenceModel, assumptions: pd.DataFrame,
-            pair: tuple[str, str] | None = None) -> pd.DataFrame:
+            pair: tuple[str, str] | None = None, basis: str = "list", among: list[str] | None = None) -> pd.DataFrame:
     """Move each assumption to its low and its high value, the others central, and see
-    what happens to the ranking of the priced chips.
+    what happens to the ranking of the priced chips of `among` (default: all) on one
+    price basis.
 
-    The leader is the cheapest chip at central; `lead` is its cost over the cheapest
-    other chip's (above 1: another chip is cheapest). pair: two chip_ids whose order is
+    The leader is the cheapest of them at central; `lead` is its cost over the cheapest
+    other's (above 1: another chip is cheapest). pair: two chip_ids whose order is
     watched too (default: the leader and the cheapest chip of another vendor). One row per
     assumption and end: assumption_id, parameter, vendor, chip_id, end, value, cheapest
     (chip_id), cheapest_changes, lead, ratio (cost of pair[0] / cost of pair[1]),
-    pair_flips and order_changes (any two priced chips swap). NaN ratios mean a chip
-    does not fit. attrs: pair, leader, central_order."""
-    base = cost_table(chips, model, assumptions)
-    order = ranking(base)
+    pair_flips and order_changes (any two of the chips swap). NaN ratios mean a chip
+    does not fit. attrs: pair, leader, central_order, basis, among."""
+    base = cost_table(chips, model, assumptions, basis=basis)
+    order = ranking(base, among)
     leader = order[0]
     if pair is None:
         vendor_of = base.set_index("chip_id")["vendor"]
@@ -422,9 +520,11 @@ def tornado(chips: pd.DataFrame, model: ReferenceModel, assumptions: pd.DataFram
     for row in assumptions.itertuples():
         for end in ("low", "high"):
             value = getattr(row, end)
-            table = cost_table(chips, model, assumptions, {row.assumption_id: value})
+            table = cost_table(chips, model, assumptions, {row.assumption_id: value}, basis)
             costs = table.set_index("chip_id")["usd_per_million_tokens"]
-            moved_order = ranking(table)
+            if among is not None:
+                costs = costs[costs.index.isin(among)]
+            moved_order = ranking(table, among)
             others = costs.drop(leader).dropna()
             rows.append({"assumption_id": row.assumption_id, "parameter": row.parameter, "vendor": row.vendor,
                          "chip_id": row.chip_id, "end": end, "value": value,
@@ -434,15 +534,15 @@ def tornado(chips: pd.DataFrame, model: ReferenceModel, assumptions: pd.DataFram
                          "ratio": costs[pair[0]] / costs[pair[1]],
                          "pair_flips": bool(costs[pair[0]] > costs[pair[1]]), "order_changes": moved_order != order})
     result = pd.DataFrame(rows)
-    result.attrs.update(pair=pair, leader=leader, central_order=order)
+    result.attrs.update(pair=pair, leader=leader, central_order=order, basis=basis, among=among)
     return result
 
 
 def scenario_chips(cost_scenarios: pd.DataFrame, scenario_id: str, table: pd.DataFrame) -> pd.DataFrame:
     """The chips serving Anthropic in one scenario (one per vendor) with their cost at the
     given table's settings: vendor, chip_id, chip, priced, usd_per_million_tokens and, for
-    chips with no public price, break_even_usd_per_chip_hour against the cheapest priced
-    chip of the whole table."""
+    chips with no price on the table's basis, break_even_usd_per_chip_hour against the
+    cheapest priced chip of the whole table."""
     rows = cost_scenarios[cost_scenarios["scenario_id"] == scenario_id]
     if rows.empty:
         raise KeyError(f"no scenario {scenario_id!r}; the scenarios are {sorted(set(cost_scenarios['scenario_id']))}")
@@ -450,6 +550,11 @@ def scenario_chips(cost_scenarios: pd.DataFrame, scenario_id: str, table: pd.Dat
     picked["break_even_usd_per_chip_hour"] = [
         math.nan if priced else break_even_price(table, chip_id) for chip_id, priced in zip(picked["chip_id"], picked["priced"])]
     return picked
+
+
+def fleet(cost_scenarios: pd.DataFrame, scenario_id: str = "central") -> list[str]:
+    """The chip_ids serving Anthropic in one scenario, in the table's vendor order."""
+    return list(cost_scenarios.loc[cost_scenarios["scenario_id"] == scenario_id, "chip_id"])
 
 
 # --- the chapter's tables ---------------------------------------------------------------
@@ -530,6 +635,13 @@ def mlperf_per_dollar(results: pd.DataFrame, prices: pd.DataFrame, on=None) -> p
 # The bound controls: signal name -> the cost-model input it sets. Vendor controls are
 # "<kind><Vendor>", e.g. discountAWS.
 VENDOR_CONTROLS = {"discount": "negotiated_discount", "bandwidthShare": "bandwidth_share"}
+# How the texts name each basis, and a chip without a price on it.
+BASIS_WORDS = {"list": "On list prices less discounts", "owning": "On owning cost"}
+BASIS_CONTROL = {"list": "List price less discount", "owning": "Owning cost, no margin"}
+NO_PRICE = {"list": "no public price", "owning": "no owning-cost estimate"}
+NO_PRICE_SHORT = {"list": "no price", "owning": "no estimate"}
+# Sort markers: a priced chip that does not fit, then a chip with no price on the basis.
+UNFIT, UNPRICED = "zy|", "zz|"
 
 
 def _number(value: float) -> str:
@@ -543,37 +655,46 @@ def _js_string(text: str) -> str:
     return "'" + str(text).replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
+def _by_basis(words: dict[str, str]) -> str:
+    return f"basis == 'owning' ? {_js_string(words['owning'])} : {_js_string(words['list'])}"
+
+
+def _sorted_fit(table: pd.DataFrame) -> list[tuple[str, str, float]]:
+    """(sort key, label, cost) of the priced chips that fit, in the page's order."""
+    fit = table.dropna(subset=["usd_per_million_tokens"])
+    return sorted((f"{cost:010.4f}", label, cost) for cost, label in zip(fit["usd_per_million_tokens"], fit["chip"]))
+
+
 def order_key(table: pd.DataFrame) -> str:
     """The chips that fit, cheapest first, as the page compares them: labels joined by
     '~', sorted by cost to four decimals (then label)."""
-    fit = table.dropna(subset=["usd_per_million_tokens"])
-    keys = sorted((f"{cost:010.4f}", label) for cost, label in zip(fit["usd_per_million_tokens"], fit["chip"]))
-    return "~".join(label for _, label in keys)
+    return "~".join(label for _, label, _ in _sorted_fit(table))
 
 
 def cost_title(table: pd.DataFrame, default_order: str | None = None) -> str:
-    """The chart's title for a cost_table: the cheapest chip and its cost, and whether the
-    order differs from `default_order` (an order_key)."""
-    fit = table.dropna(subset=["usd_per_million_tokens"])
-    if fit.empty:
-        return "At these settings the reference model fits on no priced chip"
-    first = min(zip((f"{c:010.4f}" for c in fit["usd_per_million_tokens"]), fit["chip"], fit["usd_per_million_tokens"]))
+    """The chart's title for a cost_table: its basis, the cheapest chip and the next with
+    their costs at these exact settings, and whether the order differs from
+    `default_order` (an order_key)."""
+    words = BASIS_WORDS[table["basis"].iat[0]]
+    fit = _sorted_fit(table)
+    if not fit:
+        return f"{words}, the reference model fits on no priced chip at these settings"
     changed = default_order is not None and order_key(table) != default_order
-    return (f"{first[1]} is the cheapest chip at these settings: ${first[2]:.2f} per million output tokens"
+    return (f"{words}, {fit[0][1]} costs least at these exact settings: ${fit[0][2]:.2f} per million output tokens"
+            + (f", then {fit[1][1]} ${fit[1][2]:.2f}" if len(fit) > 1 else "")
             + ("; the order of chips has changed from the defaults" if changed else ""))
 
 
 def cost_summary(table: pd.DataFrame, serving: pd.DataFrame, default_order: str | None = None) -> str:
     """The text alternative's changing part: whether the order differs from
-    `default_order` (an order_key), every priced chip cheapest first with its cost, those
-    that do not fit, and the chips serving Anthropic in the picked scenario (`serving`, a
-    scenario_chips frame) with their cost or break-even price."""
+    `default_order` (an order_key), every chip priced on the table's basis cheapest first
+    with its cost, those that do not fit, and the chips serving Anthropic in the picked
+    scenario (`serving`, a scenario_chips frame) with their cost or break-even price."""
+    basis = table["basis"].iat[0]
     priced = table[table["priced"]]
-    fit = priced.dropna(subset=["usd_per_million_tokens"])
-    order = sorted((f"{c:010.4f}", f"{label} ${c:.2f}") for c, label in zip(fit["usd_per_million_tokens"], fit["chip"]))
     changed = default_order is not None and order_key(table) != default_order
-    text = ("The order of chips has changed from the defaults. " if changed else "") + \
-        "Cheapest first: " + ", ".join(entry for _, entry in order) + "."
+    text = (("The order of chips has changed from the defaults. " if changed else "") + f"{BASIS_WORDS[basis]}, cheapest first: "
+            + ", ".join(f"{label} ${cost:.2f}" for _, label, cost in _sorted_fit(priced)) + ".")
     unfit = sorted(priced.loc[priced["usd_per_million_tokens"].isna(), "chip"])
     if unfit:
         text += " Does not fit at these settings: " + ", ".join(unfit) + "."
@@ -582,17 +703,17 @@ def cost_summary(table: pd.DataFrame, serving: pd.DataFrame, default_order: str 
         if row.priced:
             parts.append(f"{row.chip} " + (f"${row.usd_per_million_tokens:.2f}" if row.fits else "(does not fit)"))
         elif row.fits:
-            parts.append(f"{row.chip} (no public price; as cheap as the cheapest chip at ${row.break_even_usd_per_chip_hour:.2f} "
-                         "per chip-hour after discount)")
+            parts.append(f"{row.chip} ({NO_PRICE[basis]}; as cheap as the cheapest chip at ${row.break_even_usd_per_chip_hour:.2f} "
+                         "per chip-hour" + (" after discount" if basis == "list" else "") + ")")
         else:
-            parts.append(f"{row.chip} (no public price; does not fit)")
+            parts.append(f"{row.chip} ({NO_PRICE[basis]}; does not fit)")
     return text + " Serving Anthropic in this scenario: " + "; ".join(parts) + "."
 
 
 def moved_from_controls(assumptions: pd.DataFrame, controls: dict) -> dict[str, float]:
     """The {assumption_id: value} a set of the chart's controls stands for (see
-    vega_cost_params): batch, context, weightFormat (a WEIGHT_FORMATS key), and
-    discount<Vendor> / bandwidthShare<Vendor>; other keys (scenario) are ignored.
+    vega_cost_params): batch, context, weightBits, and discount<Vendor> /
+    bandwidthShare<Vendor>; basis and scenario pick a view, not a value, and are ignored.
     Raises KeyError for a control no assumption row backs."""
     by_parameter = {}
     for row in assumptions.itertuples():
@@ -600,16 +721,11 @@ def moved_from_controls(assumptions: pd.DataFrame, controls: dict) -> dict[str, 
             by_parameter[(row.parameter, row.vendor if isinstance(row.vendor, str) else None)] = row.assumption_id
     moved = {}
     for name, value in controls.items():
-        if name == "batch":
-            moved[by_parameter[("batch", None)]] = value
-        elif name == "context":
-            moved[by_parameter[("context_tokens", None)]] = value
-        elif name == "weightFormat":
-            bits, int8 = WEIGHT_FORMATS[value]
-            moved[by_parameter[("weight_bits", None)]] = bits
-            moved[by_parameter[("int8_as_8bit", None)]] = int(int8)
-        elif name == "scenario":
+        if name in ("scenario", "basis"):
             continue
+        if name in ("batch", "context", "weightBits"):
+            parameter = {"batch": "batch", "context": "context_tokens", "weightBits": "weight_bits"}[name]
+            moved[by_parameter[(parameter, None)]] = value
         else:
             kind, vendor = re.fullmatch(r"(discount|bandwidthShare)(\w+)", name).groups()
             moved[by_parameter[(VENDOR_CONTROLS[kind], vendor)]] = value
@@ -620,26 +736,31 @@ def vega_cost_params(chips: pd.DataFrame, model: ReferenceModel, assumptions: pd
                      cost_scenarios: pd.DataFrame, scenarios: pd.DataFrame, default_order: str) -> list[dict]:
     """Vega-Lite parameter definitions (plain dicts) for the interactive cost chart.
 
-    Bound controls, set at the central assumptions: batch, context (tokens), weightFormat
-    (a WEIGHT_FORMATS key), scenario (a scenario_id), and per vendor discount<Vendor> and
-    bandwidthShare<Vendor>. Everything else is held at its central value. Derived
-    signals: per chip c_<id>_bits, _peak, _kvseq, _wbytes, _bmax, _b, _cs (chip-seconds
-    per token, null when the model does not fit), _bound and _cost (null without a
-    price); costs, formats, batchUsed, bound (objects keyed by chip_id); serving (the
-    scenario's chip_ids); costTitle and costSummary (the title and text alternative,
-    as cost_title and cost_summary write them)."""
+    Bound controls, set at the central assumptions: batch (the ceiling), context
+    (tokens), weightBits (16, 8 or 4), basis (a PRICE_BASES key), scenario (a
+    scenario_id), and per vendor discount<Vendor> and bandwidthShare<Vendor>. Everything
+    else is held at its central value, owning costs included. Derived signals: per chip
+    c<i>_w (weight bits), _p, _v, _q, _m, _b (batch), _r, _c, _s (chip-seconds per token,
+    null when the model does not fit), _d (price on the picked basis), _h (has one) and
+    _x (cost); costs, bitsUsed, batchUsed, memoryBound, chipSeconds, pricedNow, priceNow
+    (objects keyed by chip_id); serving (the scenario's chip_ids); ranked; costTitle and
+    costSummary (the title and text alternative, as cost_title and cost_summary write
+    them)."""
     vendors = [v for v in CHIP_MAKERS if v in set(chips["vendor"])]
     first = chips.iloc[0]
     central = assumption_values(assumptions, first["chip_id"], first["vendor"])
-    fmt = weight_format(central["weight_bits"], bool(central["int8_as_8bit"]))
+    owning = owning_costs(chips, assumptions)
     params: list[dict] = [
         {"name": "batch", "value": central["batch"],
-         "bind": {"input": "range", "min": 1, "max": 512, "step": 1, "name": "Batch (sequences decoded together) "}},
+         "bind": {"input": "range", "min": 1, "max": 4096, "step": 1, "name": "Most sequences decoded together "}},
         {"name": "context", "value": central["context_tokens"],
          "bind": {"input": "range", "min": 2048, "max": 262144, "step": 2048, "name": "Context held per sequence (tokens) "}},
-        {"name": "weightFormat", "value": fmt,
-         "bind": {"input": "select", "options": list(WEIGHT_FORMATS), "labels": [WEIGHT_FORMAT_NAMES[k] for k in WEIGHT_FORMATS],
-                  "name": "Weight format "}},
+        {"name": "weightBits", "value": int(central["weight_bits"]),
+         "bind": {"input": "select", "options": list(WEIGHT_BITS), "labels": [WEIGHT_BITS_NAMES[b] for b in WEIGHT_BITS],
+                  "name": "Weights stored in "}},
+        {"name": "basis", "value": "list",
+         "bind": {"input": "select", "options": list(PRICE_BASES), "labels": [BASIS_CONTROL[b] for b in PRICE_BASES],
+                  "name": "Price basis "}},
         {"name": "scenario", "value": "central",
          "bind": {"input": "select", "options": list(scenarios["scenario_id"]), "labels": list(scenarios["name"]),
                   "name": "Scenario "}},
@@ -655,94 +776,106 @@ def vega_cost_params(chips: pd.DataFrame, model: ReferenceModel, assumptions: pd
                                 "name": f"{vendor} share of peak memory bandwidth achieved "}})
     kv_token = model.kv_bytes_per_token(1)
     attention = 4 * model.layers * model.query_heads * model.head_dim
-    derived: list[dict] = []
+    derived: list[dict] = [{"name": "basisWords", "expr": _by_basis(BASIS_WORDS)}, {"name": "noPrice", "expr": _by_basis(NO_PRICE)},
+                           {"name": "noPriceShort", "expr": _by_basis(NO_PRICE_SHORT)}]
     keys = {}
+    # Per chip c<i>: _w weight bits, _p peak TFLOPS, _v cache bits, _q cache bytes a sequence, _m batch limit, _b batch,
+    # _r memory seconds, _c compute seconds, _s chip-seconds a token (null: does not fit), _d price on the basis,
+    # _h has a price, _x $ per million tokens. Short: every name recurs in the page's spec.
     for index, chip in enumerate(chips.to_dict("records")):
-        k = keys[chip["chip_id"]] = f"c{index}"  # short: every name recurs in the page's spec
+        k = keys[chip["chip_id"]] = f"c{index}"
         values = assumption_values(assumptions, chip["chip_id"], chip["vendor"])
         vendor_share = assumption_values(assumptions, "", chip["vendor"])["bandwidth_share"]
         factor = values["bandwidth_share"] / vendor_share
-        has4, has8 = bool(_published(chip, "fp4_tflops_dense")), bool(_published(chip, "fp8_tflops_dense") or _published(chip, "mxfp8_tflops_dense"))
-        has_int8 = bool(_published(chip, "int8_tops_dense"))
-        peak8 = _published(chip, "fp8_tflops_dense") or _published(chip, "mxfp8_tflops_dense") or _published(chip, "int8_tops_dense") or 0
-        eight = []
-        if has8:
-            eight.append("weightFormat != 'bf16'")
-        if has_int8 and not has8:
-            eight.append("weightFormat == 'int8'")
-        eight_test = " || ".join(eight) if eight else "false"
-        four_test = "weightFormat == 'fp4'" if has4 else "false"
-        price = chip.get("usd_per_chip_hour")
-        priced = price is not None and not pd.isna(price)
+        paths = {bits: chip_precision(chip, bits) for bits in WEIGHT_BITS}  # (bits, peak, format, cache bits) at each setting
+
+        def by_width(field, what=_number):
+            """An expression for a path's field at the picked width, with the branches that cannot differ dropped."""
+            at = {b: what(paths[b][field]) for b in WEIGHT_BITS}
+            if at[4] == at[8] == at[16]:
+                return at[16]
+            if at[4] == at[8]:
+                return f"weightBits == 16 ? {at[16]} : {at[8]}"
+            if at[8] == at[16]:
+                return f"weightBits == 4 ? {at[4]} : {at[16]}"
+            return f"weightBits == 4 ? {at[4]} : weightBits == 8 ? {at[8]} : {at[16]}"
+        list_price, own_price = chip.get("usd_per_chip_hour"), owning.get(chip["chip_id"])
         capacity = chip["domain_chips"] * values["replica_domains"] * float(chip["hbm_gb"]) * 1e9 * values["hbm_usable_share"]
         touched = (f"({_number(model.shared_params_b)} + {_number(model.experts * model.expert_params_b)} * "
                    f"(1 - pow(1 - {_number(model.experts_per_token / model.experts)}, {k}_b)))" if model.is_moe
                    else _number(model.total_params_b))
         share = (f"bandwidthShare{chip['vendor']}" if factor == 1 else f"min(1, bandwidthShare{chip['vendor']} * {_number(factor)})")
-        memory = f"(({touched} * 1e9 * {k}_bits / 8 + {k}_b * {k}_kvseq) / ({_number(chip['hbm_bandwidth_gb_s'])} * 1e9 * {share}))"
-        compute = (f"({k}_b * (2 * {_number(model.active_params_b)} * 1e9 + {_number(attention)} * context) / "
-                   f"({k}_peak * 1e12 * {_number(values['compute_share'])}))")
+        price = lambda p: "null" if p is None or pd.isna(p) else _number(p)
         derived += [
-            {"name": f"{k}_bits", "expr": f"({four_test}) ? 4 : ({eight_test}) ? 8 : 16"},
-            {"name": f"{k}_peak", "expr": f"{k}_bits == 4 ? {_number(_published(chip, 'fp4_tflops_dense') or 0)} : "
-                                          f"{k}_bits == 8 ? {_number(peak8)} : {_number(chip['bf16_tflops_dense'])}"},
-            {"name": f"{k}_kvseq", "expr": f"({k}_bits == 16 ? 2 : 1) * {_number(kv_token)} * context"},
+            {"name": f"{k}_w", "expr": by_width(0, str)},
+            {"name": f"{k}_p", "expr": by_width(1)},
+            {"name": f"{k}_v", "expr": by_width(3, str)},
+            {"name": f"{k}_q", "expr": f"{k}_v / 8 * {_number(kv_token)} * context"},
             # weights take total x bits / 8 bytes; what the domain holds beyond them sets the batch limit
-            {"name": f"{k}_bmax", "expr": f"max(0, floor(({_number(capacity)} - {_number(model.total_params_b)} * 1e9 * {k}_bits / 8) / {k}_kvseq))"},
-            {"name": f"{k}_b", "expr": f"min(batch, {k}_bmax)"},
-            {"name": f"{k}_mem", "expr": memory},
-            {"name": f"{k}_comp", "expr": compute},
-            {"name": f"{k}_cs", "expr": f"{k}_b < 1 ? null : max({k}_mem, {k}_comp) / {k}_b"},
-            {"name": f"{k}_bound", "expr": f"{k}_b < 1 ? 'does not fit' : {k}_mem >= {k}_comp ? 'memory bandwidth' : 'compute'"},
-            {"name": f"{k}_cost", "expr": (f"isValid({k}_cs) ? {_number(price)} * (1 - discount{chip['vendor']}) * {k}_cs / 3600 * 1000000 : null"
-                                           if priced else "null")},
+            {"name": f"{k}_m", "expr": f"max(0, floor(({_number(capacity)} - {_number(model.total_params_b)} * 1e9 * {k}_w / 8) / {k}_q))"},
+            {"name": f"{k}_b", "expr": f"min(batch, {k}_m)"},
+            {"name": f"{k}_r", "expr": f"(({touched} * 1e9 * {k}_w / 8 + {k}_b * {k}_q) / ({_number(chip['hbm_bandwidth_gb_s'])} * 1e9 * {share}))"},
+            {"name": f"{k}_c", "expr": (f"({k}_b * (2 * {_number(model.active_params_b)} * 1e9 + {_number(attention)} * context) / "
+                                        f"({k}_p * 1e12 * {_number(values['compute_share'])}))")},
+            {"name": f"{k}_s", "expr": f"{k}_b < 1 ? null : max({k}_r, {k}_c) / {k}_b"},
+            {"name": f"{k}_d", "expr": f"basis == 'owning' ? {price(own_price)} : {price(list_price)}"},
+            {"name": f"{k}_h", "expr": f"isValid({k}_d)"},
+            {"name": f"{k}_x", "expr": f"isValid({k}_s) && {k}_h ? {k}_d * (basis == 'owning' ? 1 : 1 - discount{chip['vendor']}) "
+                                       f"* {k}_s / 3600 * 1000000 : null"},
         ]
+
     def obj(suffix):
         return "{" + ", ".join(f"{_js_string(c)}: {k}_{suffix}" for c, k in keys.items()) + "}"
     labels = chips.set_index("chip_id")["chip"]
-    priced_ids = [c for c, p in zip(chips["chip_id"], chips["usd_per_chip_hour"]) if not pd.isna(p)]
-    entry = lambda c, display: (f"(isValid({keys[c]}_cost) ? format({keys[c]}_cost, '010.4f') + '|' + {_js_string(labels[c])}"
-                                + (f" + ' ' + format({keys[c]}_cost, '$.2f')" if display else "")
-                                + f" : 'zz|' + {_js_string(labels[c])})")
+
+    def entry(c):
+        """'cost key|label $cost' for a chip that fits, else a marker that sorts after every cost."""
+        k, label = keys[c], _js_string(labels[c])
+        return (f"({k}_h ? (isValid({k}_x) ? format({k}_x, '010.4f') + '|' + {label} + ' ' + format({k}_x, '$.2f') : "
+                f"'{UNFIT}' + {label}) : '{UNPRICED}' + {label})")
     serving = {s: list(g["chip_id"]) for s, g in cost_scenarios.groupby("scenario_id", sort=False)}
     sayings = []  # one phrase per chip a scenario names, as cost_summary words it
     for chip_id in dict.fromkeys(cost_scenarios["chip_id"]):
         k, label = keys[chip_id], labels[chip_id]
-        if chip_id in priced_ids:
-            expr = f"{_js_string(label + ' ')} + (isValid({k}_cost) ? format({k}_cost, '$.2f') : '(does not fit)')"
-        else:
-            expr = (f"{_js_string(label)} + (isValid({k}_cs) ? ' (no public price; as cheap as the cheapest chip at ' + "
-                    f"format(cheapestCostExact * 3600 / (1000000 * {k}_cs), '$.2f') + ' per chip-hour after discount)' "
-                    f": ' (no public price; does not fit)')")
+        expr = (f"{k}_h ? {_js_string(label + ' ')} + (isValid({k}_x) ? format({k}_x, '$.2f') : '(does not fit)') : "
+                f"{_js_string(label + ' (')} + noPrice + (isValid({k}_s) ? '; as cheap as the cheapest chip at ' + "
+                f"format(cheapestCostExact * 3600 / (1000000 * {k}_s), '$.2f') + ' per chip-hour' + "
+                f"(basis == 'owning' ? '' : ' after discount') + ')' : '; does not fit)')")
         sayings.append({"name": f"{k}_say", "expr": expr})
     scenario_text = [f"scenario == {_js_string(scenario_id)} ? " + " + '; ' + ".join(f"{keys[c]}_say" for c in rows["chip_id"])
                      for scenario_id, rows in cost_scenarios.groupby("scenario_id", sort=False)]
+    # drop the markers' entries; then the sort keys; then (for the order) the costs shown after each label
+    drop_marked, drop_keys, drop_costs = "regexp('(~)?z[yz][|][^~]*', 'g')", "regexp('[0-9.]+[|]', 'g')", "regexp(' [$][0-9.]+', 'g')"
     derived += [
-        {"name": "costs", "expr": obj("cost")},
-        {"name": "bitsUsed", "expr": obj("bits")},
+        {"name": "costs", "expr": obj("x")},
+        {"name": "bitsUsed", "expr": obj("w")},
         {"name": "batchUsed", "expr": obj("b")},
-        {"name": "bound", "expr": obj("bound")},
-        {"name": "chipSeconds", "expr": obj("cs")},
+        {"name": "memoryBound", "expr": "{" + ", ".join(f"{_js_string(c)}: {k}_r >= {k}_c" for c, k in keys.items()) + "}"},
+        {"name": "chipSeconds", "expr": obj("s")},
+        {"name": "pricedNow", "expr": obj("h")},
+        {"name": "priceNow", "expr": obj("d")},
         {"name": "servingByScenario", "expr": "{" + ", ".join(f"{_js_string(s)}: [{', '.join(_js_string(c) for c in ids)}]"
                                                               for s, ids in serving.items()) + "}"},
         {"name": "serving", "expr": "servingByScenario[scenario]"},
-        {"name": "ranked", "expr": "sort([" + ", ".join(entry(c, False) for c in priced_ids) + "])"},
-        {"name": "rankedDisplay", "expr": "sort([" + ", ".join(entry(c, True) for c in priced_ids) + "])"},
-        {"name": "cheapestFits", "expr": "indexof(ranked[0], 'zz|') != 0"},
+        {"name": "ranked", "expr": "sort([" + ", ".join(entry(c) for c in keys) + "])"},
+        {"name": "cheapestFits", "expr": "indexof(ranked[0], 'z') != 0"},
+        {"name": "secondFits", "expr": "length(ranked) > 1 && indexof(ranked[1], 'z') != 0"},
         {"name": "cheapestCostExact", "expr": "cheapestFits ? min(" + ", ".join(
-            f"isValid({keys[c]}_cost) ? {keys[c]}_cost : 1e300" for c in priced_ids) + ") : null"},
+            f"isValid({k}_x) ? {k}_x : 1e300" for k in keys.values()) + ") : null"},
     ] + sayings + [
-        {"name": "orderKey", "expr": "replace(replace(join(ranked, '~'), regexp('(~)?zz[|][^~]*', 'g'), ''), "
-                                     "regexp('[0-9.]+[|]', 'g'), '')"},
-        {"name": "costTitle", "expr": ("cheapestFits ? split(ranked[0], '|')[1] + ' is the cheapest chip at these settings: ' + "
-                                       "format(cheapestCostExact, '$.2f') + ' per million output tokens' + "
-                                       f"(orderKey != {_js_string(default_order)} ? '; the order of chips has changed from the defaults' : '') "
-                                       ": 'At these settings the reference model fits on no priced chip'")},
-        {"name": "costSummary", "expr": (f"(orderKey != {_js_string(default_order)} ? 'The order of chips has changed from the defaults. ' : '') + "
-                                         "'Cheapest first: ' + replace(replace(join(rankedDisplay, ', '), "
-                                         "regexp('(, )?zz[|][^,]*', 'g'), ''), regexp('[0-9.]+[|]', 'g'), '') + '.' + "
-                                         "(indexof(join(ranked, ','), 'zz|') >= 0 ? ' Does not fit at these settings: ' + "
-                                         "replace(join(sort(" + "[" + ", ".join(f"isValid({keys[c]}_cost) ? '' : {_js_string(labels[c])}" for c in priced_ids)
+        {"name": "orderKey", "expr": f"replace(replace(replace(join(ranked, '~'), {drop_marked}, ''), {drop_keys}, ''), {drop_costs}, '')"},
+        {"name": "orderChanged", "expr": f"orderKey != {_js_string(default_order)}"},
+        {"name": "costTitle", "expr": ("cheapestFits ? basisWords + ', ' + replace(split(ranked[0], '|')[1], " + drop_costs + ", '') + "
+                                       "' costs least at these exact settings: ' + format(cheapestCostExact, '$.2f') + ' per million output tokens' + "
+                                       "(secondFits ? ', then ' + split(ranked[1], '|')[1] : '') + "
+                                       "(orderChanged ? '; the order of chips has changed from the defaults' : '') "
+                                       ": basisWords + ', the reference model fits on no priced chip at these settings'")},
+        {"name": "costSummary", "expr": ("(orderChanged ? 'The order of chips has changed from the defaults. ' : '') + basisWords + "
+                                         "', cheapest first: ' + replace(replace(join(ranked, ', '), "
+                                         "regexp('(, )?z[yz][|][^,]*', 'g'), ''), " + drop_keys + ", '') + '.' + "
+                                         f"(indexof(join(ranked, ','), '{UNFIT}') >= 0 ? ' Does not fit at these settings: ' + "
+                                         "replace(join(sort([" + ", ".join(f"{k}_h && !isValid({k}_x) ? {_js_string(labels[c])} : ''"
+                                                                        for c, k in keys.items())
                                          + "]), ', '), regexp('^(, )+'), '') + '.' : '') + ' Serving Anthropic in this scenario: ' + ("
                                          + " : ".join(scenario_text) + " : '') + '.'")},
     ]
@@ -761,9 +894,9 @@ def with_live_text(chart, title_signal: str = "costTitle", description_signal: s
 
 def cost_chart(chips: pd.DataFrame, model: ReferenceModel, assumptions: pd.DataFrame, cost_scenarios: pd.DataFrame,
                scenarios: pd.DataFrame, *, narrow: bool = False):
-    """The interactive cost chart: one bar per priced chip (dollars per million output
-    tokens, recomputed in the page), a line of text for each chip with no public price,
-    and an outline on the chips serving Anthropic in the picked scenario.
+    """The interactive cost chart: one bar per chip with a price on the picked basis
+    (dollars per million output tokens, recomputed in the page), a line of text for each
+    chip without one, and an outline on the chips serving Anthropic in the picked scenario.
 
     Returns (chart, title, description) where title and description are those of the
     default settings, computed from the same cost_table the chart starts from; pass them
@@ -776,34 +909,37 @@ def cost_chart(chips: pd.DataFrame, model: ReferenceModel, assumptions: pd.DataF
     table = cost_table(chips, model, assumptions)
     default_order = order_key(table)
     title = cost_title(table, default_order)
-    description = ("Interactive bar chart of the cost of a million output tokens on each chip, recomputed in the page from "
-                   "controls for batch, context, weight format, scenario and each vendor's discount and share of peak memory "
-                   "bandwidth. At the default settings: " + cost_summary(table, scenario_chips(cost_scenarios, "central", table), default_order))
-    data = chips.assign(priced=chips["usd_per_chip_hour"].notna())[["chip_id", "chip", "vendor", "usd_per_chip_hour", "price_id", "priced"]]
+    description = ("Interactive bar chart of the cost of a million output tokens on each chip at exact settings, recomputed in "
+                   "the page from controls for the batch ceiling, context, weight width, price basis, scenario and each "
+                   "vendor's discount and share of peak memory bandwidth. At the default settings: "
+                   + cost_summary(table, scenario_chips(cost_scenarios, "central", table), default_order))
+    data = chips[["chip_id", "chip", "vendor", "price_id"]]
     vendors = [v for v in CHIP_MAKERS if v in set(data["vendor"])]
     params = vega_cost_params(chips, model, assumptions, cost_scenarios, scenarios, default_order)
     calculations = dict(
         cost="costs[datum.chip_id]",
         chipSeconds="chipSeconds[datum.chip_id]",
+        priced="pricedNow[datum.chip_id]",
+        price="priceNow[datum.chip_id]",
         serving="indexof(serving, datum.chip_id) >= 0",
         sortKey="isValid(datum.cost) ? datum.cost : datum.priced ? 1000000 : 2000000",
         weights="bitsUsed[datum.chip_id] + '-bit'",
         batchUsed="batchUsed[datum.chip_id]",
-        limitedBy="bound[datum.chip_id]",
+        limitedBy="isValid(datum.chipSeconds) ? (memoryBound[datum.chip_id] ? 'memory bandwidth' : 'compute') : 'does not fit'",
         note=("(datum.serving ? '◆ ' : '') + (isValid(datum.cost) ? format(datum.cost, '$.2f') : datum.priced ? 'does not fit' : "
-              "isValid(datum.chipSeconds) ? 'no price; ties at ' + "
-              "format(cheapestCostExact * 3600 / (1000000 * datum.chipSeconds), '$.2f') + '/h' : 'no price; does not fit')"),
+              "isValid(datum.chipSeconds) ? noPriceShort + '; ties at ' + "
+              "format(cheapestCostExact * 3600 / (1000000 * datum.chipSeconds), '$.2f') + '/h' : noPriceShort + '; does not fit')"),
         barEnd="isValid(datum.cost) ? datum.cost : 0",
     )
     y = alt.Y("chip:N", title=None, sort=alt.EncodingSortField("sortKey", op="min", order="ascending"),
               axis=alt.Axis(labelLimit=150 if narrow else 220))
     x = alt.X("barEnd:Q", title="$ per million output tokens" if narrow else
-              "Dollars per million output tokens (after the vendor's discount)", scale=alt.Scale(zero=True, nice=True))
+              "Dollars per million output tokens, on the picked price basis", scale=alt.Scale(zero=True, nice=True))
     tooltip = [alt.Tooltip("chip:N", title="Chip"), alt.Tooltip("vendor:N", title="Vendor"),
                alt.Tooltip("cost:Q", title="$ per million output tokens", format="$,.3f"),
-               alt.Tooltip("usd_per_chip_hour:Q", title="List $ per chip-hour", format="$.3f"),
-               alt.Tooltip("weights:N", title="Weights served in"), alt.Tooltip("batchUsed:Q", title="Sequences per step"),
-               alt.Tooltip("limitedBy:N", title="Limited by"), alt.Tooltip("price_id:N", title="Price row")]
+               alt.Tooltip("price:Q", title="$ per chip-hour before any discount", format="$.3f"),
+               alt.Tooltip("weights:N", title="Weights stored in"), alt.Tooltip("batchUsed:Q", title="Sequences per step"),
+               alt.Tooltip("limitedBy:N", title="Limited by"), alt.Tooltip("price_id:N", title="List price row")]
     bars = alt.Chart().mark_bar().encode(
         y=y, x=x, color=alt.Color("vendor:N", title="Vendor", scale=charts.vendor_scale(vendors),
                                   legend=alt.Legend(orient="bottom") if narrow else alt.Legend()),
@@ -818,12 +954,91 @@ def cost_chart(chips: pd.DataFrame, model: ReferenceModel, assumptions: pd.DataF
     return chart, title, description
 
 
+# --- the ranges: what the model can and cannot tell apart --------------------------------
+
+def _and(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def range_title(verdicts: dict[str, pd.DataFrame]) -> str:
+    """The range chart's title: per price basis (verdicts: {basis: could_be_cheapest
+    frame}), whether one chip is cheapest across the ranges or which overlap."""
+    parts, all_overlap = [], True
+    for basis, table in verdicts.items():
+        contenders = list(table.loc[table["could_be_cheapest"], "chip"])
+        dearer = list(table.loc[~table["could_be_cheapest"], "chip"])
+        words = BASIS_WORDS[basis][0].lower() + BASIS_WORDS[basis][1:]
+        if len(contenders) == 1:
+            all_overlap = False
+            parts.append(f"{words} {contenders[0]} is cheapest even at the dear end of its range")
+        elif not dearer:
+            parts.append(f"{words} all {len(contenders)} chips priced on it overlap")
+        else:
+            parts.append(f"{words} {_and(contenders)} overlap, and {_and(dearer)} {'is' if len(dearer) == 1 else 'are'} clearly dearer")
+    text = "; ".join(parts)
+    return ("No chip is cheapest across the ranges: " + text) if all_overlap else text[0].upper() + text[1:]
+
+
+def range_description(verdicts: dict[str, pd.DataFrame]) -> str:
+    """The range chart's text alternative: every chip's central cost and range and whether
+    it could be the cheapest, per basis."""
+    text = ["Range plot of the cost of a million output tokens on each chip, central (with the range from each chip's own "
+            "assumptions at their favourable to their unfavourable ends)."]
+    for basis, table in verdicts.items():
+        rows = "; ".join(f"{r.chip} ${r.central_usd:.2f} (${r.low_usd:.2f} to ${r.high_usd:.2f})" for r in table.itertuples())
+        dearer = list(table.loc[~table["could_be_cheapest"], "chip"])
+        text.append(f"{BASIS_WORDS[basis]}: {rows}. " + (f"Clearly dearer: {_and(dearer)}." if dearer else "None is clearly dearer."))
+    return " ".join(text)
+
+
+def range_chart(verdicts: dict[str, pd.DataFrame], *, narrow: bool = False):
+    """Each chip's cost range (could_be_cheapest frames by price basis) as a line from its
+    favourable to its unfavourable end with a mark at central, one panel per basis, a
+    circle where the chip could be the cheapest and a diamond where it is clearly dearer,
+    and a dashed line at the lowest dear end (left of it, a range could hold the cheapest
+    cost). Returns (chart, title, description), computed from `verdicts`."""
+    import altair as alt
+
+    from . import charts
+
+    data = pd.concat([table.assign(basis=basis) for basis, table in verdicts.items()], ignore_index=True)
+    data = data[["basis", "chip", "vendor", "low_usd", "central_usd", "high_usd", "could_be_cheapest"]].round(
+        {"low_usd": 4, "central_usd": 4, "high_usd": 4})
+    vendors = [v for v in CHIP_MAKERS if v in set(data["vendor"])]
+    x = alt.X("low_usd:Q", scale=alt.Scale(type="log", nice=False, padding=8),
+              title="$ per million output tokens (log)" if narrow else "Dollars per million output tokens (log scale)")
+    y = alt.Y("chip:N", title=None, sort=alt.EncodingSortField("central_usd", order="ascending"),
+              axis=alt.Axis(labelLimit=130 if narrow else 220))
+    color = alt.Color("vendor:N", title="Vendor", scale=charts.vendor_scale(vendors),
+                      legend=alt.Legend(orient="bottom", direction="horizontal"))
+    tooltip = [alt.Tooltip("chip:N", title="Chip"), alt.Tooltip("low_usd:Q", title="Favourable end", format="$.2f"),
+               alt.Tooltip("central_usd:Q", title="Central", format="$.2f"),
+               alt.Tooltip("high_usd:Q", title="Unfavourable end", format="$.2f"), alt.Tooltip("status:N", title="Verdict")]
+    span = alt.Chart().mark_rule(strokeWidth=3).encode(x=x, x2="high_usd:Q", y=y, color=color, tooltip=tooltip)
+    dots = alt.Chart().mark_point(size=90, filled=True, opacity=1).encode(
+        x=alt.X("central_usd:Q"), y=y, color=color, tooltip=tooltip,
+        shape=alt.Shape("status:N", title="Verdict", scale=alt.Scale(domain=["could be the cheapest", "clearly dearer"],
+                                                                      range=["circle", "diamond"]),
+                        legend=alt.Legend(orient="bottom", direction="vertical" if narrow else "horizontal",
+                                          symbolFillColor=charts.DARK_TEXT, symbolStrokeColor=charts.DARK_TEXT)))
+    ceiling = alt.Chart().mark_rule(color="#333", strokeDash=[4, 3]).encode(x=alt.X("min(high_usd):Q"))
+    label = " : ".join(f"datum.value == {_js_string(b)} ? {_js_string(BASIS_WORDS[b])}" for b in verdicts) + " : datum.value"
+    chart = (alt.layer(ceiling, span, dots, data=data)
+             .transform_calculate(status="datum.could_be_cheapest ? 'could be the cheapest' : 'clearly dearer'")
+             .properties(width=230 if narrow else 420, height=alt.Step(20))
+             .facet(row=alt.Row("basis:N", title=None, sort=list(verdicts),
+                                header=alt.Header(labelExpr=label, labelFontSize=12, labelAngle=0, labelAnchor="start",
+                                                  labelOrient="top")))
+             .resolve_scale(y="independent"))
+    return chart, range_title(verdicts), range_description(verdicts)
+
+
 PARAMETER_LABELS = {
     "negotiated_discount": "{vendor} discount", "bandwidth_share": "{vendor} bandwidth share",
     "compute_share": "{vendor} compute share", "generation_share_factor": "{chip} new-generation factor",
+    "owning_cost": "{chip} owning cost", "owning_cost_ratio": "{chip} owning-cost ratio",
     "hbm_usable_share": "Usable share of HBM", "replica_domains": "Domains per model copy",
-    "context_tokens": "Context per sequence", "batch": "Batch", "weight_bits": "Weight bits",
-    "int8_as_8bit": "INT8 on TPUs",
+    "context_tokens": "Context per sequence", "batch": "Batch ceiling", "weight_bits": "Weight bits",
 }
 
 
@@ -884,10 +1099,15 @@ def tornado_chart(result: pd.DataFrame, chip_names: dict[str, str], *, narrow: b
         for outer, side in (("right", "left"), ("left", "right"))])
     parity = alt.Chart(pd.DataFrame({"lead": [1.0]})).mark_rule(color="#333", strokeDash=[4, 3]).encode(x=x)
     chart = alt.layer(parity, span, marks, names).properties(width=170 if narrow else 330, height=alt.Step(22))
-    n_changing = moved["assumption_id"].nunique()
-    title = (f"{n_changing} of {result['assumption_id'].nunique()} assumptions, moved alone, end {leader}'s lead: "
-             f"{', '.join(takers)} then cost{'s' if len(takers) == 1 else ''} less" if n_changing
-             else f"No single assumption, moved alone, ends {leader}'s lead")
+    n_changing, n_moving = moved["assumption_id"].nunique(), len(wide)
+    if n_changing:
+        title = (f"{n_changing} of the {n_moving} assumptions that move {leader}'s lead end it when taken alone: "
+                 f"{_and(takers)} then cost{'s' if len(takers) == 1 else ''} less")
+    elif n_moving:
+        title = (f"None of the {n_moving} assumptions that move {leader}'s lead ends it when taken alone" if n_moving > 1
+                 else f"The one assumption that moves {leader}'s lead does not end it when taken alone")
+    else:
+        title = f"No assumption moves {leader}'s lead"
     def said(r):
         ends = [f"{getattr(r, end):.2f}" if pd.notna(getattr(r, end)) else "no fit" for end in ("low", "high")]
         return f"{r.label} {ends[0]} to {ends[1]}"
@@ -896,3 +1116,27 @@ def tornado_chart(result: pd.DataFrame, chip_names: dict[str, str], *, narrow: b
                    + ". Another chip becomes cheapest under: "
                    + ("; ".join(f"{r.label} {r.end} ({r.cheapest_name})" for r in moved.itertuples()) or "none") + ".")
     return chart, title, description
+
+
+# --- the findings the chapters state: said once, here -----------------------------------------
+
+def fleet_sentence(owning: pd.DataFrame, result: pd.DataFrame, chip_names: dict[str, str]) -> str:
+    """One sentence on the chips Anthropic is buying, on owning cost: each one's central
+    cost and range (owning: a could_be_cheapest frame), and what a tornado() among them
+    (result) says flips their order."""
+    among = result.attrs["among"]
+    rows = owning.set_index("chip_id").loc[[c for c in result.attrs["central_order"] if c in among]]
+    costs = "; ".join(f"{chip_names[c]} ${r.central_usd:.2f} (${r.low_usd:.2f} to ${r.high_usd:.2f})" for c, r in rows.iterrows())
+    leader = chip_names[result.attrs["leader"]]
+    labelled = result.assign(label=[assumption_label(r, chip_names) for r in result.to_dict("records")])
+    flips = labelled[labelled["cheapest_changes"]]
+    takers = set(flips["cheapest"])
+    if len(flips):
+        moves = "; ".join(f"{r.label} at its {r.end} end ({chip_names[r.cheapest]})" for r in flips.itertuples())
+        text = f"{leader} costs least at central, and one assumption moved alone is enough to put another chip ahead: {moves}"
+    else:
+        text = f"{leader} costs least at central and stays so whichever single assumption moves"
+    never = [chip_names[c] for c in rows.index if c != result.attrs["leader"] and c not in takers]
+    if never:
+        text += f"; no single assumption makes {_and(never)} the cheapest of them"
+    return (f"On owning cost per million output tokens (central, with its range): {costs}. " + text + ".")
