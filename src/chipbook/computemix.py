@@ -892,7 +892,9 @@ def scenario_sentence(years: tuple[int, ...] = (2026, 2027), vendor: str = "NVID
     others = last[last["scenario_id"] != CENTRAL]
     central = last[last["scenario_id"] == CENTRAL].iloc[0]
     up, down = others.loc[others["change"].idxmax()], others.loc[others["change"].idxmin()]
-    text = (f"At the end of {years[-1]} the scenarios put {vendor}'s share between "
+    ups, downs = int((others["change"] > 0).sum()), int((others["change"] < 0).sum())
+    text = (f"Of the {len(others)} scenarios beside the central one, {ups} raise {vendor}'s central share at the end of "
+            f"{years[-1]} and {downs} lower it. They put it between "
             f"{share_text(down['low'], down['central'], down['high'])} ('{down['scenario']}') and "
             f"{share_text(up['low'], up['central'], up['high'])} ('{up['scenario']}'), against "
             f"{share_text(central['low'], central['central'], central['high'])} in the central case.")
@@ -1146,14 +1148,16 @@ def states_table(quarters: tuple[str, ...], scenario_id: str = CENTRAL) -> pd.Da
 
 
 def ceiling_table(capacity: pd.DataFrame, quarter: str = LAST_QUARTER) -> pd.DataFrame:
-    """`ceilings` in words: the announced ceiling and what the central case counts of it."""
+    """`ceilings` in words: the announced ceiling, the tranches that draw on it (by name) and
+    what the central case counts of it."""
     table = ceilings(capacity, CENTRAL, quarter)
 
     def amount(value, unit):
         return f"{value:.1f} GW" if unit == "gigawatts" else f"{amount_text(value)} chips"
 
+    names = tranche_names()
     return pd.DataFrame({
-        "vendor": table["vendor"], "deal": table["deal"],
+        "vendor": table["vendor"], "deal": [listing([names[t] for t in ts]) or d for ts, d in zip(table["tranches"], table["deal"])],
         "ceiling": [f"up to {amount(c, u)}" for c, u in zip(table["ceiling"], table["unit"])],
         "in_service": [amount(v, u) for v, u in zip(table["in_service"], table["unit"])],
         "contracted": [amount(v, u) for v, u in zip(table["contracted"], table["unit"])],
