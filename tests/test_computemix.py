@@ -557,3 +557,17 @@ def test_live_removing_nothing_changes_nothing_and_the_benchmarks_are_all_compar
     benchmarks = load_table("compute_mix_benchmarks")
     assert f"of the {len(benchmarks)} outside estimates" in mix.benchmark_sentence(benchmarks)
     assert len(mix.benchmark_table(benchmarks)) == len(benchmarks)
+
+
+def test_quarters_every_scenario_draws_alike_are_carried_once():
+    # Two scenarios alike but for NVIDIA's 2026Q4 share: the page carries 2024Q4, 2025Q4 and 2027Q4 once
+    # (3 quarters x 3 vendors, marked s = -1) and 2026Q4 once per scenario (2 x 3 rows): 15 rows, not 24.
+    first = chart_rows(0.2)
+    second = first.assign(scenario="Other")
+    second.loc[(second["quarter"] == "2026Q4") & (second["vendor"] == "NVIDIA"), "share"] = 0.3
+    table = pd.concat([first, second], ignore_index=True)
+    spec = mix.layout(table, load_table("articles"), "2026-12-04", scenario="As announced").to_dict()
+    drawn = max(spec["datasets"].values(), key=len)
+    assert len(drawn) == 15
+    assert sorted({(r["quarter"], r["s"]) for r in drawn}) == [
+        ("2024Q4", -1), ("2025Q4", -1), ("2026Q4", 0), ("2026Q4", 1), ("2027Q4", -1)]

@@ -791,13 +791,20 @@ def layout(table: pd.DataFrame, articles: pd.DataFrame, evidence_as_of, *, scena
     # in the page, at local midnight like every date of the book's charts) and, but for the
     # last quarter, without the label position; a scenario by its place in the picker's list
     # (`s`), its name computed in the page from the picked one.
+    # A quarter that every scenario draws alike (those before the first deal a scenario
+    # moves) is carried once, for all of them (`s` = -1).
     number = {name: i for i, name in enumerate(names)}
-    drawn = table[["scenario", "quarter", "vendor", "h100e", "share", "share_low", "share_high"]].assign(
-        scenario=lambda t: t["scenario"].map(number)).rename(columns={"scenario": "s"})
+    columns = ["scenario", "quarter", "vendor", "h100e", "share", "share_low", "share_high"]
+    drawn = table[columns].assign(scenario=lambda t: t["scenario"].map(number)).rename(columns={"scenario": "s"})
+    values = columns[3:]
+    alike = [q for q, rows in drawn.groupby("quarter")
+             if rows.groupby("vendor")[values].nunique(dropna=False).le(1).all().all()]
+    shared = drawn[drawn["quarter"].isin(alike) & (drawn["s"] == 0)].assign(s=-1)
+    drawn = pd.concat([shared, drawn[~drawn["quarter"].isin(alike)]], ignore_index=True)
     quarter_end_expr = "datetime(toNumber(slice(datum.quarter, 0, 4)), 3 * toNumber(slice(datum.quarter, 5)), 0)"
     rank_expr = f"indexof({vendors}, datum.vendor)"
     picked = f"datum.s == indexof({json.dumps(names)}, scenario)"
-    base = (alt.Chart(drawn).transform_filter(picked)
+    base = (alt.Chart(drawn).transform_filter(f"datum.s < 0 || {picked}")
             .transform_calculate(quarter_end=quarter_end_expr, rank=rank_expr, scenario="scenario"))
     ends = table[table["quarter"] == last][["scenario", "quarter", "vendor", "label_y", "stack_mid"]]
     at_end = (alt.Chart(ends.assign(scenario=ends["scenario"].map(number)).rename(columns={"scenario": "s"}))
@@ -1166,9 +1173,8 @@ def ceiling_table(capacity: pd.DataFrame, quarter: str = LAST_QUARTER) -> pd.Dat
     })
 
 
-STATED_WORDS = {"estimate": "no deal announced: the book's estimate of the fleet",
-                "firm": "stated as firm", "up to": "an 'up to' ceiling",
-                "conditional": "its use depends on a stated condition", "unpublished": "a deal of unpublished size"}
+STATED_WORDS = {"estimate": "no deal: an estimate", "firm": "firm", "up to": "a ceiling",
+                "conditional": "use conditional", "unpublished": "size unpublished"}
 
 
 def counting_table(capacity: pd.DataFrame) -> pd.DataFrame:
