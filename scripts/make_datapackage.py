@@ -15,7 +15,7 @@ from chipbook.vocabulary import (  # noqa: E402
     ARGUMENT_LINK_KINDS, ARRANGEMENT_ID, ARRANGEMENT_STATUSES, ARTICLES, BOUNDS, CAPACITY_ID, CAPACITY_STATES,
     CHIP_FAMILIES, CHIP_ID, CHIP_MAKERS, CHIP_VENDORS, CLAIM_ID, CLAIM_KINDS, COMMITMENT_CHIP_FAMILIES,
     COMMITMENT_KINDS, CONFIDENCE, CONSIDERATION, COPY_KINDS, COUNTERPARTIES, DISAGREEMENT_ID, DISCLOSURE,
-    EVIDENCE_ID, FIGURE_BASIS, INCIDENT_OWNERS, INSTRUMENTS, INVESTORS, KERNEL_OWNERS, LABS, MIX_MEASURES, MIX_TRANCHE_KINDS, MLPERF_RESULT_ID, QUARTER,
+    EVIDENCE_ID, FIGURE_BASIS, INCIDENT_OWNERS, INSTRUMENTS, INVESTORS, KERNEL_OWNERS, LABS, MIX_COUNTING, MIX_FACTOR_DIRECTIONS, MIX_MEASURES, MLPERF_RESULT_ID, QUARTER,
     ROUND_STATUS, SLUG, SOURCE_KINDS, STANCES, SUPPORT_STATUSES, TRANCHE_STATUS, URL, VALUATION_BASIS,
     VENDOR_GROUPS, VERDICT_LIST, VERDICTS, WHO_HELD)
 from chipbook.data import DECIMALS, FORMULA, NOT_AFTER, NOT_AFTER_RULES, QUOTES, SOURCED  # noqa: E402
@@ -929,15 +929,14 @@ COMPUTE_MIX = [
     {
         "name": "compute_mix_chip_power",
         "title": "Compute-mix model: power per chip",
-        "description": "Assumptions of the compute-mix model, one row per chip generation it counts: IT power per chip (the chip, its share of the host server and the network) and the data centre's power usage effectiveness (PUE, facility power over IT power), each low, central and high, with the reason and the source that anchors it. Facility watts per chip = IT watts x PUE; chips per gigawatt = 1e9 / facility watts. " + LOW_CENTRAL_HIGH,
+        "description": "Assumptions of the compute-mix model, one row per chip generation it counts (its dense BF16, 8-bit and HBM-bandwidth rates come from accelerator_specs): IT power per chip (the chip, its share of the host server and the network) and the data centre's power usage effectiveness (PUE, facility power over IT power), each low, central and high, with the reason and the source that anchors it. Facility watts per chip = IT watts x PUE; chips per gigawatt = 1e9 / facility watts. " + LOW_CENTRAL_HIGH,
         "schema": {
             "fields": [
-                field("chip_id", "string", "The chip (accelerator_specs.chip_id); its dense BF16 and 8-bit rates come from there.", pattern=CHIP_ID, unique=True),
+                field("chip_id", "string", "The chip (accelerator_specs.chip_id); its rates on each basis of H100-equivalents come from there.", pattern=CHIP_ID, unique=True),
                 *three("it_watts", "number", "IT power per chip: chip, host server share and network, before cooling", "watts", minimum=1),
                 field("it_watts_source_id", "string", "The source that anchors the IT power (sources.csv)."),
                 *three("pue", "number", "Power usage effectiveness of the data centres the chip runs in (facility power / IT power)", "ratio", minimum=1),
                 field("pue_source_id", "string", "The source that anchors the PUE (sources.csv)."),
-                field("eight_bit_tflops_dense", "number", "Only where accelerator_specs has no dense FP8 or INT8 rate: the dense 8-bit rate Epoch AI's H100-equivalent basis would count (TFLOPS), with the reason saying what it is.", required=False, minimum=1),
                 field("reason", "string", "Why these values: the arithmetic from the source and what the range covers."),
             ],
             "primaryKey": ["chip_id"],
@@ -945,15 +944,31 @@ COMPUTE_MIX = [
         },
     },
     {
+        "name": "compute_mix_factors",
+        "sourced": False,  # the book's assumptions: each row gives its reason
+        "title": "Compute-mix model: factors the draws share",
+        "description": "Assumptions of the compute-mix model: the shared factors whose draws move several assumptions together (the deals of one vendor, the two parts of one total), each with the correlation between the factor and the assumptions that load on it (a Gaussian copula: 0 leaves them independent, 1 moves them in lockstep) and the reason. Tranches name their factors in compute_mix_tranches.",
+        "schema": {
+            "fields": [
+                field("factor_id", "string", "Stable identifier of the factor.", pattern=SLUG, unique=True),
+                field("name", "string", "What the factor stands for, as tables print it."),
+                field("correlation", "number", "Correlation between the factor and each assumption that loads on it (0-1).", minimum=0, maximum=1),
+                field("reason", "string", "Why the assumptions move together, and why this strength."),
+            ],
+            "primaryKey": ["factor_id"],
+        },
+    },
+    {
         "name": "compute_mix_tranches",
         "title": "Compute-mix model: tranches of capacity and their delivery",
-        "description": "Assumptions of the compute-mix model, one row per tranche of Anthropic's compute by vendor: how much (in chips, gigawatts or H100-equivalents, low, central and high), which chip generation it buys, how it counts before delivery (kind) and when it is delivered (linearly from start_quarter until full_quarter, whose early, central and late values set the pace), with the capacity row and source that anchor it and the reason. " + LOW_CENTRAL_HIGH,
+        "description": "Assumptions of the compute-mix model, one row per tranche of Anthropic's compute by vendor: its readable name, how much (in chips, gigawatts or H100-equivalents, low, central and high), which chip generation it buys, how its source states the amount (which sets, by the book's ceiling rule, how it counts before delivery), when it is delivered (linearly from start_quarter until full_quarter, whose early, central and late values set the pace), the shared factors its draws move with, and the capacity row and source that anchor it, with the reason. " + LOW_CENTRAL_HIGH,
         "schema": {
             "fields": [
                 field("tranche_id", "string", "Stable identifier of the tranche.", pattern=SLUG, unique=True),
+                field("name", "string", "The tranche's name as prose and tables print it.", unique=True),
                 field("vendor", "string", "Who makes the chips.", enum=CHIP_MAKERS),
                 field("chip_id", "string", "The chip generation the tranche buys or is counted in (compute_mix_chip_power.chip_id): its throughput converts chips to H100-equivalents and its power converts gigawatts to chips.", pattern=CHIP_ID),
-                field("kind", "string", "fleet estimate: capacity judged to be in service, nothing signed ahead of it; contracted: signed, its undelivered part counts as contracted from the announcement on; drawn from a ceiling: the part of an 'up to' figure the model expects, counted only once delivered.", enum=MIX_TRANCHE_KINDS),
+                field("stated_as", "string", "How the source states the amount, which sets how the tranche counts before delivery (the ceiling rule): estimate: no deal, a fleet the book estimates, counted only as in service; firm: a floor, an approximate amount or the whole of a named site, its undelivered part contracted from the announcement on; up to: a ceiling; conditional: an amount whose use the source makes depend on a condition; unpublished: a deal whose size is not given. The last three count only once delivered, at the book's estimate of the draw.", enum=list(MIX_COUNTING)),
                 field("measure", "string", "The unit of the amounts: chips (count), gigawatts (GW of facility power) or h100e (H100-equivalents of dense BF16 throughput).", enum=MIX_MEASURES),
                 *three("amount", "number", "The whole tranche once delivered", "in the unit of measure", minimum=0),
                 field("announced", "date", "The day the deal was announced (ISO 8601); blank for a fleet estimate.", required=False),
@@ -961,12 +976,17 @@ COMPUTE_MIX = [
                 field("full_quarter_early", "string", "The quarter by whose end the whole tranche is in service, if delivery runs fast.", pattern=QUARTER),
                 field("full_quarter_central", "string", "The same, at the central pace.", pattern=QUARTER),
                 field("full_quarter_late", "string", "The same, if delivery runs slow.", pattern=QUARTER),
+                field("amount_factor", "string", "The shared factor (compute_mix_factors.factor_id) the amount's draws move with; blank: drawn independently.", required=False),
+                field("amount_direction", "string", "with: the amount draws high when the factor does; against: it draws low (the other part of a split). Given exactly when amount_factor is.", required=False, enum=MIX_FACTOR_DIRECTIONS),
+                field("pace_factor", "string", "The shared factor whose good draws bring the tranche's delivery forward; blank: drawn independently.", required=False),
                 field("capacity_id", "string", "The capacity.csv row the tranche stands for, where there is one.", required=False),
                 field("source_id", "string", "The source that anchors the amount or the pace (sources.csv)."),
                 field("reason", "string", "Why these values: the sources and arithmetic behind the amount, the generation and the pace."),
             ],
             "primaryKey": ["tranche_id"],
             "foreignKeys": [{"fields": "chip_id", "reference": {"resource": "compute_mix_chip_power", "fields": "chip_id"}},
+                            {"fields": "amount_factor", "reference": {"resource": "compute_mix_factors", "fields": "factor_id"}},
+                            {"fields": "pace_factor", "reference": {"resource": "compute_mix_factors", "fields": "factor_id"}},
                             {"fields": "capacity_id", "reference": {"resource": "capacity", "fields": "capacity_id"}},
                             source_fk()],
         },

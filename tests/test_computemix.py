@@ -14,19 +14,20 @@ from chipbook.check import check_compute_mix
 # --- Fixture tables, small enough to work by hand ----------------------------------------
 
 SPECS = pd.DataFrame({
-    "chip_id": ["h100", "half", "double"],
-    "bf16_tflops_dense": [989.0, 494.5, 1978.0],        # 1, 0.5 and 2 H100e per chip
-    "fp8_tflops_dense": [1979.0, 989.5, None],           # 8-bit: 1 and 0.5; "double" has none ...
-    "int8_tops_dense": [1979.0, None, None],
+    "chip_id": ["h100", "half", "double", "int8only"],
+    "bf16_tflops_dense": [989.0, 494.5, 1978.0, 989.0],   # 1, 0.5, 2 and 1 H100e per chip
+    "fp8_tflops_dense": [1979.0, 989.5, None, None],       # 8-bit: FP8 first (1 and 0.5) ...
+    "mxfp8_tflops_dense": [None, None, 7916.0, None],      # ... else MXFP8 ("double": 7,916 / 1,979 = 4) ...
+    "int8_tops_dense": [1979.0, 4000.0, None, 3958.0],     # ... else INT8 ("int8only": 3,958 / 1,979 = 2)
+    "hbm_bandwidth_gb_s": [3350.0, 1675.0, 6700.0, 837.5],  # HBM: 1, 0.5, 2 and 0.25
 })
 POWER = pd.DataFrame({
-    "chip_id": ["h100", "half", "double"],
-    "it_watts_low": [1000.0, 800.0, 2000.0], "it_watts_central": [1000.0, 1000.0, 2000.0],
-    "it_watts_high": [1000.0, 1250.0, 2000.0],
-    "pue_low": [1.25, 1.0, 1.0], "pue_central": [1.25, 1.0, 1.0], "pue_high": [1.25, 1.0, 1.0],
-    "eight_bit_tflops_dense": [None, None, 7916.0],      # ... so its 8-bit rate is given here: 4 H100e
+    "chip_id": ["h100", "half", "double", "int8only"],
+    "it_watts_low": [1000.0, 800.0, 2000.0, 1000.0], "it_watts_central": [1000.0, 1000.0, 2000.0, 1000.0],
+    "it_watts_high": [1000.0, 1250.0, 2000.0, 1000.0],
+    "pue_low": [1.25, 1.0, 1.0, 1.0], "pue_central": [1.25, 1.0, 1.0, 1.0], "pue_high": [1.25, 1.0, 1.0, 1.0],
 })
-TRANCHE_COLUMNS = ["tranche_id", "vendor", "chip_id", "kind", "measure", "amount_low", "amount_central", "amount_high",
+TRANCHE_COLUMNS = ["tranche_id", "vendor", "chip_id", "stated_as", "measure", "amount_low", "amount_central", "amount_high",
                    "announced", "start_quarter", "full_quarter_early", "full_quarter_central", "full_quarter_late"]
 
 
@@ -35,9 +36,9 @@ def tranches(*rows) -> pd.DataFrame:
     return frame.assign(announced=pd.to_datetime(frame["announced"]))
 
 
-def fixed(tranche_id, vendor, chip, kind, measure, amount, start, full, announced=None):
+def fixed(tranche_id, vendor, chip, stated_as, measure, amount, start, full, announced=None):
     """A tranche with no range: low = central = high, early = central = late."""
-    return (tranche_id, vendor, chip, kind, measure, amount, amount, amount, announced, start, full, full, full)
+    return (tranche_id, vendor, chip, stated_as, measure, amount, amount, amount, announced, start, full, full, full)
 
 
 QUARTERS = mix.quarter_range("2025Q3", "2026Q4")
@@ -50,29 +51,40 @@ def at(run, values, vendor, quarter, draw=0):
 
 # --- Rule 1: conversion to the common unit -------------------------------------------------
 
-def test_h100e_per_chip_by_hand():
-    bf16 = mix.h100e_per_chip(SPECS, POWER, "bf16")
+def test_h100e_per_chip_on_each_basis_by_hand():
+    bf16 = mix.h100e_per_chip(SPECS, "bf16")
     # 494.5 / 989 = 0.5 and 1,978 / 989 = 2 H100e; 1,000 "half" chips are 500 H100e.
-    assert bf16.to_dict() == pytest.approx({"h100": 1.0, "half": 0.5, "double": 2.0})
+    assert bf16.to_dict() == pytest.approx({"h100": 1.0, "half": 0.5, "double": 2.0, "int8only": 1.0})
     assert 1000 * bf16["half"] == pytest.approx(500)
-    eight = mix.h100e_per_chip(SPECS, POWER, "8-bit")
-    # FP8 989.5 / 1,979 = 0.5; "double" has no FP8 or INT8 rate, so its override counts: 7,916 / 1,979 = 4.
-    assert eight.to_dict() == pytest.approx({"h100": 1.0, "half": 0.5, "double": 4.0})
-    # Without the override the 8-bit rate is missing, not invented.
-    assert np.isnan(mix.h100e_per_chip(SPECS, None, "8-bit")["double"])
-
-
-def test_an_eight_bit_override_is_refused_where_a_rate_is_published():
-    clashing = POWER.assign(eight_bit_tflops_dense=[None, 1000.0, 7916.0])
-    with pytest.raises(ValueError, match="half"):
-        mix.h100e_per_chip(SPECS, clashing, "8-bit")
+    eight = mix.h100e_per_chip(SPECS, "8-bit")
+    # FP8 before INT8 ("half": 989.5 / 1,979 = 0.5, not its INT8 4,000 / 1,979); MXFP8 where there is no FP8
+    # ("double": 7,916 / 1,979 = 4); INT8 where there is neither ("int8only": 3,958 / 1,979 = 2).
+    assert eight.to_dict() == pytest.approx({"h100": 1.0, "half": 0.5, "double": 4.0, "int8only": 2.0})
+    hbm = mix.h100e_per_chip(SPECS, "hbm")
+    # 1,675 / 3,350 = 0.5, 6,700 / 3,350 = 2, 837.5 / 3,350 = 0.25.
+    assert hbm.to_dict() == pytest.approx({"h100": 1.0, "half": 0.5, "double": 2.0, "int8only": 0.25})
+    # A chip with no rate on a basis gets none, not an invented one.
+    assert np.isnan(mix.h100e_per_chip(SPECS.assign(hbm_bandwidth_gb_s=[3350.0, None, 6700.0, 837.5]), "hbm")["half"])
     with pytest.raises(ValueError, match="basis"):
-        mix.h100e_per_chip(SPECS, POWER, "fp4")
+        mix.h100e_per_chip(SPECS, "fp4")
+
+
+def test_the_same_chips_count_differently_on_each_basis_by_hand():
+    # 1,000 "double" and 1,000 "int8only" chips: BF16 2,000 + 1,000; 8-bit 4,000 + 2,000; HBM 2,000 + 250.
+    rows = tranches(fixed("d", "Google", "double", "estimate", "chips", 1000, "2026Q1", "2026Q1"),
+                    fixed("i", "AWS", "int8only", "estimate", "chips", 1000, "2026Q1", "2026Q1"))
+    got = {b: mix.simulate(rows, POWER, SPECS, b, draws=0, quarters=QUARTERS) for b in mix.BASES}
+    assert [at(got[b], got[b].h100e, "Google", "2026Q1") for b in mix.BASES] == pytest.approx([2000, 4000, 2000])
+    assert [at(got[b], got[b].h100e, "AWS", "2026Q1") for b in mix.BASES] == pytest.approx([1000, 2000, 250])
+    # So Google's share is 2/3 on BF16 and 8-bit but 2,000 / 2,250 = 8/9 on HBM bandwidth.
+    share = {b: mix.share_frame(got[b]).set_index(["quarter", "count", "vendor"])["central"][("2026Q1", "in service", "Google")]
+             for b in mix.BASES}
+    assert [share[b] for b in mix.BASES] == pytest.approx([2 / 3, 2 / 3, 8 / 9])
 
 
 def test_h100e_tranche_converts_through_its_chip():
     # 400 H100e of "double" chips are 400 / 2 = 200 chips; on the 8-bit basis 200 x 4 = 800 H100e.
-    rows = tranches(fixed("d", "Google", "double", "fleet estimate", "h100e", 400, "2026Q1", "2026Q1"))
+    rows = tranches(fixed("d", "Google", "double", "estimate", "h100e", 400, "2026Q1", "2026Q1"))
     bf16 = mix.simulate(rows, POWER, SPECS, "bf16", draws=0, quarters=QUARTERS)
     eight = mix.simulate(rows, POWER, SPECS, "8-bit", draws=0, quarters=QUARTERS)
     assert at(bf16, bf16.chips, "Google", "2026Q1") == pytest.approx(200)
@@ -90,7 +102,7 @@ def test_chips_per_gigawatt_by_hand():
 
 def test_a_gigawatt_tranche_by_hand():
     # 1 GW of "half" chips at 1,000 W and PUE 1: 1,000,000 chips x 0.5 = 500,000 H100e, drawing 1 GW.
-    rows = tranches(fixed("g", "AWS", "half", "contracted", "gigawatts", 1.0, "2026Q1", "2026Q1", "2025-10-01"))
+    rows = tranches(fixed("g", "AWS", "half", "firm", "gigawatts", 1.0, "2026Q1", "2026Q1", "2025-10-01"))
     run = mix.simulate(rows, POWER, SPECS, draws=0, quarters=QUARTERS)
     assert at(run, run.chips, "AWS", "2026Q1") == pytest.approx(1_000_000)
     assert at(run, run.h100e, "AWS", "2026Q1") == pytest.approx(500_000)
@@ -110,7 +122,7 @@ def test_delivery_is_linear_by_hand():
 
 def test_a_one_gigawatt_ceiling_over_four_quarters_by_hand():
     # 1 GW drawn from a ceiling, delivered 2026Q1-2026Q4: 0.25 GW more each quarter.
-    rows = tranches(fixed("c", "NVIDIA", "h100", "drawn from a ceiling", "gigawatts", 1.0, "2026Q1", "2026Q4",
+    rows = tranches(fixed("c", "NVIDIA", "h100", "up to", "gigawatts", 1.0, "2026Q1", "2026Q4",
                           "2025-11-18"))
     run = mix.simulate(rows, POWER, SPECS, draws=0, quarters=QUARTERS)
     gw = [at(run, run.gigawatts, "NVIDIA", q) for q in mix.quarter_range("2025Q4", "2026Q4")]
@@ -131,13 +143,25 @@ def test_quarters_by_hand():
 
 # --- Rule 4: in service and contracted kept apart -----------------------------------------
 
+def test_the_ceiling_rule_by_hand():
+    # Only a firm amount counts as contracted; a ceiling, a conditional amount and an unpublished one count only
+    # once delivered, like an estimate.
+    assert {s: mix.counting(s) for s in ("estimate", "firm", "up to", "conditional", "unpublished")} == {
+        "estimate": "fleet estimate", "firm": "contracted", "up to": "counted once delivered",
+        "conditional": "counted once delivered", "unpublished": "counted once delivered"}
+    with pytest.raises(KeyError, match="stated_as"):
+        mix.counting("contracted")
+
+
 def test_in_service_and_contracted_are_kept_apart_by_hand():
     rows = tranches(
-        # Signed 18 Nov 2025 for 1 GW of H100s (800,000 chips), delivered 2026Q1-2026Q4.
-        fixed("signed", "NVIDIA", "h100", "contracted", "gigawatts", 1.0, "2026Q1", "2026Q4", "2025-11-18"),
-        # A fleet estimate and a draw on a ceiling never count as contracted.
-        fixed("fleet", "Google", "half", "fleet estimate", "chips", 1000, "2026Q1", "2026Q4"),
-        fixed("draw", "AWS", "half", "drawn from a ceiling", "chips", 1000, "2026Q1", "2026Q4", "2025-11-18"),
+        # Signed 18 Nov 2025 for a firm 1 GW of H100s (800,000 chips), delivered 2026Q1-2026Q4.
+        fixed("signed", "NVIDIA", "h100", "firm", "gigawatts", 1.0, "2026Q1", "2026Q4", "2025-11-18"),
+        # An estimate, an "up to" ceiling, a conditional amount and an unpublished one never count as contracted.
+        fixed("fleet", "Google", "half", "estimate", "chips", 1000, "2026Q1", "2026Q4"),
+        fixed("draw", "AWS", "half", "up to", "chips", 1000, "2026Q1", "2026Q4", "2025-11-18"),
+        fixed("maybe", "AWS", "half", "conditional", "chips", 1000, "2026Q1", "2026Q4", "2025-11-18"),
+        fixed("unsized", "Google", "half", "unpublished", "chips", 1000, "2026Q1", "2026Q4", "2025-11-18"),
     )
     run = mix.simulate(rows, POWER, SPECS, draws=0, quarters=QUARTERS)
     served, waiting = run.h100e, run.pending_h100e
@@ -152,13 +176,13 @@ def test_in_service_and_contracted_are_kept_apart_by_hand():
     assert at(run, served, "NVIDIA", "2026Q4") == pytest.approx(800_000) and at(run, waiting, "NVIDIA", "2026Q4") == 0
     for vendor in ("Google", "AWS"):
         assert all(at(run, waiting, vendor, q) == 0 for q in QUARTERS)
-        # 1,000 chips x 0.5 over four quarters: 125 H100e at the end of 2026Q1.
-        assert at(run, served, vendor, "2026Q1") == pytest.approx(125)
+        # Two tranches of 1,000 chips x 0.5 over four quarters: 2 x 125 = 250 H100e at the end of 2026Q1.
+        assert at(run, served, vendor, "2026Q1") == pytest.approx(250)
     states = mix.compute_frame(run).set_index(["quarter", "vendor", "state", "unit"])["central"]
     assert states[("2026Q2", "NVIDIA", mix.IN_SERVICE, "gigawatts")] == pytest.approx(0.5)
     assert states[("2026Q2", "NVIDIA", mix.CONTRACTED, "gigawatts")] == pytest.approx(0.5)
-    # All vendors in service at 2026Q2: 400,000 + 250 + 250.
-    assert states[("2026Q2", mix.ALL_VENDORS, mix.IN_SERVICE, "h100e")] == pytest.approx(400_500)
+    # All vendors in service at 2026Q2: 400,000 + 4 x 250.
+    assert states[("2026Q2", mix.ALL_VENDORS, mix.IN_SERVICE, "h100e")] == pytest.approx(401_000)
 
 
 # --- Rule 5: ranges --------------------------------------------------------------------------
@@ -184,9 +208,9 @@ def test_summarise_keeps_the_central_run_inside_its_range():
 
 
 RANGED = tranches(
-    ("n", "NVIDIA", "h100", "contracted", "gigawatts", 0.2, 0.5, 1.0, "2025-11-18", "2026Q1", "2026Q2", "2026Q3", "2026Q4"),
-    ("g", "Google", "half", "contracted", "gigawatts", 1.0, 1.5, 2.0, "2025-10-23", "2025Q4", "2026Q1", "2026Q2", "2026Q4"),
-    ("a", "AWS", "half", "fleet estimate", "chips", 5e5, 1e6, 1.2e6, None, "2025Q3", "2025Q4", "2026Q1", "2026Q2"),
+    ("n", "NVIDIA", "h100", "firm", "gigawatts", 0.2, 0.5, 1.0, "2025-11-18", "2026Q1", "2026Q2", "2026Q3", "2026Q4"),
+    ("g", "Google", "half", "firm", "gigawatts", 1.0, 1.5, 2.0, "2025-10-23", "2025Q4", "2026Q1", "2026Q2", "2026Q4"),
+    ("a", "AWS", "half", "estimate", "chips", 5e5, 1e6, 1.2e6, None, "2025Q3", "2025Q4", "2026Q1", "2026Q2"),
 )
 
 
@@ -203,18 +227,60 @@ def test_low_central_high_are_ordered():
 def test_the_same_assumption_draws_the_same_numbers_in_every_run():
     # Common random numbers: a second run, or a run with another tranche added, draws "n" alike.
     first = mix.simulate(RANGED, POWER, SPECS, draws=50, quarters=QUARTERS)
-    extra = tranches(fixed("x", "AWS", "double", "fleet estimate", "chips", 10, "2026Q1", "2026Q1"))
+    extra = tranches(fixed("x", "AWS", "double", "estimate", "chips", 10, "2026Q1", "2026Q1"))
     second = mix.simulate(pd.concat([extra, RANGED], ignore_index=True), POWER, SPECS, draws=50, quarters=QUARTERS)
     assert np.array_equal(first.h100e["n"], second.h100e["n"])
+
+
+def test_the_copula_by_hand():
+    # rho = 0 leaves the own draws alone; rho = 1 replaces them by Phi(z): Phi(0) = 0.5.
+    assert mix.correlated([0.3, 0.9], [2.0, -1.0], 0.0) == pytest.approx([0.3, 0.9])
+    assert mix.correlated([0.3, 0.9], [0.0, 0.0], 1.0) == pytest.approx([0.5, 0.5])
+    # rho = 0.5, an own draw at the median (Phi^-1(0.5) = 0), z = 1: Phi(sqrt(0.5) x 1) = Phi(0.7071) = 0.7602.
+    assert mix.correlated([0.5], [1.0], 0.5) == pytest.approx([0.76025], abs=1e-5)
+    # rho = 0.75, own draw Phi(1) = 0.8413, z = 0: Phi(sqrt(0.25) x 1) = Phi(0.5) = 0.6915.
+    assert mix.correlated([0.841345], [0.0], 0.75) == pytest.approx([0.69146], abs=1e-5)
+    with pytest.raises(ValueError, match="correlation"):
+        mix.correlated([0.5], [0.0], 1.5)
+
+
+LINKED = tranches(
+    ("a", "NVIDIA", "h100", "up to", "h100e", 0, 5, 10, "2025-11-18", "2026Q1", "2026Q1", "2026Q2", "2026Q3"),
+    ("b", "NVIDIA", "h100", "up to", "h100e", 0, 50, 100, "2025-11-18", "2026Q1", "2026Q1", "2026Q2", "2026Q3"),
+    ("c", "NVIDIA", "h100", "up to", "h100e", 0, 50, 100, "2025-11-18", "2026Q1", "2026Q1", "2026Q1", "2026Q1"),
+).assign(amount_factor=["f", "f", "f"], amount_direction=["with", "with", "against"], pace_factor=["f", None, None])
+FACTORS = pd.DataFrame({"factor_id": ["f"], "correlation": [1.0]})
+
+
+def test_draws_on_one_factor_move_together_by_hand():
+    run = mix.simulate(LINKED, POWER, SPECS, draws=200, quarters=QUARTERS, factors=FACTORS)
+    a, b, c = (run.h100e[t][1:, -1] for t in "abc")  # at 2026Q4, every tranche fully delivered
+    # rho = 1: "a" and "b" sit at the same quantile of the same shape, so b = 10 a in every draw ...
+    assert b == pytest.approx(10 * a)
+    # ... and "c", moving against the factor, sits at the opposite quantile of a symmetric range: c = 100 - 10 a.
+    assert c == pytest.approx(100 - 10 * a)
+    # A good draw of the factor brings delivery forward: the larger "a", the earlier it is complete (2026Q1 at
+    # the top, 2026Q3 at the bottom), so the more of it is delivered by the end of 2026Q1.
+    fraction = run.h100e["a"][1:, QUARTERS.index("2026Q1")] / a
+    assert np.corrcoef(a, fraction)[0, 1] > 0.9
+    # Without the factors the same tranches draw independently.
+    apart = mix.simulate(LINKED, POWER, SPECS, draws=200, quarters=QUARTERS)
+    assert not np.allclose(apart.h100e["b"][1:, -1], 10 * apart.h100e["a"][1:, -1])
+    # Moving together widens the spread of their sum: the variance of a + b is larger than drawn apart.
+    assert np.var(a + b) > np.var(apart.h100e["a"][1:, -1] + apart.h100e["b"][1:, -1])
+    # The central run is untouched by the factors.
+    assert run.h100e["b"][0, -1] == apart.h100e["b"][0, -1] == 50
+    with pytest.raises(KeyError, match="factor"):
+        mix.simulate(LINKED, POWER, SPECS, draws=5, quarters=QUARTERS, factors=FACTORS.assign(factor_id="g"))
 
 
 # --- Rule 6: shares --------------------------------------------------------------------------
 
 def test_shares_by_hand_and_summing_to_one():
     rows = tranches(
-        fixed("n", "NVIDIA", "h100", "fleet estimate", "h100e", 100, "2026Q1", "2026Q1"),
-        fixed("g", "Google", "half", "fleet estimate", "h100e", 300, "2026Q1", "2026Q1"),
-        fixed("a", "AWS", "half", "contracted", "h100e", 600, "2026Q3", "2026Q3", "2026-01-15"),
+        fixed("n", "NVIDIA", "h100", "estimate", "h100e", 100, "2026Q1", "2026Q1"),
+        fixed("g", "Google", "half", "estimate", "h100e", 300, "2026Q1", "2026Q1"),
+        fixed("a", "AWS", "half", "firm", "h100e", 600, "2026Q3", "2026Q3", "2026-01-15"),
     )
     run = mix.simulate(rows, POWER, SPECS, draws=0, quarters=QUARTERS)
     shares = mix.share_frame(run).set_index(["quarter", "count", "vendor"])["central"]
@@ -360,6 +426,11 @@ def test_live_scenarios_move_the_share_the_way_they_say(book):
             <= central["central"].xs("AWS", level="vendor") + 1e-9).all()
     assert (central["tpu-ceiling-reached"].xs("Google", level="vendor")
             >= central["central"].xs("Google", level="vendor") - 1e-9).all()
+    # More NVIDIA capacity cannot lower NVIDIA's share; later and smaller TPU deals cannot raise Google's.
+    assert (central["nvidia-upside"].xs("NVIDIA", level="vendor")
+            >= central["central"].xs("NVIDIA", level="vendor") - 1e-9).all()
+    assert (central["tpu-slips"].xs("Google", level="vendor")
+            <= central["central"].xs("Google", level="vendor") + 1e-9).all()
     # And each scenario other than the central one moves some share somewhere.
     for scenario in central.columns.drop("central"):
         assert (central[scenario] - central["central"]).abs().max() > 1e-6, scenario
@@ -372,11 +443,49 @@ def test_live_model_never_counts_more_of_a_ceiling_than_the_ceiling():
         assert len(table) and (table["in_service"] + table["contracted"] <= table["ceiling"] * (1 + 1e-9)).all(), scenario
 
 
-def test_live_every_chip_the_model_counts_has_a_rate_on_both_bases():
+def test_live_every_chip_the_model_counts_has_a_rate_on_every_basis():
     tables = mix.inputs()
     for basis in mix.BASES:
-        rates = mix.h100e_per_chip(tables.specs, tables.chip_power, basis)
-        assert rates[sorted(set(tables.tranches["chip_id"]))].notna().all()
+        rates = mix.h100e_per_chip(tables.specs, basis)
+        assert rates[sorted(set(tables.tranches["chip_id"]))].notna().all(), basis
+
+
+def test_live_the_ceiling_rule_holds_for_every_tranche():
+    # Whatever the amounts: a tranche counted once delivered never has a contracted part, and every tranche that
+    # stands for an "up to" figure of capacity.csv is counted once delivered.
+    tables = mix.inputs()
+    result = mix.run()
+    for t in tables.tranches.itertuples(index=False):
+        if mix.counting(t.stated_as) != "contracted":
+            assert not result.pending_chips[t.tranche_id].any(), t.tranche_id
+    capacity = load_table("capacity").set_index("capacity_id")
+    table = mix.counting_table(load_table("capacity"))
+    assert len(table) == len(tables.tranches)
+    for t, row in zip(tables.tranches.itertuples(index=False), table.itertuples(index=False)):
+        if pd.notna(t.capacity_id) and "up to" in (capacity.at[t.capacity_id, "gigawatts_bound"],
+                                                   capacity.at[t.capacity_id, "chips_bound"]):
+            assert row.counts_as == "counted once delivered", t.tranche_id
+
+
+def test_live_correlated_draws_keep_the_central_run_and_differ_from_independent_ones():
+    together, apart = mix.run(), mix.run(correlated_draws=False)
+    nvidia = {name: r.vendor_shares()["NVIDIA"] for name, r in (("together", together), ("apart", apart))}
+    assert np.allclose(nvidia["together"][0], nvidia["apart"][0], equal_nan=True)
+    assert not np.allclose(nvidia["together"][1:], nvidia["apart"][1:], equal_nan=True)
+
+
+def test_live_the_sentences_name_what_they_compare():
+    as_of = ledger.evidence_as_of()
+    front = mix.front_table(as_of)
+    assert list(front["vendor"]) == list(mix.VENDOR_ORDER) and len(front.columns) == 1 + len(mix.YEARS)
+    unit = mix.unit_sentence()
+    assert all(mix.BASIS_SHORT[b] in unit for b in mix.BASES)
+    assert "the book's own threshold" in mix.threshold_sentence()
+    assert "AWS and NVIDIA" in mix.reorder_sentence()
+    basis_rows = mix.basis_table()
+    assert len(basis_rows) == len(mix.YEARS) * len(mix.VENDOR_ORDER) and set(mix.BASES) <= set(basis_rows.columns)
+    names = mix.tranche_names()
+    assert all(tranche_id not in mix.drivers_text("2027Q4") for tranche_id in names if tranche_id != names[tranche_id])
 
 
 def test_live_year_end_sentence_covers_every_year():
@@ -401,6 +510,24 @@ def test_a_pace_out_of_order_is_named(scratch):
     with pytest.raises(DataError) as caught:
         check_compute_mix(scratch.folder)
     assert caught.value.row == 3 and caught.value.column == "full_quarter_central"
+
+
+def test_a_ceiling_counted_as_firm_is_named(scratch):
+    rows = scratch.rows("compute_mix_tranches")
+    line = next(i for i, r in enumerate(rows, start=1) if r["tranche_id"] == "azure-nvidia-2025")
+    scratch.set_value("compute_mix_tranches", line, "stated_as", "firm")
+    with pytest.raises(DataError) as caught:
+        check_compute_mix(scratch.folder)
+    assert caught.value.row == line and caught.value.column == "stated_as" and "up to" in str(caught.value)
+
+
+def test_an_amount_factor_without_its_direction_is_named(scratch):
+    rows = scratch.rows("compute_mix_tranches")
+    line = next(i for i, r in enumerate(rows, start=1) if r["amount_factor"])
+    scratch.set_value("compute_mix_tranches", line, "amount_direction", "")
+    with pytest.raises(DataError) as caught:
+        check_compute_mix(scratch.folder)
+    assert caught.value.row == line and caught.value.column == "amount_direction"
 
 
 def test_a_scenario_that_changes_nothing_is_named(scratch):
@@ -430,3 +557,17 @@ def test_live_removing_nothing_changes_nothing_and_the_benchmarks_are_all_compar
     benchmarks = load_table("compute_mix_benchmarks")
     assert f"of the {len(benchmarks)} outside estimates" in mix.benchmark_sentence(benchmarks)
     assert len(mix.benchmark_table(benchmarks)) == len(benchmarks)
+
+
+def test_quarters_every_scenario_draws_alike_are_carried_once():
+    # Two scenarios alike but for NVIDIA's 2026Q4 share: the page carries 2024Q4, 2025Q4 and 2027Q4 once
+    # (3 quarters x 3 vendors, marked s = -1) and 2026Q4 once per scenario (2 x 3 rows): 15 rows, not 24.
+    first = chart_rows(0.2)
+    second = first.assign(scenario="Other")
+    second.loc[(second["quarter"] == "2026Q4") & (second["vendor"] == "NVIDIA"), "share"] = 0.3
+    table = pd.concat([first, second], ignore_index=True)
+    spec = mix.layout(table, load_table("articles"), "2026-12-04", scenario="As announced").to_dict()
+    drawn = max(spec["datasets"].values(), key=len)
+    assert len(drawn) == 15
+    assert sorted({(r["quarter"], r["s"]) for r in drawn}) == [
+        ("2024Q4", -1), ("2025Q4", -1), ("2026Q4", 0), ("2026Q4", 1), ("2027Q4", -1)]

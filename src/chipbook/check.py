@@ -448,10 +448,11 @@ def check_argument_map(data_dir: Path | None = None) -> None:
 def check_compute_mix(data_dir: Path | None = None) -> None:
     """The compute-mix model's tables are ordered as the model reads them: every low <=
     central <= high (amounts, watts, PUE, benchmark values), every tranche starts no later
-    than its early full quarter and early <= central <= late, a contracted or ceiling
-    tranche has an announcement date and a fleet estimate none, a chip's 8-bit override
-    only where accelerator_specs has no 8-bit rate, each scenario's change keeps those
-    orders, and every scenario but the central one changes something."""
+    than its early full quarter and early <= central <= late, a tranche from a deal has an
+    announcement date and a fleet estimate none, an amount factor comes with its direction,
+    the ceiling rule agrees with capacity.csv (a tranche stands for an 'up to' figure there
+    exactly when its stated_as is 'up to'), each scenario's change keeps those orders, and
+    every scenario but the central one changes something."""
     descriptor = Path(data_dir or paths.DATA_DIR) / "datapackage.json"
     folder = descriptor.parent
 
@@ -465,15 +466,10 @@ def check_compute_mix(data_dir: Path | None = None) -> None:
             fail(table, row, names[1], f"{what} runs {' / '.join(row[n] for n in names)}",
                  f"{names[0]} <= {names[1]} <= {names[2]}")
 
-    specs = {r["chip_id"]: r for r in rows("accelerator_specs", descriptor, validate=False)}
     for row in rows("compute_mix_chip_power", descriptor, validate=False):
         ordered("compute_mix_chip_power", row, ["it_watts_low", "it_watts_central", "it_watts_high"], "IT power")
         ordered("compute_mix_chip_power", row, ["pue_low", "pue_central", "pue_high"], "PUE")
-        spec = specs.get(row["chip_id"], {})
-        if row["eight_bit_tflops_dense"] and (spec.get("fp8_tflops_dense") or spec.get("int8_tops_dense")):
-            fail("compute_mix_chip_power", row, "eight_bit_tflops_dense",
-                 f"{row['chip_id']} already has an 8-bit rate in accelerator_specs.csv",
-                 "a blank cell: the override is only for chips with no published FP8 or INT8 rate")
+    capacity = {r["capacity_id"]: r for r in rows("capacity", descriptor, validate=False)}
     amounts, fulls = ["amount_low", "amount_central", "amount_high"], ["full_quarter_early", "full_quarter_central", "full_quarter_late"]
     tranches = {}
     for row in rows("compute_mix_tranches", descriptor, validate=False):
@@ -483,9 +479,19 @@ def check_compute_mix(data_dir: Path | None = None) -> None:
         if row["start_quarter"] > row["full_quarter_early"]:
             fail("compute_mix_tranches", row, "start_quarter", f"deliveries start in {row['start_quarter']}, after "
                  f"the early full quarter {row['full_quarter_early']}", "a start no later than full_quarter_early")
-        if (row["kind"] == "fleet estimate") == bool(row["announced"]):
-            fail("compute_mix_tranches", row, "announced", f"a '{row['kind']}' tranche with announced "
-                 f"'{row['announced']}'", "a date for contracted and ceiling tranches, none for a fleet estimate")
+        if (row["stated_as"] == "estimate") == bool(row["announced"]):
+            fail("compute_mix_tranches", row, "announced", f"a tranche stated as '{row['stated_as']}' with announced "
+                 f"'{row['announced']}'", "a date for a tranche from a deal, none for an estimate")
+        if bool(row["amount_factor"]) != bool(row["amount_direction"]):
+            fail("compute_mix_tranches", row, "amount_direction", f"amount_factor '{row['amount_factor']}' with "
+                 f"amount_direction '{row['amount_direction']}'", "both given (with or against) or both blank")
+        cap = capacity.get(row["capacity_id"])
+        if cap:
+            bound = cap["chips_bound"] if row["measure"] == "chips" and cap["chips"] else cap["gigawatts_bound"]
+            if (bound == "up to") != (row["stated_as"] == "up to"):
+                fail("compute_mix_tranches", row, "stated_as", f"stated_as '{row['stated_as']}' for "
+                     f"{row['capacity_id']}, which capacity.csv bounds '{bound}'",
+                     "'up to' exactly when the capacity row's figure is an 'up to' ceiling (the ceiling rule)")
     changed = set()
     for row in rows("compute_mix_scenarios", descriptor, validate=False):
         changed.add(row["scenario_id"])

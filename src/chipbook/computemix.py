@@ -1,48 +1,66 @@
 """Anthropic's compute by chip vendor, quarter by quarter, 2023Q1 to 2027Q4: the
 compute-mix model.
 
-The common unit is the H100-equivalent (H100e) of dense BF16 throughput: a chip counts as
-its dense (no structured sparsity) BF16 TFLOPS divided by the H100's (989). BF16 is the
-format every chip in the model publishes a dense rate for, the one frontier training runs
-in, and the one the book's specification table already carries for all of them. Epoch AI
-counts H100e in dense 8-bit operations instead (FP8, else INT8; the H100's 1,979); the two
-agree within a few percent for every chip here except Trainium3, whose 8-bit gain comes in
-the MX microscaling formats, so `BASES` computes both and the chapter shows where they part.
+The common unit is the H100-equivalent (H100e), on one of three bases (`BASES`), each a
+chip's published rate over the H100's:
+
+* "bf16": dense (no structured sparsity) BF16 TFLOPS, over the H100's 989. Every chip in
+  the model publishes it, frontier training runs in it, and the book's specification
+  table carries it for all of them; the book's headline basis.
+* "8-bit": dense 8-bit operations as Epoch AI counts them (FP8, else the MX
+  microscaling MXFP8 rate, else INT8), over the H100's 1,979. It credits Trainium3's
+  MXFP8 gain, which BF16 does not.
+* "hbm": HBM bandwidth (GB/s), over the H100's 3,350: what bounds the decoding of
+  tokens, the larger part of serving.
 
 Inputs, each a sourced row or a named assumption with its reason (data/):
 
 * `compute_mix_tranches`: Anthropic's capacity in tranches (a deal, or an estimated fleet),
-  each with its vendor, the chip generation it buys, its amount (chips, gigawatts or H100e;
-  low, central, high) and its delivery pace (start quarter; full quarter early, central, late);
+  each with a readable name, its vendor, the chip generation it buys, how its source states
+  the amount (`stated_as`), the amount (chips, gigawatts or H100e; low, central, high), its
+  delivery pace (start quarter; full quarter early, central, late) and the factors its
+  draws move with;
+* `compute_mix_factors`: the shared factors (a vendor's deals, the split of a total) and
+  how strongly the assumptions that load on them move together;
 * `compute_mix_chip_power`: IT watts per chip and PUE (low, central, high), which turn
   gigawatts into chips;
-* `accelerator_specs`: dense BF16 and 8-bit rates per chip;
+* `accelerator_specs`: the rates of each basis;
 * `compute_mix_scenarios`: what each scenario of `scenarios` changes in the tranches.
 
 The rules, each tested by hand in tests/test_computemix.py:
 
-1. H100e = chips x the chip's dense rate / the H100's dense rate (`h100e_per_chip`).
+1. H100e = chips x the chip's rate / the H100's rate on the basis (`h100e_per_chip`).
 2. Chips per gigawatt = 1e9 / (IT watts x PUE), PUE being facility over IT power
    (`chips_per_gigawatt`); an announced gigawatt is read as facility power.
 3. A tranche is delivered linearly: by the end of quarter q the share in service is
    (q - start + 1) / (full - start + 1), clipped to [0, 1] (`delivered_fraction`); 1 GW
    from 2026Q1 to 2026Q4 is 0.25 GW at the end of 2026Q1.
-4. States are kept apart. In service: what has been delivered. Contracted: a contracted
-   tranche's undelivered part, from the quarter it was announced. A fleet estimate and a
-   draw on an "up to" ceiling count only once delivered; the rest of a ceiling is counted
-   nowhere (`ceilings` reports it beside the model).
-5. Ranges: every assumption is drawn `DRAWS` times, independently, from a triangular
-   distribution over its low, central and high values (one random stream per named
-   assumption, so every scenario sees the same draws). Central is the run with every
-   assumption at its central value; low and high are the 5th and 95th percentiles of the
-   draws, widened where needed to contain the central run.
+4. The ceiling rule (`CEILING_RULE`, `counting`): how a tranche counts before delivery
+   follows from how its source states the amount. Only an amount stated as firm counts
+   as contracted (its undelivered part, from the quarter it was announced); an "up to"
+   ceiling, an amount whose use the source makes conditional and a deal of unpublished
+   size count only once delivered; a fleet estimate only as in service. The rest of a
+   ceiling is counted nowhere (`ceilings` reports it beside the model).
+5. Ranges: every assumption is drawn `DRAWS` times from a triangular distribution over
+   its low, central and high values. An assumption that loads on a factor of
+   `compute_mix_factors` takes its cumulative probability from a Gaussian copula,
+   u = Phi(sign x sqrt(rho) x z_factor + sqrt(1 - rho) x Phi^-1(u_own)) (`correlated`):
+   rho = 0 leaves it independent, rho = 1 moves it in lockstep with the factor. A factor's
+   good draw raises the amounts that move with it and brings their delivery forward (a
+   pace takes -z). One random stream per named assumption and factor, so every scenario
+   and basis sees the same draws. Central is the run with every assumption at its central
+   value; low and high are the 5th and 95th percentiles of the draws, widened where needed
+   to contain the central run.
 6. A vendor's share is its part of the sum over vendors, draw by draw, in service or in
    service plus contracted (`COUNTS`).
 """
 
 from __future__ import annotations
 
+import json
+import math
 import re
+import statistics
 import zlib
 from dataclasses import dataclass, field
 
@@ -50,12 +68,17 @@ import numpy as np
 import pandas as pd
 
 from . import data
-from .vocabulary import CHIP_MAKERS
+from .vocabulary import CHIP_MAKERS, MIX_COUNTING
 
 FIRST_QUARTER, LAST_QUARTER = "2023Q1", "2027Q4"
 REFERENCE_CHIP = "h100"
-BASES = ("bf16", "8-bit")
-BASIS_NAMES = {"bf16": "dense BF16", "8-bit": "dense 8-bit (Epoch AI's basis)"}
+BASES = ("bf16", "8-bit", "hbm")
+BASIS_NAMES = {"bf16": "dense BF16", "8-bit": "dense 8-bit (Epoch AI's basis)", "hbm": "HBM bandwidth"}
+BASIS_SHORT = {"bf16": "dense BF16", "8-bit": "8-bit", "hbm": "HBM bandwidth"}  # in lists and sentences
+# The columns of accelerator_specs each basis reads, in order of preference: a chip's
+# 8-bit rate is its FP8 rate, else its MXFP8 rate (Trainium3 publishes only that), else INT8.
+RATE_COLUMNS = {"bf16": ("bf16_tflops_dense",), "8-bit": ("fp8_tflops_dense", "mxfp8_tflops_dense", "int8_tops_dense"),
+                "hbm": ("hbm_bandwidth_gb_s",)}
 IN_SERVICE, CONTRACTED = "in service", "contracted, not yet in service"
 COUNTS = ("in service", "in service + contracted")
 ALL_VENDORS = "All vendors"
@@ -63,6 +86,30 @@ PERCENTILES = (5, 95)
 DRAWS = 4000
 SEED = 2026
 CENTRAL = "central"
+# The book's own test of its answer, not a standard from the literature: "one supplier
+# among three" would no longer describe NVIDIA if its central share passed an equal
+# third, or made it the largest supplier.
+EQUAL_THIRD = 1 / 3
+# How far apart (in share of the whole) the three bases may put a vendor's central share
+# for the book to call that share robust to the unit: the book's line, about the width of
+# the 5th-95th percentile ranges themselves.
+UNIT_TOLERANCE = 0.05
+
+CEILING_RULE = (
+    "Only an amount a party states as firm (a floor such as 'more than' or 'well over', an approximate amount such "
+    "as 'nearly' or 'about', or the whole of a named site) counts as contracted before it is delivered. An 'up to' "
+    "ceiling, an amount whose use the source makes conditional, and a deal whose size is not published count only "
+    "once delivered, at the book's estimate of what is drawn; the rest of a ceiling is counted nowhere. Fleets the "
+    "book estimates where no deal was announced count only as in service.")
+
+
+def counting(stated_as: str) -> str:
+    """How a tranche counts before delivery under the ceiling rule: 'contracted' for a firm
+    amount, 'counted once delivered' for an 'up to', conditional or unpublished one,
+    'fleet estimate' for an estimate (vocabulary.MIX_COUNTING). KeyError otherwise."""
+    if stated_as not in MIX_COUNTING:
+        raise KeyError(f"stated_as must be one of {list(MIX_COUNTING)}, not {stated_as!r}")
+    return MIX_COUNTING[stated_as]
 
 
 # --- Quarters ----------------------------------------------------------------------------
@@ -100,26 +147,25 @@ def quarter_of(date) -> str:
 
 # --- The rules ---------------------------------------------------------------------------
 
-def h100e_per_chip(specs: pd.DataFrame, chip_power: pd.DataFrame | None = None, basis: str = "bf16") -> pd.Series:
-    """H100-equivalents per chip, by chip_id, on `basis`: "bf16" divides the dense BF16
-    TFLOPS by the H100's; "8-bit" divides the dense FP8 rate (INT8 where no FP8 is
-    published, or `eight_bit_tflops_dense` of `chip_power` where neither is) by the
-    H100's FP8 rate, as Epoch AI does. NaN for a chip with no rate on that basis."""
+def chip_rates(specs: pd.DataFrame, basis: str = "bf16") -> pd.Series:
+    """Each chip's rate on `basis`, by chip_id (TFLOPS, or GB/s for "hbm"): the first
+    published column of RATE_COLUMNS[basis]; NaN where none is."""
     if basis not in BASES:
         raise ValueError(f"basis must be one of {BASES}, not {basis!r}")
     table = specs.set_index("chip_id")
-    if REFERENCE_CHIP not in table.index:
+    rate = pd.Series(np.nan, index=table.index, dtype=float)
+    for column in RATE_COLUMNS[basis]:
+        if column in table:
+            rate = rate.fillna(table[column].astype(float))
+    return rate
+
+
+def h100e_per_chip(specs: pd.DataFrame, basis: str = "bf16") -> pd.Series:
+    """H100-equivalents per chip, by chip_id, on `basis`: the chip's rate (`chip_rates`)
+    over the H100's. NaN for a chip with no rate on that basis."""
+    rate = chip_rates(specs, basis)
+    if REFERENCE_CHIP not in rate.index:
         raise KeyError(f"accelerator_specs has no {REFERENCE_CHIP!r} row, the unit of the model")
-    if basis == "bf16":
-        rate = table["bf16_tflops_dense"].astype(float)
-    else:
-        rate = table["fp8_tflops_dense"].astype(float).fillna(table["int8_tops_dense"].astype(float))
-        if chip_power is not None and "eight_bit_tflops_dense" in chip_power:
-            extra = chip_power.set_index("chip_id")["eight_bit_tflops_dense"].dropna().astype(float)
-            both = [c for c in extra.index if c in rate.index and pd.notna(rate[c])]
-            if both:
-                raise ValueError(f"eight_bit_tflops_dense is given for {both}, which accelerator_specs already rates")
-            rate = rate.combine_first(extra)
     return rate / rate[REFERENCE_CHIP]
 
 
@@ -150,6 +196,26 @@ def triangular(u, low, mode, high):
     rising = low + np.sqrt(u * (high - low) * (mode - low))
     falling = high - np.sqrt((1 - u) * (high - low) * (high - mode))
     return np.where(u < split, rising, falling)
+
+
+_NORMAL = statistics.NormalDist()
+_normal_cdf = np.vectorize(lambda x: 0.5 * (1.0 + math.erf(x / math.sqrt(2.0))), otypes=[float])
+_normal_quantile = np.vectorize(_NORMAL.inv_cdf, otypes=[float])
+_EDGE = 1e-12  # keeps a uniform draw of exactly 0 off the normal quantile's pole
+
+
+def correlated(u, z, rho: float):
+    """The Gaussian copula of rule 5: Phi(sqrt(rho) x z + sqrt(1 - rho) x Phi^-1(u)), an
+    assumption's own uniform draws `u` (0-1) pulled towards a factor's standard normal
+    draws `z` (pass -z for an assumption that moves against the factor) with correlation
+    `rho` (0-1). rho = 0 returns `u` itself; rho = 1 returns Phi(z)."""
+    if not 0 <= rho <= 1:
+        raise ValueError(f"a correlation must lie in [0, 1], not {rho:g}")
+    u, z = np.asarray(u, dtype=float), np.asarray(z, dtype=float)
+    if rho == 0:
+        return u
+    own = _normal_quantile(np.clip(u, _EDGE, 1 - _EDGE))
+    return _normal_cdf(math.sqrt(rho) * z + math.sqrt(1 - rho) * own)
 
 
 def summarise(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -194,15 +260,19 @@ def scenario_tranches(tranches: pd.DataFrame, changes: pd.DataFrame, scenario_id
 # --- The simulation ----------------------------------------------------------------------
 
 def _uniforms(name: str, draws: int, seed: int) -> np.ndarray:
-    """The random stream of one named assumption: the same numbers for that name in every
-    scenario and run (common random numbers), independent of every other name."""
+    """The random stream of one named assumption or factor: the same numbers for that name
+    in every scenario, basis and run (common random numbers), independent of every other."""
     return np.random.default_rng([seed, zlib.crc32(name.encode())]).random(draws)
 
 
-def _values(name: str, low, central, high, draws: int, seed: int) -> np.ndarray:
-    """The central value followed by `draws` triangular draws: shape (1 + draws,)."""
-    drawn = triangular(_uniforms(name, draws, seed), low, central, high)
-    return np.concatenate([[float(central)], drawn])
+def _values(low, central, high, u: np.ndarray) -> np.ndarray:
+    """The central value followed by the triangular draws at `u`: shape (1 + draws,)."""
+    return np.concatenate([[float(central)], triangular(u, low, central, high)])
+
+
+def _given(value) -> bool:
+    return value is not None and not (isinstance(value, float) and math.isnan(value)) and value is not pd.NA \
+        and str(value) != ""
 
 
 @dataclass
@@ -231,36 +301,66 @@ class Run:
             sums[tranche.vendor] = sums[tranche.vendor] + values[tranche.tranche_id]
         return sums
 
+    def vendor_shares(self, count: str = COUNTS[0]) -> dict[str, np.ndarray]:
+        """Each vendor's share of all vendors' H100e, draw by draw: arrays (1 + draws,
+        quarters), NaN where nothing is counted yet."""
+        served = self.by_vendor(self.h100e)
+        pending = self.by_vendor(self.pending_h100e)
+        counted = {v: served[v] + (pending[v] if count == COUNTS[1] else 0) for v in CHIP_MAKERS}
+        total = sum(counted.values())
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return {v: np.where(total > 0, counted[v] / total, np.nan) for v in CHIP_MAKERS}
+
 
 def simulate(tranches: pd.DataFrame, chip_power: pd.DataFrame, specs: pd.DataFrame, basis: str = "bf16",
-             draws: int = DRAWS, seed: int = SEED, quarters: list[str] | None = None) -> Run:
+             draws: int = DRAWS, seed: int = SEED, quarters: list[str] | None = None,
+             factors: pd.DataFrame | None = None) -> Run:
     """Run the model on these tables (see the module's rules). `draws=0` gives the central
-    run alone."""
+    run alone. `factors` (compute_mix_factors: factor_id, correlation) correlates the
+    draws of the tranches that name a factor (amount_factor, amount_direction,
+    pace_factor); without it every draw is independent."""
     quarters = quarters or quarter_range()
     q = np.array([quarter_index(x) for x in quarters], dtype=float)
-    per_chip = h100e_per_chip(specs, chip_power, basis)
-    bf16 = h100e_per_chip(specs, chip_power, "bf16")
+    per_chip = h100e_per_chip(specs, basis)
+    bf16 = h100e_per_chip(specs, "bf16")
     power = chip_power.set_index("chip_id")
     run = Run(quarters=quarters, tranches=tranches, basis=basis)
+    strength = {} if factors is None else dict(zip(factors["factor_id"], factors["correlation"].astype(float)))
+    normal = {f: _normal_quantile(np.clip(_uniforms(f"factor:{f}", draws, seed), _EDGE, 1 - _EDGE)) for f in strength}
     watts: dict[str, np.ndarray] = {}
     it_watts: dict[str, np.ndarray] = {}
     for chip in sorted(set(tranches["chip_id"])):
         if chip not in power.index:
             raise KeyError(f"chip {chip!r} has no row in compute_mix_chip_power")
         if pd.isna(per_chip.get(chip)) or pd.isna(bf16.get(chip)):
-            raise ValueError(f"chip {chip!r} has no dense {BASIS_NAMES[basis]} rate in accelerator_specs")
+            raise ValueError(f"chip {chip!r} has no {BASIS_NAMES[basis]} rate in accelerator_specs")
         row = power.loc[chip]
-        it_watts[chip] = _values(f"{chip}:it_watts", row.it_watts_low, row.it_watts_central, row.it_watts_high, draws, seed)
-        watts[chip] = it_watts[chip] * _values(f"{chip}:pue", row.pue_low, row.pue_central, row.pue_high, draws, seed)
+        it_watts[chip] = _values(row.it_watts_low, row.it_watts_central, row.it_watts_high,
+                                 _uniforms(f"{chip}:it_watts", draws, seed))
+        watts[chip] = it_watts[chip] * _values(row.pue_low, row.pue_central, row.pue_high,
+                                               _uniforms(f"{chip}:pue", draws, seed))
+
+    def pulled(u, factor, sign):
+        if factors is None or not _given(factor):
+            return u
+        if factor not in strength:
+            raise KeyError(f"factor {factor!r} is not in compute_mix_factors")
+        return correlated(u, sign * normal[factor], strength[factor])
+
     for tranche in tranches.itertuples(index=False):
         name = tranche.tranche_id
-        amount = _values(f"{name}:amount", tranche.amount_low, tranche.amount_central, tranche.amount_high, draws, seed)
+        row = tranche._asdict()
+        sign = -1.0 if row.get("amount_direction") == "against" else 1.0
+        u_amount = pulled(_uniforms(f"{name}:amount", draws, seed), row.get("amount_factor"), sign)
+        # A good draw of the factor brings delivery forward: the pace takes -z.
+        u_pace = pulled(_uniforms(f"{name}:full_quarter", draws, seed), row.get("pace_factor"), -1.0)
+        amount = _values(tranche.amount_low, tranche.amount_central, tranche.amount_high, u_amount)
         early, central, late = (quarter_index(x) for x in (tranche.full_quarter_early, tranche.full_quarter_central,
                                                             tranche.full_quarter_late))
         start = quarter_index(tranche.start_quarter)
         if start > early:
             raise ValueError(f"tranche {name!r} is complete (early) before it starts")
-        full = _values(f"{name}:full_quarter", early, central, late, draws, seed)
+        full = _values(early, central, late, u_pace)
         facility = watts[tranche.chip_id]
         if tranche.measure == "chips":
             total = amount
@@ -271,7 +371,7 @@ def simulate(tranches: pd.DataFrame, chip_power: pd.DataFrame, specs: pd.DataFra
         else:
             raise ValueError(f"tranche {name!r} has unknown measure {tranche.measure!r}")
         in_service = total[:, None] * delivered_fraction(q[None, :], start, full[:, None])
-        if tranche.kind == "contracted":
+        if counting(tranche.stated_as) == "contracted":
             announced = quarter_index(quarter_of(tranche.announced))
             pending = (total[:, None] - in_service) * (q[None, :] >= announced)
         else:
@@ -309,17 +409,12 @@ def share_frame(run: Run) -> pd.DataFrame:
     """Each vendor's share of the H100e of all vendors, per quarter, counting in service
     or in service plus contracted. Columns quarter, quarter_end, vendor, count, low,
     central, high (fractions, 0-1; NaN where there is nothing yet)."""
-    served = run.by_vendor(run.h100e)
-    pending = run.by_vendor(run.pending_h100e)
     rows = []
     for count in COUNTS:
-        counted = {v: served[v] + (pending[v] if count == COUNTS[1] else 0) for v in CHIP_MAKERS}
-        total = sum(counted.values())
-        with np.errstate(invalid="ignore", divide="ignore"):
-            for vendor in CHIP_MAKERS:
-                low, central, high = summarise(np.where(total > 0, counted[vendor] / total, np.nan))
-                for i, quarter in enumerate(run.quarters):
-                    rows.append((quarter, vendor, count, low[i], central[i], high[i]))
+        for vendor, array in run.vendor_shares(count).items():
+            low, central, high = summarise(array)
+            for i, quarter in enumerate(run.quarters):
+                rows.append((quarter, vendor, count, low[i], central[i], high[i]))
     frame = pd.DataFrame(rows, columns=["quarter", "vendor", "count", "low", "central", "high"])
     return frame.assign(quarter_end=frame["quarter"].map(quarter_end))
 
@@ -339,6 +434,7 @@ class Inputs:
     specs: pd.DataFrame
     changes: pd.DataFrame
     scenarios: pd.DataFrame
+    factors: pd.DataFrame
 
 
 @data.cached_per_process
@@ -346,17 +442,18 @@ def inputs() -> Inputs:
     """The model's tables from data/."""
     return Inputs(tranches=data.load_table("compute_mix_tranches"), chip_power=data.load_table("compute_mix_chip_power"),
                   specs=data.load_table("accelerator_specs"), changes=data.load_table("compute_mix_scenarios"),
-                  scenarios=data.load_table("scenarios"))
+                  scenarios=data.load_table("scenarios"), factors=data.load_table("compute_mix_factors"))
 
 
 @data.cached_per_process
-def run(scenario_id: str = CENTRAL, basis: str = "bf16") -> Run:
-    """The model on the book's data for one scenario and basis."""
+def run(scenario_id: str = CENTRAL, basis: str = "bf16", correlated_draws: bool = True) -> Run:
+    """The model on the book's data for one scenario and basis; `correlated_draws=False`
+    draws every assumption independently (for comparison)."""
     tables = inputs()
     if scenario_id not in set(tables.scenarios["scenario_id"]):
         raise KeyError(f"no scenario {scenario_id!r} in scenarios.csv")
     return simulate(scenario_tranches(tables.tranches, tables.changes, scenario_id), tables.chip_power,
-                    tables.specs, basis)
+                    tables.specs, basis, factors=tables.factors if correlated_draws else None)
 
 
 @data.cached_per_process
@@ -375,6 +472,12 @@ def compute(basis: str = "bf16") -> pd.DataFrame:
                      ignore_index=True)
 
 
+def tranche_names() -> dict[str, str]:
+    """tranche_id -> the readable name prose and tables use."""
+    tables = inputs()
+    return dict(zip(tables.tranches["tranche_id"], tables.tranches["name"]))
+
+
 def vendor_share_by_year(vendor: str = "NVIDIA", scenario_id: str = CENTRAL, basis: str = "bf16",
                          count: str = COUNTS[0], years: tuple[int, ...] = (2024, 2025, 2026, 2027)) -> pd.DataFrame:
     """A vendor's share at the end of each year: columns year, low, central, high."""
@@ -382,6 +485,14 @@ def vendor_share_by_year(vendor: str = "NVIDIA", scenario_id: str = CENTRAL, bas
     picked = frame[(frame["vendor"] == vendor) & (frame["scenario_id"] == scenario_id) & (frame["count"] == count)
                    & frame["year"].isin(years)]
     return picked[["year", "low", "central", "high"]].sort_values("year").reset_index(drop=True)
+
+
+def year_end_shares(basis: str = "bf16", scenario_id: str = CENTRAL, count: str = COUNTS[0]) -> pd.DataFrame:
+    """Every vendor's share at each year's end: indexed by (year, vendor), columns low,
+    central, high."""
+    frame = year_end(shares(basis))
+    picked = frame[(frame["scenario_id"] == scenario_id) & (frame["count"] == count)]
+    return picked.set_index(["year", "vendor"])[["low", "central", "high"]]
 
 
 def ceilings(capacity: pd.DataFrame, scenario_id: str = CENTRAL, quarter: str = LAST_QUARTER) -> pd.DataFrame:
@@ -432,16 +543,17 @@ def sensitivity(tranches: pd.DataFrame, chip_power: pd.DataFrame, specs: pd.Data
     """One assumption at a time at each end of its range, the others central: `vendor`'s
     share in service at the end of `quarter`. Columns table, row, assumption, at_low,
     at_high (shares with the assumption at its low or high column; for a pace, early and
-    late), central, swing (|at_high - at_low|), sorted by swing, largest first."""
+    late), central, swing (|at_high - at_low|), and shares_low, shares_high (every
+    vendor's share at each end, a dict), sorted by swing, largest first."""
     i = quarter_range().index(quarter)
 
-    def share(t, c):
+    def shares_at(t, c):
         result = simulate(t, c, specs, basis, draws=0)
         served = result.by_vendor(result.h100e)
         total = sum(served.values())[0, i]
-        return float(served[vendor][0, i] / total) if total else float("nan")
+        return {v: float(served[v][0, i] / total) if total else float("nan") for v in CHIP_MAKERS}
 
-    central = share(tranches, chip_power)
+    central = shares_at(tranches, chip_power)
     rows = []
     for table, row_id, what, columns in _assumptions(tranches, chip_power):
         ends = []
@@ -452,10 +564,27 @@ def sensitivity(tranches: pd.DataFrame, chip_power: pd.DataFrame, specs: pd.Data
             value = frame.at[at, end]
             for column in columns:
                 frame.at[at, column] = value
-            ends.append(share(t, c))
-        rows.append({"table": table, "row": row_id, "assumption": what, "at_low": ends[0], "at_high": ends[1],
-                     "central": central, "swing": abs(ends[1] - ends[0])})
+            ends.append(shares_at(t, c))
+        rows.append({"table": table, "row": row_id, "assumption": what, "at_low": ends[0][vendor],
+                     "at_high": ends[1][vendor], "central": central[vendor],
+                     "swing": abs(ends[1][vendor] - ends[0][vendor]), "shares_low": ends[0], "shares_high": ends[1],
+                     "shares_central": central})
     return pd.DataFrame(rows).sort_values("swing", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def order_flips(table: pd.DataFrame, first: str = "AWS", second: str = "NVIDIA") -> list[tuple[str, str, str, float]]:
+    """From a `sensitivity` table: the assumptions that, moved alone to one end of their
+    range, put `second` ahead of `first` or `first` ahead of `second` when the central case
+    has them the other way round (a tie counts as `first` ahead), furthest first:
+    [(row, assumption, 'low' or 'high', share of first minus share of second at that end)]."""
+    flips = []
+    for r in table.itertuples(index=False):
+        ahead = r.shares_central[first] >= r.shares_central[second]
+        for end, shares_at in (("low", r.shares_low), ("high", r.shares_high)):
+            gap = shares_at[first] - shares_at[second]
+            if (gap >= 0) != ahead:
+                flips.append((r.row, r.assumption, end, gap))
+    return sorted(flips, key=lambda f: -abs(f[3]))
 
 
 def vendor_ranks(scenario_id: str = CENTRAL, years: tuple[int, ...] = (2025, 2026, 2027),
@@ -487,6 +616,16 @@ def order_text(groups: list[tuple[str, ...]], shares_at: dict[str, float] | None
     return ", ".join(parts)
 
 
+def share_ahead(first: str, second: str, quarter: str = LAST_QUARTER, scenario_id: str = CENTRAL,
+                basis: str = "bf16") -> float:
+    """The fraction of the model's draws in which `first`'s share in service at the end of
+    `quarter` exceeds `second`'s (0-1)."""
+    result = run(scenario_id, basis)
+    i = result.quarters.index(quarter)
+    drawn = result.vendor_shares()
+    return float(np.mean(drawn[first][1:, i] > drawn[second][1:, i]))
+
+
 # --- Words and numbers at honest precision ------------------------------------------------
 
 def percent(value: float) -> str:
@@ -510,6 +649,14 @@ def amount_text(value: float, unit: str = "h100e") -> str:
     if rounded >= 1e6:
         return f"{rounded / 1e6:g} million"
     return f"{rounded:,.0f}"
+
+
+def listing(parts: list[str], conjunction: str = "and") -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    parts = list(parts)
+    if len(parts) <= 1:
+        return "".join(parts)
+    return ", ".join(parts[:-1]) + f" {conjunction} " + parts[-1]
 
 
 # --- The chart -----------------------------------------------------------------------------
@@ -642,14 +789,26 @@ def layout(table: pd.DataFrame, articles: pd.DataFrame, evidence_as_of, *, scena
     last = table["quarter"].max()
     # The page carries each row once, without its date (the quarter's last day is computed
     # in the page, at local midnight like every date of the book's charts) and, but for the
-    # last quarter, without the label position.
-    drawn = table[["scenario", "quarter", "vendor", "h100e", "share", "share_low", "share_high"]]
+    # last quarter, without the label position; a scenario by its place in the picker's list
+    # (`s`), its name computed in the page from the picked one.
+    # A quarter that every scenario draws alike (those before the first deal a scenario
+    # moves) is carried once, for all of them (`s` = -1).
+    number = {name: i for i, name in enumerate(names)}
+    columns = ["scenario", "quarter", "vendor", "h100e", "share", "share_low", "share_high"]
+    drawn = table[columns].assign(scenario=lambda t: t["scenario"].map(number)).rename(columns={"scenario": "s"})
+    values = columns[3:]
+    alike = [q for q, rows in drawn.groupby("quarter")
+             if rows.groupby("vendor")[values].nunique(dropna=False).le(1).all().all()]
+    shared = drawn[drawn["quarter"].isin(alike) & (drawn["s"] == 0)].assign(s=-1)
+    drawn = pd.concat([shared, drawn[~drawn["quarter"].isin(alike)]], ignore_index=True)
     quarter_end_expr = "datetime(toNumber(slice(datum.quarter, 0, 4)), 3 * toNumber(slice(datum.quarter, 5)), 0)"
     rank_expr = f"indexof({vendors}, datum.vendor)"
-    base = (alt.Chart(drawn).transform_filter(alt.datum.scenario == picker)
-            .transform_calculate(quarter_end=quarter_end_expr, rank=rank_expr))
-    at_end = (alt.Chart(table[table["quarter"] == last][["scenario", "quarter", "vendor", "label_y", "stack_mid"]])
-              .transform_filter(alt.datum.scenario == picker).transform_calculate(quarter_end=quarter_end_expr))
+    picked = f"datum.s == indexof({json.dumps(names)}, scenario)"
+    base = (alt.Chart(drawn).transform_filter(f"datum.s < 0 || {picked}")
+            .transform_calculate(quarter_end=quarter_end_expr, rank=rank_expr, scenario="scenario"))
+    ends = table[table["quarter"] == last][["scenario", "quarter", "vendor", "label_y", "stack_mid"]]
+    at_end = (alt.Chart(ends.assign(scenario=ends["scenario"].map(number)).rename(columns={"scenario": "s"}))
+              .transform_filter(picked).transform_calculate(quarter_end=quarter_end_expr))
     evidence = pd.DataFrame({"date": [pd.Timestamp(evidence_as_of)], "label": ["proj. \u2192" if narrow else "projected \u2192"]})
     rule = alt.Chart(evidence).mark_rule(color="#555", strokeDash=[4, 3]).encode(x="date:T")
     projected = alt.Chart(evidence).mark_text(align="left", dx=4, baseline="top", dy=16, fontSize=11, color="#555").encode(
@@ -689,17 +848,35 @@ def layout(table: pd.DataFrame, articles: pd.DataFrame, evidence_as_of, *, scena
 YEARS = (2024, 2025, 2026, 2027)
 
 
+def _projected(year: int, evidence_as_of) -> bool:
+    return quarter_end(f"{year}Q4") > pd.Timestamp(evidence_as_of)
+
+
 def share_by_year_text(evidence_as_of, vendor: str = "NVIDIA", scenario_id: str = CENTRAL, basis: str = "bf16",
                        years: tuple[int, ...] = YEARS) -> str:
     """'50% (37–63%) at the end of 2024, ... and 16% (12–20%) at the end of 2027
     (projected)': a vendor's share in service, with its range, at each year's end; a year
     whose end falls after `evidence_as_of` is marked projected."""
     by_year = vendor_share_by_year(vendor, scenario_id, basis, years=years)
-    parts = []
-    for row in by_year.itertuples():
-        projected = " (projected)" if quarter_end(f"{row.year}Q4") > pd.Timestamp(evidence_as_of) else ""
-        parts.append(f"{share_text(row.low, row.central, row.high)} at the end of {row.year}{projected}")
-    return ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else parts[0]
+    parts = [f"{share_text(row.low, row.central, row.high)} at the end of {row.year}"
+             + (" (projected)" if _projected(row.year, evidence_as_of) else "") for row in by_year.itertuples()]
+    return listing(parts)
+
+
+def front_table(evidence_as_of, basis: str = "bf16", years: tuple[int, ...] = YEARS) -> pd.DataFrame:
+    """Every vendor's share in service at each year's end, central (low–high), one row per
+    vendor in VENDOR_ORDER; columns vendor and one per year, headed 'End-2024' or, for a
+    year that ends after `evidence_as_of`, 'End-2026 (projected)'."""
+    ends = year_end_shares(basis)
+    rows = []
+    for vendor in VENDOR_ORDER:
+        row = {"vendor": vendor}
+        for year in years:
+            r = ends.loc[(year, vendor)]
+            header = f"End-{year}" + (" (projected)" if _projected(year, evidence_as_of) else "")
+            row[header] = share_text(r["low"], r["central"], r["high"])
+        rows.append(row)
+    return pd.DataFrame(rows)
 
 
 def scenario_effects(year: int = YEARS[-1], vendor: str = "NVIDIA", basis: str = "bf16") -> pd.DataFrame:
@@ -715,33 +892,217 @@ def scenario_effects(year: int = YEARS[-1], vendor: str = "NVIDIA", basis: str =
 
 
 def scenario_sentence(years: tuple[int, ...] = (2026, 2027), vendor: str = "NVIDIA", basis: str = "bf16") -> str:
-    """Which scenario moves `vendor`'s share most by the last of `years`, and which (if
-    any) changes the order of the vendors in any of `years`, in words."""
+    """How far the scenarios move `vendor`'s share by the last of `years` (the lowest and
+    the highest), and whether any changes the largest supplier in any of `years`, in words
+    (the order of the two smaller suppliers is `reorder_sentence`'s)."""
     last = scenario_effects(years[-1], vendor, basis)
-    names = inputs().scenarios.set_index("scenario_id")["name"]
     others = last[last["scenario_id"] != CENTRAL]
-    mover = others.loc[others["change"].abs().idxmax()]
     central = last[last["scenario_id"] == CENTRAL].iloc[0]
-    text = (f"Of the scenarios, '{mover['scenario']}' moves {vendor}'s share furthest: "
-            f"{share_text(mover['low'], mover['central'], mover['high'])} at the end of {years[-1]}, against "
+    up, down = others.loc[others["change"].idxmax()], others.loc[others["change"].idxmin()]
+    ups, downs = int((others["change"] > 0).sum()), int((others["change"] < 0).sum())
+    text = (f"Of the {len(others)} scenarios beside the central one, {ups} raise {vendor}'s central share at the end of "
+            f"{years[-1]} and {downs} lower it. They put it between "
+            f"{share_text(down['low'], down['central'], down['high'])} ('{down['scenario']}') and "
+            f"{share_text(up['low'], up['central'], up['high'])} ('{up['scenario']}'), against "
             f"{share_text(central['low'], central['central'], central['high'])} in the central case.")
-    base_order = vendor_ranks(CENTRAL, years, basis)
-    ends = year_end(shares(basis))
-    ends = ends[ends["count"] == COUNTS[0]].set_index(["scenario_id", "year", "vendor"])["central"]
-    changes = []
-    for scenario_id in others["scenario_id"]:
-        order = vendor_ranks(scenario_id, years, basis)
-        moved = [y for y in years if order[y] != base_order[y]]
-        if moved:
-            y = moved[0]
-            at = {v: ends[(scenario_id, y, v)] for v in CHIP_MAKERS}
-            changes.append(f"'{names[scenario_id]}' changes the order of suppliers at the end of {y}, to "
-                           f"{order_text(order[y], at)} (central: {order_text(base_order[y])})")
-    if changes:
-        text += " " + "; ".join(changes) + "."
+    names = inputs().scenarios.set_index("scenario_id")["name"]
+    base = vendor_ranks(CENTRAL, years, basis)
+    leaders = {y: base[y][0] for y in years}
+    changed = [f"'{names[s]}'" for s in others["scenario_id"]
+               if any(vendor_ranks(s, years, basis)[y][0] != leaders[y] for y in years)]
+    lead = " and ".join(leaders[years[-1]])
+    if changed:
+        return text + f" {listing(changed).capitalize()} change{'s' if len(changed) == 1 else ''} the largest supplier."
+    return text + f" In every scenario {lead} stays the largest supplier at the end of {' and '.join(map(str, years))}."
+
+
+def threshold_sentence(years: tuple[int, ...] = (2026, 2027), vendor: str = "NVIDIA") -> str:
+    """The book's answer ('one supplier among three') tested against every scenario and
+    basis by its own threshold: it would change if `vendor`'s central share in service at
+    the end of any of `years` passed an equal third, or made it the largest supplier."""
+    breaking, highest = [], None
+    names = inputs().scenarios.set_index("scenario_id")["name"]
+    for basis in BASES:
+        frame = year_end(shares(basis))
+        mine = frame[(frame["count"] == COUNTS[0]) & frame["year"].isin(years) & (frame["vendor"] == vendor)]
+        for scenario_id, name in names.items():
+            order = vendor_ranks(scenario_id, years, basis)
+            over = mine[(mine["scenario_id"] == scenario_id) & (mine["central"] > EQUAL_THIRD)]
+            if len(over) or any(vendor in order[y][0] for y in years):
+                breaking.append(f"'{name}' on {BASIS_SHORT[basis]}")
+        top = mine.loc[mine["central"].idxmax()]
+        if highest is None or top["central"] > highest[0]:
+            highest = (top["central"], top["scenario"], int(top["year"]), basis)
+    rule = (f"The test is the book's own threshold, not a standard from the literature: 'one supplier among three' "
+            f"would stop describing {vendor} if, in some scenario and on some basis, its central share at the end of "
+            f"{' or '.join(map(str, years))} passed an equal third of the three suppliers or made it the largest")
+    if breaking:
+        return rule + f". It does in {listing(breaking)}."
+    share, scenario, year, basis = highest
+    return rule + (f". None does: the highest central share is {percent(share)} ('{scenario}', end of {year}, "
+                   f"{BASIS_SHORT[basis]}).")
+
+
+answer_sentence = threshold_sentence  # the name the verdict chapter first used
+
+
+def reorder_sentence(year: int = YEARS[-1], first: str = "AWS", second: str = "NVIDIA", basis: str = "bf16") -> str:
+    """What puts `second` ahead of `first` (or behind it) at the end of `year`: the share of
+    the draws in which it is ahead, the scenarios and bases whose central case has it
+    ahead, and the assumptions that reorder the two when moved alone to an end of their
+    range, in words."""
+    quarter = f"{year}Q4"
+    ends = year_end_shares(basis)
+    a, b = ends.loc[(year, first), "central"], ends.loc[(year, second), "central"]
+    leader, trailer = (first, second) if a >= b else (second, first)
+    odds = share_ahead(trailer, leader, quarter, basis=basis)
+    level = percent(a) == percent(b)
+    text = (f"{first} and {second} are the close pair: at the end of {year} the central case has "
+            + (f"them level at {percent(a)}" if level else f"{first} at {percent(a)} and {second} at {percent(b)}")
+            + f", and {trailer} is ahead of {leader} in {percent(odds)} of the model's draws.")
+    names = inputs().scenarios.set_index("scenario_id")["name"]
+    swapped = []
+    for scenario_id, name in names.items():
+        on = [other for other in BASES
+              if (year_end_shares(other, scenario_id).loc[(year, first), "central"]
+                  >= year_end_shares(other, scenario_id).loc[(year, second), "central"]) != (a >= b)]
+        if on:
+            swapped.append(f"'{name}' (on {'every basis' if len(on) == len(BASES) else listing([BASIS_SHORT[o] for o in on])})")
+    if swapped:
+        text += f" The central cases of {listing(swapped)} put {trailer} ahead."
+    tables = inputs()
+    table = sensitivity(tables.tranches, tables.chip_power, tables.specs, quarter, second, basis)
+    flips = order_flips(table, first, second)
+    labels = {**dict(zip(tables.specs["chip_id"], tables.specs["chip"])), **tranche_names()}
+    words = {"amount": "the size of", "pace": "the delivery pace of", "IT watts per chip": "the power per chip of",
+             "PUE": "the PUE of"}
+    ends_words = {("pace", "low"): "early", ("pace", "high"): "late"}
+    moved = [f"{words[what]} {labels.get(row, row)} at its {ends_words.get((what, end), end)} end"
+             for row, what, end, _ in flips[:3]]
+    ranged = int((table["swing"] > 0).sum())
+    if len(flips) > 3:
+        text += (f" So close are they that {len({(f[0], f[1]) for f in flips})} of the model's {ranged} ranged "
+                 f"assumptions reorder them when moved alone to one end of their range, furthest {listing(moved)}.")
+    elif moved:
+        text += f" Alone, {listing(moved, 'or')} would reorder them."
     else:
-        text += f" No scenario changes the order of the three suppliers at the end of {' or '.join(map(str, years))}."
+        text += " No single assumption, moved alone to an end of its range, reorders them."
     return text
+
+
+def correlation_sentence(year: int = YEARS[-1], vendor: str = "NVIDIA", basis: str = "bf16") -> str:
+    """`vendor`'s range at the end of `year` with the model's correlated draws and with
+    every assumption drawn independently, in words."""
+    i = quarter_range().index(f"{year}Q4")
+    together = summarise(run(CENTRAL, basis).vendor_shares()[vendor][:, i])
+    apart = summarise(run(CENTRAL, basis, correlated_draws=False).vendor_shares()[vendor][:, i])
+    return (f"With each vendor's deals drawn together, {vendor}'s share at the end of {year} runs "
+            f"{share_text(*together)}; drawn independently, as an earlier version of this model drew them, it would "
+            f"run {share_text(*apart)}")
+
+
+# --- The unit: dense BF16, 8-bit or HBM bandwidth ---------------------------------------------
+
+def basis_table(years: tuple[int, ...] = YEARS, scenario_id: str = CENTRAL) -> pd.DataFrame:
+    """Every vendor's share in service at each year's end on each basis, side by side:
+    one row per year and vendor, one column per basis (central (low–high))."""
+    ends = {basis: year_end_shares(basis, scenario_id) for basis in BASES}
+    rows = []
+    for year in years:
+        for vendor in VENDOR_ORDER[::-1]:
+            row = {"year": str(year), "vendor": vendor}
+            for basis in BASES:
+                r = ends[basis].loc[(year, vendor)]
+                row[basis] = share_text(r["low"], r["central"], r["high"])
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def basis_spread(vendor: str, years: tuple[int, ...] = YEARS, scenario_id: str = CENTRAL) -> pd.DataFrame:
+    """`vendor`'s central share at each year's end on each basis: indexed by year, one
+    column per basis, plus `spread` (largest minus smallest)."""
+    table = pd.DataFrame({basis: year_end_shares(basis, scenario_id).xs(vendor, level="vendor")["central"]
+                          for basis in BASES}).loc[list(years)]
+    return table.assign(spread=table.max(axis=1) - table.min(axis=1))
+
+
+def unit_sentence(year: int = YEARS[-1], years: tuple[int, ...] = (2025, 2026, 2027), vendor: str = "NVIDIA") -> str:
+    """Which conclusions survive a change of unit and which do not, in words: a vendor's
+    share is called robust when the three bases put its central share within
+    UNIT_TOLERANCE of each other in every one of `years`; the order of the suppliers is
+    compared basis by basis."""
+    spreads = {v: basis_spread(v, years) for v in CHIP_MAKERS}
+    robust = [v for v in VENDOR_ORDER if (spreads[v]["spread"] <= UNIT_TOLERANCE + 1e-12).all()]
+    loose = [v for v in VENDOR_ORDER[::-1] if v not in robust]
+    orders = {basis: vendor_ranks(CENTRAL, (year,), basis)[year] for basis in BASES}
+    leaders = {basis: orders[basis][0] for basis in BASES}
+    under = all(year_end_shares(b).loc[(y, vendor), "central"] <= EQUAL_THIRD and vendor not in
+                vendor_ranks(CENTRAL, (y,), b)[y][0] for b in BASES for y in years)
+
+    def span(v):
+        column = spreads[v].loc[year, list(BASES)]
+        lo, hi = column.idxmin(), column.idxmax()
+        return f"{v} from {percent(column[lo])} ({BASIS_SHORT[lo]}) to {percent(column[hi])} ({BASIS_SHORT[hi]})"
+
+    points = 100 * UNIT_TOLERANCE
+    parts = []
+    if vendor in robust:
+        worst = spreads[vendor]["spread"].max()
+        parts.append(f"{vendor}'s share survives a change of unit: dense BF16, 8-bit and HBM bandwidth put its central "
+                     f"share within {100 * worst:.0f} percentage point{'s' if round(100 * worst) != 1 else ''} of each "
+                     f"other at the end of every year from {years[0]} to {years[-1]}"
+                     + (", and on none of them does it pass an equal third or become the largest supplier" if under else ""))
+    else:
+        parts.append(f"{vendor}'s share depends on the unit: at the end of {year} it runs {span(vendor).split(' ', 1)[1]}")
+    if loose:
+        text = (f"The split between {' and '.join(loose)} does not: the bases put their central shares more than "
+                f"{points:.0f} points apart, at the end of {year} {listing([span(v) for v in loose])}")
+        if len({tuple(map(tuple, orders[b])) for b in BASES}) > 1:
+            text += "; the order of the suppliers changes with the basis (" + "; ".join(
+                f"{BASIS_SHORT[b]}: {order_text(orders[b])}" for b in BASES) + ")"
+        parts.append(text)
+    same_leader = len({leaders[b] for b in BASES}) == 1
+    conclusion = (f"So the book cites {listing(robust) if robust else 'no vendor'}'s share as a number"
+                  + (f" and the split between {' and '.join(loose)} only as a direction" if loose else "")
+                  + (f": {' and '.join(leaders[BASES[0]])} the largest on every basis" if same_leader else "")
+                  + ".")
+    return ". ".join(parts) + ". " + conclusion
+
+
+def unit_summary(year: int = YEARS[-1], years: tuple[int, ...] = (2025, 2026, 2027)) -> str:
+    """`unit_sentence` in two sentences, for the front page and the verdict: which vendors'
+    shares survive a change of unit (within UNIT_TOLERANCE on every basis in every one of
+    `years`), how far the others move at the end of `year`, and whether the largest supplier
+    is the same on every basis."""
+    spreads = {v: basis_spread(v, years) for v in CHIP_MAKERS}
+    robust = [v for v in VENDOR_ORDER if (spreads[v]["spread"] <= UNIT_TOLERANCE + 1e-12).all()]
+    loose = [v for v in VENDOR_ORDER[::-1] if v not in robust]
+    leaders = {vendor_ranks(CENTRAL, (year,), b)[year][0] for b in BASES}
+    units = listing([BASIS_SHORT[b] for b in BASES], "or")
+    if not loose:
+        return f"Every vendor's share holds whichever unit counts the chips ({units})."
+    worst = max(spreads[v]["spread"].max() for v in robust) if robust else None
+    moves = listing([f"{v} {100 * spreads[v].loc[year, list(BASES)].min():.0f}–{percent(spreads[v].loc[year, list(BASES)].max())}"
+                     for v in loose])
+    first = (f"{listing(robust)}'s share holds whichever unit counts the chips ({units}): the three put its central share within "
+             f"{100 * worst:.0f} points of each other. " if robust else "")
+    leader = f"; {' and '.join(next(iter(leaders)))} is the largest on every unit" if len(leaders) == 1 else ""
+    return (first + f"The split between {' and '.join(loose)} does not ({moves} at the end of {year}, by unit), so the "
+            f"book gives it only as a direction{leader}.")
+
+
+def largest_basis_gap(years: tuple[int, ...] = YEARS) -> tuple[str, int, str, float, str, float]:
+    """(vendor, year, basis with the lowest share, that share, basis with the highest,
+    that share) where the three bases differ most."""
+    best = None
+    for vendor in CHIP_MAKERS:
+        table = basis_spread(vendor, years)
+        year = int(table["spread"].idxmax())
+        column = table.loc[year, list(BASES)]
+        if best is None or table.loc[year, "spread"] > best[0]:
+            best = (table.loc[year, "spread"], vendor, year, column.idxmin(), float(column.min()),
+                    column.idxmax(), float(column.max()))
+    return best[1:]
 
 
 # --- The tables the chapter shows ------------------------------------------------------------
@@ -794,14 +1155,16 @@ def states_table(quarters: tuple[str, ...], scenario_id: str = CENTRAL) -> pd.Da
 
 
 def ceiling_table(capacity: pd.DataFrame, quarter: str = LAST_QUARTER) -> pd.DataFrame:
-    """`ceilings` in words: the announced ceiling and what the central case counts of it."""
+    """`ceilings` in words: the announced ceiling, the tranches that draw on it (by name) and
+    what the central case counts of it."""
     table = ceilings(capacity, CENTRAL, quarter)
 
     def amount(value, unit):
         return f"{value:.1f} GW" if unit == "gigawatts" else f"{amount_text(value)} chips"
 
+    names = tranche_names()
     return pd.DataFrame({
-        "vendor": table["vendor"], "deal": table["deal"],
+        "vendor": table["vendor"], "deal": [listing([names[t] for t in ts]) or d for ts, d in zip(table["tranches"], table["deal"])],
         "ceiling": [f"up to {amount(c, u)}" for c, u in zip(table["ceiling"], table["unit"])],
         "in_service": [amount(v, u) for v, u in zip(table["in_service"], table["unit"])],
         "contracted": [amount(v, u) for v, u in zip(table["contracted"], table["unit"])],
@@ -810,47 +1173,46 @@ def ceiling_table(capacity: pd.DataFrame, quarter: str = LAST_QUARTER) -> pd.Dat
     })
 
 
-def scenario_table(years: tuple[int, ...] = (2026, 2027)) -> pd.DataFrame:
+STATED_WORDS = {"estimate": "no deal: an estimate", "firm": "firm", "up to": "a ceiling",
+                "conditional": "use conditional", "unpublished": "size unpublished"}
+
+
+def counting_table(capacity: pd.DataFrame) -> pd.DataFrame:
+    """The ceiling rule applied to every tranche: its name, vendor, how its source states
+    the amount (the capacity row's bound and figure, where the tranche stands for one),
+    the rule's reading of that, and how the tranche counts before delivery."""
+    caps = capacity.set_index("capacity_id")
+    rows = []
+    for t in inputs().tranches.itertuples(index=False):
+        figure = ""
+        if _given(t.capacity_id):
+            cap = caps.loc[t.capacity_id]
+            if t.measure == "chips" and pd.notna(cap["chips"]):
+                figure = f"{cap['chips_bound']} {cap['chips']:,.0f} chips"
+            elif pd.notna(cap["gigawatts"]):
+                figure = f"{cap['gigawatts_bound']} {cap['gigawatts']:g} GW"
+        rows.append({"tranche": t.name, "vendor": t.vendor, "as_stated": figure or "–",
+                     "reading": STATED_WORDS[t.stated_as], "counts_as": counting(t.stated_as),
+                     "source_id": t.source_id})
+    return pd.DataFrame(rows)
+
+
+def scenario_table(years: tuple[int, ...] = (2026, 2027), basis: str = "bf16") -> pd.DataFrame:
     """Per scenario: what it assumes, NVIDIA's share in service at the end of each of
-    `years`, and the order of the vendors at the last."""
+    `years`, and every vendor's share at the last, largest first."""
     scenarios = inputs().scenarios.set_index("scenario_id")
-    effects = {year: scenario_effects(year).set_index("scenario_id") for year in years}
+    effects = {year: scenario_effects(year, basis=basis).set_index("scenario_id") for year in years}
     rows = []
     for scenario_id, scenario in scenarios.iterrows():
         row = {"scenario": scenario["name"], "description": scenario["description"]}
         for year in years:
             e = effects[year].loc[scenario_id]
             row[str(year)] = share_text(e["low"], e["central"], e["high"])
-        row["order"] = effects[years[-1]].loc[scenario_id, "order"]
+        here = year_end_shares(basis, scenario_id)
+        row["order"] = order_text(vendor_ranks(scenario_id, (years[-1],), basis)[years[-1]],
+                                  {v: here.loc[(years[-1], v), "central"] for v in CHIP_MAKERS})
         rows.append(row)
     return pd.DataFrame(rows)
-
-
-def basis_table(years: tuple[int, ...] = YEARS) -> pd.DataFrame:
-    """Each vendor's central share in service at each year's end on the two bases."""
-    rows = []
-    for year in years:
-        row = {"year": str(year)}
-        for basis in BASES:
-            frame = year_end(shares(basis))
-            here = frame[(frame["scenario_id"] == CENTRAL) & (frame["count"] == COUNTS[0]) & (frame["year"] == year)]
-            for vendor in CHIP_MAKERS:
-                row[f"{vendor} {basis}"] = percent(here.loc[here["vendor"] == vendor, "central"].iloc[0])
-        rows.append(row)
-    return pd.DataFrame(rows)
-
-
-def largest_basis_gap(years: tuple[int, ...] = YEARS) -> tuple[str, int, float, float]:
-    """(vendor, year, share on BF16, share on 8-bit) where the two bases differ most."""
-    def pick(frame):
-        frame = year_end(frame)
-        return frame[(frame["scenario_id"] == CENTRAL) & (frame["count"] == COUNTS[0]) & frame["year"].isin(years)][
-            ["vendor", "year", "central"]]
-
-    both = pick(shares("bf16")).merge(pick(shares("8-bit")), on=["vendor", "year"], suffixes=("_bf16", "_8bit"))
-    gap = (both["central_bf16"] - both["central_8bit"]).abs()
-    best = both.loc[gap.idxmax()]
-    return best["vendor"], int(best["year"]), float(best["central_bf16"]), float(best["central_8bit"])
 
 
 def benchmark_table(benchmarks: pd.DataFrame) -> pd.DataFrame:
@@ -877,51 +1239,17 @@ def benchmark_table(benchmarks: pd.DataFrame) -> pd.DataFrame:
 
 def drivers_text(quarter: str, count: int = 3, vendor: str = "NVIDIA") -> str:
     """The `count` assumptions that move `vendor`'s share at the end of `quarter` most, in
-    words: 'the pace of google-broadcom-2027 (12–19%), ...'."""
+    words, tranches by their readable names: 'the delivery pace of Broadcom's TPUs from
+    2027 (12–19%), ...'."""
     tables = inputs()
     table = sensitivity(tables.tranches, tables.chip_power, tables.specs, quarter, vendor).head(count)
+    labels = tranche_names()
     words = {"amount": "the size of", "pace": "the delivery pace of", "IT watts per chip": "the IT power per chip of",
              "PUE": "the PUE of"}
-    parts = [f"{words[r.assumption]} {r.row} ({100 * min(r.at_low, r.at_high):.0f}–{percent(max(r.at_low, r.at_high))})"
-             for r in table.itertuples()]
-    return ", ".join(parts[:-1]) + " and " + parts[-1]
-
-
-def answer_sentence(years: tuple[int, ...] = (2026, 2027), vendor: str = "NVIDIA", basis: str = "bf16") -> str:
-    """The book's answer ('one supplier among three') tested against every scenario by a
-    written rule: it would change if `vendor`'s central share in service at the end of any
-    of `years` passed an equal third, or made it the largest supplier, in any scenario."""
-    frame = year_end(shares(basis))
-    frame = frame[(frame["count"] == COUNTS[0]) & frame["year"].isin(years)]
-    mine = frame[frame["vendor"] == vendor]
-    breaking = []
-    for scenario_id, name in inputs().scenarios.set_index("scenario_id")["name"].items():
-        order = vendor_ranks(scenario_id, years, basis)
-        over = mine[(mine["scenario_id"] == scenario_id) & (mine["central"] > 1 / 3)]
-        if len(over) or any(vendor in order[y][0] for y in years):
-            breaking.append(name)
-    rule = (f"The answer would change if, in some scenario, {vendor}'s central share at the end of "
-            f"{' or '.join(map(str, years))} passed an equal third of the three suppliers or made it the largest")
-    if breaking:
-        return rule + f"; it does in: {', '.join(repr(b) for b in breaking)}."
-    top = mine.loc[mine["central"].idxmax()]
-    return rule + f"; no scenario comes close (the highest is {percent(top['central'])}, '{top['scenario']}', end of {top['year']})."
-
-
-def basis_sentence(years: tuple[int, ...] = YEARS, vendor: str = "NVIDIA") -> str:
-    """How far the choice of basis moves `vendor`'s share, and whether it changes the
-    order of suppliers, in words."""
-    def central(basis):
-        frame = year_end(shares(basis))
-        return frame[(frame["scenario_id"] == CENTRAL) & (frame["count"] == COUNTS[0]) & frame["year"].isin(years)
-                     ].set_index(["year", "vendor"])["central"]
-
-    bf16, eight = central("bf16"), central("8-bit")
-    points = float((bf16 - eight).xs(vendor, level="vendor").abs().max() * 100)
-    changed = [y for y in years if vendor_ranks(CENTRAL, (y,), "bf16")[y] != vendor_ranks(CENTRAL, (y,), "8-bit")[y]]
-    order = (f"the order of suppliers changes at the end of {', '.join(map(str, changed))}" if changed
-             else "the order of suppliers does not change in any year")
-    return f"{vendor}'s share moves by {points:.0f} percentage point{'s' if round(points) != 1 else ''} or less, and {order}"
+    labels = {**dict(zip(tables.specs["chip_id"], tables.specs["chip"])), **labels}
+    parts = [f"{words[r.assumption]} {labels.get(r.row, r.row)} "
+             f"({100 * min(r.at_low, r.at_high):.0f}–{percent(max(r.at_low, r.at_high))})" for r in table.itertuples()]
+    return listing(parts)
 
 
 def benchmark_sentence(benchmarks: pd.DataFrame) -> str:

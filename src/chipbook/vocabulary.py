@@ -101,12 +101,20 @@ ARRANGEMENT_STATUSES = ["in use", "contracted", "testing", "in talks"]
 
 # --- the compute-mix model (data/compute_mix_*.csv) --------------------------------------------
 QUARTER = _pattern(r"^20[0-9]{2}Q[1-4]$", "a calendar quarter: the year, Q and the quarter 1-4 (e.g. 2026Q3)")
-# How a tranche of the compute-mix model counts before it is delivered: a fleet estimate
-# is capacity judged to be in service, with nothing signed ahead of it; a contracted
-# tranche's undelivered part counts as contracted from the day it was announced; a
-# tranche drawn from an "up to" ceiling counts only once delivered (the rest of the
-# ceiling stays a ceiling, counted nowhere).
-MIX_TRANCHE_KINDS = ["fleet estimate", "contracted", "drawn from a ceiling"]
+# How a tranche of the compute-mix model counts before it is delivered follows from how its
+# source states the amount (compute_mix_tranches.stated_as), by the book's ceiling rule
+# (chipbook.computemix.CEILING_RULE): only an amount stated as firm (a floor, an
+# approximate amount, the whole of a named site) counts as contracted, its undelivered
+# part from the day it was announced; an "up to" ceiling, an amount whose use the source
+# makes conditional and a deal of unpublished size count only once delivered, at the
+# book's estimate of the draw (the rest of a ceiling is counted nowhere); a fleet the book
+# estimates where no deal was announced counts only as in service.
+MIX_COUNTING = {"estimate": "fleet estimate", "firm": "contracted", "up to": "counted once delivered",
+                "conditional": "counted once delivered", "unpublished": "counted once delivered"}
+MIX_TRANCHE_KINDS = list(dict.fromkeys(MIX_COUNTING.values()))
+# Whether a tranche's amount moves with its factor (a larger draw when the factor draws
+# high) or against it (the other share of a split total).
+MIX_FACTOR_DIRECTIONS = ["with", "against"]
 # The unit a tranche's amount is given in: accelerator chips, gigawatts of facility power,
 # or H100-equivalents of dense BF16 throughput.
 MIX_MEASURES = ["chips", "gigawatts", "h100e"]
