@@ -97,6 +97,9 @@ COMMITMENT_CHIP_FAMILIES = CHIP_FAMILIES + ["not specified"]
 DISCLOSURE = ["announced by a party", "reported only"]
 BOUNDS = ["about", "nearly", "more than", "up to"]
 CAPACITY_STATES = ["in service", "contracted"]
+# What a capacity row rests on: announced by Anthropic or the vendor, reported by press or
+# analysts, or expected (a forecast for its as_of date by the company or vendor).
+CAPACITY_BASES = ["announced", "reported", "expected"]
 ARRANGEMENT_STATUSES = ["in use", "contracted", "testing", "in talks"]
 
 # --- the compute-mix model (data/compute_mix_*.csv) --------------------------------------------
