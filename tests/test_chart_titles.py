@@ -109,10 +109,12 @@ def test_disagreement_grid_title_counts_each_articles_questions():
                           "held_2026": ["A1", "both in part"]})
     text = CLAIMS.set_index("claim_id")["claim"]
     assert title(ledger_charts.disagreement_grid(pairs, text)) == (
-        "The news article was right on 2 of 2 questions in late 2024; by 2026 the strategy article held on 1 and "
-        "both were partly right on 1")
-    moved = pairs.assign(held_2026=["A1", "A1"])
-    assert "held on 2 and both were partly right on 0" in title(ledger_charts.disagreement_grid(moved, text))
+        "Of 2 questions, late-2024 evidence bore out the news article on 2; 2026 evidence bore out the strategy "
+        "article on 1 and both in part on 1")
+    moved = pairs.assign(held_2026=["A1", "A1"], held_late_2024=["both in part", "not yet known"])
+    assert title(ledger_charts.disagreement_grid(moved, text)) == (
+        "Of 2 questions, late-2024 evidence bore out both in part on 1, leaving 1 open; 2026 evidence bore out the "
+        "strategy article on 2")
 
 
 # --- timelines, capital ---------------------------------------------------------------------

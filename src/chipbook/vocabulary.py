@@ -125,5 +125,14 @@ ARGUMENT_LINK_KINDS = ["supports", "qualifies", "contrasts"]
 # stated, the evidence shows to hold today. "Complicated" claims are true as stated, so
 # they rank above "partly supported"; "outdated" claims were true when written but no
 # longer hold; "unverified" claims have no public evidence that settles them either way.
+# How the verdicts add up in every count the book prints (ledger.OUTCOMES, whose comment says
+# why): a claim holds up when supported or complicated; partly supported holds in part.
+VERDICT_OUTCOMES: dict[str, tuple[str, ...]] = {
+    "holds": ("supported", "complicated"),
+    "holds_in_part": ("partly supported",),
+    "overtaken": ("outdated",),
+    "contradicted": ("contradicted",),
+    "unverified": ("unverified",),
+}
 VERDICT_RATINGS = {"supported": 6, "complicated": 5, "partly supported": 4,
                    "outdated": 3, "unverified": 2, "contradicted": 1}
