@@ -163,7 +163,8 @@ def test_headline_names_the_failing_load_bearing_claims_and_what_still_reaches_t
         "z", 4, 6, 1, 0, 0)
     assert (head.failing, head.weak, head.reach) == (("w",), ("v", "w", "x"), 1)
     assert head.text == ("z, article A9's final conclusion, rests on 4 of the article's 6 claims: of its 1 load-bearing "
-                         "premise, 0 hold up and 1 does not hold, and 1 of the 4 reaches it through claims that all hold up")
+                         "premise, 0 hold up and 1 is contradicted, outdated or unverified, and 1 of the 4 reaches it through "
+                         "claims that all hold up")
 
 
 def test_headline_moves_with_the_verdicts():

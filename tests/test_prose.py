@@ -249,15 +249,23 @@ def _words(text: str) -> list[str]:
     return re.findall(r"[a-z0-9$%]+", text.lower().replace("\u2019", "'").replace("'", ""))
 
 
+# Words in a row that make a claim's paraphrase said twice; a quotation of the article in
+# quotation marks is not a paraphrase and is left out.
+PARAPHRASE_RUN = 6
+QUOTED = re.compile(r'"[^"]*"|\u201c[^\u201d]*\u201d')
+
+
 def test_prose_does_not_repeat_a_claims_paraphrase():
-    """Eight words in a row of a claim's paraphrase in a chapter's prose are the claim said
-    twice: the {claim} role prints it, and prose names it by its id."""
-    runs = {c.claim_id: {tuple(w[i:i + 8]) for i in range(len(w) - 7)}
+    """PARAPHRASE_RUN words in a row of a claim's paraphrase in a chapter's prose, outside a
+    quotation, are the claim said twice: the {claim} role prints it, and prose names it by
+    its id."""
+    n = PARAPHRASE_RUN
+    runs = {c.claim_id: {tuple(w[i:i + n]) for i in range(len(w) - n + 1)}
             for c in ledger.claims().itertuples() for w in [_words(c.claim)]}
     repeated = []
     for p in PASSAGES:
-        words = _words(prose.ROLE.sub(" ", p.text))
-        grams = {tuple(words[i:i + 8]) for i in range(len(words) - 7)}
+        words = _words(QUOTED.sub(" ", prose.ROLE.sub(" ", p.text)))
+        grams = {tuple(words[i:i + n]) for i in range(len(words) - n + 1)}
         repeated += [f"{p.where}: {claim_id}" for claim_id, own in runs.items() if grams & own]
     assert not repeated, "prose repeating a claim's paraphrase:\n" + "\n".join(repeated)
 

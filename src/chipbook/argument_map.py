@@ -84,6 +84,8 @@ SHAPE_POLYGONS = {
 # Colours of the links, each at least 3:1 against both the light page (white) and the
 # dark page (#14181e), so the map reads in either scheme (tests/test_argument_map.py).
 LINK_COLOR, LIT_COLOR = "#768390", "#1F6FEB"
+# Where the book states its one rule for what holds up: the front page, seen from a chapter.
+RULE_HREF = "../intro.html#holds-up"
 # The page's script and styles: outside _static/, which Jupyter Book adds to every page, and
 # outside src/, so that a chapter that inlines them is re-executed when they change
 # (chipbook.execute records the files a chapter reads).
@@ -287,7 +289,7 @@ def headline(g: nx.DiGraph, article: str) -> Headline:
         if in_part_lb:
             tally.append(f"{in_part_lb} {'holds' if in_part_lb == 1 else 'hold'} only in part")
         if failing:
-            tally.append(f"{len(failing)} {'does' if len(failing) == 1 else 'do'} not hold")
+            tally.append(f"{len(failing)} {'is' if len(failing) == 1 else 'are'} {_or(DOES_NOT_HOLD)}")
         premises = (f"of its {_count(len(load_bearing), 'load-bearing premise', 'load-bearing premises')}, {_words(tally)}"
                     if load_bearing else "none of them is load-bearing")
         reached = (f"{'none' if reach == 0 else reach} of the {len(below)} "
@@ -606,7 +608,7 @@ def figure(article: str):
     failing = "".join(
         f"<li>{_claim_anchor(n)} ({ledger.verdict_badge(g.nodes[n]['verdict'])}; "
         f"{_count(int(weight.at[n, 'weight']), 'claim rests', 'claims rest')} on it)</li>" for n in head.failing)
-    failing = (f'<p class="argmap-sub">Load-bearing claims under it that do not hold ({_or(DOES_NOT_HOLD)}):</p>'
+    failing = (f'<p class="argmap-sub">Load-bearing claims under it that are {_or(DOES_NOT_HOLD)}:</p>'
                f'<ul class="argmap-failing">{failing}</ul>') if failing else ""
     weakest = "".join(
         f'<li data-conclusion="{row.conclusion}">{_claim_anchor(row.conclusion)} rests on '
@@ -626,8 +628,8 @@ def figure(article: str):
         f'<p class="argmap-subtitle">The map of {name}\'s argument: each line is one of its claims, marked by '
         f"the book's verdict (shape, colour and word), with the claims offered for it indented beneath. A claim "
         f"rests on the claims offered as reasons for it, directly or through others; it is load-bearing when at "
-        f"least {LOAD_BEARING_MIN} claims rest on it. Every count follows the book's one rule: "
-        f"{ledger.holds_up_rule(emphasis='html')}; {_or(DOES_NOT_HOLD)} claims do not hold. Verdicts as "
+        f"least {LOAD_BEARING_MIN} claims rest on it. Every count follows the book's one rule for what holds up "
+        f'(<a href="{RULE_HREF}">how to read a verdict</a>). Verdicts as '
         f"reviewed up to {reviewed:%Y-%m-%d}.</p></figcaption>",
         failing,
         f'<ul class="argmap-legend" aria-label="Verdicts">{legend}</ul>',

@@ -504,15 +504,11 @@ VERDICT_COUNTS_AS: dict[str, str] = {
 }
 
 
-def holds_up_rule(emphasis: str = "markdown") -> str:
-    """The rule for "holds up" in words, from OUTCOMES: the front page's "How to read a
-    verdict" states it, and the argument maps repeat it beside their counts. `emphasis`:
-    "markdown" (verdicts in *italics*) or "html" (in <em>)."""
-    if emphasis not in ("markdown", "html"):
-        raise ValueError(f"emphasis must be 'markdown' or 'html', not {emphasis!r}")
-    mark = (lambda v: f"*{v}*") if emphasis == "markdown" else (lambda v: f"<em>{html.escape(v)}</em>")
-    holding = " or ".join(mark(v) for v in OUTCOMES["holds"])
-    apart = ", ".join(mark(v) for v in OUTCOMES["holds_in_part"])
+def holds_up_rule() -> str:
+    """The rule for "holds up" in words, as Markdown, from OUTCOMES: the one place the book
+    states it is the front page's "How to read a verdict", which shows this."""
+    holding = " or ".join(f"*{v}*" for v in OUTCOMES["holds"])
+    apart = ", ".join(f"*{v}*" for v in OUTCOMES["holds_in_part"])
     return (f"a claim holds up when its verdict is {holding} (both mean true as stated); {apart} "
             "claims hold only in part and are counted apart, never as holding up")
 
