@@ -177,9 +177,12 @@ def test_a_role_naming_an_unknown_row_is_an_error(rst_roles):
 # --- the stored notebooks ---------------------------------------------------------------------
 
 PASSAGES = [p for notebook in prose.book_notebooks() for p in prose.passages(notebook)]
-# Each claim's reason for its verdict, shown beside the verdict wherever the claim is walked.
+# Each claim's reason for its verdict, shown beside the verdict wherever the claim is walked,
+# and each evidence row's finding, shown in the claim's evidence walk.
 REASONS = [prose.Passage(f"claims.csv {c.claim_id} verdict_reason", c.claim_id, s)
            for c in ledger.claims().itertuples() for s in prose.sentences(c.verdict_reason)]
+FINDINGS = [prose.Passage(f"evidence.csv {e.evidence_id} finding", e.claim_id, s)
+            for e in ledger.evidence().itertuples() for s in prose.sentences(e.finding)]
 
 
 def test_the_notebooks_were_read():
@@ -202,7 +205,7 @@ def test_prose_names_no_deal_state_the_capacity_table_contradicts():
 
 
 def test_prose_hedges_every_state_the_table_only_expects_or_reports():
-    found = prose.unhedged_states(PASSAGES + REASONS, prose.capacity_rows())
+    found = prose.unhedged_states(PASSAGES + REASONS + FINDINGS, prose.capacity_rows())
     assert not found, ("a deal called in service that the table only expects or has by report (use {state}):\n"
                        + "\n".join(map(str, found)))
 
