@@ -12,7 +12,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 from chipbook.vocabulary import (  # noqa: E402
-    ARGUMENT_LINK_KINDS, ARRANGEMENT_ID, ARRANGEMENT_STATUSES, ARTICLES, BOUNDS, CAPACITY_ID, CAPACITY_STATES,
+    ARGUMENT_LINK_KINDS, ARRANGEMENT_ID, ARRANGEMENT_STATUSES, ARTICLES, BOUNDS, CAPACITY_BASES, CAPACITY_ID, CAPACITY_STATES,
     CHIP_FAMILIES, CHIP_ID, CHIP_MAKERS, CHIP_VENDORS, CLAIM_ID, CLAIM_KINDS, COMMITMENT_CHIP_FAMILIES,
     COMMITMENT_KINDS, CONFIDENCE, CONSIDERATION, COPY_KINDS, COUNTERPARTIES, DISAGREEMENT_ID, DISCLOSURE,
     EVIDENCE_ID, FIGURE_BASIS, INCIDENT_OWNERS, INSTRUMENTS, INVESTORS, KERNEL_OWNERS, LABS, MIX_COUNTING, MIX_FACTOR_DIRECTIONS, MIX_MEASURES, MLPERF_RESULT_ID, QUARTER,
@@ -642,7 +642,7 @@ OPTIONALITY_AND_LEVERAGE = [
                 field("gigawatts", "number", "Data-center power capacity in gigawatts (GW) as the source states it; blank when it gives none. Read with gigawatts_bound.", required=False, minimum=0),
                 field("gigawatts_bound", "string", "How the source bounds the gigawatts: about, nearly, more than, up to (a ceiling).", required=False, enum=BOUNDS),
                 field("state", "string", "in service: running for Anthropic at as_of; contracted: agreed for delivery, not yet (all) running.", enum=CAPACITY_STATES),
-                field("basis", "string", "announced: stated by Anthropic or the vendor; reported: stated by press or analysts; expected: a forecast for as_of by the company or vendor.", enum=["announced", "reported", "expected"]),
+                field("basis", "string", "announced: stated by Anthropic or the vendor; reported: stated by press or analysts; expected: a forecast for as_of by the company or vendor.", enum=CAPACITY_BASES),
                 field("source_id", "string", "Where the figure comes from (sources.csv)."),
                 field("note", "string", "What the source says, in the book's words, and any caveat.", required=False),
             ],

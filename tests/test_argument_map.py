@@ -5,6 +5,7 @@ same weakest links as Python; the map's colours reach 3:1 on both page backgroun
 
 from __future__ import annotations
 
+import html
 import json
 import random
 import re
@@ -155,28 +156,60 @@ def test_claim_weights_cover_the_ledger_and_are_counts():
 def test_headline_names_the_failing_load_bearing_claims_and_what_still_reaches_the_conclusion():
     g = _toy({**LADDER["verdicts"], "w": "contradicted"}, LADDER["edges"])
     head = argument_map.headline(g, "A9")
-    # z rests on w, x, y, v (4) of 6 claims; w (weight 3) is load-bearing and contradicted.
-    # Claims that do not hold: w, x (contradicted), v (outdated). Through claims that hold
-    # only y still reaches z -> 1 of the 4.
-    assert (head.conclusion, head.rests_on, head.claims, head.failing, head.weak, head.reach) == (
-        "z", 4, 6, ("w",), ("v", "w", "x"), 1)
-    assert head.text == ("z, article A9's final conclusion, rests on 4 of the article's 6 claims; 1 load-bearing premise does "
-                         "not hold, and only 1 of the 4 reach it through claims that hold")
+    # z rests on w, x, y, v (4) of 6 claims; w (weight 3) is the one load-bearing claim, and
+    # it is contradicted. Not holding up: w, x (contradicted), v (outdated). Through claims
+    # that hold up only y still reaches z -> 1 of the 4.
+    assert (head.conclusion, head.rests_on, head.claims, head.load_bearing, head.holding, head.in_part) == (
+        "z", 4, 6, 1, 0, 0)
+    assert (head.failing, head.weak, head.reach) == (("w",), ("v", "w", "x"), 1)
+    assert head.text == ("z, article A9's final conclusion, rests on 4 of the article's 6 claims: of its 1 load-bearing "
+                         "premise, 0 hold up and 1 is contradicted, outdated or unverified, and 1 of the 4 reaches it through "
+                         "claims that all hold up")
 
 
 def test_headline_moves_with_the_verdicts():
-    # The same ladder with w supported: no load-bearing claim fails; x (contradicted) and v
-    # (outdated) do not hold. Holding: w, y (k only contrasts z). Into z through holding
-    # claims: y -> z; w's way up runs through x and is cut -> 1 of the 4.
+    # The same ladder with w supported: w, the load-bearing claim, holds up; x (contradicted)
+    # and v (outdated) do not. Holding up: w, y (k only contrasts z). Into z through claims
+    # that hold up: y -> z; w's way up runs through x and is cut -> 1 of the 4.
     head = argument_map.headline(_toy(**LADDER), "A9")
-    assert (head.failing, head.weak, head.reach) == ((), ("v", "x"), 1)
-    assert head.text == ("z, article A9's final conclusion, rests on 4 of the article's 6 claims; every load-bearing premise "
-                         "holds, and 1 of the 4 reach it through claims that hold (v and x do not)")
+    assert (head.holding, head.failing, head.weak, head.reach) == (1, (), ("v", "x"), 1)
+    assert head.text == ("z, article A9's final conclusion, rests on 4 of the article's 6 claims: of its 1 load-bearing "
+                         "premise, 1 holds up, and 1 of the 4 reaches it through claims that all hold up")
+
+
+def test_a_claim_that_holds_in_part_is_never_counted_as_holding_up():
+    # The book's one rule (ledger.OUTCOMES): partly supported holds only in part. With y
+    # partly supported, nothing reaches z through claims that all hold up, and y is weak.
+    g = _toy({**LADDER["verdicts"], "w": "partly supported", "y": "partly supported"}, LADDER["edges"])
+    head = argument_map.headline(g, "A9")
+    assert (head.holding, head.in_part, head.failing, head.weak, head.reach) == (0, 1, (), ("v", "w", "x", "y"), 0)
+    assert head.text.endswith(": of its 1 load-bearing premise, 0 hold up and 1 holds only in part, and none of the 4 "
+                              "reaches it through claims that all hold up")
+    row = argument_map.weakest_links(g).iloc[0]
+    # z rests on w, x, y, v: none holds up; w and y hold in part.
+    assert (row.premises, row.holds_up, row.holds_in_part) == (4, 0, 2)
+
+
+@pytest.mark.parametrize("article", ARTICLES)
+def test_the_live_headline_counts_by_the_ledgers_rule(article):
+    g = argument_map.graph(article)
+    head = argument_map.headline(g, article)
+    weight = argument_map.weights(g)["weight"]
+    below = nx.ancestors(argument_map.reasons(g), head.conclusion)
+    load_bearing = ledger.claims().set_index("claim_id").loc[[n for n in below if weight[n] >= argument_map.LOAD_BEARING_MIN]]
+    counted = ledger.headline(load_bearing).iloc[0]  # the book's one rule, as the scoreboard counts
+    assert (head.load_bearing, head.holding, head.in_part) == (counted.claims, counted.holds, counted.holds_in_part)
+    assert len(head.failing) == counted.claims - counted.holds - counted.holds_in_part
+    for row in argument_map.weakest_links(g).itertuples():
+        under = ledger.claims().set_index("claim_id").loc[sorted(nx.ancestors(argument_map.reasons(g), row.conclusion))]
+        tally = ledger.headline(under).iloc[0]
+        assert (row.holds_up, row.holds_in_part) == (tally.holds, tally.holds_in_part)
 
 
 def test_headline_when_everything_holds():
     g = _toy({"p": "supported", "c": "complicated"}, [("p", "c")])
-    assert argument_map.headline(g, "A9").text == "c, article A9's final conclusion, rests on 1 of the article's 2 claims, and every one of them holds"
+    assert argument_map.headline(g, "A9").text == ("c, article A9's final conclusion, rests on 1 of the article's 2 claims, "
+                                                   "and every one of them holds up")
 
 
 def test_headline_names_the_widest_of_several_conclusions():
@@ -316,6 +349,7 @@ def _cases() -> list[tuple[nx.DiGraph, dict[str, str]]]:
 
 def _python_rows(g, verdicts) -> list[dict]:
     return [{"conclusion": r.conclusion, "conclusionVerdict": r.conclusion_verdict, "premises": r.premises,
+             "holdsUp": r.holds_up, "holdsInPart": r.holds_in_part,
              "weakestVerdict": r.weakest_verdict, "weakest": list(r.weakest)}
             for r in argument_map.weakest_links(g, verdicts).itertuples()]
 
@@ -352,3 +386,18 @@ def test_the_figure_carries_every_claim_its_verdict_its_section_and_the_headline
     assert {c: d["verdict"] for c, d in data["claims"].items()} == verdicts.to_dict()
     for row in argument_map.weakest_links(g).itertuples():
         assert f'data-conclusion="{row.conclusion}"' in page
+
+
+@pytest.mark.parametrize("article", ARTICLES)
+def test_the_map_says_each_claim_once(article):
+    """A claim's label is on its full row only (lists and rows shown above name it by id),
+    and its full text is in its opened panel only where the label does not already say it."""
+    argument_map._assets_emitted = True
+    page = argument_map.figure(article).data
+    g = argument_map.graph(article)
+    for claim in g:
+        label, full = (html.escape(g.nodes[claim][k], quote=True) for k in ("label", "claim"))
+        assert page.count(f'<span class="argmap-label">{label}</span>') == 1, claim
+        said = page.count(f'<p class="argmap-claim-text">{full}</p>')
+        assert said == (0 if argument_map._same_words(g.nodes[claim]["claim"], g.nodes[claim]["label"]) else 1), claim
+    assert 'argmap-repeat' in page and not re.search(r'class="argmap-item argmap-repeat"[^>]*>(?:(?!</li>).)*argmap-label', page)

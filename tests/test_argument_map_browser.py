@@ -67,6 +67,7 @@ LIT = """() => [...document.querySelectorAll('#argmap-a1 .argmap-item')].map((li
   li.classList.contains('is-lit'), li.classList.contains('is-origin')])"""
 WEAKEST = """() => [...document.querySelectorAll('#argmap-a1 .argmap-weakest li')].map(li => ({
   conclusion: li.dataset.conclusion, changed: li.classList.contains('is-changed'),
+  holding: li.querySelector('.argmap-holding').textContent,
   weakest: [...li.querySelectorAll('.argmap-weakest-links a')].map(a => a.textContent),
   verdict: (li.querySelector('.argmap-weakest-links .chipbook-verdict') || {}).textContent || null}))"""
 
@@ -134,15 +135,16 @@ def test_every_claim_is_reached_by_keyboard_and_focus_lights_its_path(browser):
 
 
 def _a_telling_change(g: nx.DiGraph) -> tuple[str, str, set[str]]:
-    """A claim and a verdict for it that move the weakest link of some conclusions and not
-    of others (the first such in id order), and the conclusions whose weakest link moves."""
+    """A claim and a verdict for it that move the weakest link or the counts of claims that
+    hold up of some conclusions and not of others (the first such in id order), and the
+    conclusions that move."""
     book = argument_map.weakest_links(g).set_index("conclusion")
     ends = set(book.index)
+    shown = ["weakest", "weakest_verdict", "holds_up", "holds_in_part"]
     for claim in sorted(g):
         for verdict in VERDICTS:
             now = argument_map.weakest_links(g, {claim: verdict}).set_index("conclusion")
-            moved = {e for e in ends if (now.at[e, "weakest"], now.at[e, "weakest_verdict"])
-                     != (book.at[e, "weakest"], book.at[e, "weakest_verdict"])}
+            moved = {e for e in ends if [now.at[e, c] for c in shown] != [book.at[e, c] for c in shown]}
             if moved and moved != ends:
                 return claim, verdict, moved
     raise AssertionError("no single change moves some conclusions' weakest links and not others")
@@ -157,8 +159,8 @@ def test_changing_a_verdict_updates_the_conclusions_whose_weakest_links_change(b
     menu.select_option(verdict)
     shown = page.evaluate(WEAKEST)
     expected = argument_map.weakest_links(g, {claim: verdict})
-    assert [(s["conclusion"], s["weakest"], s["verdict"]) for s in shown] == [
-        (r.conclusion, list(r.weakest), r.weakest_verdict) for r in expected.itertuples()]
+    assert [(s["conclusion"], s["weakest"], s["verdict"], s["holding"]) for s in shown] == [
+        (r.conclusion, list(r.weakest), r.weakest_verdict, argument_map._holding_html(r)) for r in expected.itertuples()]
     assert {s["conclusion"] for s in shown if s["changed"]} == moved
     status = page.locator("#argmap-a1 .argmap-status").text_content()
     assert all(end in status for end in moved)

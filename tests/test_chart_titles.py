@@ -109,10 +109,12 @@ def test_disagreement_grid_title_counts_each_articles_questions():
                           "held_2026": ["A1", "both in part"]})
     text = CLAIMS.set_index("claim_id")["claim"]
     assert title(ledger_charts.disagreement_grid(pairs, text)) == (
-        "The news article was right on 2 of 2 questions in late 2024; by 2026 the strategy article held on 1 and "
-        "both were partly right on 1")
-    moved = pairs.assign(held_2026=["A1", "A1"])
-    assert "held on 2 and both were partly right on 0" in title(ledger_charts.disagreement_grid(moved, text))
+        "Of 2 questions, late-2024 evidence bore out the news article on 2; 2026 evidence bore out the strategy "
+        "article on 1 and both in part on 1")
+    moved = pairs.assign(held_2026=["A1", "A1"], held_late_2024=["both in part", "not yet known"])
+    assert title(ledger_charts.disagreement_grid(moved, text)) == (
+        "Of 2 questions, late-2024 evidence bore out both in part on 1, leaving 1 open; 2026 evidence bore out the "
+        "strategy article on 2")
 
 
 # --- timelines, capital ---------------------------------------------------------------------
@@ -299,8 +301,8 @@ SYSTEMS = pd.DataFrame([
 def test_domain_chart_title_and_one_point_for_two_pods_on_one_spot():
     chart = interconnect.domain_chart(SYSTEMS, "2026-11-21", "S")
     # 900 / 600 = 1.5
-    assert title(chart) == ("TPU pods reach 9,216 chips and NVLink domains 72, but NVLink 5 gives each chip 1.5x a "
-                            "TPU's bandwidth")
+    assert title(chart) == ("TPU pods reach 9,216 chips and the NVLink systems shown 72, but NVLink 5 gives each chip "
+                            "1.5x a TPU's bandwidth")
     labels = {r["label"] for t in spec(chart)["datasets"].values() for r in t if "label" in r}
     assert "TPU7x (Ironwood) and TPU v5p" in labels  # 9,216 and 8,960 chips at 600 GB/s: one point, both names
     faster = SYSTEMS.assign(scaleup_gbyte_s_per_chip_per_direction=[200.0, 450.0, 450.0, 450.0, 900.0])
@@ -340,11 +342,11 @@ def test_scale_chart_title_and_dodged_clusters_of_one_size():
         for n, name, fabric in [(24576, "RoCE cluster", "Ethernet (RoCE)"), (24576, "IB cluster", "InfiniBand"),
                                 (100000, "Colossus", "Ethernet (Spectrum-X)")]])
     chart = interconnect.scale_chart(SYSTEMS, clusters, "S")
-    assert title(chart) == ("NVLink stops at 72 GPUs and TPU pods at 9,216, yet H100 clusters reached 100,000 "
-                            "over Ethernet")
+    assert title(chart) == ("The NVLink systems shown stop at 72 GPUs and TPU pods at 9,216, yet H100 clusters of "
+                            "100,000 were built on Ethernet")
     slots = {r["name"]: r["slot"] for t in spec(chart)["datasets"].values() for r in t if "slot" in r}
     assert {slots["RoCE cluster"], slots["IB cluster"]} == {0, 1}  # same size: side by side, not on top
-    assert "clusters reached 24,576 over" in title(interconnect.scale_chart(SYSTEMS, clusters.iloc[:2], "S"))
+    assert "clusters of 24,576 were built on" in title(interconnect.scale_chart(SYSTEMS, clusters.iloc[:2], "S"))
 
 
 def test_network_model_title_is_the_worst_total_at_the_defaults():

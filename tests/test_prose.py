@@ -22,15 +22,19 @@ from chipbook import ledger, prose
 
 VERDICTS = pd.Series({"A1-01": "partly supported", "A1-02": "supported", "A1-03": "complicated"})
 CAPACITY = pd.DataFrame({
-    "capacity_id": ["c-1", "c-2", "c-3", "c-4"],
-    "vendor": ["NVIDIA", "AWS", "AWS", "Google"],
-    "chip_family": ["Grace systems (Microsoft Azure)", "Trainium2", "Trainium3", "TPU"],
-    "tranche": ["azure-nvidia-2025", "aws-trainium2-fleet", "aws-2026-agreement", "google-2025-expansion"],
-    "chips": [None, 1_000_000, None, 1_000_000],
-    "chips_bound": [None, "more than", None, "up to"],
-    "gigawatts": [1.0, None, 5.0, None],
-    "gigawatts_bound": ["up to", None, "up to", None],
-    "state": ["contracted", "in service", "contracted", "contracted"],
+    "capacity_id": ["c-1", "c-2", "c-3", "c-4", "c-5", "c-6"],
+    "vendor": ["NVIDIA", "AWS", "AWS", "Google", "NVIDIA", "NVIDIA"],
+    "chip_family": ["Grace systems (Microsoft Azure)", "Trainium2", "Trainium3", "TPU", "NVIDIA GPUs (SpaceX Colossus 1)",
+                    "NVIDIA GPUs (SpaceX Colossus 1)"],
+    "tranche": ["azure-nvidia-2025", "aws-trainium2-fleet", "aws-2026-agreement", "google-2025-expansion",
+                "spacex-colossus1-2026", "spacex-colossus1-2026"],
+    "as_of": pd.to_datetime(["2025-11-18", "2026-04-20", "2026-12-31", "2027-01-01", "2026-05-06", "2026-05-31"]),
+    "chips": [None, 1_000_000, None, 1_000_000, 220_000, 220_000],
+    "chips_bound": [None, "more than", None, "up to", "more than", "more than"],
+    "gigawatts": [1.0, None, 5.0, None, None, None],
+    "gigawatts_bound": ["up to", None, "up to", None, None, None],
+    "state": ["contracted", "in service", "contracted", "contracted", "contracted", "in service"],
+    "basis": ["announced", "announced", "expected", "reported", "announced", "expected"],
 }).set_index("capacity_id")
 
 
@@ -87,6 +91,36 @@ def test_a_state_that_matches_or_that_the_role_prints_is_not_found():
     assert prose.status_conflicts(said("Work runs within the capacity contracted."), CAPACITY) == []
 
 
+# --- the basis of a state ------------------------------------------------------------------------
+
+def test_the_state_carries_its_basis():
+    # announced: the state alone; reported: "by report"; expected: by the row's as_of date
+    assert [prose.capacity_state(c, table=CAPACITY) for c in ("c-1", "c-2", "c-3", "c-4", "c-6")] == [
+        "contracted", "in service", "contracted, expected in service by the end of 2026", "contracted, by report",
+        "expected in service by the end of May 2026"]
+    with pytest.raises(ValueError, match="basis 'rumoured'"):
+        prose.capacity_state("c-1", table=CAPACITY.assign(basis="rumoured"))
+
+
+def test_when_words_reads_a_target_date_as_its_row_records_it():
+    assert [prose.when_words(pd.Timestamp(d)) for d in ("2026-12-31", "2026-05-31", "2027-01-01", "2026-04-20")] == [
+        "the end of 2026", "the end of May 2026", "2027", "20 April 2026"]
+
+
+def test_a_deal_said_in_service_that_the_table_only_expects_is_found():
+    found = prose.unhedged_states(said("Colossus 1 came online in May 2026.",
+                                       "Anthropic took all of Colossus 1, whose GPUs were in service from May."), CAPACITY)
+    assert [(f.row, f.says) for f in found] == [("c-5", "came online"), ("c-5", "in service")]
+    assert "expected" in found[0].expects
+
+
+def test_a_hedged_or_announced_state_is_not_found():
+    assert prose.unhedged_states(said("Colossus 1 was expected to come online within the month.",
+                                      "Colossus 1, {state}`c-6`, eased the limits.",
+                                      "Colossus 1 came online, by report, in May.",
+                                      "Over a million Trainium2 chips are in service."), CAPACITY) == []
+
+
 # --- "up to" ---------------------------------------------------------------------------------
 
 def test_an_up_to_figure_stated_bare_is_found():
@@ -105,7 +139,8 @@ def test_a_hedged_figure_or_another_deals_figure_is_not_found():
 # --- the roles ---------------------------------------------------------------------------------
 
 def test_capacity_figures_keep_their_bound_and_read_as_prose():
-    table = CAPACITY.assign(gigawatts=[1.0, None, 0.3, None], gigawatts_bound=["up to", None, "more than", None])
+    table = CAPACITY.assign(gigawatts=[1.0, None, 0.3, None, None, None],
+                            gigawatts_bound=["up to", None, "more than", None, None, None])
     assert prose.capacity_figure("c-1", table=table) == "up to 1 GW"
     assert prose.capacity_figure("c-3", table=table) == "more than 300 MW"
     assert prose.capacity_figure("c-2", table=table) == "more than 1 million"
@@ -142,6 +177,12 @@ def test_a_role_naming_an_unknown_row_is_an_error(rst_roles):
 # --- the stored notebooks ---------------------------------------------------------------------
 
 PASSAGES = [p for notebook in prose.book_notebooks() for p in prose.passages(notebook)]
+# Each claim's reason for its verdict, shown beside the verdict wherever the claim is walked,
+# and each evidence row's finding, shown in the claim's evidence walk.
+REASONS = [prose.Passage(f"claims.csv {c.claim_id} verdict_reason", c.claim_id, s)
+           for c in ledger.claims().itertuples() for s in prose.sentences(c.verdict_reason)]
+FINDINGS = [prose.Passage(f"evidence.csv {e.evidence_id} finding", e.claim_id, s)
+            for e in ledger.evidence().itertuples() for s in prose.sentences(e.finding)]
 
 
 def test_the_notebooks_were_read():
@@ -161,6 +202,12 @@ def test_prose_types_no_verdict_by_hand():
 def test_prose_names_no_deal_state_the_capacity_table_contradicts():
     found = prose.status_conflicts(PASSAGES, prose.capacity_rows())
     assert not found, "prose gives a deal another state than data/capacity.csv:\n" + "\n".join(map(str, found))
+
+
+def test_prose_hedges_every_state_the_table_only_expects_or_reports():
+    found = prose.unhedged_states(PASSAGES + REASONS + FINDINGS, prose.capacity_rows())
+    assert not found, ("a deal called in service that the table only expects or has by report (use {state}):\n"
+                       + "\n".join(map(str, found)))
 
 
 def test_prose_keeps_every_up_to_of_the_capacity_table():
@@ -205,15 +252,23 @@ def _words(text: str) -> list[str]:
     return re.findall(r"[a-z0-9$%]+", text.lower().replace("\u2019", "'").replace("'", ""))
 
 
+# Words in a row that make a claim's paraphrase said twice; a quotation of the article in
+# quotation marks is not a paraphrase and is left out.
+PARAPHRASE_RUN = 6
+QUOTED = re.compile(r'"[^"]*"|\u201c[^\u201d]*\u201d')
+
+
 def test_prose_does_not_repeat_a_claims_paraphrase():
-    """Eight words in a row of a claim's paraphrase in a chapter's prose are the claim said
-    twice: the {claim} role prints it, and prose names it by its id."""
-    runs = {c.claim_id: {tuple(w[i:i + 8]) for i in range(len(w) - 7)}
+    """PARAPHRASE_RUN words in a row of a claim's paraphrase in a chapter's prose, outside a
+    quotation, are the claim said twice: the {claim} role prints it, and prose names it by
+    its id."""
+    n = PARAPHRASE_RUN
+    runs = {c.claim_id: {tuple(w[i:i + n]) for i in range(len(w) - n + 1)}
             for c in ledger.claims().itertuples() for w in [_words(c.claim)]}
     repeated = []
     for p in PASSAGES:
-        words = _words(prose.ROLE.sub(" ", p.text))
-        grams = {tuple(words[i:i + 8]) for i in range(len(words) - 7)}
+        words = _words(QUOTED.sub(" ", prose.ROLE.sub(" ", p.text)))
+        grams = {tuple(words[i:i + n]) for i in range(len(words) - n + 1)}
         repeated += [f"{p.where}: {claim_id}" for claim_id, own in runs.items() if grams & own]
     assert not repeated, "prose repeating a claim's paraphrase:\n" + "\n".join(repeated)
 

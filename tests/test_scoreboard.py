@@ -69,8 +69,12 @@ def test_the_disagreement_counts_and_their_sentence():
     assert (counts["questions"], counts["news_then"], counts["unknown_then"], counts["strategy_now"],
             counts["both_now"]) == (3, 2, 1, 2, 1)
     text = ledger.right_at_different_times_markdown(table)
-    assert "On the 3 questions" in text and "news article's account on 2;" in text
-    assert "strategy article on 2 and both in part on 1" in text
+    # Every question counted at each time: 2 + 1 then, 2 + 1 now.
+    assert "On the 3 questions" in text and "news article's account on 2, and leaves 1 open;" in text
+    assert "strategy article on 2 and both in part on 1." in text
+    mixed = pd.DataFrame({"held_late_2024": ["A2", "both in part", "A1"], "held_2026": ["A1"] * 3})
+    assert ("late 2024, when both were written, bears out the news article's account on 1, the strategy "
+            "article's on 1 and both in part on 1;") in ledger.right_at_different_times_markdown(mixed)
 
 
 # --- the live argument maps -----------------------------------------------------------------

@@ -498,3 +498,34 @@ def test_a_chapter_table_rule_broken_is_named(scratch, table, column, value, mes
     scratch.set_value(table, row["_row"], column, value)
     problem = first_problem(scratch)
     assert problem.startswith(where(table, row, column)) and message in problem, problem
+
+
+
+def _claim_with(article: str, verdicts: tuple[str, ...]) -> str:
+    """A claim of the article whose verdict is one of `verdicts` (skips where none is)."""
+    found = [c["claim_id"] for c in rows("claims") if c["article"] == article and c["verdict"] in verdicts]
+    if not found:
+        pytest.skip(f"no {article} claim is {' or '.join(verdicts)} today")
+    return found[0]
+
+
+def test_one_article_alone_is_not_said_to_hold_when_the_others_claim_held_when_written(scratch):
+    # Pair a claim the ledger has true when written (supported) with the news article's, and
+    # credit the news article alone for late 2024: the ledger says otherwise.
+    row = rows("article_disagreements")[0]
+    held = _claim_with("A1", ("supported",))
+    scratch.set_value("article_disagreements", row["_row"], "a1_claim_id", held)
+    scratch.set_value("article_disagreements", row["_row"], "held_late_2024", "A2")
+    problem = first_problem(scratch)
+    assert problem.startswith(where("article_disagreements", row, "held_late_2024")), problem
+    assert f"the ledger has {held} 'supported', true when written" in problem and "'both in part'" in problem
+
+
+def test_an_unverified_account_is_not_said_to_hold_in_late_2024(scratch):
+    row = rows("article_disagreements")[0]
+    unverified = _claim_with("A2", ("unverified",))
+    scratch.set_value("article_disagreements", row["_row"], "a2_claim_id", unverified)
+    scratch.set_value("article_disagreements", row["_row"], "held_late_2024", "A2")
+    problem = first_problem(scratch)
+    assert problem.startswith(where("article_disagreements", row, "held_late_2024")), problem
+    assert f"the ledger calls {unverified} 'unverified'" in problem

@@ -42,11 +42,11 @@ def test_amazon_and_aws_share_a_lane_and_others_fall_to_other():
     assert all(lane == "Other" for party, lane in lanes.items() if party in ("Fluidstack", "Broadcom"))
 
 
-def test_conflicting_counts_on_one_day_are_shown_as_a_range():
+def test_different_counts_on_one_day_are_each_shown_with_their_basis():
     for (tranche, day), rows in CAPACITY[(CAPACITY["state"] == "in service") & (CAPACITY["basis"] != "expected")
                                          & CAPACITY["chips"].notna()].groupby(["tranche", "date_stated"]):
         label = EVENTS[(EVENTS["kind"] == "chips in service") & (EVENTS["date"] == day)]["label"].iloc[0]
         if rows["chips"].nunique() > 1:
-            assert "sources differ" in label
-            for chips in rows["chips"]:
-                assert f"{int(chips):,}" in label
+            assert "as each source counts them" in label and "sources differ" not in label
+            for chips, basis in zip(rows["chips"], rows["basis"]):
+                assert f"{int(chips):,} ({basis})" in label

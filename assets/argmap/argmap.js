@@ -1,11 +1,13 @@
 /* The argument maps of the verdict page (chipbook.argument_map inlines this file once per
    page). No network, no globals.
    1. The rules, as pure functions that tests run under node: weakestLinks follows
-      argument_map.weakest_links exactly (reason links only, lowest rating, ids in order).
+      argument_map.weakest_links exactly (reason links only, lowest rating, ids in order,
+      and how many premises hold up and hold only in part by the book's one rule, which
+      the data carries as holdsUp and holdsInPart from ledger.OUTCOMES).
    2. Lights the path from a claim up to the final conclusions on hover, focus and tap.
    3. Moves between claims by keyboard: one tab stop per map; arrow keys, Home and End.
    4. Lets a reader change a claim's verdict and shows which conclusions' weakest links
-      change, with a button that restores the book's verdicts. */
+      and counts change, with a button that restores the book's verdicts. */
 (function () {
   "use strict";
 
@@ -63,7 +65,10 @@
     return finalConclusions(data).map(function (end) {
       var below = reach(reasons, end);
       var low = below.length ? Math.min.apply(null, below.map(function (id) { return rating[id]; })) : null;
+      var said = below.map(function (id) { return verdictOf(data, rating[id]); });
+      function among(verdictList) { return said.filter(function (v) { return verdictList.indexOf(v) >= 0; }).length; }
       return {conclusion: end, conclusionVerdict: verdictOf(data, rating[end]), premises: below.length,
+              holdsUp: among(data.holdsUp), holdsInPart: among(data.holdsInPart),
               weakestVerdict: low === null ? null : verdictOf(data, low),
               weakest: sorted(below.filter(function (id) { return rating[id] === low; }))};
     });
@@ -85,6 +90,13 @@
   function words(items) {
     return items.length === 1 ? items[0] : items.slice(0, -1).join(", ") + " and " + items[items.length - 1];
   }
+  // As argument_map._holding_html.
+  function holdingHtml(row) {
+    if (!row.premises) { return "no other claim"; }
+    function verb(n) { return n === 1 ? "holds" : "hold"; }
+    return row.premises + (row.premises === 1 ? " claim" : " claims") + ", of which " + row.holdsUp + " " +
+      verb(row.holdsUp) + " up and " + row.holdsInPart + " " + verb(row.holdsInPart) + " only in part";
+  }
   // As argument_map._weakest_html.
   function weakestHtml(row) {
     if (row.weakestVerdict === null) { return "it rests on no other claim"; }
@@ -92,7 +104,8 @@
       row.weakest.map(rowLink).join(", ") + " (" + badge(row.weakestVerdict) + ")";
   }
   function sameWeakest(a, b) {
-    return a.weakestVerdict === b.weakestVerdict && a.weakest.join() === b.weakest.join();
+    return a.weakestVerdict === b.weakestVerdict && a.weakest.join() === b.weakest.join() &&
+      a.holdsUp === b.holdsUp && a.holdsInPart === b.holdsInPart;
   }
 
   function setup(figure) {
@@ -231,16 +244,18 @@
       now.forEach(function (row, i) {
         var item = figure.querySelector('.argmap-weakest [data-conclusion="' + row.conclusion + '"]');
         var changed = !sameWeakest(row, book[i]);
+        item.querySelector(".argmap-holding").textContent = holdingHtml(row);
         item.querySelector(".argmap-weakest-links").innerHTML = weakestHtml(row);
         item.querySelector(".argmap-change").innerHTML = changed
-          ? " <strong>Changed</strong> (with the book's verdicts: " + weakestHtml(book[i]) + ")" : "";
+          ? " <strong>Changed</strong> (with the book's verdicts: " + holdingHtml(book[i]) + "; " +
+            weakestHtml(book[i]) + ")" : "";
         item.classList.toggle("is-changed", changed);
         if (changed) { moved.push(row.conclusion); }
       });
       var any = Object.keys(verdicts).length > 0;
       status.textContent = !any ? "" : moved.length
-        ? "With your verdicts, the weakest link changes for " + words(moved) + "."
-        : "With your verdicts, no conclusion's weakest link changes.";
+        ? "With your verdicts, the weakest link or the count of claims that hold up changes for " + words(moved) + "."
+        : "With your verdicts, no conclusion's weakest link or count of claims that hold up changes.";
       reset.hidden = !any;
     }
 

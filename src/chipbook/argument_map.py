@@ -10,8 +10,11 @@ The rules, stated once:
   the map but is not a reason: nothing rests on it.
 - A claim's *weight* (`weights`) is the number of claims of its article that rest on it.
 - A claim is *load-bearing* when at least `LOAD_BEARING_MIN` claims rest on it.
-- A claim *does not hold* when its verdict is in `WEAK_VERDICTS` (contradicted, outdated
-  or unverified: the evidence does not show it holds as stated today).
+- A claim *holds up*, *holds only in part* or *does not hold* by the book's one rule,
+  `ledger.OUTCOMES` (stated on the front page by `ledger.holds_up_rule`): it holds up when
+  its verdict is in `HOLDS_UP` (supported, complicated), holds only in part when it is in
+  `HOLDS_IN_PART` (partly supported), and does not hold otherwise (`DOES_NOT_HOLD`:
+  outdated, contradicted, unverified). Every count the map prints follows that rule.
 - A conclusion's *weakest link* (`weakest_links`) is the lowest-rated claim it rests on, by
   `vocabulary.VERDICT_RATINGS` (6 = supported, 1 = contradicted).
 
@@ -22,8 +25,8 @@ reference row wherever else it is offered, so every link appears exactly once an
 links cross (`crossings` measures it). The page script (assets/argmap/argmap.js, inlined
 once per page with argmap.css) lights the path from a claim up to the conclusions on hover,
 focus and tap, moves between claims by keyboard, and lets a reader change a verdict and see
-which conclusions' weakest links change; its `weakestLinks` follows `weakest_links` exactly
-(tests/test_argument_map.py runs both on the same cases).
+which conclusions' weakest links and counts of claims that hold up change; its `weakestLinks`
+follows `weakest_links` exactly (tests/test_argument_map.py runs both on the same cases).
 """
 
 from __future__ import annotations
@@ -49,8 +52,11 @@ from .vocabulary import ARGUMENT_LINK_KINDS, VERDICT_RATINGS, VERDICTS
 
 # Links through which a conclusion rests on a premise (see the module docstring).
 REASON_LINK_KINDS = ("supports",)
-# Verdicts under which a claim does not hold as stated today.
-WEAK_VERDICTS = [v for v in VERDICTS if VERDICT_RATINGS[v] <= VERDICT_RATINGS["outdated"]]
+# The book's one rule for what holds up (ledger.OUTCOMES), never restated here: a claim
+# holds up, holds only in part, or does not hold.
+HOLDS_UP = list(ledger.OUTCOMES["holds"])
+HOLDS_IN_PART = list(ledger.OUTCOMES["holds_in_part"])
+DOES_NOT_HOLD = [v for v in VERDICTS if v not in HOLDS_UP + HOLDS_IN_PART]
 # A claim is load-bearing when at least this many claims rest on it: more than the one or
 # two claims directly above it, so that its failure reaches further up the argument.
 LOAD_BEARING_MIN = 3
@@ -78,6 +84,8 @@ SHAPE_POLYGONS = {
 # Colours of the links, each at least 3:1 against both the light page (white) and the
 # dark page (#14181e), so the map reads in either scheme (tests/test_argument_map.py).
 LINK_COLOR, LIT_COLOR = "#768390", "#1F6FEB"
+# Where the book states its one rule for what holds up: the front page, seen from a chapter.
+RULE_HREF = "../intro.html#holds-up"
 # The page's script and styles: outside _static/, which Jupyter Book adds to every page, and
 # outside src/, so that a chapter that inlines them is re-executed when they change
 # (chipbook.execute records the files a chapter reads).
@@ -203,18 +211,23 @@ def weakest_links(g: nx.DiGraph, verdicts: Mapping[str, str] | None = None) -> p
     claims it rests on, the lowest verdict rating among them and the claims that have it.
 
     verdicts: a reader's verdicts ({claim_id: verdict}) in place of the ledger's.
-    Columns: conclusion, conclusion_verdict, premises (count), weakest_verdict (None when
-    it rests on nothing), weakest (list of claim ids, in id order)."""
+    Columns: conclusion, conclusion_verdict, premises (count), holds_up and holds_in_part
+    (how many of the premises hold up and hold only in part, by the book's rule),
+    weakest_verdict (None when it rests on nothing), weakest (list of claim ids, in id
+    order)."""
     rating = _ratings(g, verdicts)
     r = reasons(g)
     rows = []
     for end in conclusions(g):
         below = nx.ancestors(r, end)
         low = min((rating[n] for n in below), default=None)
+        said = [verdict_of(rating[n]) for n in below]
         rows.append({"conclusion": end, "conclusion_verdict": verdict_of(rating[end]), "premises": len(below),
+                     "holds_up": sum(v in HOLDS_UP for v in said), "holds_in_part": sum(v in HOLDS_IN_PART for v in said),
                      "weakest_verdict": None if low is None else verdict_of(low),
                      "weakest": sorted(n for n in below if rating[n] == low)})
-    frame = pd.DataFrame(rows, columns=["conclusion", "conclusion_verdict", "premises", "weakest_verdict", "weakest"])
+    frame = pd.DataFrame(rows, columns=["conclusion", "conclusion_verdict", "premises", "holds_up", "holds_in_part",
+                                        "weakest_verdict", "weakest"])
     frame["weakest_verdict"] = frame["weakest_verdict"].astype(object).where(frame["weakest_verdict"].notna(), None)
     return frame
 
@@ -222,15 +235,21 @@ def weakest_links(g: nx.DiGraph, verdicts: Mapping[str, str] | None = None) -> p
 @dataclass(frozen=True)
 class Headline:
     """What the map says about an article's main conclusion (the widest: the final
-    conclusion that rests on the most claims; the first by id on a tie).
+    conclusion that rests on the most claims; the first by id on a tie), every count by the
+    book's one rule (HOLDS_UP, HOLDS_IN_PART, DOES_NOT_HOLD).
 
-    rests_on: claims it rests on; claims: claims in the article; failing: load-bearing
-    claims under it that do not hold, heaviest first; weak: all claims under it that do not
-    hold; reach: claims under it that still reach it through claims that hold."""
+    rests_on: claims it rests on; claims: claims in the article; load_bearing: the
+    load-bearing claims under it; holding / in_part: how many of those hold up / hold only
+    in part; failing: the load-bearing claims under it that do not hold, heaviest first;
+    weak: all claims under it that do not hold up (in part or not at all); reach: claims
+    under it that reach it through claims that all hold up."""
 
     conclusion: str
     rests_on: int
     claims: int
+    load_bearing: int
+    holding: int
+    in_part: int
     failing: tuple[str, ...]
     weak: tuple[str, ...]
     reach: int
@@ -243,30 +262,41 @@ def _count(n: int, one: str, many: str) -> str:
 
 def headline(g: nx.DiGraph, article: str) -> Headline:
     """The map's headline for an argument graph: how much of the article the main
-    conclusion rests on, which load-bearing claims under it do not hold, and how much of its
-    support still reaches it through claims that hold."""
+    conclusion rests on, how many of the load-bearing claims under it hold up, hold only in
+    part and do not hold (the book's one rule), and how much of its support reaches it
+    through claims that all hold up."""
     r = reasons(g)
     weight = weights(g)["weight"]
     main = min(conclusions(g), key=lambda end: (-len(nx.ancestors(r, end)), end))
     below = nx.ancestors(r, main)
-    weak = sorted(n for n in below if g.nodes[n]["verdict"] in WEAK_VERDICTS)
-    failing = sorted((n for n in weak if weight[n] >= LOAD_BEARING_MIN), key=lambda n: (-weight[n], n))
-    holding = r.subgraph([n for n in g if n == main or g.nodes[n]["verdict"] not in WEAK_VERDICTS])
+    verdict = {n: g.nodes[n]["verdict"] for n in g}
+    weak = sorted(n for n in below if verdict[n] not in HOLDS_UP)
+    load_bearing = [n for n in below if weight[n] >= LOAD_BEARING_MIN]
+    holding_lb = sum(verdict[n] in HOLDS_UP for n in load_bearing)
+    in_part_lb = sum(verdict[n] in HOLDS_IN_PART for n in load_bearing)
+    failing = sorted((n for n in load_bearing if verdict[n] in DOES_NOT_HOLD), key=lambda n: (-weight[n], n))
+    holding = r.subgraph([n for n in g if n == main or verdict[n] in HOLDS_UP])
     reach = len(nx.ancestors(holding, main))
     name = ARTICLE_NAMES.get(article, f"article {article}")
     ends = conclusions(g)
     role = (f"{name}'s final conclusion" if len(ends) == 1
             else f"the widest of {name}'s {len(ends)} final conclusions")
     opening = f"{main}, {role}, rests on {len(below)} of the article's {len(g)} claims"
-    if failing:
-        text = (f"{opening}; {_count(len(failing), 'load-bearing premise does', 'load-bearing premises do')} "
-                f"not hold, and only {reach} of the {len(below)} reach it through claims that hold")
-    elif weak:
-        text = (f"{opening}; every load-bearing premise holds, and {reach} of the {len(below)} reach it "
-                f"through claims that hold ({_words(weak)} {'does' if len(weak) == 1 else 'do'} not)")
+    if not weak:
+        text = f"{opening}, and every one of them holds up"
     else:
-        text = f"{opening}, and every one of them holds"
-    return Headline(main, len(below), len(g), tuple(failing), tuple(weak), reach, text)
+        tally = [f"{holding_lb} {'holds' if holding_lb == 1 else 'hold'} up"]
+        if in_part_lb:
+            tally.append(f"{in_part_lb} {'holds' if in_part_lb == 1 else 'hold'} only in part")
+        if failing:
+            tally.append(f"{len(failing)} {'is' if len(failing) == 1 else 'are'} {_or(DOES_NOT_HOLD)}")
+        premises = (f"of its {_count(len(load_bearing), 'load-bearing premise', 'load-bearing premises')}, {_words(tally)}"
+                    if load_bearing else "none of them is load-bearing")
+        reached = (f"{'none' if reach == 0 else reach} of the {len(below)} "
+                   f"{'reaches' if reach in (0, 1) else 'reach'} it through claims that all hold up")
+        text = f"{opening}: {premises}, and {reached}"
+    return Headline(main, len(below), len(g), len(load_bearing), holding_lb, in_part_lb, tuple(failing), tuple(weak),
+                    reach, text)
 
 
 def _words(items: list[str], joiner: str = "and") -> str:
@@ -413,14 +443,16 @@ def row_id(claim_id: str) -> str:
 
 def map_data(g: nx.DiGraph, article: str) -> dict:
     """What the page script needs, as JSON-ready data: the claims with their verdicts, the
-    links, and the rules (ratings, reason link kinds, weak verdicts, shapes)."""
+    links, and the rules (ratings, reason link kinds, the verdicts that hold up and hold
+    only in part, shapes)."""
     return {
         "article": article,
         "claims": {n: {"verdict": g.nodes[n]["verdict"]} for n in sorted(g)},
         "links": [[u, v, k] for u, v, k in sorted(g.edges(data="kind"))],
         "ratings": VERDICT_RATINGS,
         "reasonKinds": list(REASON_LINK_KINDS),
-        "weakVerdicts": WEAK_VERDICTS,
+        "holdsUp": HOLDS_UP,
+        "holdsInPart": HOLDS_IN_PART,
         "verdicts": VERDICTS,
         "shapes": VERDICT_SHAPES,
     }
@@ -441,6 +473,16 @@ def _marker(verdict: str) -> str:
 def _claim_anchor(claim_id: str) -> str:
     """A link to a claim's full row on the map."""
     return f'<a href="#{row_id(claim_id)}">{html.escape(claim_id)}</a>'
+
+
+def _holding_html(row) -> str:
+    """How many claims a conclusion rests on and how many of them hold up and hold only in
+    part; argmap.js writes the same words (holdingHtml)."""
+    if not row.premises:
+        return "no other claim"
+    return (f"{_count(row.premises, 'claim', 'claims')}, of which {row.holds_up} "
+            f"{'holds' if row.holds_up == 1 else 'hold'} up and {row.holds_in_part} "
+            f"{'holds' if row.holds_in_part == 1 else 'hold'} only in part")
 
 
 def _weakest_html(row) -> str:
@@ -474,12 +516,22 @@ def _detail(g: nx.DiGraph, claim: str, weight: pd.DataFrame) -> str:
                  + (" (load-bearing)" if weight.at[claim, "load_bearing"] else "") + ".")
     else:
         rests = "No claim rests on it." if g.out_degree(claim) else "It is a final conclusion: nothing rests on it."
-    parts = [f'<p class="argmap-claim-text">{html.escape(g.nodes[claim]["claim"])}</p>',
+    # The claim in full, unless its label already is the whole claim: said once.
+    full = g.nodes[claim]["claim"]
+    said_in_label = _same_words(full, g.nodes[claim]["label"])
+    parts = ["" if said_in_label else f'<p class="argmap-claim-text">{html.escape(full)}</p>',
              f"<p>{rests}" + (f" It {_words(offered)}." if offered else "") + "</p>",
              f"<p>Evidence and verdict: {ledger.claim_link(claim)}, in "
              f"“{html.escape(_chapter_title(claim))}”.</p>",
              '<div class="argmap-choose"></div>']
     return "".join(parts)
+
+
+def _same_words(a: str, b: str) -> bool:
+    """Whether two texts say the same words (case, punctuation and an ellipsis aside)."""
+    def words(text: str) -> list[str]:
+        return re.findall(r"[a-z0-9$%]+", text.lower().replace("…", ""))
+    return words(a) == words(b)
 
 
 def _tree_html(g: nx.DiGraph, rows: pd.DataFrame, weight: pd.DataFrame) -> str:
@@ -490,12 +542,13 @@ def _tree_html(g: nx.DiGraph, rows: pd.DataFrame, weight: pd.DataFrame) -> str:
         node = g.nodes[r.claim_id]
         kind = f'<span class="argmap-kind">{html.escape(KIND_TAGS[r.kind])}</span> ' if r.kind in KIND_TAGS else ""
         badge = ledger.verdict_badge(node["verdict"])
-        heads = (f'{_marker(node["verdict"])}<span class="argmap-id">{html.escape(r.claim_id)}</span> '
-                 f'{kind}<span class="argmap-label">{html.escape(node["label"])}</span> {badge}')
         attrs = f'data-claim="{r.claim_id}" data-kind="{r.kind or "top"}"'
-        if r.repeat:
+        if r.repeat:  # named by its id only: its words are on its full row
+            heads = f'{_marker(node["verdict"])}<span class="argmap-id">{html.escape(r.claim_id)}</span> {kind}{badge}'
             return (f'<li class="argmap-item argmap-repeat" {attrs}><a class="argmap-row" href="#{row_id(r.claim_id)}">'
                     f'{heads} <span class="argmap-note">shown above</span></a></li>')
+        heads = (f'{_marker(node["verdict"])}<span class="argmap-id">{html.escape(r.claim_id)}</span> '
+                 f'{kind}<span class="argmap-label">{html.escape(node["label"])}</span> {badge}')
         under, parent = "", ""
         if r.claim_id in children.groups:
             under = '<ul class="argmap-branch">' + "".join(
@@ -551,14 +604,15 @@ def figure(article: str):
     head = headline(g, article)
     rows = outline(g)
     name = ARTICLE_NAMES.get(article, article)
+    # The lists name claims by id, each linked to its row in the tree, where its words are.
     failing = "".join(
-        f"<li>{_claim_anchor(n)} {html.escape(g.nodes[n]['label'])} ({ledger.verdict_badge(g.nodes[n]['verdict'])}; "
+        f"<li>{_claim_anchor(n)} ({ledger.verdict_badge(g.nodes[n]['verdict'])}; "
         f"{_count(int(weight.at[n, 'weight']), 'claim rests', 'claims rest')} on it)</li>" for n in head.failing)
-    failing = (f'<p class="argmap-sub">Load-bearing claims under it that do not hold:</p>'
+    failing = (f'<p class="argmap-sub">Load-bearing claims under it that are {_or(DOES_NOT_HOLD)}:</p>'
                f'<ul class="argmap-failing">{failing}</ul>') if failing else ""
     weakest = "".join(
-        f'<li data-conclusion="{row.conclusion}">{_claim_anchor(row.conclusion)} '
-        f'{html.escape(g.nodes[row.conclusion]["label"])}: rests on {row.premises} claims; '
+        f'<li data-conclusion="{row.conclusion}">{_claim_anchor(row.conclusion)} rests on '
+        f'<span class="argmap-holding">{_holding_html(row)}</span>; '
         f'<span class="argmap-weakest-links">{_weakest_html(row)}</span>'
         f'<span class="argmap-change"></span></li>'
         for row in weakest_links(g).itertuples())
@@ -574,7 +628,8 @@ def figure(article: str):
         f'<p class="argmap-subtitle">The map of {name}\'s argument: each line is one of its claims, marked by '
         f"the book's verdict (shape, colour and word), with the claims offered for it indented beneath. A claim "
         f"rests on the claims offered as reasons for it, directly or through others; it is load-bearing when at "
-        f"least {LOAD_BEARING_MIN} claims rest on it, and does not hold when {_or(WEAK_VERDICTS)}. Verdicts as "
+        f"least {LOAD_BEARING_MIN} claims rest on it. Every count follows the book's one rule for what holds up "
+        f'(<a href="{RULE_HREF}">how to read a verdict</a>). Verdicts as '
         f"reviewed up to {reviewed:%Y-%m-%d}.</p></figcaption>",
         failing,
         f'<ul class="argmap-legend" aria-label="Verdicts">{legend}</ul>',

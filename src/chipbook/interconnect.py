@@ -309,7 +309,8 @@ def domain_chart(systems: pd.DataFrame, spec_date: str, source: str) -> alt.TopL
     nvidia_max = points.loc[points["vendor"] == "NVIDIA", "domain"].max()
     fastest = points.loc[points["per_direction"].idxmax()]
     fastest_google = points.loc[points["vendor"] == "Google", "per_direction"].max()
-    title = (f"TPU pods reach {google_max:,} chips and NVLink domains {nvidia_max}, but {fastest['scaleup_link']} gives "
+    # "Shown": NVIDIA sells larger NVLink groups than the systems in the table (up to 256 GPUs).
+    title = (f"TPU pods reach {google_max:,} chips and the NVLink systems shown {nvidia_max}, but {fastest['scaleup_link']} gives "
              f"each chip {fastest['per_direction'] / fastest_google:.1f}x a TPU's bandwidth")
     switches = list(dict.fromkeys(frame["switch_technology"]))
 
@@ -483,8 +484,8 @@ def scale_chart(systems: pd.DataFrame, clusters: pd.DataFrame, source: str) -> a
     nvidia_domain = systems.loc[systems["vendor"] == "NVIDIA", "scaleup_domain_chips"].max()
     google_domain = systems.loc[systems["vendor"] == "Google", "scaleup_domain_chips"].max()
     biggest = built[built["vendor"] == "NVIDIA"].sort_values("chips").iloc[-1]
-    title = (f"NVLink stops at {nvidia_domain} GPUs and TPU pods at {google_domain:,}, yet "
-             f"{biggest['accelerator'].split(' ')[0]} clusters reached {biggest['chips']:,} over "
+    title = (f"The NVLink systems shown stop at {nvidia_domain} GPUs and TPU pods at {google_domain:,}, yet "
+             f"{biggest['accelerator'].split(' ')[0]} clusters of {biggest['chips']:,} were built on "
              f"{biggest['scaleout_fabric'].split(' ')[0]}")
     vendors = [v for v in CHIP_MAKERS if v in set(frame["vendor"])]
     kinds = ["one scale-up domain", "largest cluster or job reported"]

@@ -19,7 +19,7 @@ from IPython.display import HTML
 from . import paths
 from .charts import ARTICLE_LABELS
 from .data import cached_per_process, load_table
-from .vocabulary import ARTICLES, STANCES, VERDICT_SEPARATOR, VERDICTS
+from .vocabulary import ARTICLES, STANCES, VERDICT_OUTCOMES, VERDICT_SEPARATOR, VERDICTS
 BIBLIOGRAPHY_PAGE = "bibliography.html"
 
 
@@ -407,20 +407,27 @@ def disagreement_counts(table: pd.DataFrame | None = None) -> dict[str, int]:
 def right_at_different_times_markdown(table: pd.DataFrame | None = None, chapter_href: str = "") -> str:
     """The second-article chapter's finding in one sentence of Markdown, every count from
     `disagreement_counts`: which article the evidence bore out on the questions where they
-    disagree, in late 2024 and by 2026. `chapter_href`: a link to that chapter, or none."""
+    disagree, in late 2024 and by 2026; every question is counted once at each time (an
+    account borne out in part by both, or not yet settled, is said so, never left out).
+    `chapter_href`: a link to that chapter, or none."""
     n = SimpleNamespace(**disagreement_counts(table))
     questions = f"[{n.questions} questions]({chapter_href})" if chapter_href else f"{n.questions} questions"
-    later = [f"the strategy article on {n.strategy_now}"]
-    if n.both_now:
-        later.append(f"both in part on {n.both_now}")
-    if n.news_now:
-        later.append(f"the news article on {n.news_now}")
-    then = f"the news article's account on {n.news_then}"
-    if n.strategy_then:
-        then += f" and the strategy article's on {n.strategy_then}"
+
+    def borne_out(when: str, news: str, strategy: str) -> str:
+        parts = [f"{news} on {getattr(n, f'news_{when}')}" if getattr(n, f"news_{when}") else "",
+                 f"{strategy} on {getattr(n, f'strategy_{when}')}" if getattr(n, f"strategy_{when}") else "",
+                 f"both in part on {getattr(n, f'both_{when}')}" if getattr(n, f"both_{when}") else ""]
+        said = [p for p in parts if p]
+        text = "bears out " + (" and ".join([", ".join(said[:-1]), said[-1]]) if len(said) > 1 else said[0]) if said else ""
+        unknown = getattr(n, f"unknown_{when}")
+        if unknown:
+            text += (", and " if text else "") + f"leaves {unknown} open"
+        return text
+
     return (f"**Each article was right at a different time.** On the {questions} where the two disagree, "
-            f"the evidence of late 2024, when both were written, bears out {then}; the evidence of 2026 "
-            f"bears out {' and '.join([', '.join(later[:-1]), later[-1]] if len(later) > 1 else later)}.")
+            f"the evidence of late 2024, when both were written, "
+            f"{borne_out('then', 'the news article' + chr(39) + 's account', 'the strategy article' + chr(39) + 's')}; "
+            f"the evidence of 2026 {borne_out('now', 'the news article', 'the strategy article')}.")
 
 
 def _short_publishers(source_ids) -> list[str]:
@@ -495,13 +502,7 @@ def scoreboard_table() -> HTML:
 #: changes the reading). *Partly supported* claims are counted apart, as holding in part,
 #: never as holding up; *outdated* claims were true when written but not now; the rest
 #: were not true (*contradicted*) or cannot be tested (*unverified*).
-OUTCOMES: dict[str, tuple[str, ...]] = {
-    "holds": ("supported", "complicated"),
-    "holds_in_part": ("partly supported",),
-    "overtaken": ("outdated",),
-    "contradicted": ("contradicted",),
-    "unverified": ("unverified",),
-}
+OUTCOMES = VERDICT_OUTCOMES  # defined in vocabulary.py, so the data checks can read it without this module
 
 #: What each verdict counts as, in the reader's words (the scoreboard's second column).
 VERDICT_COUNTS_AS: dict[str, str] = {

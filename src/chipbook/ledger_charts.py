@@ -260,8 +260,17 @@ def disagreement_grid(disagreements: pd.DataFrame, claim_text: pd.Series) -> alt
     then = frame[frame["when"] == when["held_late_2024"]]["account"].value_counts()
     now = frame[frame["when"] == when["held_2026"]]["account"].value_counts()
     questions = list(disagreements["question"])
-    title = (f"The news article was right on {then.get('A2', 0)} of {len(questions)} questions in late 2024; by 2026 "
-             f"the strategy article held on {now.get('A1', 0)} and both were partly right on {now.get('both in part', 0)}")
+    def bore_out(counts) -> str:
+        # Every question once: each account's count, those both partly right, those left open.
+        said = [f"{name} on {counts.get(key, 0)}" for key, name in
+                (("A2", "the news article"), ("A1", "the strategy article"), ("both in part", "both in part"))
+                if counts.get(key, 0)]
+        text = " and ".join([", ".join(said[:-1]), said[-1]]) if len(said) > 1 else "".join(said)
+        open_ = counts.get("not yet known", 0)
+        return (text + (", leaving " if text else "left ") + f"{open_} open") if open_ else text
+
+    title = (f"Of {len(questions)} questions, late-2024 evidence bore out {bore_out(then)}; "
+             f"2026 evidence bore out {bore_out(now)}")
 
     def draw(narrow: bool) -> alt.TopLevelMixin:
         base = alt.Chart(frame).encode(

@@ -10,7 +10,10 @@ cells, each taking a row id and printing what the table says:
 - ``{capacity}`cap-11``` prints a capacity row's figure with its bound, from
   data/capacity.csv ("up to 1 GW"; gigawatts where the row has them, else chips, as
   "more than 1 million"); ``{capacity}`cap-05:chips``` asks for the chips;
-- ``{state}`cap-11``` prints the row's state ("contracted" or "in service").
+- ``{state}`cap-11``` prints the row's state with the basis it rests on: "contracted" or
+  "in service" where Anthropic or the vendor announced it, "in service, by report" where only
+  the press said so, "expected in service by the end of May 2026" where it was a forecast
+  (`capacity_state`), so that prose cannot drop the hedge a row carries.
 
 An unknown id is an error that stops the build, naming the role and the id.
 
@@ -34,7 +37,7 @@ from docutils import nodes
 
 from . import ledger, paths
 from .data import cached_per_process, load_table
-from .vocabulary import CAPACITY_STATES, VERDICTS
+from .vocabulary import CAPACITY_BASES, CAPACITY_STATES, VERDICTS
 
 # --- figures as prose prints them ---------------------------------------------------------------
 
@@ -80,10 +83,42 @@ def capacity_figure(capacity_id: str, unit: str | None = None, table: pd.DataFra
     return f"{bound} {figure}" if isinstance(bound, str) and bound else figure
 
 
+def when_words(day: pd.Timestamp) -> str:
+    """A target date as prose gives it: the end of a year or a month where the row records
+    the last day of one ("the end of 2026", "the end of May 2026"), the year alone where it
+    records 1 January (a start year only), else the day ("20 April 2026")."""
+    day = pd.Timestamp(day)
+    if day.month == 12 and day.day == 31:
+        return f"the end of {day.year}"
+    if day.is_month_end:
+        return f"the end of {day:%B %Y}"
+    if day.month == 1 and day.day == 1:
+        return str(day.year)
+    return f"{day.day} {day:%B %Y}"
+
+
 def capacity_state(capacity_id: str, table: pd.DataFrame | None = None) -> str:
-    """A capacity row's state, one of CAPACITY_STATES. Raises KeyError for an unknown row."""
+    """A capacity row's state (CAPACITY_STATES) with the basis it rests on (CAPACITY_BASES),
+    as prose prints it:
+
+    - announced (by Anthropic or the vendor): the state alone, "in service" or "contracted";
+    - reported (by the press only): "in service, by report", "contracted, by report";
+    - expected (a forecast for the row's as_of date): "expected in service by the end of May
+      2026", or for a deal signed but not yet delivered "contracted, expected in service by
+      the end of 2026".
+
+    Raises KeyError for an unknown row and ValueError for a basis outside CAPACITY_BASES."""
     table = capacity_rows() if table is None else table
-    return str(table.loc[capacity_id, "state"])
+    row = table.loc[capacity_id]
+    state, basis = str(row["state"]), str(row["basis"])
+    if basis == "announced":
+        return state
+    if basis == "reported":
+        return f"{state}, by report"
+    if basis == "expected":
+        due = f"expected in service by {when_words(row['as_of'])}"
+        return due if state == "in service" else f"{state}, {due}"
+    raise ValueError(f"capacity row {capacity_id}: basis {basis!r} is not one of {CAPACITY_BASES}")
 
 
 # --- what tests/test_prose.py reads prose for -------------------------------------------------
@@ -112,7 +147,7 @@ assert set(STATE_WORDS.values()) <= set(CAPACITY_STATES)
 DEAL_NAMES: dict[str, tuple[str, ...]] = {
     "aws-trainium2-fleet": ("Rainier", "Trainium2 chips"),
     "azure-nvidia-2025": ("Azure",),
-    "spacex-colossus1-2026": ("Colossus",),
+    "spacex-colossus1-2026": ("Colossus", "SpaceX", "220k", "220,000"),
     "google-2025-expansion": ("million TPUs",),
 }
 
@@ -260,6 +295,47 @@ def status_conflicts(found: list[Passage], capacity: pd.DataFrame) -> list[Findi
     return problems
 
 
+#: Words that say a state rests on a forecast or a report rather than an announcement: a
+#: sentence that says a deal is in service where the table has it in service only as
+#: expected or reported must say so with one of them (STATE_BASIS_NEAR characters before
+#: the state word, or anywhere after it in the sentence).
+HEDGE_WORDS = ("expected", "expects", "due", "forecast", "planned", "to come", "was to", "were to", "should",
+               "reported", "reportedly", "by report", "was said", "were said", "said to", "according to",
+               "as summarised", "by one account")
+STATE_BASIS_NEAR = 80
+HEDGE_WORD = re.compile(r"\b(" + "|".join(sorted(map(re.escape, HEDGE_WORDS), key=len, reverse=True)) + r")\b",
+                        re.IGNORECASE)
+
+
+def unhedged_states(found: list[Passage], capacity: pd.DataFrame) -> list[Finding]:
+    """In-service words (STATE_WORDS) typed next to a deal whose in-service rows all rest on
+    a forecast or a report (basis "expected" or "reported", none "announced"), with no
+    HEDGE_WORDS before them (within STATE_BASIS_NEAR characters) or after them in the
+    sentence: "Colossus 1 came online in May" where the table only expects it to.
+    `capacity`: data/capacity.csv indexed by capacity_id."""
+    in_service = capacity[capacity["state"] == "in service"]
+    bases = in_service.groupby("tranche")["basis"].agg(set)
+    problems = []
+    for passage in found:
+        marks = [mark for mark in _deals_in(passage.text, capacity) if mark[2] in capacity.index]
+        if not marks:
+            continue
+        text = _outside_roles(passage.text)
+        for match in STATE_WORD.finditer(text):
+            if STATE_WORDS[match.group(1).lower()] != "in service":
+                continue
+            row = _nearest(match.span(), marks)
+            tranche = None if row is None else capacity.at[row, "tranche"]
+            if tranche not in bases.index or "announced" in bases[tranche]:
+                continue
+            before, after = text[max(0, match.start() - STATE_BASIS_NEAR):match.start()], text[match.end():]
+            if not (HEDGE_WORD.search(before) or HEDGE_WORD.search(after)):
+                problems.append(Finding(passage.where, row, match.group(1),
+                                        " or ".join(sorted(bases[tranche])) + " (say so, or print it with {state})",
+                                        passage.text))
+    return problems
+
+
 #: Words that bound a figure: a figure with one of them before it is hedged (if not always
 #: with the table's own bound); a figure with none is stated as exact.
 BOUND_WORDS = ("up to", "ceiling of", "over", "more than", "nearly", "almost", "about", "around", "roughly",
@@ -369,7 +445,8 @@ def capacity_role(name, rawtext, text, lineno, inliner, options=None, content=No
 
 
 def state_role(name, rawtext, text, lineno, inliner, options=None, content=None):
-    """``{state}`cap-11``` -> the capacity row's state ("contracted", "in service")."""
+    """``{state}`cap-11``` -> the capacity row's state with its basis (`capacity_state`):
+    "contracted", "in service, by report", "expected in service by the end of May 2026"."""
     _note_data(inliner, "capacity")
     try:
         state = capacity_state(text.strip())

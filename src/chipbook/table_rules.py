@@ -21,7 +21,7 @@ from pathlib import Path
 
 from . import citations, paths
 from .data import NOT_AFTER, NOT_AFTER_RULES, SOURCED, DataError, Resource, resources, rows
-from .vocabulary import PRIMARY_SOURCE_KINDS
+from .vocabulary import PRIMARY_SOURCE_KINDS, VERDICT_OUTCOMES
 
 # Claims that cannot rest on a primary source (a characterisation of how the press framed
 # a question) say so in their verdict_reason with this phrase; at most this many may.
@@ -394,8 +394,11 @@ def copy_only_sources_are_few_marked_and_graded_low(t: Tables) -> None:
 @rule
 def disagreements_pair_the_articles_and_agree_with_the_ledger(t: Tables) -> None:
     """Each row of article_disagreements sets a news-article claim (A2) against a
-    strategy-article claim (A1), once; an account said to hold by 2026 is not contradicted
-    or unverified in the ledger; and the deciding source is evidence for one of the two."""
+    strategy-article claim (A1), once; an account said to hold, in late 2024 or by 2026, is
+    not contradicted or unverified in the ledger; one article's account is not said to hold
+    alone in late 2024 while the ledger has the other's claim true when written (a verdict
+    that holds up, or outdated): then both held in part; and the deciding source is
+    evidence for one of the two."""
     claims = t.by("claims", "claim_id")
     cited: dict[str, set[str]] = defaultdict(set)
     for row in t["evidence"]:
@@ -411,11 +414,19 @@ def disagreements_pair_the_articles_and_agree_with_the_ledger(t: Tables) -> None
             t.fail("article_disagreements", row, "a1_claim_id", f"the pair {pair[0]} / {pair[1]} is already row "
                    f"{seen[pair]['_row']} (line {seen[pair]['_line']})", "each pair once")
         seen[pair] = row
-        held = {"A1": row["a1_claim_id"], "A2": row["a2_claim_id"]}.get(row["held_2026"])
-        if held and claims[held]["verdict"] in ("contradicted", "unverified"):
-            t.fail("article_disagreements", row, "held_2026", f"{row['held_2026']}'s account is said to hold, "
-                   f"but the ledger calls {held} '{claims[held]['verdict']}'",
-                   "a judgment that agrees with the claim's verdict in claims.csv")
+        accounts = {"A1": row["a1_claim_id"], "A2": row["a2_claim_id"]}
+        for when in ("held_late_2024", "held_2026"):
+            held = accounts.get(row[when])
+            if held and claims[held]["verdict"] in ("contradicted", "unverified"):
+                t.fail("article_disagreements", row, when, f"{row[when]}'s account is said to hold, "
+                       f"but the ledger calls {held} '{claims[held]['verdict']}'",
+                       "a judgment that agrees with the claim's verdict in claims.csv")
+        rival = accounts.get({"A1": "A2", "A2": "A1"}.get(row["held_late_2024"], ""))
+        true_when_written = (*VERDICT_OUTCOMES["holds"], *VERDICT_OUTCOMES["overtaken"])
+        if rival and claims[rival]["verdict"] in true_when_written:
+            t.fail("article_disagreements", row, "held_late_2024", f"only {row['held_late_2024']}'s account is said "
+                   f"to hold in late 2024, but the ledger has {rival} '{claims[rival]['verdict']}', true when written",
+                   "'both in part' where each article's claim held when written")
         if row["source_id"] not in cited[row["a1_claim_id"]] | cited[row["a2_claim_id"]]:
             t.fail("article_disagreements", row, "source_id", f"{row['source_id']} is not evidence for "
                    f"{row['a1_claim_id']} or {row['a2_claim_id']}",

@@ -57,14 +57,15 @@ def _figure(bound, chips) -> str:
 def deployment_events(capacity: pd.DataFrame) -> pd.DataFrame:
     """Chips reported or announced as in service (not merely expected), one event per
     deal and date stated. Where sources give different counts that day, the event shows
-    the range rather than picking one."""
+    each with its basis rather than picking one; they may count different things (a
+    cluster, a whole fleet), so it does not call them a disagreement."""
     live = capacity[(capacity["state"] == "in service") & (capacity["basis"] != "expected") & capacity["chips"].notna()]
     rows = []
     for (tranche, date), day in live.sort_values("chips").groupby(["tranche", "date_stated"], sort=False):
         low, high = day.iloc[0], day.iloc[-1]
         count = _figure(low.chips_bound, low.chips)
         if high.chips != low.chips:
-            count += f" ({low.basis}) to {_figure(high.chips_bound, high.chips)} ({high.basis}); sources differ"
+            count += f" ({low.basis}) and {_figure(high.chips_bound, high.chips)} ({high.basis}), as each source counts them"
         rows.append({"origin_id": f"{tranche} {date:%Y-%m-%d}", "date": date, "lane": _lane(low.vendor), "kind": "chips in service",
                      "label": f"{low.chip_family} chips in service: {count}",
                      "source_ids": sorted(set(day["source_id"]))})

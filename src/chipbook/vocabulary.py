@@ -97,6 +97,9 @@ COMMITMENT_CHIP_FAMILIES = CHIP_FAMILIES + ["not specified"]
 DISCLOSURE = ["announced by a party", "reported only"]
 BOUNDS = ["about", "nearly", "more than", "up to"]
 CAPACITY_STATES = ["in service", "contracted"]
+# What a capacity row rests on: announced by Anthropic or the vendor, reported by press or
+# analysts, or expected (a forecast for its as_of date by the company or vendor).
+CAPACITY_BASES = ["announced", "reported", "expected"]
 ARRANGEMENT_STATUSES = ["in use", "contracted", "testing", "in talks"]
 
 # --- the compute-mix model (data/compute_mix_*.csv) --------------------------------------------
@@ -130,5 +133,14 @@ ARGUMENT_LINK_KINDS = ["supports", "qualifies", "contrasts"]
 # stated, the evidence shows to hold today. "Complicated" claims are true as stated, so
 # they rank above "partly supported"; "outdated" claims were true when written but no
 # longer hold; "unverified" claims have no public evidence that settles them either way.
+# How the verdicts add up in every count the book prints (ledger.OUTCOMES, whose comment says
+# why): a claim holds up when supported or complicated; partly supported holds in part.
+VERDICT_OUTCOMES: dict[str, tuple[str, ...]] = {
+    "holds": ("supported", "complicated"),
+    "holds_in_part": ("partly supported",),
+    "overtaken": ("outdated",),
+    "contradicted": ("contradicted",),
+    "unverified": ("unverified",),
+}
 VERDICT_RATINGS = {"supported": 6, "complicated": 5, "partly supported": 4,
                    "outdated": 3, "unverified": 2, "contradicted": 1}
