@@ -121,10 +121,10 @@ EQUAL_THIRD = 1 / 3
 # the 5th-95th percentile ranges themselves.
 UNIT_TOLERANCE = 0.05
 # How the book's headline figures are counted, in words every page prints (never retyped).
-UNIT_WORDS = "H100-equivalents of dense 8-bit throughput, Epoch AI's unit"
-RANGE_WORDS = (f"central figure: the median of {DRAWS:,} draws over the model's assumptions; range: from the lowest "
-               "5th to the highest 95th percentile of those draws on any of three units (8-bit, dense BF16 and HBM "
-               "bandwidth), so that it holds whichever unit counts the chips")
+UNIT_WORDS = "H100-equivalents of dense 8-bit throughput (Epoch AI's unit)"
+RANGE_WORDS = (f"the central figure is the median of {DRAWS:,} draws over the model's assumptions, and the range runs "
+               "from the lowest 5th to the highest 95th percentile of those draws on any of three units (8-bit, dense BF16 "
+               "and HBM bandwidth), so that it holds whichever unit counts the chips")
 
 CEILING_RULE = (
     "Capacity is in one of three states. In service: delivered. Contracted: an amount a party states as firm (a floor "
@@ -823,23 +823,29 @@ VENDOR_ORDER = ("NVIDIA", "AWS", "Google")  # stacked from the baseline up: NVID
 def chart_table(shares_: pd.DataFrame, compute_: pd.DataFrame, count: str = COUNTS[0]) -> pd.DataFrame:
     """The rows the chart draws, one per scenario, quarter and vendor: scenario (name),
     quarter, vendor, rank (its place in the stack), h100e (central, in service), share,
-    share_low, share_high (counting `count`), and stack_mid, the middle of the vendor's
-    band in the stacked panel (for its label)."""
+    share_low, share_high (counting `count`, in whole percentage points by `percent_points`),
+    stack_mid, the middle of the vendor's band in the stacked panel (for its label), and
+    total_h100e, the median of all vendors' total, which the tables print (the vendors'
+    medians need not add up to it)."""
     served = compute_[(compute_["state"] == IN_SERVICE) & (compute_["unit"] == "h100e") & compute_["vendor"].isin(CHIP_MAKERS)]
     part = shares_[shares_["count"] == count]
     table = part.merge(served[["scenario", "quarter", "vendor", "central"]].rename(columns={"central": "h100e"}),
                        on=["scenario", "quarter", "vendor"])
     table = table.rename(columns={"central": "share", "low": "share_low", "high": "share_high"})
+    whole = compute_[(compute_["state"] == IN_SERVICE) & (compute_["unit"] == "h100e") & (compute_["vendor"] == ALL_VENDORS)]
+    table = table.merge(whole[["scenario", "quarter", "central"]].rename(columns={"central": "total_h100e"}),
+                        on=["scenario", "quarter"], how="left")
     table["rank"] = table["vendor"].map({v: i for i, v in enumerate(VENDOR_ORDER)})
     table = table.sort_values(["scenario", "quarter", "rank"])
     top = table.groupby(["scenario", "quarter"])["h100e"].cumsum()
     table["stack_mid"] = top - table["h100e"] / 2
     table["label_y"] = _spread(table, "share", LABEL_GAP)
-    columns = ["scenario", "quarter", "vendor", "rank", "h100e", "stack_mid", "share", "label_y", "share_low", "share_high"]
+    columns = ["scenario", "quarter", "vendor", "rank", "h100e", "stack_mid", "share", "label_y", "share_low", "share_high",
+               "total_h100e"]
     table = table[columns].reset_index(drop=True)
     # Three significant figures are more than the model knows, and keep the page light.
-    for column in ("h100e", "stack_mid"):
-        table[column] = table[column].map(lambda v: float(f"{v:.3g}"))
+    for column in ("h100e", "stack_mid", "total_h100e"):
+        table[column] = table[column].map(lambda v: float(f"{v:.3g}") if pd.notna(v) else v)
     # Whole percentage points by the book's one rounding (rule 8), so that the lines, the
     # tooltips and the text alternative say what the tables say.
     for column in ("share", "share_low", "share_high"):
@@ -882,7 +888,9 @@ def chart_description(table: pd.DataFrame, scenario: str, years: tuple[int, ...]
     parts = []
     for year in years:
         at = shown[shown["quarter"] == f"{year}Q4"].sort_values("rank")
-        total = amount_text(at["h100e"].sum())
+        # The total the tables print (the median of the total's draws), where the rows carry it; the vendors'
+        # medians need not add up to it.
+        total = amount_text(at["total_h100e"].iloc[0] if "total_h100e" in at else at["h100e"].sum())
         parts.append(f"end-{year}: " + ", ".join(
             f"{r.vendor} " + ("none" if r.share_high == 0 else share_text(r.share_low, r.share, r.share_high))
             for r in at.itertuples()) + f", of {total} H100e in all")
@@ -1093,7 +1101,7 @@ def threshold_sentence(years: tuple[int, ...] = (2026, 2027), vendor: str = "NVI
         if highest is None or top["central"] > highest[0]:
             highest = (top["central"], top["scenario"], int(top["year"]), basis)
     rule = (f"The test is the book's own threshold, not a standard from the literature: 'one supplier among three' "
-            f"would stop describing {vendor} if, in some scenario and on some basis, its central share at the end of "
+            f"would stop describing {vendor} if, in some scenario and on some unit, its central share at the end of "
             f"{' or '.join(map(str, years))} passed an equal third of the three suppliers or made it the largest")
     if breaking:
         return rule + f". It does in {listing(breaking)}."
