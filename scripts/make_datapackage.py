@@ -15,7 +15,7 @@ from chipbook.vocabulary import (  # noqa: E402
     ARGUMENT_LINK_KINDS, ARRANGEMENT_ID, ARRANGEMENT_STATUSES, ARTICLES, BOUNDS, CAPACITY_BASES, CAPACITY_ID, CAPACITY_STATES,
     CHIP_FAMILIES, CHIP_ID, CHIP_MAKERS, CHIP_VENDORS, CLAIM_ID, CLAIM_KINDS, COMMITMENT_CHIP_FAMILIES,
     COMMITMENT_KINDS, CONFIDENCE, CONSIDERATION, COPY_KINDS, COUNTERPARTIES, DISAGREEMENT_ID, DISCLOSURE,
-    EVIDENCE_ID, FIGURE_BASIS, INCIDENT_OWNERS, INSTRUMENTS, INVESTORS, KERNEL_OWNERS, LABS, MIX_COUNTING, MIX_FACTOR_DIRECTIONS, MIX_MEASURES, MLPERF_RESULT_ID, QUARTER,
+    EVIDENCE_ID, FIGURE_BASIS, INCIDENT_OWNERS, INSTRUMENTS, INVESTORS, KERNEL_OWNERS, LABS, MIX_BENCHMARK_RELATIONS, MIX_COUNTING, MIX_FACTOR_DIRECTIONS, MIX_MEASURES, MLPERF_RESULT_ID, QUARTER,
     ROUND_STATUS, SLUG, SOURCE_KINDS, STANCES, SUPPORT_STATUSES, TRANCHE_STATUS, URL, VALUATION_BASIS,
     VENDOR_GROUPS, VERDICT_LIST, VERDICTS, WHO_HELD)
 from chipbook.data import DECIMALS, FORMULA, NOT_AFTER, NOT_AFTER_RULES, QUOTES, SOURCED  # noqa: E402
@@ -641,7 +641,7 @@ OPTIONALITY_AND_LEVERAGE = [
                 field("chips_bound", "string", "How the source bounds the chip count: about, nearly, more than, up to (a ceiling).", required=False, enum=BOUNDS),
                 field("gigawatts", "number", "Data-center power capacity in gigawatts (GW) as the source states it; blank when it gives none. Read with gigawatts_bound.", required=False, minimum=0),
                 field("gigawatts_bound", "string", "How the source bounds the gigawatts: about, nearly, more than, up to (a ceiling).", required=False, enum=BOUNDS),
-                field("state", "string", "in service: running for Anthropic at as_of; contracted: agreed for delivery, not yet (all) running.", enum=CAPACITY_STATES),
+                field("state", "string", "By the book's one rule for contracts and ceilings: in service, running for Anthropic at as_of; contracted, a firm amount (a floor, an approximate amount, the whole of a named site) agreed for delivery and not yet all running; ceiling, an 'up to' amount or one whose use its source makes conditional, which counts only once delivered. make check keeps it consistent with the bound and with the compute-mix tranche that stands for the row.", enum=CAPACITY_STATES),
                 field("basis", "string", "announced: stated by Anthropic or the vendor; reported: stated by press or analysts; expected: a forecast for as_of by the company or vendor.", enum=CAPACITY_BASES),
                 field("source_id", "string", "Where the figure comes from (sources.csv)."),
                 field("note", "string", "What the source says, in the book's words, and any caveat.", required=False),
@@ -961,14 +961,14 @@ COMPUTE_MIX = [
     {
         "name": "compute_mix_tranches",
         "title": "Compute-mix model: tranches of capacity and their delivery",
-        "description": "Assumptions of the compute-mix model, one row per tranche of Anthropic's compute by vendor: its readable name, how much (in chips, gigawatts or H100-equivalents, low, central and high), which chip generation it buys, how its source states the amount (which sets, by the book's ceiling rule, how it counts before delivery), when it is delivered (linearly from start_quarter until full_quarter, whose early, central and late values set the pace), the shared factors its draws move with, and the capacity row and source that anchor it, with the reason. " + LOW_CENTRAL_HIGH,
+        "description": "Assumptions of the compute-mix model, one row per tranche of Anthropic's compute by vendor: its readable name, how much (in chips, gigawatts or H100-equivalents, low, central and high), which chip generation it buys, how its source states the amount (which sets, by the book's one rule for contracts and ceilings, how it counts before delivery), when it is delivered (linearly from start_quarter until full_quarter, whose early, central and late values set the pace), the shared factors its draws move with, and the capacity row and source that anchor it, with the reason. " + LOW_CENTRAL_HIGH,
         "schema": {
             "fields": [
                 field("tranche_id", "string", "Stable identifier of the tranche.", pattern=SLUG, unique=True),
                 field("name", "string", "The tranche's name as prose and tables print it.", unique=True),
                 field("vendor", "string", "Who makes the chips.", enum=CHIP_MAKERS),
                 field("chip_id", "string", "The chip generation the tranche buys or is counted in (compute_mix_chip_power.chip_id): its throughput converts chips to H100-equivalents and its power converts gigawatts to chips.", pattern=CHIP_ID),
-                field("stated_as", "string", "How the source states the amount, which sets how the tranche counts before delivery (the ceiling rule): estimate: no deal, a fleet the book estimates, counted only as in service; firm: a floor, an approximate amount or the whole of a named site, its undelivered part contracted from the announcement on; up to: a ceiling; conditional: an amount whose use the source makes depend on a condition; unpublished: a deal whose size is not given. The last three count only once delivered, at the book's estimate of the draw.", enum=list(MIX_COUNTING)),
+                field("stated_as", "string", "How the source states the amount, which sets how the tranche counts before delivery (the one rule for contracts and ceilings): estimate: no deal, a fleet the book estimates, counted only as in service; firm: a floor, an approximate amount or the whole of a named site, contracted (its undelivered part from the announcement on); up to: a ceiling; conditional: an amount whose use the source makes depend on a condition, also a ceiling; unpublished: a deal whose size is not given. The last three count only once delivered, at the book's estimate of the draw.", enum=list(MIX_COUNTING)),
                 field("measure", "string", "The unit of the amounts: chips (count), gigawatts (GW of facility power) or h100e (H100-equivalents of dense BF16 throughput).", enum=MIX_MEASURES),
                 *three("amount", "number", "The whole tranche once delivered", "in the unit of measure", minimum=0),
                 field("announced", "date", "The day the deal was announced (ISO 8601); blank for a fleet estimate.", required=False),
@@ -979,6 +979,7 @@ COMPUTE_MIX = [
                 field("amount_factor", "string", "The shared factor (compute_mix_factors.factor_id) the amount's draws move with; blank: drawn independently.", required=False),
                 field("amount_direction", "string", "with: the amount draws high when the factor does; against: it draws low (the other part of a split). Given exactly when amount_factor is.", required=False, enum=MIX_FACTOR_DIRECTIONS),
                 field("pace_factor", "string", "The shared factor whose good draws bring the tranche's delivery forward; blank: drawn independently.", required=False),
+                field("fitted_to", "string", "For a fleet estimate only: the outside estimate (compute_mix_benchmarks.benchmark_id) the fleets naming it are scaled to, draw by draw, at its quarter; the amounts then set only how those fleets split it. Blank: not fitted.", required=False),
                 field("capacity_id", "string", "The capacity.csv row the tranche stands for, where there is one.", required=False),
                 field("source_id", "string", "The source that anchors the amount or the pace (sources.csv)."),
                 field("reason", "string", "Why these values: the sources and arithmetic behind the amount, the generation and the pace."),
@@ -988,13 +989,14 @@ COMPUTE_MIX = [
                             {"fields": "amount_factor", "reference": {"resource": "compute_mix_factors", "fields": "factor_id"}},
                             {"fields": "pace_factor", "reference": {"resource": "compute_mix_factors", "fields": "factor_id"}},
                             {"fields": "capacity_id", "reference": {"resource": "capacity", "fields": "capacity_id"}},
+                            {"fields": "fitted_to", "reference": {"resource": "compute_mix_benchmarks", "fields": "benchmark_id"}},
                             source_fk()],
         },
     },
     {
         "name": "compute_mix_scenarios",
         "title": "Compute-mix model: what each scenario changes",
-        "description": "How each named scenario (scenarios.csv) moves the compute-mix model: one row per scenario and tranche, giving the tranche's new amounts, a new pace, or a delay in quarters; a blank cell keeps the central assumption. The central scenario has no rows.",
+        "description": "How each named scenario (scenarios.csv) moves the compute-mix model: one row per scenario and tranche, giving the tranche's new amounts, a new pace, a delay in quarters, or a quarter by which it leaves service; a blank cell keeps the central assumption. The central scenario has no rows.",
         "schema": {
             "fields": [
                 field("scenario_id", "string", "The scenario (scenarios.csv).", pattern=SLUG),
@@ -1005,6 +1007,7 @@ COMPUTE_MIX = [
                 field("full_quarter_early", "string", "A new early full quarter; blank keeps the tranche's.", required=False, pattern=QUARTER),
                 field("full_quarter_central", "string", "A new central full quarter; blank keeps the tranche's.", required=False, pattern=QUARTER),
                 field("full_quarter_late", "string", "A new late full quarter; blank keeps the tranche's.", required=False, pattern=QUARTER),
+                field("leaves_quarter", "string", "The quarter by whose end the tranche has left service (a contract ended); it counts nowhere from then on. Blank: it stays.", required=False, pattern=QUARTER),
                 field("source_id", "string", "The announcement, filing or estimate whose terms the change varies (sources.csv)."),
                 field("reason", "string", "Why the scenario moves this tranche this way."),
             ],
@@ -1016,17 +1019,20 @@ COMPUTE_MIX = [
     },
     {
         "name": "compute_mix_benchmarks",
-        "title": "Outside estimates of Anthropic's total compute",
-        "description": "Third parties' estimates of Anthropic's total compute or power at a date, with their range and basis, against which the compute-mix model's totals are checked. Never an input of the model.",
+        "title": "Outside estimates of Anthropic's compute",
+        "description": "Third parties' estimates of Anthropic's compute or power at a date, with their range and basis, and what the compute-mix model owes each: the fleets before the deals are fitted to some (their range carried through), so agreeing with those tests nothing; the independent ones are checks.",
         "schema": {
             "fields": [
                 field("benchmark_id", "string", "Stable identifier.", pattern=SLUG, unique=True),
+                field("name", "string", "What prose and tables call the estimate: whose, for when."),
                 field("quarter", "string", "The calendar quarter whose end the estimate speaks for.", pattern=QUARTER),
                 field("measure", "string", "h100e (H100-equivalents) or gigawatts.", enum=["h100e", "gigawatts"]),
-                *three("value", "number", "The estimate", "in the unit of measure; low and high are the source's own interval", minimum=0),
+                *three("value", "number", "The estimate", "in the unit of measure; low and high are the source's own 5th and 95th percentiles, or its stated interval", minimum=0),
                 field("basis", "string", "What the estimate counts, in the source's terms (8-bit or BF16 H100-equivalents, IT or facility power)."),
+                field("vendors", "string", "The chip vendors it covers, separated by '; ' (NVIDIA; Google); blank for all of Anthropic's compute.", required=False),
+                field("relation", "string", "What the model owes it: fitted (the fleets naming it in compute_mix_tranches.fitted_to are scaled to it, draw by draw), partly fitted (part of the total is fitted to it or shares its inputs), independent (a check: nothing in the model is drawn from it).", enum=MIX_BENCHMARK_RELATIONS),
                 field("source_id", "string", "Who made the estimate (sources.csv)."),
-                field("note", "string", "How the estimate was made, in the book's words.", required=False),
+                field("note", "string", "How the estimate was made, in the book's words, and why it has its relation.", required=False),
             ],
             "primaryKey": ["benchmark_id"],
             "foreignKeys": [source_fk()],

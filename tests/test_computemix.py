@@ -9,7 +9,8 @@ import pytest
 
 from chipbook import DataError, charts, ledger, load_table
 from chipbook import computemix as mix
-from chipbook.check import check_compute_mix
+from chipbook.check import check_compute_mix, check_tables
+from chipbook.vocabulary import CAPACITY_STATES, COUNTED_ONCE_DELIVERED
 
 # --- Fixture tables, small enough to work by hand ----------------------------------------
 
@@ -73,13 +74,18 @@ def test_the_same_chips_count_differently_on_each_basis_by_hand():
     # 1,000 "double" and 1,000 "int8only" chips: BF16 2,000 + 1,000; 8-bit 4,000 + 2,000; HBM 2,000 + 250.
     rows = tranches(fixed("d", "Google", "double", "estimate", "chips", 1000, "2026Q1", "2026Q1"),
                     fixed("i", "AWS", "int8only", "estimate", "chips", 1000, "2026Q1", "2026Q1"))
-    got = {b: mix.simulate(rows, POWER, SPECS, b, draws=0, quarters=QUARTERS) for b in mix.BASES}
-    assert [at(got[b], got[b].h100e, "Google", "2026Q1") for b in mix.BASES] == pytest.approx([2000, 4000, 2000])
-    assert [at(got[b], got[b].h100e, "AWS", "2026Q1") for b in mix.BASES] == pytest.approx([1000, 2000, 250])
+    bases = ("bf16", "8-bit", "hbm")
+    got = {b: mix.simulate(rows, POWER, SPECS, b, draws=0, quarters=QUARTERS) for b in bases}
+    assert [at(got[b], got[b].h100e, "Google", "2026Q1") for b in bases] == pytest.approx([2000, 4000, 2000])
+    assert [at(got[b], got[b].h100e, "AWS", "2026Q1") for b in bases] == pytest.approx([1000, 2000, 250])
     # So Google's share is 2/3 on BF16 and 8-bit but 2,000 / 2,250 = 8/9 on HBM bandwidth.
     share = {b: mix.share_frame(got[b]).set_index(["quarter", "count", "vendor"])["central"][("2026Q1", "in service", "Google")]
-             for b in mix.BASES}
-    assert [share[b] for b in mix.BASES] == pytest.approx([2 / 3, 2 / 3, 8 / 9])
+             for b in bases}
+    assert [share[b] for b in bases] == pytest.approx([2 / 3, 2 / 3, 8 / 9])
+    # The headline is 8-bit, Epoch AI's unit; "all units" is not a basis a run can take.
+    assert mix.HEADLINE == "8-bit" and mix.single(mix.ALL_UNITS) == "8-bit"
+    with pytest.raises(ValueError, match="basis"):
+        mix.simulate(rows, POWER, SPECS, mix.ALL_UNITS, draws=0, quarters=QUARTERS)
 
 
 def test_h100e_tranche_converts_through_its_chip():
@@ -144,11 +150,14 @@ def test_quarters_by_hand():
 # --- Rule 4: in service and contracted kept apart -----------------------------------------
 
 def test_the_ceiling_rule_by_hand():
-    # Only a firm amount counts as contracted; a ceiling, a conditional amount and an unpublished one count only
-    # once delivered, like an estimate.
+    # One rule, one vocabulary: a firm amount is contracted; an "up to" amount and a conditional one are ceilings
+    # (capacity states, like "in service"); an unpublished one an unsized deal; an estimate a fleet estimate. Only
+    # the contracted kind is counted before delivery.
     assert {s: mix.counting(s) for s in ("estimate", "firm", "up to", "conditional", "unpublished")} == {
-        "estimate": "fleet estimate", "firm": "contracted", "up to": "counted once delivered",
-        "conditional": "counted once delivered", "unpublished": "counted once delivered"}
+        "estimate": "fleet estimate", "firm": "contracted", "up to": "ceiling",
+        "conditional": "ceiling", "unpublished": "unsized deal"}
+    assert {"contracted", "ceiling"} <= set(CAPACITY_STATES)
+    assert set(COUNTED_ONCE_DELIVERED) == {"ceiling", "unsized deal"}
     with pytest.raises(KeyError, match="stated_as"):
         mix.counting("contracted")
 
@@ -197,14 +206,27 @@ def test_triangular_by_hand():
         mix.triangular([0.5], 3, 1, 5)
 
 
-def test_summarise_keeps_the_central_run_inside_its_range():
-    # Central 10; draws 1..99: the 5th and 95th percentiles are 5.9 and 94.1.
+def test_the_central_figure_is_the_median_of_the_draws_by_hand():
+    # Modal case 10 (row 0); draws 1..99: the 5th, 50th and 95th percentiles are 5.9, 50 and 94.1. The modal case is
+    # none of them, and the range is never widened to reach it.
     values = np.concatenate([[10.0], np.arange(1.0, 100.0)])
-    low, central, high = mix.summarise(values)
-    assert (low, central, high) == pytest.approx((5.9, 10.0, 94.1))
-    # A central run outside the draws widens the range to reach it.
+    assert mix.summarise(values) == pytest.approx((5.9, 50.0, 94.1))
     low, central, high = mix.summarise(np.concatenate([[200.0], np.arange(1.0, 100.0)]))
-    assert high == 200.0 and low == pytest.approx(5.9)
+    assert (low, central, high) == pytest.approx((5.9, 50.0, 94.1))
+    # With no draws the modal case is all three.
+    assert mix.summarise(np.array([7.0])) == (7.0, 7.0, 7.0)
+
+
+def test_the_range_runs_over_every_unit_by_hand():
+    # Rule 6: the headline's central figure, the lowest low and the highest high over the units.
+    keys = ["quarter", "vendor"]
+    frames = {"8-bit": pd.DataFrame({"quarter": ["2025Q4"], "vendor": ["AWS"], "low": [0.47], "central": [0.55], "high": [0.58]}),
+              "bf16": pd.DataFrame({"quarter": ["2025Q4"], "vendor": ["AWS"], "low": [0.48], "central": [0.56], "high": [0.59]}),
+              "hbm": pd.DataFrame({"quarter": ["2025Q4"], "vendor": ["AWS"], "low": [0.61], "central": [0.68], "high": [0.70]})}
+    got = mix.envelope(frames, keys).iloc[0]
+    # Central 0.55 (8-bit); low min(0.47, 0.48, 0.61) = 0.47; high max(0.58, 0.59, 0.70) = 0.70: the HBM central 0.68
+    # now lies inside the range.
+    assert (got["low"], got["central"], got["high"]) == pytest.approx((0.47, 0.55, 0.70))
 
 
 RANGED = tranches(
@@ -274,6 +296,66 @@ def test_draws_on_one_factor_move_together_by_hand():
         mix.simulate(LINKED, POWER, SPECS, draws=5, quarters=QUARTERS, factors=FACTORS.assign(factor_id="g"))
 
 
+# --- Rule 7: fleets fitted to an outside estimate -------------------------------------------
+
+def test_a_total_drawn_through_an_estimate_s_percentiles_by_hand():
+    # 5th, 50th and 95th percentiles 100, 200, 400: u = 0.05, 0.5, 0.95 give them back; u = Phi(1) = 0.8413 gives
+    # 200 x exp(ln(2) / 1.6449) = 200 x 1.5242 = 304.8 above the median and u = Phi(-1) 200 x exp(-ln(2) / 1.6449)
+    # = 131.2 below it.
+    assert mix.lognormal_total([0.05, 0.5, 0.95], 100, 200, 400) == pytest.approx([100, 200, 400])
+    assert mix.lognormal_total([0.841345, 0.158655], 100, 200, 400) == pytest.approx([304.8, 131.2], abs=0.1)
+    assert mix.lognormal_total([0.3, 0.9], 50, 50, 50) == pytest.approx([50, 50])
+    with pytest.raises(ValueError, match="low <= central <= high"):
+        mix.lognormal_total([0.5], 0, 1, 2)
+
+
+FITTED = tranches(
+    fixed("nv", "NVIDIA", "h100", "estimate", "h100e", 300, "2026Q1", "2026Q1"),  # 300 chips, 300 8-bit H100e
+    fixed("tpu", "Google", "half", "estimate", "h100e", 200, "2026Q1", "2026Q1"),  # 400 chips, 200 8-bit H100e
+    fixed("trn", "AWS", "int8only", "estimate", "chips", 100, "2026Q1", "2026Q1"),  # 100 chips, 200 8-bit H100e
+).assign(fitted_to=["total-2026", "total-2026", None])
+
+
+def benchmark(low, central, high, vendors=None):
+    return pd.DataFrame({"benchmark_id": ["total-2026"], "quarter": ["2026Q1"], "measure": ["h100e"],
+                         "value_low": [low], "value_central": [central], "value_high": [high], "vendors": [vendors],
+                         "relation": ["fitted"]})
+
+
+def test_fleets_fitted_to_an_estimate_by_hand():
+    # Target 1,000 8-bit H100e for all vendors; the AWS tranche, not fitted, holds 200 of it; the fitted fleets
+    # hold 300 + 200 = 500 before the fit, so each is scaled by (1,000 - 200) / 500 = 1.6: NVIDIA 480 chips, Google
+    # 640, and the total is the target. Their own amounts set only the split (60:40, as before).
+    run = mix.simulate(FITTED, POWER, SPECS, draws=0, quarters=QUARTERS, benchmarks=benchmark(1000, 1000, 1000))
+    assert at(run, run.chips, "NVIDIA", "2026Q1") == pytest.approx(480)
+    assert at(run, run.chips, "Google", "2026Q1") == pytest.approx(640)
+    assert at(run, run.chips, "AWS", "2026Q1") == pytest.approx(100)
+    assert sum(at(run, run.h100e, v, "2026Q1") for v in ("NVIDIA", "Google", "AWS")) == pytest.approx(1000)
+    # Scoped to NVIDIA and Google (an estimate outside Trainium), the AWS tranche is not netted off: 1,000 / 500 = 2.
+    scoped = mix.simulate(FITTED, POWER, SPECS, draws=0, quarters=QUARTERS, benchmarks=benchmark(1000, 1000, 1000, "NVIDIA; Google"))
+    assert at(scoped, scoped.chips, "NVIDIA", "2026Q1") == pytest.approx(600)
+    # Where the other tranches alone pass the target, the fitted fleets are zero, not negative.
+    squeezed = mix.simulate(FITTED, POWER, SPECS, draws=0, quarters=QUARTERS, benchmarks=benchmark(150, 150, 150))
+    assert at(squeezed, squeezed.chips, "NVIDIA", "2026Q1") == 0 and at(squeezed, squeezed.chips, "AWS", "2026Q1") == 100
+    # The estimate's range carries through: the fitted total's draws have its 5th, 50th and 95th percentiles.
+    drawn = mix.simulate(FITTED, POWER, SPECS, draws=4000, quarters=QUARTERS, benchmarks=benchmark(600, 1000, 1600))
+    totals = sum(drawn.by_vendor(drawn.h100e).values())[1:, QUARTERS.index("2026Q1")]
+    assert np.percentile(totals, [5, 50, 95]) == pytest.approx([600, 1000, 1600], rel=0.03)
+    with pytest.raises(KeyError, match="fitted_to"):
+        mix.simulate(FITTED, POWER, SPECS, draws=0, quarters=QUARTERS)
+
+
+def test_a_tranche_leaves_service_by_hand():
+    # 1,000 H100 chips in service from 2026Q1; a scenario ends the contract so that they have left by the end of
+    # 2026Q3: in service at 2026Q1 and Q2, none from Q3.
+    rows = tranches(fixed("c", "NVIDIA", "h100", "firm", "chips", 1000, "2026Q1", "2026Q1", "2025-12-01"))
+    changes = pd.DataFrame([("exit", "c", None, None, None, None, None, None, None, None, "2026Q3")],
+                           columns=[*CHANGE_COLUMNS, "leaves_quarter"])
+    run = mix.simulate(mix.scenario_tranches(rows, changes, "exit"), POWER, SPECS, draws=0, quarters=QUARTERS)
+    assert [at(run, run.chips, "NVIDIA", q) for q in ("2026Q1", "2026Q2", "2026Q3", "2026Q4")] == [1000, 1000, 0, 0]
+    assert at(run, run.pending_chips, "NVIDIA", "2026Q4") == 0
+
+
 # --- Rule 6: shares --------------------------------------------------------------------------
 
 def test_shares_by_hand_and_summing_to_one():
@@ -315,7 +397,8 @@ def test_a_scenario_changes_the_tranches_by_hand():
     assert more.loc["g", "measure"] == "chips" and more.loc["g", "amount_central"] == 4e6
     assert more.loc["n", "amount_central"] == 0.5  # untouched
     central = mix.scenario_tranches(RANGED, CHANGES, "central")
-    assert central.equals(RANGED.reset_index(drop=True))
+    assert central.drop(columns="leaves_quarter").equals(RANGED.reset_index(drop=True))
+    assert central["leaves_quarter"].isna().all()
     with pytest.raises(KeyError):
         mix.scenario_tranches(RANGED, CHANGES.assign(tranche_id="nope"), "slip")
 
@@ -343,9 +426,25 @@ def test_sensitivity_ranks_assumptions_by_how_far_they_move_the_share():
 
 # --- Words at honest precision ---------------------------------------------------------------
 
-def test_numbers_in_words_by_hand():
+def test_one_rounding_for_every_share_by_hand():
+    # Rule 8: whole points, halves up: 12.34 -> 12, 8.5 -> 9 (round-half-even would give 8), 12.5 -> 13 (not 12),
+    # 28.5 -> 29 although 0.285 x 100 is stored as 28.4999...
+    assert [mix.percent_points(v) for v in (0.1234, 0.085, 0.125, 0.285, 0.5849, 0.585)] == [12, 9, 13, 29, 58, 59]
     assert mix.percent(0.1234) == "12%"
-    assert mix.share_text(0.085, 0.123, 0.171) == "12% (8–17%)"
+    assert mix.share_text(0.085, 0.123, 0.171) == "12% (9–17%)"
+    # The chart draws and its text alternative say the numbers the tables say: a share of 0.5849 is 58% in both,
+    # where rounding to three decimals first (0.585) and then to a percent would give 59%.
+    rows = chart_rows(0.2)
+    rows.loc[(rows["quarter"] == "2026Q4") & (rows["vendor"] == "NVIDIA"), ["share", "share_low", "share_high"]] = \
+        [0.5849, 0.4150, 0.6251]
+    table = pd.DataFrame({"scenario": ["As announced"], "quarter": ["2026Q4"], "vendor": ["NVIDIA"], "count": ["in service"],
+                          "low": [0.4150], "central": [0.5849], "high": [0.6251]})
+    compute = pd.DataFrame({"scenario": ["As announced"], "quarter": ["2026Q4"], "vendor": ["NVIDIA"], "state": [mix.IN_SERVICE],
+                            "unit": ["h100e"], "central": [1.0]})
+    drawn = mix.chart_table(table, compute).iloc[0]
+    assert (drawn["share"], drawn["share_low"], drawn["share_high"]) == pytest.approx((0.58, 0.42, 0.63))
+    assert mix.share_text(drawn["share_low"], drawn["share"], drawn["share_high"]) == \
+        mix.share_text(0.4150, 0.5849, 0.6251) == "58% (42–63%)"
     assert mix.amount_text(1_234_567) == "1.2 million"
     assert mix.amount_text(209_400) == "210,000"
     assert mix.amount_text(1.86, "gigawatts") == "1.9 GW"
@@ -398,18 +497,29 @@ def test_live_ranges_are_ordered_and_shares_are_shares(book):
         assert (known["low"] <= known["central"] + 1e-9).all() and (known["central"] <= known["high"] + 1e-9).all()
     known = shares.dropna(subset=["central"])
     assert known[["low", "central", "high"]].stack().between(0, 1).all()
-    sums = known.groupby(["scenario_id", "count", "quarter"])["central"].sum()
-    assert sums.to_numpy() == pytest.approx(1.0)
-    # The whole equals its parts.
-    parts = compute[compute["vendor"] != mix.ALL_VENDORS].groupby(["scenario_id", "quarter", "state", "unit"])["central"].sum()
-    whole = compute[compute["vendor"] == mix.ALL_VENDORS].set_index(["scenario_id", "quarter", "state", "unit"])["central"]
-    assert parts.sort_index().to_numpy() == pytest.approx(whole.sort_index().to_numpy())
+    # Draw by draw, the shares sum to one and the whole equals its parts (medians need not: they are of each part).
+    result = mix.run()
+    drawn = result.vendor_shares()
+    total = sum(drawn.values())
+    assert np.allclose(total[~np.isnan(total)], 1.0)
+    vendors = result.by_vendor(result.h100e)
+    assert np.allclose(sum(vendors.values()), sum(result.h100e.values()))
+    # The book's range is at least as wide as each unit's.
+    for basis in mix.BASES:
+        one = mix.shares(basis).set_index(["scenario_id", "quarter", "vendor", "count"])
+        both = shares.set_index(["scenario_id", "quarter", "vendor", "count"]).loc[one.index]
+        known = one["central"].notna()
+        assert (both["low"][known] <= one["low"][known] + 1e-12).all() and (both["high"][known] >= one["high"][known] - 1e-12).all()
 
 
 def test_live_in_service_never_falls_and_never_passes_a_tranche_s_total():
     for scenario in load_table("scenarios")["scenario_id"]:
         run = mix.run(scenario)
+        leaving = set(run.tranches.loc[run.tranches["leaves_quarter"].notna(), "tranche_id"])
         for tranche, values in run.chips.items():
+            if tranche in leaving:  # a scenario that ends a contract: in service, then none
+                assert (values[:, -1] == 0).all(), tranche
+                continue
             assert (np.diff(values, axis=1) >= -1e-6).all(), tranche  # delivered capacity stays
             assert (values + run.pending_chips[tranche] <= values[:, -1:] + run.pending_chips[tranche][:, -1:] + 1e-6).all()
 
@@ -420,8 +530,10 @@ def test_live_scenarios_move_the_share_the_way_they_say(book):
                                                                       values="central")
     # Less NVIDIA capacity cannot raise NVIDIA's share; a later Trainium cannot raise AWS's;
     # the whole TPU ceiling cannot lower Google's.
-    assert (central["nvidia-contracted-only"].xs("NVIDIA", level="vendor")
-            <= central["central"].xs("NVIDIA", level="vendor") + 1e-9).all()
+    for less_nvidia in ("nvidia-contracted-only", "colossus-exit"):
+        assert (central[less_nvidia].xs("NVIDIA", level="vendor")
+                <= central["central"].xs("NVIDIA", level="vendor") + 1e-9).all()
+    assert (central["aws-upside"].xs("AWS", level="vendor") >= central["central"].xs("AWS", level="vendor") - 1e-9).all()
     assert (central["trainium-slips-a-year"].xs("AWS", level="vendor")
             <= central["central"].xs("AWS", level="vendor") + 1e-9).all()
     assert (central["tpu-ceiling-reached"].xs("Google", level="vendor")
@@ -451,8 +563,8 @@ def test_live_every_chip_the_model_counts_has_a_rate_on_every_basis():
 
 
 def test_live_the_ceiling_rule_holds_for_every_tranche():
-    # Whatever the amounts: a tranche counted once delivered never has a contracted part, and every tranche that
-    # stands for an "up to" figure of capacity.csv is counted once delivered.
+    # Whatever the amounts: a tranche counted once delivered never has a contracted part; every tranche that stands
+    # for an "up to" figure of capacity.csv is a ceiling; and capacity.csv gives each deal the state the model does.
     tables = mix.inputs()
     result = mix.run()
     for t in tables.tranches.itertuples(index=False):
@@ -462,9 +574,16 @@ def test_live_the_ceiling_rule_holds_for_every_tranche():
     table = mix.counting_table(load_table("capacity"))
     assert len(table) == len(tables.tranches)
     for t, row in zip(tables.tranches.itertuples(index=False), table.itertuples(index=False)):
-        if pd.notna(t.capacity_id) and "up to" in (capacity.at[t.capacity_id, "gigawatts_bound"],
-                                                   capacity.at[t.capacity_id, "chips_bound"]):
-            assert row.counts_as == "counted once delivered", t.tranche_id
+        if pd.notna(t.capacity_id):
+            cap = capacity.loc[t.capacity_id]
+            if "up to" in (cap["gigawatts_bound"], cap["chips_bound"]):
+                assert row.counts_as == mix.COUNTING_WORDS["ceiling"], t.tranche_id
+            assert cap["state"] in ("in service", mix.counting(t.stated_as)), t.tranche_id
+    # Every ceiling of capacity.csv is in the ceilings table, and no 'up to' figure is called contracted anywhere.
+    ceilings = mix.ceilings(load_table("capacity"))
+    assert set(ceilings["capacity_id"]) == set(capacity.index[capacity["state"] == "ceiling"])
+    assert not ((capacity["state"] == "contracted") & ((capacity["gigawatts_bound"] == "up to")
+                                                       | (capacity["chips_bound"] == "up to"))).any()
 
 
 def test_live_correlated_draws_keep_the_central_run_and_differ_from_independent_ones():
@@ -521,6 +640,32 @@ def test_a_ceiling_counted_as_firm_is_named(scratch):
     assert caught.value.row == line and caught.value.column == "stated_as" and "up to" in str(caught.value)
 
 
+def test_a_state_the_rule_does_not_give_is_named(scratch):
+    # State from the bound: Azure's "up to 1 GW" called contracted; Broadcom's "about 3.5 GW", whose use is
+    # conditional, called contracted; Google's "well over a gigawatt", firm, called a ceiling.
+    rows = scratch.rows("capacity")
+    line = {r["capacity_id"]: i for i, r in enumerate(rows, start=1)}
+    for capacity_id, state, where in (("cap-11", "contracted", check_tables), ("cap-10", "contracted", check_compute_mix),
+                                      ("cap-09", "ceiling", check_compute_mix)):
+        original = rows[line[capacity_id] - 1]["state"]
+        scratch.set_value("capacity", line[capacity_id], "state", state)
+        with pytest.raises(DataError) as caught:
+            where(scratch.folder)
+        error = caught.value
+        assert error.file.endswith("capacity.csv") and error.row == line[capacity_id] and error.column == "state", capacity_id
+        assert ("ceiling" in str(error)) and ("contracted" in str(error)), capacity_id
+        scratch.set_value("capacity", line[capacity_id], "state", original)
+
+
+def test_a_fitted_estimate_nothing_is_fitted_to_is_named(scratch):
+    rows = scratch.rows("compute_mix_benchmarks")
+    line = next(i for i, r in enumerate(rows, start=1) if r["relation"] == "independent")
+    scratch.set_value("compute_mix_benchmarks", line, "relation", "fitted")
+    with pytest.raises(DataError) as caught:
+        check_compute_mix(scratch.folder)
+    assert caught.value.row == line and caught.value.column == "relation"
+
+
 def test_an_amount_factor_without_its_direction_is_named(scratch):
     rows = scratch.rows("compute_mix_tranches")
     line = next(i for i, r in enumerate(rows, start=1) if r["amount_factor"])
@@ -555,7 +700,11 @@ def test_live_removing_nothing_changes_nothing_and_the_benchmarks_are_all_compar
     with_all, without_none = mix.share_without([])
     assert with_all == pytest.approx(without_none)
     benchmarks = load_table("compute_mix_benchmarks")
-    assert f"of the {len(benchmarks)} outside estimates" in mix.benchmark_sentence(benchmarks)
+    text = mix.benchmark_sentence(benchmarks, load_table("sources"))
+    # Every estimate is named by its readable name, never its id, and what each is to the model is said.
+    assert all(name in text for name in benchmarks["name"]) and not any(b in text for b in benchmarks["benchmark_id"])
+    if (benchmarks["relation"] == "fitted").any():
+        assert "tests nothing" in text
     assert len(mix.benchmark_table(benchmarks)) == len(benchmarks)
 
 

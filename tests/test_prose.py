@@ -33,7 +33,7 @@ CAPACITY = pd.DataFrame({
     "chips_bound": [None, "more than", None, "up to", "more than", "more than"],
     "gigawatts": [1.0, None, 5.0, None, None, None],
     "gigawatts_bound": ["up to", None, "up to", None, None, None],
-    "state": ["contracted", "in service", "contracted", "contracted", "contracted", "in service"],
+    "state": ["ceiling", "in service", "contracted", "ceiling", "contracted", "in service"],
     "basis": ["announced", "announced", "expected", "reported", "announced", "expected"],
 }).set_index("capacity_id")
 
@@ -79,14 +79,17 @@ def test_a_sentence_that_names_no_claim_outside_a_section_is_not_read():
 
 def test_a_state_the_table_does_not_give_a_deal_is_found():
     found = prose.status_conflicts(said("The {capacity}`c-1` of NVIDIA systems on Azure came online in May."), CAPACITY)
-    assert [(f.row, f.says, f.expects) for f in found] == [("c-1", "came online", "contracted")]
+    assert [(f.row, f.says, f.expects) for f in found] == [("c-1", "came online", "ceiling")]
     found = prose.status_conflicts(said("Anthropic's systems on Azure are running at last."), CAPACITY)
-    assert [(f.row, f.expects) for f in found] == [("c-1", "contracted")]
+    assert [(f.row, f.expects) for f in found] == [("c-1", "ceiling")]
+    # One rule: an "up to" ceiling called contracted is as wrong as one called in service.
+    found = prose.status_conflicts(said("The {capacity}`c-1` of NVIDIA systems on Azure is contracted."), CAPACITY)
+    assert [(f.row, f.says, f.expects) for f in found] == [("c-1", "contracted", "ceiling")]
 
 
 def test_a_state_that_matches_or_that_the_role_prints_is_not_found():
     assert prose.status_conflicts(said("{capacity}`c-1` of systems on Azure is {state}`c-1`."), CAPACITY) == []
-    assert prose.status_conflicts(said("Over a million Trainium2 chips are in service, and Azure is contracted."),
+    assert prose.status_conflicts(said("Over a million Trainium2 chips are in service, and Azure is a ceiling."),
                                   CAPACITY) == []
     assert prose.status_conflicts(said("Work runs within the capacity contracted."), CAPACITY) == []
 
@@ -94,10 +97,11 @@ def test_a_state_that_matches_or_that_the_role_prints_is_not_found():
 # --- the basis of a state ------------------------------------------------------------------------
 
 def test_the_state_carries_its_basis():
-    # announced: the state alone; reported: "by report"; expected: by the row's as_of date
+    # announced: the state alone (a ceiling with how the rule counts it); reported: "by report"; expected: by the
+    # row's as_of date
     assert [prose.capacity_state(c, table=CAPACITY) for c in ("c-1", "c-2", "c-3", "c-4", "c-6")] == [
-        "contracted", "in service", "contracted, expected in service by the end of 2026", "contracted, by report",
-        "expected in service by the end of May 2026"]
+        "a ceiling, counted only once delivered", "in service", "contracted, expected in service by the end of 2026",
+        "a ceiling by report, counted only once delivered", "expected in service by the end of May 2026"]
     with pytest.raises(ValueError, match="basis 'rumoured'"):
         prose.capacity_state("c-1", table=CAPACITY.assign(basis="rumoured"))
 

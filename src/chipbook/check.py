@@ -452,7 +452,14 @@ def check_compute_mix(data_dir: Path | None = None) -> None:
     announcement date and a fleet estimate none, an amount factor comes with its direction,
     the ceiling rule agrees with capacity.csv (a tranche stands for an 'up to' figure there
     exactly when its stated_as is 'up to'), each scenario's change keeps those orders, and
-    every scenario but the central one changes something."""
+    every scenario but the central one changes something; and the one rule for contracts
+    and ceilings holds across tables: a capacity row a tranche stands for is in service or
+    in the state the tranche's stated_as gives (contracted for a firm amount, ceiling for an
+    'up to' or conditional one), and a capacity row that is a ceiling without an 'up to'
+    bound is one a conditional tranche stands for. A tranche fitted to an outside estimate
+    is a fleet estimate, fitted to an H100e estimate marked fitted, and every estimate
+    marked fitted has tranches fitted to it."""
+    from .vocabulary import MIX_COUNTING
     descriptor = Path(data_dir or paths.DATA_DIR) / "datapackage.json"
     folder = descriptor.parent
 
@@ -470,6 +477,7 @@ def check_compute_mix(data_dir: Path | None = None) -> None:
         ordered("compute_mix_chip_power", row, ["it_watts_low", "it_watts_central", "it_watts_high"], "IT power")
         ordered("compute_mix_chip_power", row, ["pue_low", "pue_central", "pue_high"], "PUE")
     capacity = {r["capacity_id"]: r for r in rows("capacity", descriptor, validate=False)}
+    benchmarks = {r["benchmark_id"]: r for r in rows("compute_mix_benchmarks", descriptor, validate=False)}
     amounts, fulls = ["amount_low", "amount_central", "amount_high"], ["full_quarter_early", "full_quarter_central", "full_quarter_late"]
     tranches = {}
     for row in rows("compute_mix_tranches", descriptor, validate=False):
@@ -492,6 +500,36 @@ def check_compute_mix(data_dir: Path | None = None) -> None:
                 fail("compute_mix_tranches", row, "stated_as", f"stated_as '{row['stated_as']}' for "
                      f"{row['capacity_id']}, which capacity.csv bounds '{bound}'",
                      "'up to' exactly when the capacity row's figure is an 'up to' ceiling (the ceiling rule)")
+            state = MIX_COUNTING[row["stated_as"]]
+            if cap["state"] not in ("in service", state):
+                raise DataError(folder / "capacity.csv", f"{row['capacity_id']} is '{cap['state']}', but tranche "
+                                f"{row['tranche_id']} is stated_as '{row['stated_as']}', which the one rule makes "
+                                f"'{state}'", row=cap["_row"], line=cap["_line"], column="state",
+                                expected=f"'{state}' (or 'in service' once delivered), the state the rule gives")
+        if row["fitted_to"]:
+            bench = benchmarks.get(row["fitted_to"])
+            if row["stated_as"] != "estimate":
+                fail("compute_mix_tranches", row, "fitted_to", f"a tranche stated as '{row['stated_as']}' is fitted "
+                     f"to {row['fitted_to']}", "fitted_to only on a fleet estimate (stated_as estimate)")
+            if bench and (bench["relation"] != "fitted" or bench["measure"] != "h100e"):
+                fail("compute_mix_tranches", row, "fitted_to", f"{row['fitted_to']} is '{bench['relation']}', in "
+                     f"{bench['measure']}", "an estimate in H100e whose relation is 'fitted'")
+    stands_for = {}
+    for tranche in tranches.values():
+        stands_for.setdefault(tranche["capacity_id"], []).append(tranche["stated_as"])
+    for cap in capacity.values():
+        if cap["state"] == "ceiling" and "up to" not in (cap["chips_bound"], cap["gigawatts_bound"]) \
+                and "conditional" not in stands_for.get(cap["capacity_id"], []):
+            raise DataError(folder / "capacity.csv", f"{cap['capacity_id']} is a ceiling bounded "
+                            f"'{cap['gigawatts_bound'] or cap['chips_bound']}' that no conditional tranche stands for",
+                            row=cap["_row"], line=cap["_line"], column="state",
+                            expected="'contracted' for a firm amount; 'ceiling' only for an 'up to' amount or one a "
+                                     "tranche stated_as 'conditional' stands for")
+    fitted_to = {t["fitted_to"] for t in tranches.values() if t["fitted_to"]}
+    for bench in benchmarks.values():
+        if bench["relation"] == "fitted" and bench["benchmark_id"] not in fitted_to:
+            fail("compute_mix_benchmarks", bench, "relation", f"{bench['benchmark_id']} is marked fitted, but no "
+                 "tranche names it in fitted_to", "'fitted' only for an estimate some tranche is fitted to")
     changed = set()
     for row in rows("compute_mix_scenarios", descriptor, validate=False):
         changed.add(row["scenario_id"])
@@ -510,9 +548,12 @@ def check_compute_mix(data_dir: Path | None = None) -> None:
         if start > early:
             fail("compute_mix_scenarios", row, "full_quarter_early", f"{row['tranche_id']} would be complete in "
                  f"{early}, before it starts in {start}", "a full quarter no earlier than the tranche's start_quarter")
-        if not any(row[n] for n in ("delay_quarters", "measure", *amounts, *fulls)):
+        if not any(row[n] for n in ("delay_quarters", "measure", *amounts, *fulls, "leaves_quarter")):
             fail("compute_mix_scenarios", row, "delay_quarters", "the row changes nothing",
-                 "a delay, a measure, amounts or full quarters")
+                 "a delay, a measure, amounts, full quarters or a quarter it leaves service")
+        if row["leaves_quarter"] and row["leaves_quarter"] <= start:
+            fail("compute_mix_scenarios", row, "leaves_quarter", f"{row['tranche_id']} would leave in "
+                 f"{row['leaves_quarter']}, before it starts in {start}", "a quarter after the tranche's start_quarter")
     for row in rows("scenarios", descriptor, validate=False):
         if row["scenario_id"] != "central" and row["scenario_id"] not in changed:
             fail("scenarios", row, "scenario_id", f"{row['scenario_id']} changes nothing in the compute-mix model",

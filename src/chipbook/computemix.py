@@ -4,28 +4,36 @@ compute-mix model.
 The common unit is the H100-equivalent (H100e), on one of three bases (`BASES`), each a
 chip's published rate over the H100's:
 
-* "bf16": dense (no structured sparsity) BF16 TFLOPS, over the H100's 989. Every chip in
-  the model publishes it, frontier training runs in it, and the book's specification
-  table carries it for all of them; the book's headline basis.
 * "8-bit": dense 8-bit operations as Epoch AI counts them (FP8, else the MX
-  microscaling MXFP8 rate, else INT8), over the H100's 1,979. It credits Trainium3's
-  MXFP8 gain, which BF16 does not.
+  microscaling MXFP8 rate, else INT8), over the H100's 1,979. The book's headline unit
+  (`HEADLINE`): it is Epoch AI's unit, so the outside estimates compare like with like; the
+  cost model serves 8-bit weights; and it credits each chip's current low-precision rate
+  (Trainium3's MXFP8 gain among them), which dense BF16 does not.
+* "bf16": dense (no structured sparsity) BF16 TFLOPS, over the H100's 989: the format of
+  frontier training until recently.
 * "hbm": HBM bandwidth (GB/s), over the H100's 3,350: what bounds the decoding of
   tokens, the larger part of serving.
+
+Which unit is right depends on the work (training or serving), not on chance, so the model
+does not draw it: a share's range runs over all three (`ALL_UNITS`, rule 6).
 
 Inputs, each a sourced row or a named assumption with its reason (data/):
 
 * `compute_mix_tranches`: Anthropic's capacity in tranches (a deal, or an estimated fleet),
   each with a readable name, its vendor, the chip generation it buys, how its source states
   the amount (`stated_as`), the amount (chips, gigawatts or H100e; low, central, high), its
-  delivery pace (start quarter; full quarter early, central, late) and the factors its
-  draws move with;
+  delivery pace (start quarter; full quarter early, central, late), the factors its
+  draws move with and, for the fleets before the deals, the outside estimate they are
+  fitted to (`fitted_to`);
+* `compute_mix_benchmarks`: outside estimates of Anthropic's compute, each marked fitted
+  (the model is scaled to it) or independent (a check);
 * `compute_mix_factors`: the shared factors (a vendor's deals, the split of a total) and
   how strongly the assumptions that load on them move together;
 * `compute_mix_chip_power`: IT watts per chip and PUE (low, central, high), which turn
   gigawatts into chips;
 * `accelerator_specs`: the rates of each basis;
-* `compute_mix_scenarios`: what each scenario of `scenarios` changes in the tranches.
+* `compute_mix_scenarios`: what each scenario of `scenarios` changes in the tranches
+  (amounts, pace, a delay, or a quarter by which a tranche leaves service).
 
 The rules, each tested by hand in tests/test_computemix.py:
 
@@ -34,13 +42,16 @@ The rules, each tested by hand in tests/test_computemix.py:
    (`chips_per_gigawatt`); an announced gigawatt is read as facility power.
 3. A tranche is delivered linearly: by the end of quarter q the share in service is
    (q - start + 1) / (full - start + 1), clipped to [0, 1] (`delivered_fraction`); 1 GW
-   from 2026Q1 to 2026Q4 is 0.25 GW at the end of 2026Q1.
-4. The ceiling rule (`CEILING_RULE`, `counting`): how a tranche counts before delivery
-   follows from how its source states the amount. Only an amount stated as firm counts
-   as contracted (its undelivered part, from the quarter it was announced); an "up to"
-   ceiling, an amount whose use the source makes conditional and a deal of unpublished
-   size count only once delivered; a fleet estimate only as in service. The rest of a
-   ceiling is counted nowhere (`ceilings` reports it beside the model).
+   from 2026Q1 to 2026Q4 is 0.25 GW at the end of 2026Q1. A scenario may take it out of
+   service again: from the end of its `leaves_quarter` it counts nowhere.
+4. One rule for contracts and ceilings (`CEILING_RULE`, `counting`, the states of
+   vocabulary.CAPACITY_STATES): how a tranche counts before delivery follows from how its
+   source states the amount. A firm amount is contracted (its undelivered part, from the
+   quarter it was announced); an "up to" ceiling and an amount whose use the source makes
+   conditional are ceilings, and a deal of unpublished size an unsized deal: both count only
+   once delivered; a fleet estimate counts only as in service. capacity.csv gives every deal
+   the same state (make check). The part of a ceiling not drawn by a quarter is reported
+   beside the model (`ceilings`): not yet drawn, not excluded.
 5. Ranges: every assumption is drawn `DRAWS` times from a triangular distribution over
    its low, central and high values. An assumption that loads on a factor of
    `compute_mix_factors` takes its cumulative probability from a Gaussian copula,
@@ -48,11 +59,23 @@ The rules, each tested by hand in tests/test_computemix.py:
    rho = 0 leaves it independent, rho = 1 moves it in lockstep with the factor. A factor's
    good draw raises the amounts that move with it and brings their delivery forward (a
    pace takes -z). One random stream per named assumption and factor, so every scenario
-   and basis sees the same draws. Central is the run with every assumption at its central
-   value; low and high are the 5th and 95th percentiles of the draws, widened where needed
-   to contain the central run.
+   and basis sees the same draws. The central figure is the median of the draws; low and
+   high are their 5th and 95th percentiles (`summarise`). The run with every assumption at
+   its central value (the modal case, row 0 of every array) is kept only for the one-at-a-
+   time sensitivity, which moves one assumption from it.
 6. A vendor's share is its part of the sum over vendors, draw by draw, in service or in
-   service plus contracted (`COUNTS`).
+   service plus contracted (`COUNTS`). On `ALL_UNITS`, the book's headline, the central
+   share is the median on `HEADLINE` and the range runs from the lowest 5th percentile to
+   the highest 95th over the three bases (`envelope`).
+7. Fitting (`fit_to_benchmarks`): the fleets that name an outside estimate in `fitted_to`
+   are scaled, draw by draw, so that with the other tranches of the estimate's vendors they
+   add up to its total at its quarter, on the estimate's 8-bit unit; the total is drawn from
+   a two-piece lognormal through the estimate's 5th, 50th and 95th percentiles
+   (`lognormal_total`), so its range carries through. Where the other tranches alone pass
+   the drawn total, the fitted fleets are zero and the sum exceeds it. Their own amounts
+   set only how they split the fitted total.
+8. Rounding: every printed share is rounded once, to whole percentage points, halves up
+   (`percent_points`); tables, sentences, titles and text alternatives all use it.
 """
 
 from __future__ import annotations
@@ -61,6 +84,7 @@ import json
 import math
 import re
 import statistics
+import warnings
 import zlib
 from dataclasses import dataclass, field
 
@@ -68,11 +92,13 @@ import numpy as np
 import pandas as pd
 
 from . import data
-from .vocabulary import CHIP_MAKERS, MIX_COUNTING
+from .vocabulary import CHIP_MAKERS, COUNTED_ONCE_DELIVERED, MIX_COUNTING
 
 FIRST_QUARTER, LAST_QUARTER = "2023Q1", "2027Q4"
 REFERENCE_CHIP = "h100"
-BASES = ("bf16", "8-bit", "hbm")
+BASES = ("8-bit", "bf16", "hbm")
+HEADLINE = "8-bit"
+ALL_UNITS = "all units"  # not a basis: the headline's central figure with a range over every basis (rule 6)
 BASIS_NAMES = {"bf16": "dense BF16", "8-bit": "dense 8-bit (Epoch AI's basis)", "hbm": "HBM bandwidth"}
 BASIS_SHORT = {"bf16": "dense BF16", "8-bit": "8-bit", "hbm": "HBM bandwidth"}  # in lists and sentences
 # The columns of accelerator_specs each basis reads, in order of preference: a chip's
@@ -82,7 +108,7 @@ RATE_COLUMNS = {"bf16": ("bf16_tflops_dense",), "8-bit": ("fp8_tflops_dense", "m
 IN_SERVICE, CONTRACTED = "in service", "contracted, not yet in service"
 COUNTS = ("in service", "in service + contracted")
 ALL_VENDORS = "All vendors"
-PERCENTILES = (5, 95)
+PERCENTILES = (5, 50, 95)
 DRAWS = 4000
 SEED = 2026
 CENTRAL = "central"
@@ -94,19 +120,31 @@ EQUAL_THIRD = 1 / 3
 # for the book to call that share robust to the unit: the book's line, about the width of
 # the 5th-95th percentile ranges themselves.
 UNIT_TOLERANCE = 0.05
+# How the book's headline figures are counted, in words every page prints (never retyped).
+UNIT_WORDS = "H100-equivalents of dense 8-bit throughput (Epoch AI's unit)"
+RANGE_WORDS = (f"the central figure is the median of {DRAWS:,} draws over the model's assumptions, and the range runs "
+               "from the lowest 5th to the highest 95th percentile of those draws on any of three units (8-bit, dense BF16 "
+               "and HBM bandwidth), so that it holds whichever unit counts the chips")
 
 CEILING_RULE = (
-    "Only an amount a party states as firm (a floor such as 'more than' or 'well over', an approximate amount such "
-    "as 'nearly' or 'about', or the whole of a named site) counts as contracted before it is delivered. An 'up to' "
-    "ceiling, an amount whose use the source makes conditional, and a deal whose size is not published count only "
-    "once delivered, at the book's estimate of what is drawn; the rest of a ceiling is counted nowhere. Fleets the "
-    "book estimates where no deal was announced count only as in service.")
+    "Capacity is in one of three states. In service: delivered. Contracted: an amount a party states as firm (a floor "
+    "such as 'more than' or 'well over', an approximate amount such as 'nearly' or 'about', or the whole of a named "
+    "site), counted as contracted until it is delivered. A ceiling: an 'up to' amount, or one whose use the source "
+    "makes conditional, counted only once delivered, at the book's estimate of what is drawn; the rest of a ceiling is "
+    "not yet drawn, neither contracted nor excluded. A deal whose size is not published also counts only once "
+    "delivered, and fleets the book estimates where no deal was announced count only as in service. Every status the "
+    "book prints, in tables, prose and scenarios, follows this rule.")
+
+# How each kind of tranche counts before delivery, in words for the rule's table.
+COUNTING_WORDS = {"contracted": "contracted until delivered", "ceiling": "a ceiling: only once delivered",
+                  "unsized deal": "an unsized deal: only once delivered", "fleet estimate": "an estimate: in service only"}
 
 
 def counting(stated_as: str) -> str:
-    """How a tranche counts before delivery under the ceiling rule: 'contracted' for a firm
-    amount, 'counted once delivered' for an 'up to', conditional or unpublished one,
-    'fleet estimate' for an estimate (vocabulary.MIX_COUNTING). KeyError otherwise."""
+    """How a tranche counts before delivery under the one rule: 'contracted' for a firm
+    amount, 'ceiling' for an 'up to' or conditional one, 'unsized deal' for one of
+    unpublished size, 'fleet estimate' for an estimate (vocabulary.MIX_COUNTING; the first
+    two are capacity states). KeyError otherwise."""
     if stated_as not in MIX_COUNTING:
         raise KeyError(f"stated_as must be one of {list(MIX_COUNTING)}, not {stated_as!r}")
     return MIX_COUNTING[stated_as]
@@ -147,7 +185,7 @@ def quarter_of(date) -> str:
 
 # --- The rules ---------------------------------------------------------------------------
 
-def chip_rates(specs: pd.DataFrame, basis: str = "bf16") -> pd.Series:
+def chip_rates(specs: pd.DataFrame, basis: str = HEADLINE) -> pd.Series:
     """Each chip's rate on `basis`, by chip_id (TFLOPS, or GB/s for "hbm"): the first
     published column of RATE_COLUMNS[basis]; NaN where none is."""
     if basis not in BASES:
@@ -160,7 +198,7 @@ def chip_rates(specs: pd.DataFrame, basis: str = "bf16") -> pd.Series:
     return rate
 
 
-def h100e_per_chip(specs: pd.DataFrame, basis: str = "bf16") -> pd.Series:
+def h100e_per_chip(specs: pd.DataFrame, basis: str = HEADLINE) -> pd.Series:
     """H100-equivalents per chip, by chip_id, on `basis`: the chip's rate (`chip_rates`)
     over the H100's. NaN for a chip with no rate on that basis."""
     rate = chip_rates(specs, basis)
@@ -220,14 +258,41 @@ def correlated(u, z, rho: float):
 
 def summarise(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(low, central, high) along axis 0 of a (1 + draws, ...) array whose first row is
-    the central run: the 5th and 95th percentiles of the draws, widened to contain the
-    central run (so low <= central <= high always holds)."""
-    central = values[0]
+    the modal case: the 5th, 50th and 95th percentiles of the draws (rows 1 on). The modal
+    case itself is none of them (rule 5); with no draws it is all three."""
     if len(values) == 1:
-        return central, central, central
-    with np.errstate(invalid="ignore"):
-        low, high = np.nanpercentile(values[1:], PERCENTILES, axis=0)
-    return np.fmin(low, central), central, np.fmax(high, central)
+        return values[0], values[0], values[0]
+    with warnings.catch_warnings():  # a quarter with nothing counted yet is NaN in every draw
+        warnings.simplefilter("ignore", RuntimeWarning)
+        low, central, high = np.nanpercentile(values[1:], PERCENTILES, axis=0)
+    return low, central, high
+
+
+def envelope(frames: dict[str, pd.DataFrame], keys: list[str], headline: str = HEADLINE) -> pd.DataFrame:
+    """Rule 6: share frames of one shape on each basis (`frames`, keyed by basis, each with
+    low, central and high) joined on `keys`: central from `headline`, low the lowest low and
+    high the highest high over every basis."""
+    joined = frames[headline].set_index(keys)
+    lows = pd.concat([f.set_index(keys)["low"] for f in frames.values()], axis=1)
+    highs = pd.concat([f.set_index(keys)["high"] for f in frames.values()], axis=1)
+    return joined.assign(low=lows.min(axis=1), high=highs.max(axis=1)).reset_index()
+
+
+_Z95 = statistics.NormalDist().inv_cdf(0.95)
+
+
+def lognormal_total(u, low: float, central: float, high: float):
+    """Rule 7: the value at cumulative probability `u` (0-1, array) of a two-piece
+    lognormal whose 5th, 50th and 95th percentiles are `low`, `central` and `high` (an
+    outside estimate's range, carried through): central x exp(sigma x z), z = Phi^-1(u),
+    sigma = ln(central / low) / 1.645 below the median and ln(high / central) / 1.645
+    above. ValueError unless 0 < low <= central <= high."""
+    low, central, high = float(low), float(central), float(high)
+    if not 0 < low <= central <= high:
+        raise ValueError(f"an estimate's range must run 0 < low <= central <= high, not {low:g}, {central:g}, {high:g}")
+    z = _normal_quantile(np.clip(np.asarray(u, dtype=float), _EDGE, 1 - _EDGE))
+    sigma = np.where(z < 0, math.log(central / low), math.log(high / central)) / _Z95
+    return central * np.exp(sigma * z)
 
 
 # --- Scenarios ---------------------------------------------------------------------------
@@ -238,17 +303,22 @@ AMOUNT_COLUMNS = ("amount_low", "amount_central", "amount_high")
 
 def scenario_tranches(tranches: pd.DataFrame, changes: pd.DataFrame, scenario_id: str) -> pd.DataFrame:
     """The tranches as `scenario_id` has them: each of its rows in `changes`
-    (compute_mix_scenarios) replaces the measure, amounts and full quarters it gives, then
-    moves the start and full quarters later by `delay_quarters`."""
+    (compute_mix_scenarios) replaces the measure, amounts and full quarters it gives, sets
+    the quarter by whose end the tranche leaves service (`leaves_quarter`), then moves the
+    start and full quarters later by `delay_quarters`. The result always has a
+    `leaves_quarter` column (blank where a tranche stays)."""
     shaped = tranches.set_index("tranche_id", drop=False).copy()
+    if "leaves_quarter" not in shaped:
+        shaped["leaves_quarter"] = None
+    shaped["leaves_quarter"] = shaped["leaves_quarter"].astype(object)
     own = changes[changes["scenario_id"] == scenario_id] if len(changes) else changes
     unknown = sorted(set(own["tranche_id"]) - set(shaped.index)) if len(own) else []
     if unknown:
         raise KeyError(f"scenario {scenario_id!r} changes unknown tranches {unknown}")
     for change in own.itertuples(index=False):
         row = change._asdict()
-        for column in ("measure", *AMOUNT_COLUMNS, *QUARTER_COLUMNS[1:]):
-            if column in row and row[column] is not None and not pd.isna(row[column]):
+        for column in ("measure", *AMOUNT_COLUMNS, *QUARTER_COLUMNS[1:], "leaves_quarter"):
+            if column in row and _given(row[column]):
                 shaped.at[row["tranche_id"], column] = row[column]
         delay = row.get("delay_quarters")
         if delay is not None and not pd.isna(delay) and int(delay):
@@ -278,7 +348,7 @@ def _given(value) -> bool:
 @dataclass
 class Run:
     """One simulation: per tranche, arrays of shape (1 + draws, quarters), row 0 the
-    central run. `h100e` and `pending_h100e` in H100e on the run's basis; `chips`,
+    modal case (every assumption at its central value). `h100e` and `pending_h100e` in H100e on the run's basis; `chips`,
     `pending_chips` in chips; `gigawatts`, `pending_gigawatts` in GW of facility power;
     `it_gigawatts` in GW of IT power (before cooling), in service."""
 
@@ -312,13 +382,17 @@ class Run:
             return {v: np.where(total > 0, counted[v] / total, np.nan) for v in CHIP_MAKERS}
 
 
-def simulate(tranches: pd.DataFrame, chip_power: pd.DataFrame, specs: pd.DataFrame, basis: str = "bf16",
+def simulate(tranches: pd.DataFrame, chip_power: pd.DataFrame, specs: pd.DataFrame, basis: str = HEADLINE,
              draws: int = DRAWS, seed: int = SEED, quarters: list[str] | None = None,
-             factors: pd.DataFrame | None = None) -> Run:
-    """Run the model on these tables (see the module's rules). `draws=0` gives the central
-    run alone. `factors` (compute_mix_factors: factor_id, correlation) correlates the
+             factors: pd.DataFrame | None = None, benchmarks: pd.DataFrame | None = None) -> Run:
+    """Run the model on these tables (see the module's rules). `draws=0` gives the modal
+    case alone. `factors` (compute_mix_factors: factor_id, correlation) correlates the
     draws of the tranches that name a factor (amount_factor, amount_direction,
-    pace_factor); without it every draw is independent."""
+    pace_factor); without it every draw is independent. `benchmarks`
+    (compute_mix_benchmarks) are the outside estimates that tranches naming one in
+    `fitted_to` are fitted to (rule 7); KeyError when a tranche names one not given."""
+    if basis not in BASES:
+        raise ValueError(f"basis must be one of {BASES}, not {basis!r}")
     quarters = quarters or quarter_range()
     q = np.array([quarter_index(x) for x in quarters], dtype=float)
     per_chip = h100e_per_chip(specs, basis)
@@ -361,11 +435,10 @@ def simulate(tranches: pd.DataFrame, chip_power: pd.DataFrame, specs: pd.DataFra
         if start > early:
             raise ValueError(f"tranche {name!r} is complete (early) before it starts")
         full = _values(early, central, late, u_pace)
-        facility = watts[tranche.chip_id]
         if tranche.measure == "chips":
             total = amount
         elif tranche.measure == "gigawatts":
-            total = amount * 1e9 / facility
+            total = amount * 1e9 / watts[tranche.chip_id]
         elif tranche.measure == "h100e":
             total = amount / bf16[tranche.chip_id]
         else:
@@ -376,12 +449,65 @@ def simulate(tranches: pd.DataFrame, chip_power: pd.DataFrame, specs: pd.DataFra
             pending = (total[:, None] - in_service) * (q[None, :] >= announced)
         else:
             pending = np.zeros_like(in_service)
+        if _given(row.get("leaves_quarter")):  # a scenario takes it out of service (rule 3)
+            staying = q[None, :] < quarter_index(row["leaves_quarter"])
+            in_service, pending = in_service * staying, pending * staying
         run.chips[name], run.pending_chips[name] = in_service, pending
-        run.h100e[name], run.pending_h100e[name] = in_service * per_chip[tranche.chip_id], pending * per_chip[tranche.chip_id]
-        run.gigawatts[name] = in_service * facility[:, None] / 1e9
-        run.pending_gigawatts[name] = pending * facility[:, None] / 1e9
-        run.it_gigawatts[name] = in_service * it_watts[tranche.chip_id][:, None] / 1e9
+    fitted = [t for t in tranches.itertuples(index=False) if _given(getattr(t, "fitted_to", None))]
+    if fitted:
+        if benchmarks is None:
+            raise KeyError("tranches name benchmarks in fitted_to, but no compute_mix_benchmarks were given")
+        fit_to_benchmarks(run, benchmarks, specs, draws, seed)
+    for tranche in tranches.itertuples(index=False):
+        name, chip = tranche.tranche_id, tranche.chip_id
+        in_service, pending = run.chips[name], run.pending_chips[name]
+        run.h100e[name], run.pending_h100e[name] = in_service * per_chip[chip], pending * per_chip[chip]
+        run.gigawatts[name] = in_service * watts[chip][:, None] / 1e9
+        run.pending_gigawatts[name] = pending * watts[chip][:, None] / 1e9
+        run.it_gigawatts[name] = in_service * it_watts[chip][:, None] / 1e9
     return run
+
+
+def benchmark_vendors(benchmark) -> tuple[str, ...]:
+    """The chip vendors an outside estimate covers: its `vendors` ('NVIDIA; Google'), or
+    every vendor where it names none."""
+    named = getattr(benchmark, "vendors", None) if not isinstance(benchmark, dict) else benchmark.get("vendors")
+    return tuple(v.strip() for v in str(named).split(";")) if _given(named) else tuple(CHIP_MAKERS)
+
+
+def fit_to_benchmarks(run: Run, benchmarks: pd.DataFrame, specs: pd.DataFrame, draws: int, seed: int) -> None:
+    """Rule 7, in place on `run.chips`: for each outside estimate that tranches name in
+    `fitted_to`, earliest quarter first, scale those tranches (every quarter, draw by draw)
+    so that with the estimate's vendors' other tranches they add up, at its quarter and on
+    its 8-bit unit, to its total drawn by `lognormal_total` (row 0, the modal case, at its
+    central value). Fitted tranches are estimates, with nothing contracted. Raises KeyError
+    for an unknown benchmark and ValueError for one outside the run's quarters or not in
+    H100e."""
+    eight = h100e_per_chip(specs, "8-bit")
+    table = benchmarks.set_index("benchmark_id")
+    names = {t.tranche_id: t for t in run.tranches.itertuples(index=False)}
+    wanted = {t.fitted_to for t in names.values() if _given(getattr(t, "fitted_to", None))}
+    unknown = sorted(wanted - set(table.index))
+    if unknown:
+        raise KeyError(f"fitted_to names {unknown}, not in compute_mix_benchmarks")
+    for benchmark_id in sorted(wanted, key=lambda b: quarter_index(table.at[b, "quarter"])):
+        b = table.loc[benchmark_id]
+        if b["measure"] != "h100e":
+            raise ValueError(f"benchmark {benchmark_id!r} is in {b['measure']}; tranches can be fitted only to H100e")
+        if b["quarter"] not in run.quarters:
+            raise ValueError(f"benchmark {benchmark_id!r} speaks for {b['quarter']}, outside the model's quarters")
+        i = run.quarters.index(b["quarter"])
+        vendors = benchmark_vendors(b.to_dict())
+        group = [t for t, row in names.items() if getattr(row, "fitted_to", None) == benchmark_id]
+        others = [t for t, row in names.items() if row.vendor in vendors and t not in group]
+        target = np.concatenate([[float(b["value_central"])], lognormal_total(
+            _uniforms(f"benchmark:{benchmark_id}", draws, seed), b["value_low"], b["value_central"], b["value_high"])])
+        fixed = sum((run.chips[t][:, i] * eight[names[t].chip_id] for t in others), np.zeros(draws + 1))
+        raw = sum((run.chips[t][:, i] * eight[names[t].chip_id] for t in group), np.zeros(draws + 1))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            scale = np.where(raw > 0, np.maximum(target - fixed, 0.0) / raw, 0.0)
+        for t in group:
+            run.chips[t] = run.chips[t] * scale[:, None]
 
 
 def compute_frame(run: Run) -> pd.DataFrame:
@@ -435,6 +561,7 @@ class Inputs:
     changes: pd.DataFrame
     scenarios: pd.DataFrame
     factors: pd.DataFrame
+    benchmarks: pd.DataFrame
 
 
 @data.cached_per_process
@@ -442,34 +569,47 @@ def inputs() -> Inputs:
     """The model's tables from data/."""
     return Inputs(tranches=data.load_table("compute_mix_tranches"), chip_power=data.load_table("compute_mix_chip_power"),
                   specs=data.load_table("accelerator_specs"), changes=data.load_table("compute_mix_scenarios"),
-                  scenarios=data.load_table("scenarios"), factors=data.load_table("compute_mix_factors"))
+                  scenarios=data.load_table("scenarios"), factors=data.load_table("compute_mix_factors"),
+                  benchmarks=data.load_table("compute_mix_benchmarks"))
+
+
+def single(basis: str) -> str:
+    """The one basis a run or a total needs: `HEADLINE` for `ALL_UNITS`, else `basis`."""
+    return HEADLINE if basis == ALL_UNITS else basis
 
 
 @data.cached_per_process
-def run(scenario_id: str = CENTRAL, basis: str = "bf16", correlated_draws: bool = True) -> Run:
-    """The model on the book's data for one scenario and basis; `correlated_draws=False`
-    draws every assumption independently (for comparison)."""
+def run(scenario_id: str = CENTRAL, basis: str = HEADLINE, correlated_draws: bool = True) -> Run:
+    """The model on the book's data for one scenario and basis (`ALL_UNITS` runs the
+    headline's); `correlated_draws=False` draws every assumption independently (for
+    comparison)."""
     tables = inputs()
     if scenario_id not in set(tables.scenarios["scenario_id"]):
         raise KeyError(f"no scenario {scenario_id!r} in scenarios.csv")
     return simulate(scenario_tranches(tables.tranches, tables.changes, scenario_id), tables.chip_power,
-                    tables.specs, basis, factors=tables.factors if correlated_draws else None)
+                    tables.specs, single(basis), factors=tables.factors if correlated_draws else None,
+                    benchmarks=tables.benchmarks)
 
 
 @data.cached_per_process
-def shares(basis: str = "bf16") -> pd.DataFrame:
-    """`share_frame` for every scenario, with scenario_id and scenario (its name)."""
+def shares(basis: str = ALL_UNITS) -> pd.DataFrame:
+    """`share_frame` for every scenario, with scenario_id and scenario (its name); on
+    `ALL_UNITS` (the default, the book's headline) the `envelope` of the three bases."""
+    if basis == ALL_UNITS:
+        keys = ["scenario_id", "scenario", "quarter", "quarter_end", "vendor", "count"]
+        return envelope({b: shares(b) for b in BASES}, keys)[[*keys, "low", "central", "high"]]
     names = inputs().scenarios.set_index("scenario_id")["name"]
     return pd.concat([share_frame(run(s, basis)).assign(scenario_id=s, scenario=names[s]) for s in names.index],
                      ignore_index=True)
 
 
 @data.cached_per_process
-def compute(basis: str = "bf16") -> pd.DataFrame:
-    """`compute_frame` for every scenario, with scenario_id and scenario (its name)."""
+def compute(basis: str = HEADLINE) -> pd.DataFrame:
+    """`compute_frame` for every scenario, with scenario_id and scenario (its name). Totals
+    are in one unit, so `ALL_UNITS` gives the headline's."""
     names = inputs().scenarios.set_index("scenario_id")["name"]
-    return pd.concat([compute_frame(run(s, basis)).assign(scenario_id=s, scenario=names[s]) for s in names.index],
-                     ignore_index=True)
+    return pd.concat([compute_frame(run(s, single(basis))).assign(scenario_id=s, scenario=names[s])
+                      for s in names.index], ignore_index=True)
 
 
 def tranche_names() -> dict[str, str]:
@@ -478,7 +618,7 @@ def tranche_names() -> dict[str, str]:
     return dict(zip(tables.tranches["tranche_id"], tables.tranches["name"]))
 
 
-def vendor_share_by_year(vendor: str = "NVIDIA", scenario_id: str = CENTRAL, basis: str = "bf16",
+def vendor_share_by_year(vendor: str = "NVIDIA", scenario_id: str = CENTRAL, basis: str = ALL_UNITS,
                          count: str = COUNTS[0], years: tuple[int, ...] = (2024, 2025, 2026, 2027)) -> pd.DataFrame:
     """A vendor's share at the end of each year: columns year, low, central, high."""
     frame = year_end(shares(basis))
@@ -487,7 +627,7 @@ def vendor_share_by_year(vendor: str = "NVIDIA", scenario_id: str = CENTRAL, bas
     return picked[["year", "low", "central", "high"]].sort_values("year").reset_index(drop=True)
 
 
-def year_end_shares(basis: str = "bf16", scenario_id: str = CENTRAL, count: str = COUNTS[0]) -> pd.DataFrame:
+def year_end_shares(basis: str = ALL_UNITS, scenario_id: str = CENTRAL, count: str = COUNTS[0]) -> pd.DataFrame:
     """Every vendor's share at each year's end: indexed by (year, vendor), columns low,
     central, high."""
     frame = year_end(shares(basis))
@@ -495,29 +635,38 @@ def year_end_shares(basis: str = "bf16", scenario_id: str = CENTRAL, count: str 
     return picked.set_index(["year", "vendor"])[["low", "central", "high"]]
 
 
+def _median(values: np.ndarray) -> float:
+    """The central figure of one quantity's draws (rule 5): the median of rows 1 on, or
+    the modal case when there are no draws."""
+    return float(values[0] if len(values) == 1 else np.median(values[1:]))
+
+
 def ceilings(capacity: pd.DataFrame, scenario_id: str = CENTRAL, quarter: str = LAST_QUARTER) -> pd.DataFrame:
-    """Each announced 'up to' figure of capacity.csv beside what the model counts of it at
-    the end of `quarter`: in service and contracted (central, in the ceiling's unit,
-    chips or GW), and the rest of the ceiling, which the model counts nowhere. A tranche
-    belongs to a ceiling when its capacity row is of the ceiling's deal (tranche)."""
+    """Each ceiling of capacity.csv (a row in state 'ceiling': an 'up to' amount, or one
+    whose use is conditional) beside what the model counts of its deal at the end of
+    `quarter`: in service and contracted (central, in the ceiling's unit, gigawatts where
+    the row gives them, else chips), and the rest, not yet drawn. A tranche belongs to a
+    ceiling when its capacity row is of the ceiling's deal (tranche). Columns capacity_id,
+    vendor, deal, unit, bound, ceiling, in_service, contracted, not_drawn, tranches,
+    source_id."""
     result = run(scenario_id)
     i = result.quarters.index(quarter)
     deal_of = capacity.set_index("capacity_id")["tranche"]
     linked = result.tranches.assign(deal=result.tranches["capacity_id"].map(deal_of))
     rows = []
-    for cap in capacity.itertuples(index=False):
-        unit = "chips" if cap.chips_bound == "up to" else "gigawatts" if cap.gigawatts_bound == "up to" else None
-        if unit is None:
-            continue
-        ceiling = float(cap.chips if unit == "chips" else cap.gigawatts)
-        mine = linked[linked["deal"] == cap.tranche]["tranche_id"]
-        served = result.chips if unit == "chips" else result.gigawatts
-        waiting = result.pending_chips if unit == "chips" else result.pending_gigawatts
-        in_service = float(sum(served[t][0, i] for t in mine))
-        contracted = float(sum(waiting[t][0, i] for t in mine))
+    for cap in capacity[capacity["state"] == "ceiling"].itertuples(index=False):
+        unit = "gigawatts" if pd.notna(cap.gigawatts) else "chips"
+        ceiling = float(cap.gigawatts if unit == "gigawatts" else cap.chips)
+        mine = list(linked[linked["deal"] == cap.tranche]["tranche_id"])
+        served = result.gigawatts if unit == "gigawatts" else result.chips
+        waiting = result.pending_gigawatts if unit == "gigawatts" else result.pending_chips
+        shape = (len(next(iter(served.values()))),)
+        in_service = _median(sum((served[t][:, i] for t in mine), np.zeros(shape)))
+        contracted = _median(sum((waiting[t][:, i] for t in mine), np.zeros(shape)))
         rows.append({"capacity_id": cap.capacity_id, "vendor": cap.vendor, "deal": cap.tranche, "unit": unit,
-                     "ceiling": ceiling, "in_service": in_service, "contracted": contracted,
-                     "not_counted": max(0.0, ceiling - in_service - contracted), "tranches": list(mine),
+                     "bound": cap.gigawatts_bound if unit == "gigawatts" else cap.chips_bound, "ceiling": ceiling,
+                     "in_service": in_service, "contracted": contracted,
+                     "not_drawn": max(0.0, ceiling - in_service - contracted), "tranches": mine,
                      "source_id": cap.source_id})
     return pd.DataFrame(rows)
 
@@ -539,7 +688,7 @@ def _assumptions(tranches: pd.DataFrame, chip_power: pd.DataFrame) -> list[tuple
 
 
 def sensitivity(tranches: pd.DataFrame, chip_power: pd.DataFrame, specs: pd.DataFrame, quarter: str,
-                vendor: str = "NVIDIA", basis: str = "bf16") -> pd.DataFrame:
+                vendor: str = "NVIDIA", basis: str = ALL_UNITS, benchmarks: pd.DataFrame | None = None) -> pd.DataFrame:
     """One assumption at a time at each end of its range, the others central: `vendor`'s
     share in service at the end of `quarter`. Columns table, row, assumption, at_low,
     at_high (shares with the assumption at its low or high column; for a pace, early and
@@ -548,7 +697,7 @@ def sensitivity(tranches: pd.DataFrame, chip_power: pd.DataFrame, specs: pd.Data
     i = quarter_range().index(quarter)
 
     def shares_at(t, c):
-        result = simulate(t, c, specs, basis, draws=0)
+        result = simulate(t, c, specs, single(basis), draws=0, benchmarks=benchmarks)
         served = result.by_vendor(result.h100e)
         total = sum(served.values())[0, i]
         return {v: float(served[v][0, i] / total) if total else float("nan") for v in CHIP_MAKERS}
@@ -588,7 +737,7 @@ def order_flips(table: pd.DataFrame, first: str = "AWS", second: str = "NVIDIA")
 
 
 def vendor_ranks(scenario_id: str = CENTRAL, years: tuple[int, ...] = (2025, 2026, 2027),
-                 basis: str = "bf16") -> dict[int, list[tuple[str, ...]]]:
+                 basis: str = ALL_UNITS) -> dict[int, list[tuple[str, ...]]]:
     """The vendors from largest to smallest central share in service at each year's end,
     grouped: vendors whose shares round to the same whole percent tie (one group), since
     a finer order would be false precision."""
@@ -596,7 +745,7 @@ def vendor_ranks(scenario_id: str = CENTRAL, years: tuple[int, ...] = (2025, 202
     picked = frame[(frame["scenario_id"] == scenario_id) & (frame["count"] == COUNTS[0]) & frame["year"].isin(years)]
     ranks = {}
     for year, group in picked.groupby("year"):
-        rounded = group.assign(pct=(group["central"] * 100).round().astype(int),
+        rounded = group.assign(pct=group["central"].map(percent_points),
                                fixed=group["vendor"].map(VENDOR_ORDER.index))
         ranks[int(year)] = [tuple(g.sort_values("fixed")["vendor"]) for _, g in
                             rounded.groupby("pct", sort=True)][::-1]
@@ -617,10 +766,10 @@ def order_text(groups: list[tuple[str, ...]], shares_at: dict[str, float] | None
 
 
 def share_ahead(first: str, second: str, quarter: str = LAST_QUARTER, scenario_id: str = CENTRAL,
-                basis: str = "bf16") -> float:
+                basis: str = ALL_UNITS) -> float:
     """The fraction of the model's draws in which `first`'s share in service at the end of
     `quarter` exceeds `second`'s (0-1)."""
-    result = run(scenario_id, basis)
+    result = run(scenario_id, single(basis))
     i = result.quarters.index(quarter)
     drawn = result.vendor_shares()
     return float(np.mean(drawn[first][1:, i] > drawn[second][1:, i]))
@@ -628,14 +777,21 @@ def share_ahead(first: str, second: str, quarter: str = LAST_QUARTER, scenario_i
 
 # --- Words and numbers at honest precision ------------------------------------------------
 
+def percent_points(value: float) -> int:
+    """Rule 8: a share (0-1) in whole percentage points, halves rounded up (0.125 -> 13,
+    0.5849 -> 58): the one rounding of every share the book prints. The 1e-9 keeps a half
+    that binary floating point stores a hair low (0.285 x 100 = 28.4999...) a half."""
+    return int(math.floor(100 * float(value) + 0.5 + 1e-9))
+
+
 def percent(value: float) -> str:
     """A share as a whole percentage ('12%'); finer digits would be false precision."""
-    return f"{100 * value:.0f}%"
+    return f"{percent_points(value)}%"
 
 
 def share_text(low: float, central: float, high: float) -> str:
-    """'12% (8-17%)': the central share with its range."""
-    return f"{percent(central)} ({100 * low:.0f}–{percent(high)})"
+    """'12% (8–17%)': the central share with its range."""
+    return f"{percent(central)} ({percent_points(low)}–{percent(high)})"
 
 
 def amount_text(value: float, unit: str = "h100e") -> str:
@@ -667,25 +823,33 @@ VENDOR_ORDER = ("NVIDIA", "AWS", "Google")  # stacked from the baseline up: NVID
 def chart_table(shares_: pd.DataFrame, compute_: pd.DataFrame, count: str = COUNTS[0]) -> pd.DataFrame:
     """The rows the chart draws, one per scenario, quarter and vendor: scenario (name),
     quarter, vendor, rank (its place in the stack), h100e (central, in service), share,
-    share_low, share_high (counting `count`), and stack_mid, the middle of the vendor's
-    band in the stacked panel (for its label)."""
+    share_low, share_high (counting `count`, in whole percentage points by `percent_points`),
+    stack_mid, the middle of the vendor's band in the stacked panel (for its label), and
+    total_h100e, the median of all vendors' total, which the tables print (the vendors'
+    medians need not add up to it)."""
     served = compute_[(compute_["state"] == IN_SERVICE) & (compute_["unit"] == "h100e") & compute_["vendor"].isin(CHIP_MAKERS)]
     part = shares_[shares_["count"] == count]
     table = part.merge(served[["scenario", "quarter", "vendor", "central"]].rename(columns={"central": "h100e"}),
                        on=["scenario", "quarter", "vendor"])
     table = table.rename(columns={"central": "share", "low": "share_low", "high": "share_high"})
+    whole = compute_[(compute_["state"] == IN_SERVICE) & (compute_["unit"] == "h100e") & (compute_["vendor"] == ALL_VENDORS)]
+    table = table.merge(whole[["scenario", "quarter", "central"]].rename(columns={"central": "total_h100e"}),
+                        on=["scenario", "quarter"], how="left")
     table["rank"] = table["vendor"].map({v: i for i, v in enumerate(VENDOR_ORDER)})
     table = table.sort_values(["scenario", "quarter", "rank"])
     top = table.groupby(["scenario", "quarter"])["h100e"].cumsum()
     table["stack_mid"] = top - table["h100e"] / 2
     table["label_y"] = _spread(table, "share", LABEL_GAP)
-    columns = ["scenario", "quarter", "vendor", "rank", "h100e", "stack_mid", "share", "label_y", "share_low", "share_high"]
+    columns = ["scenario", "quarter", "vendor", "rank", "h100e", "stack_mid", "share", "label_y", "share_low", "share_high",
+               "total_h100e"]
     table = table[columns].reset_index(drop=True)
     # Three significant figures are more than the model knows, and keep the page light.
-    for column in ("h100e", "stack_mid"):
-        table[column] = table[column].map(lambda v: float(f"{v:.3g}"))
+    for column in ("h100e", "stack_mid", "total_h100e"):
+        table[column] = table[column].map(lambda v: float(f"{v:.3g}") if pd.notna(v) else v)
+    # Whole percentage points by the book's one rounding (rule 8), so that the lines, the
+    # tooltips and the text alternative say what the tables say.
     for column in ("share", "share_low", "share_high"):
-        table[column] = table[column].round(3)
+        table[column] = table[column].map(percent_points) / 100
     return table
 
 
@@ -724,7 +888,9 @@ def chart_description(table: pd.DataFrame, scenario: str, years: tuple[int, ...]
     parts = []
     for year in years:
         at = shown[shown["quarter"] == f"{year}Q4"].sort_values("rank")
-        total = amount_text(at["h100e"].sum())
+        # The total the tables print (the median of the total's draws), where the rows carry it; the vendors'
+        # medians need not add up to it.
+        total = amount_text(at["total_h100e"].iloc[0] if "total_h100e" in at else at["h100e"].sum())
         parts.append(f"end-{year}: " + ", ".join(
             f"{r.vendor} " + ("none" if r.share_high == 0 else share_text(r.share_low, r.share, r.share_high))
             for r in at.itertuples()) + f", of {total} H100e in all")
@@ -750,13 +916,14 @@ def figure(table: pd.DataFrame, articles: pd.DataFrame, evidence_as_of, *, sourc
     return charts.finish(
         layout(table, articles, evidence_as_of, scenario=scenario, narrow=narrow),
         title=chart_title(table, scenario, last=year),
-        subtitle=(f"Top: H100-equivalents of dense BF16 throughput in service at each quarter's end, central case. "
-                  f"Bottom: shares of that, central line and 5th-95th percentile band of {DRAWS:,} draws. "
+        subtitle=(f"Top: {UNIT_WORDS} in service at each quarter's end, central (median) case. "
+                  f"Bottom: shares of that, median line and a band from the lowest 5th to the highest 95th percentile of "
+                  f"{DRAWS:,} draws on any of three units. "
                   f"Projected after {pd.Timestamp(evidence_as_of):%Y-%m-%d}; grey: when the articles were written."),
         source=source,
         description=chart_description(table, scenario),
         data_files=["compute_mix_tranches.csv", "compute_mix_chip_power.csv", "compute_mix_scenarios.csv",
-                    "capacity.csv", "accelerator_specs.csv"],
+                    "compute_mix_benchmarks.csv", "capacity.csv", "accelerator_specs.csv"],
     )
 
 
@@ -852,7 +1019,7 @@ def _projected(year: int, evidence_as_of) -> bool:
     return quarter_end(f"{year}Q4") > pd.Timestamp(evidence_as_of)
 
 
-def share_by_year_text(evidence_as_of, vendor: str = "NVIDIA", scenario_id: str = CENTRAL, basis: str = "bf16",
+def share_by_year_text(evidence_as_of, vendor: str = "NVIDIA", scenario_id: str = CENTRAL, basis: str = ALL_UNITS,
                        years: tuple[int, ...] = YEARS) -> str:
     """'50% (37–63%) at the end of 2024, ... and 16% (12–20%) at the end of 2027
     (projected)': a vendor's share in service, with its range, at each year's end; a year
@@ -863,7 +1030,7 @@ def share_by_year_text(evidence_as_of, vendor: str = "NVIDIA", scenario_id: str 
     return listing(parts)
 
 
-def front_table(evidence_as_of, basis: str = "bf16", years: tuple[int, ...] = YEARS) -> pd.DataFrame:
+def front_table(evidence_as_of, basis: str = ALL_UNITS, years: tuple[int, ...] = YEARS) -> pd.DataFrame:
     """Every vendor's share in service at each year's end, central (low–high), one row per
     vendor in VENDOR_ORDER; columns vendor and one per year, headed 'End-2024' or, for a
     year that ends after `evidence_as_of`, 'End-2026 (projected)'."""
@@ -879,7 +1046,7 @@ def front_table(evidence_as_of, basis: str = "bf16", years: tuple[int, ...] = YE
     return pd.DataFrame(rows)
 
 
-def scenario_effects(year: int = YEARS[-1], vendor: str = "NVIDIA", basis: str = "bf16") -> pd.DataFrame:
+def scenario_effects(year: int = YEARS[-1], vendor: str = "NVIDIA", basis: str = ALL_UNITS) -> pd.DataFrame:
     """Per scenario: `vendor`'s share in service at the end of `year` (low, central,
     high), its change from the central scenario, and the order of vendors that year.
     Columns scenario_id, scenario, low, central, high, change, order."""
@@ -891,7 +1058,7 @@ def scenario_effects(year: int = YEARS[-1], vendor: str = "NVIDIA", basis: str =
         ["scenario_id", "scenario", "low", "central", "high", "change", "order"]].reset_index(drop=True)
 
 
-def scenario_sentence(years: tuple[int, ...] = (2026, 2027), vendor: str = "NVIDIA", basis: str = "bf16") -> str:
+def scenario_sentence(years: tuple[int, ...] = (2026, 2027), vendor: str = "NVIDIA", basis: str = ALL_UNITS) -> str:
     """How far the scenarios move `vendor`'s share by the last of `years` (the lowest and
     the highest), and whether any changes the largest supplier in any of `years`, in words
     (the order of the two smaller suppliers is `reorder_sentence`'s)."""
@@ -934,7 +1101,7 @@ def threshold_sentence(years: tuple[int, ...] = (2026, 2027), vendor: str = "NVI
         if highest is None or top["central"] > highest[0]:
             highest = (top["central"], top["scenario"], int(top["year"]), basis)
     rule = (f"The test is the book's own threshold, not a standard from the literature: 'one supplier among three' "
-            f"would stop describing {vendor} if, in some scenario and on some basis, its central share at the end of "
+            f"would stop describing {vendor} if, in some scenario and on some unit, its central share at the end of "
             f"{' or '.join(map(str, years))} passed an equal third of the three suppliers or made it the largest")
     if breaking:
         return rule + f". It does in {listing(breaking)}."
@@ -946,32 +1113,31 @@ def threshold_sentence(years: tuple[int, ...] = (2026, 2027), vendor: str = "NVI
 answer_sentence = threshold_sentence  # the name the verdict chapter first used
 
 
-def reorder_sentence(year: int = YEARS[-1], first: str = "AWS", second: str = "NVIDIA", basis: str = "bf16") -> str:
-    """What puts `second` ahead of `first` (or behind it) at the end of `year`: the share of
-    the draws in which it is ahead, the scenarios and bases whose central case has it
-    ahead, and the assumptions that reorder the two when moved alone to an end of their
-    range, in words."""
-    quarter = f"{year}Q4"
-    ends = year_end_shares(basis)
-    a, b = ends.loc[(year, first), "central"], ends.loc[(year, second), "central"]
-    leader, trailer = (first, second) if a >= b else (second, first)
-    odds = share_ahead(trailer, leader, quarter, basis=basis)
-    level = percent(a) == percent(b)
-    text = (f"{first} and {second} are the close pair: at the end of {year} the central case has "
-            + (f"them level at {percent(a)}" if level else f"{first} at {percent(a)} and {second} at {percent(b)}")
-            + f", and {trailer} is ahead of {leader} in {percent(odds)} of the model's draws.")
+def _ahead(first: str, second: str, year: int, scenario_id: str = CENTRAL, basis: str = ALL_UNITS) -> bool:
+    """Whether `first`'s central share at the end of `year` is at least `second`'s."""
+    ends = year_end_shares(basis, scenario_id)
+    return bool(ends.loc[(year, first), "central"] >= ends.loc[(year, second), "central"])
+
+
+def _scenarios_reversing(first: str, second: str, years: tuple[int, ...]) -> list[str]:
+    """The scenarios whose central case, on some basis and at the end of some year of
+    `years`, orders `first` and `second` the other way from the central scenario on the
+    headline: "'name' (on units)"."""
     names = inputs().scenarios.set_index("scenario_id")["name"]
-    swapped = []
+    found = []
     for scenario_id, name in names.items():
-        on = [other for other in BASES
-              if (year_end_shares(other, scenario_id).loc[(year, first), "central"]
-                  >= year_end_shares(other, scenario_id).loc[(year, second), "central"]) != (a >= b)]
+        on = [b for b in BASES if any(_ahead(first, second, y, scenario_id, b) != _ahead(first, second, y)
+                                      for y in years)]
         if on:
-            swapped.append(f"'{name}' (on {'every basis' if len(on) == len(BASES) else listing([BASIS_SHORT[o] for o in on])})")
-    if swapped:
-        text += f" The central cases of {listing(swapped)} put {trailer} ahead."
+            found.append(f"'{name}' (on {'every unit' if len(on) == len(BASES) else listing([BASIS_SHORT[o] for o in on])})")
+    return found
+
+
+def _flip_text(first: str, second: str, quarter: str, basis: str = ALL_UNITS, lead: str = "So close are they that") -> str:
+    """The assumptions that reorder `first` and `second` at the end of `quarter` when moved
+    alone to one end of their range, the others at their central values, in words."""
     tables = inputs()
-    table = sensitivity(tables.tranches, tables.chip_power, tables.specs, quarter, second, basis)
+    table = sensitivity(tables.tranches, tables.chip_power, tables.specs, quarter, second, basis, tables.benchmarks)
     flips = order_flips(table, first, second)
     labels = {**dict(zip(tables.specs["chip_id"], tables.specs["chip"])), **tranche_names()}
     words = {"amount": "the size of", "pace": "the delivery pace of", "IT watts per chip": "the power per chip of",
@@ -981,22 +1147,71 @@ def reorder_sentence(year: int = YEARS[-1], first: str = "AWS", second: str = "N
              for row, what, end, _ in flips[:3]]
     ranged = int((table["swing"] > 0).sum())
     if len(flips) > 3:
-        text += (f" So close are they that {len({(f[0], f[1]) for f in flips})} of the model's {ranged} ranged "
-                 f"assumptions reorder them when moved alone to one end of their range, furthest {listing(moved)}.")
-    elif moved:
-        text += f" Alone, {listing(moved, 'or')} would reorder them."
+        return (f" {lead} {len({(f[0], f[1]) for f in flips})} of the model's {ranged} ranged "
+                f"assumptions reorder them when moved alone to one end of their range (the others at their central "
+                f"values), furthest {listing(moved)}.")
+    if moved:
+        return f" Alone (the others at their central values), {listing(moved, 'or')} would reorder them."
+    return " No single assumption, moved alone to an end of its range, reorders them."
+
+
+def reorder_sentence(year: int = YEARS[-1], first: str = "AWS", second: str = "NVIDIA", basis: str = ALL_UNITS) -> str:
+    """What puts `second` ahead of `first` (or behind it) at the end of `year`: the share of
+    the headline unit's draws in which it is ahead, the scenarios and units whose central
+    case has it ahead, and the assumptions that reorder the two when moved alone to an end
+    of their range, in words."""
+    quarter = f"{year}Q4"
+    ends = year_end_shares(basis)
+    a, b = ends.loc[(year, first), "central"], ends.loc[(year, second), "central"]
+    leader, trailer = (first, second) if a >= b else (second, first)
+    odds = share_ahead(trailer, leader, quarter, basis=basis)
+    level = percent(a) == percent(b)
+    text = (f"{first} and {second} are the close pair: at the end of {year} the central case has "
+            + (f"them level at {percent(a)}" if level else f"{first} at {percent(a)} and {second} at {percent(b)}")
+            + f", and {trailer} is ahead of {leader} in {percent(odds)} of the draws on the {BASIS_SHORT[HEADLINE]} unit.")
+    swapped = _scenarios_reversing(first, second, (year,))
+    if swapped:
+        text += (f" The central case{'s' if len(swapped) > 1 else ''} of {listing(swapped)} put"
+                 f"{'' if len(swapped) > 1 else 's'} {trailer} ahead.")
+    return text + _flip_text(first, second, quarter, basis)
+
+
+def split_sentence(years: tuple[int, ...] = (2026, 2027), first: str = "Google", second: str = "AWS",
+                   basis: str = ALL_UNITS) -> str:
+    """What would reverse the direction the book gives for the split between `first` and
+    `second` (which of them holds more at the end of each of `years`, on the headline's
+    central case): the share of the headline unit's draws that already reverse it, the
+    scenarios and units whose central case does, and the assumptions that do when moved
+    alone, at the last of `years`, in words."""
+    leads = {y: (first, second) if _ahead(first, second, y) else (second, first) for y in years}
+    odds = {y: share_ahead(leads[y][1], leads[y][0], f"{y}Q4", basis=basis) for y in years}
+    same = len(set(leads.values())) == 1
+    when = " and ".join(map(str, years))
+    if same:
+        leader, trailer = leads[years[0]]
+        text = (f"The split between {first} and {second} is given only as a direction: {leader} holds more than "
+                f"{trailer} at the end of {when}. That direction would change if {trailer} passed {leader}, as it "
+                "does in " + listing([f"{percent(odds[y])} of the draws at the end of {y}" for y in years])
+                + f" on the {BASIS_SHORT[HEADLINE]} unit.").replace(" 0% of the draws", " none of the draws")
     else:
-        text += " No single assumption, moved alone to an end of its range, reorders them."
-    return text
+        text = ("The split between " + f"{first} and {second} is given only as a direction, and it changes: "
+                + "; ".join(f"{leads[y][0]} holds more at the end of {y} ({leads[y][1]} ahead in {percent(odds[y])} "
+                            f"of the draws)" for y in years) + ".")
+    swapped = _scenarios_reversing(first, second, years)
+    text += (f" The central case{'s' if len(swapped) > 1 else ''} of {listing(swapped)} "
+             f"reverse{'' if len(swapped) > 1 else 's'} it." if swapped
+             else " No scenario's central case reverses it, on any unit.")
+    return text + _flip_text(first, second, f"{years[-1]}Q4", basis, lead=f"At the end of {years[-1]},")
 
 
-def correlation_sentence(year: int = YEARS[-1], vendor: str = "NVIDIA", basis: str = "bf16") -> str:
+def correlation_sentence(year: int = YEARS[-1], vendor: str = "NVIDIA", basis: str = ALL_UNITS) -> str:
     """`vendor`'s range at the end of `year` with the model's correlated draws and with
     every assumption drawn independently, in words."""
     i = quarter_range().index(f"{year}Q4")
-    together = summarise(run(CENTRAL, basis).vendor_shares()[vendor][:, i])
-    apart = summarise(run(CENTRAL, basis, correlated_draws=False).vendor_shares()[vendor][:, i])
-    return (f"With each vendor's deals drawn together, {vendor}'s share at the end of {year} runs "
+    together = summarise(run(CENTRAL, single(basis)).vendor_shares()[vendor][:, i])
+    apart = summarise(run(CENTRAL, single(basis), correlated_draws=False).vendor_shares()[vendor][:, i])
+    return (f"With each vendor's deals drawn together, {vendor}'s share at the end of {year} on the "
+            f"{BASIS_SHORT[single(basis)]} unit runs "
             f"{share_text(*together)}; drawn independently, as an earlier version of this model drew them, it would "
             f"run {share_text(*apart)}")
 
@@ -1019,20 +1234,26 @@ def basis_table(years: tuple[int, ...] = YEARS, scenario_id: str = CENTRAL) -> p
 
 
 def basis_spread(vendor: str, years: tuple[int, ...] = YEARS, scenario_id: str = CENTRAL) -> pd.DataFrame:
-    """`vendor`'s central share at each year's end on each basis: indexed by year, one
-    column per basis, plus `spread` (largest minus smallest)."""
-    table = pd.DataFrame({basis: year_end_shares(basis, scenario_id).xs(vendor, level="vendor")["central"]
+    """`vendor`'s central share at each year's end on each basis, in whole percentage
+    points as printed (`percent_points`): indexed by year, one column per basis, plus
+    `spread` (largest minus smallest, in points)."""
+    table = pd.DataFrame({basis: year_end_shares(basis, scenario_id).xs(vendor, level="vendor")["central"].map(percent_points)
                           for basis in BASES}).loc[list(years)]
     return table.assign(spread=table.max(axis=1) - table.min(axis=1))
+
+
+def _years_text(years: tuple[int, ...]) -> str:
+    return f"the end of {years[0]}" if len(years) == 1 else f"the end of every year from {years[0]} to {years[-1]}"
 
 
 def unit_sentence(year: int = YEARS[-1], years: tuple[int, ...] = (2025, 2026, 2027), vendor: str = "NVIDIA") -> str:
     """Which conclusions survive a change of unit and which do not, in words: a vendor's
     share is called robust when the three bases put its central share within
-    UNIT_TOLERANCE of each other in every one of `years`; the order of the suppliers is
-    compared basis by basis."""
+    UNIT_TOLERANCE of each other at the end of every one of `years` (and only those years
+    are claimed); the order of the suppliers is compared basis by basis."""
+    points = percent_points(UNIT_TOLERANCE)
     spreads = {v: basis_spread(v, years) for v in CHIP_MAKERS}
-    robust = [v for v in VENDOR_ORDER if (spreads[v]["spread"] <= UNIT_TOLERANCE + 1e-12).all()]
+    robust = [v for v in VENDOR_ORDER if (spreads[v]["spread"] <= points).all()]
     loose = [v for v in VENDOR_ORDER[::-1] if v not in robust]
     orders = {basis: vendor_ranks(CENTRAL, (year,), basis)[year] for basis in BASES}
     leaders = {basis: orders[basis][0] for basis in BASES}
@@ -1042,66 +1263,67 @@ def unit_sentence(year: int = YEARS[-1], years: tuple[int, ...] = (2025, 2026, 2
     def span(v):
         column = spreads[v].loc[year, list(BASES)]
         lo, hi = column.idxmin(), column.idxmax()
-        return f"{v} from {percent(column[lo])} ({BASIS_SHORT[lo]}) to {percent(column[hi])} ({BASIS_SHORT[hi]})"
+        return f"{v} from {column[lo]}% ({BASIS_SHORT[lo]}) to {column[hi]}% ({BASIS_SHORT[hi]})"
 
-    points = 100 * UNIT_TOLERANCE
     parts = []
     if vendor in robust:
-        worst = spreads[vendor]["spread"].max()
-        parts.append(f"{vendor}'s share survives a change of unit: dense BF16, 8-bit and HBM bandwidth put its central "
-                     f"share within {100 * worst:.0f} percentage point{'s' if round(100 * worst) != 1 else ''} of each "
-                     f"other at the end of every year from {years[0]} to {years[-1]}"
+        worst = int(spreads[vendor]["spread"].max())
+        parts.append(f"{vendor}'s share survives a change of unit at {_years_text(years)}: 8-bit, dense BF16 and HBM "
+                     f"bandwidth put its central share within {worst} percentage point{'s' if worst != 1 else ''} of "
+                     f"each other"
                      + (", and on none of them does it pass an equal third or become the largest supplier" if under else ""))
     else:
         parts.append(f"{vendor}'s share depends on the unit: at the end of {year} it runs {span(vendor).split(' ', 1)[1]}")
     if loose:
-        text = (f"The split between {' and '.join(loose)} does not: the bases put their central shares more than "
-                f"{points:.0f} points apart, at the end of {year} {listing([span(v) for v in loose])}")
+        text = (f"The split between {' and '.join(loose)} does not: the units put their central shares more than "
+                f"{points} points apart, at the end of {year} {listing([span(v) for v in loose])}")
         if len({tuple(map(tuple, orders[b])) for b in BASES}) > 1:
-            text += "; the order of the suppliers changes with the basis (" + "; ".join(
+            text += "; the order of the suppliers changes with the unit (" + "; ".join(
                 f"{BASIS_SHORT[b]}: {order_text(orders[b])}" for b in BASES) + ")"
         parts.append(text)
     same_leader = len({leaders[b] for b in BASES}) == 1
-    conclusion = (f"So the book cites {listing(robust) if robust else 'no vendor'}'s share as a number"
+    conclusion = (f"So the book cites {listing(robust) if robust else 'no vendor'}'s share as a number with its range"
                   + (f" and the split between {' and '.join(loose)} only as a direction" if loose else "")
-                  + (f": {' and '.join(leaders[BASES[0]])} the largest on every basis" if same_leader else "")
+                  + (f": {' and '.join(leaders[BASES[0]])} the largest on every unit" if same_leader else "")
                   + ".")
     return ". ".join(parts) + ". " + conclusion
 
 
 def unit_summary(year: int = YEARS[-1], years: tuple[int, ...] = (2025, 2026, 2027)) -> str:
     """`unit_sentence` in two sentences, for the front page and the verdict: which vendors'
-    shares survive a change of unit (within UNIT_TOLERANCE on every basis in every one of
-    `years`), how far the others move at the end of `year`, and whether the largest supplier
-    is the same on every basis."""
+    shares survive a change of unit (within UNIT_TOLERANCE on every basis at the end of
+    every one of `years`, which it names, and no others), how far the others move at the
+    end of `year`, and whether the largest supplier is the same on every basis."""
+    points = percent_points(UNIT_TOLERANCE)
     spreads = {v: basis_spread(v, years) for v in CHIP_MAKERS}
-    robust = [v for v in VENDOR_ORDER if (spreads[v]["spread"] <= UNIT_TOLERANCE + 1e-12).all()]
+    robust = [v for v in VENDOR_ORDER if (spreads[v]["spread"] <= points).all()]
     loose = [v for v in VENDOR_ORDER[::-1] if v not in robust]
     leaders = {vendor_ranks(CENTRAL, (year,), b)[year][0] for b in BASES}
     units = listing([BASIS_SHORT[b] for b in BASES], "or")
     if not loose:
-        return f"Every vendor's share holds whichever unit counts the chips ({units})."
-    worst = max(spreads[v]["spread"].max() for v in robust) if robust else None
-    moves = listing([f"{v} {100 * spreads[v].loc[year, list(BASES)].min():.0f}–{percent(spreads[v].loc[year, list(BASES)].max())}"
+        return f"Every vendor's share holds whichever unit counts the chips ({units}) at {_years_text(years)}."
+    worst = int(max(spreads[v]["spread"].max() for v in robust)) if robust else None
+    moves = listing([f"{v} {spreads[v].loc[year, list(BASES)].min()}–{spreads[v].loc[year, list(BASES)].max()}%"
                      for v in loose])
-    first = (f"{listing(robust)}'s share holds whichever unit counts the chips ({units}): the three put its central share within "
-             f"{100 * worst:.0f} points of each other. " if robust else "")
+    first = (f"From {years[0]} to {years[-1]}, {listing(robust)}'s share holds whichever unit counts the chips ({units}): "
+             f"at the end of each of those years the three put its central share within {worst} point"
+             f"{'s' if worst != 1 else ''} of each other. " if robust else "")
     leader = f"; {' and '.join(next(iter(leaders)))} is the largest on every unit" if len(leaders) == 1 else ""
     return (first + f"The split between {' and '.join(loose)} does not ({moves} at the end of {year}, by unit), so the "
-            f"book gives it only as a direction{leader}.")
+            f"book gives it only as a direction{leader}; the ranges in the table cover all three units.")
 
 
 def largest_basis_gap(years: tuple[int, ...] = YEARS) -> tuple[str, int, str, float, str, float]:
     """(vendor, year, basis with the lowest share, that share, basis with the highest,
-    that share) where the three bases differ most."""
+    that share) where the three bases differ most (shares as fractions)."""
     best = None
     for vendor in CHIP_MAKERS:
         table = basis_spread(vendor, years)
         year = int(table["spread"].idxmax())
         column = table.loc[year, list(BASES)]
         if best is None or table.loc[year, "spread"] > best[0]:
-            best = (table.loc[year, "spread"], vendor, year, column.idxmin(), float(column.min()),
-                    column.idxmax(), float(column.max()))
+            best = (table.loc[year, "spread"], vendor, year, column.idxmin(), column.min() / 100,
+                    column.idxmax(), column.max() / 100)
     return best[1:]
 
 
@@ -1118,7 +1340,7 @@ def _vendor_share(frame: pd.DataFrame, vendor: str) -> str:
     return "none" if row["high"] == 0 else share_text(row["low"], row["central"], row["high"])
 
 
-def year_end_table(scenario_id: str = CENTRAL, basis: str = "bf16", years: tuple[int, ...] = YEARS) -> pd.DataFrame:
+def year_end_table(scenario_id: str = CENTRAL, basis: str = ALL_UNITS, years: tuple[int, ...] = YEARS) -> pd.DataFrame:
     """One row per year: each vendor's share in service at the year's end, the total in
     H100e and in gigawatts of facility power, each central (low–high)."""
     share = year_end(shares(basis))
@@ -1155,32 +1377,36 @@ def states_table(quarters: tuple[str, ...], scenario_id: str = CENTRAL) -> pd.Da
 
 
 def ceiling_table(capacity: pd.DataFrame, quarter: str = LAST_QUARTER) -> pd.DataFrame:
-    """`ceilings` in words: the announced ceiling, the tranches that draw on it (by name) and
-    what the central case counts of it."""
+    """`ceilings` in words: the ceiling as its source states it, the tranches that draw on
+    it (by name) and what the central case counts of it by the end of `quarter`; the rest
+    is not yet drawn (neither contracted nor excluded)."""
     table = ceilings(capacity, CENTRAL, quarter)
 
     def amount(value, unit):
         return f"{value:.1f} GW" if unit == "gigawatts" else f"{amount_text(value)} chips"
 
     names = tranche_names()
+    stated = {t: s for t, s in zip(inputs().tranches["tranche_id"], inputs().tranches["stated_as"])}
     return pd.DataFrame({
         "vendor": table["vendor"], "deal": [listing([names[t] for t in ts]) or d for ts, d in zip(table["tranches"], table["deal"])],
-        "ceiling": [f"up to {amount(c, u)}" for c, u in zip(table["ceiling"], table["unit"])],
+        "ceiling": [f"{b} {amount(c, u)}" + (", use conditional" if any(stated[t] == "conditional" for t in ts) else "")
+                    for b, c, u, ts in zip(table["bound"], table["ceiling"], table["unit"], table["tranches"])],
         "in_service": [amount(v, u) for v, u in zip(table["in_service"], table["unit"])],
         "contracted": [amount(v, u) for v, u in zip(table["contracted"], table["unit"])],
-        "not_counted": [amount(v, u) for v, u in zip(table["not_counted"], table["unit"])],
+        "not_drawn": [amount(v, u) for v, u in zip(table["not_drawn"], table["unit"])],
         "source_id": table["source_id"],
     })
 
 
-STATED_WORDS = {"estimate": "no deal: an estimate", "firm": "firm", "up to": "a ceiling",
+STATED_WORDS = {"estimate": "no deal: an estimate", "firm": "firm", "up to": "an 'up to' ceiling",
                 "conditional": "use conditional", "unpublished": "size unpublished"}
 
 
 def counting_table(capacity: pd.DataFrame) -> pd.DataFrame:
-    """The ceiling rule applied to every tranche: its name, vendor, how its source states
-    the amount (the capacity row's bound and figure, where the tranche stands for one),
-    the rule's reading of that, and how the tranche counts before delivery."""
+    """The one rule applied to every tranche: its name, vendor, how its source states the
+    amount (the capacity row's bound and figure, where the tranche stands for one), the
+    rule's reading of that, the state it gives (vocabulary.MIX_COUNTING) and how that
+    counts before delivery (COUNTING_WORDS)."""
     caps = capacity.set_index("capacity_id")
     rows = []
     for t in inputs().tranches.itertuples(index=False):
@@ -1192,12 +1418,12 @@ def counting_table(capacity: pd.DataFrame) -> pd.DataFrame:
             elif pd.notna(cap["gigawatts"]):
                 figure = f"{cap['gigawatts_bound']} {cap['gigawatts']:g} GW"
         rows.append({"tranche": t.name, "vendor": t.vendor, "as_stated": figure or "–",
-                     "reading": STATED_WORDS[t.stated_as], "counts_as": counting(t.stated_as),
+                     "reading": STATED_WORDS[t.stated_as], "counts_as": COUNTING_WORDS[counting(t.stated_as)],
                      "source_id": t.source_id})
     return pd.DataFrame(rows)
 
 
-def scenario_table(years: tuple[int, ...] = (2026, 2027), basis: str = "bf16") -> pd.DataFrame:
+def scenario_table(years: tuple[int, ...] = (2026, 2027), basis: str = ALL_UNITS) -> pd.DataFrame:
     """Per scenario: what it assumes, NVIDIA's share in service at the end of each of
     `years`, and every vendor's share at the last, largest first."""
     scenarios = inputs().scenarios.set_index("scenario_id")
@@ -1215,25 +1441,42 @@ def scenario_table(years: tuple[int, ...] = (2026, 2027), basis: str = "bf16") -
     return pd.DataFrame(rows)
 
 
+def _unit_of(benchmark) -> list[str]:
+    """The model's measures a benchmark is compared in: H100e; IT power for an IT-power
+    estimate; facility and IT power for one that does not say which."""
+    if benchmark.measure == "h100e":
+        return ["h100e"]
+    return ["IT gigawatts"] if benchmark.basis.startswith("IT power") else ["gigawatts", "IT gigawatts"]
+
+
+def scoped_total(result: Run, quarter: str, unit: str, vendors: tuple[str, ...] = tuple(CHIP_MAKERS),
+                 tranche_ids: list[str] | None = None) -> tuple[float, float, float]:
+    """(low, central, high) of the capacity in service at the end of `quarter` summed over
+    `vendors` (and, where given, only `tranche_ids`), draw by draw, in `unit`: h100e on
+    the run's basis, gigawatts of facility power or IT gigawatts."""
+    values = {"h100e": result.h100e, "gigawatts": result.gigawatts, "IT gigawatts": result.it_gigawatts}[unit]
+    i = result.quarters.index(quarter)
+    picked = [t.tranche_id for t in result.tranches.itertuples(index=False)
+              if t.vendor in vendors and (tranche_ids is None or t.tranche_id in tranche_ids)]
+    total = sum((values[t][:, i] for t in picked), np.zeros(len(next(iter(values.values())))))
+    return tuple(float(x) for x in summarise(total))
+
+
 def benchmark_table(benchmarks: pd.DataFrame) -> pd.DataFrame:
-    """Each outside estimate beside the model's central case at the same date, in the
-    same measure (IT power against IT power where the estimate is IT power)."""
-    frame = compute()
-    frame = frame[(frame["scenario_id"] == CENTRAL) & (frame["vendor"] == ALL_VENDORS) & (frame["state"] == IN_SERVICE)]
+    """Each outside estimate beside the model's central case at the same date, over the
+    same vendors and in the same measure (8-bit H100e; IT power against IT power where the
+    estimate is IT power), with what the model owes it (`relation`, MIX_BENCHMARK_RELATIONS).
+    Columns name, quarter, measure, estimate, basis, model, relation, source_id."""
+    result = run()
     rows = []
     for b in benchmarks.itertuples(index=False):
-        if b.measure == "h100e":
-            units = ["h100e"]
-        elif b.basis.startswith("IT power"):
-            units = ["IT gigawatts"]
-        else:
-            units = ["gigawatts", "IT gigawatts"]
+        vendors = benchmark_vendors(b)
         model = "; ".join(
-            (f"{_range_text(t.low, t.central, t.high, u)}" + (" facility" if u == "gigawatts" else " IT" if u == "IT gigawatts" else ""))
-            for u in units for t in frame[(frame["quarter"] == b.quarter) & (frame["unit"] == u)].itertuples())
-        rows.append({"quarter": b.quarter, "measure": "H100e" if b.measure == "h100e" else "GW",
+            _range_text(*scoped_total(result, b.quarter, u, vendors), u)
+            + (" facility" if u == "gigawatts" else " IT" if u == "IT gigawatts" else "") for u in _unit_of(b))
+        rows.append({"name": b.name, "quarter": b.quarter, "measure": "H100e" if b.measure == "h100e" else "GW",
                      "estimate": _range_text(b.value_low, b.value_central, b.value_high, b.measure),
-                     "basis": b.basis, "model": model, "source_id": b.source_id})
+                     "basis": b.basis, "model": model, "relation": b.relation, "source_id": b.source_id})
     return pd.DataFrame(rows)
 
 
@@ -1242,42 +1485,86 @@ def drivers_text(quarter: str, count: int = 3, vendor: str = "NVIDIA") -> str:
     words, tranches by their readable names: 'the delivery pace of Broadcom's TPUs from
     2027 (12–19%), ...'."""
     tables = inputs()
-    table = sensitivity(tables.tranches, tables.chip_power, tables.specs, quarter, vendor).head(count)
+    table = sensitivity(tables.tranches, tables.chip_power, tables.specs, quarter, vendor,
+                        benchmarks=tables.benchmarks).head(count)
     labels = tranche_names()
     words = {"amount": "the size of", "pace": "the delivery pace of", "IT watts per chip": "the IT power per chip of",
              "PUE": "the PUE of"}
     labels = {**dict(zip(tables.specs["chip_id"], tables.specs["chip"])), **labels}
     parts = [f"{words[r.assumption]} {labels.get(r.row, r.row)} "
-             f"({100 * min(r.at_low, r.at_high):.0f}–{percent(max(r.at_low, r.at_high))})" for r in table.itertuples()]
+             f"({percent_points(min(r.at_low, r.at_high))}–{percent(max(r.at_low, r.at_high))})" for r in table.itertuples()]
     return listing(parts)
 
 
-def benchmark_sentence(benchmarks: pd.DataFrame) -> str:
-    """Whether the central case falls inside each outside estimate's range, in words (IT
-    power compared with IT power where the estimate says so, facility power otherwise)."""
-    frame = compute()
-    frame = frame[(frame["scenario_id"] == CENTRAL) & (frame["vendor"] == ALL_VENDORS) & (frame["state"] == IN_SERVICE)]
-    inside, outside = [], []
-    for b in benchmarks.itertuples(index=False):
-        unit = "h100e" if b.measure == "h100e" else "IT gigawatts" if b.basis.startswith("IT power") else "gigawatts"
-        model = float(frame[(frame["quarter"] == b.quarter) & (frame["unit"] == unit)]["central"].iloc[0])
-        label = f"{b.benchmark_id} ({b.quarter})"
-        (inside if b.value_low <= model <= b.value_high else outside).append(
-            label if b.value_low <= model <= b.value_high else
-            f"{label}, where it is {'above' if model > b.value_high else 'below'} the range")
-    text = f"The central case falls inside the range of {len(inside)} of the {len(inside) + len(outside)} outside estimates"
-    return text + (f"; it falls outside {', '.join(outside)}" if outside else "") + "."
+def benchmark_sentence(benchmarks: pd.DataFrame, sources: pd.DataFrame | None = None) -> str:
+    """What the outside estimates can and cannot test, in words: which the model is fitted
+    to (agreement automatic), which it is partly fitted to and where its central case
+    falls against them, and the independent checks, with the gap to each discussed: the
+    central case in facility and IT power, the capacity of deals announced after the
+    estimate was published (`sources`: sources.csv, for its date) and the part that rests
+    on ceilings and unsized deals, which count only once delivered."""
+    result = run()
+    names = {r: list(g["name"]) for r, g in benchmarks.groupby("relation")}
+    parts = []
+    if names.get("fitted"):
+        parts.append(f"The model is fitted to {listing(names['fitted'])}: the fleets before the deals are scaled to "
+                     "match each draw by draw, their range carried through, so agreeing with them tests nothing")
+    for b in benchmarks[benchmarks["relation"] == "partly fitted"].itertuples(index=False):
+        unit = _unit_of(b)[0]
+        low, central, high = scoped_total(result, b.quarter, unit, benchmark_vendors(b))
+        where = "inside" if b.value_low <= central <= b.value_high else "above" if central > b.value_high else "below"
+        parts.append(f"Against {b.name}, which it is only partly fitted to, the central case of "
+                     f"{_range_text(low, central, high, unit)}{' IT' if unit == 'IT gigawatts' else ''} falls {where} "
+                     f"the range ({_range_text(b.value_low, b.value_central, b.value_high, b.measure)})")
+    checks = benchmarks[benchmarks["relation"] == "independent"]
+    dates = {} if sources is None else dict(zip(sources["source_id"], pd.to_datetime(sources["date_published"])))
+    for b in checks.itertuples(index=False):
+        units = _unit_of(b)
+        central = {u: scoped_total(result, b.quarter, u, benchmark_vendors(b))[1] for u in units}
+        outside = {u: "inside" if b.value_low <= c <= b.value_high else "above" if c > b.value_high else "below"
+                   for u, c in central.items()}
+        text = (f"The only independent check is {b.name} ({_range_text(b.value_low, b.value_central, b.value_high, b.measure)} "
+                f"GW, {b.basis[0].lower() + b.basis[1:]}): the central case gives "
+                + " and ".join(f"{central[u]:.1f} GW of {'facility' if u == 'gigawatts' else 'IT'} power, {outside[u]} it"
+                               for u in units))
+        published = dates.get(b.source_id)
+        tranches = result.tranches
+        if published is not None:
+            later = [t.tranche_id for t in tranches.itertuples(index=False)
+                     if _given(t.announced) and pd.Timestamp(t.announced) > published]
+            if later:
+                gw = scoped_total(result, b.quarter, units[0], tranche_ids=later)[1]
+                days = sorted(pd.Timestamp(t.announced) for t in tranches.itertuples(index=False) if t.tranche_id in later)
+                span = (f"on {days[0].day} {days[0]:%B %Y}" if days[0] == days[-1] else
+                        f"from {days[0].day} {days[0]:%B} to {days[-1].day} {days[-1]:%B %Y}")
+                text += (f". The estimate was published on {published.day} {published:%B %Y}, before the deals announced "
+                         f"{span}, which the central case counts at {gw:.1f} GW by then")
+        open_ended = [t.tranche_id for t in tranches.itertuples(index=False)
+                      if counting(t.stated_as) in COUNTED_ONCE_DELIVERED]
+        gw = scoped_total(result, b.quarter, units[0], tranche_ids=open_ended)[1]
+        text += (f"; and {gw:.1f} GW of the central case are draws on ceilings and unsized deals at the book's assumed "
+                 "pace, which no party has committed to deliver by then")
+        gap = central[units[0]] - (b.value_high if central[units[0]] > b.value_high else b.value_low
+                                   if central[units[0]] < b.value_low else central[units[0]])
+        if gap:
+            text += (f". The {abs(gap):.1f} GW by which the central case's {'facility' if units[0] == 'gigawatts' else 'IT'} "
+                     f"power lies {'above' if gap > 0 else 'below'} the range is "
+                     + ("less than that part, so the check does not separate the model from the estimate"
+                        if abs(gap) < gw else "more than that part, so the two disagree beyond the book's assumed draws"))
+        parts.append(text)
+    return ". ".join(parts) + "."
 
 
 def share_without(tranche_ids: list[str], quarter: str = LAST_QUARTER, vendor: str = "NVIDIA") -> tuple[float, float]:
-    """`vendor`'s central share in service at the end of `quarter` with and without the
-    named tranches (for instance, if the fleets rented before 2026 were returned)."""
+    """`vendor`'s central share in service (the median of the draws, on the headline unit)
+    at the end of `quarter` with and without the named tranches (for instance, if the
+    fleets rented before 2026 were returned)."""
     tables = inputs()
     i = quarter_range().index(quarter)
 
     def share(tranches):
-        result = simulate(tranches, tables.chip_power, tables.specs, draws=0)
-        served = result.by_vendor(result.h100e)
-        return float(served[vendor][0, i] / sum(served.values())[0, i])
+        result = simulate(tranches, tables.chip_power, tables.specs, HEADLINE, factors=tables.factors,
+                          benchmarks=tables.benchmarks)
+        return _median(result.vendor_shares()[vendor][:, i])
 
     return share(tables.tranches), share(tables.tranches[~tables.tranches["tranche_id"].isin(tranche_ids)])

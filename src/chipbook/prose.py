@@ -10,8 +10,8 @@ cells, each taking a row id and printing what the table says:
 - ``{capacity}`cap-11``` prints a capacity row's figure with its bound, from
   data/capacity.csv ("up to 1 GW"; gigawatts where the row has them, else chips, as
   "more than 1 million"); ``{capacity}`cap-05:chips``` asks for the chips;
-- ``{state}`cap-11``` prints the row's state with the basis it rests on: "contracted" or
-  "in service" where Anthropic or the vendor announced it, "in service, by report" where only
+- ``{state}`cap-11``` prints the row's state with the basis it rests on: "contracted", "in
+  service" or "a ceiling, counted only once delivered" where Anthropic or the vendor announced it, "in service, by report" where only
   the press said so, "expected in service by the end of May 2026" where it was a forecast
   (`capacity_state`), so that prose cannot drop the hedge a row carries.
 
@@ -97,12 +97,19 @@ def when_words(day: pd.Timestamp) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
+#: What prose calls a ceiling (vocabulary.CAPACITY_STATES): the book's one rule for contracts and
+#: ceilings counts it only once delivered, and the words say so wherever it is printed.
+CEILING_WORDS = "a ceiling, counted only once delivered"
+
+
 def capacity_state(capacity_id: str, table: pd.DataFrame | None = None) -> str:
     """A capacity row's state (CAPACITY_STATES) with the basis it rests on (CAPACITY_BASES),
     as prose prints it:
 
-    - announced (by Anthropic or the vendor): the state alone, "in service" or "contracted";
-    - reported (by the press only): "in service, by report", "contracted, by report";
+    - announced (by Anthropic or the vendor): the state alone, "in service" or "contracted",
+      or for a ceiling (an "up to" or conditional amount) CEILING_WORDS;
+    - reported (by the press only): "in service, by report", "contracted, by report", "a
+      ceiling by report, counted only once delivered";
     - expected (a forecast for the row's as_of date): "expected in service by the end of May
       2026", or for a deal signed but not yet delivered "contracted, expected in service by
       the end of 2026".
@@ -111,14 +118,18 @@ def capacity_state(capacity_id: str, table: pd.DataFrame | None = None) -> str:
     table = capacity_rows() if table is None else table
     row = table.loc[capacity_id]
     state, basis = str(row["state"]), str(row["basis"])
+    if basis not in CAPACITY_BASES:
+        raise ValueError(f"capacity row {capacity_id}: basis {basis!r} is not one of {CAPACITY_BASES}")
+    due = f"expected in service by {when_words(row['as_of'])}"
+    if state == "ceiling":
+        head, tail = CEILING_WORDS.split(", ", 1)
+        return {"announced": CEILING_WORDS, "reported": f"{head} by report, {tail}",
+                "expected": f"{CEILING_WORDS}; {due}"}[basis]
     if basis == "announced":
         return state
     if basis == "reported":
         return f"{state}, by report"
-    if basis == "expected":
-        due = f"expected in service by {when_words(row['as_of'])}"
-        return due if state == "in service" else f"{state}, {due}"
-    raise ValueError(f"capacity row {capacity_id}: basis {basis!r} is not one of {CAPACITY_BASES}")
+    return due if state == "in service" else f"{state}, {due}"
 
 
 # --- what tests/test_prose.py reads prose for -------------------------------------------------
@@ -139,6 +150,7 @@ STATE_WORDS: dict[str, str] = {
     "in service": "in service", "came online": "in service", "come online": "in service",
     "online": "in service", "running": "in service", "in use": "in service", "delivered": "in service",
     "contracted": "contracted", "committed": "contracted", "promised": "contracted", "due": "contracted",
+    "ceiling": "ceiling",
 }
 assert set(STATE_WORDS.values()) <= set(CAPACITY_STATES)
 

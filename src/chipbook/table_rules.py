@@ -521,7 +521,7 @@ def valuations_are_consistent(t: Tables) -> None:
 def capacity_rows_are_consistent(t: Tables) -> None:
     """A capacity row gives chips or gigawatts, each with its bound and no bound without a
     figure; it speaks for its date_stated or later (a forecast for a later date); an 'up to'
-    figure is contracted, never in service; the rows of one tranche share a vendor."""
+    figure is a ceiling, never contracted or in service; the rows of one tranche share a vendor."""
     vendor_of: dict[str, dict] = {}
     for row in t["capacity"]:
         if not row["chips"] and not row["gigawatts"]:
@@ -535,9 +535,10 @@ def capacity_rows_are_consistent(t: Tables) -> None:
             t.fail("capacity", row, "as_of", f"{row['as_of']} for a figure stated {row['date_stated']}"
                    + (" as a forecast" if row["basis"] == "expected" else ""),
                    "a later date for a forecast (basis expected), else the date stated or later")
-        if "up to" in (row["chips_bound"], row["gigawatts_bound"]) and row["state"] != "contracted":
+        if "up to" in (row["chips_bound"], row["gigawatts_bound"]) and row["state"] != "ceiling":
             t.fail("capacity", row, "state", f"an 'up to' figure is '{row['state']}'",
-                   "contracted: a ceiling is never a measurement of capacity in service")
+                   "ceiling: by the one rule for contracts and ceilings, an 'up to' figure is neither contracted "
+                   "nor a measurement of capacity in service")
         seen = vendor_of.setdefault(row["tranche"], row)
         if row["vendor"] != seen["vendor"]:
             t.fail("capacity", row, "vendor", f"tranche {row['tranche']} is {row['vendor']} here and {seen['vendor']} "

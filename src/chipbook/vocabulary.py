@@ -96,7 +96,12 @@ COMMITMENT_KINDS = ["primary-provider designation", "cloud capacity", "chip and 
 COMMITMENT_CHIP_FAMILIES = CHIP_FAMILIES + ["not specified"]
 DISCLOSURE = ["announced by a party", "reported only"]
 BOUNDS = ["about", "nearly", "more than", "up to"]
-CAPACITY_STATES = ["in service", "contracted"]
+# The state of a deal's capacity, by the book's one rule for contracts and ceilings
+# (chipbook.computemix.CEILING_RULE): in service, delivered and running; contracted, a firm
+# amount (a floor, an approximate amount, the whole of a named site) not yet all delivered;
+# ceiling, an "up to" amount or one whose use its source makes conditional, which counts
+# only once delivered. capacity.csv and the compute-mix model use these words and no others.
+CAPACITY_STATES = ["in service", "contracted", "ceiling"]
 # What a capacity row rests on: announced by Anthropic or the vendor, reported by press or
 # analysts, or expected (a forecast for its as_of date by the company or vendor).
 CAPACITY_BASES = ["announced", "reported", "expected"]
@@ -105,15 +110,16 @@ ARRANGEMENT_STATUSES = ["in use", "contracted", "testing", "in talks"]
 # --- the compute-mix model (data/compute_mix_*.csv) --------------------------------------------
 QUARTER = _pattern(r"^20[0-9]{2}Q[1-4]$", "a calendar quarter: the year, Q and the quarter 1-4 (e.g. 2026Q3)")
 # How a tranche of the compute-mix model counts before it is delivered follows from how its
-# source states the amount (compute_mix_tranches.stated_as), by the book's ceiling rule
-# (chipbook.computemix.CEILING_RULE): only an amount stated as firm (a floor, an
-# approximate amount, the whole of a named site) counts as contracted, its undelivered
-# part from the day it was announced; an "up to" ceiling, an amount whose use the source
-# makes conditional and a deal of unpublished size count only once delivered, at the
-# book's estimate of the draw (the rest of a ceiling is counted nowhere); a fleet the book
-# estimates where no deal was announced counts only as in service.
-MIX_COUNTING = {"estimate": "fleet estimate", "firm": "contracted", "up to": "counted once delivered",
-                "conditional": "counted once delivered", "unpublished": "counted once delivered"}
+# source states the amount (compute_mix_tranches.stated_as), by the same rule: a firm amount
+# is contracted, its undelivered part counted from the day it was announced; an "up to"
+# ceiling and an amount whose use the source makes conditional are ceilings, and a deal of
+# unpublished size an unsized deal: both count only once delivered, at the book's estimate of
+# the draw (the rest of a ceiling is not yet drawn); a fleet the book estimates where no deal
+# was announced counts only as in service. The first three are CAPACITY_STATES.
+MIX_COUNTING = {"estimate": "fleet estimate", "firm": "contracted", "up to": "ceiling",
+                "conditional": "ceiling", "unpublished": "unsized deal"}
+# The kinds of tranche that count only once delivered: nothing of them is ever contracted.
+COUNTED_ONCE_DELIVERED = ("ceiling", "unsized deal")
 MIX_TRANCHE_KINDS = list(dict.fromkeys(MIX_COUNTING.values()))
 # Whether a tranche's amount moves with its factor (a larger draw when the factor draws
 # high) or against it (the other share of a split total).
@@ -121,6 +127,11 @@ MIX_FACTOR_DIRECTIONS = ["with", "against"]
 # The unit a tranche's amount is given in: accelerator chips, gigawatts of facility power,
 # or H100-equivalents of dense BF16 throughput.
 MIX_MEASURES = ["chips", "gigawatts", "h100e"]
+# What the compute-mix model's totals owe to an outside estimate (compute_mix_benchmarks):
+# fitted, the fleets that name it are scaled to its total, draw by draw, so agreeing with it is
+# automatic; partly fitted, part of the total is fitted to it or shares its inputs; independent,
+# nothing in the model is drawn from it, so it is a check.
+MIX_BENCHMARK_RELATIONS = ["fitted", "partly fitted", "independent"]
 
 # How one claim of an article bears on another in the article's own argument
 # (data/argument_links.csv): the premise is offered as a reason for the conclusion
