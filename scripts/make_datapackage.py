@@ -806,8 +806,8 @@ SCENARIOS = [
 
 # --- The cost-per-token model's inputs (chipbook.inference, chapters/NN-inference-economics.ipynb) -------
 COST_PARAMETERS = ["negotiated_discount", "bandwidth_share", "compute_share", "generation_share_factor",
-                   "owning_cost", "owning_cost_ratio", "hbm_usable_share", "replica_domains", "context_tokens", "batch",
-                   "weight_bits"]
+                   "owning_cost", "owning_cost_ratio", "owning_cost_bandwidth_weight", "hbm_usable_share", "replica_domains",
+                   "context_tokens", "batch", "weight_bits"]
 # The spec columns a serving path can compute at (accelerator_specs).
 RATE_COLUMNS = ["bf16_tflops_dense", "fp8_tflops_dense", "mxfp8_tflops_dense", "int8_tops_dense", "fp4_tflops_dense"]
 COST_MODEL = [
@@ -862,7 +862,7 @@ COST_MODEL = [
                 field("parameter", "string", "Which input of the model it sets.", enum=COST_PARAMETERS),
                 field("vendor", "string", "The vendor whose chips it applies to; blank for a chip-level or global row.", required=False, enum=CHIP_MAKERS),
                 field("chip_id", "string", "The chip it applies to; blank for a vendor-level or global row.", required=False),
-                field("relative_to", "string", "For an owning_cost_ratio row only: the chip (accelerator_specs.chip_id) whose owning cost per dense 8-bit PFLOP/s the ratio multiplies.", required=False),
+                field("relative_to", "string", "For an owning_cost_ratio row only: the chip (accelerator_specs.chip_id, with an owning_cost row of its own) whose owning cost per unit of capability the ratio multiplies; capability is dense 8-bit FLOP/s and HBM bandwidth weighted by the owning_cost_bandwidth_weight row.", required=False),
                 field("low", "number", "Low end of the range (in unit)."),
                 field("central", "number", "Central value (in unit)."),
                 field("high", "number", "High end of the range (in unit)."),

@@ -292,12 +292,13 @@ def test_the_two_price_bases_are_kept_apart_by_hand():
 
 
 def test_cost_range_takes_each_assumption_to_the_end_that_favours_the_chip():
-    # TPU N on owning cost is memory-bound, so its cost goes as ratio / bandwidth share (central 0.5 / 0.5 -> 0.778021458).
-    # Favourable: the LOW ratio and the HIGH share, 0.4 / 0.8 -> x 0.5 = 0.389010729;
-    # unfavourable: 0.8 / 0.4 -> x 2 = 1.556042917.
+    # TPU N on owning cost is memory-bound, so its cost goes as ratio x GPU X's owning cost / bandwidth share
+    # (central 0.5 x 2.0 / 0.5 -> 0.778021458). GPU X's owning cost prices TPU N, so it is one of TPU N's own rows.
+    # Favourable: the LOW ratio and cost, the HIGH share: (0.4 x 1.5) / (0.5 x 2.0) x 0.5 / 0.8 = 0.375 -> 0.291758047;
+    # unfavourable: (0.8 x 2.5) / 1.0 x 0.5 / 0.4 = 2.5 -> 1.945053646.
     spread = inf.cost_range(OWNED, TINY, OWNING, basis="owning").set_index("chip_id")
-    assert spread.at["tpu-n", "low_usd"] == pytest.approx(0.389010729, rel=1e-9)
-    assert spread.at["tpu-n", "high_usd"] == pytest.approx(1.556042917, rel=1e-9)
+    assert spread.at["tpu-n", "low_usd"] == pytest.approx(0.291758047, rel=1e-9)
+    assert spread.at["tpu-n", "high_usd"] == pytest.approx(1.945053646, rel=1e-9)
     # GPU X: owning cost 1.5 to 2.5 around 2.0 -> 2.074723889 x 0.75 and x 1.25; ASIC Z has no owning cost
     assert spread.at["gpu-x", "low_usd"] == pytest.approx(1.556042917, rel=1e-9)
     assert spread.at["gpu-x", "high_usd"] == pytest.approx(2.593404861, rel=1e-9)
@@ -501,7 +502,7 @@ ASSUMPTIONS = load_table("cost_assumptions")
 COST_SCENARIOS = load_table("cost_scenarios")
 SCENARIOS = load_table("scenarios")
 FORMATS = load_table("serving_formats")
-LIVE_CHIPS = inf.chip_frame(SPECS, PRICES, DOMAINS, FORMATS)
+LIVE_CHIPS = inf.chip_frame(SPECS, PRICES, DOMAINS, FORMATS, on=inf.like_date(PRICES, SPECS))
 LIVE_MODEL = inf.ReferenceModel.from_row(MODELS.iloc[0])
 
 
@@ -578,10 +579,13 @@ def test_owning_costs_cover_the_fleet_and_follow_their_references():
     assert ASSUMPTIONS.loc[ratio, "relative_to"].notna().all() and ASSUMPTIONS.loc[~ratio, "relative_to"].isna().all()
     direct = set(ASSUMPTIONS.loc[ASSUMPTIONS["parameter"] == "owning_cost", "chip_id"])
     assert set(ASSUMPTIONS.loc[ratio, "relative_to"]) <= direct
-    for row in ASSUMPTIONS[ratio].itertuples():  # cost per dense 8-bit TFLOPS = ratio x the reference's
-        specs = LIVE_CHIPS.set_index("chip_id")
-        per = owning[row.chip_id] / inf.eight_bit_peak(specs.loc[row.chip_id].to_dict() | {"chip_id": row.chip_id})
-        ref = owning[row.relative_to] / inf.eight_bit_peak(specs.loc[row.relative_to].to_dict() | {"chip_id": row.relative_to})
+    weight = ASSUMPTIONS.loc[ASSUMPTIONS["parameter"] == inf.BASIS_WEIGHT, "central"]
+    assert len(weight) <= 1  # one basis for every ratio
+    weight = float(weight.iat[0]) if len(weight) else 0.0
+    specs = LIVE_CHIPS.set_index("chip_id")
+    for row in ASSUMPTIONS[ratio].itertuples():  # cost per unit of capability = ratio x the reference's
+        per = owning[row.chip_id] / inf.capability(specs.loc[row.chip_id].to_dict() | {"chip_id": row.chip_id}, weight)
+        ref = owning[row.relative_to] / inf.capability(specs.loc[row.relative_to].to_dict() | {"chip_id": row.relative_to}, weight)
         assert per / ref == pytest.approx(row.central)
 
 
