@@ -914,7 +914,18 @@ def test_summary_reports_central_the_draws_range_and_the_odds():
     assert list(joint.cheapest_shares(costs)) == [0.5, 0.5]
     table = joint.summary(costs, pd.Series({"a": 1.5, "b": 2.5}))
     assert list(table["chip_id"]) == ["a", "b"] and table.at[0, "low_usd"] == pytest.approx(np.percentile([1, 2, 3], 5))
-    assert joint.odds_text(table, {"a": "A", "b": "B"}) == "A in 50% and B in 50%"
+    assert joint.odds_text(table, {"a": "A", "b": "B"}) == "A in 50% of draws and B in 50%"
+    assert joint.odds_text(table.assign(p_cheapest=[0.997, 0.003]), {"a": "A", "b": "B"}) == "A in over 99% of draws and B in under 1%"
+
+
+def test_what_the_draws_tell_apart_follows_the_threshold():
+    names = {"a": "A", "b": "B", "c": "C"}
+    table = pd.DataFrame({"chip_id": ["a", "b", "c"], "central_usd": [1.0, 1.1, 2.0], "p_cheapest": [0.54, 0.46, 0.0]})
+    # A and B are each the cheapest in at least 5% of draws: not told apart; C in fewer: told apart
+    assert joint.odds_reading(table, names) == ("it cannot tell A and B apart (the cheapest in 54% and 46% of draws), "
+                                                "and C is the cheapest in 0%")
+    alone = table.assign(p_cheapest=[0.97, 0.02, 0.01])
+    assert joint.odds_reading(alone, names) == "A is the cheapest in 97% of draws, and B and C are the cheapest in 2% and 1%"
 
 
 # --- what public contracts imply a chip-hour costs ----------------------------------------------------
@@ -961,3 +972,58 @@ def test_contract_price_draws_stay_within_the_ends_and_refuse_two_rentals_for_on
         contracts.price_draws(twice, CONTRACT_TERMS, CONTRACT_POWER, CONTRACT_SPECS, ["gpu-q"], draws=10)
     with pytest.raises(ValueError, match="h100e or gigawatts"):
         contracts.chips_bought(1.0, "racks")
+
+
+
+# --- the findings the chapters print, on the live tables: invariants only ------------------------------
+
+def test_live_findings_name_every_fleet_chip_and_link_the_chapter():
+    from chipbook import inference_findings
+    findings = inference_findings.CostFindings.load(draws=200)
+    for table in (findings.owning_joint, findings.contract_joint):
+        assert sorted(table["chip_id"]) == sorted(findings.fleet)
+        assert table["p_cheapest"].sum() == pytest.approx(1.0)
+        assert ((table["low_usd"] <= table["high_usd"])).all()
+    line = inference_findings.front_page_markdown(findings, "chapters/02-inference-economics.html#serving-cost")
+    assert all(findings.names[c] in line for c in findings.fleet) and "(chapters/02-inference-economics.html#serving-cost)" in line
+    prices = findings.contract_prices
+    assert ((prices["low_usd"] <= prices["central_usd"] + 1e-12) & (prices["central_usd"] <= prices["high_usd"] + 1e-12)).all()
+    # every fleet chip has exactly one rental read as it, which prices it on the contract basis
+    rentals = prices[prices["kind"] == "rental"]
+    assert all((rentals["chip_id"] == c).sum() == 1 for c in findings.fleet)
+
+
+def test_live_contract_terms_are_ordered_and_complete():
+    terms = load_table("cost_contract_terms")
+    deals = load_table("cost_contracts")
+    assert ((terms["low"] <= terms["central"]) & (terms["central"] <= terms["high"])).all()
+    power = set(load_table("compute_mix_chip_power")["chip_id"])
+    for deal in deals.itertuples():
+        given = set(terms.loc[terms["contract_id"] == deal.contract_id, "parameter"])
+        assert {"usd_billions", "quantity"} <= given, deal.contract_id
+        assert (deal.dollars_per == "month") != ("term_years" in given), deal.contract_id  # a total needs a term
+        if deal.quantity_unit == "gigawatts":
+            assert deal.chip_id in power, deal.contract_id
+    shares = terms[terms["parameter"].isin(["delivered_share", "compute_share"])]
+    assert ((shares[["low", "central", "high"]] > 0) & (shares[["low", "central", "high"]] <= 1)).all().all()
+
+
+def test_like_date_is_the_end_of_the_last_year_every_vendor_lists():
+    specs = pd.DataFrame({"chip_id": ["g", "a", "n"], "vendor": ["Google", "AWS", "NVIDIA"]})
+    prices = pd.DataFrame({"chip_id": ["g", "g", "a", "n", "n"], "pricing": "on-demand",
+                           "as_of": pd.to_datetime(["2023-12-06", "2025-01-01", "2025-01-01", "2025-03-06", "2026-12-04"])})
+    # Google lists in 2023 and 2025, AWS in 2025, NVIDIA in 2025 and 2026: 2025 is the last year all three list
+    assert inf.like_date(prices, specs) == pd.Timestamp("2025-12-31")
+    with pytest.raises(ValueError, match="no year"):
+        inf.like_date(prices[prices["chip_id"] != "a"].assign(as_of=lambda t: t["as_of"].where(t["chip_id"] != "g",
+                                                              pd.Timestamp("2022-01-01"))), specs)
+
+
+def test_same_cloud_list_ratio_by_hand():
+    from chipbook import inference_findings
+    prices = pd.DataFrame({"chip_id": ["t", "h", "h", "t"], "cloud": ["AWS", "AWS", "Google Cloud", "AWS"],
+                           "pricing": "on-demand", "usd_per_chip_hour": [5.0, 12.5, 11.0, 4.0],
+                           "as_of": pd.to_datetime(["2025-01-01", "2025-01-01", "2025-01-01", "2024-01-01"])})
+    # the latest date on which one cloud lists both: AWS, 2025-01-01, 5.0 / 12.5 = 0.4 (Google Cloud lists no t)
+    ratio, cloud, date = inference_findings.same_cloud_ratio(prices, "t", "h")
+    assert ratio == pytest.approx(0.4) and cloud == "AWS" and date == pd.Timestamp("2025-01-01")

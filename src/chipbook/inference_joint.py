@@ -36,6 +36,9 @@ SEED = 2026
 DISCRETE = ("weight_bits",)  # low, central, high with probabilities 1/4, 1/2, 1/4
 WHOLE = ("replica_domains", "batch", "context_tokens")  # counts: rounded to whole numbers
 PERCENTILES = (5, 95)
+# A chip the cheapest in fewer draws than this is told apart from the leaders (the tail the
+# 5th-95th percentile ranges leave out on one side).
+TOLD_APART = 0.05
 
 
 def uniforms(name: str, draws: int, seed: int = SEED) -> np.ndarray:
@@ -143,8 +146,38 @@ def summary(costs: pd.DataFrame, central: pd.Series) -> pd.DataFrame:
     return table.sort_values(["central_usd", "chip_id"]).reset_index(drop=True)
 
 
+def share_text(p: float) -> str:
+    """A share of draws in words: '54%'; 'under 1%' and 'over 99%' where rounding would
+    say 0% or 100% of a share that is neither."""
+    return "under 1%" if 0 < p < 0.005 else "over 99%" if 0.995 <= p < 1 else f"{p:.0%}"
+
+
 def odds_text(table: pd.DataFrame, names: dict[str, str]) -> str:
-    """'Trainium3 in 55%, TPU7x in 45% and GB200 in 0%': each chip's share of draws, most
-    often cheapest first."""
-    parts = [f"{names[r.chip_id]} in {r.p_cheapest:.0%}" for r in table.sort_values("p_cheapest", ascending=False).itertuples()]
+    """'TPU7x in 54% of draws, Trainium3 in 46% and GB200 in under 1%': each chip's share
+    of the draws in which it is the cheapest, most often cheapest first."""
+    rows = table.sort_values(["p_cheapest", "central_usd"], ascending=[False, True]).itertuples()
+    parts = [f"{names[r.chip_id]} in {share_text(r.p_cheapest)}" for r in rows]
+    parts[0] += " of draws"
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def odds_reading(table: pd.DataFrame, names: dict[str, str]) -> str:
+    """What the draws can tell apart, in words: 'it cannot tell TPU7x and Trainium3 apart
+    (the cheapest in 54% and 46% of draws), and GB200 is the cheapest in under 1%'. A chip
+    the cheapest in fewer than TOLD_APART of the draws is told apart; the rest are not."""
+    rows = table.sort_values(["p_cheapest", "central_usd"], ascending=[False, True])
+    close = rows[rows["p_cheapest"] >= TOLD_APART]
+    far = rows[rows["p_cheapest"] < TOLD_APART]
+    def listed(frame):
+        items = [names[c] for c in frame["chip_id"]]
+        return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+    shares = [share_text(p) for p in close["p_cheapest"]]
+    if len(close) == 1:
+        text = f"{listed(close)} is the cheapest in {shares[0]} of draws"
+    else:
+        text = (f"it cannot tell {listed(close)} apart (the cheapest in "
+                + (", ".join(shares[:-1]) + " and " + shares[-1]) + " of draws)")
+    if len(far):
+        text += (f", and {listed(far)} {'is' if len(far) == 1 else 'are'} the cheapest in "
+                 + " and ".join(share_text(p) for p in far["p_cheapest"]))
+    return text
