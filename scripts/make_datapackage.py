@@ -19,6 +19,8 @@ from chipbook.vocabulary import (  # noqa: E402
     ROUND_STATUS, SLUG, SOURCE_KINDS, STANCES, SUPPORT_STATUSES, TRANCHE_STATUS, URL, VALUATION_BASIS,
     VENDOR_GROUPS, VERDICT_LIST, VERDICTS, WHO_HELD)
 from chipbook.data import DECIMALS, FORMULA, NOT_AFTER, NOT_AFTER_RULES, QUOTES, SOURCED  # noqa: E402
+from chipbook.inference_contracts import DOLLARS_PER as CONTRACT_DOLLARS_PER  # noqa: E402
+from chipbook.inference_contracts import KINDS as CONTRACT_KINDS, TERMS as CONTRACT_TERMS, UNITS as CONTRACT_UNITS  # noqa: E402
 
 
 def field(name, kind, description, required=True, formula=None, decimals=None, not_after="evidence date",
@@ -806,8 +808,8 @@ SCENARIOS = [
 
 # --- The cost-per-token model's inputs (chipbook.inference, chapters/NN-inference-economics.ipynb) -------
 COST_PARAMETERS = ["negotiated_discount", "bandwidth_share", "compute_share", "generation_share_factor",
-                   "owning_cost", "owning_cost_ratio", "hbm_usable_share", "replica_domains", "context_tokens", "batch",
-                   "weight_bits"]
+                   "owning_cost", "owning_cost_ratio", "owning_cost_bandwidth_weight", "hbm_usable_share", "replica_domains",
+                   "context_tokens", "batch", "weight_bits"]
 # The spec columns a serving path can compute at (accelerator_specs).
 RATE_COLUMNS = ["bf16_tflops_dense", "fp8_tflops_dense", "mxfp8_tflops_dense", "int8_tops_dense", "fp4_tflops_dense"]
 COST_MODEL = [
@@ -862,7 +864,7 @@ COST_MODEL = [
                 field("parameter", "string", "Which input of the model it sets.", enum=COST_PARAMETERS),
                 field("vendor", "string", "The vendor whose chips it applies to; blank for a chip-level or global row.", required=False, enum=CHIP_MAKERS),
                 field("chip_id", "string", "The chip it applies to; blank for a vendor-level or global row.", required=False),
-                field("relative_to", "string", "For an owning_cost_ratio row only: the chip (accelerator_specs.chip_id) whose owning cost per dense 8-bit PFLOP/s the ratio multiplies.", required=False),
+                field("relative_to", "string", "For an owning_cost_ratio row only: the chip (accelerator_specs.chip_id, with an owning_cost row of its own) whose owning cost per unit of capability the ratio multiplies; capability is dense 8-bit FLOP/s and HBM bandwidth weighted by the owning_cost_bandwidth_weight row.", required=False),
                 field("low", "number", "Low end of the range (in unit)."),
                 field("central", "number", "Central value (in unit)."),
                 field("high", "number", "High end of the range (in unit)."),
@@ -892,6 +894,49 @@ COST_MODEL = [
             ],
             "primaryKey": ["chip_id", "weight_bits"],
             "foreignKeys": [chip_fk(), source_fk(), source_fk("second_source_id")],
+        },
+    },
+    {
+        "name": "cost_contracts",
+        "title": "Public contracts read as a price per chip-hour",
+        "description": "Anthropic's public compute contracts, each read as buying one chip generation, so that their terms (cost_contract_terms) imply a price per chip-hour: a cross-check of the cost model's price bases against what Anthropic pays or is reported to pay (chipbook.inference_contracts). A rental's price is all-in; a purchase's is the hardware alone, over its economic life.",
+        "schema": {
+            "fields": [
+                field("contract_id", "string", "Stable identifier of the contract.", pattern=SLUG, unique=True),
+                field("counterparty", "string", "Who sells the capacity or the hardware."),
+                field("vendor", "string", "Who makes the chips.", enum=CHIP_MAKERS),
+                field("chip_id", "string", "The chip the contract is read as buying (accelerator_specs.chip_id): its power converts gigawatts to chips and its decoding speed converts a chip-hour to tokens."),
+                field("kind", "string", "rental: capacity rented, all-in; purchase: hardware bought, its price spread over its life.", enum=list(CONTRACT_KINDS)),
+                field("quantity_unit", "string", "What the quantity term counts: chips, h100e (H100-equivalents, Epoch AI's 8-bit basis) or gigawatts (facility power).", enum=list(CONTRACT_UNITS)),
+                field("dollars_per", "string", "month: the dollars are a monthly fee; total: the dollars pay for the whole term.", enum=list(CONTRACT_DOLLARS_PER)),
+                field("as_of", "date", "The date of the figures (ISO 8601)."),
+                field("source_id", "string", "The announcement, filing or estimate that gives the terms."),
+                field("second_source_id", "string", "A second source, if any.", required=False),
+                field("note", "string", "What the contract covers, and how the book reads it."),
+            ],
+            "primaryKey": ["contract_id"],
+            "foreignKeys": [chip_fk(), source_fk(), source_fk("second_source_id")],
+        },
+    },
+    {
+        "name": "cost_contract_terms",
+        "sourced": False,  # terms read from contracts and named assumptions: each row gives its reason, and a source where one anchors it
+        "title": "Terms of the public contracts, as ranges",
+        "description": "The terms that turn each contract of cost_contracts into a price per chip-hour, each with a low, central and high value and its reason: the dollars, the quantity, the term (or a purchase's economic life), the share of an 'up to' ceiling delivered and paid for, and the share of the dollars that pays for the chips. A term a contract does not need is left out (a delivered or compute share of 1; no term for a monthly fee).",
+        "schema": {
+            "fields": [
+                field("contract_id", "string", "The contract (cost_contracts.contract_id)."),
+                field("parameter", "string", "Which term it sets.", enum=list(CONTRACT_TERMS)),
+                field("low", "number", "Low end of the range (in unit).", minimum=0),
+                field("central", "number", "Central value (in unit).", minimum=0),
+                field("high", "number", "High end of the range (in unit).", minimum=0),
+                field("unit", "string", "What the values measure."),
+                field("reason", "string", "Where the value comes from, or why the book assumes it."),
+                field("source_id", "string", "The source that gives or anchors the value, if any.", required=False),
+            ],
+            "primaryKey": ["contract_id", "parameter"],
+            "foreignKeys": [{"fields": "contract_id", "reference": {"resource": "cost_contracts", "fields": "contract_id"}},
+                            source_fk()],
         },
     },
     {

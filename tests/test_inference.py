@@ -10,10 +10,13 @@ import html
 import math
 import re
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from chipbook import inference as inf
+from chipbook import inference_contracts as contracts
+from chipbook import inference_joint as joint
 from chipbook import load_table
 from chipbook.vocabulary import CHIP_MAKERS
 
@@ -292,12 +295,13 @@ def test_the_two_price_bases_are_kept_apart_by_hand():
 
 
 def test_cost_range_takes_each_assumption_to_the_end_that_favours_the_chip():
-    # TPU N on owning cost is memory-bound, so its cost goes as ratio / bandwidth share (central 0.5 / 0.5 -> 0.778021458).
-    # Favourable: the LOW ratio and the HIGH share, 0.4 / 0.8 -> x 0.5 = 0.389010729;
-    # unfavourable: 0.8 / 0.4 -> x 2 = 1.556042917.
+    # TPU N on owning cost is memory-bound, so its cost goes as ratio x GPU X's owning cost / bandwidth share
+    # (central 0.5 x 2.0 / 0.5 -> 0.778021458). GPU X's owning cost prices TPU N, so it is one of TPU N's own rows.
+    # Favourable: the LOW ratio and cost, the HIGH share: (0.4 x 1.5) / (0.5 x 2.0) x 0.5 / 0.8 = 0.375 -> 0.291758047;
+    # unfavourable: (0.8 x 2.5) / 1.0 x 0.5 / 0.4 = 2.5 -> 1.945053646.
     spread = inf.cost_range(OWNED, TINY, OWNING, basis="owning").set_index("chip_id")
-    assert spread.at["tpu-n", "low_usd"] == pytest.approx(0.389010729, rel=1e-9)
-    assert spread.at["tpu-n", "high_usd"] == pytest.approx(1.556042917, rel=1e-9)
+    assert spread.at["tpu-n", "low_usd"] == pytest.approx(0.291758047, rel=1e-9)
+    assert spread.at["tpu-n", "high_usd"] == pytest.approx(1.945053646, rel=1e-9)
     # GPU X: owning cost 1.5 to 2.5 around 2.0 -> 2.074723889 x 0.75 and x 1.25; ASIC Z has no owning cost
     assert spread.at["gpu-x", "low_usd"] == pytest.approx(1.556042917, rel=1e-9)
     assert spread.at["gpu-x", "high_usd"] == pytest.approx(2.593404861, rel=1e-9)
@@ -501,7 +505,7 @@ ASSUMPTIONS = load_table("cost_assumptions")
 COST_SCENARIOS = load_table("cost_scenarios")
 SCENARIOS = load_table("scenarios")
 FORMATS = load_table("serving_formats")
-LIVE_CHIPS = inf.chip_frame(SPECS, PRICES, DOMAINS, FORMATS)
+LIVE_CHIPS = inf.chip_frame(SPECS, PRICES, DOMAINS, FORMATS, on=inf.like_date(PRICES, SPECS))
 LIVE_MODEL = inf.ReferenceModel.from_row(MODELS.iloc[0])
 
 
@@ -578,10 +582,13 @@ def test_owning_costs_cover_the_fleet_and_follow_their_references():
     assert ASSUMPTIONS.loc[ratio, "relative_to"].notna().all() and ASSUMPTIONS.loc[~ratio, "relative_to"].isna().all()
     direct = set(ASSUMPTIONS.loc[ASSUMPTIONS["parameter"] == "owning_cost", "chip_id"])
     assert set(ASSUMPTIONS.loc[ratio, "relative_to"]) <= direct
-    for row in ASSUMPTIONS[ratio].itertuples():  # cost per dense 8-bit TFLOPS = ratio x the reference's
-        specs = LIVE_CHIPS.set_index("chip_id")
-        per = owning[row.chip_id] / inf.eight_bit_peak(specs.loc[row.chip_id].to_dict() | {"chip_id": row.chip_id})
-        ref = owning[row.relative_to] / inf.eight_bit_peak(specs.loc[row.relative_to].to_dict() | {"chip_id": row.relative_to})
+    weight = ASSUMPTIONS.loc[ASSUMPTIONS["parameter"] == inf.BASIS_WEIGHT, "central"]
+    assert len(weight) <= 1  # one basis for every ratio
+    weight = float(weight.iat[0]) if len(weight) else 0.0
+    specs = LIVE_CHIPS.set_index("chip_id")
+    for row in ASSUMPTIONS[ratio].itertuples():  # cost per unit of capability = ratio x the reference's
+        per = owning[row.chip_id] / inf.capability(specs.loc[row.chip_id].to_dict() | {"chip_id": row.chip_id}, weight)
+        ref = owning[row.relative_to] / inf.capability(specs.loc[row.relative_to].to_dict() | {"chip_id": row.relative_to}, weight)
         assert per / ref == pytest.approx(row.central)
 
 
@@ -802,3 +809,221 @@ def test_every_priced_chip_has_the_figures_the_cost_model_needs():
     needed = SPECS[SPECS["chip_id"].isin(priced)][["bf16_tflops_dense", "hbm_bandwidth_gb_s", "hbm_gb"]]
     assert needed.notna().all().all()
     assert priced <= set(DOMAINS["chip_id"])
+
+
+# --- owning cost per unit of capability: per FLOP, per GB/s or between ------------------------------
+
+# GPU X: 200 dense FP8 TFLOPS, 1,000 GB/s, owns at $2. TPU W: 150 TFLOPS, 2,000 GB/s, ratio 0.5 against GPU X.
+# ASIC V: 300 TFLOPS, 500 GB/s, owns at $1.2; its successor ASIC U (600 TFLOPS, 750 GB/s) is priced at 0.8 of
+# ASIC V's owning cost per unit of capability.
+CAPABLE = pd.DataFrame([chip(), chip(chip_id="tpu-w", chip="TPU W", vendor="Google", fp8_tflops_dense=150.0, hbm_bandwidth_gb_s=2000.0),
+                        chip(chip_id="asic-v", chip="ASIC V", vendor="AWS", fp8_tflops_dense=300.0, hbm_bandwidth_gb_s=500.0),
+                        chip(chip_id="asic-u", chip="ASIC U", vendor="AWS", fp8_tflops_dense=600.0, hbm_bandwidth_gb_s=750.0)])
+
+
+def basis_rows(weight: float) -> pd.DataFrame:
+    return assumptions(vendor_rows("NVIDIA") + vendor_rows("Google") + vendor_rows("AWS")
+                       + [("own-gpu-x", "owning_cost", None, "gpu-x", 2.0, 2.0, 2.0),
+                          ("ratio-tpu-w", "owning_cost_ratio", None, "tpu-w", 0.5, 0.5, 0.5, "gpu-x"),
+                          ("own-asic-v", "owning_cost", None, "asic-v", 1.2, 1.2, 1.2),
+                          ("ratio-asic-u", "owning_cost_ratio", None, "asic-u", 0.8, 0.8, 0.8, "asic-v"),
+                          ("basis", "owning_cost_bandwidth_weight", None, None, 0.0, weight, 1.0)])
+
+
+def test_owning_cost_by_flops_by_bandwidth_and_between():
+    # per FLOP (w = 0): TPU W = 0.5 x 2 x 150 / 200 = 0.75; ASIC U = 0.8 x 1.2 x 600 / 300 = 1.92
+    # per GB/s (w = 1): TPU W = 0.5 x 2 x 2000 / 1000 = 2.0; ASIC U = 0.8 x 1.2 x 750 / 500 = 1.44
+    # between (w = 0.5): TPU W = 1 x sqrt(0.75 x 2) = 1.224744871; ASIC U = 0.96 x sqrt(2 x 1.5) = 1.662768775
+    for weight, tpu, asic in ((0.0, 0.75, 1.92), (1.0, 2.0, 1.44), (0.5, 1.224744871, 1.662768775)):
+        costs = inf.owning_costs(CAPABLE, basis_rows(weight))
+        assert costs["tpu-w"] == pytest.approx(tpu, rel=1e-9) and costs["asic-u"] == pytest.approx(asic, rel=1e-9)
+        assert costs["gpu-x"] == 2.0 and costs["asic-v"] == 1.2  # a direct figure does not depend on the basis
+    assert inf.capability(chip(), 0.5) == pytest.approx(math.sqrt(200 * 1000))
+    with pytest.raises(ValueError, match=r"\[0, 1\]"):
+        inf.capability(chip(), 1.5)
+
+
+def test_the_basis_weight_favours_each_chip_at_its_own_end():
+    # TPU W has more bandwidth per FLOP than GPU X, so per FLOP (w = 0) is its cheap end: $0.75 against $2.0 per GB/s.
+    # ASIC U has less than ASIC V, so per GB/s (w = 1) is its cheap end: $1.44 against $1.92. All four read the same
+    # bytes at (bandwidth x 0.5): TPU W at 2,000 GB/s takes 0.0018672515 chip-seconds a token, ASIC U at 750 GB/s
+    # 0.004979337 (1,000 / 750 x 0.003734503); nothing else moves (every other row is held).
+    table = basis_rows(0.5)
+    spread = inf.cost_range(CAPABLE, TINY, table, basis="owning").set_index("chip_id")
+    assert spread.at["tpu-w", "low_usd"] == pytest.approx(0.75 * 0.0018672515 / 3600 * 1e6, rel=1e-6)
+    assert spread.at["tpu-w", "high_usd"] == pytest.approx(2.0 * 0.0018672515 / 3600 * 1e6, rel=1e-6)
+    assert spread.at["asic-u", "low_usd"] == pytest.approx(1.44 * 0.004979337 / 3600 * 1e6, rel=1e-6)
+    assert spread.at["asic-u", "high_usd"] == pytest.approx(1.92 * 0.004979337 / 3600 * 1e6, rel=1e-6)
+    # the rows that price ASIC U: its ratio, ASIC V's own figure (which it multiplies) and the basis
+    assert set(inf.pricing_rows(table, "asic-u")["assumption_id"]) == {"ratio-asic-u", "own-asic-v", "basis"}
+    assert set(inf.pricing_rows(table, "asic-v")["assumption_id"]) == {"own-asic-v"}
+
+
+# --- the joint sensitivity: every assumption drawn at once --------------------------------------------
+
+
+# Chips A (NVIDIA) and B (AWS) alike but for owning cost, $4.5 and $5.0 an hour. B's bandwidth share is held at 0.5;
+# A's is drawn from a triangle over 0.4, 0.5, 0.6. Both are memory-bound (compute share 1, tiny batch), so cost goes as
+# owning cost / bandwidth share: A is cheaper exactly when 4.5 / s < 5.0 / 0.5 = 10, i.e. s > 0.45. The triangle's
+# CDF at 0.45 is (0.45 - 0.4)^2 / ((0.6 - 0.4) x (0.5 - 0.4)) = 0.0025 / 0.02 = 0.125, so A is cheapest in 87.5% of draws.
+PAIR = pd.DataFrame([chip(chip_id="chip-a", chip="A"), chip(chip_id="chip-b", chip="B", vendor="AWS")])
+
+
+def pair_rows(a_share=(0.4, 0.5, 0.6), b_share=(0.5, 0.5, 0.5)):
+    return assumptions(vendor_rows("NVIDIA", bandwidth=a_share, compute=(1, 1, 1))
+                       + vendor_rows("AWS", bandwidth=b_share, compute=(1, 1, 1))
+                       + [("own-a", "owning_cost", None, "chip-a", 4.5, 4.5, 4.5),
+                          ("own-b", "owning_cost", None, "chip-b", 5.0, 5.0, 5.0)])
+
+
+def test_joint_draws_find_the_known_probability():
+    costs = joint.joint_costs(PAIR, TINY, pair_rows(), ["chip-a", "chip-b"], draws=10_000)
+    shares = joint.cheapest_shares(costs)
+    assert shares["chip-a"] == pytest.approx(0.875, abs=0.015) and shares.sum() == pytest.approx(1.0)
+    # every draw is the model's own arithmetic: B, whose rows are all held, costs what cost_table says in each one
+    assert costs["chip-b"].nunique() == 1
+    assert costs["chip-b"].iat[0] == pytest.approx(inf.cost_table(PAIR, TINY, pair_rows(), basis="owning")
+                                                  .set_index("chip_id").at["chip-b", "usd_per_million_tokens"])
+    # only the rows that can move these chips on this basis are drawn: the discounts bear on list prices only
+    assert "discount-nvidia" not in costs.attrs["drawn"] and "bandwidth-nvidia" in costs.attrs["drawn"]
+    again = joint.joint_costs(PAIR, TINY, pair_rows(), ["chip-a", "chip-b"], draws=10_000)
+    pd.testing.assert_frame_equal(costs, again)  # one named stream per assumption: the same draws every run
+
+
+def test_lockstep_draws_move_shared_parameters_together():
+    # Both shares drawn from the same triangle: independently, A wins when 4.5 / sA < 5 / sB, which fails in some draws;
+    # in lockstep sA = sB in every draw, so A (cheaper per hour) wins every one.
+    rows = pair_rows(b_share=(0.4, 0.5, 0.6))
+    alone = joint.cheapest_shares(joint.joint_costs(PAIR, TINY, rows, ["chip-a", "chip-b"], draws=2000))
+    together = joint.cheapest_shares(joint.joint_costs(PAIR, TINY, rows, ["chip-a", "chip-b"], draws=2000,
+                                                       lockstep=("bandwidth_share",)))
+    assert 0.5 < alone["chip-a"] < 1.0 and together["chip-a"] == 1.0
+
+
+def test_discrete_and_whole_assumptions_are_drawn_as_such():
+    u = np.array([0.1, 0.5, 0.9])
+    assert list(joint.draw("weight_bits", 16, 8, 4, u)) == [16, 8, 4]  # 1/4, 1/2, 1/4
+    assert all(v == round(v) for v in joint.draw("batch", 256, 1024, 4096, u))
+    # triangular(1, 1, 4) at u = 0.5: 4 - sqrt(0.5 x 3 x 3) = 1.878679656 -> 2 domains
+    assert joint.draw("replica_domains", 1, 1, 4, np.array([0.5]))[0] == 2
+
+
+def test_summary_reports_central_the_draws_range_and_the_odds():
+    costs = pd.DataFrame({"a": [1.0, 2.0, 3.0, np.nan], "b": [2.0, 1.0, 4.0, 5.0]})
+    # draw 1: a; draw 2: b; draw 3: a; draw 4: only b fits -> a 2/4, b 2/4
+    assert list(joint.cheapest_shares(costs)) == [0.5, 0.5]
+    table = joint.summary(costs, pd.Series({"a": 1.5, "b": 2.5}))
+    assert list(table["chip_id"]) == ["a", "b"] and table.at[0, "low_usd"] == pytest.approx(np.percentile([1, 2, 3], 5))
+    assert joint.odds_text(table, {"a": "A", "b": "B"}) == "A in 50% of draws and B in 50%"
+    assert joint.odds_text(table.assign(p_cheapest=[0.997, 0.003]), {"a": "A", "b": "B"}) == "A in over 99% of draws and B in under 1%"
+
+
+def test_what_the_draws_tell_apart_follows_the_threshold():
+    names = {"a": "A", "b": "B", "c": "C"}
+    table = pd.DataFrame({"chip_id": ["a", "b", "c"], "central_usd": [1.0, 1.1, 2.0], "p_cheapest": [0.54, 0.46, 0.0]})
+    # A and B are each the cheapest in at least 5% of draws: not told apart; C in fewer: told apart
+    assert joint.odds_reading(table, names) == ("it cannot tell A and B apart (the cheapest in 54% and 46% of draws), "
+                                                "and C is the cheapest in 0%")
+    alone = table.assign(p_cheapest=[0.97, 0.02, 0.01])
+    assert joint.odds_reading(alone, names) == "A is the cheapest in 97% of draws, and B and C are the cheapest in 2% and 1%"
+
+
+# --- what public contracts imply a chip-hour costs ----------------------------------------------------
+
+
+CONTRACT_SPECS = pd.DataFrame([{"chip_id": "h100", "fp8_tflops_dense": 1979.0}, {"chip_id": "gpu-q", "fp8_tflops_dense": 3958.0}])
+CONTRACT_POWER = pd.DataFrame([{"chip_id": "gpu-q", "it_watts_low": 800, "it_watts_central": 1000, "it_watts_high": 1250,
+                                "pue_low": 1.25, "pue_central": 1.25, "pue_high": 1.25}])
+CONTRACTS = pd.DataFrame([
+    {"contract_id": "gw", "counterparty": "Cloud", "vendor": "NVIDIA", "chip_id": "gpu-q", "kind": "rental",
+     "quantity_unit": "gigawatts", "dollars_per": "total"},
+    {"contract_id": "monthly", "counterparty": "Host", "vendor": "NVIDIA", "chip_id": "gpu-q", "kind": "purchase",
+     "quantity_unit": "h100e", "dollars_per": "month"}])
+CONTRACT_TERMS = pd.DataFrame([
+    ("gw", "usd_billions", 3, 3, 3), ("gw", "quantity", 0.1, 0.1, 0.1), ("gw", "term_years", 4, 5, 5),
+    ("gw", "delivered_share", 0.5, 0.5, 1.0), ("gw", "compute_share", 0.8, 0.8, 0.8),
+    ("monthly", "usd_billions", 0.1, 0.1, 0.1), ("monthly", "quantity", 50_000, 50_000, 50_000)],
+    columns=["contract_id", "parameter", "low", "central", "high"])
+
+
+def test_contract_implied_price_by_hand():
+    table = contracts.contract_prices(CONTRACTS, CONTRACT_TERMS, CONTRACT_POWER, CONTRACT_SPECS).set_index("contract_id")
+    # gw: 0.1 GW / (1,000 W x 1.25) = 80,000 chips; 5 years x 8,766 h = 43,830 h; half delivered; 80% of $3B on chips:
+    # 2.4e9 / (80,000 x 0.5 x 43,830) = 2.4e9 / 1.7532e9 = 1.368925393 $ a chip-hour
+    assert table.at["gw", "chips_central"] == pytest.approx(80_000)
+    assert table.at["gw", "central_usd"] == pytest.approx(1.368925393, rel=1e-9)
+    # cheapest end: all delivered, 800 W (100,000 chips), 5 years: 2.4e9 / (100,000 x 43,830) = 0.547570157;
+    # dearest end: half delivered, 1,250 W (64,000 chips), 4 years (35,064 h): 2.4e9 / (64,000 x 0.5 x 35,064) = 2.138946
+    assert table.at["gw", "low_usd"] == pytest.approx(0.547570157, rel=1e-9)
+    assert table.at["gw", "high_usd"] == pytest.approx(2.138945927, rel=1e-9)
+    # monthly: 50,000 H100e of a 2-H100e chip = 25,000 chips; a month is 8,766 / 12 = 730.5 h:
+    # 1e8 / (25,000 x 730.5) = 5.475701574, every term held
+    assert table.at["monthly", "central_usd"] == pytest.approx(5.475701574, rel=1e-9)
+    assert table.at["monthly", "low_usd"] == table.at["monthly", "high_usd"] == table.at["monthly", "central_usd"]
+
+
+def test_contract_price_draws_stay_within_the_ends_and_refuse_two_rentals_for_one_chip():
+    table = contracts.contract_prices(CONTRACTS, CONTRACT_TERMS, CONTRACT_POWER, CONTRACT_SPECS).set_index("contract_id")
+    drawn = contracts.price_draws(CONTRACTS, CONTRACT_TERMS, CONTRACT_POWER, CONTRACT_SPECS, ["gpu-q"], draws=500)
+    assert set(drawn) == {"gpu-q"}  # only rentals price a chip; the purchase is a cross-check
+    assert (drawn["gpu-q"] >= table.at["gw", "low_usd"] - 1e-9).all() and (drawn["gpu-q"] <= table.at["gw", "high_usd"] + 1e-9).all()
+    twice = pd.concat([CONTRACTS, CONTRACTS.iloc[[0]].assign(contract_id="gw2")], ignore_index=True)
+    with pytest.raises(ValueError, match="gpu-q"):
+        contracts.price_draws(twice, CONTRACT_TERMS, CONTRACT_POWER, CONTRACT_SPECS, ["gpu-q"], draws=10)
+    with pytest.raises(ValueError, match="h100e or gigawatts"):
+        contracts.chips_bought(1.0, "racks")
+
+
+
+# --- the findings the chapters print, on the live tables: invariants only ------------------------------
+
+def test_live_findings_name_every_fleet_chip_and_link_the_chapter():
+    from chipbook import inference_findings
+    findings = inference_findings.CostFindings.load(draws=200)
+    for table in (findings.owning_joint, findings.contract_joint):
+        assert sorted(table["chip_id"]) == sorted(findings.fleet)
+        assert table["p_cheapest"].sum() == pytest.approx(1.0)
+        assert ((table["low_usd"] <= table["high_usd"])).all()
+    line = inference_findings.front_page_markdown(findings, "chapters/02-inference-economics.html#serving-cost")
+    assert all(findings.names[c] in line for c in findings.fleet) and "(chapters/02-inference-economics.html#serving-cost)" in line
+    prices = findings.contract_prices
+    assert ((prices["low_usd"] <= prices["central_usd"] + 1e-12) & (prices["central_usd"] <= prices["high_usd"] + 1e-12)).all()
+    # every fleet chip has exactly one rental read as it, which prices it on the contract basis
+    rentals = prices[prices["kind"] == "rental"]
+    assert all((rentals["chip_id"] == c).sum() == 1 for c in findings.fleet)
+
+
+def test_live_contract_terms_are_ordered_and_complete():
+    terms = load_table("cost_contract_terms")
+    deals = load_table("cost_contracts")
+    assert ((terms["low"] <= terms["central"]) & (terms["central"] <= terms["high"])).all()
+    power = set(load_table("compute_mix_chip_power")["chip_id"])
+    for deal in deals.itertuples():
+        given = set(terms.loc[terms["contract_id"] == deal.contract_id, "parameter"])
+        assert {"usd_billions", "quantity"} <= given, deal.contract_id
+        assert (deal.dollars_per == "month") != ("term_years" in given), deal.contract_id  # a total needs a term
+        if deal.quantity_unit == "gigawatts":
+            assert deal.chip_id in power, deal.contract_id
+    shares = terms[terms["parameter"].isin(["delivered_share", "compute_share"])]
+    assert ((shares[["low", "central", "high"]] > 0) & (shares[["low", "central", "high"]] <= 1)).all().all()
+
+
+def test_like_date_is_the_end_of_the_last_year_every_vendor_lists():
+    specs = pd.DataFrame({"chip_id": ["g", "a", "n"], "vendor": ["Google", "AWS", "NVIDIA"]})
+    prices = pd.DataFrame({"chip_id": ["g", "g", "a", "n", "n"], "pricing": "on-demand",
+                           "as_of": pd.to_datetime(["2023-12-06", "2025-01-01", "2025-01-01", "2025-03-06", "2026-12-04"])})
+    # Google lists in 2023 and 2025, AWS in 2025, NVIDIA in 2025 and 2026: 2025 is the last year all three list
+    assert inf.like_date(prices, specs) == pd.Timestamp("2025-12-31")
+    with pytest.raises(ValueError, match="no year"):
+        inf.like_date(prices[prices["chip_id"] != "a"].assign(as_of=lambda t: t["as_of"].where(t["chip_id"] != "g",
+                                                              pd.Timestamp("2022-01-01"))), specs)
+
+
+def test_same_cloud_list_ratio_by_hand():
+    from chipbook import inference_findings
+    prices = pd.DataFrame({"chip_id": ["t", "h", "h", "t"], "cloud": ["AWS", "AWS", "Google Cloud", "AWS"],
+                           "pricing": "on-demand", "usd_per_chip_hour": [5.0, 12.5, 11.0, 4.0],
+                           "as_of": pd.to_datetime(["2025-01-01", "2025-01-01", "2025-01-01", "2024-01-01"])})
+    # the latest date on which one cloud lists both: AWS, 2025-01-01, 5.0 / 12.5 = 0.4 (Google Cloud lists no t)
+    ratio, cloud, date = inference_findings.same_cloud_ratio(prices, "t", "h")
+    assert ratio == pytest.approx(0.4) and cloud == "AWS" and date == pd.Timestamp("2025-01-01")

@@ -24,10 +24,18 @@ the context for each of the B tokens; on n chips it takes
 n chips are paid for, so n cancels: cost per token = price per chip-hour · n · step / B.
 
 Two price bases are kept apart (PRICE_BASES): a cloud's on-demand list price less the
-vendor's negotiated discount, and the owning cost (a hyperscaler's own cost of a chip-hour,
-no margin), which is the only basis on which the newest chips have a figure. The
-discount, the achieved shares and the owning costs are ranges with reasons
-(cost_assumptions); chips of a new generation carry a factor on both shares.
+vendor's negotiated discount, every chip at its latest price on or before one date
+(like_date: the end of the last year in which every vendor lists one, so that no vendor
+is compared across another's price cut), and the owning cost (a hyperscaler's own cost of a
+chip-hour, no margin), which is the only basis on which the newest chips have a figure. A
+chip with no owning-cost figure of its own is priced from a related chip's by a ratio per
+unit of capability, capability being dense 8-bit FLOP/s and HBM bandwidth weighted by a
+named assumption (`capability`: per FLOP, as SemiAnalysis compares chips, or per GB/s,
+what decoding reads). The discount, the achieved shares and the owning costs are ranges
+with reasons (cost_assumptions); chips of a new generation carry a factor on both shares.
+What public contracts imply a chip-hour costs Anthropic is a cross-check beside them
+(inference_contracts), and drawing every assumption at once says how often each chip is
+the cheapest (inference_joint).
 
 What it leaves out: prefill (reading the prompt), the interconnect's time when a model
 spans chips, idle capacity between traffic peaks, and speculative decoding or prefix
@@ -248,6 +256,17 @@ def eight_bit_peak(spec: pd.Series | dict) -> float:
     raise ValueError(f"{spec['chip_id']} publishes no dense 8-bit rate")
 
 
+def capability(spec: pd.Series | dict, bandwidth_weight: float) -> float:
+    """What an owning cost is priced per: the chip's dense 8-bit peak (TFLOPS) to the power
+    1 - w times its HBM bandwidth (GB/s) to the power w, w = `bandwidth_weight` in [0, 1].
+    w = 0 prices per FLOP/s (SemiAnalysis's unit for comparing TPUs with GPUs), w = 1 per
+    GB/s (what decoding reads), w = 0.5 per their geometric mean. Only ratios of it are
+    used, so its unit does not matter. Raises ValueError for w outside [0, 1]."""
+    if not 0 <= bandwidth_weight <= 1:
+        raise ValueError(f"the owning-cost basis weight must lie in [0, 1], not {bandwidth_weight!r}")
+    return eight_bit_peak(spec) ** (1 - bandwidth_weight) * float(spec["hbm_bandwidth_gb_s"]) ** bandwidth_weight
+
+
 def decode_cost(spec: pd.Series | dict, model: ReferenceModel, *, usd_per_chip_hour: float | None,
                 domain_chips: int, context_tokens: float, batch: float, weight_bits: int = 8,
                 discount: float = 0.0, bandwidth_share: float = 1.0, compute_share: float = 1.0,
@@ -313,7 +332,10 @@ def decode_cost(spec: pd.Series | dict, model: ReferenceModel, *, usd_per_chip_h
 CASES = ("low", "central", "high")
 VENDOR_PARAMETERS = ("negotiated_discount", "bandwidth_share", "compute_share")
 GLOBAL_PARAMETERS = ("hbm_usable_share", "replica_domains", "context_tokens", "batch", "weight_bits")
-OWNING_PARAMETERS = ("owning_cost", "owning_cost_ratio")
+# What sets a chip's owning cost: its own figure, or a ratio to a related chip's figure per
+# unit of capability, weighted between FLOP/s and bandwidth by the basis weight (one global row).
+OWNING_PARAMETERS = ("owning_cost", "owning_cost_ratio", "owning_cost_bandwidth_weight")
+BASIS_WEIGHT = "owning_cost_bandwidth_weight"
 # The two price bases, kept apart everywhere: what each means, in words.
 PRICE_BASES = {
     "list": "list price less the negotiated discount",
@@ -346,9 +368,15 @@ def assumption_values(assumptions: pd.DataFrame, chip_id: str, vendor: str,
     this chip, or a moved id names no row."""
     moved = dict(moved or {})
     _check_moved(assumptions, moved)
-    values: dict[str, float] = {}
-    for row in assumptions[_applies(assumptions, chip_id, vendor)].itertuples():
-        values[row.parameter] = float(moved.get(row.assumption_id, row.central))
+    rows = assumptions[_applies(assumptions, chip_id, vendor)]
+    value = {row.assumption_id: float(moved.get(row.assumption_id, row.central)) for row in rows.itertuples()}
+    return chip_inputs(list(zip(rows["assumption_id"], rows["parameter"])), value, chip_id, vendor)
+
+
+def chip_inputs(rows: list[tuple[str, str]], value: dict[str, float], chip_id: str = "", vendor: str = "") -> dict[str, float]:
+    """assumption_values' arithmetic on plain values: `rows` are the (assumption_id,
+    parameter) pairs that apply to the chip, `value` each one's value by assumption_id."""
+    values = {parameter: value[assumption_id] for assumption_id, parameter in rows}
     factor = values.pop("generation_share_factor", 1.0)
     for parameter in OWNING_PARAMETERS:
         values.pop(parameter, None)
@@ -361,33 +389,60 @@ def assumption_values(assumptions: pd.DataFrame, chip_id: str, vendor: str,
             **{p: values[p] for p in GLOBAL_PARAMETERS}}
 
 
+def applying_rows(assumptions: pd.DataFrame, chip_id: str, vendor: str) -> list[tuple[str, str]]:
+    """The (assumption_id, parameter) pairs of the rows that apply to a chip (chip_inputs' `rows`)."""
+    rows = assumptions[_applies(assumptions, chip_id, vendor)]
+    return list(zip(rows["assumption_id"], rows["parameter"]))
+
+
 def owning_costs(chips: pd.DataFrame, assumptions: pd.DataFrame, moved: dict[str, float] | None = None) -> pd.Series:
     """Each chip's owning cost in US dollars per chip-hour (NaN where no row gives one),
     with `moved` ({assumption_id: value}) applied.
 
-    An owning_cost row gives it directly. An owning_cost_ratio row prices a chip per
-    dense 8-bit PFLOP/s against its reference chip (relative_to):
-    cost = ratio · reference cost / reference 8-bit peak · chip's 8-bit peak (eight_bit_peak).
+    An owning_cost row gives it directly. An owning_cost_ratio row prices a chip per unit
+    of capability (`capability`) against a chip with a direct figure (relative_to):
+    cost = ratio · reference cost · capability(chip) / capability(reference), capability
+    weighted by the owning_cost_bandwidth_weight row (0, per 8-bit FLOP/s, without one).
     Raises KeyError when a reference chip has no direct owning cost or is not in `chips`."""
     moved = dict(moved or {})
     _check_moved(assumptions, moved)
-    specs = chips.set_index("chip_id")
     value = {row.assumption_id: float(moved.get(row.assumption_id, row.central)) for row in assumptions.itertuples()}
-    direct = assumptions[assumptions["parameter"] == "owning_cost"]
-    costs = pd.Series(math.nan, index=specs.index, dtype=float)
-    known = {row.chip_id: value[row.assumption_id] for row in direct.itertuples()}
+    return pd.Series(owning_cost_values(chips.set_index("chip_id"), assumptions.to_dict("records"), value),
+                     index=chips["chip_id"].to_numpy(), dtype=float)
+
+
+def owning_cost_values(specs: pd.DataFrame, rows: list[dict], value: dict[str, float]) -> dict[str, float]:
+    """owning_costs' arithmetic on plain values: `specs` indexed by chip_id, the assumption
+    `rows` as records and each row's `value` by assumption_id. {chip_id: $ per chip-hour}."""
+    weight = next((value[r["assumption_id"]] for r in rows if r["parameter"] == BASIS_WEIGHT), 0.0)
+    costs = dict.fromkeys(specs.index, math.nan)
+    known = {r["chip_id"]: value[r["assumption_id"]] for r in rows if r["parameter"] == "owning_cost"}
     for chip_id, cost in known.items():
-        if chip_id in costs.index:
+        if chip_id in costs:
             costs[chip_id] = cost
-    for row in assumptions[assumptions["parameter"] == "owning_cost_ratio"].itertuples():
-        if row.chip_id not in costs.index:
+    for r in rows:
+        if r["parameter"] != "owning_cost_ratio" or r["chip_id"] not in costs:
             continue
-        if row.relative_to not in known or row.relative_to not in specs.index:
-            raise KeyError(f"{row.assumption_id} prices {row.chip_id} against {row.relative_to!r}, which needs a direct "
-                           f"owning_cost row and a place among the chips compared ({sorted(specs.index)})")
-        per_tflops = known[row.relative_to] / eight_bit_peak(specs.loc[row.relative_to].to_dict() | {"chip_id": row.relative_to})
-        costs[row.chip_id] = value[row.assumption_id] * per_tflops * eight_bit_peak(specs.loc[row.chip_id].to_dict() | {"chip_id": row.chip_id})
+        ref = r["relative_to"]
+        if ref not in known or ref not in costs:
+            raise KeyError(f"{r['assumption_id']} prices {r['chip_id']} against {ref!r}, which needs a direct "
+                           f"owning_cost row and a place among the chips compared ({sorted(costs)})")
+        per_unit = known[ref] / capability(specs.loc[ref].to_dict() | {"chip_id": ref}, weight)
+        costs[r["chip_id"]] = value[r["assumption_id"]] * per_unit * capability(
+            specs.loc[r["chip_id"]].to_dict() | {"chip_id": r["chip_id"]}, weight)
     return costs
+
+
+def pricing_rows(assumptions: pd.DataFrame, chip_id: str) -> pd.DataFrame:
+    """The rows that set a chip's owning cost: its own owning_cost or owning_cost_ratio row
+    and, for a ratio, the reference chip's owning_cost row and the basis weight row."""
+    own = assumptions[(assumptions["chip_id"] == chip_id) & assumptions["parameter"].isin(OWNING_PARAMETERS)]
+    refs = set(own.loc[own["parameter"] == "owning_cost_ratio", "relative_to"])
+    if not refs:
+        return own
+    return assumptions[assumptions.index.isin(own.index)
+                       | ((assumptions["parameter"] == "owning_cost") & assumptions["chip_id"].isin(refs))
+                       | (assumptions["parameter"] == BASIS_WEIGHT)]
 
 
 def chip_frame(specs: pd.DataFrame, prices: pd.DataFrame, domains: pd.DataFrame, formats: pd.DataFrame,
@@ -443,9 +498,13 @@ def break_even_price(table: pd.DataFrame, chip_id: str, against: str | None = No
     return float(target * HOURS_TO_SECONDS / (PER_MILLION * by_id.at[chip_id, "chip_seconds_per_token"]))
 
 
-def favourable_end(parameter: str) -> str:
+def favourable_end(parameter: str) -> str | None:
     """The end of an assumption's range that makes its chips cheaper: the high end of a
-    discount, a share or a generation factor; the low end of an owning cost or ratio."""
+    discount, a share or a generation factor; the low end of an owning cost or ratio.
+    None for the owning-cost basis weight, whose favourable end depends on the chip
+    (cost_range tries both)."""
+    if parameter == BASIS_WEIGHT:
+        return None
     return "low" if parameter in OWNING_PARAMETERS else "high"
 
 
@@ -454,30 +513,53 @@ def other_end(end: str) -> str:
 
 
 def own_assumptions(assumptions: pd.DataFrame, chip_id: str, vendor: str) -> pd.DataFrame:
-    """The rows that are a chip's own: its vendor's rows and its chip-level rows."""
-    return assumptions[(assumptions["vendor"] == vendor) | (assumptions["chip_id"] == chip_id)]
+    """The rows that are a chip's own: its vendor's rows, its chip-level rows and, when its
+    owning cost is a ratio to another chip's, the rows that set that price (pricing_rows)."""
+    own = (assumptions["vendor"] == vendor) | (assumptions["chip_id"] == chip_id)
+    pricing = pricing_rows(assumptions, chip_id)
+    return assumptions[own | assumptions.index.isin(pricing.index)]
+
+
+def _chip_cost(chips: pd.DataFrame, model: ReferenceModel, assumptions: pd.DataFrame, chip_id: str,
+               moved: dict[str, float], basis: str) -> float:
+    """One chip's cost per million tokens on a basis, with `moved` applied (cost_table's arithmetic)."""
+    chip = chips.loc[chips["chip_id"] == chip_id].iloc[0].to_dict()
+    inputs = assumption_values(assumptions, chip_id, chip["vendor"], moved)
+    if basis == "owning":
+        price, inputs["discount"] = owning_costs(chips, assumptions, moved)[chip_id], 0.0
+    else:
+        price = chip.get("usd_per_chip_hour")
+    return decode_cost(chip, model, usd_per_chip_hour=price, domain_chips=int(chip["domain_chips"]),
+                       **inputs)["usd_per_million_tokens"]
 
 
 def cost_range(chips: pd.DataFrame, model: ReferenceModel, assumptions: pd.DataFrame, basis: str = "list") -> pd.DataFrame:
     """Each chip's cost on one price basis with its own assumptions (own_assumptions: its
-    vendor's discount and shares, its generation factor, its owning cost or ratio) all at
-    the end that favours it and all at the end that does not, everything else central.
+    vendor's discount and shares, its generation factor, everything that sets its owning
+    cost) all at the end that favours it and all at the end that does not, everything else
+    central. The favourable end of a row whose direction depends on the chip (the basis
+    weight) is the one that gives this chip the lower cost with the rest central.
     Columns chip_id, chip, vendor, low_usd, central_usd, high_usd; only chips with a cost
     on this basis at central."""
     central = cost_table(chips, model, assumptions, basis=basis).set_index("chip_id")
     rows = []
     for chip in chips.to_dict("records"):
-        if pd.isna(central.at[chip["chip_id"], "usd_per_million_tokens"]):
+        chip_id = chip["chip_id"]
+        if pd.isna(central.at[chip_id, "usd_per_million_tokens"]):
             continue
-        own = own_assumptions(assumptions, chip["chip_id"], chip["vendor"])
-        ends = {}
-        for side in ("favourable", "unfavourable"):
-            moved = {row.assumption_id: getattr(row, favourable_end(row.parameter) if side == "favourable"
-                                                else other_end(favourable_end(row.parameter))) for row in own.itertuples()}
-            ends[side] = cost_table(chips, model, assumptions, moved, basis).set_index("chip_id").at[chip["chip_id"], "usd_per_million_tokens"]
-        cheap, dear = ends["favourable"], ends["unfavourable"]
-        rows.append({"chip_id": chip["chip_id"], "chip": chip["chip"], "vendor": chip["vendor"],
-                     "low_usd": cheap, "central_usd": central.at[chip["chip_id"], "usd_per_million_tokens"], "high_usd": dear})
+        own = own_assumptions(assumptions, chip_id, chip["vendor"])
+        favour = {}
+        for row in own.itertuples():
+            end = favourable_end(row.parameter)
+            if end is None:
+                at = {e: _chip_cost(chips, model, assumptions, chip_id, {row.assumption_id: getattr(row, e)}, basis)
+                      for e in ("low", "high")}
+                end = "low" if at["low"] <= at["high"] else "high"
+            favour[row.assumption_id] = (getattr(row, end), getattr(row, other_end(end)))
+        cheap = _chip_cost(chips, model, assumptions, chip_id, {k: v[0] for k, v in favour.items()}, basis)
+        dear = _chip_cost(chips, model, assumptions, chip_id, {k: v[1] for k, v in favour.items()}, basis)
+        rows.append({"chip_id": chip_id, "chip": chip["chip"], "vendor": chip["vendor"],
+                     "low_usd": cheap, "central_usd": central.at[chip_id, "usd_per_million_tokens"], "high_usd": dear})
     return pd.DataFrame(rows, columns=["chip_id", "chip", "vendor", "low_usd", "central_usd", "high_usd"])
 
 
@@ -571,9 +653,23 @@ def reference_prices(prices: pd.DataFrame, on=None) -> pd.DataFrame:
     return cheapest[["chip_id", "usd_per_chip_hour", "price_id", "cloud", "region", "as_of", "source_id"]].reset_index(drop=True)
 
 
-def per_dollar(specs: pd.DataFrame, prices: pd.DataFrame) -> pd.DataFrame:
-    """Specs joined to reference prices, with dense BF16 TFLOPS and HBM GB/s per dollar-hour."""
-    table = specs.merge(reference_prices(prices), on="chip_id", how="inner", suffixes=("", "_price"))
+def like_date(prices: pd.DataFrame, specs: pd.DataFrame) -> pd.Timestamp:
+    """The date list prices are compared at: the last day of the latest year in which every
+    vendor that has an on-demand list price has one. Comparing every chip at its latest
+    price on or before it keeps one vendor's price cut from being set against another
+    vendor's older list. Raises ValueError when no year is common to them."""
+    on_demand = prices[prices["pricing"] == "on-demand"].merge(specs[["chip_id", "vendor"]], on="chip_id")
+    years = [set(g["as_of"].dt.year) for _, g in on_demand.groupby("vendor")]
+    common = set.intersection(*years) if years else set()
+    if not common:
+        raise ValueError("no year in which every vendor has an on-demand list price")
+    return pd.Timestamp(f"{max(common)}-12-31")
+
+
+def per_dollar(specs: pd.DataFrame, prices: pd.DataFrame, on=None) -> pd.DataFrame:
+    """Specs joined to reference prices (on or before `on`, the latest when None), with
+    dense BF16 TFLOPS and HBM GB/s per dollar-hour."""
+    table = specs.merge(reference_prices(prices, on), on="chip_id", how="inner", suffixes=("", "_price"))
     table["bf16_tflops_per_usd_hour"] = table["bf16_tflops_dense"] / table["usd_per_chip_hour"]
     table["hbm_gb_s_per_usd_hour"] = table["hbm_bandwidth_gb_s"] / table["usd_per_chip_hour"]
     return table
@@ -1037,6 +1133,7 @@ PARAMETER_LABELS = {
     "negotiated_discount": "{vendor} discount", "bandwidth_share": "{vendor} bandwidth share",
     "compute_share": "{vendor} compute share", "generation_share_factor": "{chip} new-generation factor",
     "owning_cost": "{chip} owning cost", "owning_cost_ratio": "{chip} owning-cost ratio",
+    "owning_cost_bandwidth_weight": "Owning cost per FLOP or per GB/s",
     "hbm_usable_share": "Usable share of HBM", "replica_domains": "Domains per model copy",
     "context_tokens": "Context per sequence", "batch": "Batch ceiling", "weight_bits": "Weight bits",
 }
