@@ -736,25 +736,26 @@ def chart_description(table: pd.DataFrame, scenario: str, years: tuple[int, ...]
             f"'{scenario}': " + "; ".join(parts) + f". NVIDIA at end-{years[-1]} in the other scenarios: {other_text}.")
 
 
-def figure(table: pd.DataFrame, articles: pd.DataFrame, evidence_as_of, *, source: str, scenario: str,
-           narrow: bool = False):
+def figure(table: pd.DataFrame, articles: pd.DataFrame, evidence_as_of, *, source: str, scenario: str):
     """The finished chart: stacked in-service H100e by vendor (top) and each vendor's share
     with its range (bottom), 2023-2027, with the articles' dates and the evidence date
     marked and a scenario picker. `scenario` is the name the picker starts at, which the
     title and text alternative speak for (the page's script appends the reader's choice to
-    the text alternative). `narrow` lays it out for a phone (`layout`); when
-    `charts.finish` takes a `narrow=` alternative, pass it `layout(..., narrow=True)`."""
+    the text alternative). It carries both layouts (`layout`): the page draws the narrow
+    one in a phone's column."""
     from . import charts
 
     year = int(table["quarter"].max()[:4]) - 1
+    title = chart_title(table, scenario, last=year)
     return charts.finish(
-        layout(table, articles, evidence_as_of, scenario=scenario, narrow=narrow),
-        title=chart_title(table, scenario, last=year),
+        layout(table, articles, evidence_as_of, scenario=scenario),
+        narrow=layout(table, articles, evidence_as_of, scenario=scenario, narrow=True),
+        title=title,
         subtitle=(f"Top: H100-equivalents of dense BF16 throughput in service at each quarter's end, central case. "
                   f"Bottom: shares of that, central line and 5th-95th percentile band of {DRAWS:,} draws. "
                   f"Projected after {pd.Timestamp(evidence_as_of):%Y-%m-%d}; grey: when the articles were written."),
         source=source,
-        description=chart_description(table, scenario),
+        description=f"{title}. {chart_description(table, scenario)}",
         data_files=["compute_mix_tranches.csv", "compute_mix_chip_power.csv", "compute_mix_scenarios.csv",
                     "capacity.csv", "accelerator_specs.csv"],
     )
@@ -762,17 +763,20 @@ def figure(table: pd.DataFrame, articles: pd.DataFrame, evidence_as_of, *, sourc
 
 def layout(table: pd.DataFrame, articles: pd.DataFrame, evidence_as_of, *, scenario: str, narrow: bool = False):
     """The chart's two panels, unfinished (see `figure`): 560 px wide, or for a phone
-    (`narrow`) 320 px with year labels and the legend below."""
+    (`narrow`) 270 px with year labels and the legend below."""
     import altair as alt
 
     from . import charts
 
-    width = 320 if narrow else 560
+    width = 270 if narrow else 560
     names = list(dict.fromkeys(table["scenario"]))
     picker = alt.param(name="scenario", value=scenario, bind=alt.binding_select(options=names, name="Scenario "))
     vendors = [v for v in VENDOR_ORDER if v in set(table["vendor"])]
+    # One legend for colour and dash: each vendor's line as the bottom panel draws it.
+    symbols = dict(symbolType="stroke", symbolStrokeWidth=3, symbolSize=400)
+    legend = charts.bottom_legend("Chip vendor", **symbols) if narrow else alt.Legend(orient="top", **symbols)
     colour = alt.Color("vendor:N", title="Chip vendor", scale=charts.vendor_scale(vendors), sort=vendors,
-                       legend=charts.bottom_legend("Chip vendor") if narrow else alt.Legend(orient="top"))
+                       legend=legend)
     ink = alt.Fill("vendor:N", legend=None, scale=alt.Scale(
         domain=vendors, range=[charts.text_color_on(charts.VENDOR_COLORS[v]) for v in vendors]))
     first_day = quarter_end(FIRST_QUARTER) - pd.offsets.QuarterBegin(startingMonth=1)
@@ -823,10 +827,14 @@ def layout(table: pd.DataFrame, articles: pd.DataFrame, evidence_as_of, *, scena
         width=width, height=200 if narrow else 230)
 
     share_axis = alt.Y("share_low:Q", title="Share in service", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1]))
-    band = base.mark_area(opacity=0.25).encode(x=x, y=share_axis, y2="share_high:Q", color=colour, tooltip=tooltip)
+    # The band's edges are drawn in the vendor's colour, so the range reads at 3:1 on either
+    # page; its fill only tints the space between them.
+    band = base.mark_area(fillOpacity=0.18, strokeWidth=1, strokeOpacity=1).encode(
+        x=x, y=share_axis, y2="share_high:Q", color=colour, tooltip=tooltip,
+        stroke=alt.Stroke("vendor:N", scale=charts.vendor_scale(vendors), legend=None))
     # Dashes as well as colours tell the vendors' lines apart (and show both where they coincide).
     dashes = alt.StrokeDash("vendor:N", title="Chip vendor", sort=vendors,
-                            legend=charts.bottom_legend("Chip vendor") if narrow else alt.Legend(orient="top"),
+                            legend=legend,
                             scale=alt.Scale(domain=vendors, range=[[1, 0], [8, 4], [2, 3]][:len(vendors)]))
     line = base.mark_line(strokeWidth=2.5).encode(x=x, y="share:Q", color=colour, strokeDash=dashes, tooltip=tooltip)
     line_labels = at_end.mark_text(align="right", dx=-4, dy=-9, fontSize=11, fontWeight="bold", color="#333").encode(
