@@ -171,8 +171,8 @@
       if (live.title_signal) {
         // A title that follows the reader's settings is a signal of the chart's own
         // (usermeta.chipbook.title_signal): drawn from it, wrapped in the page at about
-        // 9 px a character of the 16 px title.
-        var titleLimit = Math.min(64, Math.max(20, Math.floor((width - 20) / 9)));
+        // 10 px a character of the bold 16 px title (its widest lines measure that).
+        var titleLimit = Math.min(64, Math.max(20, Math.floor((width - 20) / 10)));
         shown.title.text = {expr: "chipbookWrap(" + live.title_signal + ", " + titleLimit + ")"};
       } else {
         // The drawing adds Vega's padding (5 px) on each side of the title's lines.

@@ -763,17 +763,17 @@ def figure(table: pd.DataFrame, articles: pd.DataFrame, evidence_as_of, *, sourc
 
 def layout(table: pd.DataFrame, articles: pd.DataFrame, evidence_as_of, *, scenario: str, narrow: bool = False):
     """The chart's two panels, unfinished (see `figure`): 560 px wide, or for a phone
-    (`narrow`) 270 px with year labels and the legend below."""
+    (`narrow`) 250 px with year labels and the legend below."""
     import altair as alt
 
     from . import charts
 
-    width = 270 if narrow else 560
+    width = 250 if narrow else 560
     names = list(dict.fromkeys(table["scenario"]))
     picker = alt.param(name="scenario", value=scenario, bind=alt.binding_select(options=names, name="Scenario "))
     vendors = [v for v in VENDOR_ORDER if v in set(table["vendor"])]
     # One legend for colour and dash: each vendor's line as the bottom panel draws it.
-    symbols = dict(symbolType="stroke", symbolStrokeWidth=3, symbolSize=400)
+    symbols = dict(symbolType="stroke", symbolStrokeWidth=3, symbolSize=400, symbolOpacity=1)
     legend = charts.bottom_legend("Chip vendor", **symbols) if narrow else alt.Legend(orient="top", **symbols)
     colour = alt.Color("vendor:N", title="Chip vendor", scale=charts.vendor_scale(vendors), sort=vendors,
                        legend=legend)
@@ -810,7 +810,7 @@ def layout(table: pd.DataFrame, articles: pd.DataFrame, evidence_as_of, *, scena
     picked = f"datum.s == indexof({json.dumps(names)}, scenario)"
     base = (alt.Chart(drawn).transform_filter(f"datum.s < 0 || {picked}")
             .transform_calculate(quarter_end=quarter_end_expr, rank=rank_expr, scenario="scenario"))
-    ends = table[table["quarter"] == last][["scenario", "quarter", "vendor", "label_y", "stack_mid"]]
+    ends = table[table["quarter"] == last][["scenario", "quarter", "vendor", "label_y", "stack_mid", "h100e"]]
     at_end = (alt.Chart(ends.assign(scenario=ends["scenario"].map(number)).rename(columns={"scenario": "s"}))
               .transform_filter(picked).transform_calculate(quarter_end=quarter_end_expr))
     evidence = pd.DataFrame({"date": [pd.Timestamp(evidence_as_of)], "label": ["proj. \u2192" if narrow else "projected \u2192"]})
@@ -818,11 +818,13 @@ def layout(table: pd.DataFrame, articles: pd.DataFrame, evidence_as_of, *, scena
     projected = alt.Chart(evidence).mark_text(align="left", dx=4, baseline="top", dy=16, fontSize=11, color="#555").encode(
         x="date:T", y=alt.value(0), text="label:N")
 
-    stacked = base.mark_area(opacity=0.9).encode(
+    stacked = base.mark_area(opacity=1).encode(
         x=x, y=alt.Y("h100e:Q", stack="zero", title="H100e in service", axis=alt.Axis(format="~s")),
         color=colour, order=alt.Order("rank:Q"), tooltip=tooltip)
-    stacked_labels = at_end.mark_text(align="right", dx=-4, fontSize=11, fontWeight="bold").encode(
-        x=x, y="stack_mid:Q", text="vendor:N", fill=ink)
+    # Each name in the lower part of its band, where the band, widening to the right, still
+    # holds the name's left end (a name on the page would lose its ink's contrast).
+    stacked_labels = at_end.transform_calculate(name_y="datum.stack_mid - 0.2 * datum.h100e").mark_text(
+        align="right", dx=-4, fontSize=11, fontWeight="bold").encode(x=x, y="name_y:Q", text="vendor:N", fill=ink)
     top = alt.layer(charts.article_bands(articles), stacked, rule, projected, stacked_labels).properties(
         width=width, height=200 if narrow else 230)
 

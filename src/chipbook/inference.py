@@ -957,28 +957,38 @@ def cost_chart(chips: pd.DataFrame, model: ReferenceModel, assumptions: pd.DataF
               "format(cheapestCostExact * 3600 / (1000000 * datum.chipSeconds), '$.2f') + '/h' : noPriceShort + '; does not fit')"),
         barEnd="isValid(datum.cost) ? datum.cost : 0",
     )
-    y = alt.Y("chip:N", title=None, sort=alt.EncodingSortField("sortKey", op="min", order="ascending"),
-              axis=alt.Axis(labelLimit=150 if narrow else 220))
+    # On a phone each chip's name stands on its own line above its bar (as charts.label_rows
+    # lays rows out), so the bars and their notes have the column's width.
+    sort = alt.EncodingSortField("sortKey", op="min", order="ascending")
+    y = (alt.Y("chip:N", title=None, sort=sort, axis=None, scale=alt.Scale(paddingOuter=0.3)) if narrow
+         else alt.Y("chip:N", title=None, sort=sort, axis=alt.Axis(labelLimit=220)))
     x = alt.X("barEnd:Q", title="$ per million output tokens" if narrow else
-              "Dollars per million output tokens, on the picked price basis", scale=alt.Scale(zero=True, nice=True))
+              "Dollars per million output tokens, on the picked price basis", scale=alt.Scale(zero=True, nice=True),
+              axis=alt.Axis(tickCount=4) if narrow else alt.Axis())
     tooltip = [alt.Tooltip("chip:N", title="Chip"), alt.Tooltip("vendor:N", title="Vendor"),
                alt.Tooltip("cost:Q", title="$ per million output tokens", format="$,.3f"),
                alt.Tooltip("price:Q", title="$ per chip-hour before any discount", format="$.3f"),
                alt.Tooltip("weights:N", title="Weights stored in"), alt.Tooltip("batchUsed:Q", title="Sequences per step"),
                alt.Tooltip("limitedBy:N", title="Limited by"), alt.Tooltip("price_id:N", title="List price row")]
-    bars = alt.Chart().mark_bar().encode(
+    bar = {"height": 14} if narrow else {}
+    bars = alt.Chart().mark_bar(**bar).encode(
         y=y, x=x, color=alt.Color("vendor:N", title="Vendor", scale=charts.vendor_scale(vendors),
                                   legend=alt.Legend(orient="bottom") if narrow else alt.Legend()),
         tooltip=tooltip,
     ).transform_filter("isValid(datum.cost)")
     # The chips serving Anthropic outlined in ink, a layer of its own so that the page
-    # recolours the outline for the dark scheme (it leaves colours in encodings alone).
-    outline = alt.Chart().mark_bar(filled=False, color=charts.INK, strokeWidth=2).encode(
+    # recolours the outline for the dark scheme (it leaves colours in encodings alone);
+    # screen readers get the bars' own words, not the outline's again.
+    outline = alt.Chart().mark_bar(filled=False, color=charts.INK, strokeWidth=2, aria=False, **bar).encode(
         y=y, x=x, tooltip=tooltip).transform_filter("isValid(datum.cost) && datum.serving")
     notes = alt.Chart().mark_text(align="left", dx=4, fontSize=11).encode(y=y, x=x, text="note:N")
-    width = 150 if narrow else 380
-    chart = (alt.layer(bars, outline, notes, data=data).transform_calculate(**calculations)
-             .add_params(*[alt.param(**p) for p in params]).properties(width=width, height=alt.Step(22)))
+    layers = [bars, outline, notes]
+    if narrow:
+        layers.append(alt.Chart().mark_text(align="left", baseline="bottom", dy=-9, fontSize=11,
+                                            limit=alt.ExprRef("width")).encode(y=y, x=alt.value(0), text="chip:N"))
+    chart = (alt.layer(*layers, data=data).transform_calculate(**calculations)
+             .add_params(*[alt.param(**p) for p in params])
+             .properties(width=230 if narrow else 380, height=alt.Step(34 if narrow else 22)))
     return chart, title, description
 
 
@@ -1129,7 +1139,7 @@ def tornado_chart(result: pd.DataFrame, chip_names: dict[str, str], *, narrow: b
         shape=alt.Shape("end:N", scale=alt.Scale(domain=["low end", "high end"], range=["circle", "triangle-right"]), legend=None),
         color=alt.Color("outcome:N", title="Then", scale=alt.Scale(domain=[f"{leader} stays cheapest", "another chip is cheapest"],
                                                                    range=["#8C8C8C", "#7A68B3"]),
-                        legend=alt.Legend(orient="bottom", direction="vertical")),
+                        legend=alt.Legend(orient="bottom", direction="vertical", columns=1)),
         tooltip=[alt.Tooltip("label:N", title="Assumption"), alt.Tooltip("end:N", title="Moved to"),
                  alt.Tooltip("value:Q", title="Value", format=",.2f"), alt.Tooltip("lead:Q", title="Cost ratio", format=".2f"),
                  alt.Tooltip("cheapest_name:N", title="Cheapest chip")],

@@ -43,6 +43,17 @@ def generation_frame(ratios: dict, vendor_claims: pd.DataFrame, vendor_of: pd.Se
     return frame.drop_duplicates(["row", "ratio"]).reset_index(drop=True)
 
 
+SHORTER_WORDS = {"TPU v5e": "v5e", "Trainium2": "Trn2", "performance": "perf.", "per list-price $": "per list $",
+                 "per dollar": "per $"}
+
+
+def _short_measure(text: str) -> str:
+    """A generation-chart row name in the words a phone's line holds."""
+    for long, short in SHORTER_WORDS.items():
+        text = text.replace(long, short)
+    return text
+
+
 def generation_chart(frame: pd.DataFrame, v5e_claim: str, trn2_claim: str, source: str) -> alt.TopLevelMixin:
     """Vendors' claims for a new chip over its predecessor against what their spec sheets
     and list prices give. `frame`: `generation_frame()`; `v5e_claim`, `trn2_claim`: the
@@ -54,8 +65,10 @@ def generation_chart(frame: pd.DataFrame, v5e_claim: str, trn2_claim: str, sourc
              f"predecessor, around Google's 'up to {by_ref.loc[v5e_claim, 'ratio']:g}x'; Trainium2 gives "
              f"{trn2_bf16.iloc[0]:.2f}x in BF16 against AWS's {by_ref.loc[trn2_claim, 'ratio']:g}x")
     vendors = [v for v in ["Google", "AWS"] if v in set(frame["vendor"])]
-    # Rows in the frame's order, by position (a list of the rows' names would be carried by every layer).
-    drawn = frame[["chip", "measure", "ratio", "kind", "vendor", "row"]].assign(place=range(len(frame)))
+    # Rows in the frame's order, by position (a list of the rows' names would be carried by every layer);
+    # on a phone their names in short words, on a line of their own.
+    drawn = frame[["chip", "measure", "ratio", "kind", "vendor", "row"]].assign(
+        place=range(len(frame)), row_short=frame["row"].map(_short_measure))
     order = alt.EncodingSortField("place", op="min")
 
     def draw(narrow: bool):
@@ -73,9 +86,9 @@ def generation_chart(frame: pd.DataFrame, v5e_claim: str, trn2_claim: str, sourc
                      alt.Tooltip("ratio:Q", title="Over its predecessor (times)", format=".2f"),
                      alt.Tooltip("kind:N", title="Figure")])
         # Parity: one vertical line through every row.
-        parity = alt.Chart().mark_rule(color=charts.INK, strokeDash=[4, 3]).encode(x=alt.datum(1))
+        parity = alt.Chart().mark_rule(color=charts.INK, strokeDash=[4, 3], aria=False).encode(x=alt.datum(1))
         if narrow:
-            return alt.layer(parity, charts.label_rows([points], "row", order, width=260, row_height=10))
+            return alt.layer(parity, charts.label_rows([points], "row_short", order, width=260, row_height=10))
         return alt.layer(parity, points.encode(y=alt.Y("row:N", title=None, sort=order))).properties(
             width=300, height=alt.Step(20))
 
@@ -170,9 +183,9 @@ def per_dollar_chart(frame: pd.DataFrame, price_span: str, source: str) -> alt.T
     def draw(narrow: bool):
         base = alt.Chart(frame).encode(
             x=alt.X("hbm_gb_s_per_usd_hour:Q", title="HBM bandwidth per dollar-hour (GB/s per $/h)",
-                    scale=alt.Scale(zero=not narrow, padding=10 if narrow else 0)),
+                    scale=alt.Scale(zero=False, padding=12)),
             y=alt.Y("bf16_tflops_per_usd_hour:Q", title="Dense BF16 TFLOPS per dollar-hour",
-                    scale=alt.Scale(zero=not narrow, padding=10 if narrow else 0)))
+                    scale=alt.Scale(zero=False, padding=12)))
         points = base.mark_point(filled=True, size=80 if narrow else 110, opacity=1, stroke=charts.PAPER,
                                  strokeWidth=1).encode(
             color=alt.Color("vendor:N", title="Vendor", scale=charts.vendor_scale(vendors),
@@ -296,7 +309,7 @@ def roofline_chart(lines: pd.DataFrame, ridges: pd.DataFrame, phases: pd.DataFra
         labels = [alt.Chart(ridges).transform_filter(f"datum.{side} == '{where}'").mark_text(fontSize=11, **how).encode(
             **at, text="label:N") for where, how in placed.items() if where in set(ridges[side])]
         return alt.layer(shading, phase_names, roof, points, *labels).properties(
-            width=260 if narrow else 520, height=height)
+            width=240 if narrow else 520, height=height)
 
     return charts.finish(
         draw(False), narrow=draw(True), title=title,
