@@ -40,6 +40,7 @@ from urllib.parse import quote
 import altair as alt
 import vl_convert
 from chipbook.charts import STANCE_COLORS, VERDICT_COLORS, text_color_on
+from chipbook.charts import theme as chart_theme
 
 BUNDLE = "vendor/vega-bundle.js"
 COLOURS = "vendor/chipbook-colors.css"
@@ -268,8 +269,11 @@ def tune_page_assets(app, pagename, templatename, context, doctree) -> None:
     if 'class="chipbook-chart-canvas"' in body:
         url = context["pathto"]("_static/" + BUNDLE, 1) + "?v=" + _bundle_digest(app)
         # Before any chart's inline script: chipbookDraw queues until chipbook.js has run.
+        # The book's chart theme, once for the page's charts (chipbook.charts._figure_html
+        # leaves it out of each chart that uses it unchanged).
+        theme = json.dumps(chart_theme()["config"], sort_keys=True, separators=(",", ":")).replace("<", "\\u003c")
         scripts.append(_JavaScript(None, priority=900, body=(
-            f"window.chipbookVega = {url!r}; window.chipbookDraw = function () "
+            f"window.chipbookVega = {url!r}; window.chipbookTheme = {theme}; window.chipbookDraw = function () "
             "{ (window.chipbookQueue = window.chipbookQueue || []).push(arguments); };")))
     context["script_files"] = scripts
     if not uses_design:

@@ -171,8 +171,8 @@
       if (live.title_signal) {
         // A title that follows the reader's settings is a signal of the chart's own
         // (usermeta.chipbook.title_signal): drawn from it, wrapped in the page at about
-        // 9 px a character of the 16 px title.
-        var titleLimit = Math.min(64, Math.max(20, Math.floor((width - 20) / 9)));
+        // 10 px a character of the bold 16 px title (its widest lines measure that).
+        var titleLimit = Math.min(64, Math.max(20, Math.floor((width - 20) / 10)));
         shown.title.text = {expr: "chipbookWrap(" + live.title_signal + ", " + titleLimit + ")"};
       } else {
         // The drawing adds Vega's padding (5 px) on each side of the title's lines.
@@ -433,13 +433,33 @@
     });
   }, {rootMargin: "100% 0px"}) : null;
 
+  // A spec with a patch of charts.narrow_patch applied (the patch's parts are shared, not copied:
+  // prepare() copies a spec before it changes it).
+  function applyPatch(base, patch) {
+    if (Object.prototype.hasOwnProperty.call(patch, "$set")) { return patch.$set; }
+    if (patch.$items) {
+      return base.map(function (item, i) { return patch.$items[i] ? applyPatch(item, patch.$items[i]) : item; })
+        .slice(0, patch.$length === undefined ? base.length : patch.$length).concat(patch.$append || []);
+    }
+    var out = Object.assign({}, base);
+    Object.keys(patch.$keys || {}).forEach(function (key) { out[key] = applyPatch(base[key], patch.$keys[key]); });
+    (patch.$drop || []).forEach(function (key) { delete out[key]; });
+    return out;
+  }
+
   window.chipbookDraw = function (id, spec, options) {
     var target = document.getElementById(id);
     pending[id] = function () {
       var figure = target.closest("figure") || target;
       var meta = (spec.usermeta || {}).chipbook || {};
-      // The narrow layout reads the wide one's tables (the renderer stores each table once).
-      var narrowSpec = meta.narrow ? Object.assign({}, meta.narrow, {datasets: spec.datasets}) : null;
+      // The chart's description is the figure's label, and its theme the page's, unless it
+      // has one of its own (charts._figure_html stores each once).
+      if (spec.description === undefined) { spec.description = figure.getAttribute("aria-label") || ""; }
+      if (spec.config === undefined && window.chipbookTheme) { spec.config = window.chipbookTheme; }
+      // The narrow layout comes as what differs from the wide one (charts.narrow_patch);
+      // it reads the wide one's tables and metadata.
+      var narrowSpec = meta.narrow
+        ? Object.assign(applyPatch(spec, meta.narrow), {datasets: spec.datasets, usermeta: spec.usermeta}) : null;
       delete meta.narrow;  // not carried along (and copied) with every drawing of the wide one
       var chart = {id: id, spec: spec, options: options, target: target, figure: figure, view: null,
                    narrow: narrowSpec, narrowBelow: meta.narrow_below || 0, layout: null,

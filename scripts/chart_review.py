@@ -53,6 +53,7 @@ def main() -> None:
             for path in pages:
                 page = context.new_page()
                 page.goto(base + path, wait_until="load")
+                page.evaluate("() => window.chipbookDrawAll()")  # charts draw as the reader nears them
                 page.wait_for_function(DRAWN, timeout=30_000)
                 page.wait_for_timeout(300)
                 measured = page.evaluate(MEASURE)

@@ -201,6 +201,32 @@ def test_finish_keeps_a_narrow_layout_with_the_same_words_and_one_copy_of_its_da
     assert drawn["usermeta"]["chipbook"]["narrow_below"] == charts.NARROW_BELOW_PX
 
 
+def test_the_page_carries_the_narrow_layout_as_what_differs_from_the_wide_one(small_chart):
+    narrow = small_chart.properties(width=charts.NARROW_WIDTH_PX)
+    spec = finished(small_chart, narrow=narrow).to_dict()
+    page = charts.offline_renderer(spec)["text/html"]
+    drawn = json.loads(re.search(r"chipbookDraw\(\"[^\"]+\",(\{.*\}),\{\"renderer", page).group(1))
+    patch = drawn["usermeta"]["chipbook"]["narrow"]
+    assert patch == {"$keys": {"width": {"$set": charts.NARROW_WIDTH_PX}}}  # words, theme and data are the wide one's
+    # The page gives the chart back its figure's label and the page's theme (window.chipbookTheme).
+    assert "description" not in drawn and "config" not in drawn
+    wide = {**{k: v for k, v in drawn.items() if k not in ("datasets", "usermeta")},
+            "description": spec["description"], "config": charts.theme()["config"]}
+    kept = {k: v for k, v in spec["usermeta"]["chipbook"]["narrow"].items() if k not in ("datasets", "usermeta")}
+    assert charts.apply_narrow_patch(wide, patch) == kept
+
+
+@pytest.mark.parametrize("wide, narrow", [
+    ({"a": 1, "b": [1, 2, {"c": 3}], "d": None}, {"a": 1, "b": [1, 5, {"c": 4, "e": None}], "f": "x"}),
+    ({"layer": [{"mark": "bar"}]}, {"layer": [{"mark": "bar"}, {"mark": "text"}]}),
+    ({"layer": [{"mark": "bar"}, {"mark": "text"}, {"mark": "rule"}]}, {"layer": [{"mark": "point"}]}),
+    ({"axis": {"title": "t"}}, {"axis": None}),
+    ({"x": 1}, {"x": 1}),
+])
+def test_a_narrow_patch_rebuilds_the_narrow_layout(wide, narrow):
+    assert charts.apply_narrow_patch(wide, charts.narrow_patch(wide, narrow)) == narrow
+
+
 def test_a_chart_without_a_narrow_layout_has_none(small_chart):
     spec = finished(small_chart).to_dict()
     assert "narrow" not in spec["usermeta"]["chipbook"]

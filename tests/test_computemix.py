@@ -475,12 +475,14 @@ def test_the_title_moves_with_the_data():
 def test_the_figure_is_finished_and_offline():
     articles = load_table("articles")
     table = chart_rows(0.2)
-    for narrow in (False, True):
-        chart = mix.figure(table, articles, "2026-12-04", source="fixture", scenario="As announced", narrow=narrow)
-        spec = chart.to_dict()
-        assert spec["params"][0]["bind"]["options"] == ["As announced"]
-        page = charts.offline_renderer(spec)["text/html"]
-        assert "NVIDIA&#x27;s share" in page or "NVIDIA's share" in page
+    spec = mix.figure(table, articles, "2026-12-04", source="fixture", scenario="As announced").to_dict()
+    narrow = spec["usermeta"]["chipbook"]["narrow"]  # the phone's layout, with the same words
+    for layout in (spec, narrow):
+        assert layout["params"][0]["bind"]["options"] == ["As announced"]
+        assert layout["title"] == spec["title"] and layout["description"].startswith(" ".join(spec["title"]["text"]))
+    assert max(v["width"] for v in narrow["vconcat"]) <= charts.NARROW_WIDTH_PX
+    page = charts.offline_renderer(spec)["text/html"]
+    assert "NVIDIA&#x27;s share" in page or "NVIDIA's share" in page
 
 
 # --- The book's data: invariants the model guarantees ---------------------------------------

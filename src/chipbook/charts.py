@@ -368,6 +368,40 @@ def finish(
     return dress(chart, meta)
 
 
+_ABSENT = object()
+
+
+def narrow_patch(wide, narrow) -> dict:
+    """What turns the spec `wide` into `narrow`, as the page's script applies it
+    (`applyPatch` in _static/chipbook.js): {"$set": value} replaces a part; {"$keys":
+    {key: patch}, "$drop": [key]} changes an object's keys and removes some; {"$items":
+    {index: patch}, "$append": [item], "$length": n} changes a list's items, adds items at
+    its end or cuts it to its first n. Parts equal in both are left out, so a narrow layout
+    costs the page only what differs from the wide one. Both arguments are JSON values (a
+    chart's to_dict())."""
+    if isinstance(wide, dict) and isinstance(narrow, dict):
+        keys = {k: narrow_patch(wide.get(k, _ABSENT), v) for k, v in narrow.items() if wide.get(k, _ABSENT) != v}
+        dropped = [k for k in wide if k not in narrow]
+        return {**({"$keys": keys} if keys else {}), **({"$drop": dropped} if dropped else {})}
+    if isinstance(wide, list) and isinstance(narrow, list):
+        items = {str(i): narrow_patch(w, n) for i, (w, n) in enumerate(zip(wide, narrow)) if w != n}
+        return {"$items": items, **({"$append": narrow[len(wide):]} if len(narrow) > len(wide) else {}),
+                **({"$length": len(narrow)} if len(narrow) < len(wide) else {})}
+    return {"$set": narrow}
+
+
+def apply_narrow_patch(wide, patch):
+    """`wide` with `patch` (narrow_patch) applied: what the page draws as the narrow layout."""
+    if "$set" in patch:
+        return patch["$set"]
+    if "$items" in patch:
+        items = [apply_narrow_patch(item, patch["$items"][str(i)]) if str(i) in patch["$items"] else item
+                 for i, item in enumerate(wide)]
+        return items[:patch.get("$length", len(items))] + patch.get("$append", [])
+    changed = {**wide, **{k: apply_narrow_patch(wide.get(k), p) for k, p in patch.get("$keys", {}).items()}}
+    return {k: v for k, v in changed.items() if k not in patch.get("$drop", [])}
+
+
 def theme() -> alt.theme.ThemeConfig:
     return {
         "config": {
@@ -401,11 +435,23 @@ def _figure_html(spec: dict) -> str:
     narrow = meta.get("narrow")
     if narrow is not None:
         # One copy of each table: the narrow layout reads the wide one's datasets (Altair
-        # names a dataset by its content, so a table both layouts draw is stored once).
+        # names a dataset by its content, so a table both layouts draw is stored once) and
+        # its metadata, and is carried as what differs from the wide layout (`narrow_patch`),
+        # which the page applies to it (_static/chipbook.js).
+        parts = lambda layout: {k: v for k, v in layout.items() if k not in ("datasets", "usermeta")}
+        check_dates({**narrow, "datasets": {**spec.get("datasets", {}), **narrow.get("datasets", {})}})
         spec = {**spec, "datasets": {**spec.get("datasets", {}), **narrow.get("datasets", {})},
-                "usermeta": {**spec["usermeta"], "chipbook": {**meta, "narrow_below": NARROW_BELOW_PX, "narrow": {
-                    k: v for k, v in narrow.items() if k != "datasets"}}}}
-    payload = json.dumps(spec, sort_keys=True, separators=(",", ":"))
+                "usermeta": {**spec["usermeta"], "chipbook": {**meta, "narrow_below": NARROW_BELOW_PX,
+                                                              "narrow": narrow_patch(parts(spec), parts(narrow))}}}
+    # The page's copy carries what only the drawing needs: the source line and data links
+    # are written into the figure below, and the description is the figure's label, which
+    # the page hands back to the chart when it draws it (_static/chipbook.js).
+    # The book's theme is in the page once (window.chipbookTheme, written by
+    # _ext/chipbook_sphinx.py from `theme()`), not in every chart that uses it unchanged.
+    drawn = {k: v for k, v in spec.items() if k != "description" and not (k == "config" and v == theme()["config"])}
+    drawn["usermeta"] = {**spec["usermeta"], "chipbook": {k: v for k, v in spec["usermeta"]["chipbook"].items()
+                                                          if k not in ("source", "data_files")}}
+    payload = json.dumps(drawn, sort_keys=True, separators=(",", ":"))
     if len(payload) > MAX_SPEC_BYTES:
         raise ValueError(
             f"the chart spec is {len(payload):,} bytes, over the {MAX_SPEC_BYTES:,} budget: "

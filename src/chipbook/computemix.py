@@ -902,26 +902,27 @@ def chart_description(table: pd.DataFrame, scenario: str, years: tuple[int, ...]
             f"'{scenario}': " + "; ".join(parts) + f". NVIDIA at end-{years[-1]} in the other scenarios: {other_text}.")
 
 
-def figure(table: pd.DataFrame, articles: pd.DataFrame, evidence_as_of, *, source: str, scenario: str,
-           narrow: bool = False):
+def figure(table: pd.DataFrame, articles: pd.DataFrame, evidence_as_of, *, source: str, scenario: str):
     """The finished chart: stacked in-service H100e by vendor (top) and each vendor's share
     with its range (bottom), 2023-2027, with the articles' dates and the evidence date
     marked and a scenario picker. `scenario` is the name the picker starts at, which the
     title and text alternative speak for (the page's script appends the reader's choice to
-    the text alternative). `narrow` lays it out for a phone (`layout`); when
-    `charts.finish` takes a `narrow=` alternative, pass it `layout(..., narrow=True)`."""
+    the text alternative). It carries both layouts (`layout`): the page draws the narrow
+    one in a phone's column."""
     from . import charts
 
     year = int(table["quarter"].max()[:4]) - 1
+    title = chart_title(table, scenario, last=year)
     return charts.finish(
-        layout(table, articles, evidence_as_of, scenario=scenario, narrow=narrow),
-        title=chart_title(table, scenario, last=year),
+        layout(table, articles, evidence_as_of, scenario=scenario),
+        narrow=layout(table, articles, evidence_as_of, scenario=scenario, narrow=True),
+        title=title,
         subtitle=(f"Top: {UNIT_WORDS} in service at each quarter's end, central (median) case. "
                   f"Bottom: shares of that, median line and a band from the lowest 5th to the highest 95th percentile of "
                   f"{DRAWS:,} draws on any of three units. "
                   f"Projected after {pd.Timestamp(evidence_as_of):%Y-%m-%d}; grey: when the articles were written."),
         source=source,
-        description=chart_description(table, scenario),
+        description=f"{title}. {chart_description(table, scenario)}",
         data_files=["compute_mix_tranches.csv", "compute_mix_chip_power.csv", "compute_mix_scenarios.csv",
                     "compute_mix_benchmarks.csv", "capacity.csv", "accelerator_specs.csv"],
     )
@@ -929,17 +930,20 @@ def figure(table: pd.DataFrame, articles: pd.DataFrame, evidence_as_of, *, sourc
 
 def layout(table: pd.DataFrame, articles: pd.DataFrame, evidence_as_of, *, scenario: str, narrow: bool = False):
     """The chart's two panels, unfinished (see `figure`): 560 px wide, or for a phone
-    (`narrow`) 320 px with year labels and the legend below."""
+    (`narrow`) 250 px with year labels and the legend below."""
     import altair as alt
 
     from . import charts
 
-    width = 320 if narrow else 560
+    width = 250 if narrow else 560
     names = list(dict.fromkeys(table["scenario"]))
     picker = alt.param(name="scenario", value=scenario, bind=alt.binding_select(options=names, name="Scenario "))
     vendors = [v for v in VENDOR_ORDER if v in set(table["vendor"])]
+    # One legend for colour and dash: each vendor's line as the bottom panel draws it.
+    symbols = dict(symbolType="stroke", symbolStrokeWidth=3, symbolSize=400, symbolOpacity=1)
+    legend = charts.bottom_legend("Chip vendor", **symbols) if narrow else alt.Legend(orient="top", **symbols)
     colour = alt.Color("vendor:N", title="Chip vendor", scale=charts.vendor_scale(vendors), sort=vendors,
-                       legend=charts.bottom_legend("Chip vendor") if narrow else alt.Legend(orient="top"))
+                       legend=legend)
     ink = alt.Fill("vendor:N", legend=None, scale=alt.Scale(
         domain=vendors, range=[charts.text_color_on(charts.VENDOR_COLORS[v]) for v in vendors]))
     first_day = quarter_end(FIRST_QUARTER) - pd.offsets.QuarterBegin(startingMonth=1)
@@ -973,7 +977,7 @@ def layout(table: pd.DataFrame, articles: pd.DataFrame, evidence_as_of, *, scena
     picked = f"datum.s == indexof({json.dumps(names)}, scenario)"
     base = (alt.Chart(drawn).transform_filter(f"datum.s < 0 || {picked}")
             .transform_calculate(quarter_end=quarter_end_expr, rank=rank_expr, scenario="scenario"))
-    ends = table[table["quarter"] == last][["scenario", "quarter", "vendor", "label_y", "stack_mid"]]
+    ends = table[table["quarter"] == last][["scenario", "quarter", "vendor", "label_y", "stack_mid", "h100e"]]
     at_end = (alt.Chart(ends.assign(scenario=ends["scenario"].map(number)).rename(columns={"scenario": "s"}))
               .transform_filter(picked).transform_calculate(quarter_end=quarter_end_expr))
     evidence = pd.DataFrame({"date": [pd.Timestamp(evidence_as_of)], "label": ["proj. \u2192" if narrow else "projected \u2192"]})
@@ -981,19 +985,25 @@ def layout(table: pd.DataFrame, articles: pd.DataFrame, evidence_as_of, *, scena
     projected = alt.Chart(evidence).mark_text(align="left", dx=4, baseline="top", dy=16, fontSize=11, color="#555").encode(
         x="date:T", y=alt.value(0), text="label:N")
 
-    stacked = base.mark_area(opacity=0.9).encode(
+    stacked = base.mark_area(opacity=1).encode(
         x=x, y=alt.Y("h100e:Q", stack="zero", title="H100e in service", axis=alt.Axis(format="~s")),
         color=colour, order=alt.Order("rank:Q"), tooltip=tooltip)
-    stacked_labels = at_end.mark_text(align="right", dx=-4, fontSize=11, fontWeight="bold").encode(
-        x=x, y="stack_mid:Q", text="vendor:N", fill=ink)
+    # Each name in the lower part of its band, where the band, widening to the right, still
+    # holds the name's left end (a name on the page would lose its ink's contrast).
+    stacked_labels = at_end.transform_calculate(name_y="datum.stack_mid - 0.2 * datum.h100e").mark_text(
+        align="right", dx=-4, fontSize=11, fontWeight="bold").encode(x=x, y="name_y:Q", text="vendor:N", fill=ink)
     top = alt.layer(charts.article_bands(articles), stacked, rule, projected, stacked_labels).properties(
         width=width, height=200 if narrow else 230)
 
     share_axis = alt.Y("share_low:Q", title="Share in service", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1]))
-    band = base.mark_area(opacity=0.25).encode(x=x, y=share_axis, y2="share_high:Q", color=colour, tooltip=tooltip)
+    # The band's edges are drawn in the vendor's colour, so the range reads at 3:1 on either
+    # page; its fill only tints the space between them.
+    band = base.mark_area(fillOpacity=0.18, strokeWidth=1, strokeOpacity=1).encode(
+        x=x, y=share_axis, y2="share_high:Q", color=colour, tooltip=tooltip,
+        stroke=alt.Stroke("vendor:N", scale=charts.vendor_scale(vendors), legend=None))
     # Dashes as well as colours tell the vendors' lines apart (and show both where they coincide).
     dashes = alt.StrokeDash("vendor:N", title="Chip vendor", sort=vendors,
-                            legend=charts.bottom_legend("Chip vendor") if narrow else alt.Legend(orient="top"),
+                            legend=legend,
                             scale=alt.Scale(domain=vendors, range=[[1, 0], [8, 4], [2, 3]][:len(vendors)]))
     line = base.mark_line(strokeWidth=2.5).encode(x=x, y="share:Q", color=colour, strokeDash=dashes, tooltip=tooltip)
     line_labels = at_end.mark_text(align="right", dx=-4, dy=-9, fontSize=11, fontWeight="bold", color="#333").encode(

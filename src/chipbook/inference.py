@@ -751,6 +751,32 @@ def _js_string(text: str) -> str:
     return "'" + str(text).replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
+_OPERATORS = set("+-*/%<>=!&|")
+
+
+def _compact(expr: str) -> str:
+    """A Vega expression without the spaces it does not need, so the page carries fewer
+    bytes: spaces inside quoted strings stay, and so does a space between two word
+    characters or two operator characters (`a - -b`); every other one goes."""
+    out, quote, escaped = [], None, False
+    for i, ch in enumerate(expr):
+        if quote:
+            out.append(ch)
+            escaped, closes = (ch == "\\" and not escaped), (ch == quote and not escaped)
+            quote = None if closes else quote
+            continue
+        if ch in "'\"":
+            quote = ch
+        elif ch == " ":
+            before = out[-1] if out else ""
+            after = next((c for c in expr[i + 1:] if c != " "), "")
+            word = lambda c: c.isalnum() or c in "_$."
+            if not ((word(before) and word(after)) or (before in _OPERATORS and after in _OPERATORS)):
+                continue
+        out.append(ch)
+    return "".join(out)
+
+
 def _by_basis(words: dict[str, str]) -> str:
     return f"basis == 'owning' ? {_js_string(words['owning'])} : {_js_string(words['list'])}"
 
@@ -975,7 +1001,7 @@ def vega_cost_params(chips: pd.DataFrame, model: ReferenceModel, assumptions: pd
                                          + "]), ', '), regexp('^(, )+'), '') + '.' : '') + ' Serving Anthropic in this scenario: ' + ("
                                          + " : ".join(scenario_text) + " : '') + '.'")},
     ]
-    return params + derived
+    return params + [{**signal, "expr": _compact(signal["expr"])} for signal in derived]
 
 
 def with_live_text(chart, title_signal: str = "costTitle", description_signal: str = "costSummary"):
@@ -1027,26 +1053,38 @@ def cost_chart(chips: pd.DataFrame, model: ReferenceModel, assumptions: pd.DataF
               "format(cheapestCostExact * 3600 / (1000000 * datum.chipSeconds), '$.2f') + '/h' : noPriceShort + '; does not fit')"),
         barEnd="isValid(datum.cost) ? datum.cost : 0",
     )
-    y = alt.Y("chip:N", title=None, sort=alt.EncodingSortField("sortKey", op="min", order="ascending"),
-              axis=alt.Axis(labelLimit=150 if narrow else 220))
+    # On a phone each chip's name stands on its own line above its bar (as charts.label_rows
+    # lays rows out), so the bars and their notes have the column's width.
+    sort = alt.EncodingSortField("sortKey", op="min", order="ascending")
+    y = (alt.Y("chip:N", title=None, sort=sort, axis=None, scale=alt.Scale(paddingOuter=0.3)) if narrow
+         else alt.Y("chip:N", title=None, sort=sort, axis=alt.Axis(labelLimit=220)))
     x = alt.X("barEnd:Q", title="$ per million output tokens" if narrow else
-              "Dollars per million output tokens, on the picked price basis", scale=alt.Scale(zero=True, nice=True))
+              "Dollars per million output tokens, on the picked price basis", scale=alt.Scale(zero=True, nice=True),
+              axis=alt.Axis(tickCount=4) if narrow else alt.Axis())
     tooltip = [alt.Tooltip("chip:N", title="Chip"), alt.Tooltip("vendor:N", title="Vendor"),
                alt.Tooltip("cost:Q", title="$ per million output tokens", format="$,.3f"),
                alt.Tooltip("price:Q", title="$ per chip-hour before any discount", format="$.3f"),
                alt.Tooltip("weights:N", title="Weights stored in"), alt.Tooltip("batchUsed:Q", title="Sequences per step"),
                alt.Tooltip("limitedBy:N", title="Limited by"), alt.Tooltip("price_id:N", title="List price row")]
-    bars = alt.Chart().mark_bar().encode(
+    bar = {"height": 14} if narrow else {}
+    bars = alt.Chart().mark_bar(**bar).encode(
         y=y, x=x, color=alt.Color("vendor:N", title="Vendor", scale=charts.vendor_scale(vendors),
                                   legend=alt.Legend(orient="bottom") if narrow else alt.Legend()),
-        stroke=alt.condition("datum.serving", alt.value(charts.DARK_TEXT), alt.value(None)),
-        strokeWidth=alt.condition("datum.serving", alt.value(2), alt.value(0)),
         tooltip=tooltip,
     ).transform_filter("isValid(datum.cost)")
+    # The chips serving Anthropic outlined in ink, a layer of its own so that the page
+    # recolours the outline for the dark scheme (it leaves colours in encodings alone);
+    # screen readers get the bars' own words, not the outline's again.
+    outline = alt.Chart().mark_bar(filled=False, color=charts.INK, strokeWidth=2, aria=False, **bar).encode(
+        y=y, x=x, tooltip=tooltip).transform_filter("isValid(datum.cost) && datum.serving")
     notes = alt.Chart().mark_text(align="left", dx=4, fontSize=11).encode(y=y, x=x, text="note:N")
-    width = 150 if narrow else 380
-    chart = (alt.layer(bars, notes, data=data).transform_calculate(**calculations)
-             .add_params(*[alt.param(**p) for p in params]).properties(width=width, height=alt.Step(22)))
+    layers = [bars, outline, notes]
+    if narrow:
+        layers.append(alt.Chart().mark_text(align="left", baseline="bottom", dy=-9, fontSize=11,
+                                            limit=alt.ExprRef("width")).encode(y=y, x=alt.value(0), text="chip:N"))
+    chart = (alt.layer(*layers, data=data).transform_calculate(**calculations)
+             .add_params(*[alt.param(**p) for p in params])
+             .properties(width=230 if narrow else 380, height=alt.Step(34 if narrow else 22)))
     return chart, title, description
 
 
@@ -1102,9 +1140,12 @@ def range_chart(verdicts: dict[str, pd.DataFrame], *, narrow: bool = False):
         {"low_usd": 4, "central_usd": 4, "high_usd": 4})
     vendors = [v for v in CHIP_MAKERS if v in set(data["vendor"])]
     x = alt.X("low_usd:Q", scale=alt.Scale(type="log", nice=False, padding=8),
+              axis=alt.Axis(values=[0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50], format="~g"),
               title="$ per million output tokens (log)" if narrow else "Dollars per million output tokens (log scale)")
-    y = alt.Y("chip:N", title=None, sort=alt.EncodingSortField("central_usd", order="ascending"),
-              axis=alt.Axis(labelLimit=130 if narrow else 220))
+    # On a phone each chip's name stands on its own line above its row, as charts.label_rows lays it out.
+    sort = alt.EncodingSortField("central_usd", order="ascending")
+    y = (alt.Y("chip:N", title=None, sort=sort, axis=None, scale=alt.Scale(paddingOuter=0.3)) if narrow
+         else alt.Y("chip:N", title=None, sort=sort, axis=alt.Axis(labelLimit=220)))
     color = alt.Color("vendor:N", title="Vendor", scale=charts.vendor_scale(vendors),
                       legend=alt.Legend(orient="bottom", direction="horizontal"))
     tooltip = [alt.Tooltip("chip:N", title="Chip"), alt.Tooltip("low_usd:Q", title="Favourable end", format="$.2f"),
@@ -1115,13 +1156,17 @@ def range_chart(verdicts: dict[str, pd.DataFrame], *, narrow: bool = False):
         x=alt.X("central_usd:Q"), y=y, color=color, tooltip=tooltip,
         shape=alt.Shape("status:N", title="Verdict", scale=alt.Scale(domain=["could be the cheapest", "clearly dearer"],
                                                                       range=["circle", "diamond"]),
-                        legend=alt.Legend(orient="bottom", direction="vertical" if narrow else "horizontal",
-                                          symbolFillColor=charts.DARK_TEXT, symbolStrokeColor=charts.DARK_TEXT)))
+                        # Its symbols in the theme's symbol colour, the page's text colour in either scheme.
+                        legend=alt.Legend(orient="bottom", direction="vertical" if narrow else "horizontal")))
     ceiling = alt.Chart().mark_rule(color="#333", strokeDash=[4, 3]).encode(x=alt.X("min(high_usd):Q"))
     label = " : ".join(f"datum.value == {_js_string(b)} ? {_js_string(BASIS_WORDS[b])}" for b in verdicts) + " : datum.value"
-    chart = (alt.layer(ceiling, span, dots, data=data)
+    layers = [ceiling, span, dots]
+    if narrow:
+        layers.append(alt.Chart().mark_text(align="left", baseline="bottom", dy=-7, fontSize=11,
+                                            limit=alt.ExprRef("width")).encode(y=y, x=alt.value(0), text="chip:N"))
+    chart = (alt.layer(*layers, data=data)
              .transform_calculate(status="datum.could_be_cheapest ? 'could be the cheapest' : 'clearly dearer'")
-             .properties(width=230 if narrow else 420, height=alt.Step(20))
+             .properties(width=260 if narrow else 420, height=alt.Step(30 if narrow else 20))
              .facet(row=alt.Row("basis:N", title=None, sort=list(verdicts),
                                 header=alt.Header(labelExpr=label, labelFontSize=12, labelAngle=0, labelAnchor="start",
                                                   labelOrient="top")))
@@ -1175,9 +1220,14 @@ def tornado_chart(result: pd.DataFrame, chip_names: dict[str, str], *, narrow: b
               axis=alt.Axis(values=[0.5, 0.67, 0.8, 1, 1.25, 1.5, 2, 3, 4], format=".2~f"),
               title=(f"{leader}'s cost / the next chip's (log)" if narrow else
                      f"{leader}'s cost over the cheapest other chip's (log scale; above 1, another chip is cheapest)"))
-    y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=140 if narrow else 260))
+    # On a phone each assumption's name stands on its own line above its row (charts.label_rows).
+    # Rows in `order`, by position (a list of the rows' names would be carried by every layer).
+    by_place = alt.EncodingSortField("place", op="min")
+    y = (alt.Y("label:N", sort=by_place, title=None, axis=None, scale=alt.Scale(paddingOuter=0.3)) if narrow
+         else alt.Y("label:N", sort=by_place, title=None, axis=alt.Axis(labelLimit=260)))
     points = points[["label", "end", "value", "lead", "cheapest_name", "outcome", "flip_label", "outer"]].assign(
-        lead=points["lead"].round(4))  # four places are more than a pixel
+        lead=points["lead"].round(4),  # four places are more than a pixel
+        place=points["label"].map({label: i for i, label in enumerate(order)}))
     span = alt.Chart(points).mark_line(color="#8C8C8C", strokeWidth=2).encode(x=x, y=y, detail="label:N").transform_filter("isValid(datum.lead)")
     marks = alt.Chart(points).mark_point(filled=True, size=90, opacity=1).encode(
         x=x, y=y,
@@ -1186,16 +1236,26 @@ def tornado_chart(result: pd.DataFrame, chip_names: dict[str, str], *, narrow: b
         shape=alt.Shape("end:N", scale=alt.Scale(domain=["low end", "high end"], range=["circle", "triangle-right"]), legend=None),
         color=alt.Color("outcome:N", title="Then", scale=alt.Scale(domain=[f"{leader} stays cheapest", "another chip is cheapest"],
                                                                    range=["#8C8C8C", "#7A68B3"]),
-                        legend=alt.Legend(orient="bottom", direction="vertical")),
+                        legend=alt.Legend(orient="bottom", direction="vertical", columns=1)),
         tooltip=[alt.Tooltip("label:N", title="Assumption"), alt.Tooltip("end:N", title="Moved to"),
                  alt.Tooltip("value:Q", title="Value", format=",.2f"), alt.Tooltip("lead:Q", title="Cost ratio", format=".2f"),
                  alt.Tooltip("cheapest_name:N", title="Cheapest chip")],
     ).transform_filter("isValid(datum.lead)")
-    names = alt.layer(*[alt.Chart(points).mark_text(align=side, dx=9 if side == "left" else -9, fontSize=10).encode(
+    # The chip then cheapest beside the end that makes it so, outside the line; on a phone
+    # under the row, reaching back along the line, so that it stays inside the plot.
+    names = alt.layer(*[alt.Chart(points).mark_text(
+        align=side, fontSize=10, **({"baseline": "top", "dy": 8, "dx": 4 if side == "right" else -4} if narrow else
+                                    {"dx": 9 if side == "left" else -9})).encode(
         x=x, y=y, text="flip_label:N").transform_filter(f"isValid(datum.lead) && datum.flip_label != '' && datum.outer == '{outer}'")
-        for outer, side in (("right", "left"), ("left", "right"))])
+        for outer, side in ((("right", "right"), ("left", "left")) if narrow else (("right", "left"), ("left", "right")))])
     parity = alt.Chart(pd.DataFrame({"lead": [1.0]})).mark_rule(color="#333", strokeDash=[4, 3]).encode(x=x)
-    chart = alt.layer(parity, span, marks, names).properties(width=170 if narrow else 330, height=alt.Step(22))
+    layers = [parity, span, marks, names]
+    if narrow:
+        row_names = alt.Chart(points).transform_aggregate(place="min(place)", groupby=["label"]).mark_text(
+            align="left", baseline="bottom", dy=-9, fontSize=11, limit=alt.ExprRef("width")).encode(
+            y=y, x=alt.value(0), text="label:N")
+        layers.append(row_names)
+    chart = alt.layer(*layers).properties(width=260 if narrow else 330, height=alt.Step(40 if narrow else 22))
     n_changing, n_moving = moved["assumption_id"].nunique(), len(wide)
     if n_changing:
         title = (f"{n_changing} of the {n_moving} assumptions that move {leader}'s lead end it when taken alone: "
