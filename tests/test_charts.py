@@ -17,6 +17,7 @@ from chipbook import charts, paths, vocabulary
 
 @pytest.fixture
 def small_chart():
+    charts.enable()  # the book's theme, as a chapter's setup cell turns it on (a page leaves it out of each chart)
     data = pd.DataFrame({"vendor": ["Google", "AWS", "NVIDIA"], "value": [1, 2, 3]})
     return alt.Chart(data).mark_bar().encode(x="value:Q", y="vendor:N",
                                               color=alt.Color("vendor:N", scale=charts.vendor_scale()))

@@ -328,12 +328,12 @@ def roofline_chart(lines: pd.DataFrame, ridges: pd.DataFrame, phases: pd.DataFra
 def mlperf_dollar_frame(per_dollar: pd.DataFrame, specs: pd.DataFrame) -> pd.DataFrame:
     """The columns the MLPerf per-dollar chart draws, from `inference.mlperf_per_dollar()`
     and accelerator_specs: system (round, chip, chips, submitter, availability), round,
-    chip_id, vendor, samples_per_usd, samples_per_second, samples_per_second_per_chip,
+    chip_id, submitter, vendor, samples_per_usd, samples_per_second, samples_per_second_per_chip,
     usd_per_chip_hour, framework, benchmark."""
     mp = per_dollar.merge(specs[["chip_id", "chip", "vendor"]], on="chip_id")
     mp["system"] = (mp["round"] + " \u00b7 " + mp["chip"] + " \u00d7" + mp["accelerators_per_system"].astype(str)
                     + " (" + mp["submitter"] + ", " + mp["availability"] + ")")
-    return mp[["system", "round", "chip_id", "vendor", "samples_per_usd", "samples_per_second",
+    return mp[["system", "round", "chip_id", "submitter", "vendor", "samples_per_usd", "samples_per_second",
                "samples_per_second_per_chip", "usd_per_chip_hour", "framework", "benchmark"]].reset_index(drop=True)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
+import numpy as np
 import pandas as pd
 
 from . import inference, inference_contracts, inference_joint
@@ -189,6 +190,11 @@ def same_cloud_ratio(prices: pd.DataFrame, chip_id: str, reference: str) -> tupl
     return float(row["usd_per_chip_hour"] / row["usd_per_chip_hour_ref"]), row["cloud"], row["as_of"]
 
 
+def _plain(figures: dict[str, object]) -> dict[str, object]:
+    """`figures` with NumPy scalars as Python numbers (myst-nb's glue formats only those)."""
+    return {k: v.item() if isinstance(v, np.generic) else v for k, v in figures.items()}
+
+
 def owning_checks(findings: CostFindings, checked: str = "trainium2", anchor: str = "h100",
                   borrowed_from: str = "tpu7x") -> dict[str, object]:
     """The figures of the chapter's check of the owning costs: `checked`'s owning cost
@@ -202,13 +208,13 @@ def owning_checks(findings: CostFindings, checked: str = "trainium2", anchor: st
     ratio_chips = list(a.loc[a["parameter"] == "owning_cost_ratio", "chip_id"])
     ends = {c: (_owning_with(findings, c, **{basis["assumption_id"]: basis["low"]}),
                 _owning_with(findings, c, **{basis["assumption_id"]: basis["high"]})) for c in ratio_chips}
-    return {"checked": findings.names[checked], "checked_owning": float(owning[checked]),
+    return _plain({"checked": findings.names[checked], "checked_owning": float(owning[checked]),
             "anchor": findings.names[anchor], "anchor_owning": float(owning[anchor]),
             "list_ratio": ratio, "list_cloud": cloud, "list_date": f"{date:%B %Y}", "by_list": ratio * float(owning[anchor]),
             "borrowed": borrowed_ratio_cost(findings, checked, borrowed_from), "borrowed_from": findings.names[borrowed_from],
             "borrowed_share": borrowed_ratio_cost(findings, checked, borrowed_from) / float(owning[checked]),
             "basis_ends": "; ".join(f"{findings.names[c]} ${lo:.2f} per FLOP/s, ${hi:.2f} per GB/s, "
-                                    f"${owning[c]:.2f} between" for c, (lo, hi) in ends.items())}
+                                    f"${owning[c]:.2f} between" for c, (lo, hi) in ends.items())})
 
 
 def latest_price_check(findings: CostFindings, via: str = "h100") -> dict[str, object]:
@@ -233,8 +239,8 @@ def latest_price_check(findings: CostFindings, via: str = "h100") -> dict[str, o
     lead = then.idxmin()
     effect = ("; ".join(parts) or "no cost moves") + " per million output tokens, and the cheapest chip at central is " + \
         findings.names[lead] + (" as before" if lead == now.idxmin() else f" instead of {findings.names[now.idxmin()]}")
-    return {"restated": restated, "like_discount": float(row["central"]), "effect": effect,
-            "latest_dates": _dated(latest, [c for c in latest.index if vendor_of.get(c) == vendor], findings.names)}
+    return _plain({"restated": restated, "like_discount": float(row["central"]), "effect": effect,
+                   "latest_dates": _dated(latest, [c for c in latest.index if vendor_of.get(c) == vendor], findings.names)})
 
 
 def _serving_tables(findings: CostFindings):
@@ -312,7 +318,7 @@ def contract_figures(findings: CostFindings, capacity: pd.DataFrame) -> dict[str
     joint = findings.contract_joint
     out["contract_leader"] = findings.leader(joint)
     out["contract_odds"] = findings.odds(joint)
-    return out
+    return _plain(out)
 
 
 def below_cost_reading(findings: CostFindings) -> dict[str, str]:
