@@ -77,6 +77,19 @@ def test_a_sentence_that_names_no_claim_outside_a_section_is_not_read():
 
 # --- deal states ------------------------------------------------------------------------------
 
+def test_each_status_word_is_read_with_the_deal_nearest_it():
+    # Two deals and three status words: "contracted" is nearest the Azure role (c-1), "in service" nearest
+    # "Colossus 1" (a DEAL_NAMES name, its tranche's first row c-5); a sentence with no deal is skipped, and
+    # a status word inside a role ({state}) is blanked out, not read.
+    found = list(prose._state_words_by_deal(said(
+        "The {capacity}`c-1` on Azure is contracted, and Colossus 1 is in service.",
+        "Work runs within the capacity contracted.",
+        "Colossus 1 is {state}`c-6`."), CAPACITY))
+    assert [(p.text[:9], m.group(1), row) for p, _, m, row in found] == [
+        ("The {capa", "contracted", "c-1"), ("The {capa", "in service", "c-5")]
+    assert "{" not in found[0][1] and len(found[0][1]) == len(found[0][0].text)
+
+
 def test_a_state_the_table_does_not_give_a_deal_is_found():
     found = prose.status_conflicts(said("The {capacity}`c-1` of NVIDIA systems on Azure came online in May."), CAPACITY)
     assert [(f.row, f.says, f.expects) for f in found] == [("c-1", "came online", "ceiling")]

@@ -29,6 +29,7 @@ defined here too, once.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -285,12 +286,12 @@ def _deals_in(text: str, capacity: pd.DataFrame) -> list[tuple[int, int, str]]:
     return marks
 
 
-def status_conflicts(found: list[Passage], capacity: pd.DataFrame) -> list[Finding]:
-    """Status words (STATE_WORDS) typed next to a capacity role or a deal's name (DEAL_NAMES)
-    that claim a state the table does not give that deal. `capacity`: data/capacity.csv
-    indexed by capacity_id. A deal's states are those of all its rows (its `tranche`)."""
-    states = capacity.groupby("tranche")["state"].agg(set)
-    problems = []
+def _state_words_by_deal(found: list[Passage], capacity: pd.DataFrame) -> Iterator[tuple[Passage, str, re.Match, str]]:
+    """Each status word (STATE_WORD) of `found` that has a deal near it, with that deal's
+    row: (passage, its text with every role blanked out, the word's match in that text,
+    capacity_id of the nearest {capacity}/{state} role or DEAL_NAMES name, within NEAR
+    characters). Words with no deal near them are skipped. `capacity`: data/capacity.csv
+    indexed by capacity_id. The one reading status_conflicts and unhedged_states share."""
     for passage in found:
         marks = [mark for mark in _deals_in(passage.text, capacity) if mark[2] in capacity.index]
         if not marks:
@@ -298,12 +299,21 @@ def status_conflicts(found: list[Passage], capacity: pd.DataFrame) -> list[Findi
         text = _outside_roles(passage.text)
         for match in STATE_WORD.finditer(text):
             row = _nearest(match.span(), marks)
-            if row is None:
-                continue
-            said = STATE_WORDS[match.group(1).lower()]
-            allowed = states[capacity.at[row, "tranche"]]
-            if said not in allowed:
-                problems.append(Finding(passage.where, row, match.group(1), " or ".join(sorted(allowed)), passage.text))
+            if row is not None:
+                yield passage, text, match, row
+
+
+def status_conflicts(found: list[Passage], capacity: pd.DataFrame) -> list[Finding]:
+    """Status words (STATE_WORDS) typed next to a capacity role or a deal's name (DEAL_NAMES)
+    that claim a state the table does not give that deal. `capacity`: data/capacity.csv
+    indexed by capacity_id. A deal's states are those of all its rows (its `tranche`)."""
+    states = capacity.groupby("tranche")["state"].agg(set)
+    problems = []
+    for passage, _, match, row in _state_words_by_deal(found, capacity):
+        said = STATE_WORDS[match.group(1).lower()]
+        allowed = states[capacity.at[row, "tranche"]]
+        if said not in allowed:
+            problems.append(Finding(passage.where, row, match.group(1), " or ".join(sorted(allowed)), passage.text))
     return problems
 
 
@@ -328,23 +338,17 @@ def unhedged_states(found: list[Passage], capacity: pd.DataFrame) -> list[Findin
     in_service = capacity[capacity["state"] == "in service"]
     bases = in_service.groupby("tranche")["basis"].agg(set)
     problems = []
-    for passage in found:
-        marks = [mark for mark in _deals_in(passage.text, capacity) if mark[2] in capacity.index]
-        if not marks:
+    for passage, text, match, row in _state_words_by_deal(found, capacity):
+        if STATE_WORDS[match.group(1).lower()] != "in service":
             continue
-        text = _outside_roles(passage.text)
-        for match in STATE_WORD.finditer(text):
-            if STATE_WORDS[match.group(1).lower()] != "in service":
-                continue
-            row = _nearest(match.span(), marks)
-            tranche = None if row is None else capacity.at[row, "tranche"]
-            if tranche not in bases.index or "announced" in bases[tranche]:
-                continue
-            before, after = text[max(0, match.start() - STATE_BASIS_NEAR):match.start()], text[match.end():]
-            if not (HEDGE_WORD.search(before) or HEDGE_WORD.search(after)):
-                problems.append(Finding(passage.where, row, match.group(1),
-                                        " or ".join(sorted(bases[tranche])) + " (say so, or print it with {state})",
-                                        passage.text))
+        tranche = capacity.at[row, "tranche"]
+        if tranche not in bases.index or "announced" in bases[tranche]:
+            continue
+        before, after = text[max(0, match.start() - STATE_BASIS_NEAR):match.start()], text[match.end():]
+        if not (HEDGE_WORD.search(before) or HEDGE_WORD.search(after)):
+            problems.append(Finding(passage.where, row, match.group(1),
+                                    " or ".join(sorted(bases[tranche])) + " (say so, or print it with {state})",
+                                    passage.text))
     return problems
 
 
