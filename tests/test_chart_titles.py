@@ -441,6 +441,10 @@ def test_latency_chart_title_reads_the_latest_round():
         "TPU v5e systems answered GPT-J queries more slowly than H100 systems: 11.5 s against 6.8 s on average in "
         "MLPerf v4.0")
     assert "11.5 s against 7.1 s" in title(inference_charts.latency_chart(mlperf.replace({6.8: 7.1}), specs, "S"))
+    # The subtitle: what every MLPerf row is (inference_charts.mlperf_subtitle), around what this chart draws.
+    subtitle = " ".join(inference_charts.latency_chart(mlperf, specs, "S").to_dict()["title"]["subtitle"])
+    assert subtitle == ("MLPerf Inference GPT-J 6B, Server scenario: mean and 99th-percentile latency per query, seconds; "
+                        "dashed line: the scenario's 20 s bound. Rounds of Sept 2023 and early 2024.")
 
 
 # --- every chart: a narrow layout with the same words, small enough for a phone ---------------

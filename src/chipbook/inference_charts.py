@@ -104,6 +104,17 @@ def generation_chart(frame: pd.DataFrame, v5e_claim: str, trn2_claim: str, sourc
     )
 
 
+# What every row of mlperf_results is (its benchmark, scenario and rounds), as the charts' subtitles say it.
+MLPERF_SCOPE = "MLPerf Inference GPT-J 6B, Server scenario"
+MLPERF_ROUNDS = "Rounds of Sept 2023 and early 2024"
+
+
+def mlperf_subtitle(measure: str) -> str:
+    """The subtitle of a chart of mlperf_results: the benchmark and scenario, then `measure`
+    (what the chart draws, with its unit; no closing full stop), then the rounds."""
+    return f"{MLPERF_SCOPE}: {measure}. {MLPERF_ROUNDS}."
+
+
 def latency_chart(mlperf: pd.DataFrame, specs: pd.DataFrame, source: str) -> alt.TopLevelMixin:
     """Mean and 99th-percentile latency per query of the MLPerf systems, against the
     scenario's bound. `mlperf`: the mlperf_results table; `specs`: accelerator_specs."""
@@ -136,8 +147,8 @@ def latency_chart(mlperf: pd.DataFrame, specs: pd.DataFrame, source: str) -> alt
 
     return charts.finish(
         draw(False), narrow=draw(True), title=title,
-        subtitle=f"MLPerf Inference GPT-J 6B, Server scenario: mean and 99th-percentile latency per query, seconds; "
-                 f"dashed line: the scenario's {frame['latency_bound_s'].iloc[0]:g} s bound. Rounds of Sept 2023 and early 2024.",
+        subtitle=mlperf_subtitle(f"mean and 99th-percentile latency per query, seconds; dashed line: the scenario's "
+                                 f"{frame['latency_bound_s'].iloc[0]:g} s bound"),
         source=source,
         description=f"Dot plot of mean and 99th-percentile GPT-J latency for {len(lat)} MLPerf systems. {title}. "
                     + "; ".join(f"{r.system} {r.statistic}: {r.seconds:.1f} s" for r in frame.itertuples()),
@@ -378,8 +389,8 @@ def mlperf_dollar_chart(frame: pd.DataFrame, prices_on, source: str) -> alt.TopL
 
     return charts.finish(
         draw(False), narrow=draw(True), title=title,
-        subtitle=f"MLPerf Inference GPT-J 6B, Server scenario: samples per second per chip x 3,600 / on-demand list $ per "
-                 f"chip-hour, latest price of {pd.Timestamp(prices_on):%Y} per chip. Rounds of Sept 2023 and early 2024.",
+        subtitle=mlperf_subtitle(f"samples per second per chip x 3,600 / on-demand list $ per chip-hour, latest price "
+                                 f"of {pd.Timestamp(prices_on):%Y} per chip"),
         source=source,
         description=f"Bar chart of GPT-J samples per list-price dollar for {len(frame)} MLPerf systems. {title}. "
                     + "; ".join(f"{r.system}: {r.samples_per_usd:,.0f} samples per dollar" for r in frame.itertuples()),
