@@ -54,6 +54,15 @@ def source_fk(column="source_id"):
     return {"fields": column, "reference": {"resource": "sources", "fields": "source_id"}}
 
 
+# What each confidence grade means, for every table that grades its rows (evidence,
+# anthropic_jax_evidence); `make check` holds evidence rows graded high to it
+# (chipbook.table_rules.high_means_a_primary_source_read_at_its_publisher).
+CONFIDENCE_HELP = (
+    "high: a primary source (vendor documentation, company release, regulatory filing, paper) read where its "
+    "publisher put it; medium: reputable secondary reporting or a primary source seen only in a copy or report; "
+    "low: a single weak source or a copy of doubtful standing.")
+
+
 # --- The ledger: sources, articles, claims, evidence ---------------------------------
 LEDGER = [
     {
@@ -202,7 +211,7 @@ LEDGER = [
                 field("stance", "string", "supports; complicates (true as stated, but adds a caveat that changes the reading); contradicts.", enum=STANCES),
                 field("finding", "string", "What the source shows, in the book's words, with the figure's scope. A number the book takes from another table is written as a placeholder, {table[key].column:format} or arithmetic of such references, which the book fills wherever the finding is shown (the CSV keeps the placeholder).", quotes=True),
                 field("as_of", "date", "The date the finding speaks for (ISO 8601), no later than the book's evidence date.", minimum="2015-01-01"),
-                field("confidence", "string", "high: a primary source (vendor documentation, company release, regulatory filing, paper) read where its publisher put it; medium: reputable secondary reporting or a primary source seen only in a copy or report; low: a single weak source or a copy of doubtful standing.", enum=CONFIDENCE),
+                field("confidence", "string", CONFIDENCE_HELP, enum=CONFIDENCE),
             ],
             "primaryKey": ["evidence_id"],
             "foreignKeys": [
@@ -538,7 +547,7 @@ HARDWARE_ABSTRACTION = [
                 field("stance", "string", "Bearing on 'Anthropic makes heavy use of JAX and XLA' (claim A1-21).", enum=STANCES),
                 field("source_id", "string", "Where the item comes from."),
                 field("as_of", "date", "The date the item speaks for (ISO 8601)."),
-                field("confidence", "string", "high: a primary source (vendor documentation, company release, regulatory filing, paper) read where its publisher put it; medium: reputable secondary reporting or a primary source seen only in a copy or report; low: a single weak source or a copy of doubtful standing.", enum=CONFIDENCE),
+                field("confidence", "string", CONFIDENCE_HELP, enum=CONFIDENCE),
             ],
             "primaryKey": ["item_id"],
             "foreignKeys": [source_fk()],
