@@ -20,6 +20,12 @@ def test_publishers_names_each_publisher_once_in_order_and_skips_blanks():
     assert line == "; ".join(expected)
 
 
+def test_publishers_of_a_set_come_in_the_order_of_their_ids():
+    # A set's iteration order changes between runs; the source line must not.
+    ids = set(SOURCES.index[:5])
+    assert ledger.publishers(ids) == ledger.publishers(sorted(ids))
+
+
 def test_publishers_drops_the_copy_host_in_parentheses():
     with_host = SOURCES[SOURCES["publisher"].str.contains(r" \(")].index[0]
     assert "(" not in ledger.publishers([with_host])

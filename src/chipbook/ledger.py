@@ -442,7 +442,10 @@ def _short_publishers(source_ids) -> list[str]:
 
 
 def publishers(source_ids) -> str:
-    """A chart's source line: the publishers of the given sources, each named once."""
+    """A chart's source line: the publishers of the given sources, each named once, in the
+    order given (a set, which has none that survives a rebuild, in the order of its ids)."""
+    if isinstance(source_ids, (set, frozenset)):
+        source_ids = sorted(source_ids)
     return "; ".join(dict.fromkeys(_short_publishers(source_ids)))
 
 
