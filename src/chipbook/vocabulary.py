@@ -49,6 +49,20 @@ VERDICT_LIST = _pattern(rf"^({'|'.join(VERDICTS)})({VERDICT_SEPARATOR}({'|'.join
 READING_MARK = r"\bthe book's reading\b|\bimplied, not stated outright\b"
 # A complicated claim's reason gives its caveat after this label (data/verdict_principles.csv).
 CAVEAT_LABEL = "Caveat:"
+# A reason whose verdict holds up on fewer than two independent supporting rows says what it
+# rests on after this label (data/verdict_principles.csv: sourcing; chipbook.check).
+THIN_LABEL = "Thin:"
+# The time-of-writing rule's case (data/verdict_rules.csv) in words make check reads, so that a
+# rule later in precedence never judges a claim that case fits: a claim that says where work runs,
+# how a deal stands or whether something has been published (SINGLE_STATE_MARK) ...
+SINGLE_STATE_MARK = (r"\b(?:runs?|ran)\b[^.]*\bon\b|\b(?:deal|commitment|investment|stake)\b[^.]*"
+                     r"\b(?:is|was|are|were|included|includes|stands|stood)\b|\bpublished\b")
+# ... unless it carries a mark the case leaves to another rule: a sign read as showing something, a
+# change ('no longer', 'now'), a stated cause, a capability or hedge, a qualifier, a degree, class or
+# motive word, or a size of money or capacity.
+NOT_SINGLE_STATE_MARK = (r"\b(?:signals?|shows?|means|decides?|decided|no longer|now|because|can|could|may|might|"
+                         r"seamlessly|guarantees?|effectively|most|all|every|whole|only|to avoid|deliberately|"
+                         r"on purpose|larger|more|less)\b|\$|\b(?:billion|million|GW|gigawatts?)\b")
 STANCES = ["supports", "complicates", "contradicts"]
 CLAIM_KINDS = ["reported fact", "vendor figure", "interpretation", "forecast"]
 SOURCE_KINDS = ["vendor documentation", "company release", "regulatory filing", "paper",
