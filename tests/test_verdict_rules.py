@@ -213,6 +213,30 @@ def test_make_check_refuses_a_reason_figure_no_row_carries(scratch):
         check_rules(scratch.folder)
 
 
+# --- degrees of agreement (the no-yardstick rule) -------------------------------------------
+AGREEMENT_RULES = [{"rule_id": "no-yardstick", "precedence": "6",
+                    "allowed_verdicts": "supported; outdated; partly supported; contradicted; unverified",
+                    "_row": 1, "_line": 2}]
+WELL_ESTABLISHED = "The edge of X over Y is well established."
+
+
+@pytest.mark.parametrize("reason, says", [
+    ("Base shown for one case. Not 'well established'.", "calls it failed ('Not 'well established')"),  # A1-07's words
+    ("Base shown for some cases. No independent studies found agree.", "does not call it unmeasured"),
+])
+def test_a_degree_of_agreement_no_two_sources_measure_is_unmeasured_not_failed(reason, says):
+    with pytest.raises(DataError) as caught:
+        check_verdict_rules([claim("no-yardstick", "partly supported", text=WELL_ESTABLISHED, reason=reason)],
+                            AGREEMENT_RULES, FILE)
+    assert str(caught.value).startswith("claims.csv, row 1 (line 2), column 'verdict_reason': X-01 is 'partly "
+                                        f"supported' with the degree of agreement 'well established', but its reason {says}")
+    check_verdict_rules([claim("no-yardstick", "partly supported", text=WELL_ESTABLISHED,
+                               reason="Base shown for one case. 'Well established' is unmeasured.")], AGREEMENT_RULES, FILE)
+    # two independent sources denying it make the degree fail: contradicted, which may say so
+    check_verdict_rules([claim("no-yardstick", "contradicted", text=WELL_ESTABLISHED,
+                               reason="Base shown; two studies say it is not well established.")], AGREEMENT_RULES, FILE)
+
+
 # --- thin evidence (data/verdict_principles.csv: sourcing) -----------------------------------
 
 SOURCES = [{"source_id": "own", "publisher": "Outlet"}, {"source_id": "other", "publisher": "Other Outlet"},

@@ -44,8 +44,8 @@ from pathlib import Path
 
 from . import citations, paths
 from .data import DataError, resources, rows, suggest, validate_package
-from .vocabulary import (CAVEAT_LABEL, CLAIM_ID, NOT_SINGLE_STATE_MARK, READING_MARK, SINGLE_STATE_MARK, THIN_LABEL,
-                         VERDICT_SEPARATOR, VERDICTS)
+from .vocabulary import (CAVEAT_LABEL, CLAIM_ID, DEGREE_OF_AGREEMENT_MARK, NOT_SINGLE_STATE_MARK, READING_MARK,
+                         SINGLE_STATE_MARK, THIN_LABEL, UNMEASURED, VERDICT_SEPARATOR, VERDICTS)
 
 
 class LayoutError(ValueError):
@@ -109,6 +109,8 @@ def check_rules(data_dir: Path | None = None) -> None:
 # The rule for a single changeable state of affairs (data/verdict_rules.csv), whose case
 # vocabulary.SINGLE_STATE_MARK reads: no rule later in precedence judges a claim it fits.
 SINGLE_STATE_RULE = "time-of-writing"
+# The rule that judges degrees, among them degrees of agreement (vocabulary.DEGREE_OF_AGREEMENT_MARK).
+DEGREE_RULE = "no-yardstick"
 
 
 def allowed_verdicts(rule: dict) -> list[str]:
@@ -158,6 +160,17 @@ def check_verdict_rules(claims: list[dict], rules: list[dict], file: Path | str,
                  "deal stands, whether something has been published) comes first in precedence; or a claim text that "
                  "shows the mark that takes it out of that case (a sign read, a change, a cause, a degree or a size)",
                  "rule_id")
+        agreement = re.search(DEGREE_OF_AGREEMENT_MARK, text, re.IGNORECASE)
+        if claim["rule_id"] == DEGREE_RULE and agreement and claim["verdict"] == "partly supported":
+            reason = claim.get("verdict_reason", "")
+            failed = re.search(rf"\bnot\s+['\u2018]?(?:{DEGREE_OF_AGREEMENT_MARK})", reason, re.IGNORECASE)
+            if failed or UNMEASURED not in reason.lower():
+                fail(f"is 'partly supported' with the degree of agreement '{agreement.group(0)}', but its reason "
+                     + (f"calls it failed ('{failed.group(0)}')" if failed else f"does not call it {UNMEASURED}"),
+                     f"'{UNMEASURED}' where fewer than two independent sources say it is established or that it is "
+                     "not; where two say it is not, the degree fails and the verdict is 'contradicted' (base shown for "
+                     "every case), never 'not established' beside 'partly supported' (data/verdict_rules.csv: "
+                     f"{DEGREE_RULE})", "verdict_reason")
         other_rule, other_verdict = claim.get("alternative_rule_id", ""), claim.get("alternative_verdict", "")
         if bool(other_rule) != bool(other_verdict):
             fail("names only one of alternative_rule_id and alternative_verdict",

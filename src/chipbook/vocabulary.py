@@ -63,6 +63,10 @@ SINGLE_STATE_MARK = (r"\b(?:runs?|ran)\b[^.]*\bon\b|\b(?:deal|commitment|investm
 NOT_SINGLE_STATE_MARK = (r"\b(?:signals?|shows?|means|decides?|decided|no longer|now|because|can|could|may|might|"
                          r"seamlessly|guarantees?|effectively|most|all|every|whole|only|to avoid|deliberately|"
                          r"on purpose|larger|more|less)\b|\$|\b(?:billion|million|GW|gigawatts?)\b")
+# A degree of agreement (the no-yardstick rule): it holds or fails only where two or more
+# independent sources say so; else the reason calls it UNMEASURED, never failed.
+DEGREE_OF_AGREEMENT_MARK = r"well[ -]established|the common view|widely (?:accepted|held)|consensus"
+UNMEASURED = "unmeasured"
 STANCES = ["supports", "complicates", "contradicts"]
 CLAIM_KINDS = ["reported fact", "vendor figure", "interpretation", "forecast"]
 SOURCE_KINDS = ["vendor documentation", "company release", "regulatory filing", "paper",
