@@ -529,3 +529,38 @@ def test_an_unverified_account_is_not_said_to_hold_in_late_2024(scratch):
     problem = first_problem(scratch)
     assert problem.startswith(where("article_disagreements", row, "held_late_2024")), problem
     assert f"the ledger calls {unverified} 'unverified'" in problem
+
+
+# --- vendor claims read in reports (the third review: Trainium2's "2x per watt, stated") ---------
+
+def _reported_claim() -> dict:
+    """A vendor_claims row whose source is a press report (skips where none is)."""
+    kinds = {s["source_id"]: s["kind"] for s in rows("sources")}
+    found = [r for r in rows("vendor_claims") if kinds[r["source_id"]] in ("press", "analysis")]
+    if not found:
+        pytest.skip("no vendor claim is read in a press report today")
+    return found[0]
+
+
+@pytest.mark.parametrize("column, value, message", [
+    ("basis", "vendor statement", "'vendor statement' from {source}, a press source; expected 'as reported'"),
+    ("qualifier", "stated", "'stated' (no hedge) from {source}, a press source; expected 'hedge not seen'"),
+])
+def test_a_vendor_claim_read_in_the_press_is_not_the_vendors_own_statement(scratch, column, value, message):
+    row = _reported_claim()
+    scratch.set_value("vendor_claims", row["_row"], "basis", "as reported")
+    scratch.set_value("vendor_claims", row["_row"], "qualifier", "up to")
+    check.check_tables(scratch.folder)  # as reported, with a hedge: passes
+    scratch.set_value("vendor_claims", row["_row"], column, value)
+    problem = first_problem(scratch)
+    assert problem.startswith(where("vendor_claims", row, column)), problem
+    assert message.format(source=row["source_id"]) in problem, problem
+
+
+def test_a_vendor_page_read_only_in_a_report_of_it_is_as_reported(scratch):
+    reported = {s["source_id"] for s in rows("sources") if s["copy_kind"] == "report" and s["kind"] == "company release"}
+    row = next((r for r in rows("vendor_claims") if r["source_id"] in reported), None)
+    if row is None:
+        pytest.skip("no vendor claim rests on a vendor page read only in a report today")
+    scratch.set_value("vendor_claims", row["_row"], "basis", "vendor statement")
+    assert "a source read only in a report of it (copy_kind report)" in first_problem(scratch)

@@ -691,3 +691,30 @@ def chip_figures_are_consistent(t: Tables) -> None:
             if low is not None and not 0.99 * dense <= low <= 2.05 * dense:
                 t.fail("accelerator_specs", row, column, f"{low:g} is {low / dense:.2f} times the BF16 dense peak",
                        "1 to 2 times the BF16 dense peak (a larger ratio means a sparse figure)")
+
+
+# Where a vendor claim was read (its source's kind, or a copy that is only a report of the
+# vendor's page), the words the vendor used were not seen.
+REPORT_KINDS = ("press", "analysis")
+AS_REPORTED, BARE = "as reported", "stated"
+
+
+@rule
+def vendor_claims_read_in_reports_say_so(t: Tables) -> None:
+    """A vendor claim read in the press or an analyst's report, or in a report of the vendor's
+    page (copy_kind report), rests on that report: its basis is 'as reported', and its qualifier
+    is never 'stated', which says the vendor gave the figure without a hedge (a report that
+    gives it bare is 'hedge not seen', or the vendor's hedge seen elsewhere, e.g. 'up to')."""
+    sources = t.by("sources", "source_id")
+    for row in t["vendor_claims"]:
+        source = sources[row["source_id"]]
+        read_as = (f"a {source['kind']} source" if source["kind"] in REPORT_KINDS else
+                   "a source read only in a report of it (copy_kind report)" if source["copy_kind"] == "report" else None)
+        if read_as is None:
+            continue
+        if row["basis"] != AS_REPORTED:
+            t.fail("vendor_claims", row, "basis", f"'{row['basis']}' from {row['source_id']}, {read_as}",
+                   f"'{AS_REPORTED}' (the vendor's own statement was not read), or a source in the vendor's own words")
+        if row["qualifier"] == BARE:
+            t.fail("vendor_claims", row, "qualifier", f"'{BARE}' (no hedge) from {row['source_id']}, {read_as}",
+                   "'hedge not seen', or the hedge the vendor's own words give ('up to'), said in scope")

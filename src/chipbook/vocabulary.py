@@ -106,6 +106,14 @@ INSTRUMENTS = ["convertible note", "preferred stock", "equity (class not disclos
                "not disclosed"]
 # No source found describes any tranche as paid in cloud credits; add "cloud credits" here if one does.
 CONSIDERATION = ["cash", "cash and compute (split not disclosed)", "not stated"]
+# How a vendor hedged a claimed figure (vendor_claims.qualifier): "up to" (a best case), "stated"
+# (no hedge, seen in the vendor's own words), "expected", or "hedge not seen" (only a report of it
+# was read, which gives the figure bare).
+VENDOR_CLAIM_QUALIFIERS = ["up to", "stated", "expected", "hedge not seen"]
+# What a vendor claim rests on (vendor_claims.basis): the vendor's own statement, benchmark claim
+# or spec index, read in the vendor's words; or "as reported", where only the press or a report of
+# the vendor's page was read (table_rules.vendor_claims_read_in_reports_say_so).
+VENDOR_CLAIM_BASES = ["vendor statement", "vendor benchmark claim", "vendor spec index", "as reported"]
 FIGURE_BASIS = ["investor filing", "regulator decision", "Anthropic release", "press report", "inferred by the book"]
 ROUND_STATUS = ["closed", "talks reported"]
 VALUATION_BASIS = ["post-money stated", "basis not stated", "target range in talks", "not given"]
