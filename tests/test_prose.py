@@ -18,7 +18,7 @@ import pytest
 from docutils.core import publish_doctree
 from docutils.parsers.rst import roles
 
-from chipbook import ledger, prose
+from chipbook import ledger, load_table, prose
 
 VERDICTS = pd.Series({"A1-01": "partly supported", "A1-02": "supported", "A1-03": "complicated"})
 CAPACITY = pd.DataFrame({
@@ -85,6 +85,22 @@ def test_a_state_the_table_does_not_give_a_deal_is_found():
     # One rule: an "up to" ceiling called contracted is as wrong as one called in service.
     found = prose.status_conflicts(said("The {capacity}`c-1` of NVIDIA systems on Azure is contracted."), CAPACITY)
     assert [(f.row, f.says, f.expects) for f in found] == [("c-1", "contracted", "ceiling")]
+
+
+def test_a_row_named_by_itself_is_read_against_its_own_state_not_its_deals():
+    # c-4 (up to a million TPUs) is a ceiling; its deal also has a contracted row (c-7): the third review
+    # found "contracted up to 1M Google TPUs" passing because the deal had some contracted row
+    table = pd.concat([CAPACITY, CAPACITY.loc[["c-4"]].rename(index={"c-4": "c-7"}).assign(state="contracted",
+                                                                                           chips=None, chips_bound=None)])
+    rows = table.rename(index={"c-4": "cap-08"})
+    found = prose.status_conflicts(said("Within a year Anthropic contracted up to 1M Google TPUs.",
+                                        "Anthropic also contracted for TPUs on a similar scale ({capacity}`cap-08:chips`)."),
+                                   rows)
+    assert [(f.row, f.says) for f in found] == [("cap-08", "contracted"), ("cap-08", "contracted")]
+    assert "ceiling" in found[0].expects
+    # a weaker word, or the state the role prints, is not found; the deal's name still reads the deal
+    assert prose.status_conflicts(said("Up to 1M Google TPUs, a ceiling, were announced.",
+                                       "The million TPUs deal is {state}`cap-08`."), rows) == []
 
 
 def test_a_state_that_matches_or_that_the_role_prints_is_not_found():
@@ -187,6 +203,9 @@ REASONS = [prose.Passage(f"claims.csv {c.claim_id} verdict_reason", c.claim_id, 
            for c in ledger.claims().itertuples() for s in prose.sentences(c.verdict_reason)]
 FINDINGS = [prose.Passage(f"evidence.csv {e.evidence_id} finding", e.claim_id, s)
             for e in ledger.evidence().itertuples() for s in prose.sentences(e.finding)]
+# Each disagreement's account of which article held, shown in the second-article chapter.
+WHYS = [prose.Passage(f"article_disagreements.csv {d.pair_id} why", None, s)
+        for d in load_table("article_disagreements").itertuples() for s in prose.sentences(d.why)]
 
 
 def test_the_notebooks_were_read():
@@ -204,7 +223,9 @@ def test_prose_types_no_verdict_by_hand():
 
 
 def test_prose_names_no_deal_state_the_capacity_table_contradicts():
-    found = prose.status_conflicts(PASSAGES, prose.capacity_rows())
+    """In the chapters, in each claim's reason and evidence finding, and in the disagreements'
+    reasons: a deal's state comes from data/capacity.csv (the {state} role in Markdown)."""
+    found = prose.status_conflicts(PASSAGES + REASONS + FINDINGS + WHYS, prose.capacity_rows())
     assert not found, "prose gives a deal another state than data/capacity.csv:\n" + "\n".join(map(str, found))
 
 

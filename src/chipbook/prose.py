@@ -163,6 +163,14 @@ DEAL_NAMES: dict[str, tuple[str, ...]] = {
     "google-2025-expansion": ("million TPUs",),
 }
 
+#: Names prose gives one row of data/capacity.csv (regular expressions): a sentence that names
+#: it speaks of that row, and a state word next to it is read against that row's state alone.
+ROW_NAMES: dict[str, tuple[str, ...]] = {
+    "cap-08": (r"(?:1M|1 million|one million|a million)\s+(?:Google\s+)?TPUs?",),
+}
+#: The states in order of strength: a word claiming a stronger state than a row's is wrong.
+STATE_STRENGTH = {state: rank for rank, state in enumerate(reversed(CAPACITY_STATES))}
+
 ROLE = re.compile(r"\{(claim|verdict|capacity|state)\}`([^`]+)`")
 CLAIM_ID = re.compile(r"(?<![\w-])(A[12]-\d{2})(?![\w-])")
 CLAIM_HEADING = re.compile(r"^#{1,6}\s+Claim\s+(A[12]-\d{2})\s*$", re.MULTILINE)
@@ -248,6 +256,15 @@ def _nearest(span: tuple[int, int], marks: list[tuple[int, int, str]]) -> str | 
     return near[0][1] if near else None
 
 
+def _nearest_mark(span: tuple[int, int], marks: list[tuple[int, int, str]]) -> tuple[int, int, str] | None:
+    """Like `_nearest`, but the whole mark (start, end, row)."""
+    def gap(mark):
+        start, end, _ = mark
+        return (max(start - span[1], span[0] - end, 0), start > span[0])
+    near = sorted((gap(m), m) for m in marks if gap(m)[0] <= NEAR)
+    return near[0][1] if near else None
+
+
 def _claims_in(passage: Passage) -> list[tuple[int, int, str]]:
     return [(m.start(), m.end(), m.group(1)) for m in CLAIM_ID.finditer(passage.text)]
 
@@ -282,7 +299,15 @@ def _deals_in(text: str, capacity: pd.DataFrame) -> list[tuple[int, int, str]]:
         rows = capacity.index[capacity["tranche"] == tranche]
         for name in names:
             marks += [(m.start(), m.end(), row) for m in re.finditer(re.escape(name), text) for row in rows[:1]]
-    return marks
+    return marks + _rows_in(text)
+
+
+def _rows_in(text: str) -> list[tuple[int, int, str]]:
+    """Marks (start, end, capacity_id) where the text names one row: a role, or a ROW_NAMES name."""
+    marks = [(m.start(), m.end(), m.group(2).partition(":")[0]) for m in ROLE.finditer(text)
+             if m.group(1) in ("capacity", "state")]
+    return marks + [(m.start(), m.end(), row) for row, names in ROW_NAMES.items() for name in names
+                    for m in re.finditer(name, text, re.IGNORECASE)]
 
 
 def status_conflicts(found: list[Passage], capacity: pd.DataFrame) -> list[Finding]:
@@ -295,12 +320,22 @@ def status_conflicts(found: list[Passage], capacity: pd.DataFrame) -> list[Findi
         marks = [mark for mark in _deals_in(passage.text, capacity) if mark[2] in capacity.index]
         if not marks:
             continue
-        text = _outside_roles(passage.text)
+        one_row = {(start, end) for start, end, _ in _rows_in(passage.text)}
+        # the ceiling's own words ("counted only once delivered") name no state
+        text = re.sub(CEILING_WORDS.split(", ", 1)[1], lambda m: " " * len(m.group(0)), _outside_roles(passage.text))
         for match in STATE_WORD.finditer(text):
-            row = _nearest(match.span(), marks)
-            if row is None:
+            mark = _nearest_mark(match.span(), marks)
+            if mark is None:
                 continue
+            start, end, row = mark
             said = STATE_WORDS[match.group(1).lower()]
+            if said == "in service" and _hedged(text, match):
+                continue  # a forecast ("coming online in 2026"): unhedged_states reads its basis
+            if (start, end) in one_row:  # a row named by itself: no stronger state than its own
+                state = capacity.at[row, "state"]
+                if STATE_STRENGTH[said] > STATE_STRENGTH[state]:
+                    problems.append(Finding(passage.where, row, match.group(1), f"{state} (use {{state}})", passage.text))
+                continue
             allowed = states[capacity.at[row, "tranche"]]
             if said not in allowed:
                 problems.append(Finding(passage.where, row, match.group(1), " or ".join(sorted(allowed)), passage.text))
@@ -311,12 +346,19 @@ def status_conflicts(found: list[Passage], capacity: pd.DataFrame) -> list[Findi
 #: sentence that says a deal is in service where the table has it in service only as
 #: expected or reported must say so with one of them (STATE_BASIS_NEAR characters before
 #: the state word, or anywhere after it in the sentence).
-HEDGE_WORDS = ("expected", "expects", "due", "forecast", "planned", "to come", "was to", "were to", "should",
+HEDGE_WORDS = ("expected", "expects", "due", "forecast", "planned", "to come", "coming", "was to", "were to", "should",
                "reported", "reportedly", "by report", "was said", "were said", "said to", "according to",
                "as summarised", "by one account")
 STATE_BASIS_NEAR = 80
 HEDGE_WORD = re.compile(r"\b(" + "|".join(sorted(map(re.escape, HEDGE_WORDS), key=len, reverse=True)) + r")\b",
                         re.IGNORECASE)
+
+
+def _hedged(text: str, match: re.Match) -> bool:
+    """Whether a state word is hedged: HEDGE_WORDS within STATE_BASIS_NEAR characters before it,
+    or anywhere after it in the sentence."""
+    before, after = text[max(0, match.start() - STATE_BASIS_NEAR):match.start()], text[match.end():]
+    return bool(HEDGE_WORD.search(before) or HEDGE_WORD.search(after))
 
 
 def unhedged_states(found: list[Passage], capacity: pd.DataFrame) -> list[Finding]:
@@ -340,8 +382,7 @@ def unhedged_states(found: list[Passage], capacity: pd.DataFrame) -> list[Findin
             tranche = None if row is None else capacity.at[row, "tranche"]
             if tranche not in bases.index or "announced" in bases[tranche]:
                 continue
-            before, after = text[max(0, match.start() - STATE_BASIS_NEAR):match.start()], text[match.end():]
-            if not (HEDGE_WORD.search(before) or HEDGE_WORD.search(after)):
+            if not _hedged(text, match):
                 problems.append(Finding(passage.where, row, match.group(1),
                                         " or ".join(sorted(bases[tranche])) + " (say so, or print it with {state})",
                                         passage.text))
