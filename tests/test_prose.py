@@ -355,3 +355,46 @@ def test_a_claim_preview_carries_the_paraphrase_and_verdict_as_the_links_descrip
     html = ledger.claim_link(claim.claim_id, base=ledger.FROM_ROOT)
     assert f'href="chapters/{ledger.claim_href(claim.claim_id)}"' in html
     assert claim.claim.replace("'", "&#x27;") in html and f"Verdict: {claim.verdict}." in html
+
+
+# --- what money paid may be called (the third review: "Google funded", "documented as paid") ------
+
+FUNDED = pd.DataFrame({
+    "investor": ["A", "A", "B", "B", "B", "C"],
+    "tranche_id": ["a-1", "a-1", "b-1", "b-2", "b-3", "c-1"],
+    "status": ["funded"] * 6,
+    "figure_basis": ["press report", "investor filing", "press report", "inferred by the book", "regulator decision",
+                     "press report"],
+})
+
+
+def test_payment_words_carry_the_weakest_tranches_basis():
+    # A: one tranche, a press report beside a filing: the filing documents it
+    assert prose.payment_words(FUNDED[FUNDED["investor"] == "A"]) == "documented as paid"
+    # B: documented, reported and inferred tranches: the words name all three, never "documented" alone
+    assert prose.payment_words(FUNDED[FUNDED["investor"] == "B"]) == "documented, reported or inferred as paid"
+    assert prose.payment_words(FUNDED[FUNDED["investor"] == "C"]) == "reported as paid"
+    with pytest.raises(ValueError, match="no funded rows"):
+        prose.payment_words(FUNDED.iloc[0:0])
+
+
+def test_documented_payments_said_of_an_investor_with_press_only_rows_are_found():
+    found = prose.payment_overstatements(said("By money documented as paid, A led C.",
+                                              "C's payments, all documented, came to $2B.",
+                                              "B has documented payments and reported ones.",
+                                              "A's payments are documented; C's are reported as paid."), FUNDED)
+    assert [(f.row, f.says) for f in found] == [("C", "payments, all documented"), ("B", "documented payments")]
+    assert found[0].expects == "reported as paid"
+
+
+def test_no_prose_calls_payments_documented_that_only_reports_or_inference_show():
+    found = prose.payment_overstatements(PASSAGES + REASONS + FINDINGS + WHYS, load_table("investments"))
+    assert not found, "payments called documented that only press or inference show (use prose.payment_words):\n" + \
+        "\n".join(map(str, found))
+
+
+def test_each_investors_payment_words_say_documented_only_when_every_tranche_is():
+    funded = load_table("investments").query("status == 'funded'")
+    for investor, rows in funded.groupby("investor"):
+        kinds = prose.payment_kinds(rows)
+        assert prose.payment_words(rows).startswith("documented as paid") == (kinds == ["documented"]), investor

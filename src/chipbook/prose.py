@@ -37,7 +37,7 @@ from docutils import nodes
 
 from . import ledger, paths
 from .data import cached_per_process, load_table
-from .vocabulary import CAPACITY_BASES, CAPACITY_STATES, VERDICTS
+from .vocabulary import CAPACITY_BASES, CAPACITY_STATES, FIGURE_BASIS, VERDICTS
 
 # --- figures as prose prints them ---------------------------------------------------------------
 
@@ -130,6 +130,66 @@ def capacity_state(capacity_id: str, table: pd.DataFrame | None = None) -> str:
     if basis == "reported":
         return f"{state}, by report"
     return due if state == "in service" else f"{state}, {due}"
+
+
+# --- what money paid may be called ------------------------------------------------------------
+
+#: What each figure_basis of data/investments.csv (vocabulary.FIGURE_BASIS) shows of a payment:
+#: a filing, a regulator's decision or Anthropic's own release documents it; a press report only
+#: reports it; the book's inference only infers it. In that order, strongest first.
+PAYMENT_BASIS: dict[str, str] = {"investor filing": "documented", "regulator decision": "documented",
+                                 "Anthropic release": "documented", "press report": "reported",
+                                 "inferred by the book": "inferred"}
+PAYMENT_KINDS = ("documented", "reported", "inferred")
+assert set(PAYMENT_BASIS) == set(FIGURE_BASIS) and set(PAYMENT_BASIS.values()) == set(PAYMENT_KINDS)
+
+
+def payment_kinds(rows: pd.DataFrame) -> list[str]:
+    """What a set of funded tranche rows (columns tranche_id, figure_basis; several rows per
+    tranche, one per source) shows of the payments, in PAYMENT_KINDS order: each tranche counts
+    by its strongest row, so a press report beside a filing is documented."""
+    if rows.empty:
+        return []
+    strongest = rows["figure_basis"].map(PAYMENT_BASIS).map(PAYMENT_KINDS.index).groupby(rows["tranche_id"]).min()
+    return [kind for i, kind in enumerate(PAYMENT_KINDS) if i in set(strongest)]
+
+
+def payment_words(rows: pd.DataFrame) -> str:
+    """The words prose and chart labels give a total of funded tranches, by what its rows rest
+    on (`payment_kinds`): "documented as paid" only where every tranche rests on a filing, a
+    regulator's decision or Anthropic's release; "reported as paid" where press reports only
+    carry one; "documented, reported or inferred as paid" for a mix. ValueError for no rows."""
+    kinds = payment_kinds(rows)
+    if not kinds:
+        raise ValueError("no funded rows: nothing is paid, documented or not")
+    joined = kinds[0] if len(kinds) == 1 else ", ".join(kinds[:-1]) + " or " + kinds[-1]
+    return f"{joined} as paid"
+
+
+#: A sentence that calls money paid "documented" (PAID_DOCUMENTED) speaks of the investor named
+#: nearest to the word, within NEAR characters.
+PAID_DOCUMENTED = re.compile(r"\bdocumented\s+(?:as\s+)?(?:paid|payments?|funded)\b|\b(?:paid|payments?|funded)[^.;]{0,40}?"
+                             r"\bdocumented\b", re.IGNORECASE)
+
+
+def payment_overstatements(found: list[Passage], investments: pd.DataFrame) -> list[Finding]:
+    """Sentences that call an investor's payments documented (PAID_DOCUMENTED) where some of
+    that investor's funded tranches rest only on press reports or the book's inference
+    (`payment_kinds` of its funded rows, data/investments.csv): 'documented as paid' for
+    Google, whose payments no filing shows."""
+    funded = investments[investments["status"] == "funded"]
+    kinds = {investor: payment_kinds(rows) for investor, rows in funded.groupby("investor")}
+    problems = []
+    for passage in found:
+        for clause in _outside_roles(passage.text).split(";"):  # an investor speaks for its own clause
+            marks = [(m.start(), m.end(), investor) for investor in kinds
+                     for m in re.finditer(rf"\b{re.escape(investor)}\b", clause)]
+            for match in PAID_DOCUMENTED.finditer(clause):
+                investor = _nearest(match.span(), marks)
+                if investor and kinds[investor] != ["documented"]:
+                    problems.append(Finding(passage.where, investor, match.group(0),
+                                            payment_words(funded[funded["investor"] == investor]), passage.text))
+    return problems
 
 
 # --- what tests/test_prose.py reads prose for -------------------------------------------------
