@@ -398,3 +398,29 @@ def test_each_investors_payment_words_say_documented_only_when_every_tranche_is(
     for investor, rows in funded.groupby("investor"):
         kinds = prose.payment_kinds(rows)
         assert prose.payment_words(rows).startswith("documented as paid") == (kinds == ["documented"]), investor
+
+
+# --- motives (the third review: "deliberate is well supported", "three chip families, deliberately") --
+
+RULES = pd.Series({"A1-02": "motive", "A1-01": "time-of-writing"})
+
+
+def test_a_motive_word_asserted_outside_a_motive_claims_verdict_is_found():
+    found = prose.motive_assertions(said("That the multi-platform strategy is deliberate is well supported.",
+                                         "Anthropic runs on three chip families, deliberately.",
+                                         "The mix was already deliberate.", section="A1-01"), RULES)
+    assert [f.says for f in found] == ["deliberate", "deliberately", "deliberate"]
+
+
+def test_a_motive_word_through_the_motive_rule_or_in_quotation_is_not_found():
+    assert prose.motive_assertions(said("Whether it chose the mix deliberately is {verdict}`A1-02`.",
+                                        "The article calls the mix 'deliberate'.",
+                                        'The article says Anthropic acted "on purpose".',
+                                        "Anthropic calls the mix a diversified approach."), RULES) == []
+    assert prose.motive_assertions(said("The aim, if deliberate, is not in its own words.", section="A1-02"), RULES) == []
+
+
+def test_prose_asserts_no_motive_outside_a_motive_claims_verdict():
+    rules = ledger.claims().set_index("claim_id")["rule_id"]
+    found = prose.motive_assertions(PASSAGES + REASONS + FINDINGS + WHYS, rules)
+    assert not found, "motive words asserted outside a motive claim's verdict:\n" + "\n".join(map(str, found))

@@ -192,6 +192,39 @@ def payment_overstatements(found: list[Passage], investments: pd.DataFrame) -> l
     return problems
 
 
+# --- motives ---------------------------------------------------------------------------------
+
+#: Words that assert why a company acted (data/verdict_rules.csv: motive). Prose states a motive
+#: only through a motive claim's verdict: in that claim's own section, or in a sentence that prints
+#: a motive claim's verdict with the {verdict} role; elsewhere, in quotation marks (the article's
+#: words), never as the book's.
+MOTIVE_WORDS = ("deliberate", "deliberately", "on purpose", "intentional", "intentionally", "by design", "purposely",
+                "purposeful", "purposefully")
+MOTIVE_RULE = "motive"
+MOTIVE_WORD = re.compile(r"\b(" + "|".join(sorted(map(re.escape, MOTIVE_WORDS), key=len, reverse=True)) + r")\b",
+                         re.IGNORECASE)
+QUOTATION = re.compile(r'"[^"]*"|\u201c[^\u201d]*\u201d|(?<!\w)\'[^\']*\'(?!\w)')
+
+
+def motive_assertions(found: list[Passage], rules: pd.Series) -> list[Finding]:
+    """Motive words (MOTIVE_WORDS) that prose asserts outside a motive claim's verdict. `rules`:
+    Series claim_id -> rule_id. Allowed in the section (or reason) of a claim judged by the motive
+    rule, in a sentence that prints such a claim's verdict with {verdict}, and in quotation marks."""
+    motive_claims = set(rules.index[rules == MOTIVE_RULE])
+    problems = []
+    for passage in found:
+        if passage.section_claim in motive_claims:
+            continue
+        if any(role == "verdict" and target in motive_claims for role, target in ROLE.findall(passage.text)):
+            continue
+        text = QUOTATION.sub(lambda m: " " * len(m.group(0)), _outside_roles(passage.text))
+        for match in MOTIVE_WORD.finditer(text):
+            problems.append(Finding(passage.where, passage.section_claim or "-", match.group(1),
+                                    "the verdict of a motive claim ({verdict}), or the act in words without a motive",
+                                    passage.text))
+    return problems
+
+
 # --- what tests/test_prose.py reads prose for -------------------------------------------------
 
 #: Phrases that state a verdict in words, mapped to the verdicts they mean. Prose that says a
