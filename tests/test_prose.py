@@ -374,8 +374,10 @@ def test_payment_words_carry_the_weakest_tranches_basis():
     # B: documented, reported and inferred tranches: the words name all three, never "documented" alone
     assert prose.payment_words(FUNDED[FUNDED["investor"] == "B"]) == "documented, reported or inferred as paid"
     assert prose.payment_words(FUNDED[FUNDED["investor"] == "C"]) == "reported as paid"
-    with pytest.raises(ValueError, match="no funded rows"):
+    with pytest.raises(ValueError, match="no rows: nothing is paid"):
         prose.payment_words(FUNDED.iloc[0:0])
+    # the same rule for what is committed: a pledge only the press reports is "reported as committed"
+    assert prose.basis_words(FUNDED[FUNDED["investor"] == "C"], "committed") == "reported as committed"
 
 
 def test_documented_payments_said_of_an_investor_with_press_only_rows_are_found():

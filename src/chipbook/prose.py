@@ -154,16 +154,23 @@ def payment_kinds(rows: pd.DataFrame) -> list[str]:
     return [kind for i, kind in enumerate(PAYMENT_KINDS) if i in set(strongest)]
 
 
-def payment_words(rows: pd.DataFrame) -> str:
-    """The words prose and chart labels give a total of funded tranches, by what its rows rest
-    on (`payment_kinds`): "documented as paid" only where every tranche rests on a filing, a
-    regulator's decision or Anthropic's release; "reported as paid" where press reports only
-    carry one; "documented, reported or inferred as paid" for a mix. ValueError for no rows."""
+def basis_words(rows: pd.DataFrame, what: str) -> str:
+    """The words prose and chart labels give a total of tranche rows of data/investments.csv
+    (columns tranche_id, figure_basis), by what its rows rest on (`payment_kinds`), for `what`
+    the total is ("paid", "committed"): "documented as paid" only where every tranche rests on
+    a filing, a regulator's decision or Anthropic's release; "reported as committed" where press
+    reports alone carry them; "documented, reported or inferred as paid" for a mix. ValueError
+    for no rows."""
     kinds = payment_kinds(rows)
     if not kinds:
-        raise ValueError("no funded rows: nothing is paid, documented or not")
+        raise ValueError(f"no rows: nothing is {what}, documented or not")
     joined = kinds[0] if len(kinds) == 1 else ", ".join(kinds[:-1]) + " or " + kinds[-1]
-    return f"{joined} as paid"
+    return f"{joined} as {what}"
+
+
+def payment_words(rows: pd.DataFrame) -> str:
+    """`basis_words` for funded tranches: "documented as paid", "reported or inferred as paid"."""
+    return basis_words(rows, "paid")
 
 
 #: A sentence that calls money paid "documented" (PAID_DOCUMENTED) speaks of the investor named
