@@ -17,7 +17,7 @@ from chipbook.vocabulary import (  # noqa: E402
     COMMITMENT_KINDS, CONFIDENCE, CONSIDERATION, COPY_KINDS, COUNTERPARTIES, DISAGREEMENT_ID, DISCLOSURE,
     EVIDENCE_ID, FIGURE_BASIS, INCIDENT_OWNERS, INSTRUMENTS, INVESTORS, KERNEL_OWNERS, LABS, MIX_BENCHMARK_RELATIONS, MIX_COUNTING, MIX_FACTOR_DIRECTIONS, MIX_MEASURES, MLPERF_RESULT_ID, QUARTER,
     ROUND_STATUS, SLUG, SOURCE_KINDS, STANCES, SUPPORT_STATUSES, TRANCHE_STATUS, URL, VALUATION_BASIS,
-    VENDOR_GROUPS, VERDICT_LIST, VERDICTS, WHO_HELD)
+    VENDOR_CLAIM_BASES, VENDOR_CLAIM_QUALIFIERS, VENDOR_GROUPS, VERDICT_LIST, VERDICTS, WHO_HELD)
 from chipbook.data import DECIMALS, FORMULA, NOT_AFTER, NOT_AFTER_RULES, QUOTES, SOURCED  # noqa: E402
 from chipbook.inference_contracts import DOLLARS_PER as CONTRACT_DOLLARS_PER  # noqa: E402
 from chipbook.inference_contracts import KINDS as CONTRACT_KINDS, TERMS as CONTRACT_TERMS, UNITS as CONTRACT_UNITS  # noqa: E402
@@ -319,8 +319,8 @@ INFERENCE_ECONOMICS = [
                     "price-performance vs GPU instances"]),
                 field("factor_low_x", "number", "Claimed ratio of subject to baseline (times); the low end where a range is given.", minimum=0),
                 field("factor_high_x", "number", "Claimed ratio (times); the high end where a range is given, else equal to factor_low_x.", minimum=0),
-                field("qualifier", "string", "How the vendor hedged the figure: 'up to' (a best case), 'stated' (no hedge) or 'expected'.", enum=["up to", "stated", "expected"]),
-                field("basis", "string", "What the claim rests on, as far as the source says.", enum=["vendor statement", "vendor benchmark claim", "vendor spec index"]),
+                field("qualifier", "string", "How the vendor hedged the figure: 'up to' (a best case), 'stated' (no hedge, in the vendor's own words), 'expected', or 'hedge not seen' (only a report giving the figure bare was read).", enum=VENDOR_CLAIM_QUALIFIERS),
+                field("basis", "string", "What the claim rests on, as far as the source says: the vendor's own statement, benchmark claim or spec index, or 'as reported' where only the press or a report of the vendor's page was read.", enum=VENDOR_CLAIM_BASES),
                 field("scope", "string", "Workload, precision and other conditions of the claim, and how it was seen."),
                 field("ledger_claim_id", "string", "The claim of the ledger this vendor claim bears on.", required=False),
                 field("source_id", "string", "Where the claim was seen."),

@@ -18,7 +18,7 @@ import pytest
 from docutils.core import publish_doctree
 from docutils.parsers.rst import roles
 
-from chipbook import ledger, prose
+from chipbook import ledger, load_table, prose
 
 VERDICTS = pd.Series({"A1-01": "partly supported", "A1-02": "supported", "A1-03": "complicated"})
 CAPACITY = pd.DataFrame({
@@ -85,7 +85,7 @@ def test_each_status_word_is_read_with_the_deal_nearest_it():
         "The {capacity}`c-1` on Azure is contracted, and Colossus 1 is in service.",
         "Work runs within the capacity contracted.",
         "Colossus 1 is {state}`c-6`."), CAPACITY))
-    assert [(p.text[:9], m.group(1), row) for p, _, m, row in found] == [
+    assert [(p.text[:9], m.group(1), row) for p, _, m, row, _alone in found] == [
         ("The {capa", "contracted", "c-1"), ("The {capa", "in service", "c-5")]
     assert "{" not in found[0][1] and len(found[0][1]) == len(found[0][0].text)
 
@@ -98,6 +98,22 @@ def test_a_state_the_table_does_not_give_a_deal_is_found():
     # One rule: an "up to" ceiling called contracted is as wrong as one called in service.
     found = prose.status_conflicts(said("The {capacity}`c-1` of NVIDIA systems on Azure is contracted."), CAPACITY)
     assert [(f.row, f.says, f.expects) for f in found] == [("c-1", "contracted", "ceiling")]
+
+
+def test_a_row_named_by_itself_is_read_against_its_own_state_not_its_deals():
+    # c-4 (up to a million TPUs) is a ceiling; its deal also has a contracted row (c-7): the third review
+    # found "contracted up to 1M Google TPUs" passing because the deal had some contracted row
+    table = pd.concat([CAPACITY, CAPACITY.loc[["c-4"]].rename(index={"c-4": "c-7"}).assign(state="contracted",
+                                                                                           chips=None, chips_bound=None)])
+    rows = table.rename(index={"c-4": "cap-08"})
+    found = prose.status_conflicts(said("Within a year Anthropic contracted up to 1M Google TPUs.",
+                                        "Anthropic also contracted for TPUs on a similar scale ({capacity}`cap-08:chips`)."),
+                                   rows)
+    assert [(f.row, f.says) for f in found] == [("cap-08", "contracted"), ("cap-08", "contracted")]
+    assert "ceiling" in found[0].expects
+    # a weaker word, or the state the role prints, is not found; the deal's name still reads the deal
+    assert prose.status_conflicts(said("Up to 1M Google TPUs, a ceiling, were announced.",
+                                       "The million TPUs deal is {state}`cap-08`."), rows) == []
 
 
 def test_a_state_that_matches_or_that_the_role_prints_is_not_found():
@@ -200,6 +216,9 @@ REASONS = [prose.Passage(f"claims.csv {c.claim_id} verdict_reason", c.claim_id, 
            for c in ledger.claims().itertuples() for s in prose.sentences(c.verdict_reason)]
 FINDINGS = [prose.Passage(f"evidence.csv {e.evidence_id} finding", e.claim_id, s)
             for e in ledger.evidence().itertuples() for s in prose.sentences(e.finding)]
+# Each disagreement's account of which article held, shown in the second-article chapter.
+WHYS = [prose.Passage(f"article_disagreements.csv {d.pair_id} why", None, s)
+        for d in load_table("article_disagreements").itertuples() for s in prose.sentences(d.why)]
 
 
 def test_the_notebooks_were_read():
@@ -217,7 +236,9 @@ def test_prose_types_no_verdict_by_hand():
 
 
 def test_prose_names_no_deal_state_the_capacity_table_contradicts():
-    found = prose.status_conflicts(PASSAGES, prose.capacity_rows())
+    """In the chapters, in each claim's reason and evidence finding, and in the disagreements'
+    reasons: a deal's state comes from data/capacity.csv (the {state} role in Markdown)."""
+    found = prose.status_conflicts(PASSAGES + REASONS + FINDINGS + WHYS, prose.capacity_rows())
     assert not found, "prose gives a deal another state than data/capacity.csv:\n" + "\n".join(map(str, found))
 
 
@@ -347,3 +368,74 @@ def test_a_claim_preview_carries_the_paraphrase_and_verdict_as_the_links_descrip
     html = ledger.claim_link(claim.claim_id, base=ledger.FROM_ROOT)
     assert f'href="chapters/{ledger.claim_href(claim.claim_id)}"' in html
     assert claim.claim.replace("'", "&#x27;") in html and f"Verdict: {claim.verdict}." in html
+
+
+# --- what money paid may be called (the third review: "Google funded", "documented as paid") ------
+
+FUNDED = pd.DataFrame({
+    "investor": ["A", "A", "B", "B", "B", "C"],
+    "tranche_id": ["a-1", "a-1", "b-1", "b-2", "b-3", "c-1"],
+    "status": ["funded"] * 6,
+    "figure_basis": ["press report", "investor filing", "press report", "inferred by the book", "regulator decision",
+                     "press report"],
+})
+
+
+def test_payment_words_carry_the_weakest_tranches_basis():
+    # A: one tranche, a press report beside a filing: the filing documents it
+    assert prose.payment_words(FUNDED[FUNDED["investor"] == "A"]) == "documented as paid"
+    # B: documented, reported and inferred tranches: the words name all three, never "documented" alone
+    assert prose.payment_words(FUNDED[FUNDED["investor"] == "B"]) == "documented, reported or inferred as paid"
+    assert prose.payment_words(FUNDED[FUNDED["investor"] == "C"]) == "reported as paid"
+    with pytest.raises(ValueError, match="no rows: nothing is paid"):
+        prose.payment_words(FUNDED.iloc[0:0])
+    # the same rule for what is committed: a pledge only the press reports is "reported as committed"
+    assert prose.basis_words(FUNDED[FUNDED["investor"] == "C"], "committed") == "reported as committed"
+
+
+def test_documented_payments_said_of_an_investor_with_press_only_rows_are_found():
+    found = prose.payment_overstatements(said("By money documented as paid, A led C.",
+                                              "C's payments, all documented, came to $2B.",
+                                              "B has documented payments and reported ones.",
+                                              "A's payments are documented; C's are reported as paid."), FUNDED)
+    assert [(f.row, f.says) for f in found] == [("C", "payments, all documented"), ("B", "documented payments")]
+    assert found[0].expects == "reported as paid"
+
+
+def test_no_prose_calls_payments_documented_that_only_reports_or_inference_show():
+    found = prose.payment_overstatements(PASSAGES + REASONS + FINDINGS + WHYS, load_table("investments"))
+    assert not found, "payments called documented that only press or inference show (use prose.payment_words):\n" + \
+        "\n".join(map(str, found))
+
+
+def test_each_investors_payment_words_say_documented_only_when_every_tranche_is():
+    funded = load_table("investments").query("status == 'funded'")
+    for investor, rows in funded.groupby("investor"):
+        kinds = prose.payment_kinds(rows)
+        assert prose.payment_words(rows).startswith("documented as paid") == (kinds == ["documented"]), investor
+
+
+# --- motives (the third review: "deliberate is well supported", "three chip families, deliberately") --
+
+RULES = pd.Series({"A1-02": "motive", "A1-01": "time-of-writing"})
+
+
+def test_a_motive_word_asserted_outside_a_motive_claims_verdict_is_found():
+    found = prose.motive_assertions(said("That the multi-platform strategy is deliberate is well supported.",
+                                         "Anthropic runs on three chip families, deliberately.",
+                                         "The mix was already deliberate.", section="A1-01"), RULES)
+    assert [f.says for f in found] == ["deliberate", "deliberately", "deliberate"]
+
+
+def test_a_motive_word_through_the_motive_rule_or_in_quotation_is_not_found():
+    assert prose.motive_assertions(said("Whether it chose the mix deliberately is {verdict}`A1-02`.",
+                                        "The article calls the mix 'deliberate'.",
+                                        'The article says Anthropic acted "on purpose".',
+                                        "Anthropic calls the mix a diversified approach."), RULES) == []
+    assert prose.motive_assertions(said("The aim, if deliberate, is not in its own words.", section="A1-02"), RULES) == []
+
+
+def test_prose_asserts_no_motive_outside_a_motive_claims_verdict():
+    rules = ledger.claims().set_index("claim_id")["rule_id"]
+    found = prose.motive_assertions(PASSAGES + REASONS + FINDINGS + WHYS, rules)
+    assert not found, "motive words asserted outside a motive claim's verdict:\n" + "\n".join(map(str, found))

@@ -529,3 +529,66 @@ def test_an_unverified_account_is_not_said_to_hold_in_late_2024(scratch):
     problem = first_problem(scratch)
     assert problem.startswith(where("article_disagreements", row, "held_late_2024")), problem
     assert f"the ledger calls {unverified} 'unverified'" in problem
+
+
+# --- vendor claims read in reports (the third review: Trainium2's "2x per watt, stated") ---------
+
+def _reported_claim() -> dict:
+    """A vendor_claims row whose source is a press report (skips where none is)."""
+    kinds = {s["source_id"]: s["kind"] for s in rows("sources")}
+    found = [r for r in rows("vendor_claims") if kinds[r["source_id"]] in ("press", "analysis")]
+    if not found:
+        pytest.skip("no vendor claim is read in a press report today")
+    return found[0]
+
+
+@pytest.mark.parametrize("column, value, message", [
+    ("basis", "vendor statement", "'vendor statement' from {source}, a press source; expected 'as reported'"),
+    ("qualifier", "stated", "'stated' (no hedge) from {source}, a press source; expected 'hedge not seen'"),
+])
+def test_a_vendor_claim_read_in_the_press_is_not_the_vendors_own_statement(scratch, column, value, message):
+    row = _reported_claim()
+    scratch.set_value("vendor_claims", row["_row"], "basis", "as reported")
+    scratch.set_value("vendor_claims", row["_row"], "qualifier", "up to")
+    check.check_tables(scratch.folder)  # as reported, with a hedge: passes
+    scratch.set_value("vendor_claims", row["_row"], column, value)
+    problem = first_problem(scratch)
+    assert problem.startswith(where("vendor_claims", row, column)), problem
+    assert message.format(source=row["source_id"]) in problem, problem
+
+
+def test_a_vendor_page_read_only_in_a_report_of_it_is_as_reported(scratch):
+    reported = {s["source_id"] for s in rows("sources") if s["copy_kind"] == "report" and s["kind"] == "company release"}
+    row = next((r for r in rows("vendor_claims") if r["source_id"] in reported), None)
+    if row is None:
+        pytest.skip("no vendor claim rests on a vendor page read only in a report today")
+    scratch.set_value("vendor_claims", row["_row"], "basis", "vendor statement")
+    assert "a source read only in a report of it (copy_kind report)" in first_problem(scratch)
+
+
+# --- an account borne out alone carries its claim's limits (the third review: D3 on A2-02) -------
+
+def test_an_account_credited_alone_from_a_claim_that_holds_in_part_says_so(scratch):
+    claims = {c["claim_id"]: c for c in rows("claims")}
+    row = next((d for d in rows("article_disagreements") if claims[d["a2_claim_id"]]["verdict"] == "partly supported"
+                and claims[d["a1_claim_id"]]["verdict"] not in ("supported", "complicated", "outdated")), None)
+    if row is None:
+        pytest.skip("no disagreement pairs a partly supported news-article claim with a strategy claim that failed")
+    scratch.set_value("article_disagreements", row["_row"], "held_late_2024", "A2")
+    scratch.set_value("article_disagreements", row["_row"], "why", "The signed deal did as Amazon had asked.")
+    assert first_problem(scratch) == where("article_disagreements", row, "why") + (
+        f"A2's account is said to hold alone (held_late_2024), but the ledger has {row['a2_claim_id']} 'partly "
+        "supported', and the why does not say 'in part'; expected 'in part' in why, saying what held and what rests "
+        "only on report or inference; or 'both in part' where each article's account held in part")
+    scratch.set_value("article_disagreements", row["_row"], "why", "The signed deal bore the report out in part.")
+    check.check_tables(scratch.folder)
+
+
+def test_an_account_credited_alone_from_thin_evidence_says_so(scratch):
+    claims = {c["claim_id"]: c for c in rows("claims")}
+    row = next((d for d in rows("article_disagreements") if "Thin:" in claims[d["a2_claim_id"]]["verdict_reason"]
+                and d["held_late_2024"] == "A2"), None)
+    if row is None:
+        pytest.skip("no disagreement credits a news-article claim resting on thin evidence today")
+    scratch.set_value("article_disagreements", row["_row"], "why", row["why"].replace("thin", "scarce"))
+    assert "does not say 'thin'" in first_problem(scratch)

@@ -14,8 +14,8 @@ import re
 import pytest
 
 from chipbook import ledger, load_table, paths
-from chipbook.check import (allowed_verdicts, check_reason_figures, check_rules, check_verdict_meanings,
-                            check_verdict_rules, figures)
+from chipbook.check import (allowed_verdicts, check_reason_figures, check_rules, check_thin_evidence,
+                            check_verdict_meanings, check_verdict_rules, figures)
 from chipbook.data import DataError, rows
 from chipbook.vocabulary import READING_MARK, VERDICTS
 
@@ -101,6 +101,35 @@ def test_a_rule_is_its_own_alternative_only_for_a_sentence_read_two_ways():
                                text="In the book's reading, X ran mainly on C.")], FIXTURE_RULES, FILE)
 
 
+# The two rules whose order the third review found skipped (A1-01, A1-35 judged by parts-and-caveats).
+ORDERED_RULES = [
+    {"rule_id": "time-of-writing", "precedence": "8", "allowed_verdicts": "supported; outdated; contradicted",
+     "_row": 1, "_line": 2},
+    {"rule_id": "parts-and-caveats", "precedence": "9", "allowed_verdicts": "supported; complicated; partly supported",
+     "_row": 2, "_line": 3},
+]
+
+
+@pytest.mark.parametrize("text", ["X runs its workloads on chips A, B and C.", "X's commitment is a mix of cash and credits.",
+                                  "The earlier deal included access to servers."])
+def test_a_single_state_of_affairs_is_refused_to_a_rule_later_in_precedence(text):
+    # what runs where, how a deal stands: the time-of-writing case, which comes first in precedence
+    with pytest.raises(DataError) as caught:
+        check_verdict_rules([claim("parts-and-caveats", "partly supported", text=text)], ORDERED_RULES, FILE)
+    assert str(caught.value).startswith("claims.csv, row 1 (line 2), column 'rule_id': X-01 states one changeable "
+                                        "state of affairs (")
+    assert "expected 'time-of-writing' (precedence 8), whose case" in str(caught.value)
+    check_verdict_rules([claim("time-of-writing", "contradicted", text=text)], ORDERED_RULES, FILE)
+
+
+@pytest.mark.parametrize("text", ["X's multi-chip strategy signals that the race is no longer decided by GPUs.",
+                                  "X trains and serves the same model on A and B, and does so seamlessly.",
+                                  "X can shift work to another vendor when one runs short.",
+                                  "Because of its deal, X runs on A as much as on B."])
+def test_a_claim_with_a_mark_the_time_of_writing_case_excludes_stays_with_parts_and_caveats(text):
+    check_verdict_rules([claim("parts-and-caveats", "partly supported", text=text)], ORDERED_RULES, FILE)
+
+
 def test_complicated_needs_a_caveat_that_bears_on_a_conclusion_that_does_not_hold():
     # X-01 supports X-02; complicated is allowed only while X-02 is not supported and the reason
     # gives the caveat and names X-02 (data/verdict_principles.csv: complicated)
@@ -182,6 +211,64 @@ def test_make_check_refuses_a_reason_figure_no_row_carries(scratch):
     scratch.write_rows("claims", claims)
     with pytest.raises(DataError, match=r"row 1 \(line 2\), column 'verdict_reason': A1-01's reason gives \$987.6B"):
         check_rules(scratch.folder)
+
+
+# --- degrees of agreement (the no-yardstick rule) -------------------------------------------
+AGREEMENT_RULES = [{"rule_id": "no-yardstick", "precedence": "6",
+                    "allowed_verdicts": "supported; outdated; partly supported; contradicted; unverified",
+                    "_row": 1, "_line": 2}]
+WELL_ESTABLISHED = "The edge of X over Y is well established."
+
+
+@pytest.mark.parametrize("reason, says", [
+    ("Base shown for one case. Not 'well established'.", "calls it failed ('Not 'well established')"),  # A1-07's words
+    ("Base shown for some cases. No independent studies found agree.", "does not call it unmeasured"),
+])
+def test_a_degree_of_agreement_no_two_sources_measure_is_unmeasured_not_failed(reason, says):
+    with pytest.raises(DataError) as caught:
+        check_verdict_rules([claim("no-yardstick", "partly supported", text=WELL_ESTABLISHED, reason=reason)],
+                            AGREEMENT_RULES, FILE)
+    assert str(caught.value).startswith("claims.csv, row 1 (line 2), column 'verdict_reason': X-01 is 'partly "
+                                        f"supported' with the degree of agreement 'well established', but its reason {says}")
+    check_verdict_rules([claim("no-yardstick", "partly supported", text=WELL_ESTABLISHED,
+                               reason="Base shown for one case. 'Well established' is unmeasured.")], AGREEMENT_RULES, FILE)
+    # two independent sources denying it make the degree fail: contradicted, which may say so
+    check_verdict_rules([claim("no-yardstick", "contradicted", text=WELL_ESTABLISHED,
+                               reason="Base shown; two studies say it is not well established.")], AGREEMENT_RULES, FILE)
+
+
+# --- thin evidence (data/verdict_principles.csv: sourcing) -----------------------------------
+
+SOURCES = [{"source_id": "own", "publisher": "Outlet"}, {"source_id": "other", "publisher": "Other Outlet"},
+           {"source_id": "relay", "publisher": "Aggregator (citing Outlet)"}, {"source_id": "weak", "publisher": "Blog"}]
+
+
+def support(source_id: str, n: int, confidence: str = "medium", stance: str = "supports") -> dict:
+    return {**row("X-01", "finding", n), "source_id": source_id, "stance": stance, "confidence": confidence}
+
+
+def test_a_held_verdict_on_one_source_of_weight_must_say_it_is_thin():
+    # A2-08's kind: one medium row of its own, a low-graded copy and a relay of the article's source
+    evidence = [support("own", 1), support("weak", 2, "low"), support("relay", 3)]
+    with pytest.raises(DataError) as caught:
+        check_thin_evidence([claim("parts", "supported")], evidence, SOURCES, FILE)
+    assert str(caught.value) == (
+        "claims.csv, row 1 (line 2), column 'verdict_reason': X-01 is 'supported' with supporting rows from 1 "
+        "source(s) graded above low that report on their own (own); expected 'Thin:' in the reason, saying what the "
+        "verdict rests on (a low-graded copy, a relay, one source), or a second supporting row of weight")
+    check_thin_evidence([claim("parts", "supported", reason="Held. Thin: one report, relayed.")], evidence, SOURCES, FILE)
+    # two sources of weight, or a verdict that does not say the claim held, need no label
+    check_thin_evidence([claim("parts", "supported")], [*evidence, support("other", 4)], SOURCES, FILE)
+    check_thin_evidence([claim("parts", "partly supported")], evidence, SOURCES, FILE)
+    # a complicating row is not support
+    with pytest.raises(DataError, match="X-01 is 'outdated'"):
+        check_thin_evidence([claim("parts", "outdated")], [*evidence, support("other", 4, stance="complicates")],
+                            SOURCES, FILE)
+
+
+def test_the_sourcing_principle_states_the_thin_label():
+    statement = next(p["statement"] for p in rows("verdict_principles") if p["principle_id"] == "sourcing")
+    assert "'Thin:'" in statement
 
 
 # --- what each verdict means (data/verdicts.csv) -------------------------------------------

@@ -44,7 +44,8 @@ from pathlib import Path
 
 from . import citations, paths
 from .data import DataError, resources, rows, suggest, validate_package
-from .vocabulary import CAVEAT_LABEL, CLAIM_ID, READING_MARK, VERDICT_SEPARATOR, VERDICTS
+from .vocabulary import (CAVEAT_LABEL, CLAIM_ID, DEGREE_OF_AGREEMENT_MARK, NOT_SINGLE_STATE_MARK, READING_MARK,
+                         SINGLE_STATE_MARK, THIN_LABEL, UNMEASURED, VERDICT_SEPARATOR, VERDICTS)
 
 
 class LayoutError(ValueError):
@@ -101,7 +102,15 @@ def check_rules(data_dir: Path | None = None) -> None:
                  "a new verdict_history.csv row for each change of verdict, with its date and reason", "verdict")
     check_verdict_rules(claims, rows("verdict_rules", descriptor), file, rows("argument_links", descriptor))
     check_reason_figures(claims, evidence, file, descriptor)
+    check_thin_evidence(claims, evidence, rows("sources", descriptor), file)
     check_verdict_meanings(rows("verdicts", descriptor), descriptor.parent / "verdicts.csv")
+
+
+# The rule for a single changeable state of affairs (data/verdict_rules.csv), whose case
+# vocabulary.SINGLE_STATE_MARK reads: no rule later in precedence judges a claim it fits.
+SINGLE_STATE_RULE = "time-of-writing"
+# The rule that judges degrees, among them degrees of agreement (vocabulary.DEGREE_OF_AGREEMENT_MARK).
+DEGREE_RULE = "no-yardstick"
 
 
 def allowed_verdicts(rule: dict) -> list[str]:
@@ -122,6 +131,7 @@ def check_verdict_rules(claims: list[dict], rules: list[dict], file: Path | str,
     validation has already found each rule."""
     by_id = {rule["rule_id"]: rule for rule in rules}
     verdict_of = {claim["claim_id"]: claim["verdict"] for claim in claims}
+    single_state = by_id.get(SINGLE_STATE_RULE)
     conclusions: dict[str, list[str]] = defaultdict(list)
     for link in links or []:
         conclusions[link["premise_claim_id"]].append(link["conclusion_claim_id"])
@@ -140,6 +150,27 @@ def check_verdict_rules(claims: list[dict], rules: list[dict], file: Path | str,
                      "data/verdict_rules.csv if the claim is not that rule's case", column)
 
         refuse(claim["rule_id"], claim["verdict"], "verdict", "is")
+        text = claim.get("claim", "")
+        if (single_state and int(by_id[claim["rule_id"]]["precedence"]) > int(single_state["precedence"])
+                and re.search(SINGLE_STATE_MARK, text, re.IGNORECASE)
+                and not re.search(NOT_SINGLE_STATE_MARK, text, re.IGNORECASE)):
+            fail(f"states one changeable state of affairs ('{re.search(SINGLE_STATE_MARK, text, re.IGNORECASE).group(0)}') "
+                 f"but is judged by '{claim['rule_id']}' (precedence {by_id[claim['rule_id']]['precedence']})",
+                 f"'{SINGLE_STATE_RULE}' (precedence {single_state['precedence']}), whose case (what runs where, how a "
+                 "deal stands, whether something has been published) comes first in precedence; or a claim text that "
+                 "shows the mark that takes it out of that case (a sign read, a change, a cause, a degree or a size)",
+                 "rule_id")
+        agreement = re.search(DEGREE_OF_AGREEMENT_MARK, text, re.IGNORECASE)
+        if claim["rule_id"] == DEGREE_RULE and agreement and claim["verdict"] == "partly supported":
+            reason = claim.get("verdict_reason", "")
+            failed = re.search(rf"\bnot\s+['\u2018]?(?:{DEGREE_OF_AGREEMENT_MARK})", reason, re.IGNORECASE)
+            if failed or UNMEASURED not in reason.lower():
+                fail(f"is 'partly supported' with the degree of agreement '{agreement.group(0)}', but its reason "
+                     + (f"calls it failed ('{failed.group(0)}')" if failed else f"does not call it {UNMEASURED}"),
+                     f"'{UNMEASURED}' where fewer than two independent sources say it is established or that it is "
+                     "not; where two say it is not, the degree fails and the verdict is 'contradicted' (base shown for "
+                     "every case), never 'not established' beside 'partly supported' (data/verdict_rules.csv: "
+                     f"{DEGREE_RULE})", "verdict_reason")
         other_rule, other_verdict = claim.get("alternative_rule_id", ""), claim.get("alternative_verdict", "")
         if bool(other_rule) != bool(other_verdict):
             fail("names only one of alternative_rule_id and alternative_verdict",
@@ -239,6 +270,40 @@ def check_reason_figures(claims: list[dict], evidence: list[dict], file: Path | 
                             "evidence rows carries", row=claim["_row"], line=claim["_line"], column="verdict_reason",
                             expected="each figure of the reason in one of the claim's own evidence rows (add the row "
                                      "that carries it, citing its source, or drop the figure)")
+
+
+# A source whose publisher names another outlet it cites or relays ("The Decoder (citing The
+# Information)") reports that outlet's story, not reporting of its own.
+RELAY_MARK = r"\b(?:citing|relaying|via)\b"
+# Verdicts that say the claim held when it was judged (vocabulary.VERDICT_OUTCOMES: holds, overtaken).
+HELD_VERDICTS = ("supported", "complicated", "outdated")
+
+
+def independent_support(claim_id: str, evidence: list[dict], sources: dict[str, dict]) -> set[str]:
+    """The sources of a claim's supporting rows that carry weight by themselves: graded above low
+    and not relaying another outlet's report (RELAY_MARK in the publisher)."""
+    return {row["source_id"] for row in evidence
+            if row["claim_id"] == claim_id and row["stance"] == "supports" and row["confidence"] != "low"
+            and not re.search(RELAY_MARK, sources[row["source_id"]]["publisher"], re.IGNORECASE)}
+
+
+def check_thin_evidence(claims: list[dict], evidence: list[dict], sources: list[dict], file: Path | str) -> None:
+    """Thin evidence says so (data/verdict_principles.csv: sourcing): a claim whose verdict says
+    it held (HELD_VERDICTS) on supporting rows from fewer than two sources of weight
+    (`independent_support`) names what it rests on after THIN_LABEL in its reason. `claims`,
+    `evidence` and `sources` are rows as `data.rows` reads them."""
+    by_id = {row["source_id"]: row for row in sources}
+    for claim in claims:
+        if claim["verdict"] not in HELD_VERDICTS or THIN_LABEL in claim.get("verdict_reason", ""):
+            continue
+        weight = independent_support(claim["claim_id"], evidence, by_id)
+        if len(weight) < 2:
+            raise DataError(file, f"{claim['claim_id']} is '{claim['verdict']}' with supporting rows from "
+                            f"{len(weight)} source(s) graded above low that report on their own "
+                            f"({', '.join(sorted(weight)) or 'none'})", row=claim["_row"], line=claim["_line"],
+                            column="verdict_reason",
+                            expected=f"'{THIN_LABEL}' in the reason, saying what the verdict rests on (a low-graded "
+                                     "copy, a relay, one source), or a second supporting row of weight")
 
 
 def check_verdict_meanings(verdicts: list[dict], file: Path | str) -> None:

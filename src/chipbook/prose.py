@@ -38,7 +38,7 @@ from docutils import nodes
 
 from . import ledger, paths
 from .data import cached_per_process, load_table
-from .vocabulary import CAPACITY_BASES, CAPACITY_STATES, VERDICTS
+from .vocabulary import CAPACITY_BASES, CAPACITY_STATES, FIGURE_BASIS, VERDICTS
 
 # --- figures as prose prints them ---------------------------------------------------------------
 
@@ -133,6 +133,106 @@ def capacity_state(capacity_id: str, table: pd.DataFrame | None = None) -> str:
     return due if state == "in service" else f"{state}, {due}"
 
 
+# --- what money paid may be called ------------------------------------------------------------
+
+#: What each figure_basis of data/investments.csv (vocabulary.FIGURE_BASIS) shows of a payment:
+#: a filing, a regulator's decision or Anthropic's own release documents it; a press report only
+#: reports it; the book's inference only infers it. In that order, strongest first.
+PAYMENT_BASIS: dict[str, str] = {"investor filing": "documented", "regulator decision": "documented",
+                                 "Anthropic release": "documented", "press report": "reported",
+                                 "inferred by the book": "inferred"}
+PAYMENT_KINDS = ("documented", "reported", "inferred")
+assert set(PAYMENT_BASIS) == set(FIGURE_BASIS) and set(PAYMENT_BASIS.values()) == set(PAYMENT_KINDS)
+
+
+def payment_kinds(rows: pd.DataFrame) -> list[str]:
+    """What a set of funded tranche rows (columns tranche_id, figure_basis; several rows per
+    tranche, one per source) shows of the payments, in PAYMENT_KINDS order: each tranche counts
+    by its strongest row, so a press report beside a filing is documented."""
+    if rows.empty:
+        return []
+    strongest = rows["figure_basis"].map(PAYMENT_BASIS).map(PAYMENT_KINDS.index).groupby(rows["tranche_id"]).min()
+    return [kind for i, kind in enumerate(PAYMENT_KINDS) if i in set(strongest)]
+
+
+def basis_words(rows: pd.DataFrame, what: str) -> str:
+    """The words prose and chart labels give a total of tranche rows of data/investments.csv
+    (columns tranche_id, figure_basis), by what its rows rest on (`payment_kinds`), for `what`
+    the total is ("paid", "committed"): "documented as paid" only where every tranche rests on
+    a filing, a regulator's decision or Anthropic's release; "reported as committed" where press
+    reports alone carry them; "documented, reported or inferred as paid" for a mix. ValueError
+    for no rows."""
+    kinds = payment_kinds(rows)
+    if not kinds:
+        raise ValueError(f"no rows: nothing is {what}, documented or not")
+    joined = kinds[0] if len(kinds) == 1 else ", ".join(kinds[:-1]) + " or " + kinds[-1]
+    return f"{joined} as {what}"
+
+
+def payment_words(rows: pd.DataFrame) -> str:
+    """`basis_words` for funded tranches: "documented as paid", "reported or inferred as paid"."""
+    return basis_words(rows, "paid")
+
+
+#: A sentence that calls money paid "documented" (PAID_DOCUMENTED) speaks of the investor named
+#: nearest to the word, within NEAR characters.
+PAID_DOCUMENTED = re.compile(r"\bdocumented\s+(?:as\s+)?(?:paid|payments?|funded)\b|\b(?:paid|payments?|funded)[^.;]{0,40}?"
+                             r"\bdocumented\b", re.IGNORECASE)
+
+
+def payment_overstatements(found: list[Passage], investments: pd.DataFrame) -> list[Finding]:
+    """Sentences that call an investor's payments documented (PAID_DOCUMENTED) where some of
+    that investor's funded tranches rest only on press reports or the book's inference
+    (`payment_kinds` of its funded rows, data/investments.csv): 'documented as paid' for
+    Google, whose payments no filing shows."""
+    funded = investments[investments["status"] == "funded"]
+    kinds = {investor: payment_kinds(rows) for investor, rows in funded.groupby("investor")}
+    problems = []
+    for passage in found:
+        for clause in _outside_roles(passage.text).split(";"):  # an investor speaks for its own clause
+            marks = [(m.start(), m.end(), investor) for investor in kinds
+                     for m in re.finditer(rf"\b{re.escape(investor)}\b", clause)]
+            for match in PAID_DOCUMENTED.finditer(clause):
+                investor = _nearest(match.span(), marks)
+                if investor and kinds[investor] != ["documented"]:
+                    problems.append(Finding(passage.where, investor, match.group(0),
+                                            payment_words(funded[funded["investor"] == investor]), passage.text))
+    return problems
+
+
+# --- motives ---------------------------------------------------------------------------------
+
+#: Words that assert why a company acted (data/verdict_rules.csv: motive). Prose states a motive
+#: only through a motive claim's verdict: in that claim's own section, or in a sentence that prints
+#: a motive claim's verdict with the {verdict} role; elsewhere, in quotation marks (the article's
+#: words), never as the book's.
+MOTIVE_WORDS = ("deliberate", "deliberately", "on purpose", "intentional", "intentionally", "by design", "purposely",
+                "purposeful", "purposefully")
+MOTIVE_RULE = "motive"
+MOTIVE_WORD = re.compile(r"\b(" + "|".join(sorted(map(re.escape, MOTIVE_WORDS), key=len, reverse=True)) + r")\b",
+                         re.IGNORECASE)
+QUOTATION = re.compile(r'"[^"]*"|\u201c[^\u201d]*\u201d|(?<!\w)\'[^\']*\'(?!\w)')
+
+
+def motive_assertions(found: list[Passage], rules: pd.Series) -> list[Finding]:
+    """Motive words (MOTIVE_WORDS) that prose asserts outside a motive claim's verdict. `rules`:
+    Series claim_id -> rule_id. Allowed in the section (or reason) of a claim judged by the motive
+    rule, in a sentence that prints such a claim's verdict with {verdict}, and in quotation marks."""
+    motive_claims = set(rules.index[rules == MOTIVE_RULE])
+    problems = []
+    for passage in found:
+        if passage.section_claim in motive_claims:
+            continue
+        if any(role == "verdict" and target in motive_claims for role, target in ROLE.findall(passage.text)):
+            continue
+        text = QUOTATION.sub(lambda m: " " * len(m.group(0)), _outside_roles(passage.text))
+        for match in MOTIVE_WORD.finditer(text):
+            problems.append(Finding(passage.where, passage.section_claim or "-", match.group(1),
+                                    "the verdict of a motive claim ({verdict}), or the act in words without a motive",
+                                    passage.text))
+    return problems
+
+
 # --- what tests/test_prose.py reads prose for -------------------------------------------------
 
 #: Phrases that state a verdict in words, mapped to the verdicts they mean. Prose that says a
@@ -163,6 +263,14 @@ DEAL_NAMES: dict[str, tuple[str, ...]] = {
     "spacex-colossus1-2026": ("Colossus", "SpaceX", "220k", "220,000"),
     "google-2025-expansion": ("million TPUs",),
 }
+
+#: Names prose gives one row of data/capacity.csv (regular expressions): a sentence that names
+#: it speaks of that row, and a state word next to it is read against that row's state alone.
+ROW_NAMES: dict[str, tuple[str, ...]] = {
+    "cap-08": (r"(?:1M|1 million|one million|a million)\s+(?:Google\s+)?TPUs?",),
+}
+#: The states in order of strength: a word claiming a stronger state than a row's is wrong.
+STATE_STRENGTH = {state: rank for rank, state in enumerate(reversed(CAPACITY_STATES))}
 
 ROLE = re.compile(r"\{(claim|verdict|capacity|state)\}`([^`]+)`")
 CLAIM_ID = re.compile(r"(?<![\w-])(A[12]-\d{2})(?![\w-])")
@@ -242,10 +350,17 @@ def _outside_roles(text: str) -> str:
 def _nearest(span: tuple[int, int], marks: list[tuple[int, int, str]]) -> str | None:
     """The row of the mark (start, end, row) closest to a word's span, edge to edge, within
     NEAR characters; on a tie the mark before the word (a sentence's subject) wins."""
+    mark = _nearest_mark(span, marks)
+    return None if mark is None else mark[2]
+
+
+def _nearest_mark(span: tuple[int, int], marks: list[tuple[int, int, str]]) -> tuple[int, int, str] | None:
+    """The mark (start, end, row) closest to a word's span, edge to edge, within NEAR
+    characters; on a tie the mark before the word (a sentence's subject) wins."""
     def gap(mark):
         start, end, _ = mark
         return (max(start - span[1], span[0] - end, 0), start > span[0])
-    near = sorted((gap(m), m[2]) for m in marks if gap(m)[0] <= NEAR)
+    near = sorted((gap(m), m) for m in marks if gap(m)[0] <= NEAR)
     return near[0][1] if near else None
 
 
@@ -283,34 +398,53 @@ def _deals_in(text: str, capacity: pd.DataFrame) -> list[tuple[int, int, str]]:
         rows = capacity.index[capacity["tranche"] == tranche]
         for name in names:
             marks += [(m.start(), m.end(), row) for m in re.finditer(re.escape(name), text) for row in rows[:1]]
-    return marks
+    return marks + _rows_in(text)
 
 
-def _state_words_by_deal(found: list[Passage], capacity: pd.DataFrame) -> Iterator[tuple[Passage, str, re.Match, str]]:
+def _rows_in(text: str) -> list[tuple[int, int, str]]:
+    """Marks (start, end, capacity_id) where the text names one row: a role, or a ROW_NAMES name."""
+    marks = [(m.start(), m.end(), m.group(2).partition(":")[0]) for m in ROLE.finditer(text)
+             if m.group(1) in ("capacity", "state")]
+    return marks + [(m.start(), m.end(), row) for row, names in ROW_NAMES.items() for name in names
+                    for m in re.finditer(name, text, re.IGNORECASE)]
+
+
+def _state_words_by_deal(found: list[Passage], capacity: pd.DataFrame) -> Iterator[tuple[Passage, str, re.Match, str, bool]]:
     """Each status word (STATE_WORD) of `found` that has a deal near it, with that deal's
-    row: (passage, its text with every role blanked out, the word's match in that text,
-    capacity_id of the nearest {capacity}/{state} role or DEAL_NAMES name, within NEAR
-    characters). Words with no deal near them are skipped. `capacity`: data/capacity.csv
+    row: (passage, its text with every role and the ceiling's own words blanked out, the
+    word's match in that text, capacity_id of the nearest {capacity}/{state} role or
+    DEAL_NAMES/ROW_NAMES name within NEAR characters, whether that mark names one row by
+    itself). Words with no deal near them are skipped. `capacity`: data/capacity.csv
     indexed by capacity_id. The one reading status_conflicts and unhedged_states share."""
     for passage in found:
         marks = [mark for mark in _deals_in(passage.text, capacity) if mark[2] in capacity.index]
         if not marks:
             continue
-        text = _outside_roles(passage.text)
+        one_row = {(start, end) for start, end, _ in _rows_in(passage.text)}
+        # the ceiling's own words ("counted only once delivered") name no state
+        text = re.sub(CEILING_WORDS.split(", ", 1)[1], lambda m: " " * len(m.group(0)), _outside_roles(passage.text))
         for match in STATE_WORD.finditer(text):
-            row = _nearest(match.span(), marks)
-            if row is not None:
-                yield passage, text, match, row
+            mark = _nearest_mark(match.span(), marks)
+            if mark is not None:
+                yield passage, text, match, mark[2], mark[:2] in one_row
 
 
 def status_conflicts(found: list[Passage], capacity: pd.DataFrame) -> list[Finding]:
     """Status words (STATE_WORDS) typed next to a capacity role or a deal's name (DEAL_NAMES)
     that claim a state the table does not give that deal. `capacity`: data/capacity.csv
-    indexed by capacity_id. A deal's states are those of all its rows (its `tranche`)."""
+    indexed by capacity_id. A deal's states are those of all its rows (its `tranche`); a row
+    named by itself (a role, a ROW_NAMES name) may be given no stronger state than its own."""
     states = capacity.groupby("tranche")["state"].agg(set)
     problems = []
-    for passage, _, match, row in _state_words_by_deal(found, capacity):
+    for passage, text, match, row, alone in _state_words_by_deal(found, capacity):
         said = STATE_WORDS[match.group(1).lower()]
+        if said == "in service" and _hedged(text, match):
+            continue  # a forecast ("coming online in 2026"): unhedged_states reads its basis
+        if alone:
+            state = capacity.at[row, "state"]
+            if STATE_STRENGTH[said] > STATE_STRENGTH[state]:
+                problems.append(Finding(passage.where, row, match.group(1), f"{state} (use {{state}})", passage.text))
+            continue
         allowed = states[capacity.at[row, "tranche"]]
         if said not in allowed:
             problems.append(Finding(passage.where, row, match.group(1), " or ".join(sorted(allowed)), passage.text))
@@ -321,12 +455,19 @@ def status_conflicts(found: list[Passage], capacity: pd.DataFrame) -> list[Findi
 #: sentence that says a deal is in service where the table has it in service only as
 #: expected or reported must say so with one of them (STATE_BASIS_NEAR characters before
 #: the state word, or anywhere after it in the sentence).
-HEDGE_WORDS = ("expected", "expects", "due", "forecast", "planned", "to come", "was to", "were to", "should",
+HEDGE_WORDS = ("expected", "expects", "due", "forecast", "planned", "to come", "coming", "was to", "were to", "should",
                "reported", "reportedly", "by report", "was said", "were said", "said to", "according to",
                "as summarised", "by one account")
 STATE_BASIS_NEAR = 80
 HEDGE_WORD = re.compile(r"\b(" + "|".join(sorted(map(re.escape, HEDGE_WORDS), key=len, reverse=True)) + r")\b",
                         re.IGNORECASE)
+
+
+def _hedged(text: str, match: re.Match) -> bool:
+    """Whether a state word is hedged: HEDGE_WORDS within STATE_BASIS_NEAR characters before it,
+    or anywhere after it in the sentence."""
+    before, after = text[max(0, match.start() - STATE_BASIS_NEAR):match.start()], text[match.end():]
+    return bool(HEDGE_WORD.search(before) or HEDGE_WORD.search(after))
 
 
 def unhedged_states(found: list[Passage], capacity: pd.DataFrame) -> list[Finding]:
@@ -338,14 +479,13 @@ def unhedged_states(found: list[Passage], capacity: pd.DataFrame) -> list[Findin
     in_service = capacity[capacity["state"] == "in service"]
     bases = in_service.groupby("tranche")["basis"].agg(set)
     problems = []
-    for passage, text, match, row in _state_words_by_deal(found, capacity):
+    for passage, text, match, row, _alone in _state_words_by_deal(found, capacity):
         if STATE_WORDS[match.group(1).lower()] != "in service":
             continue
         tranche = capacity.at[row, "tranche"]
         if tranche not in bases.index or "announced" in bases[tranche]:
             continue
-        before, after = text[max(0, match.start() - STATE_BASIS_NEAR):match.start()], text[match.end():]
-        if not (HEDGE_WORD.search(before) or HEDGE_WORD.search(after)):
+        if not _hedged(text, match):
             problems.append(Finding(passage.where, row, match.group(1),
                                     " or ".join(sorted(bases[tranche])) + " (say so, or print it with {state})",
                                     passage.text))

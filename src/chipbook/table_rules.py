@@ -21,7 +21,7 @@ from pathlib import Path
 
 from . import citations, paths
 from .data import NOT_AFTER, NOT_AFTER_RULES, SOURCED, DataError, Resource, resources, rows
-from .vocabulary import PRIMARY_SOURCE_KINDS, VERDICT_OUTCOMES
+from .vocabulary import PRIMARY_SOURCE_KINDS, THIN_LABEL, VERDICT_OUTCOMES
 
 # Claims that cannot rest on a primary source (a characterisation of how the press framed
 # a question) say so in their verdict_reason with this phrase; at most this many may.
@@ -398,7 +398,10 @@ def disagreements_pair_the_articles_and_agree_with_the_ledger(t: Tables) -> None
     not contradicted or unverified in the ledger; one article's account is not said to hold
     alone in late 2024 while the ledger has the other's claim true when written (a verdict
     that holds up, or outdated): then both held in part; and the deciding source is
-    evidence for one of the two."""
+    evidence for one of the two. An account said to hold alone carries its claim's limits: where
+    the claim holds only in part (partly supported) the row's `why` says 'in part', and where its
+    reason marks the evidence thin (THIN_LABEL) the `why` says 'thin', so that no count of
+    accounts borne out promotes a report or an inference to fact."""
     claims = t.by("claims", "claim_id")
     cited: dict[str, set[str]] = defaultdict(set)
     for row in t["evidence"]:
@@ -427,6 +430,19 @@ def disagreements_pair_the_articles_and_agree_with_the_ledger(t: Tables) -> None
             t.fail("article_disagreements", row, "held_late_2024", f"only {row['held_late_2024']}'s account is said "
                    f"to hold in late 2024, but the ledger has {rival} '{claims[rival]['verdict']}', true when written",
                    "'both in part' where each article's claim held when written")
+        for when in ("held_late_2024", "held_2026"):
+            held = accounts.get(row[when])
+            if not held:
+                continue
+            limits = [(words, why) for words, why, applies in (
+                ("in part", f"the ledger has {held} 'partly supported'", claims[held]["verdict"] == "partly supported"),
+                ("thin", f"{held}'s reason marks its evidence '{THIN_LABEL}'", THIN_LABEL in claims[held]["verdict_reason"]),
+            ) if applies and words not in row["why"].lower()]
+            for words, why in limits:
+                t.fail("article_disagreements", row, "why", f"{row[when]}'s account is said to hold alone ({when}), but "
+                       f"{why}, and the why does not say '{words}'",
+                       f"'{words}' in why, saying what held and what rests only on report or inference; or "
+                       "'both in part' where each article's account held in part")
         if row["source_id"] not in cited[row["a1_claim_id"]] | cited[row["a2_claim_id"]]:
             t.fail("article_disagreements", row, "source_id", f"{row['source_id']} is not evidence for "
                    f"{row['a1_claim_id']} or {row['a2_claim_id']}",
@@ -691,3 +707,30 @@ def chip_figures_are_consistent(t: Tables) -> None:
             if low is not None and not 0.99 * dense <= low <= 2.05 * dense:
                 t.fail("accelerator_specs", row, column, f"{low:g} is {low / dense:.2f} times the BF16 dense peak",
                        "1 to 2 times the BF16 dense peak (a larger ratio means a sparse figure)")
+
+
+# Where a vendor claim was read (its source's kind, or a copy that is only a report of the
+# vendor's page), the words the vendor used were not seen.
+REPORT_KINDS = ("press", "analysis")
+AS_REPORTED, BARE = "as reported", "stated"
+
+
+@rule
+def vendor_claims_read_in_reports_say_so(t: Tables) -> None:
+    """A vendor claim read in the press or an analyst's report, or in a report of the vendor's
+    page (copy_kind report), rests on that report: its basis is 'as reported', and its qualifier
+    is never 'stated', which says the vendor gave the figure without a hedge (a report that
+    gives it bare is 'hedge not seen', or the vendor's hedge seen elsewhere, e.g. 'up to')."""
+    sources = t.by("sources", "source_id")
+    for row in t["vendor_claims"]:
+        source = sources[row["source_id"]]
+        read_as = (f"a {source['kind']} source" if source["kind"] in REPORT_KINDS else
+                   "a source read only in a report of it (copy_kind report)" if source["copy_kind"] == "report" else None)
+        if read_as is None:
+            continue
+        if row["basis"] != AS_REPORTED:
+            t.fail("vendor_claims", row, "basis", f"'{row['basis']}' from {row['source_id']}, {read_as}",
+                   f"'{AS_REPORTED}' (the vendor's own statement was not read), or a source in the vendor's own words")
+        if row["qualifier"] == BARE:
+            t.fail("vendor_claims", row, "qualifier", f"'{BARE}' (no hedge) from {row['source_id']}, {read_as}",
+                   "'hedge not seen', or the hedge the vendor's own words give ('up to'), said in scope")

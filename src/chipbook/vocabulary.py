@@ -49,6 +49,24 @@ VERDICT_LIST = _pattern(rf"^({'|'.join(VERDICTS)})({VERDICT_SEPARATOR}({'|'.join
 READING_MARK = r"\bthe book's reading\b|\bimplied, not stated outright\b"
 # A complicated claim's reason gives its caveat after this label (data/verdict_principles.csv).
 CAVEAT_LABEL = "Caveat:"
+# A reason whose verdict holds up on fewer than two independent supporting rows says what it
+# rests on after this label (data/verdict_principles.csv: sourcing; chipbook.check).
+THIN_LABEL = "Thin:"
+# The time-of-writing rule's case (data/verdict_rules.csv) in words make check reads, so that a
+# rule later in precedence never judges a claim that case fits: a claim that says where work runs,
+# how a deal stands or whether something has been published (SINGLE_STATE_MARK) ...
+SINGLE_STATE_MARK = (r"\b(?:runs?|ran)\b[^.]*\bon\b|\b(?:deal|commitment|investment|stake)\b[^.]*"
+                     r"\b(?:is|was|are|were|included|includes|stands|stood)\b|\bpublished\b")
+# ... unless it carries a mark the case leaves to another rule: a sign read as showing something, a
+# change ('no longer', 'now'), a stated cause, a capability or hedge, a qualifier, a degree, class or
+# motive word, or a size of money or capacity.
+NOT_SINGLE_STATE_MARK = (r"\b(?:signals?|shows?|means|decides?|decided|no longer|now|because|can|could|may|might|"
+                         r"seamlessly|guarantees?|effectively|most|all|every|whole|only|to avoid|deliberately|"
+                         r"on purpose|larger|more|less)\b|\$|\b(?:billion|million|GW|gigawatts?)\b")
+# A degree of agreement (the no-yardstick rule): it holds or fails only where two or more
+# independent sources say so; else the reason calls it UNMEASURED, never failed.
+DEGREE_OF_AGREEMENT_MARK = r"well[ -]established|the common view|widely (?:accepted|held)|consensus"
+UNMEASURED = "unmeasured"
 STANCES = ["supports", "complicates", "contradicts"]
 CLAIM_KINDS = ["reported fact", "vendor figure", "interpretation", "forecast"]
 SOURCE_KINDS = ["vendor documentation", "company release", "regulatory filing", "paper",
@@ -88,6 +106,14 @@ INSTRUMENTS = ["convertible note", "preferred stock", "equity (class not disclos
                "not disclosed"]
 # No source found describes any tranche as paid in cloud credits; add "cloud credits" here if one does.
 CONSIDERATION = ["cash", "cash and compute (split not disclosed)", "not stated"]
+# How a vendor hedged a claimed figure (vendor_claims.qualifier): "up to" (a best case), "stated"
+# (no hedge, seen in the vendor's own words), "expected", or "hedge not seen" (only a report of it
+# was read, which gives the figure bare).
+VENDOR_CLAIM_QUALIFIERS = ["up to", "stated", "expected", "hedge not seen"]
+# What a vendor claim rests on (vendor_claims.basis): the vendor's own statement, benchmark claim
+# or spec index, read in the vendor's words; or "as reported", where only the press or a report of
+# the vendor's page was read (table_rules.vendor_claims_read_in_reports_say_so).
+VENDOR_CLAIM_BASES = ["vendor statement", "vendor benchmark claim", "vendor spec index", "as reported"]
 FIGURE_BASIS = ["investor filing", "regulator decision", "Anthropic release", "press report", "inferred by the book"]
 ROUND_STATUS = ["closed", "talks reported"]
 VALUATION_BASIS = ["post-money stated", "basis not stated", "target range in talks", "not given"]
