@@ -642,6 +642,27 @@ def test_a_ceiling_counted_as_firm_is_named(scratch):
     assert caught.value.row == line and caught.value.column == "stated_as" and "up to" in str(caught.value)
 
 
+def test_a_ceiling_whose_central_draw_uses_it_all_is_named(scratch):
+    # The rule for ceilings: the central draw lies below the ceiling (no party committed to use all of it), though
+    # the high end may reach it. Each ceiling tranche in turn, its central and high set to its capacity row's figure.
+    capacity = {r["capacity_id"]: r for r in scratch.rows("capacity")}
+    rows = scratch.rows("compute_mix_tranches")
+    ceilings = [(i, r) for i, r in enumerate(rows, start=1) if mix.counting(r["stated_as"]) == "ceiling"
+                and r["capacity_id"] and r["measure"] == "gigawatts" and capacity[r["capacity_id"]]["gigawatts"]]
+    assert ceilings
+    for line, row in ceilings:
+        figure = capacity[row["capacity_id"]]["gigawatts"]
+        scratch.set_value("compute_mix_tranches", line, "amount_high", figure)
+        check_compute_mix(scratch.folder)  # the high end may reach the ceiling
+        scratch.set_value("compute_mix_tranches", line, "amount_central", figure)
+        with pytest.raises(DataError) as caught:
+            check_compute_mix(scratch.folder)
+        assert caught.value.row == line and caught.value.column == "amount_central", row["tranche_id"]
+        assert "below the ceiling" in str(caught.value)
+        for column in ("amount_central", "amount_high"):
+            scratch.set_value("compute_mix_tranches", line, column, row[column])
+
+
 def test_a_state_the_rule_does_not_give_is_named(scratch):
     # State from the bound: Azure's "up to 1 GW" called contracted; Broadcom's "about 3.5 GW", whose use is
     # conditional, called contracted; Google's "well over a gigawatt", firm, called a ceiling.

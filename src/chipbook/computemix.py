@@ -50,7 +50,8 @@ The rules, each tested by hand in tests/test_computemix.py:
    quarter it was announced); an "up to" ceiling and an amount whose use the source makes
    conditional are ceilings, and a deal of unpublished size an unsized deal: both count only
    once delivered; a fleet estimate counts only as in service. capacity.csv gives every deal
-   the same state (make check). The part of a ceiling not drawn by a quarter is reported
+   the same state (make check). A ceiling's central draw lies below the ceiling (make
+   check; its high end may reach it). The part of a ceiling not drawn by a quarter is reported
    beside the model (`ceilings`): not yet drawn, not excluded.
 5. Ranges: every assumption is drawn `DRAWS` times from a triangular distribution over
    its low, central and high values. An assumption that loads on a factor of
@@ -130,7 +131,8 @@ CEILING_RULE = (
     "Capacity is in one of three states. In service: delivered. Contracted: an amount a party states as firm (a floor "
     "such as 'more than' or 'well over', an approximate amount such as 'nearly' or 'about', or the whole of a named "
     "site), counted as contracted until it is delivered. A ceiling: an 'up to' amount, or one whose use the source "
-    "makes conditional, counted only once delivered, at the book's estimate of what is drawn; the rest of a ceiling is "
+    "makes conditional, counted only once delivered, at the book's estimate of what is drawn, whose central value lies "
+    "below the ceiling (no party has committed to use all of it; a scenario may); the rest of a ceiling is "
     "not yet drawn, neither contracted nor excluded. A deal whose size is not published also counts only once "
     "delivered, and fleets the book estimates where no deal was announced count only as in service. Every status the "
     "book prints, in tables, prose and scenarios, follows this rule.")
