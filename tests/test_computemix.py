@@ -296,6 +296,33 @@ def test_draws_on_one_factor_move_together_by_hand():
         mix.simulate(LINKED, POWER, SPECS, draws=5, quarters=QUARTERS, factors=FACTORS.assign(factor_id="g"))
 
 
+DEMAND_LINKED = tranches(
+    ("g", "Google", "h100", "conditional", "h100e", 50, 100, 150, "2026-04-06", "2026Q1", "2026Q1", "2026Q1", "2026Q1"),
+    ("w", "AWS", "h100", "up to", "h100e", 50, 100, 150, "2026-04-20", "2026Q1", "2026Q1", "2026Q1", "2026Q1"),
+).assign(amount_factor=[mix.DEMAND] * 2, amount_direction=["with"] * 2, pace_factor=[None] * 2)
+
+
+def test_a_demand_factor_shared_across_vendors_by_hand():
+    # Two vendors' ceilings, alike (50 / 100 / 150 H100e), drawn with one demand factor at rho = 1: each draw sits at
+    # the same quantile of the same range, so the two are equal in every draw. Their total is twice one of them, its
+    # range as wide as 2 x (one's range); each vendor's share is exactly 1/2 in every draw: a common swing in demand
+    # cancels in the shares.
+    linked = mix.simulate(DEMAND_LINKED, POWER, SPECS, draws=400, quarters=QUARTERS,
+                          factors=pd.DataFrame({"factor_id": [mix.DEMAND], "correlation": [1.0]}))
+    g, w = (linked.h100e[t][1:, -1] for t in "gw")
+    assert g == pytest.approx(w)
+    assert linked.vendor_shares()["Google"][1:, -1] == pytest.approx(np.full(400, 0.5))
+    # The comparison the chapter prints: the same factor at rho = 0 (`without_factor`) draws them independently, so
+    # the total's 5th-95th range narrows (the two partly offset) and the shares spread out around 1/2.
+    factors = mix.without_factor(pd.DataFrame({"factor_id": [mix.DEMAND, "other"], "correlation": [1.0, 0.7]}))
+    assert factors["correlation"].tolist() == [0.0, 0.7]
+    apart = mix.simulate(DEMAND_LINKED, POWER, SPECS, draws=400, quarters=QUARTERS, factors=factors)
+    width = {name: np.subtract(*np.percentile(r.h100e["g"][1:, -1] + r.h100e["w"][1:, -1], [95, 5]))
+             for name, r in (("linked", linked), ("apart", apart))}
+    assert width["linked"] > width["apart"]
+    assert np.ptp(apart.vendor_shares()["Google"][1:, -1]) > 0.1
+
+
 # --- Rule 7: fleets fitted to an outside estimate -------------------------------------------
 
 def test_a_total_drawn_through_an_estimate_s_percentiles_by_hand():
@@ -448,6 +475,23 @@ def test_one_rounding_for_every_share_by_hand():
     assert mix.amount_text(1_234_567) == "1.2 million"
     assert mix.amount_text(209_400) == "210,000"
     assert mix.amount_text(1.86, "gigawatts") == "1.9 GW"
+
+
+def test_comparisons_say_when_two_figures_print_alike_by_hand():
+    # Rule 9: 0.223 and 0.215 both print 22% (rule 8), so the sentence says so rather than "22% instead of 22%";
+    # 0.18 and 0.22 print differently.
+    assert mix.contrast(0.223, 0.215) == "about the same, 22%"
+    assert mix.contrast(0.18, 0.22) == "18% instead of 22%"
+    assert mix.contrast(0.185, 0.22, joiner="against") == "19% against 22%"  # 18.5 rounds half up to 19
+    assert mix.contrast(1_340_000, 1_260_000, text=mix.amount_text) == "about the same, 1.3 million"
+    # Ranges: compared by their printed ends. 19-27 (8 points) is narrower than 18-27 (9 points), though the
+    # central figures print alike; 22% (18-27%) twice is "about the same", and "about as wide".
+    verb, words = mix.range_contrast((0.19, 0.227, 0.268), (0.181, 0.228, 0.274))
+    assert (verb, words) == ("narrower", "23% (19–27%) against 23% (18–27%)")
+    assert mix.range_contrast((0.18, 0.22, 0.27), (0.181, 0.221, 0.274)) == ("about as wide", "about the same, 22% (18–27%)")
+    # Gigawatts to one decimal: 6.68-9.70 (3.0 printed) is wider than 7.14-9.04 (1.9 printed).
+    assert mix.range_contrast((6.68, 7.99, 9.70), (7.14, 7.98, 9.04), text=lambda lo, c, hi: f"{c:.1f} ({lo:.1f}–{hi:.1f})",
+                              ends=lambda v: round(v, 1))[0] == "wider"
 
 
 # --- The chart: title and text alternative from the rows it draws ---------------------------

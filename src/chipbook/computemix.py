@@ -76,7 +76,11 @@ The rules, each tested by hand in tests/test_computemix.py:
    the drawn total, the fitted fleets are zero and the sum exceeds it. Their own amounts
    set only how they split the fitted total.
 8. Rounding: every printed share is rounded once, to whole percentage points, halves up
-   (`percent_points`); tables, sentences, titles and text alternatives all use it.
+   (`percent_points`), and every amount once, to two significant figures (`amount_text`),
+   each from its raw value; tables, sentences, titles and text alternatives all use them.
+9. Comparisons: a sentence that sets two printed figures side by side says "about the
+   same" where they print alike (`contrast`, `range_contrast`), rather than "22% instead
+   of 22%"; a range is called wider or narrower by its printed ends.
 """
 
 from __future__ import annotations
@@ -113,6 +117,9 @@ PERCENTILES = (5, 50, 95)
 DRAWS = 4000
 SEED = 2026
 CENTRAL = "central"
+# The factor of compute_mix_factors that links the ceilings and unsized deals of every vendor:
+# how much Anthropic draws on them hangs on its own demand (rule 5).
+DEMAND = "anthropic-demand"
 # The book's own test of its answer, not a standard from the literature: "one supplier
 # among three" would no longer describe NVIDIA if its central share passed an equal
 # third, or made it the largest supplier.
@@ -580,16 +587,25 @@ def single(basis: str) -> str:
     return HEADLINE if basis == ALL_UNITS else basis
 
 
+def without_factor(factors: pd.DataFrame, factor: str = DEMAND) -> pd.DataFrame:
+    """The factors table with `factor`'s correlation set to 0, so that the assumptions that
+    load on it are drawn independently (for comparison)."""
+    return factors.assign(correlation=factors["correlation"].where(factors["factor_id"] != factor, 0.0))
+
+
 @data.cached_per_process
-def run(scenario_id: str = CENTRAL, basis: str = HEADLINE, correlated_draws: bool = True) -> Run:
+def run(scenario_id: str = CENTRAL, basis: str = HEADLINE, correlated_draws: bool = True,
+        shared_demand: bool = True) -> Run:
     """The model on the book's data for one scenario and basis (`ALL_UNITS` runs the
-    headline's); `correlated_draws=False` draws every assumption independently (for
-    comparison)."""
+    headline's); `correlated_draws=False` draws every assumption independently, and
+    `shared_demand=False` draws those that load on the demand factor (`DEMAND`)
+    independently (`without_factor`), both for comparison."""
     tables = inputs()
     if scenario_id not in set(tables.scenarios["scenario_id"]):
         raise KeyError(f"no scenario {scenario_id!r} in scenarios.csv")
+    factors = tables.factors if shared_demand else without_factor(tables.factors)
     return simulate(scenario_tranches(tables.tranches, tables.changes, scenario_id), tables.chip_power,
-                    tables.specs, single(basis), factors=tables.factors if correlated_draws else None,
+                    tables.specs, single(basis), factors=factors if correlated_draws else None,
                     benchmarks=tables.benchmarks)
 
 
@@ -807,6 +823,25 @@ def amount_text(value: float, unit: str = "h100e") -> str:
     if rounded >= 1e6:
         return f"{rounded / 1e6:g} million"
     return f"{rounded:,.0f}"
+
+
+def contrast(value: float, reference: float, text=percent, joiner: str = "instead of") -> str:
+    """Rule 9, a comparison in words, each figure printed by `text` (the book's one rounding,
+    `percent` by default) from its raw value: '18% instead of 22%'; where the two print
+    alike, 'about the same, 22%', never '22% instead of 22%'."""
+    new, old = text(value), text(reference)
+    return f"about the same, {new}" if new == old else f"{new} {joiner} {old}"
+
+
+def range_contrast(new: tuple[float, float, float], old: tuple[float, float, float], text=share_text,
+                   ends=percent_points) -> tuple[str, str]:
+    """Rule 9 for two ranges (low, central, high), printed by `text`: (how `new` compares
+    with `old`, 'wider', 'narrower' or 'about as wide', by the width between the printed
+    ends, `ends` applied to each end; the comparison in words, 'about the same, 22% (18–27%)'
+    where the two print alike, else '22% (18–27%) against 22% (16–29%)')."""
+    width = [ends(r[2]) - ends(r[0]) for r in (new, old)]
+    verb = "wider" if width[0] > width[1] else "narrower" if width[0] < width[1] else "about as wide"
+    return verb, contrast(new, old, text=lambda r: text(*r), joiner="against")
 
 
 def listing(parts: list[str], conjunction: str = "and") -> str:
@@ -1218,14 +1253,39 @@ def split_sentence(years: tuple[int, ...] = (2026, 2027), first: str = "Google",
 
 def correlation_sentence(year: int = YEARS[-1], vendor: str = "NVIDIA", basis: str = ALL_UNITS) -> str:
     """`vendor`'s range at the end of `year` with the model's correlated draws and with
-    every assumption drawn independently, in words."""
+    every assumption drawn independently, in words (rule 9 where they print alike)."""
     i = quarter_range().index(f"{year}Q4")
     together = summarise(run(CENTRAL, single(basis)).vendor_shares()[vendor][:, i])
     apart = summarise(run(CENTRAL, single(basis), correlated_draws=False).vendor_shares()[vendor][:, i])
-    return (f"With each vendor's deals drawn together, {vendor}'s share at the end of {year} on the "
-            f"{BASIS_SHORT[single(basis)]} unit runs "
-            f"{share_text(*together)}; drawn independently, as an earlier version of this model drew them, it would "
-            f"run {share_text(*apart)}")
+    verb, compared = range_contrast(together, apart)
+    return (f"With the factors, {vendor}'s share at the end of {year} on the {BASIS_SHORT[single(basis)]} unit runs "
+            f"{compared} with every assumption drawn independently, as an earlier version of this model drew them"
+            + ("" if verb == "about as wide" else f", a {verb} range"))
+
+
+def _gigawatts(low: float, central: float, high: float) -> str:
+    return f"{central:.1f} GW ({low:.1f}–{high:.1f})"
+
+
+def demand_sentence(year: int = YEARS[-1], vendor: str = "NVIDIA") -> str:
+    """What the shared demand factor (`DEMAND`) does at the end of `year`: the total in
+    service (gigawatts of facility power) and `vendor`'s share on the headline unit, each
+    with the factor and with the assumptions that load on it drawn independently, in words
+    (rule 9 where they print alike)."""
+    i = quarter_range().index(f"{year}Q4")
+    linked, apart = run(), run(shared_demand=False)
+    name = inputs().factors.set_index("factor_id").loc[DEMAND, "name"]
+    totals = [summarise(sum(r.by_vendor(r.gigawatts).values())[:, i]) for r in (linked, apart)]
+    total_verb, total_words = range_contrast(*totals, text=_gigawatts, ends=lambda v: round(float(v), 1))
+    share_verb, share_words = range_contrast(*(summarise(r.vendor_shares()[vendor][:, i]) for r in (linked, apart)))
+    moves = {"wider": "widens", "narrower": "narrows", "about as wide": "barely changes"}
+    text = (f"Drawing the ceilings and unsized deals of every vendor together, through {name}, {moves[total_verb]} the "
+            f"range of the total in service at the end of {year}: {total_words} of facility power with those draws "
+            "independent of each other.")
+    why = (", because a swing in demand moves every vendor's draws alike and so partly cancels in the shares"
+           if share_verb == "narrower" and total_verb == "wider" else "")
+    return text + (f" It {moves[share_verb]} the range of {vendor}'s share on the {BASIS_SHORT[HEADLINE]} unit: "
+                   f"{share_words}{why}.")
 
 
 # --- The unit: dense BF16, 8-bit or HBM bandwidth ---------------------------------------------
