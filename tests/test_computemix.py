@@ -494,6 +494,37 @@ def test_comparisons_say_when_two_figures_print_alike_by_hand():
                               ends=lambda v: round(v, 1))[0] == "wider"
 
 
+def test_the_rule_for_orderings_by_hand():
+    # Rule 10. Four draws per unit. Google's share beats AWS's in 4 of 4 draws on 8-bit and BF16 but 2 of 4 on HBM.
+    eight = {"Google": np.array([0.5, 0.6, 0.5, 0.4]), "AWS": np.array([0.3, 0.2, 0.3, 0.35]),
+             "NVIDIA": np.array([0.2, 0.2, 0.2, 0.25])}
+    hbm = {"Google": np.array([0.40, 0.45, 0.38, 0.36]), "AWS": np.array([0.41, 0.35, 0.42, 0.34]),
+           "NVIDIA": np.array([0.19, 0.20, 0.20, 0.30])}
+    assert mix.ahead_odds(eight, "Google", "AWS") == 1.0
+    assert mix.ahead_odds(hbm, "AWS", "Google") == 0.5  # draws 1 and 3
+    # Largest: Google beats both others in draws 2 and 4 on HBM (0.45 > 0.35, 0.20; 0.36 > 0.34, 0.30): 2 / 4.
+    assert mix.largest_odds(hbm, "Google") == 0.5 and mix.largest_odds(hbm, "AWS") == 0.5
+    odds = {"8-bit": 1.0, "bf16": 1.0, "hbm": 0.5}
+    # 90% on every unit or nothing: 100%, 100% and 50% is "about level", with the odds on the other side.
+    assert mix.order_call(odds) == "level"
+    assert mix.ahead_words("Google", "AWS", odds) == ("AWS and Google are about level (Google ahead in 100% of the draws "
+                                                      "on 8-bit, 100% on dense BF16 and 50% on HBM bandwidth)")
+    assert mix.ahead_words("Google", "AWS", {"8-bit": 0.97, "bf16": 0.9, "hbm": 0.95}) == "Google is ahead of AWS"
+    assert mix.ahead_words("AWS", "Google", {"8-bit": 0.03, "bf16": 0.1, "hbm": 0.0}) == "Google is ahead of AWS"
+    assert mix.ahead_words("AWS", "Google", {"8-bit": 0.2, "bf16": 0.2, "hbm": 0.2}) == \
+        "Google and AWS are about level (AWS ahead in 20% of the draws on every unit)"
+    # The top: Google the largest in 99%, 100% and 58% of the draws; AWS in 1%, 0% and 42%; NVIDIA never.
+    top = {"Google": {"8-bit": 0.99, "bf16": 1.0, "hbm": 0.58}, "AWS": {"8-bit": 0.01, "bf16": 0.0, "hbm": 0.42},
+           "NVIDIA": {"8-bit": 0.0, "bf16": 0.0, "hbm": 0.0}}
+    assert mix.largest_words(top) == ("Google and AWS are about level at the top (Google the largest in 99% of the draws "
+                                      "on 8-bit, 100% on dense BF16 and 58% on HBM bandwidth)")
+    top["Google"]["hbm"], top["AWS"]["hbm"] = 0.92, 0.08
+    assert mix.largest_words(top) == "Google is the largest"
+    # Shares of draws never print a false 0% or 100%: 2 draws in 4,000 are "under 1%".
+    assert [mix.odds_text(p) for p in (0.0, 0.0005, 0.004, 0.005, 0.42, 0.996, 1.0)] == \
+        ["0%", "under 1%", "under 1%", "1%", "42%", "over 99%", "100%"]
+
+
 # --- The chart: title and text alternative from the rows it draws ---------------------------
 
 def chart_rows(nvidia_2026: float) -> pd.DataFrame:
@@ -592,6 +623,43 @@ def test_live_scenarios_move_the_share_the_way_they_say(book):
     # And each scenario other than the central one moves some share somewhere.
     for scenario in central.columns.drop("central"):
         assert (central[scenario] - central["central"]).abs().max() > 1e-6, scenario
+
+
+def test_live_firm_only_counts_no_ceiling_and_surge_draws_their_tops():
+    # 'Firm amounts only' sets every tranche the rule counts only once delivered (ceilings, unsized deals) to
+    # nothing, and nothing else; 'demand surges' moves only tranches that load on the demand factor. Draw by draw
+    # (common random numbers), the first can only lower the total in service and the second only raise it.
+    tables = mix.inputs()
+    open_ended = {t.tranche_id for t in tables.tranches.itertuples() if mix.counting(t.stated_as) in COUNTED_ONCE_DELIVERED}
+    firm = tables.changes[tables.changes["scenario_id"] == mix.FIRM_ONLY]
+    assert set(firm["tranche_id"]) == open_ended
+    assert (firm[["amount_low", "amount_central", "amount_high"]] == 0).all().all()
+    demand = set(tables.tranches.loc[tables.tranches["amount_factor"] == mix.DEMAND, "tranche_id"])
+    assert set(tables.changes.loc[tables.changes["scenario_id"] == "demand-surge", "tranche_id"]) <= demand
+    total = {s: sum(mix.run(s).by_vendor(mix.run(s).h100e).values()) for s in ("central", mix.FIRM_ONLY, "demand-surge")}
+    assert (total[mix.FIRM_ONLY] <= total["central"] + 1e-6).all()
+    assert (total["demand-surge"] >= total["central"] - 1e-6).all()
+    text = mix.firm_only_sentence()
+    assert mix.inputs().scenarios.set_index("scenario_id").loc[mix.FIRM_ONLY, "name"] in text
+    assert not any(t in text for t in mix.tranche_names())  # tranches by name, never by id
+
+
+def test_live_orderings_are_probabilities_and_the_rule_is_applied():
+    table = mix.odds_table()
+    assert set(table["year"]) == {str(y) for y in mix.YEARS}
+    for year in mix.YEARS:
+        lower_upper = mix.orderings(year)
+        assert len(lower_upper) == len(mix.VENDOR_ORDER) - 1
+        for lower, upper in lower_upper:
+            odds = mix.ahead_by_unit(lower, upper, year)
+            back = mix.ahead_by_unit(upper, lower, year)
+            assert all(0 <= odds[b] <= 1 and odds[b] + back[b] <= 1 + 1e-12 for b in mix.BASES)
+        largest = mix.largest_by_unit(year)
+        for basis in mix.BASES:  # at most one vendor is the largest in each draw
+            assert sum(largest[v][basis] for v in largest) <= 1 + 1e-12
+        called = mix.called_largest(year)
+        assert called is None or min(largest[called].values()) >= mix.ORDER_CONFIDENCE
+        assert (" is the largest" in mix.largest_sentence(year)) == (called is not None)
 
 
 def test_live_model_never_counts_more_of_a_ceiling_than_the_ceiling():

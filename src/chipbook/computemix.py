@@ -27,8 +27,9 @@ Inputs, each a sourced row or a named assumption with its reason (data/):
   fitted to (`fitted_to`);
 * `compute_mix_benchmarks`: outside estimates of Anthropic's compute, each marked fitted
   (the model is scaled to it) or independent (a check);
-* `compute_mix_factors`: the shared factors (a vendor's deals, the split of a total) and
-  how strongly the assumptions that load on them move together;
+* `compute_mix_factors`: the shared factors (a vendor's deals, the split of a total,
+  Anthropic's demand, which moves the ceilings and unsized deals of every vendor) and how
+  strongly the assumptions that load on them move together;
 * `compute_mix_chip_power`: IT watts per chip and PUE (low, central, high), which turn
   gigawatts into chips;
 * `accelerator_specs`: the rates of each basis;
@@ -81,6 +82,11 @@ The rules, each tested by hand in tests/test_computemix.py:
 9. Comparisons: a sentence that sets two printed figures side by side says "about the
    same" where they print alike (`contrast`, `range_contrast`), rather than "22% instead
    of 22%"; a range is called wider or narrower by its printed ends.
+10. Orderings (`ORDER_RULE`): the book calls one vendor ahead of another, or the largest,
+   only where at least `ORDER_CONFIDENCE` of the draws put it there on every unit
+   (`order_call`, `ahead_words`, `largest_words`); otherwise it calls them about level and
+   gives the share of the draws on each side (`odds_table`), since medians alone can order
+   two vendors that the draws leave close.
 """
 
 from __future__ import annotations
@@ -100,6 +106,7 @@ from . import data
 from .vocabulary import CHIP_MAKERS, COUNTED_ONCE_DELIVERED, MIX_COUNTING
 
 FIRST_QUARTER, LAST_QUARTER = "2023Q1", "2027Q4"
+YEARS = (2024, 2025, 2026, 2027)  # the year-ends the book prints
 REFERENCE_CHIP = "h100"
 BASES = ("8-bit", "bf16", "hbm")
 HEADLINE = "8-bit"
@@ -793,6 +800,142 @@ def share_ahead(first: str, second: str, quarter: str = LAST_QUARTER, scenario_i
     return float(np.mean(drawn[first][1:, i] > drawn[second][1:, i]))
 
 
+# --- Orderings: how often the draws agree ----------------------------------------------------
+
+# The book's line for calling an order (rule 10): a vendor is "ahead of" another, or "the
+# largest", only where at least this share of the draws puts it there on every unit; the
+# medians alone can order two vendors that the draws leave about level.
+ORDER_CONFIDENCE = 0.9
+ORDER_RULE = (f"The book calls one vendor ahead of another, or the largest, only where at least "
+              f"{ORDER_CONFIDENCE:.0%} of the draws put it there on every unit; otherwise it calls them about level "
+              "and gives the share of the draws on each side")
+
+
+def ahead_odds(drawn: dict[str, np.ndarray], first: str, second: str) -> float:
+    """The share of draws (arrays of one quantity's draws per vendor, modal case excluded)
+    in which `first`'s share exceeds `second`'s (0-1); a tie is not ahead."""
+    return float(np.mean(drawn[first] > drawn[second]))
+
+
+def largest_odds(drawn: dict[str, np.ndarray], vendor: str) -> float:
+    """The share of draws in which `vendor`'s share exceeds every other vendor's (0-1)."""
+    others = np.max([drawn[v] for v in drawn if v != vendor], axis=0)
+    return float(np.mean(drawn[vendor] > others))
+
+
+def odds_text(odds: float) -> str:
+    """A share of draws in whole percent, but never a false 0% or 100%: 'under 1%' or
+    'over 99%' where some draws, but fewer than half a percent, fall the other way."""
+    if 0 < odds < 0.005:
+        return "under 1%"
+    if 0.995 <= odds < 1:
+        return "over 99%"
+    return percent(odds)
+
+
+def _by_unit(odds: dict[str, float]) -> str:
+    """'1% of the draws on 8-bit, under 1% on dense BF16 and 42% on HBM bandwidth'; one
+    figure where every unit prints alike."""
+    texts = [(BASIS_SHORT[b], odds_text(p)) for b, p in odds.items()]
+    if len({t for _, t in texts}) == 1:
+        return f"{texts[0][1]} of the draws on every unit"
+    return listing([f"{t}{' of the draws' if i == 0 else ''} on {b}" for i, (b, t) in enumerate(texts)])
+
+
+def order_call(odds: dict[str, float]) -> str:
+    """Rule 10 on one ordering, given the share of draws in which it holds on each unit:
+    'yes' where at least ORDER_CONFIDENCE hold it on every unit, 'no' where at most
+    1 - ORDER_CONFIDENCE do on every unit, else 'level'."""
+    if min(odds.values()) >= ORDER_CONFIDENCE - 1e-12:
+        return "yes"
+    if max(odds.values()) <= 1 - ORDER_CONFIDENCE + 1e-12:
+        return "no"
+    return "level"
+
+
+def ahead_words(first: str, second: str, odds: dict[str, float]) -> str:
+    """Rule 10 in words, `odds` the share of draws in which `first` is ahead of `second` on
+    each unit: 'Google is ahead of AWS' / 'AWS is ahead of Google' where the draws agree,
+    else 'Google and AWS are about level (AWS ahead in 1% of the draws on 8-bit, ...)'."""
+    call = order_call(odds)
+    if call == "yes":
+        return f"{first} is ahead of {second}"
+    if call == "no":
+        return f"{second} is ahead of {first}"
+    return f"{second} and {first} are about level ({first} ahead in {_by_unit(odds)})"
+
+
+def largest_words(odds: dict[str, dict[str, float]]) -> str:
+    """Rule 10 for the top, `odds` the share of draws in which each vendor is the largest,
+    per vendor and unit: 'Google is the largest' where one vendor is in at least
+    ORDER_CONFIDENCE of the draws on every unit; else the vendors that are the largest in
+    more than 1 - ORDER_CONFIDENCE of the draws on some unit, 'Google and AWS are about
+    level at the top (Google the largest in 99% of the draws on 8-bit, ...)'."""
+    leaders = [v for v, by_unit in odds.items() if order_call(by_unit) == "yes"]
+    if leaders:
+        return f"{leaders[0]} is the largest"
+    contenders = sorted((v for v, by_unit in odds.items() if max(by_unit.values()) > 1 - ORDER_CONFIDENCE),
+                        key=lambda v: -odds[v][HEADLINE])
+    first = contenders[0]
+    return f"{listing(contenders)} are about level at the top ({first} the largest in {_by_unit(odds[first])})"
+
+
+@data.cached_per_process
+def drawn_shares(year: int, scenario_id: str = CENTRAL, basis: str = HEADLINE) -> dict[str, np.ndarray]:
+    """Every vendor's share in service at the end of `year` in each draw (modal case
+    excluded), on one basis."""
+    result = run(scenario_id, single(basis))
+    i = result.quarters.index(f"{year}Q4")
+    return {v: a[1:, i] for v, a in result.vendor_shares().items()}
+
+
+def ahead_by_unit(first: str, second: str, year: int, scenario_id: str = CENTRAL) -> dict[str, float]:
+    """The share of draws in which `first` is ahead of `second` at the end of `year`, per basis."""
+    return {b: ahead_odds(drawn_shares(year, scenario_id, b), first, second) for b in BASES}
+
+
+def largest_by_unit(year: int, scenario_id: str = CENTRAL) -> dict[str, dict[str, float]]:
+    """The share of draws in which each vendor is the largest at the end of `year`, per
+    vendor (VENDOR_ORDER, largest headline odds first) and basis."""
+    odds = {v: {b: largest_odds(drawn_shares(year, scenario_id, b), v) for b in BASES} for v in VENDOR_ORDER}
+    return dict(sorted(odds.items(), key=lambda item: -item[1][HEADLINE]))
+
+
+def called_largest(year: int, scenario_id: str = CENTRAL) -> str | None:
+    """The vendor rule 10 calls the largest at the end of `year`, or None where none is."""
+    called = [v for v, by_unit in largest_by_unit(year, scenario_id).items() if order_call(by_unit) == "yes"]
+    return called[0] if called else None
+
+
+def largest_sentence(year: int, scenario_id: str = CENTRAL) -> str:
+    """`largest_words` for the end of `year` on the book's data."""
+    return largest_words(largest_by_unit(year, scenario_id))
+
+
+def orderings(year: int, scenario_id: str = CENTRAL) -> list[tuple[str, str]]:
+    """The orderings that matter at the end of `year`: each vendor passing the one above it
+    in the headline's central order, [(lower, upper), ...] from the top."""
+    ends = year_end_shares(HEADLINE, scenario_id).xs(year, level="year")["central"]
+    ranked = sorted(VENDOR_ORDER, key=lambda v: -ends[v])
+    return [(lower, upper) for upper, lower in zip(ranked, ranked[1:])]
+
+
+def odds_table(years: tuple[int, ...] = YEARS, scenario_id: str = CENTRAL) -> pd.DataFrame:
+    """Beside the medians, how often the draws order the vendors otherwise: per year, each
+    vendor passing the one above it in the headline's central order (`orderings`), the share
+    of draws in which it does on each basis, and what rule 10 then lets the book say.
+    Columns year, ordering, one per basis, reading."""
+    rows = []
+    for year in years:
+        for lower, upper in orderings(year, scenario_id):
+            odds = ahead_by_unit(lower, upper, year, scenario_id)
+            call = order_call(odds)
+            reading = f"{lower} ahead" if call == "yes" else f"{upper} ahead" if call == "no" else "about level"
+            rows.append({"year": str(year), "ordering": f"{lower} ahead of {upper}",
+                         **{b: odds_text(p) for b, p in odds.items()}, "reading": reading})
+    return pd.DataFrame(rows)
+
+
 # --- Words and numbers at honest precision ------------------------------------------------
 
 def percent_points(value: float) -> int:
@@ -1059,9 +1202,6 @@ def layout(table: pd.DataFrame, articles: pd.DataFrame, evidence_as_of, *, scena
 
 # --- Sentences the book prints (intro, optionality chapter, verdict) -----------------------
 
-YEARS = (2024, 2025, 2026, 2027)
-
-
 def _projected(year: int, evidence_as_of) -> bool:
     return quarter_end(f"{year}Q4") > pd.Timestamp(evidence_as_of)
 
@@ -1107,27 +1247,35 @@ def scenario_effects(year: int = YEARS[-1], vendor: str = "NVIDIA", basis: str =
 
 def scenario_sentence(years: tuple[int, ...] = (2026, 2027), vendor: str = "NVIDIA", basis: str = ALL_UNITS) -> str:
     """How far the scenarios move `vendor`'s share by the last of `years` (the lowest and
-    the highest), and whether any changes the largest supplier in any of `years`, in words
-    (the order of the two smaller suppliers is `reorder_sentence`'s)."""
+    the highest; a scenario raises or lowers it only where the printed share moves, rule
+    9), and which vendor rule 10 calls the largest at the end of each of `years` in each
+    scenario, in words (the order of the two smaller suppliers is `reorder_sentence`'s)."""
     last = scenario_effects(years[-1], vendor, basis)
     others = last[last["scenario_id"] != CENTRAL]
     central = last[last["scenario_id"] == CENTRAL].iloc[0]
     up, down = others.loc[others["change"].idxmax()], others.loc[others["change"].idxmin()]
-    ups, downs = int((others["change"] > 0).sum()), int((others["change"] < 0).sum())
-    text = (f"Of the {len(others)} scenarios beside the central one, {ups} raise {vendor}'s central share at the end of "
-            f"{years[-1]} and {downs} lower it. They put it between "
+    moved = others["central"].map(percent_points) - percent_points(central["central"])
+    ups, downs, same = int((moved > 0).sum()), int((moved < 0).sum()), int((moved == 0).sum())
+    text = (f"Of the {len(others)} scenarios beside the central one, "
+            + listing([f"{ups} raise {vendor}'s central share at the end of {years[-1]}", f"{downs} lower it"]
+                      + ([f"{same} leave it about the same"] if same else [])) + ". They put it between "
             f"{share_text(down['low'], down['central'], down['high'])} ('{down['scenario']}') and "
             f"{share_text(up['low'], up['central'], up['high'])} ('{up['scenario']}'), against "
             f"{share_text(central['low'], central['central'], central['high'])} in the central case.")
     names = inputs().scenarios.set_index("scenario_id")["name"]
-    base = vendor_ranks(CENTRAL, years, basis)
-    leaders = {y: base[y][0] for y in years}
-    changed = [f"'{names[s]}'" for s in others["scenario_id"]
-               if any(vendor_ranks(s, years, basis)[y][0] != leaders[y] for y in years)]
-    lead = " and ".join(leaders[years[-1]])
+    calls = {s: tuple(called_largest(y, s) for y in years) for s in last["scenario_id"]}
+
+    def tops(called):
+        by_vendor = {}
+        for y, v in zip(years, called):
+            by_vendor.setdefault(v, []).append(str(y))
+        return listing([f"{'none' if v is None else v} at the end of {' and '.join(ys)}" for v, ys in by_vendor.items()])
+
+    changed = [f"'{names[s]}' ({tops(calls[s])})" for s in others["scenario_id"] if calls[s] != calls[CENTRAL]]
+    text += f" By the book's rule for orderings, the largest supplier in the central case is {tops(calls[CENTRAL])}"
     if changed:
-        return text + f" {listing(changed).capitalize()} change{'s' if len(changed) == 1 else ''} the largest supplier."
-    return text + f" In every scenario {lead} stays the largest supplier at the end of {' and '.join(map(str, years))}."
+        return text + f"; {listing(changed)} differ{'s' if len(changed) == 1 else ''}."
+    return text + "; every scenario agrees."
 
 
 def threshold_sentence(years: tuple[int, ...] = (2026, 2027), vendor: str = "NVIDIA") -> str:
@@ -1203,19 +1351,19 @@ def _flip_text(first: str, second: str, quarter: str, basis: str = ALL_UNITS, le
 
 
 def reorder_sentence(year: int = YEARS[-1], first: str = "AWS", second: str = "NVIDIA", basis: str = ALL_UNITS) -> str:
-    """What puts `second` ahead of `first` (or behind it) at the end of `year`: the share of
-    the headline unit's draws in which it is ahead, the scenarios and units whose central
+    """What puts `second` ahead of `first` (or behind it) at the end of `year`: what rule 10
+    lets the book say of the two, with the share of draws in which the one behind in the
+    headline's central case is ahead on each unit, the scenarios and units whose central
     case has it ahead, and the assumptions that reorder the two when moved alone to an end
     of their range, in words."""
     quarter = f"{year}Q4"
     ends = year_end_shares(basis)
     a, b = ends.loc[(year, first), "central"], ends.loc[(year, second), "central"]
     leader, trailer = (first, second) if a >= b else (second, first)
-    odds = share_ahead(trailer, leader, quarter, basis=basis)
     level = percent(a) == percent(b)
     text = (f"{first} and {second} are the close pair: at the end of {year} the central case has "
             + (f"them level at {percent(a)}" if level else f"{first} at {percent(a)} and {second} at {percent(b)}")
-            + f", and {trailer} is ahead of {leader} in {percent(odds)} of the draws on the {BASIS_SHORT[HEADLINE]} unit.")
+            + f", and by the book's rule for orderings {ahead_words(trailer, leader, ahead_by_unit(trailer, leader, year))}.")
     swapped = _scenarios_reversing(first, second, (year,))
     if swapped:
         text += (f" The central case{'s' if len(swapped) > 1 else ''} of {listing(swapped)} put"
@@ -1225,25 +1373,15 @@ def reorder_sentence(year: int = YEARS[-1], first: str = "AWS", second: str = "N
 
 def split_sentence(years: tuple[int, ...] = (2026, 2027), first: str = "Google", second: str = "AWS",
                    basis: str = ALL_UNITS) -> str:
-    """What would reverse the direction the book gives for the split between `first` and
-    `second` (which of them holds more at the end of each of `years`, on the headline's
-    central case): the share of the headline unit's draws that already reverse it, the
-    scenarios and units whose central case does, and the assumptions that do when moved
-    alone, at the last of `years`, in words."""
+    """The direction the book gives for the split between `first` and `second` at the end
+    of each of `years`, by rule 10 (with the share of draws on each unit in which the one
+    behind in the headline's central case is ahead), the scenarios and units whose central
+    case reverses the headline's order, and the assumptions that do when moved alone, at
+    the last of `years`, in words."""
     leads = {y: (first, second) if _ahead(first, second, y) else (second, first) for y in years}
-    odds = {y: share_ahead(leads[y][1], leads[y][0], f"{y}Q4", basis=basis) for y in years}
-    same = len(set(leads.values())) == 1
-    when = " and ".join(map(str, years))
-    if same:
-        leader, trailer = leads[years[0]]
-        text = (f"The split between {first} and {second} is given only as a direction: {leader} holds more than "
-                f"{trailer} at the end of {when}. That direction would change if {trailer} passed {leader}, as it "
-                "does in " + listing([f"{percent(odds[y])} of the draws at the end of {y}" for y in years])
-                + f" on the {BASIS_SHORT[HEADLINE]} unit.").replace(" 0% of the draws", " none of the draws")
-    else:
-        text = ("The split between " + f"{first} and {second} is given only as a direction, and it changes: "
-                + "; ".join(f"{leads[y][0]} holds more at the end of {y} ({leads[y][1]} ahead in {percent(odds[y])} "
-                            f"of the draws)" for y in years) + ".")
+    words = [ahead_words(leads[y][1], leads[y][0], ahead_by_unit(leads[y][1], leads[y][0], y)) for y in years]
+    text = (f"The split between {first} and {second} is given only as a direction, and by the book's rule for orderings "
+            "only where the draws agree: " + "; ".join(f"at the end of {y}, {w}" for y, w in zip(years, words)) + ".")
     swapped = _scenarios_reversing(first, second, years)
     text += (f" The central case{'s' if len(swapped) > 1 else ''} of {listing(swapped)} "
              f"reverse{'' if len(swapped) > 1 else 's'} it." if swapped
@@ -1288,6 +1426,38 @@ def demand_sentence(year: int = YEARS[-1], vendor: str = "NVIDIA") -> str:
                    f"{share_words}{why}.")
 
 
+FIRM_ONLY = "firm-only"  # the scenario that counts every vendor only at its firm amounts
+
+
+def firm_only_sentence(year: int = YEARS[-1], scenario_id: str = FIRM_ONLY, first: str = "Google",
+                       second: str = "AWS") -> str:
+    """What counting every vendor only at its firm amounts (`scenario_id`) changes at the
+    end of `year`, in words: every vendor's share (central, range over all units), `first`
+    and `second` on the unit where they are closest, the largest supplier by rule 10 beside
+    the central case's, and how much the central case draws on ceilings and unsized deals
+    by then, with the largest such draw by name."""
+    name = inputs().scenarios.set_index("scenario_id").loc[scenario_id, "name"]
+    here = year_end_shares(ALL_UNITS, scenario_id).xs(year, level="year")
+    ranked = sorted(VENDOR_ORDER, key=lambda v: -here.loc[v, "central"])
+    shares_words = listing([f"{v} {share_text(*here.loc[v, ['low', 'central', 'high']])}" for v in ranked])
+    by_basis = {b: year_end_shares(b, scenario_id).xs(year, level="year")["central"] for b in BASES}
+    closest = min(BASES, key=lambda b: abs(by_basis[b][first] - by_basis[b][second]))
+    pair = contrast(by_basis[closest][first], by_basis[closest][second], joiner="against")
+    pair_words = (f"{first} and {second} print {pair}" if pair.startswith("about") else f"{first} {pair} for {second}")
+    result = run()
+    i = result.quarters.index(f"{year}Q4")
+    open_ended = {t.tranche_id: _median(result.gigawatts[t.tranche_id][:, i]) for t in result.tranches.itertuples(index=False)
+                  if counting(t.stated_as) in COUNTED_ONCE_DELIVERED}
+    biggest = max(open_ended, key=open_ended.get)
+    return (f"Counting every vendor only at its firm amounts ('{name}') puts the shares at the end of {year} at "
+            f"{shares_words}; on {BASIS_SHORT[closest]}, where the two are closest, {pair_words}. By the book's rule "
+            f"for orderings, {largest_sentence(year, scenario_id)}, where the central case has "
+            f"{largest_sentence(year).replace(' is the largest', ' the largest')}. What separates the two cases is "
+            f"the ceilings and unsized deals, which the central case draws on at {sum(open_ended.values()):.1f} GW of "
+            f"facility power by then, the largest part of it {tranche_names()[biggest]} "
+            f"({open_ended[biggest]:.1f} GW).")
+
+
 # --- The unit: dense BF16, 8-bit or HBM bandwidth ---------------------------------------------
 
 def basis_table(years: tuple[int, ...] = YEARS, scenario_id: str = CENTRAL) -> pd.DataFrame:
@@ -1322,13 +1492,13 @@ def unit_sentence(year: int = YEARS[-1], years: tuple[int, ...] = (2025, 2026, 2
     """Which conclusions survive a change of unit and which do not, in words: a vendor's
     share is called robust when the three bases put its central share within
     UNIT_TOLERANCE of each other at the end of every one of `years` (and only those years
-    are claimed); the order of the suppliers is compared basis by basis."""
+    are claimed); the order of the suppliers is compared basis by basis, and the largest
+    supplier named only by rule 10."""
     points = percent_points(UNIT_TOLERANCE)
     spreads = {v: basis_spread(v, years) for v in CHIP_MAKERS}
     robust = [v for v in VENDOR_ORDER if (spreads[v]["spread"] <= points).all()]
     loose = [v for v in VENDOR_ORDER[::-1] if v not in robust]
     orders = {basis: vendor_ranks(CENTRAL, (year,), basis)[year] for basis in BASES}
-    leaders = {basis: orders[basis][0] for basis in BASES}
     under = all(year_end_shares(b).loc[(y, vendor), "central"] <= EQUAL_THIRD and vendor not in
                 vendor_ranks(CENTRAL, (y,), b)[y][0] for b in BASES for y in years)
 
@@ -1350,27 +1520,32 @@ def unit_sentence(year: int = YEARS[-1], years: tuple[int, ...] = (2025, 2026, 2
         text = (f"The split between {' and '.join(loose)} does not: the units put their central shares more than "
                 f"{points} points apart, at the end of {year} {listing([span(v) for v in loose])}")
         if len({tuple(map(tuple, orders[b])) for b in BASES}) > 1:
-            text += "; the order of the suppliers changes with the unit (" + "; ".join(
+            text += "; the order of their central shares changes with the unit (" + "; ".join(
                 f"{BASIS_SHORT[b]}: {order_text(orders[b])}" for b in BASES) + ")"
         parts.append(text)
-    same_leader = len({leaders[b] for b in BASES}) == 1
     conclusion = (f"So the book cites {listing(robust) if robust else 'no vendor'}'s share as a number with its range"
                   + (f" and the split between {' and '.join(loose)} only as a direction" if loose else "")
-                  + (f": {' and '.join(leaders[BASES[0]])} the largest on every unit" if same_leader else "")
-                  + ".")
+                  + f". {ORDER_RULE}: {_tops_text(years)}.")
     return ". ".join(parts) + ". " + conclusion
+
+
+def _tops_text(years: tuple[int, ...], scenario_id: str = CENTRAL) -> str:
+    """What rule 10 lets the book say of the top at the end of each of `years`: 'at the end
+    of 2025, AWS is the largest; at the end of 2026, Google and AWS are about level at the
+    top (...); ...'."""
+    return "; ".join(f"at the end of {y}, {largest_sentence(y, scenario_id)}" for y in years)
 
 
 def unit_summary(year: int = YEARS[-1], years: tuple[int, ...] = (2025, 2026, 2027)) -> str:
     """`unit_sentence` in two sentences, for the front page and the verdict: which vendors'
     shares survive a change of unit (within UNIT_TOLERANCE on every basis at the end of
     every one of `years`, which it names, and no others), how far the others move at the
-    end of `year`, and whether the largest supplier is the same on every basis."""
+    end of `year`, and what rule 10 lets the book say of the largest supplier at the end of
+    each of `years`."""
     points = percent_points(UNIT_TOLERANCE)
     spreads = {v: basis_spread(v, years) for v in CHIP_MAKERS}
     robust = [v for v in VENDOR_ORDER if (spreads[v]["spread"] <= points).all()]
     loose = [v for v in VENDOR_ORDER[::-1] if v not in robust]
-    leaders = {vendor_ranks(CENTRAL, (year,), b)[year][0] for b in BASES}
     units = listing([BASIS_SHORT[b] for b in BASES], "or")
     if not loose:
         return f"Every vendor's share holds whichever unit counts the chips ({units}) at {_years_text(years)}."
@@ -1380,9 +1555,9 @@ def unit_summary(year: int = YEARS[-1], years: tuple[int, ...] = (2025, 2026, 20
     first = (f"From {years[0]} to {years[-1]}, {listing(robust)}'s share holds whichever unit counts the chips ({units}): "
              f"at the end of each of those years the three put its central share within {worst} point"
              f"{'s' if worst != 1 else ''} of each other. " if robust else "")
-    leader = f"; {' and '.join(next(iter(leaders)))} is the largest on every unit" if len(leaders) == 1 else ""
     return (first + f"The split between {' and '.join(loose)} does not ({moves} at the end of {year}, by unit), so the "
-            f"book gives it only as a direction{leader}; the ranges in the table cover all three units.")
+            f"book gives it only as a direction; the ranges in the table cover all three units. {ORDER_RULE}: "
+            f"{_tops_text(years)}.")
 
 
 def largest_basis_gap(years: tuple[int, ...] = YEARS) -> tuple[str, int, str, float, str, float]:
