@@ -525,6 +525,26 @@ def test_the_rule_for_orderings_by_hand():
         ["0%", "under 1%", "under 1%", "1%", "42%", "over 99%", "100%"]
 
 
+def test_the_chart_s_text_alternative_rounds_amounts_once_by_hand():
+    # A total of 1,346,000 H100e is 1.3 million at two significant figures. Rounded first to three (1.35 million)
+    # and then to two, it would print 1.4 million, as an earlier chart's text alternative did beside a table's 1.3.
+    shares = pd.DataFrame({"scenario": ["As announced"] * 3, "quarter": ["2025Q4"] * 3, "vendor": ["NVIDIA", "AWS", "Google"],
+                           "count": ["in service"] * 3, "low": [0.1, 0.4, 0.2], "central": [0.15, 0.55, 0.3],
+                           "high": [0.2, 0.7, 0.4]})
+    compute = pd.DataFrame({"scenario": ["As announced"] * 4, "quarter": ["2025Q4"] * 4,
+                            "vendor": ["NVIDIA", "AWS", "Google", mix.ALL_VENDORS], "state": [mix.IN_SERVICE] * 4,
+                            "unit": ["h100e"] * 4, "central": [201_900.0, 740_300.0, 403_800.0, 1_346_000.0]})
+    table = mix.chart_table(shares, compute)
+    assert table["total_h100e"].iloc[0] == 1_346_000.0  # raw, not 1,350,000
+    assert mix.amount_text(1_346_000) == "1.3 million" and mix.amount_text(1_350_000) == "1.4 million"
+    assert "of 1.3 million H100e in all" in mix.chart_description(table, "As announced", years=(2025,))
+    # The page's copy: drawn at three figures, its tooltip at the tables' two, each from the raw value.
+    spec = mix.layout(table, load_table("articles"), "2026-12-04", scenario="As announced").to_dict()
+    drawn = {r["vendor"]: r for r in max(spec["datasets"].values(), key=len)}
+    assert (drawn["AWS"]["h100e"], drawn["AWS"]["shown"]) == (740_000.0, 740_000.0)
+    assert (drawn["NVIDIA"]["h100e"], drawn["NVIDIA"]["shown"]) == (202_000.0, 200_000.0)
+
+
 # --- The chart: title and text alternative from the rows it draws ---------------------------
 
 def chart_rows(nvidia_2026: float) -> pd.DataFrame:
@@ -545,6 +565,31 @@ def test_the_title_moves_with_the_data():
     assert "rose from 50% at end-2024 to 60% (48–72%)" in mix.chart_title(chart_rows(0.6), "As announced")
     description = mix.chart_description(chart_rows(0.2), "As announced")
     assert "end-2026: NVIDIA 20% (16–24%), AWS 40% (32–48%), Google 40% (32–48%)" in description
+
+
+def test_the_title_marks_fitted_years_and_says_when_shares_print_alike():
+    marks = {2024: "fitted", 2026: "projected"}
+    assert mix.chart_title(chart_rows(0.2), "As announced", marks=marks) == (
+        "NVIDIA's share of Anthropic's compute in service fell from 50% at end-2024 (fitted) to 20% (16–24%) at "
+        "end-2026 (projected)")
+    # 50% and 0.504 both print 50%: not "held from 50% to 50%".
+    assert mix.chart_title(chart_rows(0.504), "As announced") == (
+        "NVIDIA's share of Anthropic's compute in service was about the same at end-2024 and end-2026: 50% (40–60%)")
+
+
+def test_fitted_and_projected_years_are_marked_by_hand():
+    # Evidence dated 4 December 2026: the end of 2026 is after it, so projected; 2024 has an estimate the model is
+    # fitted to, so fitted; 2023 has only an independent one, and 2022 none: both merely estimated, unmarked.
+    benchmarks = pd.DataFrame({"name": ["A total", "A check"], "quarter": ["2024Q4", "2023Q4"],
+                               "relation": ["fitted", "independent"]})
+    status = {y: mix.year_status(y, "2026-12-04", benchmarks) for y in (2022, 2023, 2024, 2026)}
+    assert status == {2022: "estimated", 2023: "estimated", 2024: "fitted", 2026: "projected"}
+    assert mix.year_label(2024, "2026-12-04", "End-", benchmarks) == "End-2024 (fitted)"
+    assert mix.year_label(2023, "2026-12-04", benchmarks=benchmarks) == "2023"
+    note = mix.status_note("2026-12-04", (2023, 2024, 2026, 2027), benchmarks)
+    assert note.startswith("Fitted (2024): the model's fleets are scaled so that their total matches an outside "
+                           "estimate (A total)")
+    assert "Projected (2026 and 2027): the year ends after the book's evidence date, 4 December 2026." in note
 
 
 def test_the_figure_is_finished_and_offline():
@@ -719,6 +764,16 @@ def test_live_the_sentences_name_what_they_compare():
     assert len(basis_rows) == len(mix.YEARS) * len(mix.VENDOR_ORDER) and set(mix.BASES) <= set(basis_rows.columns)
     names = mix.tranche_names()
     assert all(tranche_id not in mix.drivers_text("2027Q4") for tranche_id in names if tranche_id != names[tranche_id])
+
+
+def test_live_the_chart_and_the_table_print_the_same_totals():
+    # The text alternative's total at each year's end is the table's, figure for figure (one rounding, rule 8).
+    central = mix.inputs().scenarios.set_index("scenario_id").loc[mix.CENTRAL, "name"]
+    description = mix.chart_description(mix.chart_table(mix.shares(), mix.compute()), central)
+    for row in mix.year_end_table().itertuples():
+        printed = row.h100e.split(" (")[0]
+        assert f"end-{row.year}: " in description
+        assert f"of {printed} H100e in all" in description.split(f"end-{row.year}: ")[1].split(";")[0], row.year
 
 
 def test_live_year_end_sentence_covers_every_year():

@@ -955,14 +955,19 @@ def share_text(low: float, central: float, high: float) -> str:
     return f"{percent(central)} ({percent_points(low)}–{percent(high)})"
 
 
+def two_figures(value: float) -> float:
+    """Rule 8 for amounts: `value` to two significant figures (1,346,000 -> 1,300,000)."""
+    return float(f"{float(value):.2g}")
+
+
 def amount_text(value: float, unit: str = "h100e") -> str:
-    """H100e or chips to two significant figures ('1.2 million', '210,000'); GW to one
-    decimal ('1.4 GW')."""
+    """H100e or chips to two significant figures (`two_figures`: '1.2 million',
+    '210,000'), from the raw value; GW to one decimal ('1.4 GW')."""
     if unit == "gigawatts":
         return f"{value:.1f} GW"
     if value <= 0:
         return "0"
-    rounded = float(f"{value:.2g}")
+    rounded = two_figures(value)
     if rounded >= 1e6:
         return f"{rounded / 1e6:g} million"
     return f"{rounded:,.0f}"
@@ -1006,7 +1011,8 @@ def chart_table(shares_: pd.DataFrame, compute_: pd.DataFrame, count: str = COUN
     share_low, share_high (counting `count`, in whole percentage points by `percent_points`),
     stack_mid, the middle of the vendor's band in the stacked panel (for its label), and
     total_h100e, the median of all vendors' total, which the tables print (the vendors'
-    medians need not add up to it)."""
+    medians need not add up to it). Amounts are raw, so that every printed figure is
+    rounded once (rule 8)."""
     served = compute_[(compute_["state"] == IN_SERVICE) & (compute_["unit"] == "h100e") & compute_["vendor"].isin(CHIP_MAKERS)]
     part = shares_[shares_["count"] == count]
     table = part.merge(served[["scenario", "quarter", "vendor", "central"]].rename(columns={"central": "h100e"}),
@@ -1023,10 +1029,8 @@ def chart_table(shares_: pd.DataFrame, compute_: pd.DataFrame, count: str = COUN
     columns = ["scenario", "quarter", "vendor", "rank", "h100e", "stack_mid", "share", "label_y", "share_low", "share_high",
                "total_h100e"]
     table = table[columns].reset_index(drop=True)
-    # Three significant figures are more than the model knows, and keep the page light.
-    for column in ("h100e", "stack_mid", "total_h100e"):
-        table[column] = table[column].map(lambda v: float(f"{v:.3g}") if pd.notna(v) else v)
-    # Whole percentage points by the book's one rounding (rule 8), so that the lines, the
+    # Amounts stay raw here: the text alternative prints them by `amount_text`, once, as the
+    # tables do; only the page's copy is rounded (`layout`). Whole percentage points by the book's one rounding (rule 8), so that the lines, the
     # tooltips and the text alternative say what the tables say.
     for column in ("share", "share_low", "share_high"):
         table[column] = table[column].map(percent_points) / 100
@@ -1049,14 +1053,25 @@ def _spread(table: pd.DataFrame, column: str, gap: float) -> pd.Series:
     return spread
 
 
-def chart_title(table: pd.DataFrame, scenario: str, vendor: str = "NVIDIA", first: int = 2024, last: int = 2026) -> str:
+def chart_title(table: pd.DataFrame, scenario: str, vendor: str = "NVIDIA", first: int = 2024, last: int = 2026,
+                marks: dict[int, str] | None = None) -> str:
     """The finding the chart states, from its own rows: `vendor`'s share at the end of
-    `first` and of `last` (with its range) in `scenario`."""
+    `first` and of `last` (with its range) in `scenario`; `marks` gives a year's status
+    ('fitted', 'projected'), printed after it. Shares print alike: 'about the same'."""
     rows = table[(table["scenario"] == scenario) & (table["vendor"] == vendor)].set_index("quarter")
     start, end = rows.loc[f"{first}Q4"], rows.loc[f"{last}Q4"]
-    verb = "fell" if end["share"] < start["share"] else "rose" if end["share"] > start["share"] else "held"
-    return (f"{vendor}'s share of Anthropic's compute in service {verb} from {percent(start['share'])} at end-{first} "
-            f"to {share_text(end['share_low'], end['share'], end['share_high'])} at end-{last}")
+    marks = marks or {}
+
+    def when(year):
+        return f"end-{year}" + (f" ({marks[year]})" if marks.get(year) and marks[year] != "estimated" else "")
+
+    ranged = share_text(end["share_low"], end["share"], end["share_high"])
+    if percent(end["share"]) == percent(start["share"]):
+        return (f"{vendor}'s share of Anthropic's compute in service was about the same at {when(first)} and "
+                f"{when(last)}: {ranged}")
+    verb = "fell" if end["share"] < start["share"] else "rose"
+    return (f"{vendor}'s share of Anthropic's compute in service {verb} from {percent(start['share'])} at {when(first)} "
+            f"to {ranged} at {when(last)}")
 
 
 def chart_description(table: pd.DataFrame, scenario: str, years: tuple[int, ...] = (2024, 2025, 2026, 2027)) -> str:
@@ -1092,7 +1107,8 @@ def figure(table: pd.DataFrame, articles: pd.DataFrame, evidence_as_of, *, sourc
     from . import charts
 
     year = int(table["quarter"].max()[:4]) - 1
-    title = chart_title(table, scenario, last=year)
+    title = chart_title(table, scenario, last=year, marks={y: year_status(y, evidence_as_of) for y in (2024, year)})
+    fitted = [y for y in YEARS if year_status(y, evidence_as_of) == "fitted"]
     return charts.finish(
         layout(table, articles, evidence_as_of, scenario=scenario),
         narrow=layout(table, articles, evidence_as_of, scenario=scenario, narrow=True),
@@ -1100,7 +1116,9 @@ def figure(table: pd.DataFrame, articles: pd.DataFrame, evidence_as_of, *, sourc
         subtitle=(f"Top: {UNIT_WORDS} in service at each quarter's end, central (median) case. "
                   f"Bottom: shares of that, median line and a band from the lowest 5th to the highest 95th percentile of "
                   f"{DRAWS:,} draws on any of three units. "
-                  f"Projected after {pd.Timestamp(evidence_as_of):%Y-%m-%d}; grey: when the articles were written."),
+                  + (f"To end-{fitted[-1]}, totals fitted to Epoch AI's estimates, split by the book's judgement. "
+                     if fitted else "")
+                  + f"Projected after {pd.Timestamp(evidence_as_of):%Y-%m-%d}; grey: when the articles were written."),
         source=source,
         description=f"{title}. {chart_description(table, scenario)}",
         data_files=["compute_mix_tranches.csv", "compute_mix_chip_power.csv", "compute_mix_scenarios.csv",
@@ -1133,7 +1151,7 @@ def layout(table: pd.DataFrame, articles: pd.DataFrame, evidence_as_of, *, scena
               scale=alt.Scale(domain=[charts.vega_date(first_day), charts.vega_date(quarter_end(LAST_QUARTER))]))
     tooltip = [alt.Tooltip("scenario:N", title="Scenario"), alt.Tooltip("quarter:N", title="Quarter (end of)"),
                alt.Tooltip("vendor:N", title="Chip vendor"),
-               alt.Tooltip("h100e:Q", title="In service, central (H100e)", format=",.3~s"),
+               alt.Tooltip("shown:Q", title="In service, central (H100e)", format=",~r"),
                alt.Tooltip("share:Q", title="Share, central", format=".0%"),
                alt.Tooltip("share_low:Q", title="Share, low end", format=".0%"),
                alt.Tooltip("share_high:Q", title="Share, high end", format=".0%")]
@@ -1145,7 +1163,11 @@ def layout(table: pd.DataFrame, articles: pd.DataFrame, evidence_as_of, *, scena
     # A quarter that every scenario draws alike (those before the first deal a scenario
     # moves) is carried once, for all of them (`s` = -1).
     number = {name: i for i, name in enumerate(names)}
-    columns = ["scenario", "quarter", "vendor", "h100e", "share", "share_low", "share_high"]
+    # The page's copy: drawn at three significant figures (more than the model knows, and
+    # light), and in the tooltip the raw value at the tables' two (rule 8), never one from the other.
+    table = table.assign(shown=table["h100e"].map(two_figures),
+                         **{c: table[c].map(lambda v: float(f"{v:.3g}")) for c in ("h100e", "stack_mid")})
+    columns = ["scenario", "quarter", "vendor", "h100e", "shown", "share", "share_low", "share_high"]
     drawn = table[columns].assign(scenario=lambda t: t["scenario"].map(number)).rename(columns={"scenario": "s"})
     values = columns[3:]
     alike = [q for q, rows in drawn.groupby("quarter")
@@ -1206,29 +1228,69 @@ def _projected(year: int, evidence_as_of) -> bool:
     return quarter_end(f"{year}Q4") > pd.Timestamp(evidence_as_of)
 
 
+def year_status(year: int, evidence_as_of, benchmarks: pd.DataFrame | None = None) -> str:
+    """What a year-end figure is: 'projected' where the year ends after `evidence_as_of`;
+    'fitted' where an outside estimate for that quarter is one the model is fitted to
+    (compute_mix_benchmarks, relation 'fitted': its total is the estimate's and its split
+    between vendors the book's judgement); else 'estimated'."""
+    if _projected(year, evidence_as_of):
+        return "projected"
+    benchmarks = inputs().benchmarks if benchmarks is None else benchmarks
+    fitted = benchmarks[(benchmarks["relation"] == "fitted") & (benchmarks["quarter"] == f"{year}Q4")]
+    return "fitted" if len(fitted) else "estimated"
+
+
+def year_label(year: int, evidence_as_of, prefix: str = "", benchmarks: pd.DataFrame | None = None) -> str:
+    """'2024 (fitted)', 'End-2026 (projected)' (with `prefix` 'End-'): a year with its status
+    (`year_status`), so that a fitted or projected figure never reads as a measured one; an
+    'estimated' year carries no mark."""
+    status = year_status(year, evidence_as_of, benchmarks)
+    return f"{prefix}{year}" + ("" if status == "estimated" else f" ({status})")
+
+
+def status_note(evidence_as_of, years: tuple[int, ...] = YEARS, benchmarks: pd.DataFrame | None = None) -> str:
+    """The marks of `year_label` in words, for beside a table: which years are fitted, to
+    which outside estimates (by name), and which are projected, from what date."""
+    benchmarks = inputs().benchmarks if benchmarks is None else benchmarks
+    by_status: dict[str, list[int]] = {}
+    for year in years:
+        by_status.setdefault(year_status(year, evidence_as_of, benchmarks), []).append(year)
+    parts = []
+    if by_status.get("fitted"):
+        quarters = [f"{y}Q4" for y in by_status["fitted"]]
+        names = benchmarks[(benchmarks["relation"] == "fitted") & benchmarks["quarter"].isin(quarters)]["name"]
+        parts.append(f"Fitted ({listing(map(str, by_status['fitted']))}): the model's fleets are scaled so that their "
+                     f"total matches an outside estimate ({listing(list(names))}), and how that total splits between "
+                     "vendors is the book's judgement, not a measurement")
+    if by_status.get("projected"):
+        day = pd.Timestamp(evidence_as_of)
+        parts.append(f"Projected ({listing(map(str, by_status['projected']))}): the year ends after the book's evidence "
+                     f"date, {day.day} {day:%B %Y}")
+    return ". ".join(parts) + ("." if parts else "")
+
+
 def share_by_year_text(evidence_as_of, vendor: str = "NVIDIA", scenario_id: str = CENTRAL, basis: str = ALL_UNITS,
                        years: tuple[int, ...] = YEARS) -> str:
-    """'50% (37–63%) at the end of 2024, ... and 16% (12–20%) at the end of 2027
-    (projected)': a vendor's share in service, with its range, at each year's end; a year
-    whose end falls after `evidence_as_of` is marked projected."""
+    """'50% (37–63%) at the end of 2024 (fitted), ... and 16% (12–20%) at the end of 2027
+    (projected)': a vendor's share in service, with its range, at each year's end, each
+    year marked with its status (`year_label`)."""
     by_year = vendor_share_by_year(vendor, scenario_id, basis, years=years)
-    parts = [f"{share_text(row.low, row.central, row.high)} at the end of {row.year}"
-             + (" (projected)" if _projected(row.year, evidence_as_of) else "") for row in by_year.itertuples()]
+    parts = [f"{share_text(row.low, row.central, row.high)} at the end of {year_label(int(row.year), evidence_as_of)}"
+             for row in by_year.itertuples()]
     return listing(parts)
 
 
 def front_table(evidence_as_of, basis: str = ALL_UNITS, years: tuple[int, ...] = YEARS) -> pd.DataFrame:
     """Every vendor's share in service at each year's end, central (low–high), one row per
-    vendor in VENDOR_ORDER; columns vendor and one per year, headed 'End-2024' or, for a
-    year that ends after `evidence_as_of`, 'End-2026 (projected)'."""
+    vendor in VENDOR_ORDER; columns vendor and one per year, headed by `year_label`
+    ('End-2024 (fitted)', 'End-2026 (projected)'); `status_note` says what the marks mean."""
     ends = year_end_shares(basis)
     rows = []
     for vendor in VENDOR_ORDER:
         row = {"vendor": vendor}
         for year in years:
             r = ends.loc[(year, vendor)]
-            header = f"End-{year}" + (" (projected)" if _projected(year, evidence_as_of) else "")
-            row[header] = share_text(r["low"], r["central"], r["high"])
+            row[year_label(year, evidence_as_of, "End-")] = share_text(r["low"], r["central"], r["high"])
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -1574,6 +1636,17 @@ def largest_basis_gap(years: tuple[int, ...] = YEARS) -> tuple[str, int, str, fl
     return best[1:]
 
 
+def basis_gap_text(years: tuple[int, ...] = YEARS) -> str:
+    """`largest_basis_gap` in words: "Google's share at the end of 2027, 46% on HBM
+    bandwidth against 54% on dense BF16"; where even the largest gap prints as none (rule
+    9), says so."""
+    vendor, year, low_basis, low, high_basis, high = largest_basis_gap(years)
+    if percent(low) == percent(high):
+        return "none that shows: every vendor's share prints about the same on every unit, at the end of every year"
+    return (f"{vendor}'s share at the end of {year}, {percent(low)} on {BASIS_SHORT[low_basis]} against "
+            f"{percent(high)} on {BASIS_SHORT[high_basis]}")
+
+
 # --- The tables the chapter shows ------------------------------------------------------------
 
 def _range_text(low: float, central: float, high: float, unit: str) -> str:
@@ -1587,9 +1660,11 @@ def _vendor_share(frame: pd.DataFrame, vendor: str) -> str:
     return "none" if row["high"] == 0 else share_text(row["low"], row["central"], row["high"])
 
 
-def year_end_table(scenario_id: str = CENTRAL, basis: str = ALL_UNITS, years: tuple[int, ...] = YEARS) -> pd.DataFrame:
+def year_end_table(scenario_id: str = CENTRAL, basis: str = ALL_UNITS, years: tuple[int, ...] = YEARS,
+                   evidence_as_of=None) -> pd.DataFrame:
     """One row per year: each vendor's share in service at the year's end, the total in
-    H100e and in gigawatts of facility power, each central (low–high)."""
+    H100e and in gigawatts of facility power, each central (low–high). With
+    `evidence_as_of`, the year is labelled with its status (`year_label`: fitted, projected)."""
     share = year_end(shares(basis))
     share = share[(share["scenario_id"] == scenario_id) & (share["count"] == COUNTS[0])]
     total = year_end(compute(basis))
@@ -1597,7 +1672,8 @@ def year_end_table(scenario_id: str = CENTRAL, basis: str = ALL_UNITS, years: tu
     rows = []
     for year in years:
         here = share[share["year"] == year]
-        row = {"year": str(year), **{v: _vendor_share(here, v) for v in CHIP_MAKERS}}
+        label = str(year) if evidence_as_of is None else year_label(year, evidence_as_of)
+        row = {"year": label, **{v: _vendor_share(here, v) for v in CHIP_MAKERS}}
         for unit in ("h100e", "gigawatts"):
             t = total[(total["year"] == year) & (total["unit"] == unit)].iloc[0]
             row[unit] = _range_text(t["low"], t["central"], t["high"], unit)
