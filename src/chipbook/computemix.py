@@ -1295,6 +1295,18 @@ def front_table(evidence_as_of, basis: str = ALL_UNITS, years: tuple[int, ...] =
     return pd.DataFrame(rows)
 
 
+def share_change_text(vendor: str, first: int, last: int, scenario_id: str = CENTRAL, basis: str = ALL_UNITS) -> str:
+    """`vendor`'s central share from the end of `first` to the end of `last`, in words:
+    "Google's central share rises from 32% at the end of 2025 to 46% at the end of 2026",
+    or, where the two print alike (rule 9), "... stays about the same, 32%, ..."."""
+    ends = year_end_shares(basis, scenario_id)
+    start, end = ends.loc[(first, vendor), "central"], ends.loc[(last, vendor), "central"]
+    if percent(start) == percent(end):
+        return f"{vendor}'s central share stays about the same, {percent(end)}, from the end of {first} to the end of {last}"
+    verb = "rises" if end > start else "falls"
+    return f"{vendor}'s central share {verb} from {percent(start)} at the end of {first} to {percent(end)} at the end of {last}"
+
+
 def scenario_effects(year: int = YEARS[-1], vendor: str = "NVIDIA", basis: str = ALL_UNITS) -> pd.DataFrame:
     """Per scenario: `vendor`'s share in service at the end of `year` (low, central,
     high), its change from the central scenario, and the order of vendors that year.
@@ -1587,7 +1599,7 @@ def unit_sentence(year: int = YEARS[-1], years: tuple[int, ...] = (2025, 2026, 2
         parts.append(text)
     conclusion = (f"So the book cites {listing(robust) if robust else 'no vendor'}'s share as a number with its range"
                   + (f" and the split between {' and '.join(loose)} only as a direction" if loose else "")
-                  + f". {ORDER_RULE}: {_tops_text(years)}.")
+                  + f". By the book's rule for orderings, {_tops_text(years)}.")
     return ". ".join(parts) + ". " + conclusion
 
 
