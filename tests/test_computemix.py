@@ -776,6 +776,22 @@ def test_live_the_chart_and_the_table_print_the_same_totals():
         assert f"of {printed} H100e in all" in description.split(f"end-{row.year}: ")[1].split(";")[0], row.year
 
 
+def test_live_no_comparison_prints_two_alike_figures():
+    # Rule 9 on every comparison sentence the book prints: never "22% instead of 22%", "23% (19–27%) against
+    # 23% (19–27%)" or "from 45% at end-2024 to 45%".
+    import re
+    with_old, without_old = mix.share_without([t for t in mix.tranche_names()][:1])
+    sentences = [mix.correlation_sentence(), mix.demand_sentence(), mix.firm_only_sentence(), mix.scenario_sentence(),
+                 mix.basis_gap_text(), mix.unit_sentence(), mix.unit_summary(), mix.contrast(without_old, with_old),
+                 mix.share_change_text("Google", 2025, 2026),
+                 mix.chart_title(mix.chart_table(mix.shares(), mix.compute()), "As announced")]
+    figure = r"(\d+(?:\.\d+)?(?: GW)?%?(?: \([^)]*\))?)"
+    for text in sentences:
+        for pattern in (figure + r" instead of \1(?!\d|\.\d)", figure + r" against \1(?!\d|\.\d)",
+                        r"from (\d+%) [^,;]*? to \1(?!\d|\.\d)"):
+            assert not re.search(pattern, text), (pattern, text)
+
+
 def test_live_year_end_sentence_covers_every_year():
     text = mix.share_by_year_text(ledger.evidence_as_of())
     for year in mix.YEARS:
