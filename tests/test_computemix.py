@@ -296,6 +296,33 @@ def test_draws_on_one_factor_move_together_by_hand():
         mix.simulate(LINKED, POWER, SPECS, draws=5, quarters=QUARTERS, factors=FACTORS.assign(factor_id="g"))
 
 
+DEMAND_LINKED = tranches(
+    ("g", "Google", "h100", "conditional", "h100e", 50, 100, 150, "2026-04-06", "2026Q1", "2026Q1", "2026Q1", "2026Q1"),
+    ("w", "AWS", "h100", "up to", "h100e", 50, 100, 150, "2026-04-20", "2026Q1", "2026Q1", "2026Q1", "2026Q1"),
+).assign(amount_factor=[mix.DEMAND] * 2, amount_direction=["with"] * 2, pace_factor=[None] * 2)
+
+
+def test_a_demand_factor_shared_across_vendors_by_hand():
+    # Two vendors' ceilings, alike (50 / 100 / 150 H100e), drawn with one demand factor at rho = 1: each draw sits at
+    # the same quantile of the same range, so the two are equal in every draw. Their total is twice one of them, its
+    # range as wide as 2 x (one's range); each vendor's share is exactly 1/2 in every draw: a common swing in demand
+    # cancels in the shares.
+    linked = mix.simulate(DEMAND_LINKED, POWER, SPECS, draws=400, quarters=QUARTERS,
+                          factors=pd.DataFrame({"factor_id": [mix.DEMAND], "correlation": [1.0]}))
+    g, w = (linked.h100e[t][1:, -1] for t in "gw")
+    assert g == pytest.approx(w)
+    assert linked.vendor_shares()["Google"][1:, -1] == pytest.approx(np.full(400, 0.5))
+    # The comparison the chapter prints: the same factor at rho = 0 (`without_factor`) draws them independently, so
+    # the total's 5th-95th range narrows (the two partly offset) and the shares spread out around 1/2.
+    factors = mix.without_factor(pd.DataFrame({"factor_id": [mix.DEMAND, "other"], "correlation": [1.0, 0.7]}))
+    assert factors["correlation"].tolist() == [0.0, 0.7]
+    apart = mix.simulate(DEMAND_LINKED, POWER, SPECS, draws=400, quarters=QUARTERS, factors=factors)
+    width = {name: np.subtract(*np.percentile(r.h100e["g"][1:, -1] + r.h100e["w"][1:, -1], [95, 5]))
+             for name, r in (("linked", linked), ("apart", apart))}
+    assert width["linked"] > width["apart"]
+    assert np.ptp(apart.vendor_shares()["Google"][1:, -1]) > 0.1
+
+
 # --- Rule 7: fleets fitted to an outside estimate -------------------------------------------
 
 def test_a_total_drawn_through_an_estimate_s_percentiles_by_hand():
@@ -450,6 +477,74 @@ def test_one_rounding_for_every_share_by_hand():
     assert mix.amount_text(1.86, "gigawatts") == "1.9 GW"
 
 
+def test_comparisons_say_when_two_figures_print_alike_by_hand():
+    # Rule 9: 0.223 and 0.215 both print 22% (rule 8), so the sentence says so rather than "22% instead of 22%";
+    # 0.18 and 0.22 print differently.
+    assert mix.contrast(0.223, 0.215) == "about the same, 22%"
+    assert mix.contrast(0.18, 0.22) == "18% instead of 22%"
+    assert mix.contrast(0.185, 0.22, joiner="against") == "19% against 22%"  # 18.5 rounds half up to 19
+    assert mix.contrast(1_340_000, 1_260_000, text=mix.amount_text) == "about the same, 1.3 million"
+    # Ranges: compared by their printed ends. 19-27 (8 points) is narrower than 18-27 (9 points), though the
+    # central figures print alike; 22% (18-27%) twice is "about the same", and "about as wide".
+    verb, words = mix.range_contrast((0.19, 0.227, 0.268), (0.181, 0.228, 0.274))
+    assert (verb, words) == ("narrower", "23% (19–27%) against 23% (18–27%)")
+    assert mix.range_contrast((0.18, 0.22, 0.27), (0.181, 0.221, 0.274)) == ("about as wide", "about the same, 22% (18–27%)")
+    # Gigawatts to one decimal: 6.68-9.70 (3.0 printed) is wider than 7.14-9.04 (1.9 printed).
+    assert mix.range_contrast((6.68, 7.99, 9.70), (7.14, 7.98, 9.04), text=lambda lo, c, hi: f"{c:.1f} ({lo:.1f}–{hi:.1f})",
+                              ends=lambda v: round(v, 1))[0] == "wider"
+
+
+def test_the_rule_for_orderings_by_hand():
+    # Rule 10. Four draws per unit. Google's share beats AWS's in 4 of 4 draws on 8-bit and BF16 but 2 of 4 on HBM.
+    eight = {"Google": np.array([0.5, 0.6, 0.5, 0.4]), "AWS": np.array([0.3, 0.2, 0.3, 0.35]),
+             "NVIDIA": np.array([0.2, 0.2, 0.2, 0.25])}
+    hbm = {"Google": np.array([0.40, 0.45, 0.38, 0.36]), "AWS": np.array([0.41, 0.35, 0.42, 0.34]),
+           "NVIDIA": np.array([0.19, 0.20, 0.20, 0.30])}
+    assert mix.ahead_odds(eight, "Google", "AWS") == 1.0
+    assert mix.ahead_odds(hbm, "AWS", "Google") == 0.5  # draws 1 and 3
+    # Largest: Google beats both others in draws 2 and 4 on HBM (0.45 > 0.35, 0.20; 0.36 > 0.34, 0.30): 2 / 4.
+    assert mix.largest_odds(hbm, "Google") == 0.5 and mix.largest_odds(hbm, "AWS") == 0.5
+    odds = {"8-bit": 1.0, "bf16": 1.0, "hbm": 0.5}
+    # 90% on every unit or nothing: 100%, 100% and 50% is "about level", with the odds on the other side.
+    assert mix.order_call(odds) == "level"
+    assert mix.ahead_words("Google", "AWS", odds) == ("AWS and Google are about level (Google ahead in 100% of the draws "
+                                                      "on 8-bit, 100% on dense BF16 and 50% on HBM bandwidth)")
+    assert mix.ahead_words("Google", "AWS", {"8-bit": 0.97, "bf16": 0.9, "hbm": 0.95}) == "Google is ahead of AWS"
+    assert mix.ahead_words("AWS", "Google", {"8-bit": 0.03, "bf16": 0.1, "hbm": 0.0}) == "Google is ahead of AWS"
+    assert mix.ahead_words("AWS", "Google", {"8-bit": 0.2, "bf16": 0.2, "hbm": 0.2}) == \
+        "Google and AWS are about level (AWS ahead in 20% of the draws on every unit)"
+    # The top: Google the largest in 99%, 100% and 58% of the draws; AWS in 1%, 0% and 42%; NVIDIA never.
+    top = {"Google": {"8-bit": 0.99, "bf16": 1.0, "hbm": 0.58}, "AWS": {"8-bit": 0.01, "bf16": 0.0, "hbm": 0.42},
+           "NVIDIA": {"8-bit": 0.0, "bf16": 0.0, "hbm": 0.0}}
+    assert mix.largest_words(top) == ("Google and AWS are about level at the top (Google the largest in 99% of the draws "
+                                      "on 8-bit, 100% on dense BF16 and 58% on HBM bandwidth)")
+    top["Google"]["hbm"], top["AWS"]["hbm"] = 0.92, 0.08
+    assert mix.largest_words(top) == "Google is the largest"
+    # Shares of draws never print a false 0% or 100%: 2 draws in 4,000 are "under 1%".
+    assert [mix.odds_text(p) for p in (0.0, 0.0005, 0.004, 0.005, 0.42, 0.996, 1.0)] == \
+        ["0%", "under 1%", "under 1%", "1%", "42%", "over 99%", "100%"]
+
+
+def test_the_chart_s_text_alternative_rounds_amounts_once_by_hand():
+    # A total of 1,346,000 H100e is 1.3 million at two significant figures. Rounded first to three (1.35 million)
+    # and then to two, it would print 1.4 million, as an earlier chart's text alternative did beside a table's 1.3.
+    shares = pd.DataFrame({"scenario": ["As announced"] * 3, "quarter": ["2025Q4"] * 3, "vendor": ["NVIDIA", "AWS", "Google"],
+                           "count": ["in service"] * 3, "low": [0.1, 0.4, 0.2], "central": [0.15, 0.55, 0.3],
+                           "high": [0.2, 0.7, 0.4]})
+    compute = pd.DataFrame({"scenario": ["As announced"] * 4, "quarter": ["2025Q4"] * 4,
+                            "vendor": ["NVIDIA", "AWS", "Google", mix.ALL_VENDORS], "state": [mix.IN_SERVICE] * 4,
+                            "unit": ["h100e"] * 4, "central": [201_900.0, 740_300.0, 403_800.0, 1_346_000.0]})
+    table = mix.chart_table(shares, compute)
+    assert table["total_h100e"].iloc[0] == 1_346_000.0  # raw, not 1,350,000
+    assert mix.amount_text(1_346_000) == "1.3 million" and mix.amount_text(1_350_000) == "1.4 million"
+    assert "of 1.3 million H100e in all" in mix.chart_description(table, "As announced", years=(2025,))
+    # The page's copy: drawn at three figures, its tooltip at the tables' two, each from the raw value.
+    spec = mix.layout(table, load_table("articles"), "2026-12-04", scenario="As announced").to_dict()
+    drawn = {r["vendor"]: r for r in max(spec["datasets"].values(), key=len)}
+    assert (drawn["AWS"]["h100e"], drawn["AWS"]["shown"]) == (740_000.0, 740_000.0)
+    assert (drawn["NVIDIA"]["h100e"], drawn["NVIDIA"]["shown"]) == (202_000.0, 200_000.0)
+
+
 # --- The chart: title and text alternative from the rows it draws ---------------------------
 
 def chart_rows(nvidia_2026: float) -> pd.DataFrame:
@@ -470,6 +565,31 @@ def test_the_title_moves_with_the_data():
     assert "rose from 50% at end-2024 to 60% (48–72%)" in mix.chart_title(chart_rows(0.6), "As announced")
     description = mix.chart_description(chart_rows(0.2), "As announced")
     assert "end-2026: NVIDIA 20% (16–24%), AWS 40% (32–48%), Google 40% (32–48%)" in description
+
+
+def test_the_title_marks_fitted_years_and_says_when_shares_print_alike():
+    marks = {2024: "fitted", 2026: "projected"}
+    assert mix.chart_title(chart_rows(0.2), "As announced", marks=marks) == (
+        "NVIDIA's share of Anthropic's compute in service fell from 50% at end-2024 (fitted) to 20% (16–24%) at "
+        "end-2026 (projected)")
+    # 50% and 0.504 both print 50%: not "held from 50% to 50%".
+    assert mix.chart_title(chart_rows(0.504), "As announced") == (
+        "NVIDIA's share of Anthropic's compute in service was about the same at end-2024 and end-2026: 50% (40–60%)")
+
+
+def test_fitted_and_projected_years_are_marked_by_hand():
+    # Evidence dated 4 December 2026: the end of 2026 is after it, so projected; 2024 has an estimate the model is
+    # fitted to, so fitted; 2023 has only an independent one, and 2022 none: both merely estimated, unmarked.
+    benchmarks = pd.DataFrame({"name": ["A total", "A check"], "quarter": ["2024Q4", "2023Q4"],
+                               "relation": ["fitted", "independent"]})
+    status = {y: mix.year_status(y, "2026-12-04", benchmarks) for y in (2022, 2023, 2024, 2026)}
+    assert status == {2022: "estimated", 2023: "estimated", 2024: "fitted", 2026: "projected"}
+    assert mix.year_label(2024, "2026-12-04", "End-", benchmarks) == "End-2024 (fitted)"
+    assert mix.year_label(2023, "2026-12-04", benchmarks=benchmarks) == "2023"
+    note = mix.status_note("2026-12-04", (2023, 2024, 2026, 2027), benchmarks)
+    assert note.startswith("Fitted (2024): the model's fleets are scaled so that their total matches an outside "
+                           "estimate (A total)")
+    assert "Projected (2026 and 2027): the year ends after the book's evidence date, 4 December 2026." in note
 
 
 def test_the_figure_is_finished_and_offline():
@@ -550,6 +670,43 @@ def test_live_scenarios_move_the_share_the_way_they_say(book):
         assert (central[scenario] - central["central"]).abs().max() > 1e-6, scenario
 
 
+def test_live_firm_only_counts_no_ceiling_and_surge_draws_their_tops():
+    # 'Firm amounts only' sets every tranche the rule counts only once delivered (ceilings, unsized deals) to
+    # nothing, and nothing else; 'demand surges' moves only tranches that load on the demand factor. Draw by draw
+    # (common random numbers), the first can only lower the total in service and the second only raise it.
+    tables = mix.inputs()
+    open_ended = {t.tranche_id for t in tables.tranches.itertuples() if mix.counting(t.stated_as) in COUNTED_ONCE_DELIVERED}
+    firm = tables.changes[tables.changes["scenario_id"] == mix.FIRM_ONLY]
+    assert set(firm["tranche_id"]) == open_ended
+    assert (firm[["amount_low", "amount_central", "amount_high"]] == 0).all().all()
+    demand = set(tables.tranches.loc[tables.tranches["amount_factor"] == mix.DEMAND, "tranche_id"])
+    assert set(tables.changes.loc[tables.changes["scenario_id"] == "demand-surge", "tranche_id"]) <= demand
+    total = {s: sum(mix.run(s).by_vendor(mix.run(s).h100e).values()) for s in ("central", mix.FIRM_ONLY, "demand-surge")}
+    assert (total[mix.FIRM_ONLY] <= total["central"] + 1e-6).all()
+    assert (total["demand-surge"] >= total["central"] - 1e-6).all()
+    text = mix.firm_only_sentence()
+    assert mix.inputs().scenarios.set_index("scenario_id").loc[mix.FIRM_ONLY, "name"] in text
+    assert not any(t in text for t in mix.tranche_names())  # tranches by name, never by id
+
+
+def test_live_orderings_are_probabilities_and_the_rule_is_applied():
+    table = mix.odds_table()
+    assert set(table["year"]) == {str(y) for y in mix.YEARS}
+    for year in mix.YEARS:
+        lower_upper = mix.orderings(year)
+        assert len(lower_upper) == len(mix.VENDOR_ORDER) - 1
+        for lower, upper in lower_upper:
+            odds = mix.ahead_by_unit(lower, upper, year)
+            back = mix.ahead_by_unit(upper, lower, year)
+            assert all(0 <= odds[b] <= 1 and odds[b] + back[b] <= 1 + 1e-12 for b in mix.BASES)
+        largest = mix.largest_by_unit(year)
+        for basis in mix.BASES:  # at most one vendor is the largest in each draw
+            assert sum(largest[v][basis] for v in largest) <= 1 + 1e-12
+        called = mix.called_largest(year)
+        assert called is None or min(largest[called].values()) >= mix.ORDER_CONFIDENCE
+        assert (" is the largest" in mix.largest_sentence(year)) == (called is not None)
+
+
 def test_live_model_never_counts_more_of_a_ceiling_than_the_ceiling():
     capacity = load_table("capacity")
     for scenario in load_table("scenarios")["scenario_id"]:
@@ -609,6 +766,32 @@ def test_live_the_sentences_name_what_they_compare():
     assert all(tranche_id not in mix.drivers_text("2027Q4") for tranche_id in names if tranche_id != names[tranche_id])
 
 
+def test_live_the_chart_and_the_table_print_the_same_totals():
+    # The text alternative's total at each year's end is the table's, figure for figure (one rounding, rule 8).
+    central = mix.inputs().scenarios.set_index("scenario_id").loc[mix.CENTRAL, "name"]
+    description = mix.chart_description(mix.chart_table(mix.shares(), mix.compute()), central)
+    for row in mix.year_end_table().itertuples():
+        printed = row.h100e.split(" (")[0]
+        assert f"end-{row.year}: " in description
+        assert f"of {printed} H100e in all" in description.split(f"end-{row.year}: ")[1].split(";")[0], row.year
+
+
+def test_live_no_comparison_prints_two_alike_figures():
+    # Rule 9 on every comparison sentence the book prints: never "22% instead of 22%", "23% (19–27%) against
+    # 23% (19–27%)" or "from 45% at end-2024 to 45%".
+    import re
+    with_old, without_old = mix.share_without([t for t in mix.tranche_names()][:1])
+    sentences = [mix.correlation_sentence(), mix.demand_sentence(), mix.firm_only_sentence(), mix.scenario_sentence(),
+                 mix.basis_gap_text(), mix.unit_sentence(), mix.unit_summary(), mix.contrast(without_old, with_old),
+                 mix.share_change_text("Google", 2025, 2026),
+                 mix.chart_title(mix.chart_table(mix.shares(), mix.compute()), "As announced")]
+    figure = r"(\d+(?:\.\d+)?(?: GW)?%?(?: \([^)]*\))?)"
+    for text in sentences:
+        for pattern in (figure + r" instead of \1(?!\d|\.\d)", figure + r" against \1(?!\d|\.\d)",
+                        r"from (\d+%) [^,;]*? to \1(?!\d|\.\d)"):
+            assert not re.search(pattern, text), (pattern, text)
+
+
 def test_live_year_end_sentence_covers_every_year():
     text = mix.share_by_year_text(ledger.evidence_as_of())
     for year in mix.YEARS:
@@ -640,6 +823,27 @@ def test_a_ceiling_counted_as_firm_is_named(scratch):
     with pytest.raises(DataError) as caught:
         check_compute_mix(scratch.folder)
     assert caught.value.row == line and caught.value.column == "stated_as" and "up to" in str(caught.value)
+
+
+def test_a_ceiling_whose_central_draw_uses_it_all_is_named(scratch):
+    # The rule for ceilings: the central draw lies below the ceiling (no party committed to use all of it), though
+    # the high end may reach it. Each ceiling tranche in turn, its central and high set to its capacity row's figure.
+    capacity = {r["capacity_id"]: r for r in scratch.rows("capacity")}
+    rows = scratch.rows("compute_mix_tranches")
+    ceilings = [(i, r) for i, r in enumerate(rows, start=1) if mix.counting(r["stated_as"]) == "ceiling"
+                and r["capacity_id"] and r["measure"] == "gigawatts" and capacity[r["capacity_id"]]["gigawatts"]]
+    assert ceilings
+    for line, row in ceilings:
+        figure = capacity[row["capacity_id"]]["gigawatts"]
+        scratch.set_value("compute_mix_tranches", line, "amount_high", figure)
+        check_compute_mix(scratch.folder)  # the high end may reach the ceiling
+        scratch.set_value("compute_mix_tranches", line, "amount_central", figure)
+        with pytest.raises(DataError) as caught:
+            check_compute_mix(scratch.folder)
+        assert caught.value.row == line and caught.value.column == "amount_central", row["tranche_id"]
+        assert "below the ceiling" in str(caught.value)
+        for column in ("amount_central", "amount_high"):
+            scratch.set_value("compute_mix_tranches", line, column, row[column])
 
 
 def test_a_state_the_rule_does_not_give_is_named(scratch):

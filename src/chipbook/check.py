@@ -521,7 +521,8 @@ def check_compute_mix(data_dir: Path | None = None) -> None:
     and ceilings holds across tables: a capacity row a tranche stands for is in service or
     in the state the tranche's stated_as gives (contracted for a firm amount, ceiling for an
     'up to' or conditional one), and a capacity row that is a ceiling without an 'up to'
-    bound is one a conditional tranche stands for. A tranche fitted to an outside estimate
+    bound is one a conditional tranche stands for; a ceiling's central draw lies below the
+    ceiling (its high end may reach it). A tranche fitted to an outside estimate
     is a fleet estimate, fitted to an H100e estimate marked fitted, and every estimate
     marked fitted has tranches fitted to it."""
     from .vocabulary import MIX_COUNTING
@@ -566,6 +567,12 @@ def check_compute_mix(data_dir: Path | None = None) -> None:
                      f"{row['capacity_id']}, which capacity.csv bounds '{bound}'",
                      "'up to' exactly when the capacity row's figure is an 'up to' ceiling (the ceiling rule)")
             state = MIX_COUNTING[row["stated_as"]]
+            figure = cap["gigawatts"] if row["measure"] == "gigawatts" else cap["chips"] if row["measure"] == "chips" else ""
+            if state == "ceiling" and figure and float(row["amount_central"]) >= float(figure):
+                fail("compute_mix_tranches", row, "amount_central", f"the central draw of {row['amount_central']} "
+                     f"{row['measure']} on {row['capacity_id']} reaches its ceiling of {figure}",
+                     "a central draw below the ceiling (the rule for ceilings: no party has committed to use all of "
+                     "it; a scenario may draw it all)")
             if cap["state"] not in ("in service", state):
                 raise DataError(folder / "capacity.csv", f"{row['capacity_id']} is '{cap['state']}', but tranche "
                                 f"{row['tranche_id']} is stated_as '{row['stated_as']}', which the one rule makes "

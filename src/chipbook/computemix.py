@@ -27,8 +27,9 @@ Inputs, each a sourced row or a named assumption with its reason (data/):
   fitted to (`fitted_to`);
 * `compute_mix_benchmarks`: outside estimates of Anthropic's compute, each marked fitted
   (the model is scaled to it) or independent (a check);
-* `compute_mix_factors`: the shared factors (a vendor's deals, the split of a total) and
-  how strongly the assumptions that load on them move together;
+* `compute_mix_factors`: the shared factors (a vendor's deals, the split of a total,
+  Anthropic's demand, which moves the ceilings and unsized deals of every vendor) and how
+  strongly the assumptions that load on them move together;
 * `compute_mix_chip_power`: IT watts per chip and PUE (low, central, high), which turn
   gigawatts into chips;
 * `accelerator_specs`: the rates of each basis;
@@ -50,7 +51,8 @@ The rules, each tested by hand in tests/test_computemix.py:
    quarter it was announced); an "up to" ceiling and an amount whose use the source makes
    conditional are ceilings, and a deal of unpublished size an unsized deal: both count only
    once delivered; a fleet estimate counts only as in service. capacity.csv gives every deal
-   the same state (make check). The part of a ceiling not drawn by a quarter is reported
+   the same state (make check). A ceiling's central draw lies below the ceiling (make
+   check; its high end may reach it). The part of a ceiling not drawn by a quarter is reported
    beside the model (`ceilings`): not yet drawn, not excluded.
 5. Ranges: every assumption is drawn `DRAWS` times from a triangular distribution over
    its low, central and high values. An assumption that loads on a factor of
@@ -75,7 +77,16 @@ The rules, each tested by hand in tests/test_computemix.py:
    the drawn total, the fitted fleets are zero and the sum exceeds it. Their own amounts
    set only how they split the fitted total.
 8. Rounding: every printed share is rounded once, to whole percentage points, halves up
-   (`percent_points`); tables, sentences, titles and text alternatives all use it.
+   (`percent_points`), and every amount once, to two significant figures (`amount_text`),
+   each from its raw value; tables, sentences, titles and text alternatives all use them.
+9. Comparisons: a sentence that sets two printed figures side by side says "about the
+   same" where they print alike (`contrast`, `range_contrast`), rather than "22% instead
+   of 22%"; a range is called wider or narrower by its printed ends.
+10. Orderings (`ORDER_RULE`): the book calls one vendor ahead of another, or the largest,
+   only where at least `ORDER_CONFIDENCE` of the draws put it there on every unit
+   (`order_call`, `ahead_words`, `largest_words`); otherwise it calls them about level and
+   gives the share of the draws on each side (`odds_table`), since medians alone can order
+   two vendors that the draws leave close.
 """
 
 from __future__ import annotations
@@ -95,6 +106,7 @@ from . import data
 from .vocabulary import CHIP_MAKERS, COUNTED_ONCE_DELIVERED, MIX_COUNTING
 
 FIRST_QUARTER, LAST_QUARTER = "2023Q1", "2027Q4"
+YEARS = (2024, 2025, 2026, 2027)  # the year-ends the book prints
 REFERENCE_CHIP = "h100"
 BASES = ("8-bit", "bf16", "hbm")
 HEADLINE = "8-bit"
@@ -112,6 +124,9 @@ PERCENTILES = (5, 50, 95)
 DRAWS = 4000
 SEED = 2026
 CENTRAL = "central"
+# The factor of compute_mix_factors that links the ceilings and unsized deals of every vendor:
+# how much Anthropic draws on them hangs on its own demand (rule 5).
+DEMAND = "anthropic-demand"
 # The book's own test of its answer, not a standard from the literature: "one supplier
 # among three" would no longer describe NVIDIA if its central share passed an equal
 # third, or made it the largest supplier.
@@ -130,7 +145,8 @@ CEILING_RULE = (
     "Capacity is in one of three states. In service: delivered. Contracted: an amount a party states as firm (a floor "
     "such as 'more than' or 'well over', an approximate amount such as 'nearly' or 'about', or the whole of a named "
     "site), counted as contracted until it is delivered. A ceiling: an 'up to' amount, or one whose use the source "
-    "makes conditional, counted only once delivered, at the book's estimate of what is drawn; the rest of a ceiling is "
+    "makes conditional, counted only once delivered, at the book's estimate of what is drawn, whose central value lies "
+    "below the ceiling (no party has committed to use all of it; a scenario may); the rest of a ceiling is "
     "not yet drawn, neither contracted nor excluded. A deal whose size is not published also counts only once "
     "delivered, and fleets the book estimates where no deal was announced count only as in service. Every status the "
     "book prints, in tables, prose and scenarios, follows this rule.")
@@ -578,16 +594,25 @@ def single(basis: str) -> str:
     return HEADLINE if basis == ALL_UNITS else basis
 
 
+def without_factor(factors: pd.DataFrame, factor: str = DEMAND) -> pd.DataFrame:
+    """The factors table with `factor`'s correlation set to 0, so that the assumptions that
+    load on it are drawn independently (for comparison)."""
+    return factors.assign(correlation=factors["correlation"].where(factors["factor_id"] != factor, 0.0))
+
+
 @data.cached_per_process
-def run(scenario_id: str = CENTRAL, basis: str = HEADLINE, correlated_draws: bool = True) -> Run:
+def run(scenario_id: str = CENTRAL, basis: str = HEADLINE, correlated_draws: bool = True,
+        shared_demand: bool = True) -> Run:
     """The model on the book's data for one scenario and basis (`ALL_UNITS` runs the
-    headline's); `correlated_draws=False` draws every assumption independently (for
-    comparison)."""
+    headline's); `correlated_draws=False` draws every assumption independently, and
+    `shared_demand=False` draws those that load on the demand factor (`DEMAND`)
+    independently (`without_factor`), both for comparison."""
     tables = inputs()
     if scenario_id not in set(tables.scenarios["scenario_id"]):
         raise KeyError(f"no scenario {scenario_id!r} in scenarios.csv")
+    factors = tables.factors if shared_demand else without_factor(tables.factors)
     return simulate(scenario_tranches(tables.tranches, tables.changes, scenario_id), tables.chip_power,
-                    tables.specs, single(basis), factors=tables.factors if correlated_draws else None,
+                    tables.specs, single(basis), factors=factors if correlated_draws else None,
                     benchmarks=tables.benchmarks)
 
 
@@ -775,6 +800,142 @@ def share_ahead(first: str, second: str, quarter: str = LAST_QUARTER, scenario_i
     return float(np.mean(drawn[first][1:, i] > drawn[second][1:, i]))
 
 
+# --- Orderings: how often the draws agree ----------------------------------------------------
+
+# The book's line for calling an order (rule 10): a vendor is "ahead of" another, or "the
+# largest", only where at least this share of the draws puts it there on every unit; the
+# medians alone can order two vendors that the draws leave about level.
+ORDER_CONFIDENCE = 0.9
+ORDER_RULE = (f"The book calls one vendor ahead of another, or the largest, only where at least "
+              f"{ORDER_CONFIDENCE:.0%} of the draws put it there on every unit; otherwise it calls them about level "
+              "and gives the share of the draws on each side")
+
+
+def ahead_odds(drawn: dict[str, np.ndarray], first: str, second: str) -> float:
+    """The share of draws (arrays of one quantity's draws per vendor, modal case excluded)
+    in which `first`'s share exceeds `second`'s (0-1); a tie is not ahead."""
+    return float(np.mean(drawn[first] > drawn[second]))
+
+
+def largest_odds(drawn: dict[str, np.ndarray], vendor: str) -> float:
+    """The share of draws in which `vendor`'s share exceeds every other vendor's (0-1)."""
+    others = np.max([drawn[v] for v in drawn if v != vendor], axis=0)
+    return float(np.mean(drawn[vendor] > others))
+
+
+def odds_text(odds: float) -> str:
+    """A share of draws in whole percent, but never a false 0% or 100%: 'under 1%' or
+    'over 99%' where some draws, but fewer than half a percent, fall the other way."""
+    if 0 < odds < 0.005:
+        return "under 1%"
+    if 0.995 <= odds < 1:
+        return "over 99%"
+    return percent(odds)
+
+
+def _by_unit(odds: dict[str, float]) -> str:
+    """'1% of the draws on 8-bit, under 1% on dense BF16 and 42% on HBM bandwidth'; one
+    figure where every unit prints alike."""
+    texts = [(BASIS_SHORT[b], odds_text(p)) for b, p in odds.items()]
+    if len({t for _, t in texts}) == 1:
+        return f"{texts[0][1]} of the draws on every unit"
+    return listing([f"{t}{' of the draws' if i == 0 else ''} on {b}" for i, (b, t) in enumerate(texts)])
+
+
+def order_call(odds: dict[str, float]) -> str:
+    """Rule 10 on one ordering, given the share of draws in which it holds on each unit:
+    'yes' where at least ORDER_CONFIDENCE hold it on every unit, 'no' where at most
+    1 - ORDER_CONFIDENCE do on every unit, else 'level'."""
+    if min(odds.values()) >= ORDER_CONFIDENCE - 1e-12:
+        return "yes"
+    if max(odds.values()) <= 1 - ORDER_CONFIDENCE + 1e-12:
+        return "no"
+    return "level"
+
+
+def ahead_words(first: str, second: str, odds: dict[str, float]) -> str:
+    """Rule 10 in words, `odds` the share of draws in which `first` is ahead of `second` on
+    each unit: 'Google is ahead of AWS' / 'AWS is ahead of Google' where the draws agree,
+    else 'Google and AWS are about level (AWS ahead in 1% of the draws on 8-bit, ...)'."""
+    call = order_call(odds)
+    if call == "yes":
+        return f"{first} is ahead of {second}"
+    if call == "no":
+        return f"{second} is ahead of {first}"
+    return f"{second} and {first} are about level ({first} ahead in {_by_unit(odds)})"
+
+
+def largest_words(odds: dict[str, dict[str, float]]) -> str:
+    """Rule 10 for the top, `odds` the share of draws in which each vendor is the largest,
+    per vendor and unit: 'Google is the largest' where one vendor is in at least
+    ORDER_CONFIDENCE of the draws on every unit; else the vendors that are the largest in
+    more than 1 - ORDER_CONFIDENCE of the draws on some unit, 'Google and AWS are about
+    level at the top (Google the largest in 99% of the draws on 8-bit, ...)'."""
+    leaders = [v for v, by_unit in odds.items() if order_call(by_unit) == "yes"]
+    if leaders:
+        return f"{leaders[0]} is the largest"
+    contenders = sorted((v for v, by_unit in odds.items() if max(by_unit.values()) > 1 - ORDER_CONFIDENCE),
+                        key=lambda v: -odds[v][HEADLINE])
+    first = contenders[0]
+    return f"{listing(contenders)} are about level at the top ({first} the largest in {_by_unit(odds[first])})"
+
+
+@data.cached_per_process
+def drawn_shares(year: int, scenario_id: str = CENTRAL, basis: str = HEADLINE) -> dict[str, np.ndarray]:
+    """Every vendor's share in service at the end of `year` in each draw (modal case
+    excluded), on one basis."""
+    result = run(scenario_id, single(basis))
+    i = result.quarters.index(f"{year}Q4")
+    return {v: a[1:, i] for v, a in result.vendor_shares().items()}
+
+
+def ahead_by_unit(first: str, second: str, year: int, scenario_id: str = CENTRAL) -> dict[str, float]:
+    """The share of draws in which `first` is ahead of `second` at the end of `year`, per basis."""
+    return {b: ahead_odds(drawn_shares(year, scenario_id, b), first, second) for b in BASES}
+
+
+def largest_by_unit(year: int, scenario_id: str = CENTRAL) -> dict[str, dict[str, float]]:
+    """The share of draws in which each vendor is the largest at the end of `year`, per
+    vendor (VENDOR_ORDER, largest headline odds first) and basis."""
+    odds = {v: {b: largest_odds(drawn_shares(year, scenario_id, b), v) for b in BASES} for v in VENDOR_ORDER}
+    return dict(sorted(odds.items(), key=lambda item: -item[1][HEADLINE]))
+
+
+def called_largest(year: int, scenario_id: str = CENTRAL) -> str | None:
+    """The vendor rule 10 calls the largest at the end of `year`, or None where none is."""
+    called = [v for v, by_unit in largest_by_unit(year, scenario_id).items() if order_call(by_unit) == "yes"]
+    return called[0] if called else None
+
+
+def largest_sentence(year: int, scenario_id: str = CENTRAL) -> str:
+    """`largest_words` for the end of `year` on the book's data."""
+    return largest_words(largest_by_unit(year, scenario_id))
+
+
+def orderings(year: int, scenario_id: str = CENTRAL) -> list[tuple[str, str]]:
+    """The orderings that matter at the end of `year`: each vendor passing the one above it
+    in the headline's central order, [(lower, upper), ...] from the top."""
+    ends = year_end_shares(HEADLINE, scenario_id).xs(year, level="year")["central"]
+    ranked = sorted(VENDOR_ORDER, key=lambda v: -ends[v])
+    return [(lower, upper) for upper, lower in zip(ranked, ranked[1:])]
+
+
+def odds_table(years: tuple[int, ...] = YEARS, scenario_id: str = CENTRAL) -> pd.DataFrame:
+    """Beside the medians, how often the draws order the vendors otherwise: per year, each
+    vendor passing the one above it in the headline's central order (`orderings`), the share
+    of draws in which it does on each basis, and what rule 10 then lets the book say.
+    Columns year, ordering, one per basis, reading."""
+    rows = []
+    for year in years:
+        for lower, upper in orderings(year, scenario_id):
+            odds = ahead_by_unit(lower, upper, year, scenario_id)
+            call = order_call(odds)
+            reading = f"{lower} ahead" if call == "yes" else f"{upper} ahead" if call == "no" else "about level"
+            rows.append({"year": str(year), "ordering": f"{lower} ahead of {upper}",
+                         **{b: odds_text(p) for b, p in odds.items()}, "reading": reading})
+    return pd.DataFrame(rows)
+
+
 # --- Words and numbers at honest precision ------------------------------------------------
 
 def percent_points(value: float) -> int:
@@ -794,17 +955,41 @@ def share_text(low: float, central: float, high: float) -> str:
     return f"{percent(central)} ({percent_points(low)}–{percent(high)})"
 
 
+def two_figures(value: float) -> float:
+    """Rule 8 for amounts: `value` to two significant figures (1,346,000 -> 1,300,000)."""
+    return float(f"{float(value):.2g}")
+
+
 def amount_text(value: float, unit: str = "h100e") -> str:
-    """H100e or chips to two significant figures ('1.2 million', '210,000'); GW to one
-    decimal ('1.4 GW')."""
+    """H100e or chips to two significant figures (`two_figures`: '1.2 million',
+    '210,000'), from the raw value; GW to one decimal ('1.4 GW')."""
     if unit == "gigawatts":
         return f"{value:.1f} GW"
     if value <= 0:
         return "0"
-    rounded = float(f"{value:.2g}")
+    rounded = two_figures(value)
     if rounded >= 1e6:
         return f"{rounded / 1e6:g} million"
     return f"{rounded:,.0f}"
+
+
+def contrast(value: float, reference: float, text=percent, joiner: str = "instead of") -> str:
+    """Rule 9, a comparison in words, each figure printed by `text` (the book's one rounding,
+    `percent` by default) from its raw value: '18% instead of 22%'; where the two print
+    alike, 'about the same, 22%', never '22% instead of 22%'."""
+    new, old = text(value), text(reference)
+    return f"about the same, {new}" if new == old else f"{new} {joiner} {old}"
+
+
+def range_contrast(new: tuple[float, float, float], old: tuple[float, float, float], text=share_text,
+                   ends=percent_points) -> tuple[str, str]:
+    """Rule 9 for two ranges (low, central, high), printed by `text`: (how `new` compares
+    with `old`, 'wider', 'narrower' or 'about as wide', by the width between the printed
+    ends, `ends` applied to each end; the comparison in words, 'about the same, 22% (18–27%)'
+    where the two print alike, else '22% (18–27%) against 22% (16–29%)')."""
+    width = [ends(r[2]) - ends(r[0]) for r in (new, old)]
+    verb = "wider" if width[0] > width[1] else "narrower" if width[0] < width[1] else "about as wide"
+    return verb, contrast(new, old, text=lambda r: text(*r), joiner="against")
 
 
 def listing(parts: list[str], conjunction: str = "and") -> str:
@@ -826,7 +1011,8 @@ def chart_table(shares_: pd.DataFrame, compute_: pd.DataFrame, count: str = COUN
     share_low, share_high (counting `count`, in whole percentage points by `percent_points`),
     stack_mid, the middle of the vendor's band in the stacked panel (for its label), and
     total_h100e, the median of all vendors' total, which the tables print (the vendors'
-    medians need not add up to it)."""
+    medians need not add up to it). Amounts are raw, so that every printed figure is
+    rounded once (rule 8)."""
     served = compute_[(compute_["state"] == IN_SERVICE) & (compute_["unit"] == "h100e") & compute_["vendor"].isin(CHIP_MAKERS)]
     part = shares_[shares_["count"] == count]
     table = part.merge(served[["scenario", "quarter", "vendor", "central"]].rename(columns={"central": "h100e"}),
@@ -843,10 +1029,8 @@ def chart_table(shares_: pd.DataFrame, compute_: pd.DataFrame, count: str = COUN
     columns = ["scenario", "quarter", "vendor", "rank", "h100e", "stack_mid", "share", "label_y", "share_low", "share_high",
                "total_h100e"]
     table = table[columns].reset_index(drop=True)
-    # Three significant figures are more than the model knows, and keep the page light.
-    for column in ("h100e", "stack_mid", "total_h100e"):
-        table[column] = table[column].map(lambda v: float(f"{v:.3g}") if pd.notna(v) else v)
-    # Whole percentage points by the book's one rounding (rule 8), so that the lines, the
+    # Amounts stay raw here: the text alternative prints them by `amount_text`, once, as the
+    # tables do; only the page's copy is rounded (`layout`). Whole percentage points by the book's one rounding (rule 8), so that the lines, the
     # tooltips and the text alternative say what the tables say.
     for column in ("share", "share_low", "share_high"):
         table[column] = table[column].map(percent_points) / 100
@@ -869,14 +1053,25 @@ def _spread(table: pd.DataFrame, column: str, gap: float) -> pd.Series:
     return spread
 
 
-def chart_title(table: pd.DataFrame, scenario: str, vendor: str = "NVIDIA", first: int = 2024, last: int = 2026) -> str:
+def chart_title(table: pd.DataFrame, scenario: str, vendor: str = "NVIDIA", first: int = 2024, last: int = 2026,
+                marks: dict[int, str] | None = None) -> str:
     """The finding the chart states, from its own rows: `vendor`'s share at the end of
-    `first` and of `last` (with its range) in `scenario`."""
+    `first` and of `last` (with its range) in `scenario`; `marks` gives a year's status
+    ('fitted', 'projected'), printed after it. Shares print alike: 'about the same'."""
     rows = table[(table["scenario"] == scenario) & (table["vendor"] == vendor)].set_index("quarter")
     start, end = rows.loc[f"{first}Q4"], rows.loc[f"{last}Q4"]
-    verb = "fell" if end["share"] < start["share"] else "rose" if end["share"] > start["share"] else "held"
-    return (f"{vendor}'s share of Anthropic's compute in service {verb} from {percent(start['share'])} at end-{first} "
-            f"to {share_text(end['share_low'], end['share'], end['share_high'])} at end-{last}")
+    marks = marks or {}
+
+    def when(year):
+        return f"end-{year}" + (f" ({marks[year]})" if marks.get(year) and marks[year] != "estimated" else "")
+
+    ranged = share_text(end["share_low"], end["share"], end["share_high"])
+    if percent(end["share"]) == percent(start["share"]):
+        return (f"{vendor}'s share of Anthropic's compute in service was about the same at {when(first)} and "
+                f"{when(last)}: {ranged}")
+    verb = "fell" if end["share"] < start["share"] else "rose"
+    return (f"{vendor}'s share of Anthropic's compute in service {verb} from {percent(start['share'])} at {when(first)} "
+            f"to {ranged} at {when(last)}")
 
 
 def chart_description(table: pd.DataFrame, scenario: str, years: tuple[int, ...] = (2024, 2025, 2026, 2027)) -> str:
@@ -912,7 +1107,8 @@ def figure(table: pd.DataFrame, articles: pd.DataFrame, evidence_as_of, *, sourc
     from . import charts
 
     year = int(table["quarter"].max()[:4]) - 1
-    title = chart_title(table, scenario, last=year)
+    title = chart_title(table, scenario, last=year, marks={y: year_status(y, evidence_as_of) for y in (2024, year)})
+    fitted = [y for y in YEARS if year_status(y, evidence_as_of) == "fitted"]
     return charts.finish(
         layout(table, articles, evidence_as_of, scenario=scenario),
         narrow=layout(table, articles, evidence_as_of, scenario=scenario, narrow=True),
@@ -920,7 +1116,9 @@ def figure(table: pd.DataFrame, articles: pd.DataFrame, evidence_as_of, *, sourc
         subtitle=(f"Top: {UNIT_WORDS} in service at each quarter's end, central (median) case. "
                   f"Bottom: shares of that, median line and a band from the lowest 5th to the highest 95th percentile of "
                   f"{DRAWS:,} draws on any of three units. "
-                  f"Projected after {pd.Timestamp(evidence_as_of):%Y-%m-%d}; grey: when the articles were written."),
+                  + (f"To end-{fitted[-1]}, totals fitted to Epoch AI's estimates, split by the book's judgement. "
+                     if fitted else "")
+                  + f"Projected after {pd.Timestamp(evidence_as_of):%Y-%m-%d}; grey: when the articles were written."),
         source=source,
         description=f"{title}. {chart_description(table, scenario)}",
         data_files=["compute_mix_tranches.csv", "compute_mix_chip_power.csv", "compute_mix_scenarios.csv",
@@ -953,7 +1151,7 @@ def layout(table: pd.DataFrame, articles: pd.DataFrame, evidence_as_of, *, scena
               scale=alt.Scale(domain=[charts.vega_date(first_day), charts.vega_date(quarter_end(LAST_QUARTER))]))
     tooltip = [alt.Tooltip("scenario:N", title="Scenario"), alt.Tooltip("quarter:N", title="Quarter (end of)"),
                alt.Tooltip("vendor:N", title="Chip vendor"),
-               alt.Tooltip("h100e:Q", title="In service, central (H100e)", format=",.3~s"),
+               alt.Tooltip("shown:Q", title="In service, central (H100e)", format=",~r"),
                alt.Tooltip("share:Q", title="Share, central", format=".0%"),
                alt.Tooltip("share_low:Q", title="Share, low end", format=".0%"),
                alt.Tooltip("share_high:Q", title="Share, high end", format=".0%")]
@@ -965,7 +1163,11 @@ def layout(table: pd.DataFrame, articles: pd.DataFrame, evidence_as_of, *, scena
     # A quarter that every scenario draws alike (those before the first deal a scenario
     # moves) is carried once, for all of them (`s` = -1).
     number = {name: i for i, name in enumerate(names)}
-    columns = ["scenario", "quarter", "vendor", "h100e", "share", "share_low", "share_high"]
+    # The page's copy: drawn at three significant figures (more than the model knows, and
+    # light), and in the tooltip the raw value at the tables' two (rule 8), never one from the other.
+    table = table.assign(shown=table["h100e"].map(two_figures),
+                         **{c: table[c].map(lambda v: float(f"{v:.3g}")) for c in ("h100e", "stack_mid")})
+    columns = ["scenario", "quarter", "vendor", "h100e", "shown", "share", "share_low", "share_high"]
     drawn = table[columns].assign(scenario=lambda t: t["scenario"].map(number)).rename(columns={"scenario": "s"})
     values = columns[3:]
     alike = [q for q, rows in drawn.groupby("quarter")
@@ -1022,38 +1224,87 @@ def layout(table: pd.DataFrame, articles: pd.DataFrame, evidence_as_of, *, scena
 
 # --- Sentences the book prints (intro, optionality chapter, verdict) -----------------------
 
-YEARS = (2024, 2025, 2026, 2027)
-
-
 def _projected(year: int, evidence_as_of) -> bool:
     return quarter_end(f"{year}Q4") > pd.Timestamp(evidence_as_of)
 
 
+def year_status(year: int, evidence_as_of, benchmarks: pd.DataFrame | None = None) -> str:
+    """What a year-end figure is: 'projected' where the year ends after `evidence_as_of`;
+    'fitted' where an outside estimate for that quarter is one the model is fitted to
+    (compute_mix_benchmarks, relation 'fitted': its total is the estimate's and its split
+    between vendors the book's judgement); else 'estimated'."""
+    if _projected(year, evidence_as_of):
+        return "projected"
+    benchmarks = inputs().benchmarks if benchmarks is None else benchmarks
+    fitted = benchmarks[(benchmarks["relation"] == "fitted") & (benchmarks["quarter"] == f"{year}Q4")]
+    return "fitted" if len(fitted) else "estimated"
+
+
+def year_label(year: int, evidence_as_of, prefix: str = "", benchmarks: pd.DataFrame | None = None) -> str:
+    """'2024 (fitted)', 'End-2026 (projected)' (with `prefix` 'End-'): a year with its status
+    (`year_status`), so that a fitted or projected figure never reads as a measured one; an
+    'estimated' year carries no mark."""
+    status = year_status(year, evidence_as_of, benchmarks)
+    return f"{prefix}{year}" + ("" if status == "estimated" else f" ({status})")
+
+
+def status_note(evidence_as_of, years: tuple[int, ...] = YEARS, benchmarks: pd.DataFrame | None = None) -> str:
+    """The marks of `year_label` in words, for beside a table: which years are fitted, to
+    which outside estimates (by name), and which are projected, from what date."""
+    benchmarks = inputs().benchmarks if benchmarks is None else benchmarks
+    by_status: dict[str, list[int]] = {}
+    for year in years:
+        by_status.setdefault(year_status(year, evidence_as_of, benchmarks), []).append(year)
+    parts = []
+    if by_status.get("fitted"):
+        quarters = [f"{y}Q4" for y in by_status["fitted"]]
+        names = benchmarks[(benchmarks["relation"] == "fitted") & benchmarks["quarter"].isin(quarters)]["name"]
+        parts.append(f"Fitted ({listing(map(str, by_status['fitted']))}): the model's fleets are scaled so that their "
+                     f"total matches an outside estimate ({listing(list(names))}), and how that total splits between "
+                     "vendors is the book's judgement, not a measurement")
+    if by_status.get("projected"):
+        day = pd.Timestamp(evidence_as_of)
+        parts.append(f"Projected ({listing(map(str, by_status['projected']))}): the year ends after the book's evidence "
+                     f"date, {day.day} {day:%B %Y}")
+    return ". ".join(parts) + ("." if parts else "")
+
+
 def share_by_year_text(evidence_as_of, vendor: str = "NVIDIA", scenario_id: str = CENTRAL, basis: str = ALL_UNITS,
                        years: tuple[int, ...] = YEARS) -> str:
-    """'50% (37–63%) at the end of 2024, ... and 16% (12–20%) at the end of 2027
-    (projected)': a vendor's share in service, with its range, at each year's end; a year
-    whose end falls after `evidence_as_of` is marked projected."""
+    """'50% (37–63%) at the end of 2024 (fitted), ... and 16% (12–20%) at the end of 2027
+    (projected)': a vendor's share in service, with its range, at each year's end, each
+    year marked with its status (`year_label`)."""
     by_year = vendor_share_by_year(vendor, scenario_id, basis, years=years)
-    parts = [f"{share_text(row.low, row.central, row.high)} at the end of {row.year}"
-             + (" (projected)" if _projected(row.year, evidence_as_of) else "") for row in by_year.itertuples()]
+    parts = [f"{share_text(row.low, row.central, row.high)} at the end of {year_label(int(row.year), evidence_as_of)}"
+             for row in by_year.itertuples()]
     return listing(parts)
 
 
 def front_table(evidence_as_of, basis: str = ALL_UNITS, years: tuple[int, ...] = YEARS) -> pd.DataFrame:
     """Every vendor's share in service at each year's end, central (low–high), one row per
-    vendor in VENDOR_ORDER; columns vendor and one per year, headed 'End-2024' or, for a
-    year that ends after `evidence_as_of`, 'End-2026 (projected)'."""
+    vendor in VENDOR_ORDER; columns vendor and one per year, headed by `year_label`
+    ('End-2024 (fitted)', 'End-2026 (projected)'); `status_note` says what the marks mean."""
     ends = year_end_shares(basis)
     rows = []
     for vendor in VENDOR_ORDER:
         row = {"vendor": vendor}
         for year in years:
             r = ends.loc[(year, vendor)]
-            header = f"End-{year}" + (" (projected)" if _projected(year, evidence_as_of) else "")
-            row[header] = share_text(r["low"], r["central"], r["high"])
+            row[year_label(year, evidence_as_of, "End-")] = share_text(r["low"], r["central"], r["high"])
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def share_change_text(vendor: str, first: int, last: int, scenario_id: str = CENTRAL, basis: str = ALL_UNITS) -> str:
+    """`vendor`'s central share from the end of `first` to the end of `last`, in words:
+    "Google's central share rises from 32% at the end of 2025 to 46% at the end of 2026",
+    or, where the two print alike (rule 9), "... stays about the same, 32%, ..."."""
+    ends = year_end_shares(basis, scenario_id)
+    start, end = ends.loc[(first, vendor), "central"], ends.loc[(last, vendor), "central"]
+    if percent(start) == percent(end):
+        return f"{vendor}'s central share stays about the same, {percent(end)}, from the end of {first} to the end of {last}"
+    verb = "rises" if end > start else "falls"
+    return f"{vendor}'s central share {verb} from {percent(start)} at the end of {first} to {percent(end)} at the end of {last}"
 
 
 def scenario_effects(year: int = YEARS[-1], vendor: str = "NVIDIA", basis: str = ALL_UNITS) -> pd.DataFrame:
@@ -1070,27 +1321,35 @@ def scenario_effects(year: int = YEARS[-1], vendor: str = "NVIDIA", basis: str =
 
 def scenario_sentence(years: tuple[int, ...] = (2026, 2027), vendor: str = "NVIDIA", basis: str = ALL_UNITS) -> str:
     """How far the scenarios move `vendor`'s share by the last of `years` (the lowest and
-    the highest), and whether any changes the largest supplier in any of `years`, in words
-    (the order of the two smaller suppliers is `reorder_sentence`'s)."""
+    the highest; a scenario raises or lowers it only where the printed share moves, rule
+    9), and which vendor rule 10 calls the largest at the end of each of `years` in each
+    scenario, in words (the order of the two smaller suppliers is `reorder_sentence`'s)."""
     last = scenario_effects(years[-1], vendor, basis)
     others = last[last["scenario_id"] != CENTRAL]
     central = last[last["scenario_id"] == CENTRAL].iloc[0]
     up, down = others.loc[others["change"].idxmax()], others.loc[others["change"].idxmin()]
-    ups, downs = int((others["change"] > 0).sum()), int((others["change"] < 0).sum())
-    text = (f"Of the {len(others)} scenarios beside the central one, {ups} raise {vendor}'s central share at the end of "
-            f"{years[-1]} and {downs} lower it. They put it between "
+    moved = others["central"].map(percent_points) - percent_points(central["central"])
+    ups, downs, same = int((moved > 0).sum()), int((moved < 0).sum()), int((moved == 0).sum())
+    text = (f"Of the {len(others)} scenarios beside the central one, "
+            + listing([f"{ups} raise {vendor}'s central share at the end of {years[-1]}", f"{downs} lower it"]
+                      + ([f"{same} leave it about the same"] if same else [])) + ". They put it between "
             f"{share_text(down['low'], down['central'], down['high'])} ('{down['scenario']}') and "
             f"{share_text(up['low'], up['central'], up['high'])} ('{up['scenario']}'), against "
             f"{share_text(central['low'], central['central'], central['high'])} in the central case.")
     names = inputs().scenarios.set_index("scenario_id")["name"]
-    base = vendor_ranks(CENTRAL, years, basis)
-    leaders = {y: base[y][0] for y in years}
-    changed = [f"'{names[s]}'" for s in others["scenario_id"]
-               if any(vendor_ranks(s, years, basis)[y][0] != leaders[y] for y in years)]
-    lead = " and ".join(leaders[years[-1]])
+    calls = {s: tuple(called_largest(y, s) for y in years) for s in last["scenario_id"]}
+
+    def tops(called):
+        by_vendor = {}
+        for y, v in zip(years, called):
+            by_vendor.setdefault(v, []).append(str(y))
+        return listing([f"{'none' if v is None else v} at the end of {' and '.join(ys)}" for v, ys in by_vendor.items()])
+
+    changed = [f"'{names[s]}' ({tops(calls[s])})" for s in others["scenario_id"] if calls[s] != calls[CENTRAL]]
+    text += f" By the book's rule for orderings, the largest supplier in the central case is {tops(calls[CENTRAL])}"
     if changed:
-        return text + f" {listing(changed).capitalize()} change{'s' if len(changed) == 1 else ''} the largest supplier."
-    return text + f" In every scenario {lead} stays the largest supplier at the end of {' and '.join(map(str, years))}."
+        return text + f"; {listing(changed)} differ{'s' if len(changed) == 1 else ''}."
+    return text + "; every scenario agrees."
 
 
 def threshold_sentence(years: tuple[int, ...] = (2026, 2027), vendor: str = "NVIDIA") -> str:
@@ -1166,19 +1425,19 @@ def _flip_text(first: str, second: str, quarter: str, basis: str = ALL_UNITS, le
 
 
 def reorder_sentence(year: int = YEARS[-1], first: str = "AWS", second: str = "NVIDIA", basis: str = ALL_UNITS) -> str:
-    """What puts `second` ahead of `first` (or behind it) at the end of `year`: the share of
-    the headline unit's draws in which it is ahead, the scenarios and units whose central
+    """What puts `second` ahead of `first` (or behind it) at the end of `year`: what rule 10
+    lets the book say of the two, with the share of draws in which the one behind in the
+    headline's central case is ahead on each unit, the scenarios and units whose central
     case has it ahead, and the assumptions that reorder the two when moved alone to an end
     of their range, in words."""
     quarter = f"{year}Q4"
     ends = year_end_shares(basis)
     a, b = ends.loc[(year, first), "central"], ends.loc[(year, second), "central"]
     leader, trailer = (first, second) if a >= b else (second, first)
-    odds = share_ahead(trailer, leader, quarter, basis=basis)
     level = percent(a) == percent(b)
     text = (f"{first} and {second} are the close pair: at the end of {year} the central case has "
             + (f"them level at {percent(a)}" if level else f"{first} at {percent(a)} and {second} at {percent(b)}")
-            + f", and {trailer} is ahead of {leader} in {percent(odds)} of the draws on the {BASIS_SHORT[HEADLINE]} unit.")
+            + f", and by the book's rule for orderings {ahead_words(trailer, leader, ahead_by_unit(trailer, leader, year))}.")
     swapped = _scenarios_reversing(first, second, (year,))
     if swapped:
         text += (f" The central case{'s' if len(swapped) > 1 else ''} of {listing(swapped)} put"
@@ -1188,25 +1447,15 @@ def reorder_sentence(year: int = YEARS[-1], first: str = "AWS", second: str = "N
 
 def split_sentence(years: tuple[int, ...] = (2026, 2027), first: str = "Google", second: str = "AWS",
                    basis: str = ALL_UNITS) -> str:
-    """What would reverse the direction the book gives for the split between `first` and
-    `second` (which of them holds more at the end of each of `years`, on the headline's
-    central case): the share of the headline unit's draws that already reverse it, the
-    scenarios and units whose central case does, and the assumptions that do when moved
-    alone, at the last of `years`, in words."""
+    """The direction the book gives for the split between `first` and `second` at the end
+    of each of `years`, by rule 10 (with the share of draws on each unit in which the one
+    behind in the headline's central case is ahead), the scenarios and units whose central
+    case reverses the headline's order, and the assumptions that do when moved alone, at
+    the last of `years`, in words."""
     leads = {y: (first, second) if _ahead(first, second, y) else (second, first) for y in years}
-    odds = {y: share_ahead(leads[y][1], leads[y][0], f"{y}Q4", basis=basis) for y in years}
-    same = len(set(leads.values())) == 1
-    when = " and ".join(map(str, years))
-    if same:
-        leader, trailer = leads[years[0]]
-        text = (f"The split between {first} and {second} is given only as a direction: {leader} holds more than "
-                f"{trailer} at the end of {when}. That direction would change if {trailer} passed {leader}, as it "
-                "does in " + listing([f"{percent(odds[y])} of the draws at the end of {y}" for y in years])
-                + f" on the {BASIS_SHORT[HEADLINE]} unit.").replace(" 0% of the draws", " none of the draws")
-    else:
-        text = ("The split between " + f"{first} and {second} is given only as a direction, and it changes: "
-                + "; ".join(f"{leads[y][0]} holds more at the end of {y} ({leads[y][1]} ahead in {percent(odds[y])} "
-                            f"of the draws)" for y in years) + ".")
+    words = [ahead_words(leads[y][1], leads[y][0], ahead_by_unit(leads[y][1], leads[y][0], y)) for y in years]
+    text = (f"The split between {first} and {second} is given only as a direction, and by the book's rule for orderings "
+            "only where the draws agree: " + "; ".join(f"at the end of {y}, {w}" for y, w in zip(years, words)) + ".")
     swapped = _scenarios_reversing(first, second, years)
     text += (f" The central case{'s' if len(swapped) > 1 else ''} of {listing(swapped)} "
              f"reverse{'' if len(swapped) > 1 else 's'} it." if swapped
@@ -1216,14 +1465,71 @@ def split_sentence(years: tuple[int, ...] = (2026, 2027), first: str = "Google",
 
 def correlation_sentence(year: int = YEARS[-1], vendor: str = "NVIDIA", basis: str = ALL_UNITS) -> str:
     """`vendor`'s range at the end of `year` with the model's correlated draws and with
-    every assumption drawn independently, in words."""
+    every assumption drawn independently, in words (rule 9 where they print alike)."""
     i = quarter_range().index(f"{year}Q4")
     together = summarise(run(CENTRAL, single(basis)).vendor_shares()[vendor][:, i])
     apart = summarise(run(CENTRAL, single(basis), correlated_draws=False).vendor_shares()[vendor][:, i])
-    return (f"With each vendor's deals drawn together, {vendor}'s share at the end of {year} on the "
-            f"{BASIS_SHORT[single(basis)]} unit runs "
-            f"{share_text(*together)}; drawn independently, as an earlier version of this model drew them, it would "
-            f"run {share_text(*apart)}")
+    verb, compared = range_contrast(together, apart)
+    return (f"With the factors, {vendor}'s share at the end of {year} on the {BASIS_SHORT[single(basis)]} unit runs "
+            f"{compared} with every assumption drawn independently, as an earlier version of this model drew them"
+            + ("" if verb == "about as wide" else f", a {verb} range"))
+
+
+def _gigawatts(low: float, central: float, high: float) -> str:
+    return f"{central:.1f} GW ({low:.1f}–{high:.1f})"
+
+
+def demand_sentence(year: int = YEARS[-1], vendor: str = "NVIDIA") -> str:
+    """What the shared demand factor (`DEMAND`) does at the end of `year`: the total in
+    service (gigawatts of facility power) and `vendor`'s share on the headline unit, each
+    with the factor and with the assumptions that load on it drawn independently, in words
+    (rule 9 where they print alike)."""
+    i = quarter_range().index(f"{year}Q4")
+    linked, apart = run(), run(shared_demand=False)
+    name = inputs().factors.set_index("factor_id").loc[DEMAND, "name"]
+    totals = [summarise(sum(r.by_vendor(r.gigawatts).values())[:, i]) for r in (linked, apart)]
+    total_verb, total_words = range_contrast(*totals, text=_gigawatts, ends=lambda v: round(float(v), 1))
+    share_verb, share_words = range_contrast(*(summarise(r.vendor_shares()[vendor][:, i]) for r in (linked, apart)))
+    moves = {"wider": "widens", "narrower": "narrows", "about as wide": "barely changes"}
+    text = (f"Drawing the ceilings and unsized deals of every vendor together, through {name}, {moves[total_verb]} the "
+            f"range of the total in service at the end of {year}: {total_words} of facility power with those draws "
+            "independent of each other.")
+    why = (", because a swing in demand moves every vendor's draws alike and so partly cancels in the shares"
+           if share_verb == "narrower" and total_verb == "wider" else "")
+    return text + (f" It {moves[share_verb]} the range of {vendor}'s share on the {BASIS_SHORT[HEADLINE]} unit: "
+                   f"{share_words}{why}.")
+
+
+FIRM_ONLY = "firm-only"  # the scenario that counts every vendor only at its firm amounts
+
+
+def firm_only_sentence(year: int = YEARS[-1], scenario_id: str = FIRM_ONLY, first: str = "Google",
+                       second: str = "AWS") -> str:
+    """What counting every vendor only at its firm amounts (`scenario_id`) changes at the
+    end of `year`, in words: every vendor's share (central, range over all units), `first`
+    and `second` on the unit where they are closest, the largest supplier by rule 10 beside
+    the central case's, and how much the central case draws on ceilings and unsized deals
+    by then, with the largest such draw by name."""
+    name = inputs().scenarios.set_index("scenario_id").loc[scenario_id, "name"]
+    here = year_end_shares(ALL_UNITS, scenario_id).xs(year, level="year")
+    ranked = sorted(VENDOR_ORDER, key=lambda v: -here.loc[v, "central"])
+    shares_words = listing([f"{v} {share_text(*here.loc[v, ['low', 'central', 'high']])}" for v in ranked])
+    by_basis = {b: year_end_shares(b, scenario_id).xs(year, level="year")["central"] for b in BASES}
+    closest = min(BASES, key=lambda b: abs(by_basis[b][first] - by_basis[b][second]))
+    pair = contrast(by_basis[closest][first], by_basis[closest][second], joiner="against")
+    pair_words = (f"{first} and {second} print {pair}" if pair.startswith("about") else f"{first} {pair} for {second}")
+    result = run()
+    i = result.quarters.index(f"{year}Q4")
+    open_ended = {t.tranche_id: _median(result.gigawatts[t.tranche_id][:, i]) for t in result.tranches.itertuples(index=False)
+                  if counting(t.stated_as) in COUNTED_ONCE_DELIVERED}
+    biggest = max(open_ended, key=open_ended.get)
+    return (f"Counting every vendor only at its firm amounts ('{name}') puts the shares at the end of {year} at "
+            f"{shares_words}; on {BASIS_SHORT[closest]}, where the two are closest, {pair_words}. By the book's rule "
+            f"for orderings, {largest_sentence(year, scenario_id)}, where the central case has "
+            f"{largest_sentence(year).replace(' is the largest', ' the largest')}. What separates the two cases is "
+            f"the ceilings and unsized deals, which the central case draws on at {sum(open_ended.values()):.1f} GW of "
+            f"facility power by then, the largest part of it {tranche_names()[biggest]} "
+            f"({open_ended[biggest]:.1f} GW).")
 
 
 # --- The unit: dense BF16, 8-bit or HBM bandwidth ---------------------------------------------
@@ -1260,13 +1566,13 @@ def unit_sentence(year: int = YEARS[-1], years: tuple[int, ...] = (2025, 2026, 2
     """Which conclusions survive a change of unit and which do not, in words: a vendor's
     share is called robust when the three bases put its central share within
     UNIT_TOLERANCE of each other at the end of every one of `years` (and only those years
-    are claimed); the order of the suppliers is compared basis by basis."""
+    are claimed); the order of the suppliers is compared basis by basis, and the largest
+    supplier named only by rule 10."""
     points = percent_points(UNIT_TOLERANCE)
     spreads = {v: basis_spread(v, years) for v in CHIP_MAKERS}
     robust = [v for v in VENDOR_ORDER if (spreads[v]["spread"] <= points).all()]
     loose = [v for v in VENDOR_ORDER[::-1] if v not in robust]
     orders = {basis: vendor_ranks(CENTRAL, (year,), basis)[year] for basis in BASES}
-    leaders = {basis: orders[basis][0] for basis in BASES}
     under = all(year_end_shares(b).loc[(y, vendor), "central"] <= EQUAL_THIRD and vendor not in
                 vendor_ranks(CENTRAL, (y,), b)[y][0] for b in BASES for y in years)
 
@@ -1288,27 +1594,32 @@ def unit_sentence(year: int = YEARS[-1], years: tuple[int, ...] = (2025, 2026, 2
         text = (f"The split between {' and '.join(loose)} does not: the units put their central shares more than "
                 f"{points} points apart, at the end of {year} {listing([span(v) for v in loose])}")
         if len({tuple(map(tuple, orders[b])) for b in BASES}) > 1:
-            text += "; the order of the suppliers changes with the unit (" + "; ".join(
+            text += "; the order of their central shares changes with the unit (" + "; ".join(
                 f"{BASIS_SHORT[b]}: {order_text(orders[b])}" for b in BASES) + ")"
         parts.append(text)
-    same_leader = len({leaders[b] for b in BASES}) == 1
     conclusion = (f"So the book cites {listing(robust) if robust else 'no vendor'}'s share as a number with its range"
                   + (f" and the split between {' and '.join(loose)} only as a direction" if loose else "")
-                  + (f": {' and '.join(leaders[BASES[0]])} the largest on every unit" if same_leader else "")
-                  + ".")
+                  + f". By the book's rule for orderings, {_tops_text(years)}.")
     return ". ".join(parts) + ". " + conclusion
+
+
+def _tops_text(years: tuple[int, ...], scenario_id: str = CENTRAL) -> str:
+    """What rule 10 lets the book say of the top at the end of each of `years`: 'at the end
+    of 2025, AWS is the largest; at the end of 2026, Google and AWS are about level at the
+    top (...); ...'."""
+    return "; ".join(f"at the end of {y}, {largest_sentence(y, scenario_id)}" for y in years)
 
 
 def unit_summary(year: int = YEARS[-1], years: tuple[int, ...] = (2025, 2026, 2027)) -> str:
     """`unit_sentence` in two sentences, for the front page and the verdict: which vendors'
     shares survive a change of unit (within UNIT_TOLERANCE on every basis at the end of
     every one of `years`, which it names, and no others), how far the others move at the
-    end of `year`, and whether the largest supplier is the same on every basis."""
+    end of `year`, and what rule 10 lets the book say of the largest supplier at the end of
+    each of `years`."""
     points = percent_points(UNIT_TOLERANCE)
     spreads = {v: basis_spread(v, years) for v in CHIP_MAKERS}
     robust = [v for v in VENDOR_ORDER if (spreads[v]["spread"] <= points).all()]
     loose = [v for v in VENDOR_ORDER[::-1] if v not in robust]
-    leaders = {vendor_ranks(CENTRAL, (year,), b)[year][0] for b in BASES}
     units = listing([BASIS_SHORT[b] for b in BASES], "or")
     if not loose:
         return f"Every vendor's share holds whichever unit counts the chips ({units}) at {_years_text(years)}."
@@ -1318,9 +1629,9 @@ def unit_summary(year: int = YEARS[-1], years: tuple[int, ...] = (2025, 2026, 20
     first = (f"From {years[0]} to {years[-1]}, {listing(robust)}'s share holds whichever unit counts the chips ({units}): "
              f"at the end of each of those years the three put its central share within {worst} point"
              f"{'s' if worst != 1 else ''} of each other. " if robust else "")
-    leader = f"; {' and '.join(next(iter(leaders)))} is the largest on every unit" if len(leaders) == 1 else ""
     return (first + f"The split between {' and '.join(loose)} does not ({moves} at the end of {year}, by unit), so the "
-            f"book gives it only as a direction{leader}; the ranges in the table cover all three units.")
+            f"book gives it only as a direction; the ranges in the table cover all three units. {ORDER_RULE}: "
+            f"{_tops_text(years)}.")
 
 
 def largest_basis_gap(years: tuple[int, ...] = YEARS) -> tuple[str, int, str, float, str, float]:
@@ -1337,6 +1648,17 @@ def largest_basis_gap(years: tuple[int, ...] = YEARS) -> tuple[str, int, str, fl
     return best[1:]
 
 
+def basis_gap_text(years: tuple[int, ...] = YEARS) -> str:
+    """`largest_basis_gap` in words: "Google's share at the end of 2027, 46% on HBM
+    bandwidth against 54% on dense BF16"; where even the largest gap prints as none (rule
+    9), says so."""
+    vendor, year, low_basis, low, high_basis, high = largest_basis_gap(years)
+    if percent(low) == percent(high):
+        return "none that shows: every vendor's share prints about the same on every unit, at the end of every year"
+    return (f"{vendor}'s share at the end of {year}, {percent(low)} on {BASIS_SHORT[low_basis]} against "
+            f"{percent(high)} on {BASIS_SHORT[high_basis]}")
+
+
 # --- The tables the chapter shows ------------------------------------------------------------
 
 def _range_text(low: float, central: float, high: float, unit: str) -> str:
@@ -1350,9 +1672,11 @@ def _vendor_share(frame: pd.DataFrame, vendor: str) -> str:
     return "none" if row["high"] == 0 else share_text(row["low"], row["central"], row["high"])
 
 
-def year_end_table(scenario_id: str = CENTRAL, basis: str = ALL_UNITS, years: tuple[int, ...] = YEARS) -> pd.DataFrame:
+def year_end_table(scenario_id: str = CENTRAL, basis: str = ALL_UNITS, years: tuple[int, ...] = YEARS,
+                   evidence_as_of=None) -> pd.DataFrame:
     """One row per year: each vendor's share in service at the year's end, the total in
-    H100e and in gigawatts of facility power, each central (low–high)."""
+    H100e and in gigawatts of facility power, each central (low–high). With
+    `evidence_as_of`, the year is labelled with its status (`year_label`: fitted, projected)."""
     share = year_end(shares(basis))
     share = share[(share["scenario_id"] == scenario_id) & (share["count"] == COUNTS[0])]
     total = year_end(compute(basis))
@@ -1360,7 +1684,8 @@ def year_end_table(scenario_id: str = CENTRAL, basis: str = ALL_UNITS, years: tu
     rows = []
     for year in years:
         here = share[share["year"] == year]
-        row = {"year": str(year), **{v: _vendor_share(here, v) for v in CHIP_MAKERS}}
+        label = str(year) if evidence_as_of is None else year_label(year, evidence_as_of)
+        row = {"year": label, **{v: _vendor_share(here, v) for v in CHIP_MAKERS}}
         for unit in ("h100e", "gigawatts"):
             t = total[(total["year"] == year) & (total["unit"] == unit)].iloc[0]
             row[unit] = _range_text(t["low"], t["central"], t["high"], unit)
