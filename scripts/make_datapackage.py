@@ -1001,7 +1001,7 @@ COMPUTE_MIX = [
         "name": "compute_mix_factors",
         "sourced": False,  # the book's assumptions: each row gives its reason
         "title": "Compute-mix model: factors the draws share",
-        "description": "Assumptions of the compute-mix model: the shared factors whose draws move several assumptions together (the deals of one vendor, the two parts of one total), each with the correlation between the factor and the assumptions that load on it (a Gaussian copula: 0 leaves them independent, 1 moves them in lockstep) and the reason. Tranches name their factors in compute_mix_tranches.",
+        "description": "Assumptions of the compute-mix model: the shared factors whose draws move several assumptions together (the deals of one vendor, the two parts of one total, Anthropic's demand across vendors), each with the correlation between the factor and the assumptions that load on it (a Gaussian copula: 0 leaves them independent, 1 moves them in lockstep) and the reason. Tranches name their factors in compute_mix_tranches.",
         "schema": {
             "fields": [
                 field("factor_id", "string", "Stable identifier of the factor.", pattern=SLUG, unique=True),
