@@ -19,7 +19,7 @@ help:
 	@echo "make book     build the book from clean into $(HTML) (creates $(VENV) on first use)"
 	@echo "make pdf      print the built book to one PDF, _build/pdf/book.pdf and $(HTML)/book.pdf (Debian's chromium)"
 	@echo "make test     run every test: data, helpers, every chapter executed once, built site, offline browser check"
-	@echo "make test-units  the tests that need no built book (data, ledger, helpers, executor), in about a minute"
+	@echo "make test-units  the tests that need no built book (data, ledger, helpers, executor), in a few minutes (more on a busy machine)"
 	@echo "make fmt      put the notebooks in their stored form: no outputs, one source string per cell (chipbook.fmt)"
 	@echo "make serve    preview the built book on http://127.0.0.1:8000"
 	@echo "make bench    measure make book, make test, make preview and make check against bare execution"

@@ -31,7 +31,10 @@ def field(name, kind, description, required=True, formula=None, decimals=None, n
     not_after: for a date, the latest date allowed: "evidence date" (the book's evidence
         date, the default), "today" (the book's own review dates) or "no limit" (a forecast);
     quotes: the text may quote other tables' values as {table[key].column:format}
-        placeholders, filled wherever it is shown (chipbook.quotes)."""
+        placeholders, filled wherever it is shown (chipbook.quotes). Set it on every
+        free-text column the book prints (findings, reasons, why, a scenario's description),
+        so a comparison with another table's figure is computed, not typed; `make check`
+        refuses a placeholder in a column without it."""
     entry = {"name": name, "type": kind, "description": description}
     if kind == "date":
         entry["format"] = "default"
@@ -193,7 +196,7 @@ LEDGER = [
                 field("date", "date", "The date of the change (ISO 8601); no later than the claim's last_reviewed. A claim changed twice in one day has two rows of that date, in the order of the changes.", not_after="today"),
                 field("verdict_before", "string", "The verdict before the change; empty for a claim added on that date.", required=False, enum=VERDICTS),
                 field("verdict_after", "string", "The verdict after the change.", enum=VERDICTS),
-                field("reason", "string", "Why the verdict changed, in one or two sentences."),
+                field("reason", "string", "Why the verdict changed, in one or two sentences.", quotes=True),
             ],
             "primaryKey": ["claim_id", "date", "verdict_after"],
             "foreignKeys": [{"fields": "claim_id", "reference": {"resource": "claims", "fields": "claim_id"}}],
@@ -537,7 +540,7 @@ HARDWARE_ABSTRACTION = [
         "schema": {
             "fields": [
                 field("item_id", "string", "Stable id of the item.", pattern=SLUG, unique=True),
-                field("finding", "string", "What the item shows, in the book's words."),
+                field("finding", "string", "What the item shows, in the book's words.", quotes=True),
                 field("names_jax", "boolean", "Whether the item names JAX."),
                 field("names_xla", "boolean", "Whether the item names XLA (the compiler)."),
                 field("directness", "string", "How directly the item speaks, most direct first.", enum=[
@@ -725,7 +728,7 @@ SECOND_ARTICLE = [
                 field("a1_claim_id", "string", "The strategy article's claim (A1-NN) on the question."),
                 field("held_late_2024", "string", "Which account the evidence bears out for late 2024, when the articles were written.", enum=WHO_HELD),
                 field("held_2026", "string", "Which account the evidence bears out by the book's evidence-as-of date.", enum=WHO_HELD),
-                field("why", "string", "The evidence behind both judgments, in one sentence."),
+                field("why", "string", "The evidence behind both judgments, in one sentence.", quotes=True),
                 field("source_id", "string", "The source that decides the later judgment."),
                 field("as_of", "date", "The date the deciding source speaks for (ISO 8601)."),
             ],
@@ -805,7 +808,7 @@ SCENARIOS = [
             "fields": [
                 field("scenario_id", "string", "Stable identifier: lowercase words joined by hyphens.", pattern=SLUG, unique=True),
                 field("name", "string", "Short name shown to readers."),
-                field("description", "string", "What the scenario assumes, in one or two sentences of the book's own words."),
+                field("description", "string", "What the scenario assumes, in one or two sentences of the book's own words.", quotes=True),
                 field("basis_source_id", "string", "The source whose announcement, plan or contract the scenario varies."),
             ],
             "primaryKey": ["scenario_id"],
@@ -878,7 +881,7 @@ COST_MODEL = [
                 field("central", "number", "Central value (in unit)."),
                 field("high", "number", "High end of the range (in unit)."),
                 field("unit", "string", "What the values measure."),
-                field("reason", "string", "Why these values, in the book's words; names the public figure where one anchors a value."),
+                field("reason", "string", "Why these values, in the book's words; names the public figure where one anchors a value.", quotes=True),
                 field("source_id", "string", "The source of the public figure that anchors a value, if any.", required=False),
                 field("second_source_id", "string", "A second anchoring source, if any.", required=False),
             ],
@@ -940,7 +943,7 @@ COST_MODEL = [
                 field("central", "number", "Central value (in unit).", minimum=0),
                 field("high", "number", "High end of the range (in unit).", minimum=0),
                 field("unit", "string", "What the values measure."),
-                field("reason", "string", "Where the value comes from, or why the book assumes it."),
+                field("reason", "string", "Where the value comes from, or why the book assumes it.", quotes=True),
                 field("source_id", "string", "The source that gives or anchors the value, if any.", required=False),
             ],
             "primaryKey": ["contract_id", "parameter"],
@@ -957,7 +960,7 @@ COST_MODEL = [
                 field("scenario_id", "string", "The scenario (scenarios.scenario_id)."),
                 field("vendor", "string", "The vendor.", enum=CHIP_MAKERS),
                 field("chip_id", "string", "The chip generation serving that vendor's share (accelerator_specs.chip_id)."),
-                field("reason", "string", "Why this generation, in the book's words."),
+                field("reason", "string", "Why this generation, in the book's words.", quotes=True),
                 field("source_id", "string", "The announcement the choice rests on."),
             ],
             "primaryKey": ["scenario_id", "vendor"],
@@ -991,7 +994,7 @@ COMPUTE_MIX = [
                 field("it_watts_source_id", "string", "The source that anchors the IT power (sources.csv)."),
                 *three("pue", "number", "Power usage effectiveness of the data centres the chip runs in (facility power / IT power)", "ratio", minimum=1),
                 field("pue_source_id", "string", "The source that anchors the PUE (sources.csv)."),
-                field("reason", "string", "Why these values: the arithmetic from the source and what the range covers."),
+                field("reason", "string", "Why these values: the arithmetic from the source and what the range covers.", quotes=True),
             ],
             "primaryKey": ["chip_id"],
             "foreignKeys": [chip_fk(), source_fk("it_watts_source_id"), source_fk("pue_source_id")],
@@ -1007,7 +1010,7 @@ COMPUTE_MIX = [
                 field("factor_id", "string", "Stable identifier of the factor.", pattern=SLUG, unique=True),
                 field("name", "string", "What the factor stands for, as tables print it."),
                 field("correlation", "number", "Correlation between the factor and each assumption that loads on it (0-1).", minimum=0, maximum=1),
-                field("reason", "string", "Why the assumptions move together, and why this strength."),
+                field("reason", "string", "Why the assumptions move together, and why this strength.", quotes=True),
             ],
             "primaryKey": ["factor_id"],
         },
@@ -1036,7 +1039,7 @@ COMPUTE_MIX = [
                 field("fitted_to", "string", "For a fleet estimate only: the outside estimate (compute_mix_benchmarks.benchmark_id) the fleets naming it are scaled to, draw by draw, at its quarter; the amounts then set only how those fleets split it. Blank: not fitted.", required=False),
                 field("capacity_id", "string", "The capacity.csv row the tranche stands for, where there is one.", required=False),
                 field("source_id", "string", "The source that anchors the amount or the pace (sources.csv)."),
-                field("reason", "string", "Why these values: the sources and arithmetic behind the amount, the generation and the pace."),
+                field("reason", "string", "Why these values: the sources and arithmetic behind the amount, the generation and the pace.", quotes=True),
             ],
             "primaryKey": ["tranche_id"],
             "foreignKeys": [{"fields": "chip_id", "reference": {"resource": "compute_mix_chip_power", "fields": "chip_id"}},
@@ -1063,7 +1066,7 @@ COMPUTE_MIX = [
                 field("full_quarter_late", "string", "A new late full quarter; blank keeps the tranche's.", required=False, pattern=QUARTER),
                 field("leaves_quarter", "string", "The quarter by whose end the tranche has left service (a contract ended); it counts nowhere from then on. Blank: it stays.", required=False, pattern=QUARTER),
                 field("source_id", "string", "The announcement, filing or estimate whose terms the change varies (sources.csv)."),
-                field("reason", "string", "Why the scenario moves this tranche this way."),
+                field("reason", "string", "Why the scenario moves this tranche this way.", quotes=True),
             ],
             "primaryKey": ["scenario_id", "tranche_id"],
             "foreignKeys": [{"fields": "scenario_id", "reference": {"resource": "scenarios", "fields": "scenario_id"}},

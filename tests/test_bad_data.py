@@ -4,6 +4,7 @@ file, the row and the column, and says what was expected."""
 from __future__ import annotations
 
 import csv
+import json
 
 import pandas as pd
 import pytest
@@ -216,8 +217,45 @@ def test_trailing_empty_columns_are_refused(scratch):
 def test_spreadsheet_dates_are_refused_with_the_iso_form(scratch):
     scratch.set_value("evidence", 5, "as_of", "21/11/2026")
     assert message_of(scratch, "evidence") == (
-        "row 5 (line 6), column 'as_of': '21/11/2026' is not a valid date (a day/month/year date as spreadsheets "
-        "show it: 2026-11-21?); expected an ISO date YYYY-MM-DD, e.g. 2024-11-22")
+        "row 5 (line 6), column 'as_of': '21/11/2026' is not a valid date (a day/month/year date, as spreadsheets "
+        "show dates); expected an ISO date YYYY-MM-DD, here 2026-11-21")
+
+
+def test_a_month_first_date_is_called_month_day_year(scratch):
+    scratch.set_value("evidence", 5, "as_of", "11/21/2026")
+    assert message_of(scratch, "evidence") == (
+        "row 5 (line 6), column 'as_of': '11/21/2026' is not a valid date (a month/day/year date, as spreadsheets "
+        "show dates); expected an ISO date YYYY-MM-DD, here 2026-11-21")
+
+
+def test_an_ambiguous_slash_date_names_both_readings(scratch):
+    """05/11/2026 is 5 November to a European spreadsheet and 11 May to a US one."""
+    scratch.set_value("evidence", 5, "as_of", "05/11/2026")
+    assert message_of(scratch, "evidence") == (
+        "row 5 (line 6), column 'as_of': '05/11/2026' is not a valid date (an ambiguous spreadsheet date: as "
+        "day/month/year it is 2026-11-05, as month/day/year it is 2026-05-11); expected an ISO date YYYY-MM-DD: "
+        "2026-11-05 or 2026-05-11, whichever the source means")
+
+
+def test_a_date_in_no_known_form_gets_no_unrelated_example(scratch):
+    scratch.set_value("evidence", 5, "as_of", "November 2026")
+    assert message_of(scratch, "evidence") == (
+        "row 5 (line 6), column 'as_of': 'November 2026' is not a valid date; expected an ISO date YYYY-MM-DD")
+
+
+def test_an_unknown_source_id_with_no_near_miss_says_to_add_it(scratch):
+    scratch.set_value("evidence", 7, "source_id", "zz-entirely-new-2026")
+    assert message_of(scratch, "evidence") == (
+        "row 7 (line 8), column 'source_id': 'zz-entirely-new-2026' is not a known source_id in sources.csv (if it "
+        "is new, add it to sources.csv first); expected a value listed in sources.csv")
+
+
+def test_messages_name_the_file_relative_to_the_repository():
+    from chipbook import paths
+
+    error = DataError(paths.DATA_DIR / "evidence.csv", "a problem", row=1, line=2, column="as_of")
+    assert str(error) == "data/evidence.csv, row 1 (line 2), column 'as_of': a problem"
+    assert error.file == str(paths.DATA_DIR / "evidence.csv")  # the full path stays on the error
 
 
 def test_thousands_separators_are_refused(scratch):
@@ -241,6 +279,20 @@ def test_one_validation_per_content(scratch, monkeypatch):
     monkeypatch.setattr("chipbook.data._check_schema", lambda *a: pytest.fail("validated twice"))
     validate_package(scratch.folder)
     load_table("claims", scratch.descriptor)
+
+
+def test_validation_stamps_are_one_file_in_the_ignored_build_folder(scratch, tmp_path, monkeypatch):
+    """One stamp file, replaced on each success, inside the repository's _build/ (which git
+    ignores), not one file per validation in the system's temporary folder."""
+    from chipbook import data, paths
+
+    assert data._STAMPS.parent == paths.ROOT / "_build"
+    monkeypatch.setattr(data, "_STAMPS", tmp_path / "_build" / ".chipbook-validated.json")
+    validate_package(scratch.folder)
+    scratch.set_value("articles", 1, "title", "A retitled article")
+    validate_package(scratch.folder)  # an edit: checked again, its stamp replaced
+    assert [p.name for p in data._STAMPS.parent.iterdir()] == [".chipbook-validated.json"]
+    assert list(json.loads(data._STAMPS.read_text())) == [str(scratch.folder.resolve())]
 
 
 def test_an_extra_column_points_to_the_schema_generator_not_the_generated_file(scratch):

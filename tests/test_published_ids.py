@@ -74,7 +74,7 @@ def test_a_published_id_that_disappears_fails():
     history = "+A1-98,A1,draftpublish-why-anthropic-nvidia,Opening,...\n"  # as `git log -p` shows an added row
     with pytest.raises(DataError) as caught:
         check_published_ids(history=history)
-    assert str(caught.value) == f"{paths.DATA_DIR / 'claims.csv'}, column 'claim_id': " + GONE.format(
+    assert str(caught.value) == "data/claims.csv, column 'claim_id': " + GONE.format(
         id="A1-98", article="A1")
 
 

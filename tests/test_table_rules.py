@@ -353,6 +353,41 @@ def test_an_unmatched_brace_is_named(scratch):
         "{table[key].column:format}")
 
 
+def test_a_placeholder_in_a_column_that_does_not_quote_is_refused(scratch):
+    """A placeholder where nothing fills it would be published as typed braces."""
+    price = rows("accelerator_prices")[0]
+    placeholder = f"{{accelerator_prices[{price['price_id']}].usd_per_chip_hour:.2f}}"
+    sources = scratch.rows("sources")
+    sources[0]["note"] = f"Priced at ${placeholder} an hour."
+    scratch.write_rows("sources", sources)
+    message = first_problem(scratch)
+    assert message.startswith(where("sources", rows("sources")[0], "note") + f"the placeholder {placeholder} is in a "
+                              "column that does not quote tables, so it would be published as typed; expected the "
+                              "figure written out, or the column marked quotes=True in scripts/make_datapackage.py"), message
+    assert "cost_assumptions.reason" in message  # the columns that may quote are listed
+
+
+def test_a_reason_quotes_and_is_filled_wherever_it_is_loaded(scratch):
+    """A printed reason may quote a table's figure; load_table fills it, the CSV keeps it."""
+    price = rows("accelerator_prices")[0]
+    assumptions = scratch.rows("cost_assumptions")
+    assumptions[0]["reason"] = f"At {{accelerator_prices[{price['price_id']}].usd_per_chip_hour}} an hour."
+    scratch.write_rows("cost_assumptions", assumptions)
+    assert load_table("cost_assumptions", scratch.descriptor)["reason"][0] == f"At {price['usd_per_chip_hour']} an hour."
+    assert scratch.rows("cost_assumptions")[0]["reason"].startswith("At {accelerator_prices[")
+    check.check_quotes(scratch.folder)
+
+
+def test_every_printed_free_text_column_may_quote():
+    """The columns the book prints as prose (findings, reasons, why, a scenario's description)
+    are marked to quote, so a comparison with another table's figure can be computed there."""
+    printed = {(r.name, f["name"]) for r in resources().values() for f in r.fields
+               if f["name"] in ("finding", "reason", "why") or (r.name, f["name"]) == ("scenarios", "description")}
+    unmarked = [f"{t}.{c}" for t, c in sorted(printed)
+                if not next(f for f in resources()[t].fields if f["name"] == c).get("chipbook:quotes")]
+    assert printed and not unmarked, unmarked
+
+
 def test_quote_syntax_by_hand():
     class Tables(quotes.Tables):
         def __init__(self):

@@ -668,7 +668,8 @@ def check_tables(data_dir: Path | None = None) -> None:
 
 
 def check_quotes(data_dir: Path | None = None) -> None:
-    """Every placeholder of a quoting column (evidence.finding) can be filled."""
+    """Every placeholder of a quoting column (`chipbook:quotes`) can be filled, and no other
+    column holds one."""
     from .quotes import check_quotes as run
 
     run(data_dir)

@@ -17,8 +17,9 @@ problem with a `DataError` naming the file, row, line, column and what was expec
    row, the value of that formula of the row's other columns (`chipbook.expressions`),
    rounded to `chipbook:decimals` places where stated.
 
-A success is remembered under the system's temporary folder by a hash of the files
-(and of this module), so a build or a test run pays for it once. `load_table()` calls
+A success is remembered in one stamp file in the repository's ignored build folder
+(`_build/.chipbook-validated.json`: per data folder, a hash per table of the files and of
+this module), so a build or a test run pays for it once. `load_table()` calls
 it, then reads the CSV with pandas and converts each column by its schema type; it
 never checks a rule itself.
 """
@@ -32,7 +33,7 @@ import importlib.metadata
 import io
 import json
 import re
-import tempfile
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -95,7 +96,7 @@ class DataError(ValueError):
     ):
         self.file, self.row, self.line, self.column = str(file), row, line, column
         self.problem, self.expected = problem, expected
-        where = [self.file]
+        where = [_shown_path(file)]
         if row is not None:
             where.append("header" if row == 0 else f"row {row}")
             where[-1] += f" (line {line})" if line is not None else ""
@@ -105,6 +106,15 @@ class DataError(ValueError):
         if expected:
             message += f"; expected {expected}"
         super().__init__(message)
+
+
+def _shown_path(file: Path | str) -> str:
+    """A file as the docs show it: relative to the repository (data/x.csv) when it is inside
+    it, else as given (a test's temporary package)."""
+    try:
+        return Path(file).resolve().relative_to(paths.ROOT).as_posix()
+    except (ValueError, OSError):
+        return str(file)
 
 
 @dataclass(frozen=True)
@@ -265,7 +275,8 @@ def rows(name: str, datapackage: Path | None = None, validate: bool = True) -> l
 
 # --- validation ----------------------------------------------------------------------------
 
-_STAMPS = Path(tempfile.gettempdir()) / "chipbook-validated"
+_STAMPS = paths.ROOT / "_build" / ".chipbook-validated.json"
+_OTHER_FOLDERS = 8  # data folders besides the book's whose stamps are kept (tests' scratch copies)
 
 
 def validate_package(data_dir: Path | str | None = None) -> None:
@@ -276,21 +287,47 @@ def validate_package(data_dir: Path | str | None = None) -> None:
     module, the Frictionless version, the package's and the table's descriptor, its file
     and the files its foreign keys point at), so a second call costs a hash
     (milliseconds) and, after an edit, only the edited tables and those that refer to
-    them are checked again."""
+    them are checked again. The hashes live in one file, `_STAMPS` (ignored by git), holding
+    the current hashes of each data folder still on disk, replaced whole on each success."""
     descriptor = Path(data_dir or paths.DATA_DIR) / "datapackage.json"
     found = resources(descriptor)
     _check_every_csv_described(descriptor, found)
     stamps = _fingerprints(descriptor, found)
-    stale = [name for name in found if not (_STAMPS / stamps[name]).exists()]
+    folder = str(descriptor.parent.resolve())
+    known = _read_stamps().get(folder, {})
+    stale = [name for name in found if known.get(name) != stamps[name]]
     if not stale:
         return
     lines = {name: _check_file(found[name]) for name in stale}
     _check_schema(descriptor, found, stale, lines)
     for name in stale:
         _check_formulas(found[name], lines[name])
-    _STAMPS.mkdir(parents=True, exist_ok=True)
-    for name in stale:
-        (_STAMPS / stamps[name]).touch()
+    # Keep the book's data folder and the few latest others still on disk (a test's copies).
+    book = str(paths.DATA_DIR.resolve())
+    current = _read_stamps()
+    others = [(f, s) for f, s in current.items() if f not in (folder, book) and Path(f).is_dir()]
+    _write_stamps({f: s for f, s in current.items() if f == book} | dict(others[-_OTHER_FOLDERS:]) | {folder: stamps})
+
+
+def _read_stamps() -> dict[str, dict[str, str]]:
+    try:
+        found = json.loads(_STAMPS.read_text(encoding="utf-8"))
+        return found if isinstance(found, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def _write_stamps(stamps: dict[str, dict[str, str]]) -> None:
+    """Replace the stamp file whole (a temporary file renamed over it), so processes that
+    validate at once never read half a file; the last writer wins, and a lost entry only
+    costs one more validation."""
+    try:
+        _STAMPS.parent.mkdir(parents=True, exist_ok=True)
+        partial = _STAMPS.with_name(f"{_STAMPS.name}.{os.getpid()}")
+        partial.write_text(json.dumps(stamps), encoding="utf-8")
+        os.replace(partial, _STAMPS)
+    except OSError:  # a read-only checkout: validate again next time
+        pass
 
 
 def _fingerprints(descriptor: Path, found: dict[str, Resource]) -> dict[str, str]:
@@ -463,7 +500,7 @@ _SHAPE_ERRORS = {"blank-row", "extra-cell", "missing-cell"}
 _TYPE_HELP = {
     "integer": "a whole number written with digits only, e.g. 42",
     "number": "a number written with digits and an optional decimal point, no thousands separators, e.g. 1234.5",
-    "date": "an ISO date YYYY-MM-DD, e.g. 2024-11-22",
+    "date": "an ISO date YYYY-MM-DD",
     "year": "a four-digit year, e.g. 2024",
     "boolean": "true or false",
 }
@@ -532,13 +569,15 @@ def _reworded(resource: Resource, error, starts: list[int], found: dict[str, Res
         hint = ""
         if len(error.field_cells) == 1 and len(error.reference_field_names) == 1:
             hint = suggest(error.field_cells[0], _column_values(referenced, error.reference_field_names[0]))
+        if not hint:  # nothing near: most likely a new one
+            hint = f" (if it is new, add it to {target} first)"
         return DataError(path, f"{shown} is not a known {'/'.join(error.reference_field_names)} in {target}{hint}",
                          column=fields, expected=f"a value listed in {target}", **where)
 
     field = next((f for f in resource.fields if f["name"] == getattr(error, "field_name", None)), None)
     if field is not None and kind == "type-error":
         return DataError(path, f"{error.cell!r} is not a valid {field['type']}{_hint(field['type'], error.cell)}",
-                         column=field["name"], expected=_TYPE_HELP.get(field["type"], field["type"]), **where)
+                         column=field["name"], expected=_type_expected(field["type"], error.cell), **where)
     if field is not None and kind == "constraint-error":
         return _constraint_error(path, field, error.cell, error.note, where)
     return DataError(path, error.message, **where)  # any other Frictionless error, in its own words
@@ -559,13 +598,47 @@ def _key_cells(resource: Resource, error) -> list[str]:
 
 def _hint(kind: str, text: str) -> str:
     """What a value that fails its type probably is, for values spreadsheets write."""
-    if kind == "date" and (match := _SLASH_DATE.fullmatch(text)):
-        first, second, year = (int(g) for g in match.groups())
-        day, month = (first, second) if first > 12 or second <= 12 else (second, first)
-        return f" (a day/month/year date as spreadsheets show it: {year:04d}-{month:02d}-{day:02d}?)"
+    if kind == "date" and (readings := _slash_date_readings(text)):
+        if len(readings) == 2:
+            (dmy, as_dmy), (mdy, as_mdy) = readings
+            return f" (an ambiguous spreadsheet date: as {dmy} it is {as_dmy}, as {mdy} it is {as_mdy})"
+        (order, _), = readings
+        return f" (a {order} date, as spreadsheets show dates)"
     if kind in ("number", "integer") and re.fullmatch(r"-?\d{1,3}([,']\d{3})+(\.\d+)?", text):
         return " (it has a thousands separator)"
     return ""
+
+
+def _slash_date_readings(text: str) -> list[tuple[str, str]]:
+    """The ISO dates a spreadsheet's slash date can mean, each with its order:
+    '22/11/2024' -> [('day/month/year', '2024-11-22')], '11/22/2024' -> [('month/day/year',
+    '2024-11-22')], '05/11/2024' -> both orders; [] for text that is no such date."""
+    import datetime
+
+    match = _SLASH_DATE.fullmatch(text)
+    if not match:
+        return []
+    first, second, year = (int(g) for g in match.groups())
+    readings = {}
+    for order, (day, month) in (("day/month/year", (first, second)), ("month/day/year", (second, first))):
+        try:
+            readings.setdefault(datetime.date(year, month, day).isoformat(), order)
+        except ValueError:
+            pass
+    return [(order, iso) for iso, order in readings.items()]
+
+
+def _type_expected(kind: str, text: str) -> str:
+    """What a column of type `kind` expects, with the value's own ISO date where a slash
+    date has one reading (an example unrelated to the value would only confuse)."""
+    help_text = _TYPE_HELP.get(kind, kind)
+    if kind == "date":
+        readings = _slash_date_readings(text)
+        if len(readings) == 1:
+            return f"{help_text}, here {readings[0][1]}"
+        if len(readings) == 2:
+            return f"{help_text}: {readings[0][1]} or {readings[1][1]}, whichever the source means"
+    return help_text
 
 
 def _constraint_error(path: Path, field: dict, text: str, note: str, where: dict) -> DataError:

@@ -1,7 +1,10 @@
 """Numbers a text quotes from the book's tables, written as placeholders and filled
 wherever the text is shown, so a finding never keeps an old price after the table moved.
 
-A text field whose schema says `chipbook:quotes` (evidence.finding) may hold placeholders:
+A text field whose schema says `chipbook:quotes` may hold placeholders: the free-text
+columns the book prints (evidence and anthropic_jax_evidence findings, every `reason`,
+article_disagreements.why, scenarios.description), marked `quotes=True` in
+scripts/make_datapackage.py. For example:
 
     {accelerator_prices[aws-trainium2-od-us-east-2-2025].usd_per_offering_hour:,.2f}
     {accelerator_prices[aws-trainium2-od-us-east-2-2025].usd_per_chip_hour
@@ -19,7 +22,8 @@ and units outside the braces.
 chapters' evidence walks, ledger.json and every other page show filled text, while the CSV
 (and its download) keeps the placeholders. `check_quotes()` (run by `make check`) names
 the row of each placeholder that cannot be filled, with a "did you mean" for a table,
-key or column that is nearly right.
+key or column that is nearly right, and refuses a placeholder in a column not marked to
+quote, which nothing would fill.
 """
 
 from __future__ import annotations
@@ -175,9 +179,31 @@ def filled_column(name: str, column: str, datapackage: Path | None = None,
 
 
 def check_quotes(data_dir: Path | None = None) -> None:
-    """Every placeholder of every quoting column can be filled (`make check`)."""
+    """Every placeholder of every quoting column can be filled, and no other column holds
+    one (it would be published as typed) (`make check`). Raises DataError."""
     descriptor = Path(data_dir or paths.DATA_DIR) / "datapackage.json"
     tables = Tables(descriptor)
     for name, resource in tables.found.items():
         for column in quoting_fields(resource):
             filled_column(name, column, descriptor, tables)
+        check_no_placeholder_outside_quoting_columns(resource, descriptor, tables.found)
+
+
+def check_no_placeholder_outside_quoting_columns(resource: Resource, descriptor: Path,
+                                                 found: dict[str, Resource]) -> None:
+    """A `{table[key].column}` placeholder in a text column whose schema does not say
+    `chipbook:quotes` is refused: nothing fills it, so the reader would see the braces."""
+    if "{" not in resource.path.read_text(encoding="utf-8-sig"):
+        return
+    plain = [f["name"] for f in resource.fields if f.get("type", "string") == "string" and not f.get(QUOTES)]
+    quoting = [f"{r.name}.{c}" for r in found.values() for c in quoting_fields(r)]
+    for row in rows(resource.name, descriptor, validate=False):
+        for column in plain:
+            placeholder = next((m[0] for m in PLACEHOLDER.finditer(row[column]) if REFERENCE.search(m[1])), None)
+            if placeholder:
+                raise DataError(resource.path, f"the placeholder {placeholder} is in a column that does not quote "
+                                "tables, so it would be published as typed", row=row["_row"], line=row["_line"],
+                                column=column,
+                                expected=("the figure written out, or the column marked quotes=True in "
+                                          "scripts/make_datapackage.py (then `make datapackage`) if the book prints "
+                                          "it; the columns that quote now: " + ", ".join(quoting)))
