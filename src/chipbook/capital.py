@@ -558,7 +558,8 @@ def commitments_chart(commitments: pd.DataFrame, articles: pd.DataFrame, as_of: 
     groups = [g for g in VENDOR_GROUPS if g in set(frame["vendor_group"])]
     ways = [w for w in WAYS if w in set(frame["way"])]
     rows = {layout: charts.slot_rows(frame["way"], frame[f"slot_{layout}"], ways, step=24 if layout == "wide" else 26,
-                                     lines=12 if layout == "narrow" else None, field=f"row_{layout}")
+                                     lines=12 if layout == "narrow" else None, field=f"row_{layout}",
+                                     headroom=1.4)
             for layout in COMMITMENT_DODGE_DAYS}
     for layout, (position, _, _) in rows.items():
         frame[f"row_{layout}"] = position
@@ -656,9 +657,9 @@ def valuation_chart(rounds: pd.DataFrame, articles: pd.DataFrame, figure_usd_b: 
             align=align, dx=shift, dy=-8, fontSize=10 if narrow else 11).encode(x=x, y=y, text="label:N")
             for side, align, shift in ((~last, "left", 8), (last, "right", -8)) if side.any()])
         line = alt.Chart(frame.head(1)).mark_rule(strokeDash=[4, 3], color=charts.INK).encode(y="figure:Q")
-        # The figure's name at the plot's right end, where the later rounds stand far above it.
+        # The figure's name under its line at the plot's right end, where every later round stands above it.
         line_label = alt.Chart(frame.head(1).assign(text=f"news article: up to ${figure_usd_b:g}B")).mark_text(
-            align="right", x="width", dx=-2, dy=-6, fontSize=10 if narrow else 11, color=charts.INK).encode(
+            align="right", baseline="top", x="width", dx=-2, dy=4, fontSize=10 if narrow else 11, color=charts.INK).encode(
             y="figure:Q", text="text:N")
         return alt.layer(charts.article_bands(articles), line, line_label, ranges, points, labels).properties(
             width=250 if narrow else 480, height=300)

@@ -282,11 +282,12 @@ def dodge(positions: pd.Series, groups: pd.Series | None = None, gap: float = 1.
 
 
 def slot_rows(rows: pd.Series, slots: pd.Series, order: list[str], step: int = 14,
-              lines: int | None = None, field: str = "row_y") -> tuple[pd.Series, alt.Y, int]:
+              lines: int | None = None, field: str = "row_y", headroom: float = 0.7) -> tuple[pd.Series, alt.Y, int]:
     """Rows of marks dodged into slots (see `dodge`), each row only as tall as its own
     slots need, not as tall as the fullest row's. rows, slots: each mark's row and slot;
     order: the rows, top first; step: pixels a slot; lines: wrap row names into lines of
-    about this many characters (a narrow layout). Returns each mark's position (the
+    about this many characters (a narrow layout); headroom: slots of space above the first
+    row (more under `article_bands`, whose labels sit at the top). Returns each mark's position (the
     column to store as `field`), the y encoding that draws it and names the rows, and the
     plot's height."""
     needed = slots.groupby(rows).max().reindex(order).fillna(0).astype(int) + 1
@@ -296,10 +297,10 @@ def slot_rows(rows: pd.Series, slots: pd.Series, order: list[str], step: int = 1
     names = {c: (wrap_lines(r, lines) if lines else r) for r, c in centres.items()}
     label = " : ".join(f"datum.value == {c:g} ? {json.dumps(name)}" for c, name in names.items()) + " : ''"
     total = float((start + needed).iloc[-1])
-    y = alt.Y(f"{field}:Q", title=None, scale=alt.Scale(domain=[-0.7, total - 0.3], reverse=True, nice=False, zero=False),
+    y = alt.Y(f"{field}:Q", title=None, scale=alt.Scale(domain=[-headroom, total - 0.3], reverse=True, nice=False, zero=False),
               axis=alt.Axis(values=list(centres), labelExpr=f"split({label}, '\\n')", grid=False, ticks=False,
                             domain=False, labelLimit=200))
-    return position, y, int(round((total + 0.4) * step))
+    return position, y, int(round((total - 0.3 + headroom) * step))
 
 
 def label_rows(layers: list[alt.Chart], field: str, sort: list[str] | None = None,

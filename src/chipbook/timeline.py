@@ -113,7 +113,7 @@ def events_chart(events_table: pd.DataFrame, articles: pd.DataFrame, source_line
     title = f"{after} of the {len(frame)} deals and deployments on record came after the strategy article was written"
     kinds = [k for k in KINDS if k in set(frame["kind"])]
     lanes = [lane for lane in LANES if lane in set(frame["lane"])]
-    frame["row_y"], y, height = charts.slot_rows(frame["lane"], frame["slot"], lanes, step=15)
+    frame["row_y"], y, height = charts.slot_rows(frame["lane"], frame["slot"], lanes, step=15, headroom=1.6)
     end = frame["date"].max() + pd.Timedelta(days=45)
     shade = charts.period_shade(a1_latest, end, f"after A1: {after} of {len(frame)}",
                                 f"{after} of the {len(frame)} events came after the strategy article (A1) was written")
