@@ -194,18 +194,18 @@ def test_investment_chart_title_reads_the_running_totals_it_draws():
     # Amazon: committed 4, paid 1.25 + 2.75 = 4, documented; Google: no ceiling, so committed = paid = 0.3 to 0.55,
     # press-reported only
     assert title(capital.investment_chart(INVESTMENTS, ARTICLES, AS_OF, "S")) == (
-        "Amazon has paid $4B of up to $4B pledged; Google, a reported $0.3\u20130.55B of up to $0.55B")
+        "Amazon has paid $4B of up to $4B; Google, a reported $0.3\u20130.55B of up to $0.55B")
     more = pd.concat([INVESTMENTS, pd.DataFrame([tranche("a2-c", "a2", "Amazon", "committed", "2024-11-22", 4.0),
                                                  tranche("m-c", "m", "Microsoft", "committed", "2025-11-18", 5.0)])])
     chart = capital.investment_chart(more, ARTICLES, AS_OF, "S")
-    assert title(chart).startswith("Amazon has paid $4B of up to $8B pledged")
+    assert title(chart).startswith("Amazon has paid $4B of up to $8B")
     # An investor that has paid nothing is a sentence, not a panel.
-    assert "Microsoft's up-to-$5B pledge of November 2025 has no payment on record" in " ".join(
+    assert "Microsoft's up-to-$5B pledge (Nov 2025) has no payment on record" in " ".join(
         spec(chart)["title"]["subtitle"])
     assert len(spec(chart)["vconcat"]) == 2
     reported = INVESTMENTS.assign(figure_basis="press report")
     assert title(capital.investment_chart(reported, ARTICLES, AS_OF, "S")).startswith(
-        "Amazon is reported to have paid $4B of up to $4B pledged")
+        "Amazon is reported to have paid $4B of up to $4B")
 
 
 def commitment(cid, day, counterparty, group, kind, usd, disclosure="announced by a party"):

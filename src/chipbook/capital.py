@@ -351,15 +351,18 @@ def investment_chart(investments: pd.DataFrame, articles: pd.DataFrame, as_of: p
         ceiling = short_usd_b(pledged.high_usd_b)
         if first:
             verb = "has paid" if basis[investor] == "documented" else "is reported to have paid"
-            return f"{investor} {verb} {amount} of up to {ceiling} pledged"
+            return f"{investor} {verb} {amount} of up to {ceiling}"
         return f"{investor}, {'' if basis[investor] == 'documented' else 'a reported '}{amount} of up to {ceiling}"
 
     title = "; ".join(clause(i, n == 0) for n, i in enumerate(paying))
     pledged_only = totals(investments).set_index("investor")
-    unpaid = [f"{i}'s up-to-{short_usd_b(pledged_only.loc[i, 'committed_high_usd_b'])} pledge of "
-              f"{cum.loc[cum['investor'] == i, 'date'].min():%B %Y}" for i in pledging]
-    unpaid_text = (f" {_join(unpaid)} {'has' if len(unpaid) == 1 else 'have'} no payment on record and "
-                   f"{'is' if len(unpaid) == 1 else 'are'} not drawn." if unpaid else "")
+    months = {i: f"{cum.loc[cum['investor'] == i, 'date'].min():%b %Y}" for i in pledging}
+    one_month = len(set(months.values())) == 1
+    unpaid = [f"{i}'s up-to-{short_usd_b(pledged_only.loc[i, 'committed_high_usd_b'])}"
+              + ("" if one_month else f" ({months[i]})") for i in pledging]
+    unpaid_text = (f" {_join(unpaid)} {'pledge' if len(unpaid) == 1 else 'pledges'}"
+                   + (f" ({next(iter(months.values()))})" if one_month else "")
+                   + f" {'has' if len(unpaid) == 1 else 'have'} no payment on record; not drawn." if unpaid else "")
     weaker = {i: b for i, b in basis.items() if b != "documented"}
     basis_text = "".join(f" {i}'s payments are {b.replace(' or ', ', or ')}." for i, b in weaker.items())
     investors = paying
@@ -405,7 +408,7 @@ def investment_chart(investments: pd.DataFrame, articles: pd.DataFrame, as_of: p
 
     return charts.finish(
         draw(False), narrow=draw(True), title=title,
-        subtitle=f"Cumulative US$ billions; dashed: pledged ceilings counted in full; solid: paid; shading: where sources "
+        subtitle=f"Cumulative US$ billions; dashed: pledged, ceilings counted in full; solid: paid; shading: sources "
                  f"disagree; grey bands: when the articles were written; through {as_of:%Y-%m-%d}."
                  + basis_text + unpaid_text,
         source=source,

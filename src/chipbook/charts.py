@@ -399,8 +399,11 @@ def finish(
 
     def dress(layout: alt.TopLevelMixin, meta: dict) -> alt.TopLevelMixin:
         return layout.properties(
-            title=alt.Title(textwrap.wrap(title, TITLE_LINE_CHARS),
-                            subtitle=textwrap.wrap(subtitle, SUBTITLE_LINE_CHARS), anchor="start"),
+            # Lines break at spaces only, so that joined again with spaces (the page's text,
+            # the search index) they give back the words as written.
+            title=alt.Title(textwrap.wrap(title, TITLE_LINE_CHARS, break_on_hyphens=False),
+                            subtitle=textwrap.wrap(subtitle, SUBTITLE_LINE_CHARS, break_on_hyphens=False),
+                            anchor="start"),
             description=description,
             usermeta={"chipbook": meta},
         )
