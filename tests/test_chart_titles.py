@@ -49,24 +49,39 @@ CLAIMS = pd.DataFrame({
 
 def test_verdicts_by_article_title_counts_the_outcomes_it_draws():
     # holds up = supported (2) + complicated (1) = 3 of 6; in part 1; contradicted 1 + outdated 1 = 2
-    assert title(ledger_charts.verdicts_by_article(CLAIMS, AS_OF)) == (
-        "3 of 6 claims hold up as stated; 1 holds in part; 2 are contradicted or overtaken")
-    moved = CLAIMS.assign(verdict=CLAIMS["verdict"].replace({"outdated": "supported"}))
-    assert title(ledger_charts.verdicts_by_article(moved, AS_OF)) == (
-        "4 of 6 claims hold up as stated; 1 holds in part; 1 is contradicted or overtaken")
+    chart = ledger_charts.verdicts_by_article(CLAIMS, AS_OF)
+    assert title(chart) == "3 of 6 claims hold up as stated, and 1 holds in part"
+    assert "2 are contradicted or overtaken" in " ".join(spec(chart)["title"]["subtitle"])
+    moved = CLAIMS.assign(verdict=CLAIMS["verdict"].replace({"outdated": "supported", "partly supported": "supported"}))
+    assert title(ledger_charts.verdicts_by_article(moved, AS_OF)) == "5 of 6 claims hold up as stated, and 0 hold in part"
+
+
+def test_verdicts_by_article_labels_every_segment_with_its_count():
+    # A1: contradicted 1, supported 1, complicated 1, partly supported 1; A2: supported 1, outdated 1
+    chart = spec(ledger_charts.verdicts_by_article(CLAIMS, AS_OF))
+    rows = [r for t in chart["datasets"].values() for r in t if "middle" in r]
+    a1 = sorted((r["start"], r["end"], r["verdict"]) for r in rows if r["article_label"].startswith("A1"))
+    # stacked in the verdicts' order: supported 0-1, complicated 1-2, partly supported 2-3, contradicted 3-4
+    assert a1 == [(0, 1, "supported"), (1, 2, "complicated"), (2, 3, "partly supported"), (3, 4, "contradicted")]
+    assert all(r["middle"] == (r["start"] + r["end"]) / 2 for r in rows)
+    assert '"text"' in json.dumps(chart["layer"][1]["encoding"])
 
 
 def test_verdicts_by_part_title_names_the_weakest_part_under_the_articles_headings():
     # A1: Opening 0/1, Inference economics 1/1, Capital structure (two sub-sections) 1/2; A2: Lead 1/1, Zoom out 0/1
-    assert title(ledger_charts.verdicts_by_part(CLAIMS, AS_OF)) == (
-        "The strategy article's claims hold up least in its opening (0%) and at most 100% in any part; "
-        "the news article's hold up in 0% to 100% of each part")
+    chart = ledger_charts.verdicts_by_part(CLAIMS, AS_OF)
+    assert title(chart) == "No claim in the strategy article's opening holds up as stated"
+    shares = {r["part"]: r["label"] for t in spec(chart)["datasets"].values() for r in t if "label" in r and "part" in r}
+    assert shares["A1 \u00b7 Capital structure"] == "50% (1 of 2)" and shares["A2 \u00b7 Lead"] == "100% (1 of 1)"
     moved = CLAIMS.assign(verdict=["supported", "partly supported", "complicated", "partly supported", "supported",
                                    "supported"])
     # A1: Opening 1/1, Inference economics 0/1, Capital structure 1/2; A2: both 1/1
     assert title(ledger_charts.verdicts_by_part(moved, AS_OF)) == (
-        "The strategy article's claims hold up least in its inference economics (0%) and at most 100% in any part; "
-        "the news article's hold up in 100% to 100% of each part")
+        "No claim in the strategy article's inference economics holds up as stated")
+    # Capital structure lowest at 1 of 2 once inference economics holds
+    some = moved.assign(verdict=["supported", "supported", "complicated", "partly supported", "supported", "supported"])
+    assert title(ledger_charts.verdicts_by_part(some, AS_OF)) == (
+        "The strategy article's claims hold up least in its capital structure: 50%")
 
 
 STANCES = pd.DataFrame({"claim_id": ["A1-01", "A1-02", "A1-03"], "supports": [2, 1, 0], "complicates": [1, 1, 2],
@@ -75,8 +90,14 @@ STANCES = pd.DataFrame({"claim_id": ["A1-01", "A1-02", "A1-03"], "supports": [2,
 
 def test_evidence_balance_title_counts_claims_with_more_caveats_than_support():
     # A1-01: 1 against 2 for; A1-02: 2 against 1; A1-03: 2 against 0 -> 2 of 3
-    assert title(ledger_charts.evidence_balance(CLAIMS, STANCES, AS_OF)) == (
-        "For 2 of 3 claims, caveats and contradictions outnumber the supporting evidence")
+    chart = ledger_charts.evidence_balance(CLAIMS, STANCES, AS_OF)
+    assert title(chart) == "For 2 of 3 claims, caveats and contradictions outnumber the supporting evidence"
+    tables = list(spec(chart)["datasets"].values())
+    # sorted by supports less the rest: A1-01 +1 (row 0), A1-02 -1 (row 1), A1-03 -2 (row 2); the last two shaded
+    tops = {r["claim_id"]: r["top"] for t in tables for r in t if "claim_id" in r}
+    assert tops == {"A1-01": -0.4, "A1-02": 0.6, "A1-03": 1.6}
+    blocks = {r["block"]: (r["top"], r["bottom"], r["label"]) for t in tables for r in t if "block" in r}
+    assert blocks["heavy"] == (0.5, 2.5, "2 of 3 claims:|more caveats|than support")
     moved = STANCES.assign(supports=[2, 3, 0])
     assert title(ledger_charts.evidence_balance(CLAIMS, moved, AS_OF)).startswith("For 1 of 3 claims")
 
@@ -85,8 +106,10 @@ def test_evidence_timing_title_is_the_share_dated_after_the_strategy_article():
     evidence = pd.DataFrame({"as_of": [T("2024-06-01"), T("2025-03-01"), T("2025-06-01"), T("2026-01-01")],
                              "stance": ["supports", "supports", "complicates", "contradicts"]})
     # A1 was written by 2025-01-21: 3 of 4 rows are later = 75%
-    assert title(ledger_charts.evidence_timing(evidence, ARTICLES, AS_OF)) == (
-        "75% of the evidence dates from after the strategy article was written")
+    chart = ledger_charts.evidence_timing(evidence, ARTICLES, AS_OF)
+    assert title(chart) == "75% of the evidence dates from after the strategy article was written"
+    labels = [r["label"] for t in spec(chart)["datasets"].values() for r in t if "label" in r and "words" in r]
+    assert labels == ["after A1: 75% of rows"]  # the shaded stretch names the share the title states
     earlier = evidence.assign(as_of=[T("2024-06-01"), T("2024-07-01"), T("2025-06-01"), T("2026-01-01")])
     assert title(ledger_charts.evidence_timing(earlier, ARTICLES, AS_OF)).startswith("50% of the evidence")
 
@@ -95,24 +118,44 @@ def test_evidence_strength_title_states_the_grades_the_bars_show():
     evidence = pd.DataFrame({"chapter": ["a", "a", "b", "b", "b", "b"],
                              "confidence": ["high", "medium", "high", "medium", "low", "low"]})
     titles = {"a": "Alpha", "b": "Beta"}
-    # high: Alpha 1 of 2 = 50%, Beta 1 of 4 = 25%
+    # high: Alpha 1 of 2 = 50%, Beta 1 of 4 = 25%: the widest (only) gap puts Beta, chapter 2, below it
     assert title(ledger_charts.evidence_strength(evidence, titles, AS_OF)) == (
-        "'Beta' rests least on high-confidence evidence: 25% of its rows, against 50% at best")
+        "Chapter 2 rests on little high-confidence evidence: 25% of rows at most")
     tied = evidence.assign(confidence=["medium", "medium", "high", "medium", "low", "low"])
-    assert title(ledger_charts.evidence_strength(tied, titles, AS_OF)).startswith(
-        "'Alpha' rests least on high-confidence evidence: 0% of its rows")
+    assert title(ledger_charts.evidence_strength(tied, titles, AS_OF)) == (
+        "Chapter 1 rests on little high-confidence evidence: 0% of rows at most".replace("little", "almost no"))
 
 
-def test_disagreement_grid_title_counts_each_articles_questions():
+def test_evidence_strength_names_the_chapters_below_the_widest_gap_as_a_range():
+    # high shares: c5 0/2, c6 0/2, c7 1/20 = 5%, c8 0/2, c2 1/2 = 50%: the gap 5% -> 50% splits off chapters 5-8
+    rows = [("c5", "low")] * 2 + [("c6", "medium")] * 2 + [("c7", "high")] + [("c7", "low")] * 19 + \
+           [("c8", "low")] * 2 + [("c2", "high"), ("c2", "low")]
+    evidence = pd.DataFrame(rows, columns=["chapter", "confidence"])
+    titles = {"c2": "Two", "c5": "Five", "c6": "Six", "c7": "Seven", "c8": "Eight"}
+    numbers = {"c2": 2, "c5": 5, "c6": 6, "c7": 7, "c8": 8}
+    chart = ledger_charts.evidence_strength(evidence, titles, AS_OF, numbers=numbers)
+    assert title(chart) == "Chapters 5\u20138 rest on almost no high-confidence evidence: 5% of rows at most"
+    drawn = {r["chapter_title"] for t in spec(chart)["datasets"].values() for r in t if "chapter_title" in r}
+    assert "7. Seven" in drawn  # the numbers the title names are drawn
+    no_seven = evidence[evidence["chapter"] != "c7"]
+    assert title(ledger_charts.evidence_strength(no_seven, {k: v for k, v in titles.items() if k != "c7"}, AS_OF,
+                                                 numbers=numbers)).startswith("Chapters 5, 6 and 8 rest")
+
+
+def test_disagreement_table_counts_each_account_then_and_now_and_says_so_in_its_caption():
     pairs = pd.DataFrame({"pair_id": ["p1", "p2"], "question": ["Q one?", "Q two?"], "a2_claim_id": ["A2-01", "A2-02"],
                           "a1_claim_id": ["A1-01", "A1-02"], "why": ["w1", "w2"], "held_late_2024": ["A2", "A2"],
                           "held_2026": ["A1", "both in part"]})
-    text = CLAIMS.set_index("claim_id")["claim"]
-    assert title(ledger_charts.disagreement_grid(pairs, text)) == (
+    assert ledger_charts.disagreement_swing_title(pairs) == (
         "Of 2 questions, late-2024 evidence bore out the news article on 2; 2026 evidence bore out the strategy "
         "article on 1 and both in part on 1")
+    swing = ledger_charts.disagreement_swing(pairs).set_index("account")
+    assert swing.to_dict("index") == {"A1": {"late_2024": 0, "by_2026": 1}, "A2": {"late_2024": 2, "by_2026": 0},
+                                      "both in part": {"late_2024": 0, "by_2026": 1}}
+    page = ledger_charts.disagreement_table(pairs).data
+    assert "<caption>Of 2 questions, late-2024 evidence bore out the news article on 2;" in page
     moved = pairs.assign(held_2026=["A1", "A1"], held_late_2024=["both in part", "not yet known"])
-    assert title(ledger_charts.disagreement_grid(moved, text)) == (
+    assert ledger_charts.disagreement_swing_title(moved) == (
         "Of 2 questions, late-2024 evidence bore out both in part on 1, leaving 1 open; 2026 evidence bore out the "
         "strategy article on 2")
 
@@ -126,31 +169,43 @@ def test_events_chart_counts_events_after_the_strategy_article_and_dodges_close_
     chart = timeline.events_chart(events, ARTICLES, "S")
     # after 2025-01-21: b and c
     assert title(chart) == "2 of the 3 deals and deployments on record came after the strategy article was written"
+    labels = [r["label"] for t in spec(chart)["datasets"].values() for r in t if "words" in r]
+    assert labels == ["after A1: 2 of 3"]  # the shaded stretch names the count the title states
     rows = list(spec(chart)["datasets"].values())
     slots = {r["origin_id"]: r["slot"] for table in rows for r in table if "slot" in r}
     assert slots == {"a": 0, "b": 0, "c": 1}  # six days apart in one lane: stacked
 
 
-def tranche(tranche_id, deal, investor, status, day, amount, source="s1"):
+def tranche(tranche_id, deal, investor, status, day, amount, source="s1", basis="investor filing"):
     return {"tranche_id": tranche_id, "deal_id": deal, "investor": investor, "status": status, "as_of": T(day),
-            "amount_usd_b": amount, "source_id": source}
+            "amount_usd_b": amount, "source_id": source, "figure_basis": basis}
 
 
 INVESTMENTS = pd.DataFrame([
     tranche("a1-c", "a1", "Amazon", "committed", "2023-09-25", 4.0),
     tranche("a1-f1", "a1", "Amazon", "funded", "2023-09-25", 1.25),
     tranche("a1-f2", "a1", "Amazon", "funded", "2024-03-27", 2.75),
-    tranche("g1-f", "g1", "Google", "funded", "2023-02-03", 0.3, "s1"),
-    tranche("g1-f", "g1", "Google", "funded", "2023-02-03", 0.55, "s2"),
+    tranche("g1-f", "g1", "Google", "funded", "2023-02-03", 0.3, "s1", "press report"),
+    tranche("g1-f", "g1", "Google", "funded", "2023-02-03", 0.55, "s2", "press report"),
 ])
 
 
 def test_investment_chart_title_reads_the_running_totals_it_draws():
-    # Amazon: committed 4, paid 1.25 + 2.75 = 4; Google: no ceiling, so committed = paid = 0.3 to 0.55
+    # Amazon: committed 4, paid 1.25 + 2.75 = 4, documented; Google: no ceiling, so committed = paid = 0.3 to 0.55,
+    # press-reported only
     assert title(capital.investment_chart(INVESTMENTS, ARTICLES, AS_OF, "S")) == (
-        "Amazon has paid $4B of the $4B it committed; Google has committed $0.3\u20130.55B and paid about $0.3\u20130.55B")
-    more = pd.concat([INVESTMENTS, pd.DataFrame([tranche("a2-c", "a2", "Amazon", "committed", "2024-11-22", 4.0)])])
-    assert title(capital.investment_chart(more, ARTICLES, AS_OF, "S")).startswith("Amazon has paid $4B of the $8B")
+        "Amazon has paid $4B of up to $4B; Google, a reported $0.3\u20130.55B of up to $0.55B")
+    more = pd.concat([INVESTMENTS, pd.DataFrame([tranche("a2-c", "a2", "Amazon", "committed", "2024-11-22", 4.0),
+                                                 tranche("m-c", "m", "Microsoft", "committed", "2025-11-18", 5.0)])])
+    chart = capital.investment_chart(more, ARTICLES, AS_OF, "S")
+    assert title(chart).startswith("Amazon has paid $4B of up to $8B")
+    # An investor that has paid nothing is a sentence, not a panel.
+    assert "Microsoft's up-to-$5B pledge (Nov 2025) has no payment on record" in " ".join(
+        spec(chart)["title"]["subtitle"])
+    assert len(spec(chart)["vconcat"]) == 2
+    reported = INVESTMENTS.assign(figure_basis="press report")
+    assert title(capital.investment_chart(reported, ARTICLES, AS_OF, "S")).startswith(
+        "Amazon is reported to have paid $4B of up to $4B")
 
 
 def commitment(cid, day, counterparty, group, kind, usd, disclosure="announced by a party"):
@@ -170,20 +225,29 @@ COMMITMENTS = pd.DataFrame([
 
 def test_compute_vs_equity_title_is_the_range_of_compute_over_equity():
     # AWS 100 / Amazon's 4 committed = 25; Google Cloud's largest, 10 (reported) / Google's 0.55 = 18.2
-    assert title(capital.compute_vs_equity_chart(INVESTMENTS, COMMITMENTS, AS_OF, "S")) == (
-        "Where a supplier is also an investor, Anthropic's compute commitment is 18\u201325 times the equity that "
-        "supplier's company pledged")
+    chart = capital.compute_vs_equity_chart(INVESTMENTS, COMMITMENTS, AS_OF, "S")
+    assert title(chart) == "Anthropic's compute commitments to supplier-investors run 18\u201325 times their equity pledges"
+    ends = {r["label"]: r["end_text"] for t in spec(chart)["datasets"].values() for r in t if "end_text" in r}
+    assert ends == {"Amazon / AWS": "25.0\u00d7 equity", "Google": "18.2\u00d7 equity (press report)",
+                    "Broadcom": "no equity"}  # the ratio printed at each bar's end
     smaller = COMMITMENTS.assign(usd_b=COMMITMENTS["usd_b"].replace({100.0: 40.0}))
     assert "10\u201318 times" in title(capital.compute_vs_equity_chart(INVESTMENTS, smaller, AS_OF, "S"))
 
 
-def test_commitments_chart_counts_dollar_valued_deals_after_the_articles():
-    # valued: 100 (2026), 3 (2023), 10 (2026), 21 (2025) -> 3 of 4 after 2025-01-21; first purchase Dec 2025
-    assert title(capital.commitments_chart(COMMITMENTS, ARTICLES, AS_OF, "S")) == (
-        "3 of 4 dollar-valued compute deals came after the articles; from December 2025 Anthropic also built, "
-        "bought and leased")
-    spare = COMMITMENTS.assign(usd_b=COMMITMENTS["usd_b"].replace({10.0: np.nan}))
-    assert title(capital.commitments_chart(spare, ARTICLES, AS_OF, "S")).startswith("2 of 3 dollar-valued")
+def test_commitments_chart_says_when_anthropic_first_did_more_than_rent():
+    # renting until the Broadcom purchase of Dec 2025; since then: broadcom, aws 2026-04, gc-2026 -> 1 of 3 not renting
+    chart = capital.commitments_chart(COMMITMENTS, ARTICLES, AS_OF, "S")
+    assert title(chart) == "Anthropic only rented compute until December 2025, then also bought"
+    labels = [r["label"] for t in spec(chart)["datasets"].values() for r in t if "words" in r]
+    assert labels == ["since Dec 2025: 1 of 3 deals not renting"]
+    built = pd.concat([COMMITMENTS, pd.DataFrame([
+        commitment("dc", "2025-11-12", "Fluidstack", "Other", "own data centres", 50.0),
+        commitment("lease", "2026-05-28", "Vehicle", "Other", "lease financing", 36.0, "reported only")])])
+    # a reported-only lease is counted in the shading but not claimed in the title
+    assert title(capital.commitments_chart(built, ARTICLES, AS_OF, "S")) == (
+        "Anthropic only rented compute until November 2025, then also built and bought")
+    rented = COMMITMENTS[COMMITMENTS["commitment_kind"] == "cloud capacity"]
+    assert title(capital.commitments_chart(rented, ARTICLES, AS_OF, "S")) == "All 4 of Anthropic's compute deals rent capacity"
 
 
 def round_row(rid, name, status, day, low, high):
@@ -197,9 +261,10 @@ def test_valuation_chart_title_compares_with_the_news_articles_figure():
                            round_row("series-e", "Series E (Lightspeed)", "closed", "2025-03-03", 61.5, 61.5),
                            round_row("series-h", "Series H", "closed", "2026-05-28", 965.0, 965.0)])
     # 965 / 40 = 24.1
-    assert title(capital.valuation_chart(rounds, ARTICLES, 40.0, AS_OF, "S")) == (
-        "Anthropic's valuation passed the news article's $40B at the next closed round (Series E, $61.5B) and "
-        "reached $965B by May 2026, 24 times as much")
+    chart = capital.valuation_chart(rounds, ARTICLES, 40.0, AS_OF, "S")
+    assert title(chart) == "Anthropic's valuation reached $965B by May 2026, 24 times the news article's $40B"
+    assert " ".join(spec(chart)["title"]["subtitle"]).startswith(
+        "It passed $40B at the next closed round (Series E, $61.5B).")
     assert "$800B by May 2026, 20 times" in title(capital.valuation_chart(
         rounds.replace({965.0: 800.0}), ARTICLES, 40.0, AS_OF, "S"))
 
@@ -225,10 +290,15 @@ SUPPORT = pd.DataFrame([
 
 
 def test_support_map_title_names_the_one_framework_with_one_compiler_everywhere():
-    assert title(abstraction.support_map(SUPPORT, CHIPS)) == (
-        "Only JAX spans all three chips with one compiler; its Trainium path is beta")
+    chart = abstraction.support_map(SUPPORT, CHIPS)
+    assert title(chart) == "JAX and PyTorch reach all three chips, but on Trainium only in beta"
+    assert "JAX alone uses one compiler (XLA) on all three" in " ".join(spec(chart)["title"]["subtitle"])
     moved = SUPPORT.assign(status=SUPPORT["status"].where(SUPPORT["path"] != "JAX-AWS Trainium", "experimental"))
-    assert title(abstraction.support_map(moved, CHIPS)).endswith("its Trainium path is experimental")
+    assert title(abstraction.support_map(moved, CHIPS)) == (
+        "JAX and PyTorch reach all three chips, but on Trainium only in beta or experimentally")
+    # The wide tiles name the status first, the path under it; the unsupported tile names only its status.
+    texts = {r["tile_text"] for t in spec(chart)["datasets"].values() for r in t if "tile_text" in r}
+    assert "beta|JAX-AWS Trainium" in texts and "unsupported|\u2014" in texts
 
 
 def test_kernel_map_title_names_what_reaches_trainium():
@@ -238,25 +308,26 @@ def test_kernel_map_title_names_what_reaches_trainium():
                              "hardware_scope": None, "source_id": "s", "as_of": T("2026-01-01")}
                             for lang, chip, status in rows])
     assert title(abstraction.kernel_map(kernels, CHIPS)) == (
-        "No kernel language reaches all three chips; on Trainium only NKI works")
+        "No kernel language reaches all three chips, and only NKI reaches Trainium")
     both = kernels.assign(status=kernels["status"].where(kernels["language"] + kernels["chip"] != "CUDAAWS Trainium", "beta"))
-    assert title(abstraction.kernel_map(both, CHIPS)).endswith("on Trainium only CUDA and NKI works")
+    assert title(abstraction.kernel_map(both, CHIPS)).endswith("and only CUDA and NKI reach Trainium")
 
 
-def test_jax_evidence_chart_counts_later_less_direct_items_and_dodges_a_shared_spot():
+def test_jax_evidence_finding_counts_documents_not_items_and_later_less_direct_ones():
     rows = pd.DataFrame({"item_id": ["i1", "i2", "i3", "i4"], "finding": ["f"] * 4, "names_jax": [True, True, False, True],
                          "names_xla": [False, False, True, True],
                          "directness": ["first-party, names JAX", "first-party, names JAX", "first-party, names XLA only",
                                         "second-hand account"],
                          "directness_rank": [1, 1, 2, 4], "stance": ["supports", "complicates", "supports", "supports"],
-                         "source_id": ["s"] * 4, "as_of": [T("2024-03-04"), T("2024-03-04"), T("2025-09-17"), T("2026-05-13")],
+                         "source_id": ["card", "card", "pm", "blog"],
+                         "as_of": [T("2024-03-04"), T("2024-03-04"), T("2025-09-17"), T("2026-05-13")],
                          "confidence": ["high"] * 4})
-    chart = abstraction.jax_evidence_chart(rows, "S")
-    # i3 and i4 come later, with directness rank above 1
-    assert title(chart) == "Anthropic named JAX itself once, in March 2024; 2 later items are less direct"
-    table = [r for t in spec(chart)["datasets"].values() for r in t if "slot" in r]
-    assert sorted(r["slot"] for r in table if r["item_id"] in ("i1", "i2")) == [0, 1]  # one spot, two marks
-    assert title(abstraction.jax_evidence_chart(rows.iloc[:3], "S")).endswith("1 later item is less direct")
+    # i1 and i2 are two items of one document; i3 and i4 come later, with directness rank above 1
+    assert abstraction.jax_evidence_finding(rows) == (
+        "Anthropic itself named JAX in only one document, of March 2024; 2 later items are less direct")
+    two = rows.assign(source_id=["card", "paper", "pm", "blog"])
+    assert abstraction.jax_evidence_finding(two).startswith("Anthropic itself named JAX in two documents, from March 2024")
+    assert abstraction.jax_evidence_finding(rows.iloc[:3]).endswith("1 later item is less direct")
 
 
 def incident(iid, bug, platform, vendor, start, end):
@@ -273,8 +344,12 @@ def test_postmortem_chart_title_counts_tpu_bugs_and_overlap_days():
         incident("t", "approximate top-k miscompilation", "Google TPU", "Google", "2025-08-25", "2025-09-12"),
     ])
     # two or more live from Aug 25 to Sep 4 inclusive: 7 + 4 = 11 days
-    assert title(abstraction.postmortem_chart(incidents, T("2025-09-17"), "S")) == (
-        "Two of three bugs were TPU-specific; two or more were live at once on 11 days")
+    chart = abstraction.postmortem_chart(incidents, T("2025-09-17"), "S")
+    assert title(chart) == "Two of three bugs lived only on TPUs, and two or more were live at once on 11 days"
+    # Coloured by where the bug lived, never by whose layer failed; the overlap is shaded on a phone too.
+    assert "vendor" not in json.dumps(spec(chart)["layer"][1]["encoding"])
+    narrow = spec(chart)["usermeta"]["chipbook"]["narrow"]
+    assert any(layer.get("name", "").startswith("backdrop_") for layer in narrow["layer"])
     shorter = incidents.assign(end_date=[T("2025-08-30"), T("2025-09-02"), T("2025-09-12")])
     assert title(abstraction.postmortem_chart(shorter, T("2025-09-17"), "S")).endswith("on 9 days")  # Aug 25 to Sep 2
     assert abstraction.overlap_spans(incidents)["days"].sum() == abstraction.overlap_days(incidents) == 11
@@ -465,6 +540,16 @@ def all_charts():
         "compute_vs_equity": capital.compute_vs_equity_chart(INVESTMENTS, COMMITMENTS, AS_OF, "S"),
         "commitments": capital.commitments_chart(COMMITMENTS, ARTICLES, AS_OF, "S"),
         "support_map": abstraction.support_map(SUPPORT, CHIPS),
+        "postmortem": abstraction.postmortem_chart(pd.DataFrame([
+            incident("r", "context-window routing error", "not hardware-specific", "Anthropic", "2025-08-05", "2025-09-04"),
+            incident("t", "approximate top-k miscompilation", "Google TPU", "Google", "2025-08-25", "2025-09-12")]),
+            T("2025-09-17"), "S"),
+        "valuation": capital.valuation_chart(pd.DataFrame([
+            round_row("talks", "Talks", "talks reported", "2024-11-07", 40.0, 40.0),
+            round_row("e", "Series E", "closed", "2025-03-03", 61.5, 61.5)]), ARTICLES, 40.0, AS_OF, "S"),
+        "events": timeline.events_chart(pd.DataFrame({
+            "origin_id": ["a", "b"], "date": [T("2024-11-22"), T("2025-10-23")], "lane": ["Amazon", "Google"],
+            "kind": ["equity investment"] * 2, "label": ["x", "y"], "sources": ["S", "S"]}), ARTICLES, "S"),
         "domain": interconnect.domain_chart(SYSTEMS, "2026-11-21", "S"),
         "cliff": interconnect.cliff_chart(SYSTEMS, "2026-11-21", "S"),
     }
@@ -485,7 +570,7 @@ def _plot_widths(node, found):
 
 
 CHART_NAMES = ["verdicts_by_article", "verdicts_by_part", "evidence_balance", "evidence_timing", "evidence_strength",
-               "investment", "compute_vs_equity", "commitments", "support_map", "domain", "cliff"]
+               "investment", "compute_vs_equity", "commitments", "support_map", "postmortem", "valuation", "events", "domain", "cliff"]
 
 
 def test_the_list_of_chart_names_is_complete():

@@ -103,7 +103,7 @@ def test_root_can_be_set_explicitly(tmp_path, monkeypatch):
 
 
 PALETTES = {"vendor": charts.VENDOR_COLORS, "verdict": charts.VERDICT_COLORS, "stance": charts.STANCE_COLORS,
-            "account": charts.ACCOUNT_COLORS}
+            "series": {"one series": charts.SERIES}}
 
 
 @pytest.mark.parametrize("palette", PALETTES)
@@ -181,10 +181,54 @@ def test_every_vendor_the_charts_colour_has_a_colour(name):
     assert set(values) <= set(charts.VENDOR_COLORS), f"no colour for {set(values) - set(charts.VENDOR_COLORS)}"
 
 
-def test_verdicts_stances_and_accounts_are_coloured_in_vocabulary_order():
+def test_verdicts_and_stances_are_coloured_in_vocabulary_order():
     assert list(charts.VERDICT_COLORS) == vocabulary.VERDICTS
     assert list(charts.STANCE_COLORS) == vocabulary.STANCES
-    assert list(charts.ACCOUNT_COLORS) == vocabulary.WHO_HELD
+
+
+def _lab(colour: str) -> tuple[float, float, float]:
+    """CIE L*a*b* (D65) of a `#rrggbb` colour."""
+    def linear(v):
+        v /= 255
+        return v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4
+    r, g, b = (linear(int(colour[i:i + 2], 16)) for i in (1, 3, 5))
+    xyz = ((0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047, 0.2126 * r + 0.7152 * g + 0.0722 * b,
+           (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883)
+    f = [t ** (1 / 3) if t > 0.008856 else 7.787 * t + 16 / 116 for t in xyz]
+    return 116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])
+
+
+def _distance(first: str, second: str) -> float:
+    """CIE76 colour difference: about 2.3 is just noticeable; the book keeps meanings 20 apart."""
+    return sum((a - b) ** 2 for a, b in zip(_lab(first), _lab(second))) ** 0.5
+
+
+def test_one_colour_one_meaning_across_the_book():
+    """A vendor's hue means that vendor only: no verdict, stance or single-series colour is a
+    vendor's, or near one (the verdicts' family sits apart from every vendor hue); grey
+    (NEUTRAL) means other or not known wherever it appears; stances reuse the verdicts'
+    colours for the same direction, and nothing else shares a colour."""
+    vendors = {v: c for v, c in charts.VENDOR_COLORS.items() if v not in ("Amazon", "Other")}
+    others = {**{f"verdict {k}": c for k, c in charts.VERDICT_COLORS.items() if c != charts.NEUTRAL},
+              "one series": charts.SERIES}
+    near = {(v, o): round(_distance(a, b), 1) for v, a in vendors.items() for o, b in others.items()
+            if _distance(a, b) < 20}
+    assert not near, f"colours too near a vendor's: {near}"
+    assert charts.VENDOR_COLORS["Other"] == charts.VERDICT_COLORS["unverified"] == charts.NEUTRAL
+    assert set(charts.STANCE_COLORS.values()) <= set(charts.VERDICT_COLORS.values())
+    assert charts.STANCE_COLORS["supports"] == charts.VERDICT_COLORS["supported"]
+    assert charts.STANCE_COLORS["contradicts"] == charts.VERDICT_COLORS["contradicted"]
+    distinct = list(vendors.values()) + list(charts.VERDICT_COLORS.values()) + [charts.SERIES]
+    assert len(set(distinct)) == len(distinct)
+    assert charts.VENDOR_COLORS["Anthropic"] != charts.VENDOR_COLORS["AWS"]
+
+
+def test_grade_colours_run_from_the_series_colour_to_pale_in_order():
+    ramp = charts.grade_colors(["high", "medium", "low"])
+    assert list(ramp) == ["high", "medium", "low"] and ramp["high"] == charts.SERIES
+    lightness = [charts.luminance(c) for c in ramp.values()]
+    assert lightness == sorted(lightness)  # each grade paler than the one before
+    assert all(charts.contrast(c, charts.text_color_on(c)) >= 4.5 for c in ramp.values())
 
 
 # --- the narrow layout and the helpers of the chart standard ----------------------------------

@@ -228,6 +228,11 @@ def run_with_bf16_inputs(fn, *args) -> np.ndarray:
 STATUS_ORDER = SUPPORT_STATUSES
 
 
+def _names(names: list[str]) -> str:
+    """'A', 'A and B', 'A, B and C'."""
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
 def status_rank(status: str) -> int:
     return STATUS_ORDER.index(status)
 
@@ -281,19 +286,23 @@ def overlap_days(incidents: pd.DataFrame) -> int:
 
 # --- Charts ------------------------------------------------------------------------
 
-# The support levels, most mature first: greens for what works, amber for betas, orange
-# for experiments, purple for what is being dropped, grey for nothing. Tiles are outlined
-# in ink, so the pale ones stand out on either page.
-STATUS_COLORS = dict(zip(STATUS_ORDER, ["#1B7837", "#7FBF7B", "#F1C232", "#F59A3C", "#9E7BB5", "#E0E0E0"]))
+# The support levels, most mature first, on the book's grade ramp (dark slate for native,
+# pale for unsupported). Tiles are outlined in ink, so the pale ones stand out on either
+# page, and every tile names its status in words.
+STATUS_COLORS = charts.grade_colors(STATUS_ORDER)
 # Chip families as a narrow column can name them.
 CHIP_SHORT = {"Google TPU": "TPU", "AWS Trainium": "Trainium", "NVIDIA GPU": "NVIDIA GPU"}
 
 
 def _status_tiles(frame: pd.DataFrame, row: str, rows: list[str], column: str, columns: list[str], label: str,
                   legend_title: str, tooltip: list, narrow: bool, cell_height: int) -> alt.LayerChart:
-    """A grid of tiles coloured by support status, each labelled (the path or backend on a
-    wide page, the status in a narrow column), text in black or white by its tile."""
+    """A grid of tiles shaded by support status, each naming its status (and, on a wide
+    page, the path or backend under it: `label`), text in black or white by its tile."""
     statuses = [s for s in STATUS_ORDER if s in set(frame["status"])]
+    # Two lines on a wide page, the block centred on the tile (dy: half a line up); an
+    # unsupported tile has no path to name.
+    path = frame[label].where(frame["status"] != "unsupported", "\u2014")
+    frame = frame.assign(tile_text=frame["status"] if narrow else frame["status"] + "|" + path)
     base = alt.Chart(frame).encode(
         x=alt.X(f"{column}:N", title=None, sort=columns,
                 axis=alt.Axis(orient="top", labelAngle=0, domain=False, ticks=False, labelLimit=120)),
@@ -303,8 +312,8 @@ def _status_tiles(frame: pd.DataFrame, row: str, rows: list[str], column: str, c
                         scale=alt.Scale(domain=statuses, range=[STATUS_COLORS[s] for s in statuses]),
                         legend=charts.bottom_legend(legend_title, columns=3)),
         tooltip=tooltip)
-    text = base.mark_text(fontSize=11, lineBreak="|").encode(
-        text=alt.Text("status:N" if narrow else f"{label}:N"),
+    text = base.mark_text(fontSize=11, lineBreak="|", lineHeight=14, baseline="middle", dy=0 if narrow else -7).encode(
+        text=alt.Text("tile_text:N"),
         color=alt.Color("status:N", legend=None, scale=alt.Scale(
             domain=statuses, range=[charts.text_color_on(STATUS_COLORS[s]) for s in statuses])))
     # The text's colours (black or white by tile) are a scale of their own.
@@ -322,9 +331,13 @@ def support_map(support: pd.DataFrame, chips: list[str]) -> alt.TopLevelMixin:
     cells["chip"] = cells["hardware"].map(CHIP_SHORT)
     reach_all = reaching_all(support, chips)
     reach_xla = reaching_all(support, chips, mechanism_contains="XLA")
-    on_trainium = cells.set_index(["framework", "hardware"]).loc[(reach_xla[0], "AWS Trainium"), "status"] if reach_xla else None
-    title = (f"Only {' and '.join(reach_xla)} spans all three chips with one compiler; its Trainium path is {on_trainium}"
-             if len(reach_xla) == 1 else f"{len(reach_xla)} frameworks span all three chips with one compiler")
+    on_trainium = cells[cells["framework"].isin(reach_all) & (cells["hardware"] == "AWS Trainium")]["status"]
+    limits = sorted(set(on_trainium) - {"native", "supported"}, key=status_rank)
+    how = {"beta": "in beta", "experimental": "experimentally", "deprecated": "on a deprecated path"}
+    title = (f"{_names(reach_all) if reach_all else 'No framework'} {'reaches' if len(reach_all) == 1 else 'reach'} "
+             f"all three chips" + (f", but on Trainium only {' or '.join(how[s] for s in limits)}" if limits else ""))
+    one_compiler = (f"{_names(reach_xla)} alone {'uses' if len(reach_xla) == 1 else 'use'} one compiler (XLA) on all three"
+                    if reach_xla else "no framework uses one compiler on all three")
     tooltip = [alt.Tooltip("framework:N", title="Framework"), alt.Tooltip("hardware:N", title="Chip"),
                alt.Tooltip("status:N", title="Best status"), alt.Tooltip("path:N", title="Best path"),
                alt.Tooltip("mechanism:N", title="Mechanism"), alt.Tooltip("all_paths:N", title="All paths"),
@@ -339,8 +352,8 @@ def support_map(support: pd.DataFrame, chips: list[str]) -> alt.TopLevelMixin:
 
     return charts.finish(
         draw(False), narrow=draw(True), title=title,
-        subtitle=(f"Most mature path per framework and chip, as labelled by its maintainer (+n: more paths; on a phone "
-                  f"the tile names the status, hover or tap for the path); {' and '.join(reach_all)} reach all three. "
+        subtitle=(f"Most mature path per framework and chip, its status as labelled by its maintainer, then the path (+n: "
+                  f"more paths; on a phone, hover or tap for the path); {one_compiler}. "
                   f"Sources {support['as_of'].min():%Y-%m} to {support['as_of'].max():%Y-%m}."),
         source="JAX, PyTorch, PyTorch/XLA, TensorFlow, Google Cloud TPU and AWS Neuron documentation; "
                "pull requests in pytorch/xla and huggingface/kernels",
@@ -360,8 +373,9 @@ def kernel_map(kernels: pd.DataFrame, chips: list[str]) -> alt.TopLevelMixin:
     cells["chip_short"] = cells["chip"].map(CHIP_SHORT)
     everywhere = reaching_all(kernels, chips, row="language", column="chip")
     on_trainium = reaching_all(kernels, ["AWS Trainium"], row="language", column="chip")
-    title = (f"{'No' if not everywhere else len(everywhere)} kernel language reaches all three chips; "
-             f"on Trainium only {' and '.join(on_trainium)} works")
+    trainium = (f"only {_names(on_trainium)} {'reaches' if len(on_trainium) == 1 else 'reach'} Trainium" if on_trainium
+                else "none reaches Trainium")
+    title = f"{'No' if not everywhere else len(everywhere)} kernel language reaches all three chips, and {trainium}"
     tooltip = [alt.Tooltip("language:N", title="Language"), alt.Tooltip("chip:N", title="Chip"),
                alt.Tooltip("status:N", title="Status"), alt.Tooltip("backend:N", title="Backend"),
                alt.Tooltip("scope:N", title="Hardware covered"), alt.Tooltip("all_paths:N", title="All backends"),
@@ -372,12 +386,13 @@ def kernel_map(kernels: pd.DataFrame, chips: list[str]) -> alt.TopLevelMixin:
     def draw(narrow: bool):
         column = "chip_short" if narrow else "chip"
         columns = [CHIP_SHORT[c] for c in chips] if narrow else chips
-        return _status_tiles(cells, "language", languages, column, columns, "label", "Status", tooltip, narrow, 34)
+        return _status_tiles(cells, "language", languages, column, columns, "label", "Status", tooltip, narrow,
+                             34 if narrow else 40)
 
     return charts.finish(
         draw(False), narrow=draw(True), title=title,
-        subtitle=(f"Status of each kernel language per chip family (on a phone the tile names the status, hover or tap "
-                  f"for the backend); sources dated {kernels['as_of'].min():%Y-%m} to {kernels['as_of'].max():%Y-%m}."),
+        subtitle=(f"Status of each kernel language per chip family, then its backend (on a phone, hover or tap for the "
+                  f"backend); sources dated {kernels['as_of'].min():%Y-%m} to {kernels['as_of'].max():%Y-%m}."),
         source="JAX Pallas documentation and changelog, AWS Neuron NKI documentation, Triton README",
         description=(f"Heat map of {cells['language'].nunique()} kernel languages by {len(chips)} chip families coloured "
                      f"by status. {title}. " + "; ".join(f"{r.language} on {r.chip}: {r.status}" for r in cells.itertuples())),
@@ -385,58 +400,22 @@ def kernel_map(kernels: pd.DataFrame, chips: list[str]) -> alt.TopLevelMixin:
     )
 
 
-# Items of one directness closer than this are drawn one above the other (a marker is
-# about 14 px, some 50 days at a phone's width).
-JAX_DODGE_DAYS = 50
-
-
-def jax_evidence_chart(jax_evidence: pd.DataFrame, source: str) -> alt.TopLevelMixin:
-    """Whether Anthropic uses JAX: every item by date and directness. `jax_evidence`: the
+def jax_evidence_finding(jax_evidence: pd.DataFrame) -> str:
+    """What the evidence that Anthropic uses JAX comes to, as the caption of its table: in
+    how many documents Anthropic itself named JAX (first-party items that name it, counted
+    by source), from when, and how many later items are less direct. `jax_evidence`: the
     anthropic_jax_evidence table."""
-    levels = jax_evidence.sort_values("directness_rank")["directness"].drop_duplicates().tolist()
     direct = jax_evidence[(jax_evidence["directness_rank"] == 1) & jax_evidence["names_jax"]]
+    if direct.empty:
+        return f"Anthropic has not named JAX itself in any of the {len(jax_evidence)} items"
     first = direct["as_of"].min()
-    frame = jax_evidence.assign(
-        as_of_text=jax_evidence["as_of"].dt.strftime("%Y-%m-%d"),
-        named=np.select([jax_evidence["names_jax"], jax_evidence["names_xla"]], ["JAX", "XLA only"], "no framework"),
-        relation=np.select([(jax_evidence["as_of"] > first) & (jax_evidence["directness_rank"] > 1),
-                            jax_evidence["as_of"] > first], ["later, less direct", "later, direct"], "first or earlier"),
-        slot=charts.dodge(jax_evidence["as_of"], jax_evidence["directness"], gap=JAX_DODGE_DAYS),
-        directness_lines=jax_evidence["directness"].map(lambda text: charts.wrap_lines(text, 18)),
-    ).drop(columns=["names_jax", "names_xla"])
-    later = int((frame["relation"] == "later, less direct").sum())
-    title = (f"Anthropic named JAX itself {'once' if direct['as_of'].nunique() == 1 else 'rarely'}, in {first:%B %Y}; "
-             f"{later} later {charts.agree(later, 'item is', 'items are')} less direct")
-    pick = alt.selection_point(fields=["stance"], bind="legend")
-    tooltip = [alt.Tooltip("finding:N", title="Finding"), alt.Tooltip("directness:N", title="Directness"),
-               alt.Tooltip("stance:N", title="Stance"), alt.Tooltip("source_id:N", title="Source"),
-               alt.Tooltip("as_of_text:N", title="As of"), alt.Tooltip("confidence:N", title="Confidence")]
-
-    def draw(narrow: bool):
-        label = "directness_lines" if narrow else "directness"
-        return alt.Chart(frame).mark_point(size=120, filled=True, stroke=charts.PAPER, strokeWidth=1).encode(
-            x=alt.X("as_of:T", title=None, axis=alt.Axis(format="%Y", tickCount="year", labelAngle=0),
-                    scale=alt.Scale(domain=[charts.vega_date("2024-01-01"), charts.vega_date("2026-12-31")])),
-            y=alt.Y(f"{label}:N", title=None, sort=[charts.wrap_lines(v, 18) for v in levels] if narrow else levels,
-                    axis=alt.Axis(labelExpr=charts.LINES) if narrow else alt.Axis()),
-            yOffset=alt.YOffset("slot:O"),
-            color=alt.Color("stance:N", title="Stance on A1-21", scale=charts.stance_scale(["supports", "complicates"]),
-                            legend=charts.bottom_legend("Stance on A1-21", columns=2)),
-            shape=alt.Shape("named:N", title="Names", sort=["JAX", "XLA only", "no framework"],
-                            legend=charts.bottom_legend("Names", columns=3)),
-            opacity=alt.condition(pick, alt.value(1), alt.value(0.2)),
-            tooltip=tooltip,
-        ).add_params(pick).properties(height=alt.Step(16), width=190 if narrow else 380)
-
-    return charts.finish(
-        draw(False), narrow=draw(True), title=title,
-        subtitle="Evidence on whether Anthropic uses JAX, by directness (top: most direct) and the date it speaks for; "
-                 "items close in time are stacked. Click a legend entry to highlight it.",
-        source=source,
-        description=(f"Dot chart of {len(frame)} evidence items by date and directness. {title}. "
-                     + "; ".join(f"{r.as_of_text}, {r.directness}, {r.stance}" for r in frame.itertuples())),
-        data_files=["anthropic_jax_evidence.csv"],
-    )
+    documents = direct["source_id"].nunique()
+    later = int(((jax_evidence["as_of"] > first) & (jax_evidence["directness_rank"] > 1)).sum())
+    words = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+    count = words[documents] if documents < len(words) else str(documents)
+    return (f"Anthropic itself named JAX in {'only ' if documents == 1 else ''}{count} "
+            f"document{'s' if documents != 1 else ''}, {'of' if documents == 1 else 'from'} {first:%B %Y}; {later} later "
+            f"{charts.agree(later, 'item is', 'items are')} less direct")
 
 
 def overlap_spans(incidents: pd.DataFrame) -> pd.DataFrame:
@@ -465,6 +444,7 @@ BUG_SHORT = {"context-window routing error": "Routing error", "output corruption
 BUG_NARROW = {"context-window routing error": "Routing", "output corruption": "Corruption (TPU)",
               "approximate top-k miscompilation": "Top-k (XLA:TPU)"}
 SURFACE_SHORT = {"Claude API (first party)": "first-party API", "Amazon Bedrock": "Bedrock", "Google Vertex AI": "Vertex AI"}
+SURFACE_NARROW = {**SURFACE_SHORT, "Claude API (first party)": "Claude API"}
 
 
 def incident_rows(incidents: pd.DataFrame) -> pd.DataFrame:
@@ -485,14 +465,20 @@ def incident_rows(incidents: pd.DataFrame) -> pd.DataFrame:
     return tl
 
 
+# Where each bug lived, as the postmortem chart names it: on TPUs only, or on every platform.
+LIVED_ON = {"Google TPU": "TPUs only", "several": "more than one chip family", "not hardware-specific": "not chip-specific"}
+
+
 def postmortem_chart(incidents: pd.DataFrame, published: pd.Timestamp, source: str) -> alt.TopLevelMixin:
-    """The incidents of Anthropic's August-September 2025 postmortem as a timeline, with
-    the share of requests each hit and the days two or more bugs overlapped.
+    """The incidents of Anthropic's August-September 2025 postmortem as a timeline, rows
+    grouped by bug, coloured by whether the bug lived on TPUs only (not by whose layer
+    failed: a TPU-only bug may be a misconfiguration of Anthropic's own), with the share
+    of requests each hit and the days two or more bugs overlapped (shaded in both layouts).
     `incidents`: the postmortem_incidents table; `published`: the postmortem's date."""
     tl = incident_rows(incidents)
     # A phone's row label: the incident in short, then its share of requests.
     short = tl["bug"].map(BUG_NARROW) + " \u00b7 " + np.where(
-        tl["bug"] == "context-window routing error", tl["serving_surface"].map(SURFACE_SHORT), tl["models_affected"])
+        tl["bug"] == "context-window routing error", tl["serving_surface"].map(SURFACE_NARROW), tl["models_affected"])
     tl["row_and_share"] = (short + np.where(tl["row"].str.contains(" from "), " \u00b7 " + tl["start_date"].dt.strftime("%b %-d"), "")
                            + ": " + tl["share"].replace("not stated", "share n/a"))
     tl["published"] = published
@@ -500,54 +486,59 @@ def postmortem_chart(incidents: pd.DataFrame, published: pd.Timestamp, source: s
     tl["overlap_days"] = int(spans["days"].sum())
     platform = bug_platforms(incidents)
     tpu_bugs = platform_specific_bugs(incidents, "Google TPU")
-    tl["tpu_specific"] = tl["bug"].map(platform == "Google TPU").map({True: "TPU-specific", False: "not TPU-specific"})
-    tl = tl.drop(columns=["note", "models_possibly_affected"], errors="ignore")
+    tl["lived_on"] = tl["bug"].map(platform).map(lambda p: LIVED_ON.get(p, p))
+    tl = tl.drop(columns=["note", "models_possibly_affected", "vendor"], errors="ignore")
     words = ["No", "One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine"]
     say = lambda n: words[n] if n < len(words) else str(n)  # noqa: E731
-    title = (f"{say(tpu_bugs)} of {say(len(platform)).lower()} bugs were TPU-specific; "
-             f"two or more were live at once on {tl['overlap_days'].iloc[0]} days")
-    order = tl.sort_values(["start_date", "end_date"])["row"].tolist()
-    order_share = tl.sort_values(["start_date", "end_date"])["row_and_share"].tolist()
-    owners = [o for o in ["Google", "Anthropic"] if o in set(tl["vendor"])]
-    who = alt.selection_point(fields=["vendor"], bind="legend")
-    tooltip = [alt.Tooltip("bug:N", title="Bug"), alt.Tooltip("fault_layer:N", title="Fault in"),
+    title = (f"{say(tpu_bugs)} of {say(len(platform)).lower()} bugs lived only on TPUs, and two or more were live "
+             f"at once on {tl['overlap_days'].iloc[0]} days")
+    # Rows grouped by bug (bugs in order of their first day), then by start within a bug.
+    first_day = tl.groupby("bug")["start_date"].transform("min")
+    ordered = tl.assign(first_day=first_day).sort_values(["first_day", "bug", "start_date", "end_date"])
+    order, order_share = ordered["row"].tolist(), ordered["row_and_share"].tolist()
+    kinds = [k for k in LIVED_ON.values() if k in set(tl["lived_on"])]
+    lived_colours = {"TPUs only": charts.VENDOR_COLORS["Google"], "more than one chip family": charts.SERIES,
+                     "not chip-specific": charts.NEUTRAL}
+    pick = alt.selection_point(fields=["lived_on"], bind="legend")
+    tooltip = [alt.Tooltip("bug:N", title="Bug"), alt.Tooltip("lived_on:N", title="Lived on"),
+               alt.Tooltip("fault_layer:N", title="Fault in"),
                alt.Tooltip("serving_surface:N", title="Surface"), alt.Tooltip("date_from:N", title="From"),
                alt.Tooltip("date_to:N", title="To"), alt.Tooltip("share:N", title="Share of requests"),
                alt.Tooltip("share_scope:N", title="Share of"), alt.Tooltip("models_affected:N", title="Models"),
                alt.Tooltip("source_id:N", title="Source")]
     x_axis = alt.Axis(format="%b %-d", tickCount=4, labelAngle=0)
+    overlap = charts.backdrop(alt.Chart(spans).mark_rect(opacity=0.15, color="#555").encode(
+        x="start:T", x2="end_plus:T", tooltip=[alt.Tooltip("days:Q", title="Days with two or more bugs live")]))
 
     def draw(narrow: bool):
         base = alt.Chart(tl)
         bars = base.mark_bar(height=12, stroke=charts.INK, strokeWidth=1).encode(
             x=alt.X("start_date:T", title=None, axis=x_axis), x2="end_plus:T",
-            color=alt.Color("vendor:N", title="Whose layer failed", scale=charts.vendor_scale(owners),
-                            legend=charts.bottom_legend("Whose layer failed", columns=2)),
+            color=alt.Color("lived_on:N", title="The bug lived on", sort=kinds,
+                            scale=alt.Scale(domain=kinds, range=[lived_colours[k] for k in kinds]),
+                            legend=charts.bottom_legend("The bug lived on", columns=2)),
             strokeDash=alt.StrokeDash("start:N", title="Start date", sort=["stated", "not stated (bug introduced)"],
                                       scale=alt.Scale(range=[[1, 0], [4, 2]]),
                                       legend=charts.bottom_legend("Start date", columns=1 if narrow else 2)),
-            opacity=alt.condition(who, alt.value(1), alt.value(0.25)),
+            opacity=alt.condition(pick, alt.value(1), alt.value(0.25)),
             tooltip=tooltip,
-        ).add_params(who)
+        ).add_params(pick)
         rule = base.mark_rule(strokeDash=[4, 3], color=charts.INK).encode(
             x="published:T", tooltip=[alt.Tooltip("published:T", title="Postmortem published")])
         if narrow:
-            return charts.label_rows([bars, rule], "row_and_share", order_share, width=260, row_height=12)
+            return charts.label_rows([bars, rule], "row_and_share", order_share, width=290, row_height=12,
+                                     under=[overlap])
         y = alt.Y("row:N", title=None, sort=order, axis=alt.Axis(labelLimit=260))
         shares = base.mark_text(align="left", fontSize=11).encode(x=alt.value(296), y=y, text="share:N")
-        overlap = charts.backdrop(alt.Chart(spans).mark_rect(opacity=0.15, color="#555").encode(
-            x="start:T", x2="end_plus:T",
-            tooltip=[alt.Tooltip("days:Q", title="Days with two or more bugs live")],
-        ))
         return alt.layer(overlap, bars.encode(y=y), rule, shares).properties(width=290, height=alt.Step(22))
 
     return charts.finish(
         draw(False), narrow=draw(True), title=title,
-        subtitle=("Incidents in Anthropic's August-September 2025 postmortem, by serving surface or model, with the share "
-                  "of requests each hit; shaded: days with two or more bugs live; dashed rule: the postmortem published."),
+        subtitle=("Incidents in Anthropic's August-September 2025 postmortem, grouped by bug, with the share of requests "
+                  "each hit; shaded: days with two or more bugs live; dashed rule: the postmortem published."),
         source=source,
-        description=(f"Timeline of {len(tl)} incident rows from {tl['start_date'].min():%B %-d} to "
+        description=(f"Timeline of {len(tl)} incident rows of {len(platform)} bugs from {tl['start_date'].min():%B %-d} to "
                      f"{tl['end_date'].max():%B %-d, %Y}. {title}. "
-                     + "; ".join(f"{r.row}, {r.date_from} to {r.date_to}, {r.share}" for r in tl.itertuples())),
+                     + "; ".join(f"{r.row}, {r.lived_on}, {r.date_from} to {r.date_to}, {r.share}" for r in ordered.itertuples())),
         data_files=["postmortem_incidents.csv"],
     )

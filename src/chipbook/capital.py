@@ -21,6 +21,8 @@ Everything here works on the tables `investments`, `funding_rounds` and
 from __future__ import annotations
 
 import html
+import math
+from decimal import ROUND_HALF_UP, Decimal
 
 import altair as alt
 import pandas as pd
@@ -176,6 +178,44 @@ def format_usd_b(low: float, high: float | None = None) -> str:
     return f"${low:,.4g}\u2013{high:,.4g}B"
 
 
+def short_usd_b(low: float, high: float | None = None) -> str:
+    """format_usd_b to three significant figures, halves rounded up ('$12.6\u201312.8B' for
+    12.55 to 12.8), for chart titles and labels: a title need not carry a figure's last digit."""
+    def three(value: float) -> float:
+        if value == 0:
+            return 0.0
+        places = 2 - int(math.floor(math.log10(abs(value))))
+        return float(Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
+    return format_usd_b(three(low), None if high is None else three(high))
+
+
+# A payment's figure is documented when the payer, the company paid or a regulator gives it.
+DOCUMENTED_BASES = ("investor filing", "regulator decision", "Anthropic release")
+
+
+def tranche_bases(investments: pd.DataFrame) -> pd.Series:
+    """Per tranche (tranche_id): the strongest basis any of its rows gives for its figure,
+    "documented" (a filing, a regulator's decision or Anthropic's release), "press-reported"
+    or "inferred by the book" (`figure_basis`)."""
+    def strongest(bases: pd.Series) -> str:
+        if bases.isin(DOCUMENTED_BASES).any():
+            return "documented"
+        return "press-reported" if (bases == "press report").any() else "inferred by the book"
+    return investments.groupby("tranche_id")["figure_basis"].agg(strongest)
+
+
+def paid_words(investments: pd.DataFrame, investor: str) -> str:
+    """How an investor's payments are known, for a title or label: "documented" when every
+    funded tranche is, else which weaker bases they rest on ("press-reported", "press-reported
+    or inferred by the book"); "none" when nothing is funded."""
+    funded = investments[(investments["investor"] == investor) & (investments["status"] == "funded")]
+    if funded.empty:
+        return "none"
+    bases = tranche_bases(funded)
+    weaker = [b for b in ("press-reported", "inferred by the book") if (bases == b).any()]
+    return "documented" if not weaker else " or ".join(weaker)
+
+
 def consideration_counts(investments: pd.DataFrame) -> pd.DataFrame:
     """How many source rows say each thing about what the money was paid in, per investor."""
     return (investments.groupby(["investor", "consideration"]).size().rename("rows").reset_index()
@@ -277,26 +317,55 @@ def tranche_table(investments: pd.DataFrame, investor: str | None = None) -> "HT
 # Each returns the finished chart (chipbook.charts.finish) with its narrow layout; titles and
 # text alternatives are computed from the frame drawn (tests/test_chart_titles.py).
 
-MEASURE_LABELS = {"committed": "Committed (ceilings)", "funded": "Funded (paid)"}
+MEASURE_LABELS = {"committed": "Pledged (ceilings counted in full)", "funded": "Paid (documented or reported)"}
 
 
 def investment_chart(investments: pd.DataFrame, articles: pd.DataFrame, as_of: pd.Timestamp,
                      source: str) -> alt.TopLevelMixin:
-    """Each investor's running total, committed against funded, one panel per investor.
-    `articles`: the articles table (its writing windows are shaded); `as_of`: the date
-    the lines run to."""
+    """The running totals of each investor that has paid anything, pledged against paid,
+    one panel each, the two end figures labelled at the lines' ends; investors with
+    pledges but no payment are named in the subtitle. `articles`: the articles table (its
+    writing windows are shaded); `as_of`: the date the lines run to. Payments are worded
+    by what they rest on (`paid_words`): only documented ones are "paid" outright."""
     cum = cumulative(investments, until=as_of)
-    frame = cum.assign(measure_label=cum["measure"].map(MEASURE_LABELS),
-                       total=[format_usd_b(lo, hi) for lo, hi in zip(cum["low_usd_b"], cum["high_usd_b"])])
+    paying = [i for i in INVESTORS if i in set(cum.loc[cum["measure"] == "funded", "investor"])]
+    pledging = [i for i in INVESTORS if i in set(cum["investor"]) and i not in paying]
+    frame = cum[cum["investor"].isin(paying)].assign(
+        measure_label=lambda f: f["measure"].map(MEASURE_LABELS),
+        total=lambda f: [format_usd_b(lo, hi) for lo, hi in zip(f["low_usd_b"], f["high_usd_b"])])
     last = frame.groupby(["investor", "measure"]).tail(1).set_index(["investor", "measure"])
-    a_paid, a_committed = last.loc[("Amazon", "funded")], last.loc[("Amazon", "committed")]
-    g_paid, g_committed = last.loc[("Google", "funded")], last.loc[("Google", "committed")]
-    title = (f"Amazon has paid {format_usd_b(a_paid.high_usd_b)} of the {format_usd_b(a_committed.high_usd_b)} it "
-             f"committed; Google has committed {format_usd_b(g_committed.low_usd_b, g_committed.high_usd_b)} and paid "
-             f"about {format_usd_b(g_paid.low_usd_b, g_paid.high_usd_b)}")
-    investors = [i for i in INVESTORS if i in set(frame["investor"])]
-    # The days a tranche moved a total: one point a day and level, naming both measures
-    # where the committed and funded totals meet (a deal without a ceiling).
+    basis = {i: paid_words(investments, i) for i in paying}
+    ends = []
+    for investor in paying:
+        paid, pledged = last.loc[(investor, "funded")], last.loc[(investor, "committed")]
+        said = "paid" if basis[investor] == "documented" else "reported paid"
+        ends += [{"investor": investor, "measure": "committed", "date": as_of, "usd_b": pledged.high_usd_b,
+                  "label": f"up to {short_usd_b(pledged.high_usd_b)}|pledged"},
+                 {"investor": investor, "measure": "funded", "date": as_of, "usd_b": paid.high_usd_b,
+                  "label": f"{short_usd_b(paid.low_usd_b, paid.high_usd_b)}|{said}"}]
+    ends = pd.DataFrame(ends)
+
+    def clause(investor: str, first: bool) -> str:
+        paid, pledged = last.loc[(investor, "funded")], last.loc[(investor, "committed")]
+        amount = short_usd_b(paid.low_usd_b, paid.high_usd_b)
+        ceiling = short_usd_b(pledged.high_usd_b)
+        if first:
+            verb = "has paid" if basis[investor] == "documented" else "is reported to have paid"
+            return f"{investor} {verb} {amount} of up to {ceiling}"
+        return f"{investor}, {'' if basis[investor] == 'documented' else 'a reported '}{amount} of up to {ceiling}"
+
+    title = "; ".join(clause(i, n == 0) for n, i in enumerate(paying))
+    pledged_only = totals(investments).set_index("investor")
+    months = {i: f"{cum.loc[cum['investor'] == i, 'date'].min():%b %Y}" for i in pledging}
+    one_month = len(set(months.values())) == 1
+    unpaid = [f"{i}'s up-to-{short_usd_b(pledged_only.loc[i, 'committed_high_usd_b'])}"
+              + ("" if one_month else f" ({months[i]})") for i in pledging]
+    unpaid_text = (f" {_join(unpaid)} {'pledge' if len(unpaid) == 1 else 'pledges'}"
+                   + (f" ({next(iter(months.values()))})" if one_month else "")
+                   + f" {'has' if len(unpaid) == 1 else 'have'} no payment on record; not drawn." if unpaid else "")
+    weaker = {i: b for i, b in basis.items() if b != "documented"}
+    basis_text = "".join(f" {i}'s payments are {b.replace(' or ', ', or ')}." for i, b in weaker.items())
+    investors = paying
     points = (frame[frame["tranches"] != ""].groupby(["investor", "date", "high_usd_b"], as_index=False)
               .agg(measure_label=("measure_label", " and ".join), total=("total", "first"),
                    tranches=("tranches", lambda t: ", ".join(dict.fromkeys(", ".join(t).split(", "))))))
@@ -309,12 +378,12 @@ def investment_chart(investments: pd.DataFrame, articles: pd.DataFrame, as_of: p
                     axis=alt.Axis(format="%Y", tickCount="year", labelAngle=0)),
             color=alt.Color("investor:N", scale=charts.vendor_scale(investors), legend=None),
             detail="measure_label:N")
-        ranges = charts.backdrop(base.mark_area(interpolate="step-after", opacity=0.3).encode(
-            y=alt.Y("low_usd_b:Q", scale=alt.Scale(domain=[0, top])), y2="high_usd_b:Q"))
+        y = alt.Y("high_usd_b:Q", title="US$ billions", scale=alt.Scale(domain=[0, top * 1.12]))
+        ranges = charts.backdrop(base.mark_area(interpolate="step-after", opacity=0.3).encode(y=y, y2="low_usd_b:Q"))
         lines = base.mark_line(interpolate="step-after", strokeWidth=2.5).encode(
-            y=alt.Y("high_usd_b:Q", title="US$ billions", scale=alt.Scale(domain=[0, top])),
+            y=y,
             strokeDash=alt.StrokeDash("measure_label:N", sort=list(MEASURE_LABELS.values()),
-                                      legend=charts.bottom_legend(None, columns=2),
+                                      legend=charts.bottom_legend(None, columns=1 if narrow else 2),
                                       scale=alt.Scale(domain=list(MEASURE_LABELS.values()), range=[[6, 3], [1, 0]])))
         steps = alt.Chart(points).transform_filter(alt.datum.investor == investor).mark_point(
             filled=True, size=30).encode(
@@ -324,35 +393,36 @@ def investment_chart(investments: pd.DataFrame, articles: pd.DataFrame, as_of: p
                      alt.Tooltip("date:T", title="From"), alt.Tooltip("total:N", title="Running total"),
                      alt.Tooltip("tranches:N", title="Tranches that day")],
         )
-        return alt.layer(charts.article_bands(articles), ranges, lines, steps).properties(
-            title=alt.Title(investor, anchor="start", fontSize=12), width=220 if narrow else 230,
-            height=110 if narrow else 140)
+        # Each line's figure at its end, to the right of the plot (the panels are stacked, so
+        # nothing stands there).
+        labels = alt.Chart(ends).transform_filter(alt.datum.investor == investor).mark_text(
+            align="left", baseline="middle", dx=6, fontSize=11, lineBreak="|", color=charts.INK).encode(
+            x="date:T", y="usd_b:Q", text="label:N")
+        return alt.layer(charts.article_bands(articles), ranges, lines, steps, labels).properties(
+            title=alt.Title(investor, anchor="start", fontSize=12), width=200 if narrow else 420,
+            height=130 if narrow else 140)
 
     def draw(narrow: bool):
-        panels = [panel(i, narrow) for i in investors]
-        if narrow:
-            chart = alt.vconcat(*panels, spacing=12)
-        else:
-            chart = alt.vconcat(*[alt.hconcat(*panels[i:i + 2], spacing=24) for i in range(0, len(panels), 2)],
-                                spacing=12)
+        chart = alt.vconcat(*[panel(i, narrow) for i in investors], spacing=14)
         return chart.resolve_scale(x="shared", y="shared", strokeDash="shared")
 
-    latest = {i: last.xs(i, level="investor") for i in investors}
     return charts.finish(
         draw(False), narrow=draw(True), title=title,
-        subtitle=f"Cumulative US$ billions per investor: dashed, committed ceilings; solid, documented payments; shading, "
-                 f"the range where sources disagree; grey bands, when the articles were written. Through {as_of:%Y-%m-%d}.",
+        subtitle=f"Cumulative US$ billions; dashed: pledged, ceilings counted in full; solid: paid; shading: sources "
+                 f"disagree; grey bands: when the articles were written; through {as_of:%Y-%m-%d}."
+                 + basis_text + unpaid_text,
         source=source,
-        description=f"Step charts of cumulative investment in Anthropic by {', '.join(investors)}, committed against funded, "
-                    f"from {frame['date'].min():%Y} to {as_of:%Y}. {title}. " + "; ".join(
-                        f"{i}: committed {format_usd_b(t.loc['committed', 'low_usd_b'], t.loc['committed', 'high_usd_b'])}, "
-                        f"funded {format_usd_b(t.loc['funded', 'low_usd_b'], t.loc['funded', 'high_usd_b'])}"
-                        if "funded" in t.index else
-                        f"{i}: committed {format_usd_b(t.loc['committed', 'low_usd_b'], t.loc['committed', 'high_usd_b'])}, "
-                        "nothing documented as paid"
-                        for i, t in latest.items()),
+        description=f"Step charts of cumulative investment in Anthropic by {_join(investors)}, pledged against paid, "
+                    f"from {frame['date'].min():%Y} to {as_of:%Y}. {title}. "
+                    + "; ".join(f"{r.investor}: {r.label.replace('|', ' ')}" for r in ends.itertuples()) + "."
+                    + basis_text + unpaid_text,
         data_files=["investments.csv"],
     )
+
+
+def _join(names: list[str]) -> str:
+    """'A', 'A and B', 'A, B and C'."""
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def compute_vs_equity_chart(investments: pd.DataFrame, commitments: pd.DataFrame, as_of: pd.Timestamp,
@@ -361,147 +431,177 @@ def compute_vs_equity_chart(investments: pd.DataFrame, commitments: pd.DataFrame
     counterparty's company put in; a checkbox hides figures no party confirmed."""
     table = equity_vs_compute(investments, commitments)
     table["compute_usd_b"] = table["compute_announced_usd_b"].fillna(table["compute_reported_usd_b"])
-    table["disclosure"] = table["compute_announced_usd_b"].notna().map(
-        {True: "announced by a party", False: "reported only"})
+    table["disclosure"] = ["announced by a party" if pd.notna(a) else "reported only" if pd.notna(r) else "no dollar figure"
+                           for a, r in zip(table["compute_announced_usd_b"], table["compute_reported_usd_b"])]
     table["equity_committed_usd_b"] = table["equity_committed_high_usd_b"]
     table["times_equity"] = (table["compute_usd_b"] / table["equity_committed_usd_b"]).where(
         table["equity_committed_usd_b"] > 0)
     table["times_equity_text"] = [
         "no dollar figure for compute" if pd.isna(c) else "no equity" if pd.isna(t) else f"{t:.1f} times"
         for c, t in zip(table["compute_usd_b"], table["times_equity"])]
-    table["compute_text"] = table["compute_usd_b"].map(lambda v: "no dollar figure" if pd.isna(v) else f"{v:g}")
+    table["compute_text"] = table["compute_usd_b"].map(lambda v: "no dollar figure" if pd.isna(v) else f"${v:g}B")
     table["equity_committed"] = [format_usd_b(lo, hi) if hi else "none" for lo, hi in
                                  zip(table["equity_committed_low_usd_b"], table["equity_committed_high_usd_b"])]
-    table["equity_funded"] = [format_usd_b(lo, hi) if hi else "none documented" for lo, hi in
-                              zip(table["equity_funded_low_usd_b"], table["equity_funded_high_usd_b"])]
+    table["equity_funded"] = [
+        "none on record" if not hi else format_usd_b(lo, hi) + (" paid" if paid_words(investments, i) == "documented"
+                                                                 else " reported paid")
+        for lo, hi, i in zip(table["equity_funded_low_usd_b"], table["equity_funded_high_usd_b"], table["investor"])]
     table["power"] = table["gigawatts_max"].map(lambda v: "none named" if pd.isna(v) else f"up to {v:g} GW")
     table["label_lines"] = table["label"].map(lambda text: charts.wrap_lines(text, 14))
     keep = ["label", "label_lines", "vendor", "compute_usd_b", "disclosure", "equity_committed_usd_b", "times_equity",
             "times_equity_text", "compute_text", "equity_committed", "equity_funded", "power"]
     compute = table[keep].assign(measure="Compute commitment", usd_b=table["compute_usd_b"])
-    equity = [table[keep].assign(measure=name, usd_b=table[column]) for name, column in
-              (("Equity committed", "equity_committed_high_usd_b"), ("Equity funded", "equity_funded_high_usd_b"))]
-    frame = pd.concat([compute, *equity], ignore_index=True)
+    pledged = "Equity pledged in Anthropic (ceilings)"
+    equity = table[keep].assign(measure=pledged, usd_b=table["equity_committed_high_usd_b"])
+    frame = pd.concat([compute, equity], ignore_index=True)
     frame = frame[frame["usd_b"].notna() & (frame["usd_b"] > 0)].reset_index(drop=True)
     ratios = frame.loc[frame["measure"] == "Compute commitment", "times_equity"].dropna()
-    title = (f"Where a supplier is also an investor, Anthropic's compute commitment is {ratios.min():.0f}\u2013"
-             f"{ratios.max():.0f} times the equity that supplier's company pledged")
+    title = (f"Anthropic's compute commitments to supplier-investors run {ratios.min():.0f}\u2013{ratios.max():.0f} "
+             "times their equity pledges")
+    # What each row's end says: the ratio where there is one, else why there is none.
+    table["end_text"] = [f"{t:.1f}\u00d7 equity" + (" (press report)" if d == "reported only" else "") if pd.notna(t)
+                         else "no dollar figure for compute" if pd.isna(c) else "no equity"
+                         for t, c, d in zip(table["times_equity"], table["compute_usd_b"], table["disclosure"])]
+    table["end_short"] = [f"{t:.1f}\u00d7 equity" if pd.notna(t) else "no $ figure" if pd.isna(c) else "no equity"
+                          for t, c in zip(table["times_equity"], table["compute_usd_b"])]
+    table["end_usd_b"] = table[["compute_usd_b", "equity_committed_usd_b"]].max(axis=1)
+    ends = table[["label", "label_lines", "end_text", "end_short", "end_usd_b", "disclosure", "compute_usd_b"]]
     vendors = list(dict.fromkeys(table["vendor"]))
     show_reported = alt.param(name="show_reported", value=True,
                               bind=alt.binding_checkbox(name="Include figures the press reported but no party confirmed "))
-    tips = [alt.Tooltip("label:N", title="Counterparty"), alt.Tooltip("compute_text:N", title="Largest compute commitment, US$ bn"),
+    shown = "show_reported || datum.disclosure != 'reported only'"
+    tips = [alt.Tooltip("label:N", title="Counterparty"), alt.Tooltip("compute_text:N", title="Largest compute commitment"),
             alt.Tooltip("disclosure:N", title="Disclosure"), alt.Tooltip("power:N", title="Largest power named"),
-            alt.Tooltip("equity_committed:N", title="Equity committed"), alt.Tooltip("equity_funded:N", title="Equity funded"),
-            alt.Tooltip("times_equity_text:N", title="Compute ÷ equity committed")]
-    equity_kinds = ["Equity committed", "Equity funded"]
+            alt.Tooltip("equity_committed:N", title="Equity pledged"), alt.Tooltip("equity_funded:N", title="Equity payments"),
+            alt.Tooltip("times_equity_text:N", title="Compute \u00f7 equity pledged")]
+    top = float(frame["usd_b"].max())
 
     def draw(narrow: bool):
-        base = alt.Chart(frame).encode(x=alt.X("usd_b:Q", title="US$ billions",
-                                               axis=alt.Axis(tickCount=4 if narrow else 8)))
+        x = alt.X("usd_b:Q", title="US$ billions", scale=alt.Scale(domain=[0, top * (1.45 if narrow else 1.35)]),
+                  axis=alt.Axis(tickCount=4 if narrow else 8))
+        base = alt.Chart(frame).encode(x=x)
         # Bars carry their disclosure in their fill (pale: reported only), as the subtitle
-        # says: Vega-Lite draws no legend for a fill opacity without a colour legend.
+        # says; their ends name the ratio in words.
         bars = base.mark_bar(height=12, strokeWidth=1.5).encode(
             color=alt.Color("vendor:N", scale=charts.vendor_scale(vendors), legend=None),
             stroke=alt.Stroke("vendor:N", scale=charts.vendor_scale(vendors), legend=None),
             fillOpacity=alt.FillOpacity("disclosure:N", legend=None, scale=alt.Scale(
                 domain=["announced by a party", "reported only"], range=[1, 0.25])),
             tooltip=tips,
-        ).transform_filter("datum.measure == 'Compute commitment' && (show_reported || datum.disclosure == 'announced by a party')")
-        marks = base.mark_point(size=80, strokeWidth=2, stroke=charts.INK, opacity=1).encode(
-            shape=alt.Shape("measure:N", scale=alt.Scale(domain=equity_kinds, range=["diamond", "circle"]),
-                            legend=charts.bottom_legend("Equity in Anthropic", columns=1 if narrow else 2)),
-            fill=alt.Fill("measure:N", scale=alt.Scale(domain=equity_kinds, range=[charts.PAPER, charts.INK]), legend=None),
+        ).transform_filter(f"datum.measure == 'Compute commitment' && ({shown})")
+        marks = base.mark_point(size=80, strokeWidth=2, stroke=charts.INK, fill=charts.PAPER, opacity=1).encode(
+            shape=alt.Shape("measure:N", scale=alt.Scale(domain=[pledged], range=["diamond"]),
+                            legend=charts.bottom_legend(None)),
             tooltip=tips,
-        ).transform_filter(alt.FieldOneOfPredicate(field="measure", oneOf=equity_kinds))
+        ).transform_filter(alt.FieldEqualPredicate(field="measure", equal=pledged))
+        words = alt.Chart(ends).mark_text(align="left", dx=8, fontSize=11, color=charts.INK).encode(
+            x=alt.X("end_usd_b:Q"), text="end_words:N"
+        ).transform_calculate(end_usd_b=f"({shown}) ? datum.end_usd_b : 0",
+                              end_words=f"({shown}) ? datum.{'end_short' if narrow else 'end_text'} : 'press figure hidden'"
+                              ).transform_filter("isValid(datum.end_usd_b)")
         label = "label_lines" if narrow else "label"
         y = alt.Y(f"{label}:N", title=None, sort=list(table[label]),
                   axis=alt.Axis(labelExpr=charts.LINES) if narrow else alt.Axis())
-        return alt.layer(bars, marks).resolve_scale(shape="independent", fill="independent").encode(y=y).properties(
-            width=210 if narrow else 400, height=alt.Step(34 if narrow else 26)).add_params(show_reported)
+        return alt.layer(bars, marks, words).resolve_scale(shape="independent").encode(y=y).properties(
+            width=190 if narrow else 400, height=alt.Step(34 if narrow else 26)).add_params(show_reported)
 
     return charts.finish(
         draw(False), narrow=draw(True), title=title,
         subtitle=f"Bars: Anthropic's largest single compute commitment per counterparty, US$ billions (pale bars: "
-                 f"reported by the press, confirmed by no party). Diamond: equity committed; dot: equity paid. Through {as_of:%Y-%m-%d}.",
+                 f"reported by the press, confirmed by no party); diamonds: equity the counterparty's company pledged "
+                 f"in Anthropic, ceilings counted in full; at each bar's end, compute \u00f7 equity. Through {as_of:%Y-%m-%d}.",
         source=source,
         description="Bar chart of Anthropic's largest compute commitment to each counterparty, with markers for the equity "
-                    f"that counterparty's company committed and paid. {title}. " + "; ".join(
-                        f"{r.label}: compute {r.compute_usd_b:g} bn ({r.disclosure}), equity committed {r.equity_committed}, "
-                        f"paid {r.equity_funded}" for r in table.dropna(subset=["compute_usd_b"]).itertuples()),
+                    f"that counterparty's company pledged. {title}. " + "; ".join(
+                        f"{r.label}: compute {r.compute_text} ({r.disclosure}), equity pledged {r.equity_committed}, "
+                        f"{r.equity_funded}, {r.end_text}" for r in table.itertuples()),
         data_files=["compute_commitments.csv", "investments.csv"],
     )
 
 
-# Commitments of one kind closer than this are drawn one above the other: the largest
+# Commitments of one way closer than this are drawn one above the other: the largest
 # bubble is about 28 px across, some 65 days at the desktop width and 140 at a phone's.
 COMMITMENT_DODGE_DAYS = {"wide": 65, "narrow": 140}
 RENTING = ("primary-provider designation", "cloud capacity")
+# The two ways Anthropic gets compute, as the commitments chart names its rows.
+WAYS = ["renting", "building, buying or leasing"]
+# What Anthropic did in each kind of commitment that is not renting, as the title says it.
+OWNING_VERBS = {"own data centres": "built", "chip and rack purchase": "bought", "lease financing": "leased"}
 
 
 def commitments_chart(commitments: pd.DataFrame, articles: pd.DataFrame, as_of: pd.Timestamp,
                       source: str) -> alt.TopLevelMixin:
-    """Anthropic's compute commitments by kind and date, sized by their dollar value: one
-    mark per commitment (its largest dollar figure), dodged where two fall close."""
-    a1_latest = articles.set_index("article_id").loc["A1", "date_latest"]
+    """Anthropic's compute commitments by date, in two rows, renting capacity against
+    building, buying or leasing its own, sized by their dollar value: one mark per
+    commitment (its largest dollar figure), dodged where two fall close. The title says
+    when Anthropic first did anything but rent, and how many deals since did so."""
     one = (commitments.sort_values("usd_b", na_position="first").groupby("commitment_id", sort=False).tail(1)
            .sort_values("date_announced").reset_index(drop=True))
+    way = one["commitment_kind"].isin(RENTING).map({True: WAYS[0], False: WAYS[1]})
     frame = one.assign(
         size_usd_b=one["usd_b"].fillna(0),
-        valued=one["usd_b"].notna().map({True: "has a dollar figure", False: "no dollar figure"}),
-        period=(one["date_announced"] > a1_latest).map({True: "after the articles", False: "before the articles"}),
-        renting=one["commitment_kind"].isin(RENTING).map({True: "renting", False: "building, buying or leasing"}),
-        dollars=one["usd_b"].map(lambda v: "no dollar figure" if pd.isna(v) else f"{v:g}"),
+        way=way,
+        dollars=one["usd_b"].map(lambda v: "no dollar figure" if pd.isna(v) else f"${v:g}B"),
         chips_text=one["chips_max"].map(lambda v: "not stated" if pd.isna(v) else f"{v:,.0f}"),
         gigawatts_text=one["gigawatts"].map(lambda v: "not stated" if pd.isna(v) else f"{v:g}"),
         years_text=one["term_years"].map(lambda v: "not stated" if pd.isna(v) else f"{v:g}"),
-        **{f"slot_{layout}": charts.dodge(one["date_announced"], one["commitment_kind"], gap=days)
+        **{f"slot_{layout}": charts.dodge(one["date_announced"], way, gap=days)
            for layout, days in COMMITMENT_DODGE_DAYS.items()},
     )[["commitment_id", "counterparty", "vendor_group", "date_announced", "commitment_kind", "chip_family", "size_usd_b",
-       "valued", "period", "renting", "dollars", "chips_text", "gigawatts_text", "years_text", "figures_note",
-       "disclosure", "slot_wide", "slot_narrow"]]
-    valued = frame[frame["valued"] == "has a dollar figure"]
-    after = int((valued["period"] == "after the articles").sum())
-    first_other = frame.loc[frame["renting"] == "building, buying or leasing", "date_announced"].min()
-    title = (f"{after} of {len(valued)} dollar-valued compute deals came after the articles; from {first_other:%B %Y} "
-             "Anthropic also built, bought and leased")
-    kinds = [k for k in COMMITMENT_KINDS if k in set(frame["commitment_kind"])]
+       "way", "dollars", "chips_text", "gigawatts_text", "years_text", "figures_note", "disclosure", "slot_wide",
+       "slot_narrow"]]
+    owning = frame[frame["way"] == WAYS[1]]
+    first_other = owning["date_announced"].min()
+    since = frame[frame["date_announced"] >= first_other] if len(owning) else frame.iloc[0:0]
+    # The title's verbs come from deals a party announced; a press report alone does not say it happened.
+    confirmed = owning[owning["disclosure"] == "announced by a party"]
+    verbs = [verb for kind, verb in OWNING_VERBS.items() if kind in set(confirmed["commitment_kind"])] or ["reportedly owned"]
+    title = (f"Anthropic only rented compute until {first_other:%B %Y}, then also {_join(verbs)}" if len(owning)
+             else f"All {len(frame)} of Anthropic's compute deals rent capacity")
     groups = [g for g in VENDOR_GROUPS if g in set(frame["vendor_group"])]
-    rows = {layout: charts.slot_rows(frame["commitment_kind"], frame[f"slot_{layout}"], kinds, step=24 if layout == "wide"
-                                     else 26, lines=12 if layout == "narrow" else None, field=f"row_{layout}")
+    ways = [w for w in WAYS if w in set(frame["way"])]
+    rows = {layout: charts.slot_rows(frame["way"], frame[f"slot_{layout}"], ways, step=24 if layout == "wide" else 26,
+                                     lines=12 if layout == "narrow" else None, field=f"row_{layout}",
+                                     headroom=1.4)
             for layout in COMMITMENT_DODGE_DAYS}
     for layout, (position, _, _) in rows.items():
         frame[f"row_{layout}"] = position
+    def since_shade(narrow: bool):
+        counted = f"{len(owning)} of {len(since)} deals"
+        reported = len(owning) - len(confirmed)
+        return charts.period_shade(first_other - pd.Timedelta(days=10), as_of + pd.Timedelta(days=30),
+                                   f"since {first_other:%b %Y}: {counted}" if narrow else
+                                   f"since {first_other:%b %Y}: {counted} not renting",
+                                   f"Since {first_other:%B %Y}, {counted} build, buy or lease"
+                                   + (f" ({reported} of them reported by the press only)" if reported else ""))
 
     def draw(narrow: bool):
         layout = "narrow" if narrow else "wide"
         points = alt.Chart(frame).mark_point(filled=True, stroke=charts.PAPER, strokeWidth=1).encode(
-            x=alt.X("date_announced:T", title=None, scale=alt.Scale(padding=14),
+            x=alt.X("date_announced:T", title=None, scale=alt.Scale(padding=16),
                     axis=alt.Axis(format="%Y", tickCount="year", labelAngle=0)),
             y=rows[layout][1],
             color=alt.Color("vendor_group:N", scale=charts.vendor_scale(groups),
                             legend=charts.bottom_legend("Counterparty", columns=3)),
             size=alt.Size("size_usd_b:Q", scale=alt.Scale(range=[40, 700]),
                           legend=charts.bottom_legend("US$ billions", values=[0, 50, 100, 200])),
-            shape=alt.Shape("disclosure:N", scale=alt.Scale(domain=["announced by a party", "reported only"],
-                                                            range=["circle", "triangle-up"]),
-                            legend=charts.bottom_legend("Disclosure", columns=1)),
             tooltip=[alt.Tooltip("counterparty:N", title="Counterparty"), alt.Tooltip("date_announced:T", title="Announced"),
                      alt.Tooltip("commitment_kind:N", title="Kind of commitment"), alt.Tooltip("chip_family:N", title="Chips"),
                      alt.Tooltip("chips_text:N", title="Chips (count)"), alt.Tooltip("gigawatts_text:N", title="Power (GW)"),
-                     alt.Tooltip("dollars:N", title="Value (US$ billions)"), alt.Tooltip("years_text:N", title="Term (years)"),
+                     alt.Tooltip("dollars:N", title="Value"), alt.Tooltip("years_text:N", title="Term (years)"),
                      alt.Tooltip("figures_note:N", title="As stated"), alt.Tooltip("disclosure:N", title="Disclosure")],
         )
-        return alt.layer(charts.article_bands(articles), points).properties(
-            width=200 if narrow else 430, height=rows[layout][2])
+        layers = ([since_shade(narrow)] if len(owning) else []) + [charts.article_bands(articles), points]
+        return alt.layer(*layers).properties(width=220 if narrow else 430, height=rows[layout][2])
 
     return charts.finish(
         draw(False), narrow=draw(True), title=title,
-        subtitle="Anthropic's compute commitments by kind and date announced; area: US$ billions (smallest: no dollar "
-                 "figure); triangles: press reports no party confirmed; commitments close in time are stacked; grey bands: "
-                 f"when the articles were written. Through {as_of:%Y-%m-%d}.",
+        subtitle="Compute commitments by date announced: renting (cloud contracts, primary-provider deals) or building, "
+                 "buying or leasing; area: US$ billions (smallest: none stated); close ones stacked; grey bands: when the "
+                 f"articles were written; through {as_of:%Y-%m-%d}.",
         source=source,
         description=f"Timeline of Anthropic's {len(frame)} compute commitments from {frame['date_announced'].min():%Y} to "
-                    f"{frame['date_announced'].max():%Y} by kind. {title}. " + "; ".join(
+                    f"{frame['date_announced'].max():%Y}, renting against building, buying or leasing. {title}. " + "; ".join(
                         f"{r.counterparty} {r.date_announced:%Y-%m}: {r.commitment_kind}, {r.figures_note}"
                         for r in frame.itertuples()),
         data_files=["compute_commitments.csv"],
@@ -525,10 +625,10 @@ def valuation_chart(rounds: pd.DataFrame, articles: pd.DataFrame, figure_usd_b: 
     later = frame[(frame["round_status"] == "closed") & (frame["valuation_low_usd_b"] > figure_usd_b)]
     passed = later.sort_values("round_date").iloc[0]
     latest = frame[frame["round_status"] == "closed"].sort_values("round_date").iloc[-1]
-    title = (f"Anthropic's valuation passed the news article's ${figure_usd_b:g}B at the next closed round "
-             f"({passed['label']}, {format_usd_b(passed['valuation_low_usd_b'])}) and reached "
-             f"{format_usd_b(latest['valuation_high_usd_b'])} by {latest['round_date']:%B %Y}, "
-             f"{latest['times_figure']:.0f} times as much")
+    title = (f"Anthropic's valuation reached {format_usd_b(latest['valuation_high_usd_b'])} by "
+             f"{latest['round_date']:%B %Y}, {latest['times_figure']:.0f} times the news article's ${figure_usd_b:g}B")
+    passing = (f"It passed ${figure_usd_b:g}B at the next closed round ({passed['label']}, "
+               f"{format_usd_b(passed['valuation_low_usd_b'])}). ")
     # One label per closed round, at its highest figure.
     names = frame[frame["round_status"] == "closed"].sort_values("valuation_high_usd_b").drop_duplicates(
         "round_id", keep="last")
@@ -542,7 +642,8 @@ def valuation_chart(rounds: pd.DataFrame, articles: pd.DataFrame, figure_usd_b: 
         y = alt.Y("valuation_high_usd_b:Q", title="Valuation, US$ billions (log scale)",
                   scale=alt.Scale(type="log", domain=[2, 1500], nice=False),
                   axis=alt.Axis(values=[2, 5, 10, 20, 50, 100, 200, 500, 1000]))
-        x = alt.X("round_date:T", title=None, axis=alt.Axis(format="%Y", tickCount="year", labelAngle=0))
+        x = alt.X("round_date:T", title=None, scale=alt.Scale(padding=24),
+                  axis=alt.Axis(format="%Y", tickCount="year", labelAngle=0))
         ranges = alt.Chart(frame[frame["valuation_low_usd_b"] < frame["valuation_high_usd_b"]]).mark_rule(
             strokeWidth=3, color=anthropic).encode(x=x, y=y, y2="valuation_low_usd_b:Q", tooltip=tips)
         points = alt.Chart(frame).mark_point(size=70, strokeWidth=2, color=anthropic, opacity=1).encode(
@@ -552,17 +653,23 @@ def valuation_chart(rounds: pd.DataFrame, articles: pd.DataFrame, figure_usd_b: 
             fill=alt.Fill("kind:N", legend=None, scale=alt.Scale(domain=["Closed round", "Target reported in talks"],
                                                                  range=[anthropic, charts.PAPER])),
             tooltip=tips)
-        labels = alt.Chart(names).mark_text(align="right", dx=-8, dy=-8, fontSize=10 if narrow else 11).encode(
-            x=x, y=y, text="label:N")
+        # Names sit up and to the right of their rounds (the talks' targets stand just before a
+        # round), but the latest's, at the plot's edge, up and to the left.
+        last = names["round_date"] == names["round_date"].max()
+        labels = alt.layer(*[alt.Chart(names[side]).mark_text(
+            align=align, dx=shift, dy=-8, fontSize=10 if narrow else 11).encode(x=x, y=y, text="label:N")
+            for side, align, shift in ((~last, "left", 8), (last, "right", -8)) if side.any()])
         line = alt.Chart(frame.head(1)).mark_rule(strokeDash=[4, 3], color=charts.INK).encode(y="figure:Q")
+        # The figure's name under its line at the plot's right end, where every later round stands above it.
         line_label = alt.Chart(frame.head(1).assign(text=f"news article: up to ${figure_usd_b:g}B")).mark_text(
-            align="left", x=4, dy=-6, fontSize=10, color=charts.INK).encode(y="figure:Q", text="text:N")
+            align="right", baseline="top", x="width", dx=-2, dy=4, fontSize=10 if narrow else 11, color=charts.INK).encode(
+            y="figure:Q", text="text:N")
         return alt.layer(charts.article_bands(articles), line, line_label, ranges, points, labels).properties(
             width=250 if narrow else 480, height=300)
 
     return charts.finish(
         draw(False), narrow=draw(True), title=title,
-        subtitle="Valuation by round, US$ billions on a log scale (each step up the axis is tenfold); filled: closed "
+        subtitle=passing + "Valuation by round, US$ billions on a log scale (each step up the axis is tenfold); filled: closed "
                  "rounds; hollow triangles: targets reported in talks (a bar spans a reported range); grey bands: when "
                  f"the articles were written. Through {as_of:%Y-%m-%d}.",
         source=source,

@@ -38,16 +38,26 @@ import textwrap
 import altair as alt
 import pandas as pd
 
-from .vocabulary import STANCES, VERDICTS, WHO_HELD
+from .vocabulary import STANCES, VERDICTS
 
 # Every colour below is a mid-tone: at least 3:1 against both the light page (white) and
 # the dark page (pydata-sphinx-theme's #14181e), so a mark stays visible in either mode,
 # and at least 4.5:1 under either white or near-black text (`text_color_on`), so a
 # label on it stays legible. tests/test_charts.py computes both for every colour.
+#
+# One colour, one meaning, across the book (tests/test_charts.py holds every pair of
+# palettes apart): vendor hues are for vendors only; the ledger's verdicts and stances
+# share one diverging violet-to-crimson family of their own (for on the violet side,
+# against on the crimson side, lightest in the middle); a grade on an ordered scale
+# (confidence, maturity) is a ramp of slate; a chart of one series with no category
+# draws in slate too; grey is "other, or not known".
 LIGHT_BACKGROUND, DARK_BACKGROUND = "#ffffff", "#14181e"
 LIGHT_TEXT, DARK_TEXT = "#ffffff", "#111111"
+# Other, or not known: a vendor outside the palette, an unverified claim.
+NEUTRAL = "#8C8C8C"
 # One colour per vendor, the same in every chapter. Amazon the investor and AWS the
-# chip vendor are one company and share a colour.
+# chip vendor are one company and share a colour. Anthropic, the book's subject, is
+# bronze: not a chip vendor's hue, and not the orange of AWS.
 VENDOR_COLORS = {
     "Google": "#4285F4",
     "AWS": "#C77700",
@@ -55,14 +65,34 @@ VENDOR_COLORS = {
     "NVIDIA": "#5E9400",
     "Microsoft": "#009B9E",
     "AMD": "#D62728",
-    "Anthropic": "#C8643B",
-    "Other": "#8C8C8C",
+    "Anthropic": "#917D4A",
+    "Other": NEUTRAL,
 }
-VERDICT_COLORS = dict(zip(VERDICTS, ["#1A9850", "#7E9C2A", "#B8860B", "#D73027", "#8A78BE", "#8C8C8C"]))
-STANCE_COLORS = dict(zip(STANCES, ["#1A9850", "#C76E00", "#D73027"]))
+# Verdicts, from holding up (violet) through a caveat (lavender) and holding in part
+# (orchid) to contradicted (crimson); overtaken is a faded mauve, unverified grey.
+VERDICT_COLORS = dict(zip(VERDICTS, ["#6B53BB", "#A288C8", "#CF6CAD", "#C12377", "#8F6B7D", NEUTRAL]))
+# A row of evidence supports, complicates or contradicts its claim: the verdicts' colours
+# for the same direction (supports = supported, complicates = complicated, contradicts =
+# contradicted), so that a colour means one thing on every page.
+STANCE_COLORS = dict(zip(STANCES, [VERDICT_COLORS["supported"], VERDICT_COLORS["complicated"],
+                                   VERDICT_COLORS["contradicted"]]))
 ARTICLE_LABELS = {"A1": "A1 strategy article", "A2": "A2 news article"}
-# Which article's account the evidence bore out (second-article chapter).
-ACCOUNT_COLORS = dict(zip(WHO_HELD, ["#7A68B3", "#B86E00", "#8E86B8", "#8C8C8C"]))
+# The marks of a chart of one series, with no category to tell apart (evidence rows per
+# quarter, claims by their balance of evidence): slate, a hue no category uses.
+SERIES = "#4F7082"
+# The light end of the grade ramp (`grade_colors`): the palest grade, outlined in ink.
+_GRADE_PALE = "#EEF1F3"
+
+
+def grade_colors(grades: list[str]) -> dict[str, str]:
+    """Colours for the grades of an ordered scale, strongest first (confidence high to low,
+    a path's maturity native to unsupported): a ramp from `SERIES` to a pale slate, evenly
+    spaced in sRGB. Pale grades fall under 3:1 against the light page, so marks drawn in
+    them take an `INK` outline. Returns {grade: "#rrggbb"} in the grades' order."""
+    ends = [[int(c[i:i + 2], 16) for i in (1, 3, 5)] for c in (SERIES, _GRADE_PALE)]
+    steps = max(len(grades) - 1, 1)
+    return {grade: "#" + "".join(f"{round(a + (b - a) * n / steps):02X}" for a, b in zip(*ends))
+            for n, grade in enumerate(grades)}
 
 
 def luminance(colour: str) -> float:
@@ -117,10 +147,6 @@ def vendor_scale(domain: list[str] | None = None) -> alt.Scale:
     if domain is None:
         domain = [v for v in VENDOR_COLORS if v != "Amazon"]
     return _scale(VENDOR_COLORS, domain)
-
-
-def account_scale(domain: list[str] | None = None) -> alt.Scale:
-    return _scale(ACCOUNT_COLORS, domain)
 
 
 def verdict_scale(domain: list[str] | None = None) -> alt.Scale:
@@ -256,11 +282,12 @@ def dodge(positions: pd.Series, groups: pd.Series | None = None, gap: float = 1.
 
 
 def slot_rows(rows: pd.Series, slots: pd.Series, order: list[str], step: int = 14,
-              lines: int | None = None, field: str = "row_y") -> tuple[pd.Series, alt.Y, int]:
+              lines: int | None = None, field: str = "row_y", headroom: float = 0.7) -> tuple[pd.Series, alt.Y, int]:
     """Rows of marks dodged into slots (see `dodge`), each row only as tall as its own
     slots need, not as tall as the fullest row's. rows, slots: each mark's row and slot;
     order: the rows, top first; step: pixels a slot; lines: wrap row names into lines of
-    about this many characters (a narrow layout). Returns each mark's position (the
+    about this many characters (a narrow layout); headroom: slots of space above the first
+    row (more under `article_bands`, whose labels sit at the top). Returns each mark's position (the
     column to store as `field`), the y encoding that draws it and names the rows, and the
     plot's height."""
     needed = slots.groupby(rows).max().reindex(order).fillna(0).astype(int) + 1
@@ -270,19 +297,20 @@ def slot_rows(rows: pd.Series, slots: pd.Series, order: list[str], step: int = 1
     names = {c: (wrap_lines(r, lines) if lines else r) for r, c in centres.items()}
     label = " : ".join(f"datum.value == {c:g} ? {json.dumps(name)}" for c, name in names.items()) + " : ''"
     total = float((start + needed).iloc[-1])
-    y = alt.Y(f"{field}:Q", title=None, scale=alt.Scale(domain=[-0.7, total - 0.3], reverse=True, nice=False, zero=False),
+    y = alt.Y(f"{field}:Q", title=None, scale=alt.Scale(domain=[-headroom, total - 0.3], reverse=True, nice=False, zero=False),
               axis=alt.Axis(values=list(centres), labelExpr=f"split({label}, '\\n')", grid=False, ticks=False,
                             domain=False, labelLimit=200))
-    return position, y, int(round((total + 0.4) * step))
+    return position, y, int(round((total - 0.3 + headroom) * step))
 
 
 def label_rows(layers: list[alt.Chart], field: str, sort: list[str] | None = None,
-               width: int = NARROW_WIDTH_PX, row_height: int = 14) -> alt.LayerChart:
+               width: int = NARROW_WIDTH_PX, row_height: int = 14, under: list[alt.Chart] = ()) -> alt.LayerChart:
     """A narrow layout for a chart with one row per category: each row's label on its own
     line above the row, left-aligned, full width (a phone cannot give a long label a
     column of its own). `layers`: the chart's layers, drawing one row per value of
     `field` and no y axis (their marks `row_height` px tall: bars and rects need a fixed
-    height); they share the first layer's data, which draws the labels."""
+    height); they share the first layer's data, which draws the labels. `under`: layers
+    drawn beneath them across every row (a shaded stretch of time), with no y of their own."""
     step = row_height + 20
     y = alt.Y(f"{field}:N", sort=sort if sort is not None else "ascending", axis=None, title=None,
               scale=alt.Scale(paddingOuter=0.3))
@@ -290,7 +318,7 @@ def label_rows(layers: list[alt.Chart], field: str, sort: list[str] | None = Non
     labels = alt.Chart(layers[0].data).transform_aggregate(groupby=[field]).mark_text(
         align="left", baseline="bottom", dy=-(row_height / 2 + 2), fontSize=11, limit=alt.ExprRef("width")).encode(
         y=y, x=alt.value(0), text=f"{field}:N")
-    return alt.layer(*[layer.encode(y=y) for layer in layers], labels).properties(width=width, height=alt.Step(step))
+    return alt.layer(*under, *[layer.encode(y=y) for layer in layers], labels).properties(width=width, height=alt.Step(step))
 
 
 # An axis whose labels hold line breaks ("\n", as `wrap_lines` writes them) draws each line.
@@ -325,6 +353,20 @@ def article_bands(articles: pd.DataFrame) -> alt.LayerChart:
     return bands + a2 + a1
 
 
+def period_shade(start, end, label: str, words: str | None = None) -> alt.LayerChart:
+    """A shaded stretch of a time axis from `start` to `end` (dates), named by `label`
+    just above the plot at the stretch's right end, to layer under a time chart: the
+    period a chart's finding counts ("after the strategy article: 57% of rows"). `words`:
+    the tooltip, if it should say more than the label. The shading is a backdrop."""
+    frame = pd.DataFrame({"start": [pd.Timestamp(start)], "end": [pd.Timestamp(end)], "label": [label],
+                          "words": [words or label]})
+    band = backdrop(alt.Chart(frame).mark_rect(color="#555", opacity=0.08).encode(
+        x="start:T", x2="end:T", tooltip=alt.Tooltip("words:N", title="Shaded")))
+    name = alt.Chart(frame).mark_text(align="right", baseline="bottom", dy=-4, fontSize=11, color=INK).encode(
+        x="end:T", y=alt.value(0), text="label:N")
+    return band + name
+
+
 def finish(
     chart: alt.TopLevelMixin,
     *,
@@ -357,8 +399,11 @@ def finish(
 
     def dress(layout: alt.TopLevelMixin, meta: dict) -> alt.TopLevelMixin:
         return layout.properties(
-            title=alt.Title(textwrap.wrap(title, TITLE_LINE_CHARS),
-                            subtitle=textwrap.wrap(subtitle, SUBTITLE_LINE_CHARS), anchor="start"),
+            # Lines break at spaces only, so that joined again with spaces (the page's text,
+            # the search index) they give back the words as written.
+            title=alt.Title(textwrap.wrap(title, TITLE_LINE_CHARS, break_on_hyphens=False),
+                            subtitle=textwrap.wrap(subtitle, SUBTITLE_LINE_CHARS, break_on_hyphens=False),
+                            anchor="start"),
             description=description,
             usermeta={"chipbook": meta},
         )

@@ -1,5 +1,5 @@
-"""Charts of the claims ledger: the scoreboard (chapter 1), the strength of the evidence
-(verdict chapter) and the two articles' disagreements (second-article chapter).
+"""Charts of the claims ledger: the scoreboard (chapter 1) and the strength of the evidence
+(verdict chapter); and the table of the two articles' disagreements (second-article chapter).
 
 Each function takes the ledger's tables (as `chipbook.ledger` returns them, or a small
 fixture of the same shape), builds the frame the chart draws, and returns the finished
@@ -15,8 +15,8 @@ import altair as alt
 import pandas as pd
 
 from . import charts
-from .ledger import OUTCOMES
-from .vocabulary import CONFIDENCE, STANCES
+from .ledger import OUTCOMES, html_table
+from .vocabulary import CONFIDENCE, STANCES, WHO_HELD
 
 # The outcome of each verdict under the book's one rule (ledger.headline), in words.
 STANDING = {"holds": "holds up", "holds_in_part": "holds in part", "overtaken": "overtaken",
@@ -34,24 +34,52 @@ def _names(names: list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def _stacked_verdicts(frame: pd.DataFrame, row: str, row_title: str, sort: list[str], narrow: bool,
-                      pick: bool = False) -> alt.TopLevelMixin:
-    """Bars of claims by verdict, one per `row`, stacked in the verdicts' order."""
+def _stacked_verdicts(frame: pd.DataFrame, row: str, row_title: str, sort: list[str]) -> alt.TopLevelMixin:
+    """Bars of claims by verdict, one per `row`, stacked in the verdicts' order, each
+    segment labelled with its count at its middle (so no count rests on colour alone); a
+    legend entry picks a verdict out."""
     order = _verdict_order(frame["verdict"])
-    legend = charts.bottom_legend("Verdict", columns=2 if narrow else 3)
+    frame = frame.assign(rank=frame["verdict"].map(order.index)).sort_values([row, "rank"], kind="stable")
+    frame["end"] = frame.groupby(row)["claims"].cumsum()
+    frame["start"] = frame["end"] - frame["claims"]
+    frame["middle"] = (frame["start"] + frame["end"]) / 2
     selection = alt.selection_point(fields=["verdict"], bind="legend")
-    bars = alt.Chart(frame).mark_bar(stroke=charts.PAPER, strokeWidth=1, height=16 if narrow else alt.Undefined).encode(
-        x=alt.X("claims:Q", title="Claims", stack="zero", axis=alt.Axis(tickMinStep=1)),
-        color=alt.Color("verdict:N", title="Verdict", scale=charts.verdict_scale(order), sort=order, legend=legend),
-        order=alt.Order("verdict_rank:Q"),
+    base = alt.Chart(frame).encode(
+        y=alt.Y(f"{row}:N", title=None, sort=sort),
         tooltip=[alt.Tooltip(f"{row}:N", title=row_title), alt.Tooltip("verdict:N", title="Verdict"),
-                 alt.Tooltip("standing:N", title="Counts as"), alt.Tooltip("claims:Q", title="Claims")],
-    ).transform_calculate(verdict_rank=f"indexof({json.dumps(order)}, datum.verdict)")
-    if pick:
-        bars = bars.encode(opacity=alt.condition(selection, alt.value(1), alt.value(0.25))).add_params(selection)
-    if narrow:
-        return charts.label_rows([bars], row, sort, row_height=16)
-    return bars.encode(y=alt.Y(f"{row}:N", title=None, sort=sort)).properties(width=420, height=alt.Step(26))
+                 alt.Tooltip("standing:N", title="Counts as"), alt.Tooltip("claims:Q", title="Claims")])
+    bars = base.mark_bar(stroke=charts.PAPER, strokeWidth=1).encode(
+        x=alt.X("start:Q", title="Claims", axis=alt.Axis(tickMinStep=1)), x2="end:Q",
+        color=alt.Color("verdict:N", title="Verdict", scale=charts.verdict_scale(order), sort=order,
+                        legend=charts.bottom_legend("Verdict", columns=3)),
+        opacity=alt.condition(selection, alt.value(1), alt.value(0.25))).add_params(selection)
+    # The counts' colours (white or near-black by segment) are a scale of their own.
+    counts = base.mark_text(fontSize=11).encode(
+        x="middle:Q", text="claims:Q",
+        color=alt.Color("verdict:N", legend=None, scale=alt.Scale(
+            domain=order, range=[charts.text_color_on(charts.VERDICT_COLORS[v]) for v in order])))
+    return alt.layer(bars, counts).resolve_scale(color="independent").properties(width=560, height=alt.Step(30))
+
+
+def _verdict_rows(frame: pd.DataFrame, row: str, row_title: str, rows: list[str]) -> alt.TopLevelMixin:
+    """The narrow layout of `_stacked_verdicts`: one panel per `row` value, one bar per
+    verdict, its count printed at its end (a phone's stacked bar has no room for them)."""
+    order = _verdict_order(frame["verdict"])
+    top = int(frame["claims"].max())
+
+    def panel(value: str) -> alt.LayerChart:
+        base = alt.Chart(frame).transform_filter(alt.FieldEqualPredicate(field=row, equal=value)).encode(
+            y=alt.Y("verdict:N", title=None, sort=order, axis=alt.Axis(labelLimit=130)),
+            x=alt.X("claims:Q", title="Claims", scale=alt.Scale(domain=[0, top]), axis=alt.Axis(tickMinStep=1)),
+            tooltip=[alt.Tooltip(f"{row}:N", title=row_title), alt.Tooltip("verdict:N", title="Verdict"),
+                     alt.Tooltip("standing:N", title="Counts as"), alt.Tooltip("claims:Q", title="Claims")])
+        bars = base.mark_bar(height=14).encode(
+            color=alt.Color("verdict:N", scale=charts.verdict_scale(order), sort=order, legend=None))
+        counts = base.mark_text(align="left", dx=3, fontSize=11, color=charts.INK).encode(text="claims:Q")
+        return alt.layer(bars, counts).properties(title=alt.Title(value, anchor="start", fontSize=12),
+                                                   width=190, height=alt.Step(20))
+
+    return alt.vconcat(*[panel(v) for v in rows], spacing=10).resolve_scale(x="shared")
 
 
 def verdicts_by_article(claims: pd.DataFrame, as_of: pd.Timestamp) -> alt.TopLevelMixin:
@@ -64,17 +92,18 @@ def verdicts_by_article(claims: pd.DataFrame, as_of: pd.Timestamp) -> alt.TopLev
     total = int(frame["claims"].sum())
     against = int(per["contradicted"] + per["overtaken"])
     part = int(per["holds in part"])
-    title = (f"{per['holds up']} of {total} claims hold up as stated; {part} {charts.agree(part, 'holds', 'hold')} in "
-             f"part; {against} {charts.agree(against, 'is', 'are')} contradicted or overtaken")
+    title = f"{per['holds up']} of {total} claims hold up as stated, and {part} {charts.agree(part, 'holds', 'hold')} in part"
     articles = list(dict.fromkeys(frame["article_label"].sort_values()))
     return charts.finish(
-        _stacked_verdicts(frame, "article_label", "Article", articles, narrow=False, pick=True),
-        narrow=_stacked_verdicts(frame, "article_label", "Article", articles, narrow=True, pick=True),
+        _stacked_verdicts(frame, "article_label", "Article", articles),
+        narrow=_verdict_rows(frame, "article_label", "Article", articles),
         title=title,
-        subtitle=f"Number of claims by verdict, per article; holds up = supported or complicated. "
-                 f"Evidence as of {as_of:%Y-%m-%d}. Click a legend entry to highlight it.",
+        subtitle=f"Number of claims by verdict, per article; holds up = supported or complicated; {against} "
+                 f"{charts.agree(against, 'is', 'are')} contradicted or overtaken, {int(per['unverified'])} unverified. "
+                 f"Evidence as of {as_of:%Y-%m-%d}.",
         source=SOURCE_LINE.format(as_of),
-        description=f"Stacked bar chart of the {total} claims of the two articles by verdict. {title}. "
+        description=f"Stacked bar chart of the {total} claims of the two articles by verdict. {title}; {against} "
+                    f"{charts.agree(against, 'is', 'are')} contradicted or overtaken. "
                     + "; ".join(f"{r.article_label}, {r.verdict}: {r.claims}" for r in frame.itertuples()),
         data_files=["claims.csv"],
     )
@@ -88,136 +117,206 @@ def article_part(section: pd.Series) -> pd.Series:
 
 
 def verdicts_by_part(claims: pd.DataFrame, as_of: pd.Timestamp) -> alt.TopLevelMixin:
-    """Chapter 1: the verdicts per part of each article (its own headings, in its order).
-    `claims`: article, section, verdict, in the articles' order."""
-    labelled = claims.assign(part=claims["article"] + " · " + article_part(claims["section"]))
+    """Chapter 1: the share of claims that hold up in each part of each article (its own
+    headings, in its order), as a bar against a pale track of the whole part, labelled
+    with the share and the count. `claims`: article, section, verdict, in the articles' order."""
+    labelled = claims.assign(part=claims["article"] + " \u00b7 " + article_part(claims["section"]),
+                             holds=claims["verdict"].map(_STANDING_OF) == STANDING["holds"])
     order = list(dict.fromkeys(labelled["part"]))
-    frame = labelled.groupby(["part", "article", "verdict"]).size().reset_index(name="claims")
-    frame["standing"] = frame["verdict"].map(_STANDING_OF)
-    holds = frame[frame["standing"] == "holds up"].groupby("part")["claims"].sum()
-    share = (holds.reindex(order, fill_value=0) / frame.groupby("part")["claims"].sum().reindex(order))
-    article_of = frame.drop_duplicates("part").set_index("part")["article"]
-    a1, a2 = share[article_of[share.index] == "A1"], share[article_of[share.index] == "A2"]
-    weakest = [p.split(" · ")[1].lower() for p in a1.index[a1 == a1.min()]]
-    title = (f"The strategy article's claims hold up least in its {_names(weakest)} ({a1.min():.0%}) and at most "
-             f"{a1.max():.0%} in any part; the news article's hold up in {a2.min():.0%} to {a2.max():.0%} of each part")
+    frame = (labelled.groupby(["part", "article"], sort=False)
+             .agg(claims=("holds", "size"), holds=("holds", "sum"),
+                  verdicts=("verdict", lambda v: ", ".join(f"{n} {k}" for k, n in v.value_counts().items())))
+             .reset_index())
+    frame["holds"] = frame["holds"].astype(int)
+    frame["share"] = frame["holds"] / frame["claims"]
+    frame["whole"] = 1.0
+    frame["label"] = [f"{s:.0%} ({h} of {n})" for s, h, n in zip(frame["share"], frame["holds"], frame["claims"])]
+    a1, a2 = frame[frame["article"] == "A1"], frame[frame["article"] == "A2"]
+    low = a1["share"].min()
+    weakest = _names([p.split(" \u00b7 ")[1].lower() for p in a1.loc[a1["share"] == low, "part"]])
+    title = (f"No claim in the strategy article's {weakest} holds up as stated" if low == 0 else
+             f"The strategy article's claims hold up least in its {weakest}: {low:.0%}")
+    tooltip = [alt.Tooltip("part:N", title="Part of the article"), alt.Tooltip("label:N", title="Hold up"),
+               alt.Tooltip("verdicts:N", title="Verdicts")]
+
+    def draw(narrow: bool) -> alt.TopLevelMixin:
+        x = alt.X("share:Q", title="Share of the part's claims that hold up", scale=alt.Scale(domain=[0, 1]),
+                  axis=alt.Axis(format="%", tickCount=5))
+        track = charts.backdrop(alt.Chart(frame).mark_bar(color="#555", opacity=0.12, height=14).encode(
+            x=alt.X("whole:Q", scale=alt.Scale(domain=[0, 1])), tooltip=tooltip))
+        bars = alt.Chart(frame).mark_bar(color=charts.VERDICT_COLORS["supported"], height=14).encode(x=x, tooltip=tooltip)
+        # Each label just past its bar's end, or inside a bar too long to leave it room.
+        inside = f"datum.share > {0.6 if narrow else 0.75}"
+        outside = alt.Chart(frame).transform_filter(f"!({inside})").mark_text(
+            align="left", dx=4, fontSize=11, color=charts.INK).encode(x="share:Q", text="label:N", tooltip=tooltip)
+        within = alt.Chart(frame).transform_filter(inside).mark_text(
+            align="right", dx=-4, fontSize=11, color=charts.text_color_on(charts.VERDICT_COLORS["supported"])).encode(
+            x="share:Q", text="label:N", tooltip=tooltip)
+        if narrow:
+            return charts.label_rows([track, bars, outside, within], "part", order, row_height=14)
+        return alt.layer(track, bars, outside, within).encode(y=alt.Y("part:N", title=None, sort=order)).properties(
+            width=420, height=alt.Step(24))
+
     return charts.finish(
-        _stacked_verdicts(frame, "part", "Part of the article", order, narrow=False),
-        narrow=_stacked_verdicts(frame, "part", "Part of the article", order, narrow=True),
-        title=title,
-        subtitle=f"Number of claims by verdict in each part of the two articles, under the articles' own headings "
-                 f"(A1 strategy article, A2 news article); holds up = supported or complicated. Evidence as of {as_of:%Y-%m-%d}.",
+        draw(False), narrow=draw(True), title=title,
+        subtitle=f"Share of each part's claims that hold up as stated (supported or complicated), under the articles' own "
+                 f"headings; A1 strategy article, A2 news article; the strategy article's best part: {a1['share'].max():.0%}; "
+                 f"the news article's parts: {a2['share'].min():.0%} to {a2['share'].max():.0%}. Evidence as of {as_of:%Y-%m-%d}.",
         source=SOURCE_LINE.format(as_of),
-        description=f"Stacked bar chart of claims by verdict for each part of the two articles. {title}. "
-                    + "; ".join(f"{p}: {share[p]:.0%} hold up" for p in order),
+        description=f"Bar chart of the share of claims that hold up in each part of the two articles. {title}. "
+                    + "; ".join(f"{r.part}: {r.label}" for r in frame.itertuples()),
         data_files=["claims.csv"],
     )
 
 
 def evidence_balance(claims: pd.DataFrame, stance_counts: pd.DataFrame, as_of: pd.Timestamp) -> alt.TopLevelMixin:
-    """Chapter 1: evidence rows for and against each claim. `stance_counts`: one row per
-    claim with a count per stance (ledger.stance_counts); `claims`: claim_id, claim, verdict."""
+    """Chapter 1: evidence rows for and against each claim, one thin row per claim, sorted
+    by their balance (supporting rows less complicating and contradicting ones), with the
+    claims whose caveats outnumber their support shaded and counted. `stance_counts`: one
+    row per claim with a count per stance (ledger.stance_counts); `claims`: claim_id,
+    claim, verdict."""
     balance = stance_counts.merge(claims[["claim_id", "claim", "verdict"]], on="claim_id")
-    balance["weighs"] = (balance["complicates"] + balance["contradicts"] > balance["supports"]).map(
-        {True: "more caveats than support", False: "support at least equal"})
-    frame = balance.melt(id_vars=["claim_id", "claim", "verdict", "weighs"], value_vars=STANCES,
-                         var_name="stance", value_name="rows")
-    frame = frame[frame["rows"] > 0].assign(
-        signed_rows=lambda f: f["rows"].where(f["stance"] == "supports", -f["rows"]))
-    against = frame.loc[frame["weighs"] == "more caveats than support", "claim_id"].nunique()
-    claims_n = frame["claim_id"].nunique()
+    balance["against"] = balance["complicates"] + balance["contradicts"]
+    balance["net"] = balance["supports"] - balance["against"]
+    balance = balance.sort_values(["net", "supports", "claim_id"], ascending=[False, False, True], kind="stable",
+                                  ignore_index=True)
+    balance["rank"] = range(len(balance))
+    balance["weighs"] = (balance["net"] < 0).map({True: "more caveats than support", False: "support at least equal"})
+    # Each stance's segment: supports to the right of zero, complicates then contradicts to the left.
+    segments = []
+    for stance, start, end in (("supports", 0, balance["supports"]), ("complicates", 0, -balance["complicates"]),
+                               ("contradicts", -balance["complicates"], -balance["against"])):
+        segments.append(balance.assign(stance=stance, rows=balance[stance], start=start, end=end))
+    frame = pd.concat(segments, ignore_index=True)
+    frame = frame[frame["rows"] > 0].assign(top=lambda f: f["rank"] - 0.4, bottom=lambda f: f["rank"] + 0.4)[
+        ["claim_id", "claim", "verdict", "weighs", "stance", "rows", "start", "end", "top", "bottom"]]
+    claims_n = len(balance)
+    heavy = balance[balance["net"] < 0]
+    against = len(heavy)
     title = f"For {against} of {claims_n} claims, caveats and contradictions outnumber the supporting evidence"
-    # Claims grouped by verdict (in the verdicts' order), so a long left bar under a
-    # favourable verdict stands out; a square in the verdict's colour marks each row.
-    verdicts = _verdict_order(balance["verdict"])
-    order = list(balance.assign(rank=balance["verdict"].map(verdicts.index)).sort_values(
-        ["rank", "claim_id"], kind="stable")["claim_id"])
-    marker = balance[["claim_id", "claim", "verdict"]].assign(where=0.0)
+    left, right = -int(balance["against"].max()) - 1, int(balance["supports"].max()) + 1
+    # The two blocks, each named beside the plot; the block with more caveats is shaded.
+    light = balance[balance["net"] >= 0]
+    blocks = pd.DataFrame([
+        {"block": "heavy", "top": heavy["rank"].min() - 0.5, "bottom": heavy["rank"].max() + 0.5,
+         "middle": heavy["rank"].mean(), "label": f"{against} of {claims_n} claims:|more caveats|than support"},
+        {"block": "light", "top": light["rank"].min() - 0.5, "bottom": light["rank"].max() + 0.5,
+         "middle": light["rank"].mean(), "label": f"{len(light)} of {claims_n} claims:|support at|least equal"},
+    ]).dropna(subset=["middle"]).assign(left=left, right=right)
+    blocks["words"] = blocks["label"].str.replace("|", " ", regex=False)
 
     def draw(narrow: bool) -> alt.LayerChart:
-        y = alt.Y("claim_id:N", title=None, sort=order, axis=alt.Axis(labelFontSize=10, labelPadding=14))
-        bars = alt.Chart(frame).mark_bar().encode(
-            x=alt.X("signed_rows:Q", title=["\u2190 complicates or contradicts", "supports \u2192 (evidence rows)"] if narrow
-                    else "\u2190 complicates or contradicts \u00b7 supports \u2192 (evidence rows)"),
-            y=y,
-            color=alt.Color("stance:N", title="Stance", scale=charts.stance_scale(),
+        width = 190 if narrow else 420
+        x = alt.X("start:Q", scale=alt.Scale(domain=[left, right], nice=False),
+                  title=["\u2190 complicates or contradicts", "supports \u2192 (evidence rows)"] if narrow
+                  else "\u2190 complicates or contradicts \u00b7 supports \u2192 (evidence rows)")
+        y = alt.Y("top:Q", title=None, axis=None, scale=alt.Scale(domain=[-0.5, claims_n - 0.5], reverse=True, nice=False))
+        bars = alt.Chart(frame).mark_rect().encode(
+            x=x, x2="end:Q", y=y, y2="bottom:Q",
+            color=alt.Color("stance:N", title="Evidence", scale=charts.stance_scale(),
                             legend=charts.bottom_legend("Evidence", columns=3)),
             tooltip=[alt.Tooltip("claim_id:N", title="Claim"), alt.Tooltip("claim:N", title="Says"),
                      alt.Tooltip("verdict:N", title="Verdict"), alt.Tooltip("stance:N", title="Evidence"),
                      alt.Tooltip("rows:Q", title="Rows"), alt.Tooltip("weighs:N", title="Balance")])
-        squares = alt.Chart(marker).mark_square(size=40, opacity=1).encode(
-            x=alt.value(-8), y=y,
-            fill=alt.Fill("verdict:N", title="Verdict", scale=charts.verdict_scale(verdicts), sort=verdicts,
-                          legend=charts.bottom_legend("Verdict (squares)", columns=2 if narrow else 3)),
-            tooltip=[alt.Tooltip("claim_id:N", title="Claim"), alt.Tooltip("claim:N", title="Says"),
-                     alt.Tooltip("verdict:N", title="Verdict")])
-        return alt.layer(bars, squares).resolve_scale(color="independent").properties(
-            width=240 if narrow else 420, height=alt.Step(11))
+        zero = alt.Chart(pd.DataFrame({"zero": [0]})).mark_rule(color=charts.INK).encode(x="zero:Q")
+        shade = charts.backdrop(alt.Chart(blocks[blocks["block"] == "heavy"]).mark_rect(color="#555", opacity=0.12).encode(
+            x="left:Q", x2="right:Q", y=alt.Y("top:Q", axis=None), y2="bottom:Q",
+            tooltip=alt.Tooltip("words:N", title="Shaded")))
+        notes = alt.Chart(blocks).mark_text(align="left", x=width + 8, fontSize=11, color=charts.INK, lineBreak="|").encode(
+            y=alt.Y("middle:Q", axis=None), text="label:N")
+        return alt.layer(shade, bars, zero, notes).properties(width=width, height=4 * claims_n + 10)
 
     return charts.finish(
         draw(False), narrow=draw(True), title=title,
-        subtitle=f"Evidence rows per claim by stance: supporting rows to the right, complicating and contradicting "
-                 f"rows to the left; claims grouped by verdict (square). Evidence as of {as_of:%Y-%m-%d}.",
+        subtitle=f"Evidence rows per claim, one thin row per claim, sorted by supporting rows less complicating and "
+                 f"contradicting rows; shaded: claims with more caveats than support. Hover for the claim. "
+                 f"Evidence as of {as_of:%Y-%m-%d}.",
         source=SOURCE_LINE.format(as_of),
-        description=f"Diverging bar chart of evidence rows for each of the {claims_n} claims. {title}.",
+        description=f"Diverging bar chart of evidence rows for each of the {claims_n} claims, sorted by balance. {title}. "
+                    + "; ".join(f"{r.claim_id}: {r.supports} for, {r.against} against" for r in balance.itertuples()),
         data_files=["evidence.csv"],
     )
 
 
 def evidence_timing(evidence: pd.DataFrame, articles: pd.DataFrame, as_of: pd.Timestamp) -> alt.TopLevelMixin:
-    """Chapter 1: when the evidence speaks, by quarter and stance, against the articles'
-    writing windows. `evidence`: as_of, stance; `articles`: the articles table."""
+    """Chapter 1: evidence rows by the quarter they speak for, against the articles' writing
+    windows, with the stretch after the strategy article was written shaded and its share
+    named. `evidence`: as_of, stance; `articles`: the articles table."""
     a1_latest = articles.set_index("article_id").loc["A1", "date_latest"]
     dated = evidence.assign(quarter=evidence["as_of"].dt.to_period("Q").dt.start_time,
-                            period=(evidence["as_of"] > a1_latest).map({True: "after A1 was written",
-                                                                         False: "by the time A1 was written"}))
-    frame = dated.groupby(["quarter", "stance", "period"]).size().reset_index(name="rows")
-    after = frame.loc[frame["period"] == "after A1 was written", "rows"].sum() / frame["rows"].sum()
+                            after=evidence["as_of"] > a1_latest)
+    frame = (dated.groupby("quarter")
+             .agg(rows=("stance", "size"),
+                  stances=("stance", lambda v: ", ".join(f"{v.eq(s).sum()} {s}" for s in STANCES if v.eq(s).any())))
+             .reset_index())
+    later = int(dated["after"].sum())
+    after = later / len(dated)
     title = f"{after:.0%} of the evidence dates from after the strategy article was written"
+    end = frame["quarter"].max() + pd.offsets.QuarterEnd(0) + pd.Timedelta(days=1)
+    shade = charts.period_shade(a1_latest, end, f"after A1: {after:.0%} of rows",
+                                f"{later} of {len(dated)} evidence rows ({after:.0%}) date from after A1 was written")
 
     def draw(narrow: bool) -> alt.LayerChart:
-        bars = alt.Chart(frame).mark_bar(width={"band": 0.8}).encode(
+        bars = alt.Chart(frame).mark_bar(width={"band": 0.8}, color=charts.SERIES).encode(
             x=alt.X("yearquarter(quarter):T", title="Quarter the evidence speaks for",
                     axis=alt.Axis(format="%Y", tickCount="year", labelAngle=0)),
-            y=alt.Y("sum(rows):Q", title="Evidence rows", stack="zero"),
-            color=alt.Color("stance:N", title="Stance", scale=charts.stance_scale(),
-                            legend=charts.bottom_legend("Evidence", columns=3)),
-            order=alt.Order("stance_rank:Q"),
+            # Headroom over the tallest bar for the articles' labels at the top of the plot.
+            y=alt.Y("rows:Q", title="Evidence rows", scale=alt.Scale(domain=[0, int(frame["rows"].max() * 1.2) + 1])),
             tooltip=[alt.Tooltip("yearquarter(quarter):T", title="Quarter", format="%Y Q%q"),
-                     alt.Tooltip("stance:N", title="Evidence"), alt.Tooltip("sum(rows):Q", title="Rows"),
-                     alt.Tooltip("period:N", title="Dated")],
-        ).transform_calculate(stance_rank=f"indexof({json.dumps(STANCES)}, datum.stance)")
-        return alt.layer(charts.article_bands(articles), bars).properties(width=260 if narrow else 440, height=240)
+                     alt.Tooltip("rows:Q", title="Evidence rows"), alt.Tooltip("stances:N", title="Of which")])
+        return alt.layer(shade, charts.article_bands(articles), bars).properties(width=260 if narrow else 440, height=220)
 
     return charts.finish(
         draw(False), narrow=draw(True), title=title,
-        subtitle=f"Evidence rows per quarter of the date they speak for, by stance; grey bands: when each article was "
-                 f"written. Evidence as of {as_of:%Y-%m-%d}.",
+        subtitle=f"Evidence rows per quarter of the date they speak for; dark bands: when each article was written; "
+                 f"shaded: after the strategy article (A1). Evidence as of {as_of:%Y-%m-%d}.",
         source=SOURCE_LINE.format(as_of) + "; article dates: data/articles.csv",
-        description=f"Stacked bar chart of evidence rows by quarter from {frame['quarter'].min():%Y} to "
-                    f"{frame['quarter'].max():%Y}, with shaded bands for the two articles' writing windows. {title}.",
+        description=f"Bar chart of evidence rows by quarter from {frame['quarter'].min():%Y} to "
+                    f"{frame['quarter'].max():%Y}, with bands for the two articles' writing windows and the period after "
+                    f"the strategy article shaded. {title}: {later} of {len(dated)} rows.",
         data_files=["evidence.csv", "articles.csv"],
     )
 
 
-# Confidence grades: a mid-tone, a light tint and a grey, each outlined in ink so that the
-# lighter ones stand out on either page.
-CONFIDENCE_COLORS = dict(zip(CONFIDENCE, ["#2C7BB6", "#ABD9E9", "#E0E0E0"]))
+# Confidence grades, strongest first, on the book's grade ramp; the bars are outlined in
+# ink, so the pale grades stand out on either page.
+CONFIDENCE_COLORS = charts.grade_colors(CONFIDENCE)
 
 
-def evidence_strength(evidence: pd.DataFrame, chapter_titles: dict[str, str], as_of: pd.Timestamp) -> alt.TopLevelMixin:
+def _number_range(numbers: list[int]) -> str:
+    """Chapter numbers in words: "5\u20138" for a run, "2, 5 and 7" otherwise."""
+    numbers = sorted(numbers)
+    if len(numbers) > 2 and numbers == list(range(numbers[0], numbers[-1] + 1)):
+        return f"{numbers[0]}\u2013{numbers[-1]}"
+    return _names([str(n) for n in numbers])
+
+
+def evidence_strength(evidence: pd.DataFrame, chapter_titles: dict[str, str], as_of: pd.Timestamp,
+                      numbers: dict[str, int] | None = None) -> alt.TopLevelMixin:
     """Verdict chapter: the share of each chapter's evidence rows at each confidence grade.
-    `evidence`: chapter, confidence; `chapter_titles`: slug to title, in book order."""
-    frame = (evidence.assign(chapter_title=evidence["chapter"].map(chapter_titles))
+    `evidence`: chapter, confidence; `chapter_titles`: slug to title, in book order;
+    `numbers`: slug to chapter number (by default, their places in `chapter_titles` from 1).
+    The title names the chapters on the low side of the widest gap between chapters'
+    high-confidence shares."""
+    numbers = numbers or {slug: n for n, slug in enumerate(chapter_titles, start=1)}
+    named = {slug: f"{numbers[slug]}. {title}" for slug, title in chapter_titles.items()}
+    frame = (evidence.assign(chapter_title=evidence["chapter"].map(named))
              .groupby(["chapter_title", "confidence"]).size().reset_index(name="rows"))
     per_chapter = frame.groupby("chapter_title")["rows"].sum()
     high = frame[frame["confidence"] == "high"].groupby("chapter_title")["rows"].sum().reindex(per_chapter.index,
                                                                                                 fill_value=0)
-    share = high / per_chapter
-    least = [f"'{name}'" for name in share.index[share == share.min()]]
-    title = (f"{_names(least)} rest{'s' if len(least) == 1 else ''} least on high-confidence evidence: "
-             f"{share.min():.0%} of {'its' if len(least) == 1 else 'their'} rows, against {share.max():.0%} at best")
-    order = [t for t in chapter_titles.values() if t in set(frame["chapter_title"])]
+    share = (high / per_chapter).sort_values()
+    # The low group: every chapter below the widest gap between consecutive shares.
+    gaps = share.diff().iloc[1:]
+    cut = gaps.idxmax() if len(gaps) else share.index[-1]
+    low = share[share < share[cut]] if len(gaps) else share
+    slug_of = {v: k for k, v in named.items()}
+    chapters = _number_range([numbers[slug_of[c]] for c in low.index])
+    top = low.max()
+    title = (f"Chapter{'s' if len(low) > 1 else ''} {chapters} rest{'' if len(low) > 1 else 's'} on "
+             f"{'almost no' if top <= 0.05 else 'little'} high-confidence evidence: {top:.0%} of rows at most")
+    order = [t for t in named.values() if t in set(frame["chapter_title"])]
+    high_labels = pd.DataFrame({"chapter_title": order, "high_text": [f"{share[c]:.0%} high" for c in order]})
 
     def draw(narrow: bool) -> alt.TopLevelMixin:
         bars = alt.Chart(frame).mark_bar(stroke=charts.INK, strokeWidth=1, height=14 if narrow else alt.Undefined).encode(
@@ -229,15 +328,20 @@ def evidence_strength(evidence: pd.DataFrame, chapter_titles: dict[str, str], as
             tooltip=[alt.Tooltip("chapter_title:N", title="Chapter"), alt.Tooltip("confidence:N", title="Confidence"),
                      alt.Tooltip("rows:Q", title="Evidence rows")],
         ).transform_calculate(confidence_rank=f"indexof({json.dumps(CONFIDENCE)}, datum.confidence)")
+        # Each chapter's high-confidence share, printed past the end of its bar.
+        width = 230 if narrow else 420
+        highs = alt.Chart(high_labels).mark_text(align="left", dx=4, fontSize=11, color=charts.INK).encode(
+            x=alt.value(width), text="high_text:N", tooltip=alt.Tooltip("high_text:N", title="High confidence"))
         if narrow:
-            return charts.label_rows([bars], "chapter_title", order)
-        return bars.encode(y=alt.Y("chapter_title:N", title=None, sort=order)).properties(width=420, height=alt.Step(26))
+            return charts.label_rows([bars, highs], "chapter_title", order, width=width)
+        return alt.layer(bars, highs).encode(y=alt.Y("chapter_title:N", title=None, sort=order)).properties(
+            width=width, height=alt.Step(26))
 
     return charts.finish(
         draw(False), narrow=draw(True), title=title,
         subtitle="Share of each chapter's evidence rows by confidence grade: high = a primary source read where its "
                  f"publisher put it; medium = reputable secondary reporting, or a primary source read in a copy; low = "
-                 f"a single weak source. Evidence as of {as_of:%Y-%m-%d}.",
+                 f"a single weak source; the best chapter has {share.max():.0%} high. Evidence as of {as_of:%Y-%m-%d}.",
         source=SOURCE_LINE.format(as_of),
         description=f"Normalised stacked bar chart of evidence rows by confidence grade for each chapter. {title}. "
                     + "; ".join(f"{c}: {share[c]:.0%} high" for c in order),
@@ -245,23 +349,27 @@ def evidence_strength(evidence: pd.DataFrame, chapter_titles: dict[str, str], as
     )
 
 
-def disagreement_grid(disagreements: pd.DataFrame, claim_text: pd.Series) -> alt.TopLevelMixin:
-    """Second-article chapter: which article's account the evidence bears out on each
-    question they disagree on, when written and by 2026. `disagreements`: the
-    article_disagreements table; `claim_text`: claim wording by claim_id."""
-    when = {"held_late_2024": "When written (late 2024)", "held_2026": "By 2026"}
-    frame = disagreements.melt(id_vars=["pair_id", "question", "a2_claim_id", "a1_claim_id", "why"],
-                               value_vars=list(when), var_name="when", value_name="account")
-    frame["when"] = frame["when"].map(when)
-    frame["a2_claim"] = frame["a2_claim_id"].map(claim_text)
-    frame["a1_claim"] = frame["a1_claim_id"].map(claim_text)
-    frame["question_lines"] = frame["question"].map(lambda q: charts.wrap_lines(q, 34))
-    accounts = [a for a in charts.ACCOUNT_COLORS if a in set(frame["account"])]
-    then = frame[frame["when"] == when["held_late_2024"]]["account"].value_counts()
-    now = frame[frame["when"] == when["held_2026"]]["account"].value_counts()
-    questions = list(disagreements["question"])
-    def bore_out(counts) -> str:
-        # Every question once: each account's count, those both partly right, those left open.
+# Which article's account the evidence bore out, in the words of the swing table's rows.
+ACCOUNT_WORDS = {"A2": "The news article (A2)", "A1": "The strategy article (A1)", "both in part": "Both, in part",
+                 "not yet known": "Not yet known"}
+
+
+def disagreement_swing(disagreements: pd.DataFrame) -> pd.DataFrame:
+    """Second-article chapter: on the questions the two articles disagree on, how many the
+    evidence of late 2024 and of 2026 bore out for each account. `disagreements`: the
+    article_disagreements table (held_late_2024, held_2026 in WHO_HELD). Returns one row
+    per account (in WHO_HELD order, only those that occur) with the counts `late_2024` and
+    `by_2026`."""
+    counts = pd.DataFrame({"late_2024": disagreements["held_late_2024"].value_counts(),
+                           "by_2026": disagreements["held_2026"].value_counts()})
+    counts = counts.reindex([a for a in WHO_HELD if a in counts.index]).fillna(0).astype(int)
+    return counts.rename_axis("account").reset_index()
+
+
+def disagreement_swing_title(disagreements: pd.DataFrame) -> str:
+    """The swing in one sentence: which account the evidence bore out, then and by 2026."""
+    def bore_out(column: str) -> str:
+        counts = disagreements[column].value_counts()
         said = [f"{name} on {counts.get(key, 0)}" for key, name in
                 (("A2", "the news article"), ("A1", "the strategy article"), ("both in part", "both in part"))
                 if counts.get(key, 0)]
@@ -269,39 +377,16 @@ def disagreement_grid(disagreements: pd.DataFrame, claim_text: pd.Series) -> alt
         open_ = counts.get("not yet known", 0)
         return (text + (", leaving " if text else "left ") + f"{open_} open") if open_ else text
 
-    title = (f"Of {len(questions)} questions, late-2024 evidence bore out {bore_out(then)}; "
-             f"2026 evidence bore out {bore_out(now)}")
+    return (f"Of {len(disagreements)} questions, late-2024 evidence bore out {bore_out('held_late_2024')}; "
+            f"2026 evidence bore out {bore_out('held_2026')}")
 
-    def draw(narrow: bool) -> alt.TopLevelMixin:
-        base = alt.Chart(frame).encode(
-            x=alt.X("when:N", title=None, sort=list(when.values()),
-                    axis=alt.Axis(orient="top", labelAngle=0, labelLimit=140, domain=False, ticks=False)))
-        cells = base.mark_rect(stroke=charts.PAPER, strokeWidth=2, height=26 if narrow else alt.Undefined).encode(
-            color=alt.Color("account:N", title="Account the evidence bears out", scale=charts.account_scale(accounts),
-                            legend=charts.bottom_legend("Evidence bears out" if narrow else "Account the evidence bears out",
-                                                        columns=2)),
-            tooltip=[alt.Tooltip("question:N", title="Question"), alt.Tooltip("when:N", title="When"),
-                     alt.Tooltip("account:N", title="Bears out"), alt.Tooltip("a2_claim:N", title="News article (A2)"),
-                     alt.Tooltip("a1_claim:N", title="Strategy article (A1)"), alt.Tooltip("why:N", title="Evidence")])
-        labels = base.mark_text(fontSize=11).encode(
-            text="account:N",
-            color=alt.Color("account:N", legend=None, scale=alt.Scale(
-                domain=accounts, range=[charts.text_color_on(charts.ACCOUNT_COLORS[a]) for a in accounts])))
-        # The labels' colours (black or white by tile) are a scale of their own.
-        if narrow:
-            return charts.label_rows([cells, labels], "question", questions, row_height=26).resolve_scale(
-                color="independent")
-        return alt.layer(cells, labels).encode(
-            y=alt.Y("question_lines:N", title=None, sort=[charts.wrap_lines(q, 34) for q in questions],
-                    axis=alt.Axis(labelExpr=charts.LINES))).properties(
-            width=260, height=alt.Step(36)).resolve_scale(color="independent")
 
-    return charts.finish(
-        draw(False), narrow=draw(True), title=title,
-        subtitle="Which article's account the evidence bears out, for each question on which they disagree, when the "
-                 "articles were written and by 2026. Hover for the claims and the evidence.",
-        source="the book's analysis of data/article_disagreements.csv and the claims ledger",
-        description=f"Grid of {len(questions)} questions on which the two articles disagree. {title}. "
-                    + "; ".join(f"{r.question} {r.when}: {r.account}" for r in frame.itertuples()),
-        data_files=["article_disagreements.csv", "claims.csv"],
-    )
+def disagreement_table(disagreements: pd.DataFrame):
+    """The swing as a small table (a chart of ten numbers would only restate them), its
+    caption the finding: rows are accounts, columns the evidence of late 2024 and of 2026."""
+    swing = disagreement_swing(disagreements)
+    return html_table(swing.assign(account=swing["account"].map(ACCOUNT_WORDS)),
+                      headers={"account": "Evidence bore out", "late_2024": "When written (late 2024)",
+                               "by_2026": "By 2026"},
+                      caption=disagreement_swing_title(disagreements) + ". Questions on which the two articles disagree, "
+                                                                       "by the account the evidence bore out")

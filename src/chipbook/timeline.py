@@ -20,17 +20,30 @@ def _lane(party: str) -> str:
 
 
 def equity_events(investments: pd.DataFrame) -> pd.DataFrame:
+    """One event per equity deal, its label worded by what its figures rest on: a ceiling
+    is "up to", and a payment is "paid" only where a filing, a regulator or Anthropic
+    documents it (capital.paid_words), else "reported paid" or "inferred paid"."""
     deals = capital.deal_totals(investments)
     sources = capital.tranches(investments).groupby("deal_id")["sources"].agg(
         lambda s: sorted({i for joined in s for i in joined.split(", ")}))
     usd = capital.format_usd_b
+    said = {"documented": "paid", "press-reported": "reported paid", "inferred by the book": "inferred paid",
+            "press-reported or inferred by the book": "reported or inferred paid"}
+
+    def label(deal) -> str:
+        rows = investments[investments["deal_id"] == deal.deal_id]
+        pledged = f"up to {usd(deal.committed_high_usd_b)} pledged"
+        if not deal.funded_high_usd_b:
+            return f"{deal.investor} equity: {pledged}, no payment on record"
+        paid = said[capital.paid_words(rows, deal.investor)]
+        return f"{deal.investor} equity: {pledged}, {usd(deal.funded_low_usd_b, deal.funded_high_usd_b)} {paid}"
+
     return pd.DataFrame({
         "origin_id": deals["deal_id"],
         "date": deals["date"],
         "lane": deals["investor"].map(_lane),
         "kind": "equity investment",
-        "label": [f"{d.investor} equity: {usd(d.committed_low_usd_b, d.committed_high_usd_b)} committed, "
-                  f"{usd(d.funded_low_usd_b, d.funded_high_usd_b)} documented as paid" for d in deals.itertuples()],
+        "label": [label(d) for d in deals.itertuples()],
         "source_ids": deals["deal_id"].map(sources),
     })
 
@@ -100,13 +113,16 @@ def events_chart(events_table: pd.DataFrame, articles: pd.DataFrame, source_line
     title = f"{after} of the {len(frame)} deals and deployments on record came after the strategy article was written"
     kinds = [k for k in KINDS if k in set(frame["kind"])]
     lanes = [lane for lane in LANES if lane in set(frame["lane"])]
-    frame["row_y"], y, height = charts.slot_rows(frame["lane"], frame["slot"], lanes, step=15)
+    frame["row_y"], y, height = charts.slot_rows(frame["lane"], frame["slot"], lanes, step=15, headroom=1.6)
+    end = frame["date"].max() + pd.Timedelta(days=45)
+    shade = charts.period_shade(a1_latest, end, f"after A1: {after} of {len(frame)}",
+                                f"{after} of the {len(frame)} events came after the strategy article (A1) was written")
 
     def draw(narrow: bool):
         points = alt.Chart(frame).mark_point(filled=True, size=90 if narrow else 110, stroke=charts.PAPER,
                                              strokeWidth=1).encode(
-            x=alt.X("date:T", title=None, axis=alt.Axis(format="%Y" if narrow else "%b %Y", labelAngle=0,
-                                                          tickCount="year" if narrow else 6)),
+            x=alt.X("date:T", title=None, scale=alt.Scale(padding=10),
+                    axis=alt.Axis(format="%Y" if narrow else "%b %Y", labelAngle=0, tickCount="year" if narrow else 6)),
             y=y,
             color=alt.Color("lane:N", scale=charts.vendor_scale(lanes), legend=None),
             shape=alt.Shape("kind:N", sort=kinds, legend=charts.bottom_legend("Event", columns=1 if narrow else 3),
@@ -115,13 +131,14 @@ def events_chart(events_table: pd.DataFrame, articles: pd.DataFrame, source_line
                      alt.Tooltip("kind:N", title="Event"), alt.Tooltip("label:N", title="What"),
                      alt.Tooltip("sources:N", title="Sources")],
         )
-        return alt.layer(charts.article_bands(articles), points).properties(width=220 if narrow else 470, height=height)
+        return alt.layer(shade, charts.article_bands(articles), points).properties(width=220 if narrow else 470,
+                                                                                     height=height)
 
     return charts.finish(
         draw(False), narrow=draw(True), title=title,
         subtitle=f"Equity deals, compute commitments and chips reported in service, by company, {frame['date'].min():%b %Y} "
-                 f"to {frame['date'].max():%b %Y}; events close in time are stacked; grey bands: when the two articles "
-                 "were written. Hover for figures and sources.",
+                 f"to {frame['date'].max():%b %Y}; events close in time are stacked; dark bands: when the two articles "
+                 "were written; shaded: after the strategy article (A1). Hover for figures and sources.",
         source=source_line,
         description=f"Timeline in swimlanes ({', '.join(lanes)}) of Anthropic's equity deals, compute commitments and "
                     f"deployments. {title}. " + "; ".join(f"{e.date:%Y-%m-%d} {e.lane}: {e.label}" for e in frame.itertuples()),
