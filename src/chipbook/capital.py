@@ -29,6 +29,7 @@ import pandas as pd
 
 from . import charts
 from .ledger import cite, html_table
+from .prose import PAYMENT_BASIS, PAYMENT_KINDS
 from .vocabulary import COMMITMENT_KINDS, INVESTORS, VENDOR_GROUPS
 
 MEASURES = ["committed", "funded"]
@@ -190,18 +191,16 @@ def short_usd_b(low: float, high: float | None = None) -> str:
 
 
 # A payment's figure is documented when the payer, the company paid or a regulator gives it.
-DOCUMENTED_BASES = ("investor filing", "regulator decision", "Anthropic release")
+# How a tranche's figure is known, in a title's words, by the kind prose.payment_kinds gives it.
+BASIS_LABELS = {"documented": "documented", "reported": "press-reported", "inferred": "inferred by the book"}
 
 
 def tranche_bases(investments: pd.DataFrame) -> pd.Series:
     """Per tranche (tranche_id): the strongest basis any of its rows gives for its figure,
     "documented" (a filing, a regulator's decision or Anthropic's release), "press-reported"
-    or "inferred by the book" (`figure_basis`)."""
-    def strongest(bases: pd.Series) -> str:
-        if bases.isin(DOCUMENTED_BASES).any():
-            return "documented"
-        return "press-reported" if (bases == "press report").any() else "inferred by the book"
-    return investments.groupby("tranche_id")["figure_basis"].agg(strongest)
+    or "inferred by the book" (`figure_basis`, ranked by prose.PAYMENT_BASIS, the one ranking)."""
+    rank = investments["figure_basis"].map(PAYMENT_BASIS).map(PAYMENT_KINDS.index)
+    return rank.groupby(investments["tranche_id"]).min().map(lambda i: BASIS_LABELS[PAYMENT_KINDS[i]])
 
 
 def paid_words(investments: pd.DataFrame, investor: str) -> str:
