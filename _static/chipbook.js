@@ -13,7 +13,10 @@
       chart that states its finding in a signal has its title and text follow it.
    4. Names controls that have no name (the export menu, the code toggles) and makes
       wide tables reachable by keyboard, with a visible cue that they scroll.
-   5. Filters tables that carry data-filter controls. */
+   5. Filters tables that carry data-filter controls.
+   6. For a phone: opens a chart's tooltip on a tap and keeps it inside the screen; marks a
+      chart with many controls (chipbook.css keeps them in view beside it); a page opened
+      from the search results scrolls to the first match. */
 (function () {
   "use strict";
 
