@@ -11,8 +11,9 @@
 2. Puts a jump list at the top of the long generated pages (`add_jump_lists`): the data
    appendix's tables (each a `section.chipbook-table-doc` with an id and a heading) and the
    bibliography's entries by the first letter of their author. Their headings are written
-   by a notebook's output, so the theme's page contents (built from the document's own
-   sections) does not list them.
+   by a notebook's output, which the theme's page contents (built from the document's own
+   sections) does not see: the same links become the page's contents too, so these pages
+   get the theme's "On this page" button and panel like every chapter.
 """
 
 from __future__ import annotations
@@ -123,14 +124,25 @@ def _jump_list(label: str, links: list[tuple[str, str]], nav_id: str) -> str:
             f'<p id="{nav_id}-label"><strong>{html.escape(label)}</strong></p><ul>{items}</ul></nav>')
 
 
+def _page_contents(title: str, links: list[tuple[str, str]]) -> str:
+    """The page's contents in Sphinx's local-toc form, from which the theme builds its "On
+    this page" panel and header button (pydata-sphinx-theme's generate_toc_html)."""
+    items = "".join(f'<li><a class="reference internal" href="#{html.escape(target)}">{text}</a></li>'
+                    for target, text in links)
+    return (f'<ul><li><a class="reference internal" href="#">{html.escape(title)}</a>'
+            f"<ul>{items}</ul></li></ul>")
+
+
 def add_jump_lists(app, pagename, templatename, context, doctree) -> None:
     body = context.get("body", "")
+    title = html.unescape(TAG.sub("", context.get("title", "")))
     tables = list(TABLE_DOC.finditer(body))
     if len(tables) >= 5:
         # A table's name, without the file name its heading shows in code.
         links = [(m["id"], html.escape(html.unescape(TAG.sub("", CODE.sub("", m["title"]))).strip()))
                  for m in tables]
         nav = _jump_list(f"The {len(tables)} tables on this page", links, "chipbook-tables")
+        context["toc"] = _page_contents(title, links)
         first = tables[0].start()
         body = body[:first] + nav + body[first:]
     entries = list(SOURCE_ENTRY.finditer(body))
@@ -143,6 +155,7 @@ def add_jump_lists(app, pagename, templatename, context, doctree) -> None:
         links = [(target, letter) for letter, target in sorted(letters.items())]
         nav = _jump_list(f"The {len(entries)} sources by the first letter of their author", links,
                          "chipbook-letters")
+        context["toc"] = _page_contents(title, links)
         first = body.rfind('<ol class="chipbook-bibliography"', 0, entries[0].start())
         at = first if first >= 0 else entries[0].start()
         body = body[:at] + nav + body[at:]

@@ -442,7 +442,10 @@ def test_moving_a_slider_updates_the_chart_description(browser_report):
 
 # --- Navigation (issue 25): one search control, sidebar toggles that work, every chapter
 # reachable from any page on a phone. Its own small browser session: three kinds of page.
-NAV_PAGES = ["intro.html", "chapters/02-inference-economics.html", "chapters/bibliography.html"]
+NAV_PAGES = ["intro.html", "chapters/02-inference-economics.html", "chapters/bibliography.html",
+             "chapters/data-appendix.html"]
+# Pages long enough that a reader needs their contents (the header's "On this page" button).
+LONG_PAGES = ["chapters/02-inference-economics.html", "chapters/bibliography.html", "chapters/data-appendix.html"]
 # Controls a reader sees, with their count and the toc pages linked from what is visible.
 NAV_STATE = """() => {
   const shown = (el) => { const r = el.getBoundingClientRect(), s = getComputedStyle(el);
@@ -490,6 +493,7 @@ def _navigation_in_worker(base: str) -> dict:
                     page.wait_for_timeout(200)
                     assert not page.evaluate("() => document.getElementById('pst-primary-sidebar-modal').open"), path
                     contents = page.locator("button.secondary-toggle:visible")
+                    assert contents.count() or path not in LONG_PAGES, f"{path}: a long page with no page contents"
                     if contents.count():  # a page with sections: its contents open the same way
                         contents.first.click()
                         page.wait_for_timeout(400)
