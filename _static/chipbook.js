@@ -13,7 +13,10 @@
       chart that states its finding in a signal has its title and text follow it.
    4. Names controls that have no name (the export menu, the code toggles) and makes
       wide tables reachable by keyboard, with a visible cue that they scroll.
-   5. Filters tables that carry data-filter controls. */
+   5. Filters tables that carry data-filter controls.
+   6. For a phone: opens a chart's tooltip on a tap and keeps it inside the screen; marks a
+      chart with many controls (chipbook.css keeps them in view beside it); a page opened
+      from the search results scrolls to the first match. */
 (function () {
   "use strict";
 
@@ -335,10 +338,13 @@
         result.view.addSignalListener(chart.describedBy, function () { describe(chart); });
       }
       nameControls(target);
+      // Many controls: on a narrow screen they stay in view beside the drawing (chipbook.css).
+      target.classList.toggle("chipbook-many-controls", chart.bound.length > 3);
       describe(chart);
       return fit(chart, 0);
     }).then(function () {
       target.style.minHeight = "";
+      watchTooltip();
       target.setAttribute("data-chart-drawn", "true");
       target.setAttribute("data-chart-layout", chart.layout);
       target.setAttribute("data-chart-theme", document.documentElement.dataset.theme || "light");
@@ -348,6 +354,42 @@
       console.error("chart " + chart.id + ": " + error);
     });
   }
+
+  // Tooltips (vega-tooltip's one element for the page): kept inside the screen, since on
+  // a phone none of its four placements beside the pointer may fit and it then falls back
+  // to one partly off the left edge; and opened by a tap, which sends no pointermove (the
+  // event Vega opens them on) to the mark.
+  var MARGIN_PX = 8;
+  function keepInside(tip) {
+    if (!tip.classList.contains("visible")) { return; }
+    var box = tip.getBoundingClientRect();
+    var left = Math.min(Math.max(MARGIN_PX, box.left), window.innerWidth - box.width - MARGIN_PX);
+    var top = Math.min(Math.max(MARGIN_PX, box.top), window.innerHeight - box.height - MARGIN_PX);
+    left = Math.max(MARGIN_PX, left); top = Math.max(MARGIN_PX, top);
+    // Its style is `position: fixed`: only a change is written (the write is observed).
+    if (Math.abs(left - box.left) > 0.5) { tip.style.left = Math.round(left) + "px"; }
+    if (Math.abs(top - box.top) > 0.5) { tip.style.top = Math.round(top) + "px"; }
+  }
+  var watchedTip = null;
+  function watchTooltip() {
+    var tip = document.getElementById("vg-tooltip-element");
+    if (!tip || tip === watchedTip) { return; }
+    watchedTip = tip;
+    new MutationObserver(function () { keepInside(tip); })
+      .observe(tip, {attributes: true, attributeFilter: ["style", "class"], childList: true, subtree: true});
+    keepInside(tip);  // it may have opened before it was watched
+  }
+  document.addEventListener("pointerup", function (event) {
+    if (event.pointerType !== "touch" || !event.target.closest) { return; }
+    var svg = event.target.closest(".chipbook-chart-canvas svg");
+    if (!svg) { return; }
+    var init = {bubbles: true, cancelable: true, clientX: event.clientX, clientY: event.clientY,
+                pointerId: event.pointerId, pointerType: "mouse", isPrimary: true};
+    event.target.dispatchEvent(new PointerEvent("pointerover", init));
+    event.target.dispatchEvent(new PointerEvent("pointermove", init));
+    setTimeout(watchTooltip, 0);
+  }, true);
+  document.addEventListener("pointerover", function () { if (!watchedTip) { setTimeout(watchTooltip, 0); } }, true);
 
   function boundParams(spec) {
     return (spec.params || []).filter(function (param) {
@@ -533,9 +575,14 @@
     var boxes = Array.prototype.slice.call(document.querySelectorAll(
       ".chipbook-table-wrap, .pst-scrollable-table-container, .table-wrapper, div.highlight > pre, .cell_output .output"));
     var scrolling = boxes.map(function (box) { return box.scrollWidth > box.clientWidth + 1; });
+    var widths = boxes.map(function (box) { return box.clientWidth; });
     boxes.forEach(function (box, i) {
       var scrolls = scrolling[i];
       box.classList.toggle("chipbook-scrolls", scrolls);
+      // The caption of a table that scrolls is no wider than its frame, where it stays
+      // (chipbook.css makes it sticky) instead of scrolling away, cut at the edge.
+      var caption = box.querySelector("table > caption");
+      if (caption) { caption.style.maxWidth = scrolls ? widths[i] + "px" : ""; }
       if (scrolls && !box.hasAttribute("tabindex")) {
         var table = box.querySelector("table");
         var caption = table && (table.querySelector("caption") || table.getAttribute("aria-label"));
@@ -590,6 +637,19 @@
   }
   if (document.readyState === "complete") { markAfterFrame(); }
   else { window.addEventListener("load", markAfterFrame); }
+
+  // A reader who comes from the search page lands on the first match, not at the top of a
+  // long chapter: Sphinx's sphinx_highlight.js has marked the matches (it marks them only
+  // for a page opened from the search results).
+  function toFirstMatch() {
+    if (location.hash || window.scrollY > 0) { return; }
+    requestAnimationFrame(function () {
+      var match = document.querySelector(".bd-article .highlighted");
+      if (match) { match.scrollIntoView({block: "center"}); }
+    });
+  }
+  if (document.readyState === "complete") { toFirstMatch(); }
+  else { window.addEventListener("load", toFirstMatch); }
 
   // <select data-filter-table="ID" data-filter-column="N"> hides rows of table ID whose
   // cell N does not match; every select on the table applies together.

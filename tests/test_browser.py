@@ -442,7 +442,10 @@ def test_moving_a_slider_updates_the_chart_description(browser_report):
 
 # --- Navigation (issue 25): one search control, sidebar toggles that work, every chapter
 # reachable from any page on a phone. Its own small browser session: three kinds of page.
-NAV_PAGES = ["intro.html", "chapters/02-inference-economics.html", "chapters/bibliography.html"]
+NAV_PAGES = ["intro.html", "chapters/02-inference-economics.html", "chapters/bibliography.html",
+             "chapters/data-appendix.html"]
+# Pages long enough that a reader needs their contents (the header's "On this page" button).
+LONG_PAGES = ["chapters/02-inference-economics.html", "chapters/bibliography.html", "chapters/data-appendix.html"]
 # Controls a reader sees, with their count and the toc pages linked from what is visible.
 NAV_STATE = """() => {
   const shown = (el) => { const r = el.getBoundingClientRect(), s = getComputedStyle(el);
@@ -490,6 +493,7 @@ def _navigation_in_worker(base: str) -> dict:
                     page.wait_for_timeout(200)
                     assert not page.evaluate("() => document.getElementById('pst-primary-sidebar-modal').open"), path
                     contents = page.locator("button.secondary-toggle:visible")
+                    assert contents.count() or path not in LONG_PAGES, f"{path}: a long page with no page contents"
                     if contents.count():  # a page with sections: its contents open the same way
                         contents.first.click()
                         page.wait_for_timeout(400)
@@ -518,3 +522,146 @@ def test_navigation_opens_on_a_phone_and_reaches_every_chapter(request):
     request.config.stash.setdefault(BROWSER_SUMMARY, []).append(
         "navigation: search controls 1 per view; toc pages reachable " + ", ".join(
             f"{path.rsplit('/', 1)[-1]} at {width} px {n} of {len(toc_pages())}" for (width, path), n in found.items()))
+
+
+# --- A phone reader (the phone review of 2026-12-04): chart controls big enough to touch,
+# tooltips that a tap opens inside the screen in the page's colours, wide tables that keep
+# their first column in view, and charts that take their reserved height when drawn.
+PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True,
+         "has_touch": True, "color_scheme": "dark"}
+PHONE_PAGES = ["chapters/02-inference-economics.html", "chapters/03-interconnect.html",
+               "chapters/05-capital-structure.html"]
+MIN_TARGET_PX = 24  # WCAG 2.5.8, target size (minimum)
+CONTROL_SIZES = """() => [...document.querySelectorAll('.vega-bind input, .vega-bind select')].map(c => {
+  const r = c.getBoundingClientRect(), column = c.closest('figure').getBoundingClientRect();
+  return {name: (c.closest('label') || c).textContent.trim().slice(0, 40), type: c.type, width: r.width,
+          height: r.height, inside: r.left >= column.left - 1 && r.right <= column.right + 1};
+})"""
+# The tooltip as shown: its box against the screen, its ground's luminance against the page's.
+TOOLTIP_STATE = """() => {
+  const tip = document.getElementById('vg-tooltip-element');
+  if (!tip || !tip.classList.contains('visible')) return null;
+  const lum = (css) => { const m = css.match(/[\\d.]+/g).map(Number);
+    const lin = (v) => { v = v / 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+    return 0.2126 * lin(m[0]) + 0.7152 * lin(m[1]) + 0.0722 * lin(m[2]); };
+  const r = tip.getBoundingClientRect();
+  return {left: r.left, right: r.right, top: r.top, bottom: r.bottom, width: innerWidth, height: innerHeight,
+          ground: lum(getComputedStyle(tip).backgroundColor), ink: lum(getComputedStyle(tip).color),
+          page: lum(getComputedStyle(document.body).backgroundColor)};
+}"""
+# The first scrolling table of the page, scrolled sideways: where the first cell of its
+# first body row and its caption stand, and that cell's ground.
+STICKY_STATE = """() => {
+  const box = [...document.querySelectorAll('.chipbook-scrolls')].find(b => b.querySelector('table tbody tr'));
+  if (!box) return null;
+  const first = box.querySelector('table tbody tr').cells[0];
+  const before = first.getBoundingClientRect().left - box.getBoundingClientRect().left;
+  box.scrollLeft = 200;
+  const after = first.getBoundingClientRect().left - box.getBoundingClientRect().left;
+  const ground = getComputedStyle(first).backgroundColor;
+  const caption = box.querySelector('caption');
+  const captionLeft = caption ? caption.getBoundingClientRect().left - box.getBoundingClientRect().left : 0;
+  box.scrollLeft = 0;
+  return {before: before, after: after, scrolled: box.scrollWidth > box.clientWidth,
+          opaque: !/rgba\\(.*,\\s*0(\\.\\d+)?\\)$/.test(ground) && ground !== 'transparent',
+          captionLeft: captionLeft};
+}"""
+# Layout shifts while the reader jumps down the page and every chart draws.
+JUMP_SHIFT = """async () => {
+  let total = 0;
+  new PerformanceObserver(list => { for (const e of list.getEntries()) if (!e.hadRecentInput) total += e.value; })
+    .observe({type: 'layout-shift', buffered: false});
+  const undrawn = [...document.querySelectorAll('.chipbook-chart-canvas:not([data-chart-drawn])')];
+  const reserved = undrawn.filter(c => c.offsetHeight > 100).length;
+  // Down the page a screen at a time, faster than the charts draw (a flick, a scrollbar drag).
+  for (let y = 0; y < document.documentElement.scrollHeight; y += 700) {
+    window.scrollTo(0, y);
+    await new Promise(r => setTimeout(r, 60));
+  }
+  await window.chipbookDrawAll();
+  await new Promise(r => setTimeout(r, 300));
+  return {cls: total, undrawn: undrawn.length, reserved: reserved};
+}"""
+MAX_JUMP_CLS = 0.1  # "good" cumulative layout shift (web.dev)
+
+
+def _phone_in_worker(base: str) -> dict:
+    """Each of PHONE_PAGES on a dark 390 px touch screen; returns what it measured."""
+    found = {}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=QUIET_FLAGS)
+        context = browser.new_context(**PHONE)
+        context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(base) else r.abort())
+        for path in PHONE_PAGES:
+            page = context.new_page()
+            page.goto(base + path, wait_until="load")
+            page.wait_for_timeout(300)
+            shift = page.evaluate(JUMP_SHIFT)
+            page.evaluate("() => window.scrollTo(0, 0)")
+            page.evaluate(DRAW_ALL)
+            controls = page.evaluate(CONTROL_SIZES)
+            sticky = page.evaluate(STICKY_STATE)
+            tooltip = None
+            marks = page.locator(".chipbook-chart-canvas svg.marks [role=graphics-symbol]")
+            for i in range(min(marks.count(), 40)):
+                mark = marks.nth(i)
+                mark.scroll_into_view_if_needed()
+                box = mark.bounding_box()
+                if not box or box["width"] < 2 or box["height"] < 2:
+                    continue
+                page.touchscreen.tap(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+                page.wait_for_timeout(150)
+                tooltip = page.evaluate(TOOLTIP_STATE)
+                if tooltip:
+                    break
+            found[path] = {"shift": shift, "controls": controls, "sticky": sticky, "tooltip": tooltip}
+            page.close()
+        browser.close()
+    return found
+
+
+@pytest.fixture(scope="module")
+def phone_report():
+    require_build()
+    with serve() as base, ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        return pool.submit(_phone_in_worker, base).result()
+
+
+def test_every_chart_control_is_big_enough_to_touch_and_inside_its_column(phone_report):
+    small = [f"{path}: {c['type']} {c['name']!r} {c['width']:.0f}x{c['height']:.0f} px"
+             for path, found in phone_report.items() for c in found["controls"]
+             if c["width"] < MIN_TARGET_PX or c["height"] < MIN_TARGET_PX]
+    outside = [f"{path}: {c['type']} {c['name']!r}" for path, found in phone_report.items()
+               for c in found["controls"] if not c["inside"]]
+    assert any(found["controls"] for found in phone_report.values()), "no chart control found on the phone pages"
+    assert not small, f"chart controls under {MIN_TARGET_PX} x {MIN_TARGET_PX} px:\n" + "\n".join(small)
+    assert not outside, "chart controls wider than their column:\n" + "\n".join(outside)
+
+
+def test_a_tap_opens_a_tooltip_inside_the_screen_in_the_dark_scheme(phone_report):
+    for path, found in phone_report.items():
+        tip = found["tooltip"]
+        assert tip, f"{path}: tapping a chart's marks opened no tooltip"
+        assert tip["left"] >= 0 and tip["right"] <= tip["width"] and tip["top"] >= 0 and tip["bottom"] <= tip["height"], (
+            f"{path}: the tooltip is not inside the screen: {tip}")
+        assert tip["ground"] < 0.2 and tip["ink"] > 0.4, f"{path}: a light tooltip on a dark page: {tip}"
+
+
+def test_wide_tables_keep_their_first_column_in_view(phone_report):
+    checked = 0
+    for path, found in phone_report.items():
+        sticky = found["sticky"]
+        if not sticky or not sticky["scrolled"]:
+            continue
+        checked += 1
+        assert abs(sticky["after"] - sticky["before"]) < 2, f"{path}: the first column scrolled away: {sticky}"
+        assert sticky["opaque"], f"{path}: the first column's ground is see-through: {sticky}"
+        assert sticky["captionLeft"] > -2, f"{path}: the caption scrolled away: {sticky}"
+    assert checked, "no table scrolling sideways on the phone pages"
+
+
+def test_drawing_a_chart_moves_no_text_when_the_reader_jumps(phone_report):
+    for path, found in phone_report.items():
+        shift = found["shift"]
+        assert shift["reserved"] == shift["undrawn"], f"{path}: charts with no reserved height: {shift}"
+        assert shift["cls"] < MAX_JUMP_CLS, f"{path}: layout shift {shift['cls']:.3f} while charts drew: {shift}"

@@ -282,3 +282,63 @@ def test_no_heading_level_is_skipped():
         assert levels and levels[0] == 1 and levels.count(1) == 1, f"{page}: headings {levels[:5]}"
         skips = [(a, b) for a, b in zip(levels, levels[1:]) if b > a + 1]
         assert not skips, f"{page} skips heading levels: {skips}"
+
+
+# --- Long pages and lazily drawn charts (_ext/chipbook_pages.py).
+def _chipbook_pages():
+    import importlib
+    import sys
+
+    sys.path.insert(0, str(paths.ROOT / "_ext"))
+    try:
+        return importlib.import_module("chipbook_pages")
+    finally:
+        sys.path.pop(0)
+
+
+def test_a_charts_estimated_height_adds_its_parts():
+    estimate = _chipbook_pages().estimated_height
+    rows = [{"chip": c} for c in ("A", "B", "C", "A")]  # three categories
+    spec = {"datasets": {"d": rows}, "data": {"name": "d"}, "height": {"step": 30},
+            "title": {"text": "x" * 10, "subtitle": "y" * 10},
+            "encoding": {"y": {"field": "chip", "type": "nominal"}},
+            "params": [{"name": "p", "bind": {"input": "range"}}, {"name": "sel"}]}
+    # plot 30 x 3 = 90; axis 50; padding 12; one title line 22; one subtitle line 16; one control 36
+    assert estimate(spec) == 90 + 50 + 12 + 22 + 16 + 36
+    # Two stacked views: 200 + 50 (gap) + 100; no title, no controls.
+    stacked = {"vconcat": [{"height": 200}, {"height": 100}]}
+    assert estimate(stacked) == 350 + 50 + 12
+    # A longer title takes more lines: 1,000 characters at 9 px in a 600 px line (640 - 40 room).
+    assert estimate({**spec, "title": {"text": "x" * 1000}}) > estimate(spec)
+
+
+def test_every_chart_frame_reserves_its_height():
+    require_build()
+    unreserved = []
+    for page in toc_pages():
+        text = (HTML / page).read_text(encoding="utf-8")
+        for frame in re.findall(r'<div class="chipbook-chart-canvas"[^>]*>', text):
+            height = re.search(r"--chipbook-chart-height: (\d+)px", frame)
+            if not height or int(height[1]) < 100:
+                unreserved.append(f"{page}: {frame}")
+    assert not unreserved, "chart frames without a reserved height:\n" + "\n".join(unreserved)
+
+
+@pytest.mark.parametrize("page, nav_id, target", [
+    ("chapters/data-appendix.html", "chipbook-tables", r'<section class="chipbook-table-doc" id="([^"]+)"'),
+    ("chapters/bibliography.html", "chipbook-letters", r'<li class="chipbook-source-entry" id="([^"]+)"'),
+])
+def test_long_generated_pages_open_with_a_jump_list(page, nav_id, target):
+    require_build()
+    text = (HTML / page).read_text(encoding="utf-8")
+    nav = re.search(rf'<nav class="chipbook-jump" id="{nav_id}".*?</nav>', text, re.S)
+    assert nav, f"{page}: no jump list #{nav_id}"
+    links = re.findall(r'<a href="#([^"]+)">([^<]*)</a>', nav[0])
+    targets = re.findall(target, text)
+    assert text.index(nav[0]) < text.index(f'id="{targets[0]}"'), f"{page}: the jump list is not above what it lists"
+    assert {href for href, _ in links} <= set(targets), f"{page}: jump links to no entry"
+    if nav_id == "chipbook-tables":
+        assert [href for href, _ in links] == targets, f"{page}: the jump list does not list every table in order"
+    else:
+        letters = [letter for _, letter in links]
+        assert letters == sorted(letters) and len(set(letters)) == len(letters), letters
