@@ -229,7 +229,7 @@ def evidence_balance(claims: pd.DataFrame, stance_counts: pd.DataFrame, as_of: p
     return charts.finish(
         draw(False), narrow=draw(True), title=title,
         subtitle=f"Evidence rows per claim, one thin row per claim, sorted by supporting rows less complicating and "
-                 f"contradicting rows; shaded: claims with more caveats than support. Hover for the claim. "
+                 f"contradicting rows; shaded: claims with more caveats than support. Tap or hover for the claim. "
                  f"Evidence as of {as_of:%Y-%m-%d}.",
         source=SOURCE_LINE.format(as_of),
         description=f"Diverging bar chart of evidence rows for each of the {claims_n} claims, sorted by balance. {title}. "

@@ -138,7 +138,7 @@ def events_chart(events_table: pd.DataFrame, articles: pd.DataFrame, source_line
         draw(False), narrow=draw(True), title=title,
         subtitle=f"Equity deals, compute commitments and chips reported in service, by company, {frame['date'].min():%b %Y} "
                  f"to {frame['date'].max():%b %Y}; events close in time are stacked; dark bands: when the two articles "
-                 "were written; shaded: after the strategy article (A1). Hover for figures and sources.",
+                 "were written; shaded: after the strategy article (A1). Tap or hover for figures and sources.",
         source=source_line,
         description=f"Timeline in swimlanes ({', '.join(lanes)}) of Anthropic's equity deals, compute commitments and "
                     f"deployments. {title}. " + "; ".join(f"{e.date:%Y-%m-%d} {e.lane}: {e.label}" for e in frame.itertuples()),
