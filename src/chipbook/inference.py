@@ -411,11 +411,20 @@ def owning_costs(chips: pd.DataFrame, assumptions: pd.DataFrame, moved: dict[str
                      index=chips["chip_id"].to_numpy(), dtype=float)
 
 
-def owning_cost_values(specs: pd.DataFrame, rows: list[dict], value: dict[str, float]) -> dict[str, float]:
-    """owning_costs' arithmetic on plain values: `specs` indexed by chip_id, the assumption
-    `rows` as records and each row's `value` by assumption_id. {chip_id: $ per chip-hour}."""
+def spec_records(specs: pd.DataFrame) -> dict[str, dict]:
+    """{chip_id: the chip's spec row as a dict with its chip_id}, from `specs` indexed by
+    chip_id: what owning_cost_values reads, made once for many draws."""
+    return {c: row | {"chip_id": c} for c, row in specs.to_dict("index").items()}
+
+
+def owning_cost_values(specs: pd.DataFrame | dict[str, dict], rows: list[dict], value: dict[str, float]) -> dict[str, float]:
+    """owning_costs' arithmetic on plain values: `specs` indexed by chip_id (or spec_records
+    of it, which many draws read faster), the assumption `rows` as records and each row's
+    `value` by assumption_id. {chip_id: $ per chip-hour}."""
+    if isinstance(specs, pd.DataFrame):
+        specs = spec_records(specs)
     weight = next((value[r["assumption_id"]] for r in rows if r["parameter"] == BASIS_WEIGHT), 0.0)
-    costs = dict.fromkeys(specs.index, math.nan)
+    costs = dict.fromkeys(specs, math.nan)
     known = {r["chip_id"]: value[r["assumption_id"]] for r in rows if r["parameter"] == "owning_cost"}
     for chip_id, cost in known.items():
         if chip_id in costs:
@@ -427,9 +436,8 @@ def owning_cost_values(specs: pd.DataFrame, rows: list[dict], value: dict[str, f
         if ref not in known or ref not in costs:
             raise KeyError(f"{r['assumption_id']} prices {r['chip_id']} against {ref!r}, which needs a direct "
                            f"owning_cost row and a place among the chips compared ({sorted(costs)})")
-        per_unit = known[ref] / capability(specs.loc[ref].to_dict() | {"chip_id": ref}, weight)
-        costs[r["chip_id"]] = value[r["assumption_id"]] * per_unit * capability(
-            specs.loc[r["chip_id"]].to_dict() | {"chip_id": r["chip_id"]}, weight)
+        per_unit = known[ref] / capability(specs[ref], weight)
+        costs[r["chip_id"]] = value[r["assumption_id"]] * per_unit * capability(specs[r["chip_id"]], weight)
     return costs
 
 

@@ -103,12 +103,13 @@ def joint_costs(chips: pd.DataFrame, model: inference.ReferenceModel, assumption
     central = {row.assumption_id: float(row.central) for row in assumptions.itertuples()}
     records = assumptions.to_dict("records")
     specs = chips.set_index("chip_id")
+    spec_rows = inference.spec_records(specs)
     by_chip = {c: specs.loc[c].to_dict() | {"chip_id": c} for c in among}
     applying = {c: inference.applying_rows(assumptions, c, by_chip[c]["vendor"]) for c in among}
     out = np.full((draws, len(among)), math.nan)
     for d in range(draws):
         value = central | {k: float(v[d]) for k, v in drawn.items()}
-        owning = inference.owning_cost_values(specs, records, value) if basis == "owning" else None
+        owning = inference.owning_cost_values(spec_rows, records, value) if basis == "owning" else None
         for j, chip_id in enumerate(among):
             chip = by_chip[chip_id]
             inputs = inference.chip_inputs(applying[chip_id], value, chip_id, chip["vendor"])
