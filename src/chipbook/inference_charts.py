@@ -402,7 +402,8 @@ def range_figure(verdicts: dict[str, pd.DataFrame], model_name: str, price_span:
     return charts.finish(
         wide, narrow=inference.range_chart(verdicts, narrow=True)[0], title=title,
         subtitle=(f"Dollars per million output tokens of {model_name}, decoding only: each chip's own assumptions at their "
-                  f"favourable and unfavourable ends (line), central (circle: could be the cheapest; diamond: clearly dearer). "
+                  f"favourable and unfavourable ends, one chip at a time (line), every assumption at its central value "
+                  f"(circle: could be the cheapest; diamond: clearly dearer). "
                   f"Dashed: the lowest unfavourable end. List prices {price_span}; owning costs from SemiAnalysis as Epoch AI "
                   "reports them."),
         source=source, description=description, data_files=COST_DATA)
@@ -440,3 +441,68 @@ def tornado_figure(result: pd.DataFrame, chip_names: dict[str, str], model_name:
                   f"others central; only assumptions that move it are drawn. {model_name}."),
         source=source, description=description,
         data_files=["cost_assumptions.csv", "accelerator_specs.csv", "serving_formats.csv", "cost_scenarios.csv"])
+
+
+# --- the odds over one assumption or one contract term ------------------------------------------
+
+def odds_curve_title(curve: pd.DataFrame, names: dict[str, str], what: str, fmt, rounding: float = 0.0) -> str:
+    """The odds chart's title: `what` (the basis and the quantity moved, in words), then
+    where the chip most often cheapest changes along `curve` (inference_joint.curve_reading)."""
+    from . import inference_joint
+
+    return f"{what}: {inference_joint.curve_reading(curve, names, fmt, rounding)['sentence']}"
+
+
+def odds_curve_description(curve: pd.DataFrame, names: dict[str, str], x_words: str, fmt, draws: int) -> str:
+    """The odds chart's text alternative: each chip's share of the draws at both ends."""
+    ends = curve.sort_values("value").groupby("chip_id")["p_cheapest"].agg(["first", "last"])
+    low, high = fmt(curve["value"].min()), fmt(curve["value"].max())
+    return (f"Line chart of the share of {draws:,} draws in which each chip is the cheapest, as {x_words} moves from {low} "
+            f"to {high}: " + "; ".join(f"{names[c]} from {r['first']:.0%} to {r['last']:.0%}" for c, r in ends.iterrows()) + ".")
+
+
+def odds_curve_chart(curve: pd.DataFrame, names: dict[str, str], vendor_of: dict[str, str], x_title: str,
+                     x_format: str, *, crossing: float | None = None, narrow: bool = False):
+    """The share of draws in which each chip is the cheapest (a line per chip, in its vendor's
+    colour, named at its right end) against the value one assumption or term is held at
+    (`curve`: inference_joint.odds_curve), with a dashed rule where the leader changes
+    (`crossing`). `x_format`: a d3 format for the value."""
+    data = curve.assign(chip=curve["chip_id"].map(names), vendor=curve["chip_id"].map(vendor_of))
+    chips = [names[c] for c in dict.fromkeys(curve["chip_id"])]
+    colours = [charts.VENDOR_COLORS[vendor_of[c]] for c in dict.fromkeys(curve["chip_id"])]
+    x = alt.X("value:Q", title=x_title, scale=alt.Scale(zero=False, nice=False),
+              axis=alt.Axis(format=x_format, tickCount=4 if narrow else 6))
+    y = alt.Y("p_cheapest:Q", title="Share of draws cheapest", scale=alt.Scale(domain=[0, 1]),
+              axis=alt.Axis(format="%", values=[0, 0.25, 0.5, 0.75, 1]))
+    colour = alt.Color("chip:N", title="Chip", scale=alt.Scale(domain=chips, range=colours),
+                       legend=charts.bottom_legend("Chip", direction="vertical") if narrow else None)
+    tooltip = [alt.Tooltip("chip:N", title="Chip"), alt.Tooltip("value:Q", title=x_title, format=x_format),
+               alt.Tooltip("p_cheapest:Q", title="Cheapest in", format=".0%")]
+    base = alt.Chart(data).encode(x=x, y=y, color=colour, tooltip=tooltip)
+    layers = [base.mark_line(strokeWidth=2.5), base.mark_point(filled=True, size=45, opacity=1)]
+    if crossing is not None:
+        layers.insert(0, alt.Chart(pd.DataFrame({"value": [crossing]})).mark_rule(color="#333", strokeDash=[4, 3]).encode(
+            x=alt.X("value:Q")))
+    if not narrow:  # each chip named at its line's right end, so no legend is needed
+        last = data[data["value"] == data["value"].max()]
+        layers.append(alt.Chart(last).mark_text(align="left", dx=8, fontSize=11).encode(
+            x=x, y=y, text="chip:N", color=alt.Color("chip:N", scale=alt.Scale(domain=chips, range=colours), legend=None)))
+    return alt.layer(*layers).properties(width=280 if narrow else 440, height=220 if narrow else 240)
+
+
+def odds_curve_figure(curve: pd.DataFrame, names: dict[str, str], vendor_of: dict[str, str], *, what: str, x_title: str,
+                      x_words: str, x_format: str, fmt, draws: int, subtitle: str, source: str, data_files: list[str],
+                      rounding: float = 0.0) -> alt.TopLevelMixin:
+    """odds_curve_chart with its wide and narrow layouts, its title (odds_curve_title) and
+    text alternative (odds_curve_description) computed from `curve`."""
+    from . import inference_joint
+
+    reading = inference_joint.curve_reading(curve, names, fmt, rounding)
+    crossing = inference_joint.crossing(curve)
+    at = crossing["value"] if crossing else None
+    title = odds_curve_title(curve, names, what, fmt, rounding)
+    return charts.finish(
+        odds_curve_chart(curve, names, vendor_of, x_title, x_format, crossing=at), title=title, subtitle=subtitle,
+        narrow=odds_curve_chart(curve, names, vendor_of, x_title, x_format, crossing=at, narrow=True),
+        source=source, description=odds_curve_description(curve, names, x_words, fmt, draws) + " " + reading["sentence"] + ".",
+        data_files=data_files)
