@@ -985,6 +985,10 @@ def test_odds_curve_chart_title_moves_with_its_data():
     description = inference_charts.odds_curve_description(curve, names, "the ratio", lambda v: f"{v:g}", 100)
     assert description == ("Line chart of the share of 100 draws in which each chip is the cheapest, as the ratio moves "
                            "from 1 to 3: A from 80% to 20%; B from 20% to 80%.")
+    # end labels: 0.10 and 0.12 are pushed 0.07 apart (0.10, 0.17); 0.95 stays
+    placed = inference_charts.spread(pd.Series([0.12, 0.95, 0.10]), 0.07)
+    assert list(placed.round(6)) == [0.17, 0.95, 0.10]
+    assert list(inference_charts.spread(pd.Series([0.98, 1.0]), 0.07).round(6)) == [0.93, 1.0]  # stacked down from the top
     chart = inference_charts.odds_curve_figure(curve, names, {"a": "NVIDIA", "b": "AWS"}, what="By the ratio",
                                                x_title="Ratio", x_words="the ratio", x_format=".2f", fmt=lambda v: f"{v:.2f}",
                                                draws=100, subtitle="Share of draws.", source="fixture", data_files=[])

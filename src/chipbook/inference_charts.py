@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
 from . import charts
@@ -461,6 +462,21 @@ def odds_curve_description(curve: pd.DataFrame, names: dict[str, str], x_words: 
             f"to {high}: " + "; ".join(f"{names[c]} from {r['first']:.0%} to {r['last']:.0%}" for c, r in ends.iterrows()) + ".")
 
 
+LABEL_GAP = 0.07  # end labels at least this far apart on the share axis (about 17 px of its 240)
+
+
+def spread(values: pd.Series, gap: float) -> pd.Series:
+    """Label positions on a [0, 1] axis at least `gap` apart, each as near its value as that
+    allows: pushed up from the lowest, then the whole stack moved down if it passes 1."""
+    order = values.sort_values(kind="stable")
+    placed, last = {}, -np.inf
+    for index, value in order.items():
+        last = max(value, last + gap)
+        placed[index] = last
+    result = pd.Series(placed).reindex(values.index)
+    return result - max(0.0, result.max() - 1.0)
+
+
 def odds_curve_chart(curve: pd.DataFrame, names: dict[str, str], vendor_of: dict[str, str], x_title: str,
                      x_format: str, *, crossing: float | None = None, narrow: bool = False):
     """The share of draws in which each chip is the cheapest (a line per chip, in its vendor's
@@ -483,10 +499,11 @@ def odds_curve_chart(curve: pd.DataFrame, names: dict[str, str], vendor_of: dict
     if crossing is not None:
         layers.insert(0, alt.Chart(pd.DataFrame({"value": [crossing]})).mark_rule(color="#333", strokeDash=[4, 3]).encode(
             x=alt.X("value:Q")))
-    if not narrow:  # each chip named at its line's right end, so no legend is needed
-        last = data[data["value"] == data["value"].max()]
+    if not narrow:  # each chip named at its line's right end, so no legend is needed; names kept apart
+        last = data[data["value"] == data["value"].max()].assign(label_y=lambda t: spread(t["p_cheapest"], LABEL_GAP))
         layers.append(alt.Chart(last).mark_text(align="left", dx=8, fontSize=11).encode(
-            x=x, y=y, text="chip:N", color=alt.Color("chip:N", scale=alt.Scale(domain=chips, range=colours), legend=None)))
+            x=x, y=alt.Y("label_y:Q", scale=alt.Scale(domain=[0, 1])), text="chip:N",
+            color=alt.Color("chip:N", scale=alt.Scale(domain=chips, range=colours), legend=None)))
     return alt.layer(*layers).properties(width=280 if narrow else 440, height=220 if narrow else 240)
 
 

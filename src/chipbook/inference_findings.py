@@ -182,9 +182,6 @@ class CostFindings:
     def odds(self, table: pd.DataFrame) -> str:
         return inference_joint.odds_text(table, self.names)
 
-    def leader(self, table: pd.DataFrame) -> str:
-        return self.names[table.loc[table["p_cheapest"].idxmax(), "chip_id"]]
-
     def dearer(self, basis: str = "owning") -> list[str]:
         table = self.verdicts[basis]
         return list(table.loc[~table["could_be_cheapest"], "chip"])
