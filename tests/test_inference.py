@@ -972,28 +972,20 @@ def test_where_the_leader_changes_along_a_curve():
         "A is the cheapest in most draws across the whole range (1 to 3)")
 
 
-def test_odds_curve_chart_title_moves_with_its_data():
-    from chipbook import inference_charts
+def test_an_odds_table_and_its_caption_follow_the_curve():
+    from chipbook import inference_findings
     names = {"a": "A", "b": "B"}
     curve = pd.DataFrame({"value": [1, 2, 3] * 2, "chip_id": ["a"] * 3 + ["b"] * 3,
                           "p_cheapest": [0.8, 0.6, 0.2, 0.2, 0.4, 0.8]})
-    title = inference_charts.odds_curve_title(curve, names, "On owning cost, by the ratio", lambda v: f"{v:.2f}")
-    assert title == "On owning cost, by the ratio: A is the cheapest in most draws below about 2.25 and B above it"
-    moved = curve.assign(p_cheapest=[0.8, 0.3, 0.2, 0.2, 0.7, 0.8])  # b now leads from 2: 1 + 0.6 / 1.0 = 1.6
-    assert inference_charts.odds_curve_title(moved, names, "On owning cost, by the ratio", lambda v: f"{v:.2f}").endswith(
+    table = inference_findings.odds_table(curve, names, lambda v: f"{v:g}")
+    # every second value, both ends kept: 1 and 3; A and B both reach 80% somewhere, so they keep their order
+    assert table.to_dict("list") == {"value": ["1", "3"], "A": ["80%", "20%"], "B": ["20%", "80%"]}
+    assert list(inference_findings.odds_table(curve, names, lambda v: f"{v:g}", every=1)["value"]) == ["1", "2", "3"]
+    caption = inference_findings.odds_caption(curve, names, "On owning cost, by the ratio", lambda v: f"{v:.2f}")
+    assert caption == "On owning cost, by the ratio: A is the cheapest in most draws below about 2.25 and B above it"
+    moved = curve.assign(p_cheapest=[0.8, 0.3, 0.2, 0.2, 0.7, 0.8])  # B now leads from 2: 1 + 0.6 / 1.0 = 1.6
+    assert inference_findings.odds_caption(moved, names, "By the ratio", lambda v: f"{v:.2f}").endswith(
         "below about 1.60 and B above it")
-    description = inference_charts.odds_curve_description(curve, names, "the ratio", lambda v: f"{v:g}", 100)
-    assert description == ("Line chart of the share of 100 draws in which each chip is the cheapest, as the ratio moves "
-                           "from 1 to 3: A from 80% to 20%; B from 20% to 80%.")
-    # end labels: 0.10 and 0.12 are pushed 0.07 apart (0.10, 0.17); 0.95 stays
-    placed = inference_charts.spread(pd.Series([0.12, 0.95, 0.10]), 0.07)
-    assert list(placed.round(6)) == [0.17, 0.95, 0.10]
-    assert list(inference_charts.spread(pd.Series([0.98, 1.0]), 0.07).round(6)) == [0.93, 1.0]  # stacked down from the top
-    chart = inference_charts.odds_curve_figure(curve, names, {"a": "NVIDIA", "b": "AWS"}, what="By the ratio",
-                                               x_title="Ratio", x_words="the ratio", x_format=".2f", fmt=lambda v: f"{v:.2f}",
-                                               draws=100, subtitle="Share of draws.", source="fixture", data_files=[])
-    spec = chart.to_dict()
-    assert "narrow" in spec["usermeta"]["chipbook"]
 
 
 # --- one assumption at a time: what the sentence says and the nearest call -------------------------------------
@@ -1004,6 +996,9 @@ def test_the_fleet_sentence_gives_the_gap_at_central_not_a_winner():
     text = inf.fleet_sentence(inf.tornado(TWO_CHIPS, TINY, TWO_VENDORS), names)
     assert text == ("With every assumption at its central value, GPU X comes out 17% below ASIC Z, and moving one "
                     "assumption alone is enough to put another chip ahead: AWS discount at its high end (ASIC Z).")
+    short = inf.fleet_sentence(inf.tornado(TWO_CHIPS, TINY, TWO_VENDORS), names, listed=False)
+    assert short.endswith("GPU X comes out 17% below ASIC Z, and moving one assumption alone is enough to put another chip "
+                          "ahead (the chart names it).")
 
 
 def test_the_nearest_call_counts_only_assumptions_that_bear_on_the_basis():

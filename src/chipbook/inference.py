@@ -1303,11 +1303,11 @@ def tornado_chart(result: pd.DataFrame, chip_names: dict[str, str], *, narrow: b
 
 # --- the findings the chapters state: said once, here -----------------------------------------
 
-def fleet_sentence(result: pd.DataFrame, chip_names: dict[str, str]) -> str:
+def fleet_sentence(result: pd.DataFrame, chip_names: dict[str, str], listed: bool = True) -> str:
     """One sentence on what a tornado() among the chips Anthropic is buying (`result`) says:
     how far apart the first two are with every assumption central (a gap, not a finding:
     the joint draws say how often each leads), and which assumptions, moved alone, put
-    another chip ahead."""
+    another chip ahead (with `listed`; else how many, for a page whose chart names them)."""
     order = result.attrs["central_order"]  # the chips compared, cheapest at central first
     leader = chip_names[result.attrs["leader"]]
     gap = 1 - result.attrs["central_lead"]
@@ -1316,7 +1316,12 @@ def fleet_sentence(result: pd.DataFrame, chip_names: dict[str, str]) -> str:
     flips = labelled[labelled["cheapest_changes"]]
     takers = set(flips["cheapest"])
     text = f"With every assumption at its central value, {leader} comes out {gap_text} below {chip_names[order[1]]}"
-    if len(flips):
+    if len(flips) and not listed:
+        count = flips["assumption_id"].nunique()
+        text += (f", and moving any of {count} assumptions alone to one of its ends is enough to put another chip ahead "
+                 "(the chart names them)" if count > 1 else ", and moving one assumption alone is enough to put another "
+                 "chip ahead (the chart names it)")
+    elif len(flips):
         moves = "; ".join(f"{r.label} at its {r.end} end ({chip_names[r.cheapest]})" for r in flips.itertuples())
         text += f", and moving one assumption alone is enough to put another chip ahead: {moves}"
     else:

@@ -225,6 +225,26 @@ def assumption_words(row: pd.Series, names: dict[str, str]) -> str:
     return inference.assumption_label(row.to_dict() | {"assumption_id": row.name}, names)
 
 
+def odds_table(curve: pd.DataFrame, names: dict[str, str], fmt, every: int = 2) -> pd.DataFrame:
+    """An odds curve (inference_joint.odds_curve) as a small table: one row for every
+    `every`-th value held (both ends always kept), the value in words (`fmt`) and each chip's
+    share of the draws as the cheapest (inference_joint.share_text), chips most often
+    cheapest anywhere first."""
+    wide = curve.pivot_table(index="value", columns="chip_id", values="p_cheapest").sort_index()
+    keep = list(wide.index[::every]) + ([wide.index[-1]] if (len(wide) - 1) % every else [])
+    order = wide.max().sort_values(ascending=False).index
+    table = pd.DataFrame({"value": [fmt(v) for v in keep]})
+    for chip_id in order:
+        table[names[chip_id]] = [inference_joint.share_text(float(wide.at[v, chip_id])) for v in keep]
+    return table
+
+
+def odds_caption(curve: pd.DataFrame, names: dict[str, str], what: str, fmt, rounding: float = 0.0) -> str:
+    """The finding of an odds table, from the curve it shows: `what`, then where the chip
+    most often cheapest changes (inference_joint.curve_reading)."""
+    return f"{what}: {inference_joint.curve_reading(curve, names, fmt, rounding)['sentence']}"
+
+
 def deciding_reading(findings: CostFindings) -> dict[str, object]:
     """The assumption that most decides the owning-cost odds (findings.deciding's first row)
     and what its curve says (inference_joint.curve_reading), with 'label' (words for it),
