@@ -20,6 +20,7 @@ from chipbook.vocabulary import (  # noqa: E402
     VENDOR_CLAIM_BASES, VENDOR_CLAIM_QUALIFIERS, VENDOR_GROUPS, VERDICT_LIST, VERDICTS, WHO_HELD)
 from chipbook.data import DECIMALS, FORMULA, NOT_AFTER, NOT_AFTER_RULES, QUOTES, SOURCED  # noqa: E402
 from chipbook.inference_contracts import DOLLARS_PER as CONTRACT_DOLLARS_PER  # noqa: E402
+from chipbook.inference_contracts import BOUNDS as CONTRACT_BOUNDS  # noqa: E402
 from chipbook.inference_contracts import KINDS as CONTRACT_KINDS, TERMS as CONTRACT_TERMS, UNITS as CONTRACT_UNITS  # noqa: E402
 
 
@@ -921,6 +922,7 @@ COST_MODEL = [
                 field("kind", "string", "rental: capacity rented, all-in; purchase: hardware bought, its price spread over its life.", enum=list(CONTRACT_KINDS)),
                 field("quantity_unit", "string", "What the quantity term counts: chips, h100e (H100-equivalents, Epoch AI's 8-bit basis) or gigawatts (facility power).", enum=list(CONTRACT_UNITS)),
                 field("dollars_per", "string", "month: the dollars are a monthly fee; total: the dollars pay for the whole term.", enum=list(CONTRACT_DOLLARS_PER)),
+                field("tranche_ids", "string", "Where the compute-mix model already counts the capacity: its tranches (compute_mix_tranches.tranche_id, counted in chips), separated by spaces, whose chips in H100-equivalents are the contract's quantity, so that both models count it once; the contract then has no quantity term. Empty where the quantity is a term of its own.", required=False),
                 field("as_of", "date", "The date of the figures (ISO 8601)."),
                 field("source_id", "string", "The announcement, filing or estimate that gives the terms."),
                 field("second_source_id", "string", "A second source, if any.", required=False),
@@ -934,11 +936,12 @@ COST_MODEL = [
         "name": "cost_contract_terms",
         "sourced": False,  # terms read from contracts and named assumptions: each row gives its reason, and a source where one anchors it
         "title": "Terms of the public contracts, as ranges",
-        "description": "The terms that turn each contract of cost_contracts into a price per chip-hour, each with a low, central and high value and its reason: the dollars, the quantity, the term (or a purchase's economic life), the share of an 'up to' ceiling delivered and paid for, and the share of the dollars that pays for the chips. A term a contract does not need is left out (a delivered or compute share of 1; no term for a monthly fee).",
+        "description": "The terms that turn each contract of cost_contracts into a price per chip-hour, each with how its source states it (a figure, a floor, a ceiling, or the book's assumption), a low, central and high value and its reason: the dollars, the quantity, the term (or a purchase's economic life), the share of an 'up to' ceiling delivered and paid for, and the share of the dollars that pays for the chips. A term a contract does not need is left out (a delivered or compute share of 1; no term for a monthly fee; no quantity where the contract counts its capacity from compute-mix tranches).",
         "schema": {
             "fields": [
                 field("contract_id", "string", "The contract (cost_contracts.contract_id)."),
                 field("parameter", "string", "Which term it sets.", enum=list(CONTRACT_TERMS)),
+                field("bound", "string", "How the source states the term: " + "; ".join(f"{k}: {v}" for k, v in CONTRACT_BOUNDS.items()) + ". A floor's low end is the stated figure and its high end a reasoned upside; a ceiling's high end is the stated figure and its shortfall a range (its own, or the contract's delivered_share).", enum=list(CONTRACT_BOUNDS)),
                 field("low", "number", "Low end of the range (in unit).", minimum=0),
                 field("central", "number", "Central value (in unit).", minimum=0),
                 field("high", "number", "High end of the range (in unit).", minimum=0),

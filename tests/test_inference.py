@@ -908,15 +908,113 @@ def test_discrete_and_whole_assumptions_are_drawn_as_such():
     assert joint.draw("replica_domains", 1, 1, 4, np.array([0.5]))[0] == 2
 
 
-def test_summary_reports_central_the_draws_range_and_the_odds():
-    costs = pd.DataFrame({"a": [1.0, 2.0, 3.0, np.nan], "b": [2.0, 1.0, 4.0, 5.0]})
+def test_summary_reports_the_median_the_draws_range_and_the_odds():
+    costs = pd.DataFrame({"a": [1.0, 2.0, 3.0, np.nan], "b": [2.0, 1.0, 4.0, 5.0], "none": np.nan})
     # draw 1: a; draw 2: b; draw 3: a; draw 4: only b fits -> a 2/4, b 2/4
-    assert list(joint.cheapest_shares(costs)) == [0.5, 0.5]
-    table = joint.summary(costs, pd.Series({"a": 1.5, "b": 2.5}))
-    assert list(table["chip_id"]) == ["a", "b"] and table.at[0, "low_usd"] == pytest.approx(np.percentile([1, 2, 3], 5))
+    assert list(joint.cheapest_shares(costs)) == [0.5, 0.5, 0.0]
+    table = joint.summary(costs)
+    # the one central cost is the median of the draws: a's of 1, 2, 3 is 2; b's of 1, 2, 4, 5 is (2 + 4) / 2 = 3;
+    # a's 5th percentile, linear between 1 and 2 at 0.05 x 2 = 0.1: 1.1. A chip with no cost in any draw drops out.
+    assert list(table["chip_id"]) == ["a", "b"] and list(table["central_usd"]) == [2.0, 3.0]
+    assert table.at[0, "low_usd"] == pytest.approx(1.1) and table.at[1, "high_usd"] == pytest.approx(4.85)
     assert joint.odds_text(table, {"a": "A", "b": "B"}) == "A in 50% of draws and B in 50%"
     assert joint.odds_text(table.assign(p_cheapest=[0.997, 0.003]), {"a": "A", "b": "B"}) == "A in over 99% of draws and B in under 1%"
 
+
+def test_the_deciding_assumption_is_read_from_the_draws_by_thirds():
+    costs = pd.DataFrame({"a": [1.0, 1.0, 1.0, 3.0, 3.0, 3.0], "b": 2.0})  # a wins draws 1-3, b draws 4-6
+    costs.attrs["values"] = {"x": np.array([1.0, 2, 3, 4, 5, 6]), "y": np.array([1.0, 2, 1, 2, 1, 2]),
+                             "held": np.full(6, 7.0)}
+    table = joint.deciding(costs, "a")
+    # x: thirds cut at 2.67 and 4.33 -> low draws 1, 2 (a wins both), high draws 5, 6 (a wins none): swing 1.
+    # y: cuts at 1 and 2 -> low draws 1, 3, 5 (a wins 1 and 3: 2/3), high draws 2, 4, 6 (a wins 2: 1/3): swing 1/3.
+    # held takes one value in every draw and splits into no thirds: left out.
+    assert list(table["assumption_id"]) == ["x", "y"]
+    assert table.at[0, "low_third"] == 1.0 and table.at[0, "high_third"] == 0.0 and table.at[0, "swing"] == 1.0
+    assert table.at[1, "swing"] == pytest.approx(1 / 3)
+
+
+def test_an_odds_curve_holds_one_assumption_and_scaling_a_price_matches_drawing_again():
+    # PAIR: A wins when 4.5 / s < own_b / 0.5, i.e. s > 2.25 / own_b, s triangular over 0.4, 0.5, 0.6.
+    # own_b = 4: s > 0.5625, P = (0.6 - 0.5625)^2 / (0.2 x 0.1) = 0.0703; own_b = 5: s > 0.45, P = 0.875; own_b = 6: s > 0.375: 1.
+    rows = pair_rows()
+    def run(value):
+        return joint.joint_costs(PAIR, TINY, rows, ["chip-a", "chip-b"], draws=10_000, held={"own-b": value})
+    drawn = joint.odds_curve(run, "own-b", [4.0, 5.0, 6.0])
+    a = drawn[drawn["chip_id"] == "chip-a"].set_index("value")["p_cheapest"]
+    assert a[4.0] == pytest.approx(0.0703, abs=0.01) and a[5.0] == pytest.approx(0.875, abs=0.015) and a[6.0] == 1.0
+    # own-b prices chip-b alone, in proportion: scaling one draw's column gives exactly what drawing again gives
+    assert inf.priced_by(rows, "own-b") == "chip-b"
+    scaled = joint.scaled_curve(run(5.0), "chip-b", 5.0, [4.0, 5.0, 6.0], "own-b")
+    pd.testing.assert_frame_equal(scaled, drawn)
+    with pytest.raises(KeyError, match="discount-nvidia"):  # a discount cannot move an owning cost, so it cannot be held
+        joint.joint_costs(PAIR, TINY, rows, ["chip-a", "chip-b"], draws=10, held={"discount-nvidia": 0.5})
+
+
+def test_priced_by_names_the_one_chip_a_row_prices_in_proportion():
+    assert inf.priced_by(OWNING, "ratio-tpu-n") == "tpu-n"  # TPU N = ratio x GPU X's cost per unit of capability
+    assert inf.priced_by(OWNING, "own-gpu-x") is None  # GPU X's cost moves TPU N's too
+    assert inf.priced_by(OWNING, "bandwidth-google") is None
+
+
+def test_where_the_leader_changes_along_a_curve():
+    curve = pd.DataFrame({"value": [1, 2, 3] * 2, "chip_id": ["a"] * 3 + ["b"] * 3,
+                          "p_cheapest": [0.8, 0.6, 0.2, 0.2, 0.4, 0.8]})
+    # a leads at 1 and 2, b at 3; a's lead over b is 0.2 at 2 and -0.6 at 3: zero at 2 + 0.2 / 0.8 = 2.25
+    assert joint.crossing(curve) == {"value": 2.25, "before": "a", "after": "b"}
+    reading = joint.curve_reading(curve, {"a": "A", "b": "B"}, lambda v: f"{v:.2f}")
+    assert reading["sentence"] == "A is the cheapest in most draws below about 2.25 and B above it"
+    assert (reading["low_leader"], reading["low_share"], reading["high_leader"]) == ("A", 0.8, "B")
+    assert joint.curve_reading(curve, {"a": "A", "b": "B"}, lambda v: f"{v:.2f}", rounding=0.5)["crossing"] == 2.0
+    flat = curve.assign(p_cheapest=[0.8, 0.7, 0.6, 0.2, 0.3, 0.4])
+    assert joint.crossing(flat) is None
+    assert joint.curve_reading(flat, {"a": "A", "b": "B"}, lambda v: f"{v:g}")["sentence"] == (
+        "A is the cheapest in most draws across the whole range (1 to 3)")
+
+
+def test_an_odds_table_and_its_caption_follow_the_curve():
+    from chipbook import inference_findings
+    names = {"a": "A", "b": "B"}
+    curve = pd.DataFrame({"value": [1, 2, 3] * 2, "chip_id": ["a"] * 3 + ["b"] * 3,
+                          "p_cheapest": [0.8, 0.6, 0.2, 0.2, 0.4, 0.8]})
+    table = inference_findings.odds_table(curve, names, lambda v: f"{v:g}")
+    # every second value, both ends kept: 1 and 3; A and B both reach 80% somewhere, so they keep their order
+    assert table.to_dict("list") == {"value": ["1", "3"], "A": ["80%", "20%"], "B": ["20%", "80%"]}
+    assert list(inference_findings.odds_table(curve, names, lambda v: f"{v:g}", every=1)["value"]) == ["1", "2", "3"]
+    caption = inference_findings.odds_caption(curve, names, "On owning cost, by the ratio", lambda v: f"{v:.2f}")
+    assert caption == "On owning cost, by the ratio: A is the cheapest in most draws below about 2.25 and B above it"
+    moved = curve.assign(p_cheapest=[0.8, 0.3, 0.2, 0.2, 0.7, 0.8])  # B now leads from 2: 1 + 0.6 / 1.0 = 1.6
+    assert inference_findings.odds_caption(moved, names, "By the ratio", lambda v: f"{v:.2f}").endswith(
+        "below about 1.60 and B above it")
+
+
+# --- one assumption at a time: what the sentence says and the nearest call -------------------------------------
+
+def test_the_fleet_sentence_gives_the_gap_at_central_not_a_winner():
+    names = {"gpu-x": "GPU X", "asic-z": "ASIC Z"}
+    # at central GPU X costs 4 x 0.5 = 2.0 against ASIC Z's 3 x 0.8 = 2.4 (times one factor): 2.0 / 2.4 = 0.833, 17% below
+    text = inf.fleet_sentence(inf.tornado(TWO_CHIPS, TINY, TWO_VENDORS), names)
+    assert text == ("With every assumption at its central value, GPU X comes out 17% below ASIC Z, and moving one "
+                    "assumption alone is enough to put another chip ahead: AWS discount at its high end (ASIC Z).")
+    short = inf.fleet_sentence(inf.tornado(TWO_CHIPS, TINY, TWO_VENDORS), names, listed=False)
+    assert short.endswith("GPU X comes out 17% below ASIC Z, and moving one assumption alone is enough to put another chip "
+                          "ahead (the chart names it).")
+
+
+def test_the_nearest_call_counts_only_assumptions_that_bear_on_the_basis():
+    # On owning cost a discount moves nothing, so its row keeps the central lead of 0.985 and must not be the
+    # nearest call; of the rows that bear, only the bandwidth share's low end (0.99) brings the next chip closer.
+    result = pd.DataFrame({"assumption_id": ["discount-google", "ratio", "bandwidth", "bandwidth"],
+                           "parameter": ["negotiated_discount", "owning_cost_ratio", "bandwidth_share", "bandwidth_share"],
+                           "end": ["low", "low", "low", "high"], "lead": [0.985, 0.80, 0.99, 0.90],
+                           "cheapest_changes": False})
+    result.attrs["central_lead"] = 0.985
+    assert inf.nearest_call(result, {"ratio", "bandwidth"})["end"] == "low"
+    assert inf.nearest_call(result, {"ratio", "bandwidth"})["assumption_id"] == "bandwidth"
+    assert inf.nearest_call(result.assign(lead=[0.985, 0.80, 0.95, 0.90]), {"ratio", "bandwidth"}) is None
+    # the live tornado's bearing rows: on owning cost no discount is among them
+    owning = joint.bearing_rows(OWNED, OWNING, ["tpu-n", "gpu-x"], "owning")
+    assert not (owning["parameter"] == "negotiated_discount").any()
 
 def test_what_the_draws_tell_apart_follows_the_threshold():
     names = {"a": "A", "b": "B", "c": "C"}
@@ -975,6 +1073,86 @@ def test_contract_price_draws_stay_within_the_ends_and_refuse_two_rentals_for_on
 
 
 
+CONTRACT_TRANCHES = pd.DataFrame([
+    {"tranche_id": "t1", "chip_id": "h100", "measure": "chips", "amount_low": 100, "amount_central": 100, "amount_high": 100},
+    {"tranche_id": "t2", "chip_id": "gpu-q", "measure": "chips", "amount_low": 10, "amount_central": 20, "amount_high": 30},
+    {"tranche_id": "t3", "chip_id": "gpu-q", "measure": "gigawatts", "amount_low": 1, "amount_central": 1, "amount_high": 1}])
+
+
+def test_a_contract_counts_its_capacity_from_the_compute_mix_tranches():
+    # t1: 100 H100 = 100 H100e; t2: 10 / 20 / 30 GPU Q of 3,958 / 1,979 = 2 H100e each = 20 / 40 / 60:
+    # 120 / 140 / 160 H100e in all
+    assert contracts.tranche_quantity(["t1", "t2"], CONTRACT_TRANCHES, CONTRACT_SPECS) == (120.0, 140.0, 160.0)
+    deal = pd.DataFrame([{"contract_id": "mix", "counterparty": "Host", "vendor": "NVIDIA", "chip_id": "h100", "kind": "rental",
+                          "quantity_unit": "h100e", "dollars_per": "month", "tranche_ids": "t1 t2"}])
+    terms = pd.DataFrame([("mix", "usd_billions", 0.001, 0.001, 0.001)], columns=["contract_id", "parameter", "low", "central", "high"])
+    table = contracts.contract_prices(deal, terms, CONTRACT_POWER, CONTRACT_SPECS, CONTRACT_TRANCHES).set_index("contract_id")
+    # $1M a month over 140 H100 x 730.5 h = 102,270 chip-hours: 9.778 $ an hour; 160 H100e give the low end, 8.556; 120 the high, 11.407
+    assert table.at["mix", "quantity_central"] == 140.0
+    assert table.at["mix", "central_usd"] == pytest.approx(1e6 / 102_270)
+    assert table.at["mix", "low_usd"] == pytest.approx(1e6 / (160 * 730.5))
+    assert table.at["mix", "high_usd"] == pytest.approx(1e6 / (120 * 730.5))
+    with pytest.raises(ValueError, match="quantity term too"):  # one count only
+        contracts.contract_prices(deal, pd.concat([terms, pd.DataFrame([("mix", "quantity", 1, 1, 1)], columns=terms.columns)]),
+                                  CONTRACT_POWER, CONTRACT_SPECS, CONTRACT_TRANCHES)
+    with pytest.raises(ValueError, match="not counted in chips"):
+        contracts.tranche_quantity(["t3"], CONTRACT_TRANCHES, CONTRACT_SPECS)
+    with pytest.raises(KeyError, match="t9"):
+        contracts.tranche_quantity(["t9"], CONTRACT_TRANCHES, CONTRACT_SPECS)
+
+
+def test_a_held_contract_term_takes_its_value_in_every_draw():
+    # gw held at $6B, twice its $3B: every draw's price doubles (the price goes as the dollars)
+    free = contracts.price_draws(CONTRACTS, CONTRACT_TERMS, CONTRACT_POWER, CONTRACT_SPECS, ["gpu-q"], draws=300)
+    held = contracts.price_draws(CONTRACTS, CONTRACT_TERMS, CONTRACT_POWER, CONTRACT_SPECS, ["gpu-q"], draws=300,
+                                 held={"gw": {"usd_billions": 6}})
+    np.testing.assert_allclose(held["gpu-q"], 2 * free["gpu-q"])
+
+
+# A fleet of two like chips, A (NVIDIA) and B (AWS), every model assumption held, each rented under one contract of
+# 1,000,000 chips for one year (8,766 h): a chip-hour costs usd_billions x 1e9 / 8.766e9 = usd / 8.766 dollars.
+# A's dollars are a floor, $100B (11.41 $/h) with an upside to $300B; B's are $210B (23.96 $/h). Cost per token goes as the
+# price, so A is the cheaper while its dollars stay under $210B; on the grid 100, 120, ..., 300 A leads at 200 and B at
+# 220, each in every draw, so the leader changes halfway: $210B. A's owning cost is $20 an hour: at the floor the deal
+# would rent it below that, and it would take 100 x 20 / 11.408 = $175.3B (rounded to $5B: $175B) to cover it.
+FLOOR_TERMS = pd.DataFrame([
+    ("deal-a", "usd_billions", "floor", 100, 100, 300, "billion US dollars"), ("deal-a", "quantity", "stated", 1e6, 1e6, 1e6, "chips"),
+    ("deal-a", "term_years", "stated", 1, 1, 1, "years"),
+    ("deal-b", "usd_billions", "stated", 210, 210, 210, "billion US dollars"), ("deal-b", "quantity", "stated", 1e6, 1e6, 1e6, "chips"),
+    ("deal-b", "term_years", "stated", 1, 1, 1, "years")],
+    columns=["contract_id", "parameter", "bound", "low", "central", "high", "unit"])
+
+
+def floor_findings(terms: pd.DataFrame = FLOOR_TERMS):
+    from chipbook import inference_findings
+    deals = pd.DataFrame([{"contract_id": f"deal-{c}", "counterparty": f"Cloud {c.upper()}", "vendor": v, "chip_id": f"chip-{c}",
+                           "kind": "rental", "quantity_unit": "chips", "dollars_per": "total", "tranche_ids": ""}
+                          for c, v in (("a", "NVIDIA"), ("b", "AWS"))])
+    rows = pair_rows(a_share=(0.5, 0.5, 0.5)).assign(
+        central=lambda t: t["central"].where(t["assumption_id"] != "own-a", 20.0),
+        low=lambda t: t["low"].where(t["assumption_id"] != "own-a", 20.0), high=lambda t: t["high"].where(t["assumption_id"] != "own-a", 20.0))
+    fleet = pd.DataFrame({"scenario_id": "central", "vendor": ["NVIDIA", "AWS"], "chip_id": ["chip-a", "chip-b"]})
+    return inference_findings.CostFindings(specs=CONTRACT_SPECS, prices=pd.DataFrame(), chips=PAIR, model=TINY, assumptions=rows,
+                                           cost_scenarios=fleet, contracts=deals, terms=terms, power=CONTRACT_POWER, draws=50)
+
+
+def test_a_floor_is_read_as_a_bound_not_as_odds():
+    from chipbook import inference_findings
+    findings = floor_findings()
+    assert list(findings.floors["contract_id"]) == ["deal-a"]
+    floor = inference_findings.floor_reading(findings)
+    assert floor["crossing"] == 210.0 and floor["low_leader"] == "A" and floor["low_share"] == 1.0
+    assert floor["below_cost"] and floor["break_even"] == pytest.approx(100 * 20 / (100e9 / 8.766e9))
+    text = inference_findings.contract_odds_text(findings)
+    assert text == ("the order turns on Cloud A's deal, whose terms are stated only as a floor (more than $100B): A is the "
+                    "cheapest in most draws below about $210B and B above it, and at the floor itself Cloud A would rent A "
+                    "below the model's owning cost, which would take about $175B to cover")
+    assert "100%" not in text  # never the share at the floor as if it were the odds
+    # with no floor the contract odds are what the draws say: A at $100B is the cheapest in every draw
+    stated = FLOOR_TERMS.assign(bound="stated", high=lambda t: t["central"])
+    assert inference_findings.contract_odds_text(floor_findings(stated)) == ("A is the cheapest in 100% of draws, and B is "
+                                                                             "the cheapest in 0%")
+
 # --- the findings the chapters print, on the live tables: invariants only ------------------------------
 
 def test_live_findings_name_every_fleet_chip_and_link_the_chapter():
@@ -1000,12 +1178,100 @@ def test_live_contract_terms_are_ordered_and_complete():
     power = set(load_table("compute_mix_chip_power")["chip_id"])
     for deal in deals.itertuples():
         given = set(terms.loc[terms["contract_id"] == deal.contract_id, "parameter"])
-        assert {"usd_billions", "quantity"} <= given, deal.contract_id
+        counted = bool(contracts.tranche_ids(deal._asdict()))
+        assert "usd_billions" in given and ("quantity" in given) != counted, deal.contract_id
         assert (deal.dollars_per == "month") != ("term_years" in given), deal.contract_id  # a total needs a term
         if deal.quantity_unit == "gigawatts":
             assert deal.chip_id in power, deal.contract_id
     shares = terms[terms["parameter"].isin(["delivered_share", "compute_share"])]
     assert ((shares[["low", "central", "high"]] > 0) & (shares[["low", "central", "high"]] <= 1)).all().all()
+    floors = terms[terms["bound"] == "floor"]
+    assert (floors["high"] > floors["low"]).all()  # a floor carries an upside
+
+
+def test_live_contracts_count_capacity_as_the_compute_mix_does():
+    # one place of truth: a contract that names compute-mix tranches has, as its quantity, exactly those tranches'
+    # chips in H100-equivalents, read from the compute mix's own tranche table and its own H100e per chip
+    from chipbook import computemix, inference_findings
+    findings = inference_findings.CostFindings.load(draws=50)
+    tranches = computemix.inputs().tranches.set_index("tranche_id")
+    per_chip = computemix.h100e_per_chip(findings.specs, contracts.H100E_BASIS)
+    counted = findings.contract_prices[[bool(contracts.tranche_ids(r)) for r in findings.contract_prices.to_dict("records")]]
+    for deal in counted.to_dict("records"):
+        rows = tranches.loc[contracts.tranche_ids(deal)]
+        for end in ("low", "central", "high"):
+            assert deal[f"quantity_{end}"] == pytest.approx((rows[f"amount_{end}"] * rows["chip_id"].map(per_chip)).sum())
+
+
+def test_live_floor_upsides_reach_a_price_at_the_owners_cost():
+    # a floor's upside is reasoned from what the deal must pay: it reaches at least the total at which the contract's
+    # central reading prices its chip at the owning cost (below it, the deal would rent at a loss)
+    from chipbook import inference_findings
+    findings = inference_findings.CostFindings.load(draws=50)
+    floor = inference_findings.floor_reading(findings)
+    if floor is not None:
+        assert findings.floors["high"].iat[0] >= floor["break_even"]
+        assert floor["floor"] in inference_findings.front_page_markdown(findings, "x")
+
+
+def test_live_joint_costs_are_the_medians_of_their_draws():
+    from chipbook import inference_findings
+    findings = inference_findings.CostFindings.load(draws=200)
+    medians = findings.owning_draws.median()
+    table = findings.owning_joint.set_index("chip_id")
+    assert (table["central_usd"] == medians[table.index]).all()
+    assert ((table["low_usd"] <= table["central_usd"]) & (table["central_usd"] <= table["high_usd"])).all()
+    # the deciding assumption bears on the fleet's owning cost, and its curve spans its whole range
+    top = findings.deciding["assumption_id"].iat[0]
+    assert top in findings.owning_draws.attrs["drawn"]
+    row = findings.assumptions.set_index("assumption_id").loc[top]
+    assert findings.deciding_curve["value"].min() == row["low"] and findings.deciding_curve["value"].max() == row["high"]
+
+
+# --- make check's rules for the cost tables (chipbook.table_rules), each broken once in a scratch copy ---------------
+
+def _first_problem(scratch) -> str:
+    from chipbook import check
+    from chipbook.data import DataError, validate_package
+    with pytest.raises(DataError) as caught:
+        validate_package(scratch.folder)
+        check.check_tables(scratch.folder)
+    return str(caught.value).replace(f"{scratch.folder}/", "")
+
+
+def _row(scratch, table: str, **match) -> int:
+    return next(i for i, r in enumerate(scratch.rows(table), 1) if all(r[k] == v for k, v in match.items()))
+
+
+def test_a_floor_without_an_upside_is_refused(scratch):
+    at = _row(scratch, "cost_contract_terms", bound="floor")
+    scratch.set_value("cost_contract_terms", at, "high", scratch.rows("cost_contract_terms")[at - 1]["low"])
+    assert "is a floor with no upside" in _first_problem(scratch)
+    assert f"cost_contract_terms.csv, row {at} (line {at + 1}), column 'high'" in _first_problem(scratch)
+
+
+def test_a_ceiling_without_a_shortfall_is_refused(scratch):
+    at = _row(scratch, "cost_contract_terms", bound="ceiling")
+    deal = scratch.rows("cost_contract_terms")[at - 1]["contract_id"]
+    scratch.write_rows("cost_contract_terms", [r for r in scratch.rows("cost_contract_terms")
+                                               if not (r["contract_id"] == deal and r["parameter"] == "delivered_share")])
+    assert "is a ceiling with no shortfall" in _first_problem(scratch)
+
+
+def test_a_misspelt_tranche_gets_a_did_you_mean_and_a_count_twice_is_refused(scratch):
+    at = _row(scratch, "cost_contracts", contract_id="spacex-colossus-2026")
+    ids = scratch.rows("cost_contracts")[at - 1]["tranche_ids"]
+    first = ids.split()[0]
+    scratch.set_value("cost_contracts", at, "tranche_ids", ids.replace(first, first[:-1] + "x"))
+    assert f"did you mean '{first}'" in _first_problem(scratch)
+    scratch.set_value("cost_contracts", at, "tranche_ids", "")
+    assert "neither tranche_ids nor a quantity term" in _first_problem(scratch)
+
+
+def test_a_lower_precision_sparse_figure_in_the_bf16_column_is_refused(scratch):
+    at = _row(scratch, "accelerator_specs", chip_id="gb200")
+    scratch.set_value("accelerator_specs", at, "bf16_tflops_sparse", "20000")  # an FP4 sparse headline: 8 x the dense 2,500
+    assert "the sparse BF16 peak 20000 is 8.0 times the dense 2500" in _first_problem(scratch)
 
 
 def test_like_date_is_the_end_of_the_last_year_every_vendor_lists():

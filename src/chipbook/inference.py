@@ -411,11 +411,20 @@ def owning_costs(chips: pd.DataFrame, assumptions: pd.DataFrame, moved: dict[str
                      index=chips["chip_id"].to_numpy(), dtype=float)
 
 
-def owning_cost_values(specs: pd.DataFrame, rows: list[dict], value: dict[str, float]) -> dict[str, float]:
-    """owning_costs' arithmetic on plain values: `specs` indexed by chip_id, the assumption
-    `rows` as records and each row's `value` by assumption_id. {chip_id: $ per chip-hour}."""
+def spec_records(specs: pd.DataFrame) -> dict[str, dict]:
+    """{chip_id: the chip's spec row as a dict with its chip_id}, from `specs` indexed by
+    chip_id: what owning_cost_values reads, made once for many draws."""
+    return {c: row | {"chip_id": c} for c, row in specs.to_dict("index").items()}
+
+
+def owning_cost_values(specs: pd.DataFrame | dict[str, dict], rows: list[dict], value: dict[str, float]) -> dict[str, float]:
+    """owning_costs' arithmetic on plain values: `specs` indexed by chip_id (or spec_records
+    of it, which many draws read faster), the assumption `rows` as records and each row's
+    `value` by assumption_id. {chip_id: $ per chip-hour}."""
+    if isinstance(specs, pd.DataFrame):
+        specs = spec_records(specs)
     weight = next((value[r["assumption_id"]] for r in rows if r["parameter"] == BASIS_WEIGHT), 0.0)
-    costs = dict.fromkeys(specs.index, math.nan)
+    costs = dict.fromkeys(specs, math.nan)
     known = {r["chip_id"]: value[r["assumption_id"]] for r in rows if r["parameter"] == "owning_cost"}
     for chip_id, cost in known.items():
         if chip_id in costs:
@@ -427,10 +436,22 @@ def owning_cost_values(specs: pd.DataFrame, rows: list[dict], value: dict[str, f
         if ref not in known or ref not in costs:
             raise KeyError(f"{r['assumption_id']} prices {r['chip_id']} against {ref!r}, which needs a direct "
                            f"owning_cost row and a place among the chips compared ({sorted(costs)})")
-        per_unit = known[ref] / capability(specs.loc[ref].to_dict() | {"chip_id": ref}, weight)
-        costs[r["chip_id"]] = value[r["assumption_id"]] * per_unit * capability(
-            specs.loc[r["chip_id"]].to_dict() | {"chip_id": r["chip_id"]}, weight)
+        per_unit = known[ref] / capability(specs[ref], weight)
+        costs[r["chip_id"]] = value[r["assumption_id"]] * per_unit * capability(specs[r["chip_id"]], weight)
     return costs
+
+
+def priced_by(assumptions: pd.DataFrame, assumption_id: str) -> str | None:
+    """The chip whose owning cost is proportional to one assumption row and moves with no
+    other chip's: the chip of an owning_cost_ratio row, or of an owning_cost row that no
+    ratio row prices another chip against. None for any other row."""
+    row = assumptions.set_index("assumption_id").loc[assumption_id]
+    if row["parameter"] == "owning_cost_ratio":
+        return row["chip_id"]
+    referenced = set(assumptions.loc[assumptions["parameter"] == "owning_cost_ratio", "relative_to"])
+    if row["parameter"] == "owning_cost" and row["chip_id"] not in referenced:
+        return row["chip_id"]
+    return None
 
 
 def pricing_rows(assumptions: pd.DataFrame, chip_id: str) -> pd.DataFrame:
@@ -591,10 +612,13 @@ def tornado(chips: pd.DataFrame, model: ReferenceModel, assumptions: pd.DataFram
     assumption and end: assumption_id, parameter, vendor, chip_id, end, value, cheapest
     (chip_id), cheapest_changes, lead, ratio (cost of pair[0] / cost of pair[1]),
     pair_flips and order_changes (any two of the chips swap). NaN ratios mean a chip
-    does not fit. attrs: pair, leader, central_order, basis, among."""
+    does not fit. attrs: pair, leader, central_order, basis, among, central_lead (the
+    leader's cost over the next chip's with every assumption central)."""
     base = cost_table(chips, model, assumptions, basis=basis)
     order = ranking(base, among)
     leader = order[0]
+    base_costs = base.set_index("chip_id")["usd_per_million_tokens"]
+    central_lead = base_costs[leader] / base_costs[order[1]] if len(order) > 1 else math.nan
     if pair is None:
         vendor_of = base.set_index("chip_id")["vendor"]
         pair = (leader, next(c for c in order if vendor_of[c] != vendor_of[leader]))
@@ -616,7 +640,8 @@ def tornado(chips: pd.DataFrame, model: ReferenceModel, assumptions: pd.DataFram
                          "ratio": costs[pair[0]] / costs[pair[1]],
                          "pair_flips": bool(costs[pair[0]] > costs[pair[1]]), "order_changes": moved_order != order})
     result = pd.DataFrame(rows)
-    result.attrs.update(pair=pair, leader=leader, central_order=order, basis=basis, among=among)
+    result.attrs.update(pair=pair, leader=leader, central_order=order, basis=basis, among=among,
+                        central_lead=float(central_lead))
     return result
 
 
@@ -1116,8 +1141,9 @@ def range_title(verdicts: dict[str, pd.DataFrame]) -> str:
 def range_description(verdicts: dict[str, pd.DataFrame]) -> str:
     """The range chart's text alternative: every chip's central cost and range and whether
     it could be the cheapest, per basis."""
-    text = ["Range plot of the cost of a million output tokens on each chip, central (with the range from each chip's own "
-            "assumptions at their favourable to their unfavourable ends)."]
+    text = ["Range plot of the cost of a million output tokens on each chip with every assumption at its central value "
+            "(with the range from each chip's own assumptions at their favourable to their unfavourable ends, one chip at a "
+            "time)."]
     for basis, table in verdicts.items():
         rows = "; ".join(f"{r.chip} ${r.central_usd:.2f} (${r.low_usd:.2f} to ${r.high_usd:.2f})" for r in table.itertuples())
         dearer = list(table.loc[~table["could_be_cheapest"], "chip"])
@@ -1149,7 +1175,7 @@ def range_chart(verdicts: dict[str, pd.DataFrame], *, narrow: bool = False):
     color = alt.Color("vendor:N", title="Vendor", scale=charts.vendor_scale(vendors),
                       legend=alt.Legend(orient="bottom", direction="horizontal"))
     tooltip = [alt.Tooltip("chip:N", title="Chip"), alt.Tooltip("low_usd:Q", title="Favourable end", format="$.2f"),
-               alt.Tooltip("central_usd:Q", title="Central", format="$.2f"),
+               alt.Tooltip("central_usd:Q", title="All assumptions central", format="$.2f"),
                alt.Tooltip("high_usd:Q", title="Unfavourable end", format="$.2f"), alt.Tooltip("status:N", title="Verdict")]
     span = alt.Chart().mark_rule(strokeWidth=3).encode(x=x, x2="high_usd:Q", y=y, color=color, tooltip=tooltip)
     dots = alt.Chart().mark_point(size=90, filled=True, opacity=1).encode(
@@ -1277,23 +1303,41 @@ def tornado_chart(result: pd.DataFrame, chip_names: dict[str, str], *, narrow: b
 
 # --- the findings the chapters state: said once, here -----------------------------------------
 
-def fleet_sentence(owning: pd.DataFrame, result: pd.DataFrame, chip_names: dict[str, str]) -> str:
-    """One sentence on the chips Anthropic is buying, on owning cost: each one's central
-    cost and range (owning: a could_be_cheapest frame), and what a tornado() among them
-    (result) says flips their order."""
-    among = result.attrs["among"]
-    rows = owning.set_index("chip_id").loc[[c for c in result.attrs["central_order"] if c in among]]
-    costs = "; ".join(f"{chip_names[c]} ${r.central_usd:.2f} (${r.low_usd:.2f} to ${r.high_usd:.2f})" for c, r in rows.iterrows())
+def fleet_sentence(result: pd.DataFrame, chip_names: dict[str, str], listed: bool = True) -> str:
+    """One sentence on what a tornado() among the chips Anthropic is buying (`result`) says:
+    how far apart the first two are with every assumption central (a gap, not a finding:
+    the joint draws say how often each leads), and which assumptions, moved alone, put
+    another chip ahead (with `listed`; else how many, for a page whose chart names them)."""
+    order = result.attrs["central_order"]  # the chips compared, cheapest at central first
     leader = chip_names[result.attrs["leader"]]
+    gap = 1 - result.attrs["central_lead"]
+    gap_text = f"{gap:.1%}" if gap < 0.1 else f"{gap:.0%}"  # a gap under 10% keeps its tenth of a point
     labelled = result.assign(label=[assumption_label(r, chip_names) for r in result.to_dict("records")])
     flips = labelled[labelled["cheapest_changes"]]
     takers = set(flips["cheapest"])
-    if len(flips):
+    text = f"With every assumption at its central value, {leader} comes out {gap_text} below {chip_names[order[1]]}"
+    if len(flips) and not listed:
+        count = flips["assumption_id"].nunique()
+        text += (f", and moving any of {count} assumptions alone to one of its ends is enough to put another chip ahead "
+                 "(the chart names them)" if count > 1 else ", and moving one assumption alone is enough to put another "
+                 "chip ahead (the chart names it)")
+    elif len(flips):
         moves = "; ".join(f"{r.label} at its {r.end} end ({chip_names[r.cheapest]})" for r in flips.itertuples())
-        text = f"{leader} costs least at central, and one assumption moved alone is enough to put another chip ahead: {moves}"
+        text += f", and moving one assumption alone is enough to put another chip ahead: {moves}"
     else:
-        text = f"{leader} costs least at central and stays so whichever single assumption moves"
-    never = [chip_names[c] for c in rows.index if c != result.attrs["leader"] and c not in takers]
-    if never:
+        text += ", and no single assumption moved alone puts another chip ahead"
+    never = [chip_names[c] for c in order if c != result.attrs["leader"] and c not in takers]
+    if never and len(flips):
         text += f"; no single assumption makes {_and(never)} the cheapest of them"
-    return (f"On owning cost per million output tokens (central, with its range): {costs}. " + text + ".")
+    return text + "."
+
+
+def nearest_call(result: pd.DataFrame, bearing: set[str]) -> dict | None:
+    """Of a tornado() result's rows that leave the leader in front, the one that brings the
+    next chip closest: among the assumptions in `bearing` (those that can move these chips'
+    costs on this basis; a discount cannot move an owning cost) whose end raises the
+    leader's cost over the next chip's above its central value, the highest. Returns that
+    row as a dict (assumption_id, end, lead, ...), or None when no such end exists."""
+    held = result[result["assumption_id"].isin(bearing) & ~result["cheapest_changes"]]
+    closer = held[held["lead"] > result.attrs["central_lead"] + 1e-9]
+    return None if closer.empty else closer.loc[closer["lead"].idxmax()].to_dict()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
 from . import charts
@@ -413,7 +414,8 @@ def range_figure(verdicts: dict[str, pd.DataFrame], model_name: str, price_span:
     return charts.finish(
         wide, narrow=inference.range_chart(verdicts, narrow=True)[0], title=title,
         subtitle=(f"Dollars per million output tokens of {model_name}, decoding only: each chip's own assumptions at their "
-                  f"favourable and unfavourable ends (line), central (circle: could be the cheapest; diamond: clearly dearer). "
+                  f"favourable and unfavourable ends, one chip at a time (line), every assumption at its central value "
+                  f"(circle: could be the cheapest; diamond: clearly dearer). "
                   f"Dashed: the lowest unfavourable end. List prices {price_span}; owning costs from SemiAnalysis as Epoch AI "
                   "reports them."),
         source=source, description=description, data_files=COST_DATA)

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from . import citations, paths
-from .data import NOT_AFTER, NOT_AFTER_RULES, SOURCED, DataError, Resource, resources, rows
+from .data import NOT_AFTER, NOT_AFTER_RULES, SOURCED, DataError, Resource, resources, rows, suggest
 from .vocabulary import PRIMARY_SOURCE_KINDS, THIN_LABEL, VERDICT_OUTCOMES
 
 # Claims that cannot rest on a primary source (a characterisation of how the press framed
@@ -679,12 +679,19 @@ def the_most_direct_jax_evidence_names_jax(t: Tables) -> None:
 
 # --- inference economics -------------------------------------------------------------------------
 
+# The most a BF16 sparse peak may exceed the dense one: NVIDIA's 2:4 sparsity doubles it and AWS
+# prints sparse figures under four times its dense ones (Trainium2 3.8, Trainium3 3.75); a larger
+# gain is a lower-precision sparse figure (FP8, FP4) in the BF16 column.
+MAX_SPARSITY_GAIN = 4.0
+
 @rule
 def chip_figures_are_consistent(t: Tables) -> None:
     """A vendor claim's low factor is at most its high; an MLPerf Server result's mean latency
     is at most its 99th percentile, which meets the bound; a dense peak is well below the
     sparse one (at most 1/1.9 of it) and an FP8 or INT8 dense peak 1 to 2.05 times the BF16
-    dense peak, so a sparse headline never sits in a dense column."""
+    dense peak, so a sparse headline never sits in a dense column; and a BF16 sparse peak is
+    at most MAX_SPARSITY_GAIN times the dense one, so a lower-precision sparse figure never
+    sits in the BF16 column."""
     for row in t["vendor_claims"]:
         if float(row["factor_low_x"]) > float(row["factor_high_x"]):
             t.fail("vendor_claims", row, "factor_low_x", f"{row['factor_low_x']} is above factor_high_x "
@@ -702,6 +709,10 @@ def chip_figures_are_consistent(t: Tables) -> None:
         if sparse is not None and sparse < 1.9 * dense:
             t.fail("accelerator_specs", row, "bf16_tflops_dense", f"the dense peak {dense:g} is near the sparse "
                    f"{sparse:g}", "a dense figure at most 1/1.9 of the sparse one (a sparse headline copied?)")
+        if sparse is not None and sparse > MAX_SPARSITY_GAIN * dense:
+            t.fail("accelerator_specs", row, "bf16_tflops_sparse", f"the sparse BF16 peak {sparse:g} is {sparse / dense:.1f} "
+                   f"times the dense {dense:g}", f"at most {MAX_SPARSITY_GAIN:g} times the BF16 dense peak: a lower-precision "
+                   "(FP8 or FP4) sparse figure in the BF16 column?")
         for column in ("fp8_tflops_dense", "int8_tops_dense"):
             low = _number(row[column])
             if low is not None and not 0.99 * dense <= low <= 2.05 * dense:
@@ -734,3 +745,42 @@ def vendor_claims_read_in_reports_say_so(t: Tables) -> None:
         if row["qualifier"] == BARE:
             t.fail("vendor_claims", row, "qualifier", f"'{BARE}' (no hedge) from {row['source_id']}, {read_as}",
                    "'hedge not seen', or the hedge the vendor's own words give ('up to'), said in scope")
+
+
+@rule
+def contract_terms_carry_their_bounds(t: Tables) -> None:
+    """A contract term stated as a floor ('more than') has an upside: its high end above its
+    low end, the floor. A term stated as a ceiling ('up to') has a shortfall: its low end
+    below its high end, or a delivered_share term of the same contract that spans a range.
+    A contract that counts its capacity from compute-mix tranches (tranche_ids) names
+    tranches of compute_mix_tranches counted in chips, is counted in h100e and has no
+    quantity term; every other contract has one."""
+    terms = t["cost_contract_terms"]
+    spans = {(r["contract_id"], r["parameter"]) for r in terms if float(r["low"]) < float(r["high"])}
+    for row in terms:
+        if row["bound"] == "floor" and float(row["high"]) <= float(row["low"]):
+            t.fail("cost_contract_terms", row, "high", f"{row['contract_id']}'s {row['parameter']} is a floor with no upside "
+                   f"(high {row['high']}, low {row['low']})", "a high end above the floor, with its reason: a floor read as "
+                   "the value makes every figure drawn from it a floor too")
+        if row["bound"] == "ceiling" and (row["contract_id"], row["parameter"]) not in spans \
+                and (row["contract_id"], "delivered_share") not in spans:
+            t.fail("cost_contract_terms", row, "low", f"{row['contract_id']}'s {row['parameter']} is a ceiling with no "
+                   "shortfall", "a low end below the ceiling, or a delivered_share term of the contract with a range")
+    tranches = t.by("compute_mix_tranches", "tranche_id")
+    quantities = {r["contract_id"] for r in terms if r["parameter"] == "quantity"}
+    for row in t["cost_contracts"]:
+        ids = row["tranche_ids"].split()
+        for tranche_id in ids:
+            if tranche_id not in tranches:
+                t.fail("cost_contracts", row, "tranche_ids", f"no compute-mix tranche '{tranche_id}'",
+                       "ids of compute_mix_tranches.csv, separated by spaces" + suggest(tranche_id, list(tranches)))
+            if tranches[tranche_id]["measure"] != "chips":
+                t.fail("cost_contracts", row, "tranche_ids", f"tranche '{tranche_id}' is counted in "
+                       f"{tranches[tranche_id]['measure']}", "tranches counted in chips")
+        if ids and row["quantity_unit"] != "h100e":
+            t.fail("cost_contracts", row, "quantity_unit", f"'{row['quantity_unit']}' for capacity counted from tranches",
+                   "h100e: the tranches' chips are summed in H100-equivalents")
+        if bool(ids) == (row["contract_id"] in quantities):
+            t.fail("cost_contracts", row, "tranche_ids", f"{row['contract_id']} has "
+                   + ("tranche_ids and a quantity term" if ids else "neither tranche_ids nor a quantity term"),
+                   "exactly one: its capacity counted from compute-mix tranches, or a quantity term in cost_contract_terms")
