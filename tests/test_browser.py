@@ -7,7 +7,9 @@ no chart may be a light box on a dark page, and every chart must draw the same t
 every time zone. Every chart is held to the chart standard (chipbook.charts), measured in
 the drawn SVG by tests/chart_measures.js in the same page visit: no text under 10 px as
 shown, every mark and legend symbol 3:1 against the page in both schemes, no mark hiding
-another, and every number of its title and text alternative found in its drawn data.
+another, no text touching another text or drawn over a mark it does not label, nothing cut
+off at the chart's edge or by a label limit, no point outside its row, and every number of
+its title and text alternative found in its drawn data.
 Uses Debian's chromium and the axe-core that `make` installs from the npm registry at the
 version package-lock.json pins; nothing is downloaded at run time."""
 
@@ -273,6 +275,26 @@ def overlapping_marks(report):
     return [f"{_name(path, c, view)}: {c['overlaps']} pairs, first {c.get('overlapping', '')!r}" for view, path, c in _standard(report) if c["overlaps"]]
 
 
+def colliding_text(report):
+    """Chart views in which a text touches another text (a label, a tick label, a legend, the
+    title) or is drawn over a point, bar, rule or line it does not label."""
+    return [f"{_name(path, c, view)}: {c['collisions']} collisions, " + "; ".join(c["collided"])
+            for view, path, c in _standard(report) if c.get("collisions")]
+
+
+def cut_off(report):
+    """Chart views in which a text or point reaches past the chart's or its plot's edge, or a
+    text is cut short with an ellipsis."""
+    return [f"{_name(path, c, view)}: {c['clipped']} cut off, " + "; ".join(c["cut"])
+            for view, path, c in _standard(report) if c.get("clipped")]
+
+
+def stray_marks(report):
+    """Chart views in which a point is drawn nearer another row's (or column's) label than its own."""
+    return [f"{_name(path, c, view)}: {c['misplaced']} points outside their row, " + "; ".join(c["strays"])
+            for view, path, c in _standard(report) if c.get("misplaced")]
+
+
 def unexplained_numbers(report):
     return [f"{_name(path, c)}: {', '.join(c['unexplained'])}" for _, path, c in _standard(report, [NUMBERS_VIEW])
             if c["unexplained"]]
@@ -292,11 +314,15 @@ def chart_standard_summary(report) -> str:
     small = _charts_failing(report, lambda v, c: c["text"] is not None and c["text"] < MIN_TEXT_PX - 0.01)
     weak = _charts_failing(report, lambda v, c: c["contrast"] is not None and c["contrast"] < MIN_MARK_CONTRAST)
     hidden = _charts_failing(report, lambda v, c: c["overlaps"])
+    colliding = _charts_failing(report, lambda v, c: c.get("collisions"))
+    cut = _charts_failing(report, lambda v, c: c.get("clipped"))
+    stray = _charts_failing(report, lambda v, c: c.get("misplaced"))
     return (f"chart standard: smallest chart text at 390 px {min((c['text'] for c in phone), default=0):.1f} px "
             f"(charts under {MIN_TEXT_PX} px in any view {small}; {narrow} of {len(phone) // 2} drawn in their narrow "
             "layout); weakest mark or legend symbol "
             + ", ".join(f"{scheme} {min(values, default=0):.2f}:1" for scheme, values in schemes.items())
-            + f" (charts under {MIN_MARK_CONTRAST:g}:1 {weak}); charts with overlapping marks {hidden}; "
+            + f" (charts under {MIN_MARK_CONTRAST:g}:1 {weak}); charts with overlapping marks {hidden}, colliding text {colliding}, "
+            f"text or points cut off {cut}, points outside their row {stray}; "
             f"titles computed from the drawn data {len(titled) - len(unexplained_numbers(report))} of {len(titled)}")
 
 
@@ -396,6 +422,24 @@ def test_every_mark_and_legend_symbol_stands_out_in_both_schemes(browser_report)
 def test_no_mark_hides_another(browser_report):
     found = overlapping_marks(browser_report)
     assert not found, "charts in which one point or label covers half of another (dodge, offset or label them):\n" + "\n".join(found)
+
+
+def test_no_chart_text_collides_with_text_or_marks(browser_report):
+    found = colliding_text(browser_report)
+    assert not found, ("charts in which a text touches another text or is drawn over a mark it does not label (move, "
+                       "wrap or drop the label, dodge the marks, use fewer ticks):\n" + "\n".join(found))
+
+
+def test_no_chart_text_or_point_is_cut_off(browser_report):
+    found = cut_off(browser_report)
+    assert not found, ("charts in which a text or point reaches past the edge of the chart or its plot, or a label is cut "
+                       "short with an ellipsis (wrap the label or give it its own line):\n" + "\n".join(found))
+
+
+def test_every_point_stays_in_its_row(browser_report):
+    found = stray_marks(browser_report)
+    assert not found, ("charts in which a point is drawn in another row or column than its own (keep an offset inside "
+                       "the row's band):\n" + "\n".join(found))
 
 
 def test_chart_titles_state_what_the_chart_draws(browser_report):
