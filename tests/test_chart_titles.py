@@ -334,19 +334,36 @@ def test_google_figures_title_sets_own_claims_against_the_rival_comparison():
     assert "but 1.2-1.9x" in title(interconnect.google_figures_chart(figures.replace({1.7: 1.9}), "S"))
 
 
-def test_scale_chart_title_and_dodged_clusters_of_one_size():
+def test_scale_chart_title_counts_the_domains_the_largest_clusters_join():
     clusters = pd.DataFrame([
-        {"system_id": "hgx-h100-8gpu", "vendor": "NVIDIA", "chips": n, "name": name, "accelerator": "H100",
+        {"system_id": sid, "vendor": vendor, "chips": n, "name": name, "accelerator": "x",
          "scaleout_fabric": fabric, "reported_outcome": "ran", "outcome_kind": "operator report",
          "as_of": T("2025-01-01"), "source_id": "s"}
-        for n, name, fabric in [(24576, "RoCE cluster", "Ethernet (RoCE)"), (24576, "IB cluster", "InfiniBand"),
-                                (100000, "Colossus", "Ethernet (Spectrum-X)")]])
+        for sid, vendor, n, name, fabric in [
+            ("hgx-h100-8gpu", "NVIDIA", 24576, "RoCE cluster", "Ethernet (RoCE)"),
+            ("hgx-h100-8gpu", "NVIDIA", 24576, "IB cluster", "InfiniBand"),
+            ("hgx-h100-8gpu", "NVIDIA", 100000, "Colossus", "Ethernet (Spectrum-X)"),
+            ("tpu-v5e-pod", "Google", 50000, "v5e job", "Google data-center network")]])
     chart = interconnect.scale_chart(SYSTEMS, clusters, "S")
-    assert title(chart) == ("The NVLink systems shown stop at 72 GPUs and TPU pods at 9,216, yet H100 clusters of "
-                            "100,000 were built on Ethernet")
-    slots = {r["name"]: r["slot"] for t in spec(chart)["datasets"].values() for r in t if "slot" in r}
-    assert {slots["RoCE cluster"], slots["IB cluster"]} == {0, 1}  # same size: side by side, not on top
-    assert "clusters of 24,576 were built on" in title(interconnect.scale_chart(SYSTEMS, clusters.iloc[:2], "S"))
+    # H100: 100,000 / 8 = 12,500 servers; v5e: 50,000 / 256 = 195.3 pods
+    assert title(chart) == "The largest clusters reported join 195 to 12,500 scale-up domains"
+    drawn = [r for t in spec(chart)["datasets"].values() for r in t if "offset" in r]
+    # Two clusters of one size are one point naming both, not two points on one spot.
+    assert [r["name"] for r in drawn if r["chips"] == 24576] == ["RoCE cluster and IB cluster"]
+    # Without the v5e job only the H100 line joins domains: 100,000 / 8.
+    assert title(interconnect.scale_chart(SYSTEMS, clusters.iloc[:3], "S")) == (
+        "The largest cluster reported joins 12,500 scale-up domains")
+
+
+def test_scale_chart_keeps_dodged_clusters_inside_their_row():
+    clusters = pd.DataFrame([
+        {"system_id": "hgx-h100-8gpu", "vendor": "NVIDIA", "chips": n, "name": f"c{n}", "accelerator": "x",
+         "scaleout_fabric": "f", "reported_outcome": "ran", "outcome_kind": "k", "as_of": T("2025-01-01"),
+         "source_id": "s"} for n in (20000, 22000, 24000, 26000)])  # four within a quarter of a decade
+    offsets = [r["offset"] for t in spec(interconnect.scale_chart(SYSTEMS, clusters, "S"))["datasets"].values()
+               for r in t if "offset" in r and r["name"].startswith("c")]
+    assert sorted(offsets) == [-6.0, 0.0, 6.0, 6.0]  # slots 0, +7, -7, +14, each capped at 22 / 2 - 5 = 6 px
+    assert max(map(abs, offsets)) <= interconnect.SCALE_ROW_PX / 2 - 5
 
 
 def test_network_model_title_is_the_worst_total_at_the_defaults():
@@ -382,6 +399,19 @@ def test_labs_chart_title_counts_labs_with_several_families():
         "Anthropic runs three in production")
     moved = labs.assign(status=labs["status"].replace({"testing": "contracted"}))
     assert title(optionality_charts.labs_chart(moved, publishers, "S")).startswith("3 of 3 labs")
+
+
+def test_chips_table_lists_every_count_with_its_qualifier_in_date_order():
+    capacity = pd.DataFrame({"vendor": ["NVIDIA", "AWS", "Google"], "chip_family": ["GPUs", "Trainium2", "TPU"],
+                             "chips": [220000.0, 1000000.0, np.nan], "chips_bound": ["more than", "about", None],
+                             "state": ["contracted", "in service", "ceiling"], "basis": ["announced", "reported", "announced"],
+                             "as_of": [T("2026-05-06"), T("2025-10-29"), T("2025-10-23")],
+                             "date_stated": [T("2026-05-06"), T("2025-10-29"), T("2025-10-23")],
+                             "source_id": ["a", "b", "c"]})
+    table = optionality_charts.chips_table(capacity, pd.Series({"a": "Anthropic", "b": "Semafor (news)", "c": "Google"}))
+    assert list(table["figure"]) == ["about 1,000,000", "more than 220,000"]  # the TPU row has no count
+    assert list(table["speaks_for"]) == ["2025-10-29", "2026-05-06"]
+    assert ">Semafor</a>" in table["source"].iloc[0] and set(optionality_charts.CHIPS_TABLE_HEADERS) == set(table.columns)
 
 
 def test_margin_chart_title_reads_the_years_it_draws():

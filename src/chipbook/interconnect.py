@@ -407,52 +407,78 @@ def cliff_chart(systems: pd.DataFrame, spec_date: str, source: str) -> alt.TopLe
     )
 
 
+GOOGLE_BASELINES = {"Google's own figure": "Against Google's own earlier systems",
+                    "Google's comparison with another vendor": "Against another vendor's chips"}
+# Characters of a row name per line: beside the rows on a desktop, above them on a phone.
+FIGURE_LABEL_CHARS = {"wide": 40, "narrow": 44}
+
+
 def google_figures_chart(figures: pd.DataFrame, source: str) -> alt.TopLevelMixin:
-    """Google's own performance ratios for its optically switched systems, as ranges, and
-    the share of cost and power its switches take (in the subtitle)."""
+    """Google's own performance ratios for its optically switched systems, as ranges, in two
+    panels: against its own earlier systems and against another vendor's chips; the share
+    of cost and power its switches take is in the subtitle. On a phone each row's name
+    stands, wrapped, above its row, and parity is a short mark in each row."""
     frame = figures[figures["times_high"].notna()].copy()
     frame["label"] = frame["measure"] + (" vs " + frame["baseline"]).where(frame["baseline"].notna(), "")
-    frame["compared"] = np.where(frame["figure_status"] == "Google's comparison with another vendor",
-                                 "another vendor's system", "Google's own older system")
+    frame["compared"] = frame["figure_status"].map(GOOGLE_BASELINES).fillna(GOOGLE_BASELINES["Google's own figure"])
     frame["one"] = 1.0
-    frame["label_lines"] = frame["label"].map(lambda v: charts.wrap_lines(v, 40))
-    frame = frame[["figure_id", "label", "label_lines", "compared", "times_low", "times_high", "scope", "network", "figure_status",
-                   "one"]].sort_values("times_high", ascending=False)
+    for layout, chars in FIGURE_LABEL_CHARS.items():
+        frame[f"lines_{layout}"] = frame["label"].map(lambda v, c=chars: charts.wrap_lines(v, c))
+    frame = frame[["figure_id", "label", "lines_wide", "lines_narrow", "compared", "times_low", "times_high", "scope",
+                   "network", "figure_status", "one"]].sort_values("times_high", ascending=False)
     by_id = frame.set_index("figure_id")
     system, rival = by_id.loc["tpu-v4-vs-v3-system"], by_id.loc["tpu-v4-vs-a100-speed"]
     title = (f"Google claims {system['times_high']:.0f}x over its own older TPU system but "
              f"{rival['times_low']:g}-{rival['times_high']:g}x over NVIDIA's A100")
     shares = figures[figures["kind"] == "cost or power share"].set_index("figure_id")
     google = charts.VENDOR_COLORS["Google"]
-    order = list(frame["label"])
+    panels = [p for p in GOOGLE_BASELINES.values() if p in set(frame["compared"])]
+    x_scale = alt.Scale(type="log", domain=[0.8, 12], nice=False)
+    tooltip = [alt.Tooltip("label:N", title="Figure"), alt.Tooltip("times_low:Q", title="From (times)"),
+               alt.Tooltip("times_high:Q", title="To (times)"), alt.Tooltip("scope:N", title="Scope"),
+               alt.Tooltip("network:N", title="System"), alt.Tooltip("figure_status:N", title="Whose figure")]
+
+    def panel(rows: pd.DataFrame, heading: str, narrow: bool, last: bool):
+        def x(field: str) -> alt.X:
+            return alt.X(f"{field}:Q", title=("Times the baseline (log scale)" if narrow else
+                                                 "Times the baseline (log scale; dashed: parity)") if last else None,
+                         scale=x_scale, axis=alt.Axis(values=[1, 2, 3, 5, 10], labels=last, ticks=last))
+        base = alt.Chart(rows)
+        lines = "lines_narrow" if narrow else "lines_wide"
+        order = list(rows[lines])
+        if narrow:  # each row's name above it, on lines of its own; marks in the band's lower part
+            depth = max(text.count("\n") for text in order) + 1
+            y = alt.Y(f"{lines}:N", sort=order, axis=None, title=None, bandPosition=0.8)
+            names = base.mark_text(align="left", baseline="top", lineBreak="\n", fontSize=11).encode(
+                x=alt.value(0), y=alt.Y(f"{lines}:N", sort=order, axis=None, title=None, bandPosition=0),
+                text=f"{lines}:N")
+            parity = base.mark_tick(orient="vertical", size=16, thickness=2, color=charts.INK, opacity=1).encode(x=x("one"), y=y)
+            step = 13 * depth + 22
+        else:
+            y = alt.Y(f"{lines}:N", sort=order, title=None, axis=alt.Axis(labelExpr=charts.LINES))
+            names = None
+            parity = alt.Chart(pd.DataFrame({"one": [1.0]})).mark_rule(color=charts.INK, strokeDash=[3, 3]).encode(
+                x=x("one"))
+            step = 30
+        span = base.mark_rule(strokeWidth=4, color=google).encode(x=x("times_low"), x2="times_high:Q", y=y, tooltip=tooltip)
+        ends = base.mark_point(filled=True, size=80, color=google, opacity=1).encode(x=x("times_high"), y=y, tooltip=tooltip)
+        layers = [parity, span, ends] + ([names] if names is not None else [])
+        return alt.layer(*layers).properties(
+            width=280 if narrow else 320, height=alt.Step(step),
+            title=alt.Title(f"{heading} ({len(rows)})", anchor="start", fontSize=12))
 
     def draw(narrow: bool):
-        x = alt.X("times_low:Q", title="Times the baseline (log scale)",
-                  scale=alt.Scale(type="log", domain=[1, 12], nice=False), axis=alt.Axis(values=[1, 2, 3, 5, 10]))
-        base = alt.Chart(frame)
-        span = base.mark_rule(strokeWidth=4, color=google).encode(x=x, x2="times_high:Q")
-        ends = base.mark_point(filled=True, size=90, color=google, opacity=1).encode(
-            x="times_high:Q",
-            shape=alt.Shape("compared:N", title="Compared with", sort=["Google's own older system", "another vendor's system"],
-                            scale=alt.Scale(range=["circle", "square"]),
-                            legend=charts.bottom_legend("Compared with", columns=1 if narrow else 2)),
-            tooltip=[alt.Tooltip("label:N", title="Figure"), alt.Tooltip("times_low:Q", title="From (times)"),
-                     alt.Tooltip("times_high:Q", title="To (times)"), alt.Tooltip("scope:N", title="Scope"),
-                     alt.Tooltip("network:N", title="System"), alt.Tooltip("figure_status:N", title="Whose figure")])
-        parity = base.mark_rule(color=charts.INK, strokeDash=[3, 3]).encode(x="one:Q")
-        if narrow:
-            return charts.label_rows([span, ends, parity], "label", order, width=260, row_height=12)
-        return alt.layer(parity, span, ends).encode(
-            y=alt.Y("label_lines:N", title=None, sort=[charts.wrap_lines(v, 40) for v in order],
-                    axis=alt.Axis(labelExpr=charts.LINES))).properties(width=260, height=alt.Step(30))
+        return alt.vconcat(*[panel(frame[frame["compared"] == p], p, narrow, i == len(panels) - 1)
+                             for i, p in enumerate(panels)], spacing=14).resolve_scale(x="shared")
 
     return charts.finish(
         draw(False), narrow=draw(True), title=title,
-        subtitle=(f"Google's own ratios, times the baseline (a bar spans a range; dashed: parity). The optical switches "
+        subtitle=(f"Google's own ratios, times the baseline (a bar spans a range). The optical switches "
                   f"cost under {shares.loc['tpu-v4-ocs-cost-share', 'percent_high']:g}% of a TPU v4 system's cost and "
                   f"{shares.loc['tpu-v4-ocs-power-share', 'percent_high']:g}% of its power. Papers of 2022 and 2023."),
         source=source,
-        description=f"Range chart of Google's performance ratios. {title}. " + "; ".join(
+        description=f"Range chart of Google's performance ratios, against its own earlier systems and against another "
+                    f"vendor's chips. {title}. " + "; ".join(
             f"{r.label}: {r.times_low:g} to {r.times_high:g}x ({r.scope})" for r in frame.itertuples()),
         data_files=["google_ocs_figures.csv"],
     )
@@ -461,46 +487,69 @@ def google_figures_chart(figures: pd.DataFrame, source: str) -> alt.TopLevelMixi
 # Clusters of one system closer than this on the log scale (in powers of ten) are drawn
 # one above the other: a marker is about 12 px, a quarter of a decade at a phone's width.
 SCALE_DODGE_DECADES = 0.25
+# Pixels between the centres of two dodged markers, and the row they must stay inside.
+SCALE_DODGE_PX, SCALE_ROW_PX = 7, 22
+
+
+def scale_title(reach: pd.DataFrame) -> str:
+    """The scale chart's finding from its lines (`reach`: system, low = chips in one
+    scale-up domain, high = chips in the largest cluster reported on it): how many domains
+    the largest clusters join."""
+    joined = reach[reach["high"] > reach["low"]]
+    if joined.empty:
+        return "No cluster reported is larger than one scale-up domain"
+    times = joined["high"] / joined["low"]
+    if len(joined) == 1:
+        return f"The largest cluster reported joins {times.iloc[0]:,.0f} scale-up domains"
+    return f"The largest clusters reported join {times.min():,.0f} to {times.max():,.0f} scale-up domains"
 
 
 def scale_chart(systems: pd.DataFrame, clusters: pd.DataFrame, source: str) -> alt.TopLevelMixin:
     """Chips in one scale-up domain against the largest clusters or jobs reported on each
-    system. `clusters`: the large_training_clusters table."""
+    system, a line from one to the other. `clusters`: the large_training_clusters table.
+    Clusters of one system and one size are one point that names them all; clusters of
+    one system closer than SCALE_DODGE_DECADES are drawn one above the other, inside
+    their row."""
     domains = systems.assign(chips=systems["scaleup_domain_chips"], kind="one scale-up domain",
                              name=systems["system"] + " domain",
                              detail=systems["scaleup_link"] + ", " + systems["switch_technology"])
     built = clusters.merge(systems[["system_id", "system"]], on="system_id").assign(
         kind="largest cluster or job reported",
         detail=lambda f: f["scaleout_fabric"] + "; " + f["reported_outcome"] + " (" + f["outcome_kind"] + ")")
+    built = built.groupby(["system_id", "system", "vendor", "chips", "kind"], sort=False, as_index=False).agg(
+        name=("name", " and ".join), detail=("detail", " | ".join))
     columns = ["system", "vendor", "chips", "kind", "name", "detail"]
-    frame = pd.concat([domains[columns], built[columns + ["scaleout_fabric", "accelerator"]]], ignore_index=True)
+    frame = pd.concat([domains[columns], built[columns]], ignore_index=True)
     frame["short"] = frame["system"].map(short_system)
-    frame["slot"] = charts.dodge(np.log10(frame["chips"].astype(float)), frame["system"] + frame["kind"],
-                                 gap=SCALE_DODGE_DECADES)
+    slot = charts.dodge(np.log10(frame["chips"].astype(float)), frame["system"] + frame["kind"], gap=SCALE_DODGE_DECADES)
+    # Slots 0, 1, 2... alternate below and above the row's centre: 0, +7, -7 px, never past the row.
+    limit = SCALE_ROW_PX / 2 - 5
+    frame["offset"] = [float(np.clip(((n + 1) // 2) * SCALE_DODGE_PX * (1 if n % 2 else -1), -limit, limit)) for n in slot]
     reach = systems[["system", "vendor"]].assign(
         low=systems["scaleup_domain_chips"].values,
-        high=systems["system"].map(built.groupby("system")["chips"].max()).fillna(systems["scaleup_domain_chips"]).values,
+        high=systems["system_id"].map(built.groupby("system_id")["chips"].max()).fillna(systems["scaleup_domain_chips"]).values,
         short=systems["system"].map(short_system))
-    nvidia_domain = systems.loc[systems["vendor"] == "NVIDIA", "scaleup_domain_chips"].max()
-    google_domain = systems.loc[systems["vendor"] == "Google", "scaleup_domain_chips"].max()
-    biggest = built[built["vendor"] == "NVIDIA"].sort_values("chips").iloc[-1]
-    title = (f"The NVLink systems shown stop at {nvidia_domain} GPUs and TPU pods at {google_domain:,}, yet "
-             f"{biggest['accelerator'].split(' ')[0]} clusters of {biggest['chips']:,} were built on "
-             f"{biggest['scaleout_fabric'].split(' ')[0]}")
+    title = scale_title(reach)
+    joined = reach["high"] > reach["low"]
+    reach["times"] = (reach["high"] / reach["low"]).where(joined)
+    reach["times_text"] = reach["times"].map(lambda t: f"\u00d7{t:,.0f}" if pd.notna(t) else "")
+    reach["mid"] = np.sqrt(reach["low"] * reach["high"])  # the middle of the line on the log scale
     vendors = [v for v in CHIP_MAKERS if v in set(frame["vendor"])]
     kinds = ["one scale-up domain", "largest cluster or job reported"]
     frame["kind_short"] = frame["kind"].map(dict(zip(kinds, ["scale-up domain", "largest reported"])))
+    x_scale = alt.Scale(type="log", domain=[4, 1_000_000], nice=False)
 
     def draw(narrow: bool):
         label = "short" if narrow else "system"
         order = list(systems.sort_values("scaleup_domain_chips")["system"].map(short_system if narrow else str))
         y = alt.Y(f"{label}:N", title=None, sort=order)
-        x = alt.X("chips:Q", title="Chips (log scale)", scale=alt.Scale(type="log", domain=[4, 1_000_000], nice=False),
-                  axis=alt.Axis(values=[10, 100, 1000, 10000, 100000, 1000000], format="~s" if narrow else ","))
+        x = alt.X("chips:Q", title="Chips (log scale)", scale=x_scale,
+                  axis=alt.Axis(values=[10, 100, 1000, 10000, 100000, 1000000], format="~s"))
         line = alt.Chart(reach).mark_rule(color=charts.INK, strokeWidth=1).encode(
-            x=alt.X("low:Q", scale=alt.Scale(type="log", domain=[4, 1_000_000], nice=False)), x2="high:Q", y=y)
-        dots = alt.Chart(frame).mark_point(filled=True, size=100, opacity=1, stroke=charts.PAPER, strokeWidth=1).encode(
-            x=x, y=y, yOffset=alt.YOffset("slot:O"),
+            x=alt.X("low:Q", scale=x_scale), x2="high:Q", y=y)
+        dots = alt.Chart(frame).mark_point(filled=True, size=90, opacity=1, stroke=charts.PAPER, strokeWidth=1,
+                                           yOffset=alt.ExprRef("datum.offset")).encode(
+            x=x, y=y,
             color=alt.Color("vendor:N", title="Vendor", scale=charts.vendor_scale(vendors),
                             legend=charts.bottom_legend("Vendor", columns=3)),
             shape=alt.Shape("kind_short:N" if narrow else "kind:N", title="What",
@@ -509,13 +558,20 @@ def scale_chart(systems: pd.DataFrame, clusters: pd.DataFrame, source: str) -> a
                             legend=charts.bottom_legend("What", columns=1 if narrow else 2)),
             tooltip=[alt.Tooltip("name:N", title="What"), alt.Tooltip("chips:Q", title="Chips", format=","),
                      alt.Tooltip("detail:N", title="Detail")])
-        return alt.layer(line, dots).properties(width=210 if narrow else 430, height=alt.Step(16))
+        width = 210 if narrow else 430
+        # How many domains the largest cluster joins, above the middle of its line.
+        times = alt.Chart(reach).mark_text(baseline="bottom", dy=-3, fontSize=11).encode(
+            x=alt.X("mid:Q", scale=x_scale), y=y, text="times_text:N",
+            tooltip=[alt.Tooltip("system:N", title="System"),
+                     alt.Tooltip("times:Q", title="Domains the largest cluster joins", format=",.0f")])
+        return alt.layer(line, dots, times).properties(width=width, height=alt.Step(SCALE_ROW_PX))
 
     return charts.finish(
         draw(False), narrow=draw(True), title=title,
-        subtitle=("Chips in one scale-up domain (circles) and in the largest clusters or jobs reported on each system "
-                  f"(diamonds), log scale; vendor specifications and reports of {clusters['as_of'].min():%Y}-"
-                  f"{clusters['as_of'].max():%Y}."),
+        subtitle=("Chips (log scale) in one scale-up domain (circles) and in the clusters or jobs reported on each system "
+                  "(diamonds); the line runs from one domain to the largest, and the number over it is how many domains that joins. "
+                  "Vendor specifications and reports of "
+                  f"{clusters['as_of'].min():%Y}-{clusters['as_of'].max():%Y}."),
         source=source,
         description=f"Dot chart per system of scale-up domain size and the largest reported clusters or jobs. {title}. "
                     + "; ".join(f"{r.name}: {r.chips:,} chips" for r in frame.itertuples()),
