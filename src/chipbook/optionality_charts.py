@@ -1,5 +1,6 @@
-"""Charts of the optionality-and-leverage chapter other than its capacity charts: who else
-has several chip suppliers, NVIDIA's margin, and list prices per petaflop-hour.
+"""Charts of the optionality-and-leverage chapter other than its compute mix: who else has
+several chip suppliers, NVIDIA's margin, and list prices per petaflop-hour; and the table of
+Anthropic's chip counts as the sources state them.
 
 Each function returns the finished chart (`charts.finish`) with its narrow layout; titles
 and text alternatives are computed from the frame drawn (tests/test_chart_titles.py). The
@@ -13,8 +14,8 @@ import pandas as pd
 
 from . import charts
 from . import optionality as opt
-from .prose import when_words
-from .vocabulary import CAPACITY_STATES, CHIP_VENDORS
+from .ledger import source_link
+from .vocabulary import CHIP_VENDORS
 
 
 def labs_chart(labs: pd.DataFrame, publisher_of: pd.Series, source: str) -> alt.TopLevelMixin:
@@ -193,76 +194,30 @@ def price_chart(rented: pd.DataFrame, source: str) -> alt.TopLevelMixin:
     )
 
 
-# Days within which two stated chip counts of one size are drawn side by side, per layout.
-CHIPS_DODGE_DAYS = {"wide": 12, "narrow": 20}
-# Pixels between two dodged marks.
-CHIPS_DODGE_PX = 13
+def chips_table(capacity: pd.DataFrame, publisher_of: pd.Series) -> pd.DataFrame:
+    """Every chip count the sources give for Anthropic, as a table (a chart of these nine
+    unlike counts carried no one finding: the prose states them). `capacity`: the capacity
+    table (rows with a chip count are shown); `publisher_of`: a source's publisher by
+    source_id. Columns: vendor, chips (family), figure (the count with its qualifier),
+    state, basis, speaks_for and stated (dates, YYYY-MM-DD), source (a link to the
+    bibliography: give html_columns=("source",)), ordered by the date the figure speaks for."""
+    counted = capacity[capacity["chips"].notna()].sort_values(["as_of", "vendor", "chips"], kind="stable")
+    return pd.DataFrame({
+        "vendor": counted["vendor"],
+        "chips": counted["chip_family"],
+        "figure": [_bound(c, b) for c, b in zip(counted["chips"], counted["chips_bound"])],
+        "state": counted["state"],
+        "basis": counted["basis"],
+        "speaks_for": counted["as_of"].dt.strftime("%Y-%m-%d"),
+        "stated": counted["date_stated"].dt.strftime("%Y-%m-%d"),
+        "source": [source_link(s, publisher_of.get(s, s).split(" (")[0]) for s in counted["source_id"]],
+    }).reset_index(drop=True)
+
+
+CHIPS_TABLE_HEADERS = {"vendor": "Chip vendor", "chips": "Chips", "figure": "Count, as stated", "state": "State",
+                       "basis": "Basis", "speaks_for": "Speaks for", "stated": "Stated on", "source": "Source"}
 
 
 def _bound(value: float, qualifier: str) -> str:
     """A count with the qualifier its source gives it: 'more than 1,000,000'."""
     return f"{qualifier} {value:,.0f}"
-
-
-def chips_chart(capacity: pd.DataFrame, publisher_of: pd.Series, as_of, source: str) -> alt.TopLevelMixin:
-    """Anthropic's chips by vendor as each source states them, by the date the figure
-    speaks for: in service or contracted, announced or only reported or expected.
-    `capacity`: the capacity table (rows with a chip count are drawn); `publisher_of`: a
-    source's publisher by source_id; `as_of`: the evidence date (the subtitle's)."""
-    counted = capacity[capacity["chips"].notna()]
-    frame = counted.assign(
-        figure=[_bound(c, b) for c, b in zip(counted["chips"], counted["chips_bound"])],
-        publisher=counted["source_id"].map(publisher_of).str.split(" (", regex=False).str[0],
-        family=counted["chip_family"].str.split(" (", regex=False).str[0],
-        firm=counted["basis"].eq("announced").map({True: "announced", False: "reported or expected"}),
-    )[["vendor", "chip_family", "family", "as_of", "date_stated", "chips", "figure", "state", "basis", "firm",
-       "publisher"]].sort_values(["as_of", "vendor"]).reset_index(drop=True)
-    # Counts of one size stated close together are drawn side by side, upwards (a pixel offset).
-    for layout, days in CHIPS_DODGE_DAYS.items():
-        frame[f"offset_{layout}"] = -CHIPS_DODGE_PX * charts.dodge(frame["as_of"], frame["chips"], gap=days)
-    in_service = frame[frame["state"] == "in service"].sort_values(["date_stated", "chips"])
-    latest = in_service.groupby("vendor").tail(1)
-    deals = sorted(set(frame.loc[frame["state"] != "in service", "vendor"]) - set(in_service["vendor"]))
-    # Each count with the basis it rests on (chipbook.prose's words): a forecast is "expected".
-    title = ("Chips in service: " + " and ".join(
-        f"{r.figure} {r.family} " + (f"expected by {when_words(r.as_of)}" if r.basis == "expected" else
-                                     f"by {r.as_of:%B %Y}" + (" (reported)" if r.basis == "reported" else ""))
-        for r in latest.itertuples())
-             + (f"; the {' and '.join(deals)} counts are deals" if deals else ""))
-    vendors = [v for v in ["AWS", "Google", "NVIDIA"] if v in set(frame["vendor"])]
-
-    def draw(narrow: bool):
-        layout = "narrow" if narrow else "wide"
-        base = alt.Chart(frame).encode(
-            x=alt.X("as_of:T", title=None if narrow else "Date the figure speaks for", scale=alt.Scale(padding=16),
-                    axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount=4 if narrow else 6)),
-            y=alt.Y("chips:Q", title="Accelerator chips", axis=alt.Axis(format="~s"), scale=alt.Scale(padding=14)),
-            color=alt.Color("vendor:N", title="Chip vendor", scale=charts.vendor_scale(vendors),
-                            legend=charts.bottom_legend("Chip vendor", columns=3) if narrow else alt.Legend()),
-            shape=alt.Shape("state:N", title="State", scale=alt.Scale(domain=CAPACITY_STATES,
-                                                                      range=["circle", "triangle-up", "diamond"]),
-                            legend=charts.bottom_legend("State", columns=3) if narrow else alt.Legend()),
-            tooltip=[alt.Tooltip("vendor:N", title="Chip vendor"), alt.Tooltip("chip_family:N", title="Chips"),
-                     alt.Tooltip("figure:N", title="Chips (as stated)"), alt.Tooltip("state:N", title="State"),
-                     alt.Tooltip("basis:N", title="Basis"), alt.Tooltip("date_stated:T", title="Stated"),
-                     alt.Tooltip("as_of:T", title="Speaks for"), alt.Tooltip("publisher:N", title="Source")])
-        # (An offset channel moves marks only on a band scale; on this one the offset is the mark's.)
-        size, offset = (90 if narrow else 110), alt.ExprRef(f"datum.offset_{layout}")
-        # Announced counts filled; counts only reported or expected hollow, outlined in the
-        # vendor's colour (a pale fill would fall under 3:1 against the page).
-        firm = base.transform_filter("datum.firm == 'announced'").mark_point(filled=True, size=size, opacity=1,
-                                                                                           yOffset=offset)
-        loose = base.transform_filter("datum.firm != 'announced'").mark_point(filled=False, size=size, strokeWidth=2,
-                                                                              opacity=1, yOffset=offset)
-        return alt.layer(firm, loose).properties(width=260 if narrow else 520, height=220 if narrow else 240)
-
-    return charts.finish(
-        draw(False), narrow=draw(True), title=title,
-        subtitle=(f"Chips per stated figure, by the date it speaks for; circles in service, triangles contracted, diamonds ceilings; hollow: "
-                  f"reported or expected, not announced; counts of one size stated close together are stacked. As of "
-                  f"{pd.Timestamp(as_of):%Y-%m-%d}."),
-        source=source,
-        description=f"Scatter chart of {len(frame)} stated chip counts for Anthropic by vendor and date. {title}. "
-                    + "; ".join(f"{r.vendor} {r.figure} ({r.state}, {r.basis}, {r.as_of:%Y-%m})" for r in frame.itertuples()),
-        data_files=["capacity.csv"],
-    )
