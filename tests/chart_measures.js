@@ -340,7 +340,10 @@
         let hits = 0;
         if (m.line) {  // a rule or line: points along it, every 2 px, inside the text's box
           hits = alongLine(m.el).map((p) => screenPoint(matrix, p.x, p.y)).filter((p) => insideQuad(p, quad)).length;
-        } else {  // a point or bar: points of the text's box inside the mark's shape
+        } else if (Math.max(0, Math.min(r.right, box.right) - Math.max(r.left, box.left))
+                   * Math.max(0, Math.min(r.bottom, box.bottom) - Math.max(r.top, box.top)) >= 0.25 * r.width * r.height) {
+          hits = 2;  // a small or thin mark (a point, a tick) a quarter or more under the text
+        } else {  // a larger mark (a bar): points of the text's box inside the mark's shape
           const inverse = matrix.inverse();
           const style = getComputedStyle(m.el);
           const filled = style.fill !== "none" && Number(style.fillOpacity || 1) > 0;

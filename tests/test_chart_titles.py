@@ -300,21 +300,22 @@ SYSTEMS = pd.DataFrame([
 
 def test_domain_chart_title_and_one_point_for_two_pods_on_one_spot():
     chart = interconnect.domain_chart(SYSTEMS, "2026-11-21", "S")
-    # 900 / 600 = 1.5
-    assert title(chart) == ("TPU pods reach 9,216 chips and the NVLink systems shown 72, but NVLink 5 gives each chip "
-                            "1.5x a TPU's bandwidth")
+    # 900 / 600 = 1.5; 9,216 / 72 = 128
+    assert title(chart) == "NVLink 5 gives each chip 1.5x a TPU's bandwidth, but TPU pods hold 128x as many chips"
     labels = {r["label"] for t in spec(chart)["datasets"].values() for r in t if "label" in r}
     assert "TPU7x (Ironwood) and TPU v5p" in labels  # 9,216 and 8,960 chips at 600 GB/s: one point, both names
     faster = SYSTEMS.assign(scaleup_gbyte_s_per_chip_per_direction=[200.0, 450.0, 450.0, 450.0, 900.0])
-    assert title(interconnect.domain_chart(faster, "2026-11-21", "S")).endswith("2.0x a TPU's bandwidth")
+    assert title(interconnect.domain_chart(faster, "2026-11-21", "S")).startswith("NVLink 5 gives each chip 2.0x a TPU's")
 
 
-def test_cliff_chart_title_is_the_drop_at_the_domains_edge():
-    # v5e: 200 / (25 / 8) = 64; H100: 450 / (400 / 8) = 9
+def test_cliff_chart_title_names_the_largest_and_smallest_drop():
+    # v5p: 600 / (50 / 8) = 96, the most (v5e 200 / (25 / 8) = 64); H100: 450 / (400 / 8) = 9, the least
     assert title(interconnect.cliff_chart(SYSTEMS, "2026-11-21", "S")) == (
-        "Leaving its domain cuts a TPU v5e chip's bandwidth 64-fold and an H100's 9-fold")
-    wider = SYSTEMS.assign(scaleout_gbit_s_per_chip_per_direction=[50.0, 100.0, 50.0, 400.0, 400.0])
-    assert "bandwidth 32-fold" in title(interconnect.cliff_chart(wider, "2026-11-21", "S"))
+        "Leaving the scale-up domain cuts bandwidth per chip 96-fold on TPU v5p and 9-fold on HGX H100")
+    # v5p's network at 400 Gb/s: 600 / 50 = 12; v5e's 64 is then the most
+    wider = SYSTEMS.assign(scaleout_gbit_s_per_chip_per_direction=[25.0, 100.0, 400.0, 400.0, 400.0])
+    assert title(interconnect.cliff_chart(wider, "2026-11-21", "S")).startswith(
+        "Leaving the scale-up domain cuts bandwidth per chip 64-fold on TPU v5e and")
 
 
 def test_google_figures_title_sets_own_claims_against_the_rival_comparison():
@@ -370,16 +371,17 @@ def test_network_model_title_is_the_worst_total_at_the_defaults():
     def step(tp, dp):
         return interconnect.StepEstimate(compute_s=1.0, tp_comm_s=tp, dp_local_comm_s=dp / 2, dp_scaleout_comm_s=dp / 2,
                                          d_model=1.0, layers=1.0, dp=2, domains=2, tp_over_scaleout=False)
-    defaults = dict(params_b=405, chips=16384, tokens_m=16, tp=8, pp=16, mfu=0.4, tflops=989, domain=8)
+    defaults = dict(params_b=405, chips=16384, tokens_m=16, tp=8, pp=16, mfu=0.4)
     at = {sid: step(0.05, 0.05) for sid in SYSTEMS["system_id"]}
     at["gb200-nvl72"] = step(0.15, 0.06)  # 0.15 + 0.06 = 0.21 of compute
     chart = interconnect.network_model_chart(SYSTEMS, defaults, at, "2026-11-21", "S")
-    assert title(chart) == ("At the default 405B-weight job no system is network-bound: communication takes at most "
-                            "0.21x compute time, on the GB200 NVL72 rack")
-    assert {p["name"] for p in spec(chart)["params"]} >= {"params_b", "chips", "tp", "domain"}
-    # One legend for what the two panels share: the colour scale is shared, nothing is titled twice.
-    wide = spec(chart)
-    assert wide["resolve"]["scale"]["color"] == "shared" and "Collective" not in json.dumps(wide)
+    assert title(chart) == "No system is network-bound at the default job: communication is at most 0.21x compute time"
+    assert "0.21x compute time, on the GB200 NVL72 rack" in spec(chart)["description"]
+    assert {p["name"] for p in spec(chart)["params"]} == {name for name, *_ in interconnect.MODEL_SLIDERS}
+    at["gb200-nvl72"] = step(1.1, 0.2)  # 1.1 + 0.2 = 1.3: one system of five is network-bound
+    assert title(interconnect.network_model_chart(SYSTEMS, defaults, at, "2026-11-21", "S")) == (
+        "1 of 5 systems is network-bound at the default job: communication is up to 1.30x compute time, on the GB200 "
+        "NVL72 rack")
 
 
 # --- optionality ----------------------------------------------------------------------------
