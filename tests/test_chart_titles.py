@@ -465,12 +465,18 @@ def test_generation_chart_title_sets_spec_sheet_ratios_against_vendor_claims():
     vendor_of = pd.Series({"tpu-v5e": "Google", "trainium2": "AWS"})
     frame = inference_charts.generation_frame(ratios, claims, vendor_of)
     assert len(frame) == 2 + 6 + 4  # two claims; v5e's three rates twice; Trainium2's two rates twice
-    assert title(inference_charts.generation_chart(frame, "v5e", "trn2", "S")) == (
-        "Per list-price dollar, v5e's spec sheet gives 1.8x to 3.8x its predecessor, around Google's 'up to 2.5x'; "
-        "Trainium2 gives 0.88x in BF16 against AWS's 4x")
+    # v5e per dollar: 1.8 to 3.8 holds Google's 2.5; Trainium2's BF16 per dollar 0.88 is under 0.8 x 4
+    assert inference_charts.generation_title(frame, "v5e", "trn2") == (
+        "Per dollar, v5e's spec sheet backs Google's claim; Trainium2's gives 0.88x in BF16, not AWS's 4x")
     ratios[("tpu-v5e", "tpu-v4")]["int8_per_dollar"] = 2.2
+    ratios[("tpu-v5e", "tpu-v4")]["bandwidth_per_dollar"] = 2.0
     frame = inference_charts.generation_frame(ratios, claims, vendor_of)
-    assert "gives 1.8x to 2.2x" in title(inference_charts.generation_chart(frame, "v5e", "trn2", "S"))
+    # 1.8 to 2.2 no longer holds 2.5
+    assert inference_charts.generation_title(frame, "v5e", "trn2").startswith(
+        "Per dollar, v5e's spec sheet gives 1.8-2.2x against Google's 2.5x")
+    chart = spec(inference_charts.generation_chart(frame, "v5e", "trn2", "S"))
+    assert [panel["title"]["text"] for panel in chart["vconcat"]] == ["TPU v5e over TPU v4 (Google)",
+                                                                       "Trainium2 over Trainium (AWS)"]
 
 
 def test_latency_chart_title_reads_the_latest_round():
@@ -480,9 +486,8 @@ def test_latency_chart_title_reads_the_latest_round():
                            "latency_bound_s": [20.0] * 4})
     specs = pd.DataFrame({"chip_id": ["tpu-v5e", "h100"], "chip": ["TPU v5e", "H100 SXM"], "vendor": ["Google", "NVIDIA"]})
     assert title(inference_charts.latency_chart(mlperf, specs, "S")) == (
-        "TPU v5e systems answered GPT-J queries more slowly than H100 systems: 11.5 s against 6.8 s on average in "
-        "MLPerf v4.0")
-    assert "11.5 s against 7.1 s" in title(inference_charts.latency_chart(mlperf.replace({6.8: 7.1}), specs, "S"))
+        "In MLPerf v4.0, TPU v5e systems took 11.5 s per GPT-J query on average, H100 systems 6.8 s")
+    assert title(inference_charts.latency_chart(mlperf.replace({6.8: 7.1}), specs, "S")).endswith("H100 systems 7.1 s")
 
 
 # --- every chart: a narrow layout with the same words, small enough for a phone ---------------
