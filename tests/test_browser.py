@@ -484,6 +484,74 @@ def test_moving_a_slider_updates_the_chart_description(browser_report):
     assert f"{name} = 400" in after and after.startswith(before.split(" Currently:")[0])
 
 
+# --- The chart measures themselves: each fault they look for, on a chart drawn to have it ---
+
+def _fixture_charts():
+    """(name, chart) pairs: one chart per fault the measures look for, and one without any."""
+    import altair as alt
+    import pandas as pd
+
+    from chipbook import charts
+
+    charts.enable()
+
+    def done(chart, name):
+        return charts.finish(chart, title=f"{name} chart", subtitle="Units, date.", source="Fixture",
+                             description=f"{name} chart.")
+
+    points = pd.DataFrame({"x": [1.0, 2.0], "y": [1.0, 1.0], "name": ["first", "second"]})
+    rows = pd.DataFrame({"row": ["a", "b", "c"], "x": [1.0, 2.0, 3.0], "shift": [44.0, 0.0, 0.0]})
+    x = alt.X("x:Q", scale=alt.Scale(domain=[0, 3]))
+    return [
+        # Two labels on one spot.
+        ("touching", done(alt.Chart(points).mark_text(fontSize=12).encode(x=x, y=alt.value(20), text="name:N")
+                          + alt.Chart(points).mark_text(fontSize=12, dy=3).encode(x=x, y=alt.value(20), text="name:N"),
+                          "touching").properties(width=200, height=60)),
+        # The first point's name pushed onto the second point.
+        ("over a mark", done(alt.layer(
+            alt.Chart(points).mark_point(filled=True, size=200).encode(x=x, y=alt.Y("y:Q")),
+            alt.Chart(points.head(1)).mark_text(dx=67, fontSize=12).encode(x=x, y=alt.Y("y:Q"), text="name:N")),
+            "over a mark").properties(width=200, height=80)),
+        # A row name cut short by a label limit.
+        ("cut short", done(alt.Chart(rows.assign(row=rows["row"] + " with a very long name indeed")).mark_bar().encode(
+            x=x, y=alt.Y("row:N", axis=alt.Axis(labelLimit=60))), "cut short").properties(width=200)),
+        # Row a's point pushed two rows down.
+        ("stray", done(alt.Chart(rows).mark_point(filled=True, yOffset=alt.ExprRef("datum.shift")).encode(
+            x=x, y=alt.Y("row:N")), "stray").properties(width=200, height=alt.Step(20))),
+        ("clean", done(alt.Chart(rows).mark_bar().encode(x=x, y=alt.Y("row:N"))
+                       + alt.Chart(rows).mark_text(align="left", dx=4).encode(x=x, y=alt.Y("row:N"), text="row:N"),
+                       "clean").properties(width=200, height=alt.Step(20))),
+    ]
+
+
+def test_the_chart_measures_find_each_fault_they_look_for(tmp_path):
+    require_build()
+    from chipbook import charts
+
+    fixtures = _fixture_charts()
+    page = (HTML / "chapters" / "03-interconnect.html").read_text(encoding="utf-8")
+    start = page.index('<article class="bd-article">') + len('<article class="bd-article">')
+    body = "".join(charts.offline_renderer(chart.to_dict())["text/html"] for _, chart in fixtures)
+    (tmp_path / "chapters").mkdir()
+    (tmp_path / "chapters" / "fixture.html").write_text(
+        page[:start] + body + page[page.index("</article>", start):], encoding="utf-8")
+    (tmp_path / "_static").symlink_to(HTML / "_static", target_is_directory=True)
+    with serve(tmp_path) as base, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=QUIET_FLAGS)
+        view = browser.new_page(viewport={"width": 1400, "height": 900})
+        view.goto(base + "chapters/fixture.html", wait_until="load")
+        view.evaluate(DRAW_ALL)
+        _wait(view, DRAWN_IN, "light", "the fixture charts")
+        measured = {name: m for (name, _), m in zip(fixtures, view.evaluate(CHART_MEASURES, {"numbers": False}))}
+        browser.close()
+    assert measured["touching"]["collisions"] and "touches" in measured["touching"]["collided"][0]
+    assert any('label "first" is drawn over point' in line for line in measured["over a mark"]["collided"])
+    assert any("is cut short of" in line for line in measured["cut short"]["cut"])
+    assert any('is drawn in the row of "c", not of "a"' in line for line in measured["stray"]["strays"])
+    clean = measured["clean"]
+    assert (clean["collisions"], clean["clipped"], clean["misplaced"]) == (0, 0, 0), clean
+
+
 # --- Navigation (issue 25): one search control, sidebar toggles that work, every chapter
 # reachable from any page on a phone. Its own small browser session: three kinds of page.
 NAV_PAGES = ["intro.html", "chapters/02-inference-economics.html", "chapters/bibliography.html"]

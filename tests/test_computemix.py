@@ -3,6 +3,9 @@ model on the book's data (never today's values)."""
 
 from __future__ import annotations
 
+import json
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -501,6 +504,9 @@ def test_the_figure_is_finished_and_offline():
         assert layout["title"] == spec["title"] and layout["description"].startswith(" ".join(spec["title"]["text"]))
     assert max(v["width"] for v in narrow["vconcat"]) <= charts.NARROW_WIDTH_PX
     assert [v["title"]["text"] for v in spec["vconcat"]] == ["NVIDIA GPUs", "AWS Trainium", "Google TPUs"]
+    # Vega refuses two marks of one name: each panel's backdrops keep names of their own.
+    names = re.findall(r'"name": "(backdrop\w*)"', json.dumps({k: v for k, v in spec.items() if k != "usermeta"}))
+    assert len(names) == len(set(names)) == 6
     page = charts.offline_renderer(spec)["text/html"]
     assert "NVIDIA&#x27;s share" in page or "NVIDIA's share" in page
 
