@@ -1048,9 +1048,12 @@ def cost_chart(chips: pd.DataFrame, model: ReferenceModel, assumptions: pd.DataF
         weights="bitsUsed[datum.chip_id] + '-bit'",
         batchUsed="batchUsed[datum.chip_id]",
         limitedBy="isValid(datum.chipSeconds) ? (memoryBound[datum.chip_id] ? 'memory bandwidth' : 'compute') : 'does not fit'",
+        # A chip without a price has no bar: its note gives the chip-hour price that would tie the
+        # cheapest, in words that say it is a price per chip-hour, not a point on the axis.
         note=("(datum.serving ? '◆ ' : '') + (isValid(datum.cost) ? format(datum.cost, '$.2f') : datum.priced ? 'does not fit' : "
-              "isValid(datum.chipSeconds) ? noPriceShort + '; ties at ' + "
-              "format(cheapestCostExact * 3600 / (1000000 * datum.chipSeconds), '$.2f') + '/h' : noPriceShort + '; does not fit')"),
+              f"isValid(datum.chipSeconds) ? noPriceShort + '{'; ties at ' if narrow else '; ties the cheapest at '}' + "
+              "format(cheapestCostExact * 3600 / (1000000 * datum.chipSeconds), '$.2f') + "
+              f"'{'/chip-h' if narrow else ' per chip-hour'}' : noPriceShort + '; does not fit')"),
         barEnd="isValid(datum.cost) ? datum.cost : 0",
     )
     # On a phone each chip's name stands on its own line above its bar (as charts.label_rows

@@ -98,8 +98,8 @@ def margin_chart(nvidia: pd.DataFrame, source: str, discount_pct: float = 20) ->
     growth = opt.growth_multiple(first["data_center_revenue_usd_bn"], last["data_center_revenue_usd_bn"])
     change = last["gaap_gross_margin_pct"] - first["gaap_gross_margin_pct"]
     title = (f"NVIDIA's gross margin {'rose' if change > 0 else 'fell' if change < 0 else 'held'} from "
-             f"{first['gaap_gross_margin_pct']:.1f}% to {last['gaap_gross_margin_pct']:.1f}% as its data-center revenue "
-             f"grew {growth:.0f}-fold")
+             f"{first['gaap_gross_margin_pct']:.1f}% to {last['gaap_gross_margin_pct']:.1f}% as its revenue from data "
+             f"centers grew {growth:.0f}-fold")
     discount = alt.param(name="discount", value=discount_pct,
                          bind=alt.binding_range(min=0, max=60, step=5, name="Discount won by a buyer (%) "))
     green = charts.VENDOR_COLORS["NVIDIA"]
