@@ -478,6 +478,45 @@ def test_generation_chart_title_sets_spec_sheet_ratios_against_vendor_claims():
                                                                        "Trainium2 over Trainium (AWS)"]
 
 
+def test_roofline_title_and_decode_band_end_at_the_lowest_ridge():
+    specs = pd.DataFrame({"chip_id": ["h100", "h200", "tpu-v5e"], "chip": ["H100 SXM", "H200 SXM", "TPU v5e"],
+                          "vendor": ["NVIDIA", "NVIDIA", "Google"], "bf16_tflops_dense": [989.0, 989.0, 197.0],
+                          "hbm_bandwidth_gb_s": [3350.0, 4800.0, 819.0]})
+    # ridges: 989,000 / 3,350 = 295.2; 989,000 / 4,800 = 206.0; 197,000 / 819 = 240.5 -> lowest 206, batch 200
+    lines, ridges, names, phases = inference_charts.roofline_frames(specs, ["h100", "h200", "tpu-v5e"])
+    assert inference_charts.roofline_title(ridges) == "Decoding at batches below about 200 is memory-bound on every chip shown"
+    assert phases["end"].iloc[0] == 200 and phases["phase"].iloc[0] == "decode, batch 1 to 200"
+    assert list(names["names"]) == ["H100, H200", "v5e"]  # one peak, one name
+    # H200 at 3,000 GB/s: 329.7; the lowest ridge is then v5e's 240.5 -> batch 240
+    moved = inference_charts.roofline_frames(specs.assign(hbm_bandwidth_gb_s=[3350.0, 3000.0, 819.0]),
+                                             ["h100", "h200", "tpu-v5e"])[1]
+    assert inference_charts.roofline_title(moved) == "Decoding at batches below about 240 is memory-bound on every chip shown"
+
+
+def test_place_labels_keeps_names_off_points_and_each_other():
+    # Two points 10 px apart on one line: the first name goes right of its point; the second
+    # name would then cover the first, so it goes elsewhere.
+    x, y, labels = pd.Series([50.0, 60.0]), pd.Series([50.0, 50.0]), pd.Series(["H100", "v4"])
+    places = inference_charts.place_labels(x, y, labels, 200, 100)
+    assert places.iloc[0] != "right" or places.iloc[1] != "right"
+    assert inference_charts.place_labels(pd.Series([195.0]), pd.Series([50.0]), pd.Series(["Inf2"]), 200, 100).iloc[0] \
+        in ("left", "upper-left", "lower-left")  # at the right edge: its name to the left
+
+
+def test_per_dollar_title_names_the_most_and_least_bandwidth_per_dollar():
+    frame = pd.DataFrame({"chip": ["Inferentia2", "H100 SXM", "TPU v5e"], "label": ["Inf2", "H100", "v5e"],
+                          "vendor": ["AWS", "NVIDIA", "Google"], "usd_per_chip_hour": [1.0, 4.0, 1.2],
+                          "bf16_tflops_dense": [190.0, 989.0, 197.0], "hbm_bandwidth_gb_s": [820.0, 3350.0, 819.0],
+                          "bf16_tflops_per_usd_hour": [190.0, 247.3, 164.2], "hbm_gb_s_per_usd_hour": [820.0, 837.5, 682.5],
+                          "price_seen": ["p", "p", "p"]})
+    # 3,350 / 4 = 837.5 beats 820 / 1; 819 / 1.2 = 682.5 is the least
+    assert title(inference_charts.per_dollar_chart(frame, "2025", "S")) == (
+        "H100 SXM buys the most memory bandwidth per list-price dollar, TPU v5e the least")
+    moved = frame.assign(hbm_gb_s_per_usd_hour=[820.0, 600.0, 682.5])
+    assert title(inference_charts.per_dollar_chart(moved, "2025", "S")) == (
+        "Inferentia2 buys the most memory bandwidth per list-price dollar, H100 SXM the least")
+
+
 def test_latency_chart_title_reads_the_latest_round():
     mlperf = pd.DataFrame({"round": ["v3.1", "v3.1", "v4.0", "v4.0"], "chip_id": ["tpu-v5e", "h100"] * 2,
                            "accelerators_per_system": [4, 8, 4, 8], "samples_per_second": [1.0] * 4,
