@@ -395,7 +395,13 @@
       if (!cells.has(cell)) {
         const axes = [...cell.querySelectorAll(":scope > g.role-axis")].map((axis) => {
           const labels = [...axis.querySelectorAll("g.role-axis-label text")].filter((t) => shown(t, svg) && t.textContent.trim())
-            .map((t) => { const r = t.getBoundingClientRect(); return {text: squash(t.textContent), x: (r.left + r.right) / 2, y: (r.top + r.bottom) / 2}; });
+            .map((t) => {
+              // Where the label's tick is: its anchor (a rotated label's box centre lies off the tick).
+              const item = itemOf(t), m = t.parentElement && t.parentElement.getScreenCTM(), r = t.getBoundingClientRect();
+              const at = item && m && typeof item.x === "number" ? screenPoint(m, item.x, item.y || 0)
+                : {x: (r.left + r.right) / 2, y: (r.top + r.bottom) / 2};
+              return {text: squash(t.textContent), x: at.x, y: at.y};
+            });
           // Only an axis of categories: two labels or more, not all of them numbers.
           if (labels.length < 2 || labels.every((l) => /^[-\u2212$\d.,%~kMGBx]*$/.test(l.text))) return null;
           const spreadX = Math.max(...labels.map((l) => l.x)) - Math.min(...labels.map((l) => l.x));

@@ -16,7 +16,7 @@ from . import charts
 from .vocabulary import CHIP_MAKERS
 
 RATE_LABELS = {"bf16": "dense BF16", "fp8": "dense FP8", "int8": "dense INT8", "bandwidth": "HBM bandwidth"}
-FIGURE_KINDS = ["vendor claim", "vendor claim from a benchmark", "spec sheet", "spec sheet ÷ list price"]
+FIGURE_KINDS = ["vendor claim", "vendor benchmark claim", "spec sheet", "spec sheet ÷ list price"]
 
 
 def generation_frame(ratios: dict, vendor_claims: pd.DataFrame, vendor_of: pd.Series) -> pd.DataFrame:
@@ -30,7 +30,7 @@ def generation_frame(ratios: dict, vendor_claims: pd.DataFrame, vendor_of: pd.Se
         chip = names.get(new, new)
         for c in vendor_claims[(vendor_claims["subject_chip_id"] == new) & (vendor_claims["baseline_chip_id"] == old)].itertuples():
             rows.append({"chip": chip, "measure": f"{c.metric} ({c.qualifier}, {c.as_of:%Y})", "ratio": c.factor_high_x,
-                         "kind": "vendor claim from a benchmark" if c.basis == "vendor benchmark claim" else "vendor claim",
+                         "kind": "vendor benchmark claim" if c.basis == "vendor benchmark claim" else "vendor claim",
                          "vendor": c.vendor, "claim_ref": c.claim_ref})
         rates = [(key, label) for key, label in RATE_LABELS.items() if f"{key}_per_chip" in r]
         for per, kind, suffix in (("per_chip", "spec sheet", "per chip"), ("per_dollar", "spec sheet ÷ list price",
@@ -144,7 +144,10 @@ def latency_chart(mlperf: pd.DataFrame, specs: pd.DataFrame, source: str) -> alt
     scenario's bound. `mlperf`: the mlperf_results table; `specs`: accelerator_specs."""
     lat = mlperf.merge(specs[["chip_id", "chip", "vendor"]], on="chip_id")
     lat["system"] = lat["round"] + " \u00b7 " + lat["chip"] + " \u00d7" + lat["accelerators_per_system"].astype(str)
-    frame = lat.melt(id_vars=["system", "round", "chip_id", "vendor", "samples_per_second", "latency_bound_s"],
+    # A phone's row names: the chip's short name ("v4.0 \u00b7 H100 \u00d78").
+    lat["system_short"] = (lat["round"] + " \u00b7 " + lat["chip_id"].map(SHORT).fillna(lat["chip"]) + " \u00d7"
+                           + lat["accelerators_per_system"].astype(str))
+    frame = lat.melt(id_vars=["system", "system_short", "round", "chip_id", "vendor", "samples_per_second", "latency_bound_s"],
                      value_vars=["latency_mean_s", "latency_p99_s"], var_name="statistic", value_name="seconds")
     frame["statistic"] = frame["statistic"].map({"latency_mean_s": "mean", "latency_p99_s": "99th percentile"})
     mean = frame[frame["statistic"] == "mean"].set_index(["round", "chip_id"])["seconds"]
@@ -152,12 +155,12 @@ def latency_chart(mlperf: pd.DataFrame, specs: pd.DataFrame, source: str) -> alt
     title = (f"In MLPerf {latest}, TPU v5e systems took {mean[(latest, 'tpu-v5e')]:.1f} s per GPT-J query on average, "
              f"H100 systems {mean[(latest, 'h100')]:.1f} s")
     vendors = [v for v in CHIP_MAKERS if v in set(frame["vendor"])]
-    order = list(lat["system"])
 
     def draw(narrow: bool):
+        label = "system_short" if narrow else "system"
         x = alt.X("seconds:Q", title="Latency per query (seconds)", scale=alt.Scale(domain=[0, 21]))
         dots = alt.Chart(frame).mark_point(filled=True, size=100, opacity=1).encode(
-            x=x, y=alt.Y("system:N", title=None, sort=order),
+            x=x, y=alt.Y(f"{label}:N", title=None, sort=list(lat[label])),
             color=alt.Color("vendor:N", title="Vendor", scale=charts.vendor_scale(vendors),
                             legend=charts.bottom_legend("Vendor", columns=2)),
             shape=alt.Shape("statistic:N", title="Latency", scale=alt.Scale(domain=["mean", "99th percentile"],

@@ -280,8 +280,8 @@ VEGA_DP_LOCAL_RATIO = ("(2 / 3) * (1 - domains / dp) * dp * tflops * 1e12 * mfu"
 # interconnect_systems table.
 
 def short_system(name: str) -> str:
-    """A system's name as a narrow column shows it: no "pod", no bracketed aside."""
-    return re.sub(r"\s*\(.*?\)", "", name).replace(" pod", "").strip()
+    """A system's name as a narrow column shows it: no "pod" or "rack", no bracketed aside."""
+    return re.sub(r"\s*\(.*?\)", "", name).replace(" pod", "").replace(" rack", "").strip()
 
 
 def domain_chart(systems: pd.DataFrame, spec_date: str, source: str) -> alt.TopLevelMixin:
@@ -553,7 +553,7 @@ def scale_chart(systems: pd.DataFrame, clusters: pd.DataFrame, source: str) -> a
         order = list(systems.sort_values("scaleup_domain_chips")["system"].map(short_system if narrow else str))
         y = alt.Y(f"{label}:N", title=None, sort=order)
         x = alt.X("chips:Q", title="Chips (log scale)", scale=x_scale,
-                  axis=alt.Axis(values=[10, 100, 1000, 10000, 100000, 1000000], format="~s"))
+                  axis=alt.Axis(values=[10, 100, 1000, 10000, 100000, 1000000], format="~s", labelOverlap=True))
         line = alt.Chart(reach).mark_rule(color=charts.INK, strokeWidth=1).encode(
             x=alt.X("low:Q", scale=x_scale), x2="high:Q", y=y)
         dots = alt.Chart(frame).mark_point(filled=True, size=90, opacity=1, stroke=charts.PAPER, strokeWidth=1,
