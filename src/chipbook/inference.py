@@ -1208,7 +1208,7 @@ def range_chart(verdicts: dict[str, pd.DataFrame], *, narrow: bool = False):
         layers = [alt.Chart().mark_rule(color="#333", strokeDash=[4, 3]).encode(x=alt.X("min(high_usd):Q")), span, dots]
     chart = (alt.layer(*layers, data=data)
              .transform_calculate(status="datum.could_be_cheapest ? 'could be the cheapest' : 'clearly dearer'")
-             .properties(width=260 if narrow else 420, height=alt.Step(30 if narrow else 20))
+             .properties(width=235 if narrow else 420, height=alt.Step(30 if narrow else 20))
              .facet(row=alt.Row("basis:N", title=None, sort=list(verdicts),
                                 header=alt.Header(labelExpr=label, labelFontSize=12, labelAngle=0, labelAnchor="start",
                                                   labelOrient="top", labelLimit=0)))
@@ -1305,7 +1305,7 @@ def tornado_chart(result: pd.DataFrame, chip_names: dict[str, str], *, narrow: b
             align="left", baseline="bottom", dy=-9, fontSize=11, limit=alt.ExprRef("width")).encode(
             y=y, x=alt.value(0), text="label:N")
         layers.append(row_names)
-    chart = alt.layer(*layers).properties(width=260 if narrow else 330, height=alt.Step(40 if narrow else 22))
+    chart = alt.layer(*layers).properties(width=240 if narrow else 330, height=alt.Step(40 if narrow else 22))
     n_changing, n_moving = moved["assumption_id"].nunique(), len(wide)
     if n_changing:
         head = f"All {n_moving}" if n_changing == n_moving and n_moving > 1 else f"{n_changing} of the {n_moving}"

@@ -86,6 +86,7 @@ def generation_chart(frame: pd.DataFrame, v5e_claim: str, trn2_claim: str, sourc
     spans = drawn[drawn["kind"].isin(SPEC_SUFFIXES)].groupby(["chip", "name", "name_short", "vendor"], as_index=False).agg(
         low=("ratio", "min"), high=("ratio", "max"), place=("place", "min"))
     chips = list(dict.fromkeys(drawn["chip"]))
+    vendors = [v for v in CHIP_MAKERS if v in set(drawn["vendor"])]
     names = {"TPU v5e": "TPU v5e over TPU v4 (Google)", "Trainium2": "Trainium2 over Trainium (AWS)"}
     x_scale = alt.Scale(type="log", domain=[0.5, 8])
     order = alt.EncodingSortField("place", op="min")
@@ -100,13 +101,13 @@ def generation_chart(frame: pd.DataFrame, v5e_claim: str, trn2_claim: str, sourc
         colour = charts.VENDOR_COLORS[mine["vendor"].iloc[0]]
         span = alt.Chart(lines).mark_rule(color=colour, strokeWidth=2).encode(
             x=alt.X("low:Q", scale=x_scale), x2="high:Q", y=y)
-        points = alt.Chart(mine).mark_point(filled=True, size=90, opacity=1, color=colour).encode(
+        points = alt.Chart(mine).mark_point(filled=True, size=90, opacity=1).encode(
             x=x, y=y,
+            # The vendor's colour by a scale without a legend, so that the shape legend's symbols stay in ink.
+            color=alt.Color("vendor:N", scale=charts.vendor_scale(vendors), legend=None),
             shape=alt.Shape("kind:N", title="Figure", sort=FIGURE_KINDS,
                             scale=alt.Scale(domain=FIGURE_KINDS, range=["triangle-up", "diamond", "circle", "square"]),
-                            # In ink: each panel's points are its vendor's colour, the legend is for shapes.
-                            legend=charts.bottom_legend("Figure", columns=1 if narrow else 2, symbolFillColor=charts.INK,
-                                                        symbolStrokeColor=charts.INK)),
+                            legend=charts.bottom_legend("Figure", columns=1 if narrow else 2)),
             tooltip=[alt.Tooltip("chip:N", title="Chip"), alt.Tooltip("measure:N", title="Measure"),
                      alt.Tooltip("ratio:Q", title="Over its predecessor (times)", format=".2f"),
                      alt.Tooltip("kind:N", title="Figure")])
@@ -120,12 +121,12 @@ def generation_chart(frame: pd.DataFrame, v5e_claim: str, trn2_claim: str, sourc
         else:
             parity = alt.Chart(pd.DataFrame({"ratio": [1.0]})).mark_rule(color=charts.INK, strokeDash=[4, 3]).encode(x=x)
             layers, step = [parity, span, points], 20
-        return alt.layer(*layers).properties(width=260 if narrow else 300, height=alt.Step(step),
+        return alt.layer(*layers).properties(width=240 if narrow else 300, height=alt.Step(step),
                                              title=alt.Title(names.get(chip, chip), anchor="start", fontSize=12))
 
     def draw(narrow: bool):
         return alt.vconcat(*[panel(c, narrow, i == len(chips) - 1) for i, c in enumerate(chips)],
-                           spacing=10).resolve_scale(x="shared", shape="shared")
+                           spacing=10).resolve_scale(x="shared", shape="shared", color="shared")
 
     return charts.finish(
         draw(False), narrow=draw(True), title=title,
@@ -501,7 +502,7 @@ def mlperf_dollar_chart(frame: pd.DataFrame, prices_on, source: str) -> alt.TopL
         values = base.mark_text(align="left", dx=4, fontSize=11).encode(text=alt.Text("samples_per_usd:Q", format=",.0f"))
         heading = alt.Title(f"MLPerf {round_}", anchor="start", fontSize=12)
         if narrow:
-            return charts.label_rows([bars, values], "name", order, width=260, row_height=14).properties(title=heading)
+            return charts.label_rows([bars, values], "name", order, width=240, row_height=14).properties(title=heading)
         y = alt.Y("name:N", title=None, sort=order)
         return alt.layer(bars.encode(y=y), values.encode(y=y)).properties(width=420, height=alt.Step(30), title=heading)
 

@@ -416,7 +416,7 @@ def cliff_chart(systems: pd.DataFrame, spec_date: str, source: str) -> alt.TopLe
 GOOGLE_BASELINES = {"Google's own figure": "Against Google's own earlier systems",
                     "Google's comparison with another vendor": "Against another vendor's chips"}
 # Characters of a row name per line: beside the rows on a desktop, above them on a phone.
-FIGURE_LABEL_CHARS = {"wide": 40, "narrow": 44}
+FIGURE_LABEL_CHARS = {"wide": 40, "narrow": 40}
 
 
 def google_figures_chart(figures: pd.DataFrame, source: str) -> alt.TopLevelMixin:
@@ -473,7 +473,7 @@ def google_figures_chart(figures: pd.DataFrame, source: str) -> alt.TopLevelMixi
         ends = base.mark_point(filled=True, size=80, color=google, opacity=1).encode(x=x("times_high"), y=y, tooltip=tooltip)
         layers = [parity, span, ends] + ([names] if names is not None else [])
         return alt.layer(*layers).properties(
-            width=280 if narrow else 320, height=alt.Step(step),
+            width=250 if narrow else 320, height=alt.Step(step),
             title=alt.Title(f"{heading} ({len(rows)})", anchor="start", fontSize=12))
 
     def draw(narrow: bool):
