@@ -311,11 +311,11 @@ def test_domain_chart_title_and_one_point_for_two_pods_on_one_spot():
 def test_cliff_chart_title_names_the_largest_and_smallest_drop():
     # v5p: 600 / (50 / 8) = 96, the most (v5e 200 / (25 / 8) = 64); H100: 450 / (400 / 8) = 9, the least
     assert title(interconnect.cliff_chart(SYSTEMS, "2026-11-21", "S")) == (
-        "Leaving the scale-up domain cuts bandwidth per chip 96-fold on TPU v5p and 9-fold on HGX H100")
+        "Leaving the scale-up domain cuts a chip's bandwidth 96-fold on TPU v5p, 9-fold on HGX H100")
     # v5p's network at 400 Gb/s: 600 / 50 = 12; v5e's 64 is then the most
     wider = SYSTEMS.assign(scaleout_gbit_s_per_chip_per_direction=[25.0, 100.0, 400.0, 400.0, 400.0])
     assert title(interconnect.cliff_chart(wider, "2026-11-21", "S")).startswith(
-        "Leaving the scale-up domain cuts bandwidth per chip 64-fold on TPU v5e and")
+        "Leaving the scale-up domain cuts a chip's bandwidth 64-fold on TPU v5e,")
 
 
 def test_google_figures_title_sets_own_claims_against_the_rival_comparison():
@@ -439,11 +439,10 @@ def test_price_chart_title_sets_the_spread_within_groups_against_the_gap_between
                            "bf16_tflops_dense": [100.0] * 5, "usd_per_pflop_hour": [6.0, 12.0, 5.0, 7.0, 9.0]})
     # NVIDIA: median of 6 and 12 = 9, span 6; own chips: median of 5, 7, 9 = 7, span 4; gap 9 - 7 = 2
     assert title(optionality_charts.price_chart(rented, "S")) == (
-        "List prices per petaflop-hour vary more within each group ($4.00 or more) than between their medians ($2.00)")
+        "List prices spread $4.00+ a petaflop-hour within each group, $2.00 between the medians")
     # NVIDIA at 16 and 18: median 17, span 2; gap 17 - 7 = 10
     assert title(optionality_charts.price_chart(rented.replace({6.0: 16.0, 12.0: 18.0}), "S")) == (
-        "List prices per petaflop-hour differ more between the groups' medians ($10.00) than within a group "
-        "(as little as $2.00)")
+        "List prices differ $10.00 a petaflop-hour between the medians, more than within a group ($2.00)")
 
 
 # --- inference evidence ---------------------------------------------------------------------

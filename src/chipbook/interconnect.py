@@ -374,7 +374,7 @@ def cliff_chart(systems: pd.DataFrame, spec_date: str, source: str) -> alt.TopLe
     # The chart's top and bottom rows: the largest and the smallest drop, named by chip.
     most, least = cliff.loc[cliff["drop"].idxmax()], cliff.loc[cliff["drop"].idxmin()]
     chip = lambda row: row["chip"] if "chip" in row and isinstance(row["chip"], str) else short_system(row["system"])
-    title = (f"Leaving the scale-up domain cuts bandwidth per chip {most['drop']:.0f}-fold on {chip(most)} and "
+    title = (f"Leaving the scale-up domain cuts a chip's bandwidth {most['drop']:.0f}-fold on {chip(most)}, "
              f"{least['drop']:.0f}-fold on {chip(least)}")
     vendors = [v for v in CHIP_MAKERS if v in set(frame["vendor"])]
 

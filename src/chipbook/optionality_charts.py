@@ -163,10 +163,8 @@ def price_title(groups: pd.DataFrame) -> str:
     the narrower group's spread."""
     gap, span = groups["gap"].iloc[0], groups["span"].min()
     if span >= gap:
-        return (f"List prices per petaflop-hour vary more within each group (${span:.2f} or more) than between their "
-                f"medians (${gap:.2f})")
-    return (f"List prices per petaflop-hour differ more between the groups' medians (${gap:.2f}) than within a group "
-            f"(as little as ${span:.2f})")
+        return f"List prices spread ${span:.2f}+ a petaflop-hour within each group, ${gap:.2f} between the medians"
+    return f"List prices differ ${gap:.2f} a petaflop-hour between the medians, more than within a group (${span:.2f})"
 
 
 def price_chart(rented: pd.DataFrame, source: str) -> alt.TopLevelMixin:
