@@ -4,8 +4,9 @@ Opens each chart page of _build/html in Debian's chromium, offline, in four view
 1400 px and phone 390 px, light and dark), saves a PNG of every chart in each view under
 _build/chart-review/ and prints, per chart, what tests/chart_measures.js measures: the
 smallest text as shown, the weakest mark or legend-symbol contrast, overlapping marks,
-numbers in the title or description that the drawn data cannot produce, and the layout
-chosen. A reviewer rates the charts from the pictures; the browser check enforces the
+numbers in the title or description that the drawn data cannot produce, the layout
+chosen, and each text that collides with another text or a mark, is cut off, or each point
+drawn outside its row. A reviewer rates the charts from the pictures; the browser check enforces the
 measurements. Usage: python scripts/chart_review.py [--views light-desktop,dark-phone]
 [--pages 03] [--no-pictures] [--json out.json]
 """
@@ -64,6 +65,9 @@ def main() -> None:
                     print(f"{view:13} {key:6} {chart['layout']:6} text {chart['text']} ({chart['smallest']!r}) "
                           f"contrast {chart['contrast']} [{chart['weakest']}] overlaps {chart['overlaps']} {chart.get('overlapping', '')!r} "
                           f"scale {chart['scale']} unexplained {chart['unexplained']}  | {chart['title'][:60]}")
+                    for what in ("collided", "cut", "strays"):
+                        for line in chart.get(what, []):
+                            print(f"{'':13} {key:6}   {line}")
                     if not args.no_pictures:
                         figure = page.locator("figure.chipbook-chart").nth(chart["index"])
                         figure.screenshot(path=str(out / f"{key}-{view}.png"))

@@ -10,6 +10,18 @@
    - numbers: the numbers of the title and the text alternative that the chart's drawn
      data (its datasets after Vega's transforms, and its slider values) cannot produce as a
      value, a count, a sum or a ratio of two of those.
+   - collisions: pairs of texts that touch or overlap (mark labels, axis tick labels and
+     titles, legends, the chart's title alike), each box taken 1 px wider at each end and a
+     fifth less tall than its font box, so that two labels run together ("100,0001,000,000")
+     count and two rows of text that merely stack do not;
+   - crossings: a text drawn over a point, bar, rule or line that it does not label (it
+     labels a mark when its anchor lies on that mark, as a label beside its point or at its
+     bar's end does), found by sampling the text's box against the mark's own fill and stroke;
+   - clipped: texts and points that reach past the chart's drawing or the plot that clips
+     them, and texts cut short with an ellipsis (a label limit);
+   - misplaced: points drawn nearer another row's (or column's) label than their own, on an
+     axis of categories: an offset that spills into the next row.
+   Each of these four is a list of words naming the texts or marks, at most MAX_NAMED.
    Also the layout the page chose (wide or narrow) and the scale of the drawing.
    options.numbers: false skips the numbers (they do not change with the view). */
 (options) => {
@@ -210,6 +222,209 @@
     return n;
   };
 
+  // --- Where text and marks collide, what is cut off, what leaves its row ------------
+  const MAX_NAMED = 8;
+  const words = (text) => JSON.stringify(String(text).replace(/\s+/g, " ").trim().slice(0, 50));
+  const itemOf = (el) => el.__data__ || null;  // Vega's SVG renderer binds each element to its scene item
+  const screenPoint = (matrix, x, y) => ({x: matrix.a * x + matrix.c * y + matrix.e, y: matrix.b * x + matrix.d * y + matrix.f});
+  // A text's box on screen as four corners: its font box, `grow` px longer at each end and
+  // `shrink` of its height less at top and bottom, through its transform (it may be rotated).
+  const textQuad = (el, grow, shrink) => {
+    const b = el.getBBox(), m = el.getScreenCTM();
+    if (!m || !b.width || !b.height) return null;
+    const x0 = b.x - grow, x1 = b.x + b.width + grow, y0 = b.y + b.height * shrink, y1 = b.y + b.height * (1 - shrink);
+    return [[x0, y0], [x1, y0], [x1, y1], [x0, y1]].map(([x, y]) => screenPoint(m, x, y));
+  };
+  const bounds = (quad) => ({left: Math.min(...quad.map((p) => p.x)), right: Math.max(...quad.map((p) => p.x)),
+                             top: Math.min(...quad.map((p) => p.y)), bottom: Math.max(...quad.map((p) => p.y))});
+  // Two convex quadrilaterals overlap when no edge's normal separates them.
+  const quadsOverlap = (a, b) => {
+    for (const quad of [a, b]) {
+      for (let i = 0; i < 4; i += 1) {
+        const p = quad[i], q = quad[(i + 1) % 4], nx = q.y - p.y, ny = p.x - q.x;
+        const project = (poly) => poly.map((r) => r.x * nx + r.y * ny);
+        const pa = project(a), pb = project(b);
+        if (Math.max(...pa) <= Math.min(...pb) || Math.max(...pb) <= Math.min(...pa)) return false;
+      }
+    }
+    return true;
+  };
+  // Points every 2 px along a rule (<line>) or a line's path, in its own coordinates.
+  const alongLine = (el) => {
+    if (el.tagName === "line") {
+      const [x1, y1, x2, y2] = ["x1", "y1", "x2", "y2"].map((a) => Number(el.getAttribute(a) || 0));
+      const n = Math.max(1, Math.ceil(Math.hypot(x2 - x1, y2 - y1) / 2));
+      return Array.from({length: n + 1}, (_, i) => ({x: x1 + (x2 - x1) * i / n, y: y1 + (y2 - y1) * i / n}));
+    }
+    const length = el.getTotalLength ? el.getTotalLength() : 0;
+    const n = Math.min(2000, Math.ceil(length / 2));
+    return Array.from({length: n + 1}, (_, i) => el.getPointAtLength(length * i / Math.max(1, n)));
+  };
+  // Whether a point lies inside a convex quadrilateral (corners in order).
+  const insideQuad = (p, quad) => {
+    let sign = 0;
+    for (let i = 0; i < 4; i += 1) {
+      const a = quad[i], b = quad[(i + 1) % 4];
+      const cross = (b.x - a.x) * (p.y - a.y) - (b.y - a.y) * (p.x - a.x);
+      if (cross !== 0) { if (sign && Math.sign(cross) !== sign) return false; sign = Math.sign(cross); }
+    }
+    return true;
+  };
+  const shown = (el, svg) => inherited(el, svg) > 0 && getComputedStyle(el).display !== "none"
+    && getComputedStyle(el).visibility !== "hidden";
+  // The rectangle a clip path keeps, on screen, for an element under a clipped group.
+  const clipRect = (el, svg) => {
+    for (let node = el.parentElement; node && node !== svg; node = node.parentElement) {
+      const ref = node.getAttribute("clip-path");
+      const id = ref && ref.match(/url\(["']?#([^"')]+)/);
+      const shape = id && svg.ownerDocument.getElementById(id[1]);
+      const inner = shape && shape.firstElementChild;
+      if (inner && inner.getBBox) {
+        const b = inner.getBBox(), m = node.getScreenCTM();
+        const corners = [[b.x, b.y], [b.x + b.width, b.y + b.height]].map(([x, y]) => screenPoint(m, x, y));
+        return {left: corners[0].x, top: corners[0].y, right: corners[1].x, bottom: corners[1].y};
+      }
+    }
+    return null;
+  };
+  const kind = (el) => {
+    const item = itemOf(el), role = item && item.mark ? item.mark.role : "";
+    return {"axis-label": "tick label", "axis-title": "axis title", "legend-label": "legend label",
+            "legend-title": "legend title", "title-text": "title", "title-subtitle": "subtitle"}[role] || (role.indexOf("header") >= 0 ? "header" : "label");
+  };
+  const named = (el) => `${kind(el)} ${words(el.textContent)}`;
+  const markName = (el) => {
+    const group = el.closest("g[class*='mark-']");
+    const type = group ? (group.getAttribute("class").match(/mark-(\w+)/) || [])[1] : el.tagName;
+    return `${type === "symbol" ? "point" : type === "rect" ? "bar" : type} ${words(el.getAttribute("aria-label") || "")}`;
+  };
+
+  const textProblems = (svg) => {
+    const frame = svg.getBoundingClientRect();
+    const texts = [...svg.querySelectorAll("text")].filter((t) => t.textContent.trim() && shown(t, svg));
+    const collisions = [], crossings = [], clipped = [], truncated = [];
+    // Text against text.
+    const boxes = texts.map((t) => ({el: t, quad: textQuad(t, 1, 0.2)})).filter((b) => b.quad);
+    boxes.forEach((b) => { b.aabb = bounds(b.quad); });
+    for (let i = 0; i < boxes.length; i += 1) {
+      for (let j = i + 1; j < boxes.length; j += 1) {
+        const a = boxes[i], b = boxes[j];
+        if (a.aabb.right <= b.aabb.left || b.aabb.right <= a.aabb.left || a.aabb.bottom <= b.aabb.top || b.aabb.bottom <= a.aabb.top) continue;
+        if (quadsOverlap(a.quad, b.quad)) collisions.push(`${named(a.el)} touches ${named(b.el)}`);
+      }
+    }
+    // Text against the marks it does not label: points, bars, rules and lines.
+    const marks = [...svg.querySelectorAll("g.role-mark.mark-symbol > path, g.role-mark.mark-rect > path, "
+      + "g.role-mark.mark-rect > rect, g.role-mark.mark-rule > line, g.role-mark.mark-rule > path, g.role-mark.mark-line > path")]
+      .filter((el) => shown(el, svg) && !el.closest("[class*='backdrop']"))
+      .map((el) => ({el, box: el.getBoundingClientRect(), line: Boolean(el.closest(".mark-rule, .mark-line"))}));
+    texts.forEach((t) => {
+      const quad = textQuad(t, 0, 0.25);
+      if (!quad) return;
+      const box = bounds(quad), item = itemOf(t);
+      const parent = t.parentElement && t.parentElement.getScreenCTM();
+      // Where the text is anchored (before its dx, dy): the spot it labels.
+      const anchor = item && parent && typeof item.x === "number" ? screenPoint(parent, item.x, item.y || 0) : null;
+      const samples = [];
+      for (let u = 0.05; u < 1; u += 0.1) for (const v of [0.2, 0.5, 0.8]) {
+        const top = {x: quad[0].x + (quad[1].x - quad[0].x) * u, y: quad[0].y + (quad[1].y - quad[0].y) * u};
+        const bottom = {x: quad[3].x + (quad[2].x - quad[3].x) * u, y: quad[3].y + (quad[2].y - quad[3].y) * u};
+        samples.push({x: top.x + (bottom.x - top.x) * v, y: top.y + (bottom.y - top.y) * v});
+      }
+      marks.forEach((m) => {
+        const r = m.box;
+        if (r.right < box.left || r.left > box.right || r.bottom < box.top || r.top > box.bottom) return;
+        if (anchor && anchor.x >= r.left - 3 && anchor.x <= r.right + 3 && anchor.y >= r.top - 3 && anchor.y <= r.bottom + 3) return;
+        const matrix = m.el.getScreenCTM();
+        if (!matrix) return;
+        let hits = 0;
+        if (m.line) {  // a rule or line: points along it, every 2 px, inside the text's box
+          hits = alongLine(m.el).map((p) => screenPoint(matrix, p.x, p.y)).filter((p) => insideQuad(p, quad)).length;
+        } else if (Math.max(0, Math.min(r.right, box.right) - Math.max(r.left, box.left))
+                   * Math.max(0, Math.min(r.bottom, box.bottom) - Math.max(r.top, box.top)) >= 0.25 * r.width * r.height) {
+          hits = 2;  // a small or thin mark (a point, a tick) a quarter or more under the text
+        } else {  // a larger mark (a bar): points of the text's box inside the mark's shape
+          const inverse = matrix.inverse();
+          const style = getComputedStyle(m.el);
+          const filled = style.fill !== "none" && Number(style.fillOpacity || 1) > 0;
+          const stroked = style.stroke !== "none" && parseFloat(style.strokeWidth || "0") > 0;
+          hits = samples.filter((p) => {
+            const local = screenPoint(inverse, p.x, p.y);
+            const point = new DOMPoint(local.x, local.y);
+            return (filled && m.el.isPointInFill(point)) || (stroked && m.el.isPointInStroke(point));
+          }).length;
+        }
+        if (hits >= 2) crossings.push(`${named(t)} is drawn over ${markName(m.el)}`);
+      });
+      // Cut off by the drawing's edge or by a clipped plot.
+      const outer = bounds(textQuad(t, 0, 0.2) || quad);
+      const edges = [frame, clipRect(t, svg)].filter(Boolean);
+      if (edges.some((e) => outer.left < e.left - 1 || outer.right > e.right + 1 || outer.top < e.top - 1 || outer.bottom > e.bottom + 1)) {
+        clipped.push(`${named(t)} reaches past the ${edges.length > 1 ? "plot or chart" : "chart"}'s edge`);
+      }
+      // Cut short by a label limit: Vega ends such a text with an ellipsis.
+      const full = item && item.text !== undefined ? [].concat(item.text).join(" ") : "";
+      if (t.textContent.includes("\u2026") && !full.includes("\u2026")) truncated.push(`${named(t)} is cut short of ${words(full)}`);
+    });
+    // Points cut off by the drawing's edge or by a clipped plot.
+    [...svg.querySelectorAll("g.role-mark.mark-symbol > path")].filter((el) => shown(el, svg)).forEach((el) => {
+      const r = el.getBoundingClientRect();
+      const edges = [frame, clipRect(el, svg)].filter(Boolean);
+      if (r.width && edges.some((e) => r.left < e.left - 1 || r.right > e.right + 1 || r.top < e.top - 1 || r.bottom > e.bottom + 1)) {
+        clipped.push(`${markName(el)} reaches past the chart's edge`);
+      }
+    });
+    return {collisions, crossings, clipped: clipped.concat(truncated)};
+  };
+
+  // Points drawn in another row (or column) than their own, on an axis of categories: a
+  // point's own row is the axis label that one of its data's text values reads.
+  const misplacedMarks = (svg) => {
+    const found = [];
+    const squash = (text) => String(text).replace(/\s+/g, "");
+    const cells = new Map();  // the innermost group holding an axis, for each point
+    [...svg.querySelectorAll("g.role-mark.mark-symbol > path")].filter((el) => shown(el, svg)).forEach((el) => {
+      const item = itemOf(el);
+      if (!item || !item.datum) return;
+      // The plot the point belongs to: the nearest group whose own axes sit beside its marks.
+      let cell = null;
+      for (let node = el.parentElement; node && node !== svg; node = node.parentElement) {
+        if (node.querySelector(":scope > g.role-axis")) { cell = node; break; }
+      }
+      if (!cell) return;
+      if (!cells.has(cell)) {
+        const axes = [...cell.querySelectorAll(":scope > g.role-axis")].map((axis) => {
+          const labels = [...axis.querySelectorAll("g.role-axis-label text")].filter((t) => shown(t, svg) && t.textContent.trim())
+            .map((t) => {
+              // Where the label's tick is: its anchor (a rotated label's box centre lies off the tick).
+              const item = itemOf(t), m = t.parentElement && t.parentElement.getScreenCTM(), r = t.getBoundingClientRect();
+              const at = item && m && typeof item.x === "number" ? screenPoint(m, item.x, item.y || 0)
+                : {x: (r.left + r.right) / 2, y: (r.top + r.bottom) / 2};
+              return {text: squash(t.textContent), x: at.x, y: at.y};
+            });
+          // Only an axis of categories: two labels or more, not all of them numbers.
+          if (labels.length < 2 || labels.every((l) => /^[-\u2212$\d.,%~kMGBx]*$/.test(l.text))) return null;
+          const spreadX = Math.max(...labels.map((l) => l.x)) - Math.min(...labels.map((l) => l.x));
+          const spreadY = Math.max(...labels.map((l) => l.y)) - Math.min(...labels.map((l) => l.y));
+          return {labels, along: spreadY > spreadX ? "y" : "x"};
+        }).filter(Boolean);
+        cells.set(cell, axes);
+      }
+      const r = el.getBoundingClientRect(), centre = {x: (r.left + r.right) / 2, y: (r.top + r.bottom) / 2};
+      const values = new Set(Object.values(item.datum).filter((v) => typeof v === "string").map(squash));
+      cells.get(cell).forEach(({labels, along}) => {
+        const own = labels.filter((l) => values.has(l.text));
+        if (own.length !== 1) return;
+        const distance = (l) => Math.abs(l[along] - centre[along]);
+        const nearest = labels.reduce((best, l) => (distance(l) < distance(best) ? l : best), labels[0]);
+        if (nearest !== own[0] && distance(nearest) + 0.5 < distance(own[0])) {
+          found.push(`${markName(el)} is drawn in the ${along === "y" ? "row" : "column"} of ${words(nearest.text)}, not of ${words(own[0].text)}`);
+        }
+      });
+    });
+    return found;
+  };
+
   const result = [...document.querySelectorAll("figure.chipbook-chart")].map((figure, index) => {
     const canvas = figure.querySelector(".chipbook-chart-canvas");
     const svg = figure.querySelector("svg.marks");
@@ -218,7 +433,8 @@
     const description = (figure.getAttribute("aria-label") || "").replace(/ Currently: .*$/, "");
     const out = {index, title: title.slice(0, 90), layout: canvas.dataset.chartLayout || "wide",
                  scale: Number(canvas.dataset.chartScaled || 1), text: null, smallest: "", contrast: null, weakest: "",
-                 overlaps: 0, overlapping: "", unexplained: checkNumbers ? [] : null, overflow: Boolean(canvas.dataset.chartOverflow)};
+                 overlaps: 0, overlapping: "", collisions: 0, collided: [], clipped: 0, cut: [], misplaced: 0, strays: [],
+                 unexplained: checkNumbers ? [] : null, overflow: Boolean(canvas.dataset.chartOverflow)};
     if (!svg) return out;
     const bg = bgOf(svg, figure);
     svg.querySelectorAll("text").forEach((t) => {
@@ -240,6 +456,12 @@
     const points = [...svg.querySelectorAll("g.role-mark.mark-symbol > path")].filter(visible);
     const labels = [...svg.querySelectorAll("g.role-mark.mark-text > text")].filter((t) => visible(t) && t.textContent.trim());
     out.overlaps = covered(points, MIN_SHARE, out) + covered(labels, 0.2, out);
+    const problems = textProblems(svg);
+    const misplaced = misplacedMarks(svg);
+    Object.assign(out, {collisions: problems.collisions.length + problems.crossings.length,
+                        collided: problems.collisions.concat(problems.crossings).slice(0, MAX_NAMED),
+                        clipped: problems.clipped.length, cut: problems.clipped.slice(0, MAX_NAMED),
+                        misplaced: misplaced.length, strays: misplaced.slice(0, MAX_NAMED)});
     const view = canvas.chipbookView;
     if (view && checkNumbers) {
       const pool = candidates(view);

@@ -7,7 +7,9 @@ no chart may be a light box on a dark page, and every chart must draw the same t
 every time zone. Every chart is held to the chart standard (chipbook.charts), measured in
 the drawn SVG by tests/chart_measures.js in the same page visit: no text under 10 px as
 shown, every mark and legend symbol 3:1 against the page in both schemes, no mark hiding
-another, and every number of its title and text alternative found in its drawn data.
+another, no text touching another text or drawn over a mark it does not label, nothing cut
+off at the chart's edge or by a label limit, no point outside its row, and every number of
+its title and text alternative found in its drawn data.
 Uses Debian's chromium and the axe-core that `make` installs from the npm registry at the
 version package-lock.json pins; nothing is downloaded at run time."""
 
@@ -273,6 +275,26 @@ def overlapping_marks(report):
     return [f"{_name(path, c, view)}: {c['overlaps']} pairs, first {c.get('overlapping', '')!r}" for view, path, c in _standard(report) if c["overlaps"]]
 
 
+def colliding_text(report):
+    """Chart views in which a text touches another text (a label, a tick label, a legend, the
+    title) or is drawn over a point, bar, rule or line it does not label."""
+    return [f"{_name(path, c, view)}: {c['collisions']} collisions, " + "; ".join(c["collided"])
+            for view, path, c in _standard(report) if c.get("collisions")]
+
+
+def cut_off(report):
+    """Chart views in which a text or point reaches past the chart's or its plot's edge, or a
+    text is cut short with an ellipsis."""
+    return [f"{_name(path, c, view)}: {c['clipped']} cut off, " + "; ".join(c["cut"])
+            for view, path, c in _standard(report) if c.get("clipped")]
+
+
+def stray_marks(report):
+    """Chart views in which a point is drawn nearer another row's (or column's) label than its own."""
+    return [f"{_name(path, c, view)}: {c['misplaced']} points outside their row, " + "; ".join(c["strays"])
+            for view, path, c in _standard(report) if c.get("misplaced")]
+
+
 def unexplained_numbers(report):
     return [f"{_name(path, c)}: {', '.join(c['unexplained'])}" for _, path, c in _standard(report, [NUMBERS_VIEW])
             if c["unexplained"]]
@@ -292,11 +314,15 @@ def chart_standard_summary(report) -> str:
     small = _charts_failing(report, lambda v, c: c["text"] is not None and c["text"] < MIN_TEXT_PX - 0.01)
     weak = _charts_failing(report, lambda v, c: c["contrast"] is not None and c["contrast"] < MIN_MARK_CONTRAST)
     hidden = _charts_failing(report, lambda v, c: c["overlaps"])
+    colliding = _charts_failing(report, lambda v, c: c.get("collisions"))
+    cut = _charts_failing(report, lambda v, c: c.get("clipped"))
+    stray = _charts_failing(report, lambda v, c: c.get("misplaced"))
     return (f"chart standard: smallest chart text at 390 px {min((c['text'] for c in phone), default=0):.1f} px "
             f"(charts under {MIN_TEXT_PX} px in any view {small}; {narrow} of {len(phone) // 2} drawn in their narrow "
             "layout); weakest mark or legend symbol "
             + ", ".join(f"{scheme} {min(values, default=0):.2f}:1" for scheme, values in schemes.items())
-            + f" (charts under {MIN_MARK_CONTRAST:g}:1 {weak}); charts with overlapping marks {hidden}; "
+            + f" (charts under {MIN_MARK_CONTRAST:g}:1 {weak}); charts with overlapping marks {hidden}, colliding text {colliding}, "
+            f"text or points cut off {cut}, points outside their row {stray}; "
             f"titles computed from the drawn data {len(titled) - len(unexplained_numbers(report))} of {len(titled)}")
 
 
@@ -398,6 +424,24 @@ def test_no_mark_hides_another(browser_report):
     assert not found, "charts in which one point or label covers half of another (dodge, offset or label them):\n" + "\n".join(found)
 
 
+def test_no_chart_text_collides_with_text_or_marks(browser_report):
+    found = colliding_text(browser_report)
+    assert not found, ("charts in which a text touches another text or is drawn over a mark it does not label (move, "
+                       "wrap or drop the label, dodge the marks, use fewer ticks):\n" + "\n".join(found))
+
+
+def test_no_chart_text_or_point_is_cut_off(browser_report):
+    found = cut_off(browser_report)
+    assert not found, ("charts in which a text or point reaches past the edge of the chart or its plot, or a label is cut "
+                       "short with an ellipsis (wrap the label or give it its own line):\n" + "\n".join(found))
+
+
+def test_every_point_stays_in_its_row(browser_report):
+    found = stray_marks(browser_report)
+    assert not found, ("charts in which a point is drawn in another row or column than its own (keep an offset inside "
+                       "the row's band):\n" + "\n".join(found))
+
+
 def test_chart_titles_state_what_the_chart_draws(browser_report):
     found = unexplained_numbers(browser_report)
     assert not found, ("numbers in chart titles or text alternatives that the drawn data cannot produce (compute them "
@@ -438,6 +482,74 @@ def test_moving_a_slider_updates_the_chart_description(browser_report):
     page.wait_for_function("figure => figure.getAttribute('aria-label').includes(' = 400')", arg=figure.element_handle())
     after = figure.get_attribute("aria-label")
     assert f"{name} = 400" in after and after.startswith(before.split(" Currently:")[0])
+
+
+# --- The chart measures themselves: each fault they look for, on a chart drawn to have it ---
+
+def _fixture_charts():
+    """(name, chart) pairs: one chart per fault the measures look for, and one without any."""
+    import altair as alt
+    import pandas as pd
+
+    from chipbook import charts
+
+    charts.enable()
+
+    def done(chart, name):
+        return charts.finish(chart, title=f"{name} chart", subtitle="Units, date.", source="Fixture",
+                             description=f"{name} chart.")
+
+    points = pd.DataFrame({"x": [1.0, 2.0], "y": [1.0, 1.0], "name": ["first", "second"]})
+    rows = pd.DataFrame({"row": ["a", "b", "c"], "x": [1.0, 2.0, 3.0], "shift": [44.0, 0.0, 0.0]})
+    x = alt.X("x:Q", scale=alt.Scale(domain=[0, 3]))
+    return [
+        # Two labels on one spot.
+        ("touching", done(alt.Chart(points).mark_text(fontSize=12).encode(x=x, y=alt.value(20), text="name:N")
+                          + alt.Chart(points).mark_text(fontSize=12, dy=3).encode(x=x, y=alt.value(20), text="name:N"),
+                          "touching").properties(width=200, height=60)),
+        # The first point's name pushed onto the second point.
+        ("over a mark", done(alt.layer(
+            alt.Chart(points).mark_point(filled=True, size=200).encode(x=x, y=alt.Y("y:Q")),
+            alt.Chart(points.head(1)).mark_text(dx=67, fontSize=12).encode(x=x, y=alt.Y("y:Q"), text="name:N")),
+            "over a mark").properties(width=200, height=80)),
+        # A row name cut short by a label limit.
+        ("cut short", done(alt.Chart(rows.assign(row=rows["row"] + " with a very long name indeed")).mark_bar().encode(
+            x=x, y=alt.Y("row:N", axis=alt.Axis(labelLimit=60))), "cut short").properties(width=200)),
+        # Row a's point pushed two rows down.
+        ("stray", done(alt.Chart(rows).mark_point(filled=True, yOffset=alt.ExprRef("datum.shift")).encode(
+            x=x, y=alt.Y("row:N")), "stray").properties(width=200, height=alt.Step(20))),
+        ("clean", done(alt.Chart(rows).mark_bar().encode(x=x, y=alt.Y("row:N"))
+                       + alt.Chart(rows).mark_text(align="left", dx=4).encode(x=x, y=alt.Y("row:N"), text="row:N"),
+                       "clean").properties(width=200, height=alt.Step(20))),
+    ]
+
+
+def test_the_chart_measures_find_each_fault_they_look_for(tmp_path):
+    require_build()
+    from chipbook import charts
+
+    fixtures = _fixture_charts()
+    page = (HTML / "chapters" / "03-interconnect.html").read_text(encoding="utf-8")
+    start = page.index('<article class="bd-article">') + len('<article class="bd-article">')
+    body = "".join(charts.offline_renderer(chart.to_dict())["text/html"] for _, chart in fixtures)
+    (tmp_path / "chapters").mkdir()
+    (tmp_path / "chapters" / "fixture.html").write_text(
+        page[:start] + body + page[page.index("</article>", start):], encoding="utf-8")
+    (tmp_path / "_static").symlink_to(HTML / "_static", target_is_directory=True)
+    with serve(tmp_path) as base, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=QUIET_FLAGS)
+        view = browser.new_page(viewport={"width": 1400, "height": 900})
+        view.goto(base + "chapters/fixture.html", wait_until="load")
+        view.evaluate(DRAW_ALL)
+        _wait(view, DRAWN_IN, "light", "the fixture charts")
+        measured = {name: m for (name, _), m in zip(fixtures, view.evaluate(CHART_MEASURES, {"numbers": False}))}
+        browser.close()
+    assert measured["touching"]["collisions"] and "touches" in measured["touching"]["collided"][0]
+    assert any('label "first" is drawn over point' in line for line in measured["over a mark"]["collided"])
+    assert any("is cut short of" in line for line in measured["cut short"]["cut"])
+    assert any('is drawn in the row of "c", not of "a"' in line for line in measured["stray"]["strays"])
+    clean = measured["clean"]
+    assert (clean["collisions"], clean["clipped"], clean["misplaced"]) == (0, 0, 0), clean
 
 
 # --- Navigation (issue 25): one search control, sidebar toggles that work, every chapter

@@ -3,6 +3,9 @@ model on the book's data (never today's values)."""
 
 from __future__ import annotations
 
+import json
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -592,6 +595,25 @@ def test_fitted_and_projected_years_are_marked_by_hand():
     assert "Projected (2026 and 2027): the year ends after the book's evidence date, 4 December 2026." in note
 
 
+def test_the_figure_title_follows_nvidias_share_through_its_low():
+    articles = load_table("articles")
+
+    def figure_title(table):
+        spec = mix.figure(table, articles, "2026-12-04", source="fixture", scenario="As announced").to_dict()
+        return spec["description"].split(". Three panels")[0]  # the title, unwrapped
+
+    # NVIDIA 50% at end-2024, 20% at end-2025, 2026 and 2027: no lower quarter between the ends
+    assert figure_title(chart_rows(0.2)) == \
+        "NVIDIA's share of Anthropic's compute fell from 50% at end-2024 (fitted) to 20% at end-2026 (projected)"
+    dipped = chart_rows(0.3)
+    dipped.loc[(dipped["quarter"] == "2025Q4") & (dipped["vendor"] == "NVIDIA"), "share"] = 0.12
+    # 50% at end-2024, 12% at end-2025, 30% at end-2026: the low is the finding
+    assert figure_title(dipped) == \
+        "NVIDIA's share of Anthropic's compute fell from 50% at end-2024 (fitted) to a low of 12% in 2025 Q4"
+    assert "end-2026: NVIDIA 30% (24–36%), AWS 35% (28–42%), Google 35% (28–42%)" in \
+        mix.figure(dipped, articles, "2026-12-04", source="fixture", scenario="As announced").to_dict()["description"]
+
+
 def test_the_figure_is_finished_and_offline():
     articles = load_table("articles")
     table = chart_rows(0.2)
@@ -601,6 +623,10 @@ def test_the_figure_is_finished_and_offline():
         assert layout["params"][0]["bind"]["options"] == ["As announced"]
         assert layout["title"] == spec["title"] and layout["description"].startswith(" ".join(spec["title"]["text"]))
     assert max(v["width"] for v in narrow["vconcat"]) <= charts.NARROW_WIDTH_PX
+    assert [v["title"]["text"] for v in spec["vconcat"]] == ["NVIDIA GPUs", "AWS Trainium", "Google TPUs"]
+    # Vega refuses two marks of one name: each panel's backdrops keep names of their own.
+    names = re.findall(r'"name": "(backdrop\w*)"', json.dumps({k: v for k, v in spec.items() if k != "usermeta"}))
+    assert len(names) == len(set(names)) == 6
     page = charts.offline_renderer(spec)["text/html"]
     assert "NVIDIA&#x27;s share" in page or "NVIDIA's share" in page
 

@@ -339,11 +339,16 @@ def test_chips_whose_ranges_reach_below_every_dear_end_cannot_be_told_apart():
 
 
 def test_range_chart_title_and_description_follow_the_data():
-    _, title, description = inf.range_chart({"list": inf.could_be_cheapest(RANGES)})
-    assert title.startswith("No chip is cheapest across the ranges")
+    table = inf.could_be_cheapest(RANGES)
+    _, title, description = inf.range_chart({"list": table, "owning": table})
+    # A, B and D overlap on both bases: one clause for both; which overlap is each panel's heading
+    assert title == "No chip is clearly cheapest on list prices or on owning cost: their ranges overlap"
+    assert inf.range_heading("list", table) == "On list prices less discounts: 3 overlap; C clearly dearer"
     assert "A $1.50 ($1.00 to $2.00)" in description and "Clearly dearer: C." in description
-    _, moved, _ = inf.range_chart({"list": inf.could_be_cheapest(RANGES.assign(low_usd=[1.0, 1.2, 1.3, 1.9]))})
-    assert moved == "No chip is cheapest across the ranges: on list prices less discounts all 4 chips priced on it overlap"
+    alone = inf.could_be_cheapest(RANGES.assign(low_usd=[1.0, 2.2, 2.1, 3.0]))  # only A starts below A's dear end, 2.0
+    _, moved, _ = inf.range_chart({"list": alone, "owning": table})
+    assert moved == "A is cheapest on list prices even at the dear end of its range"
+    assert inf.range_heading("list", alone) == "On list prices less discounts: A cheapest; B, C and D clearly dearer"
 
 
 # --- the sensitivity of one comparison ----------------------------------------------------------
@@ -378,11 +383,11 @@ def test_tornado_chart_title_follows_its_data():
     names = {"gpu-x": "GPU X", "asic-z": "ASIC Z"}
     _, title, description = inf.tornado_chart(inf.tornado(TWO_CHIPS, TINY, TWO_VENDORS), names)
     # discount-nvidia and discount-aws move the lead; the shares move both chips alike and drop out
-    assert title == "1 of the 2 assumptions that move GPU X's lead end it when taken alone: ASIC Z then costs less"
+    assert title == "1 of the 2 assumptions that move GPU X's lead, moved alone, puts ASIC Z ahead"
     assert "Another chip becomes cheapest under: AWS discount high (ASIC Z)." in description
     still = assumptions(vendor_rows("NVIDIA") + vendor_rows("AWS", discount=(0.1, 0.2, 0.3)))
     _, title, _ = inf.tornado_chart(inf.tornado(TWO_CHIPS, TINY, still), names)
-    assert title == "The one assumption that moves GPU X's lead does not end it when taken alone"
+    assert title == "The one assumption that moves GPU X's lead does not end it, moved alone"
 
 
 def test_cost_title_moves_with_the_data():

@@ -1097,38 +1097,78 @@ def chart_description(table: pd.DataFrame, scenario: str, years: tuple[int, ...]
             f"'{scenario}': " + "; ".join(parts) + f". NVIDIA at end-{years[-1]} in the other scenarios: {other_text}.")
 
 
-def figure(table: pd.DataFrame, articles: pd.DataFrame, evidence_as_of, *, source: str, scenario: str):
-    """The finished chart: stacked in-service H100e by vendor (top) and each vendor's share
-    with its range (bottom), 2023-2027, with the articles' dates and the evidence date
-    marked and a scenario picker. `scenario` is the name the picker starts at, which the
-    title and text alternative speak for (the page's script appends the reader's choice to
-    the text alternative). It carries both layouts (`layout`): the page draws the narrow
-    one in a phone's column."""
+def figure(table: pd.DataFrame, articles: pd.DataFrame, evidence_as_of, *, source: str, scenario: str, first: int = 2024):
+    """The finished chart: each vendor's share of Anthropic's compute in service, 2023-2027,
+    in a panel of its own (median line and range band), with the articles' dates, the
+    evidence date and a scenario picker. `table`: `chart_table()` rows (scenario, quarter,
+    vendor, share, share_low, share_high, h100e); `scenario` is the name the picker starts
+    at, which the title and text alternative speak for (the page's script appends the
+    reader's choice to the text alternative). The title gives NVIDIA's share at the end of
+    `first` and its lowest share from then to the end of the last full year, or, if it
+    never dips below both ends, its share at that end. It carries both layouts (`layout`):
+    the page draws the narrow one in a phone's column."""
     from . import charts
 
-    year = int(table["quarter"].max()[:4]) - 1
-    title = chart_title(table, scenario, last=year, marks={y: year_status(y, evidence_as_of) for y in (2024, year)})
+    last_year = int(table["quarter"].max()[:4]) - 1
+    picked = table[table["scenario"] == scenario]
+    nvidia = picked[picked["vendor"] == "NVIDIA"].set_index("quarter").sort_index()
+    first_year = first
+    # A fitted or projected year-end says so, as the tables do (year_label).
+    mark = {y: year_label(y, evidence_as_of, "end-") for y in (first_year, last_year)}
     fitted = [y for y in YEARS if year_status(y, evidence_as_of) == "fitted"]
+    start, end = nvidia.loc[f"{first_year}Q4"], nvidia.loc[f"{last_year}Q4"]
+    between = nvidia.loc[f"{first_year}Q4":f"{last_year}Q4", "share"]
+    low_quarter = between.idxmin()
+    # A low between the two year-ends is the finding; the last year-end's share is in NVIDIA's panel.
+    if percent_points(between.min()) < min(percent_points(start["share"]), percent_points(end["share"])):
+        title = (f"NVIDIA's share of Anthropic's compute fell from {percent(start['share'])} at {mark[first_year]} to a "
+                 f"low of {percent(between.min())} in {low_quarter[:4]} Q{low_quarter[-1]}")
+    elif percent_points(start["share"]) == percent_points(end["share"]):  # shares that print alike (rule 9)
+        title = (f"NVIDIA's share of Anthropic's compute was about the same at {mark[first_year]} and "
+                 f"{mark[last_year]}: {percent(end['share'])}")
+    else:
+        verb = "fell" if end["share"] < start["share"] else "rose"
+        title = (f"NVIDIA's share of Anthropic's compute {verb} from {percent(start['share'])} at {mark[first_year]} to "
+                 f"{percent(end['share'])} at {mark[last_year]}")
+    years = sorted({int(q[:4]) for q in picked["quarter"] if q.endswith("Q4")})
+    described = []
+    for year in years:
+        rows = picked[picked["quarter"] == f"{year}Q4"].set_index("vendor")
+        described.append(f"end-{year}: " + ", ".join(
+            f"{v} " + ("none" if rows.loc[v, "share_high"] == 0 else
+                       share_text(rows.loc[v, "share_low"], rows.loc[v, "share"], rows.loc[v, "share_high"]))
+            for v in VENDOR_ORDER if v in rows.index))
+    others = table[(table["scenario"] != scenario) & (table["quarter"] == f"{years[-1]}Q4") & (table["vendor"] == "NVIDIA")]
+    description = (f"{title}. Three panels over time, {table['quarter'].min()[:4]} to {years[-1]}, one per chip vendor: its "
+                   f"share of Anthropic's compute in service, median line and range band, with a scenario picker. Scenario "
+                   f"'{scenario}': " + "; ".join(described) + f". NVIDIA at end-{years[-1]} in the other scenarios: "
+                   + "; ".join(f"{r.scenario}: {share_text(r.share_low, r.share, r.share_high)}" for r in others.itertuples())
+                   + ".")
     return charts.finish(
         layout(table, articles, evidence_as_of, scenario=scenario),
         narrow=layout(table, articles, evidence_as_of, scenario=scenario, narrow=True),
         title=title,
-        subtitle=(f"Top: {UNIT_WORDS} in service at each quarter's end, central (median) case. "
-                  f"Bottom: shares of that, median line and a band from the lowest 5th to the highest 95th percentile of "
-                  f"{DRAWS:,} draws on any of three units. "
+        subtitle=(f"Each vendor's share of Anthropic's {UNIT_WORDS} in service at each quarter's end: median line and a "
+                  f"band from the lowest 5th to the highest 95th percentile of {DRAWS:,} draws on any of three units. "
                   + (f"To end-{fitted[-1]}, totals fitted to Epoch AI's estimates, split by the book's judgement. "
                      if fitted else "")
-                  + f"Projected after {pd.Timestamp(evidence_as_of):%Y-%m-%d}; grey: when the articles were written."),
+                  + f"Shaded: projected, after {pd.Timestamp(evidence_as_of):%Y-%m-%d}; grey: when the articles were written."),
         source=source,
-        description=f"{title}. {chart_description(table, scenario)}",
+        description=description,
         data_files=["compute_mix_tranches.csv", "compute_mix_chip_power.csv", "compute_mix_scenarios.csv",
                     "compute_mix_benchmarks.csv", "capacity.csv", "accelerator_specs.csv"],
     )
 
 
+# Each vendor's panel is named for its chips.
+PANEL_NAMES = {"NVIDIA": "NVIDIA GPUs", "AWS": "AWS Trainium", "Google": "Google TPUs"}
+
+
 def layout(table: pd.DataFrame, articles: pd.DataFrame, evidence_as_of, *, scenario: str, narrow: bool = False):
-    """The chart's two panels, unfinished (see `figure`): 560 px wide, or for a phone
-    (`narrow`) 250 px with year labels and the legend below."""
+    """The chart, unfinished (see `figure`): one panel per vendor, stacked, sharing the time
+    axis, 560 px wide, or for a phone (`narrow`) 250 px with year labels. Each panel names
+    its vendor and, above its right end, the share at the end of the last full year with
+    its range, for the picked scenario."""
     import altair as alt
 
     from . import charts
@@ -1137,31 +1177,21 @@ def layout(table: pd.DataFrame, articles: pd.DataFrame, evidence_as_of, *, scena
     names = list(dict.fromkeys(table["scenario"]))
     picker = alt.param(name="scenario", value=scenario, bind=alt.binding_select(options=names, name="Scenario "))
     vendors = [v for v in VENDOR_ORDER if v in set(table["vendor"])]
-    # One legend for colour and dash: each vendor's line as the bottom panel draws it.
-    symbols = dict(symbolType="stroke", symbolStrokeWidth=3, symbolSize=400, symbolOpacity=1)
-    legend = charts.bottom_legend("Chip vendor", **symbols) if narrow else alt.Legend(orient="top", **symbols)
-    colour = alt.Color("vendor:N", title="Chip vendor", scale=charts.vendor_scale(vendors), sort=vendors,
-                       legend=legend)
-    ink = alt.Fill("vendor:N", legend=None, scale=alt.Scale(
-        domain=vendors, range=[charts.text_color_on(charts.VENDOR_COLORS[v]) for v in vendors]))
     first_day = quarter_end(FIRST_QUARTER) - pd.offsets.QuarterBegin(startingMonth=1)
     # On a phone, year labels (each at 1 January, so none can be misread as the next year's).
     axis = alt.Axis(format="%Y", labelAngle=0, tickCount={"interval": "year", "step": 1}) if narrow else charts.DATE_AXIS
-    x = alt.X("quarter_end:T", title=None, axis=axis,
-              scale=alt.Scale(domain=[charts.vega_date(first_day), charts.vega_date(quarter_end(LAST_QUARTER))]))
+    x_scale = alt.Scale(domain=[charts.vega_date(first_day), charts.vega_date(quarter_end(LAST_QUARTER))])
     tooltip = [alt.Tooltip("scenario:N", title="Scenario"), alt.Tooltip("quarter:N", title="Quarter (end of)"),
                alt.Tooltip("vendor:N", title="Chip vendor"),
                alt.Tooltip("shown:Q", title="In service, central (H100e)", format=",~r"),
                alt.Tooltip("share:Q", title="Share, central", format=".0%"),
                alt.Tooltip("share_low:Q", title="Share, low end", format=".0%"),
                alt.Tooltip("share_high:Q", title="Share, high end", format=".0%")]
-    last = table["quarter"].max()
     # The page carries each row once, without its date (the quarter's last day is computed
-    # in the page, at local midnight like every date of the book's charts) and, but for the
-    # last quarter, without the label position; a scenario by its place in the picker's list
-    # (`s`), its name computed in the page from the picked one.
-    # A quarter that every scenario draws alike (those before the first deal a scenario
-    # moves) is carried once, for all of them (`s` = -1).
+    # in the page, at local midnight like every date of the book's charts); a scenario by
+    # its place in the picker's list (`s`), its name computed in the page from the picked
+    # one. A quarter that every scenario draws alike (those before the first deal a
+    # scenario moves) is carried once, for all of them (`s` = -1).
     number = {name: i for i, name in enumerate(names)}
     # The page's copy: drawn at three significant figures (more than the model knows, and
     # light), and in the tooltip the raw value at the tables' two (rule 8), never one from the other.
@@ -1175,51 +1205,50 @@ def layout(table: pd.DataFrame, articles: pd.DataFrame, evidence_as_of, *, scena
     shared = drawn[drawn["quarter"].isin(alike) & (drawn["s"] == 0)].assign(s=-1)
     drawn = pd.concat([shared, drawn[~drawn["quarter"].isin(alike)]], ignore_index=True)
     quarter_end_expr = "datetime(toNumber(slice(datum.quarter, 0, 4)), 3 * toNumber(slice(datum.quarter, 5)), 0)"
-    rank_expr = f"indexof({vendors}, datum.vendor)"
     picked = f"datum.s == indexof({json.dumps(names)}, scenario)"
     base = (alt.Chart(drawn).transform_filter(f"datum.s < 0 || {picked}")
-            .transform_calculate(quarter_end=quarter_end_expr, rank=rank_expr, scenario="scenario"))
-    ends = table[table["quarter"] == last][["scenario", "quarter", "vendor", "label_y", "stack_mid", "h100e"]]
-    at_end = (alt.Chart(ends.assign(scenario=ends["scenario"].map(number)).rename(columns={"scenario": "s"}))
-              .transform_filter(picked).transform_calculate(quarter_end=quarter_end_expr))
-    evidence = pd.DataFrame({"date": [pd.Timestamp(evidence_as_of)], "label": ["proj. \u2192" if narrow else "projected \u2192"]})
-    rule = alt.Chart(evidence).mark_rule(color="#555", strokeDash=[4, 3]).encode(x="date:T")
-    projected = alt.Chart(evidence).mark_text(align="left", dx=4, baseline="top", dy=16, fontSize=11, color="#555").encode(
-        x="date:T", y=alt.value(0), text="label:N")
+            .transform_calculate(quarter_end=quarter_end_expr, scenario="scenario"))
+    year = int(table["quarter"].max()[:4]) - 1
+    evidence = pd.DataFrame({"date": [pd.Timestamp(evidence_as_of)], "end": [quarter_end(LAST_QUARTER)],
+                             "label": ["proj. \u2192" if narrow else "projected \u2192"]})
+    share_axis = alt.Y("share_low:Q", title=None, scale=alt.Scale(domain=[0, 1]),
+                       axis=alt.Axis(format="%", values=[0, 0.5, 1]))
 
-    stacked = base.mark_area(opacity=1).encode(
-        x=x, y=alt.Y("h100e:Q", stack="zero", title="H100e in service", axis=alt.Axis(format="~s")),
-        color=colour, order=alt.Order("rank:Q"), tooltip=tooltip)
-    # Each name in the lower part of its band, where the band, widening to the right, still
-    # holds the name's left end (a name on the page would lose its ink's contrast).
-    stacked_labels = at_end.transform_calculate(name_y="datum.stack_mid - 0.2 * datum.h100e").mark_text(
-        align="right", dx=-4, fontSize=11, fontWeight="bold").encode(x=x, y="name_y:Q", text="vendor:N", fill=ink)
-    top = alt.layer(charts.article_bands(articles), stacked, rule, projected, stacked_labels).properties(
-        width=width, height=200 if narrow else 230)
+    def panel(vendor: str, top: bool, bottom: bool):
+        colour = charts.VENDOR_COLORS[vendor]
+        x = alt.X("quarter_end:T", title=None, scale=x_scale,
+                  axis=alt.Axis(**{**axis.to_dict(), "labels": bottom, "ticks": bottom}))
+        mine = base.transform_filter(alt.datum.vendor == vendor)
+        # The range's edges in the vendor's colour, so that it reads at 3:1 on either page;
+        # its fill only tints the space between them.
+        band = mine.mark_area(fillOpacity=0.18, color=colour, stroke=colour, strokeWidth=1, strokeOpacity=1).encode(
+            x=x, y=share_axis, y2="share_high:Q", tooltip=tooltip)
+        line = mine.mark_line(strokeWidth=2.5, color=colour).encode(x=x, y="share:Q", tooltip=tooltip)
+        # Backdrops named per panel: in a concatenation Altair renames a layer "name_<digits>" to
+        # "name_<panel>", so two panels' charts.backdrop() names would clash.
+        ahead = alt.Chart(evidence).mark_rect(opacity=0.07, color="#555").encode(
+            x=alt.X("date:T", scale=x_scale), x2="end:T").properties(name=f"backdrop_projected_{vendor}")
+        articles_band = charts.article_bands(articles)
+        articles_band.layer = [articles_band.layer[0].properties(name=f"backdrop_articles_{vendor}"),
+                               *articles_band.layer[1:]]
+        rule = alt.Chart(evidence).mark_rule(color="#555", strokeDash=[4, 3]).encode(x=alt.X("date:T", scale=x_scale))
+        # The share at the end of the last full year, right-aligned above the panel's right end.
+        headline = mine.transform_filter(alt.datum.quarter == f"{year}Q4").transform_calculate(
+            text=f"'end-{year}: ' + format(datum.share, '.0%') + ' (' + format(datum.share_low * 100, '.0f')"
+                 " + '\u2013' + format(datum.share_high, '.0%') + ')'").mark_text(
+            align="right", baseline="bottom", fontSize=11, fontWeight="bold", color="#333").encode(
+            x=alt.value(alt.ExprRef("width")), y=alt.value(-5), text="text:N")
+        layers = [ahead, articles_band, band, rule, line, headline]
+        if top:
+            layers.append(alt.Chart(evidence).mark_text(align="left", dx=4, baseline="top", dy=3, fontSize=11,
+                                                        color="#555").encode(
+                x=alt.X("date:T", scale=x_scale), y=alt.value(0), text="label:N"))
+        return alt.layer(*layers).properties(
+            width=width, height=95 if narrow else 110,
+            title=alt.Title(PANEL_NAMES.get(vendor, vendor), anchor="start", fontSize=12, offset=5))
 
-    share_axis = alt.Y("share_low:Q", title="Share in service", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1]))
-    # The band's edges are drawn in the vendor's colour, so the range reads at 3:1 on either
-    # page; its fill only tints the space between them.
-    band = base.mark_area(fillOpacity=0.18, strokeWidth=1, strokeOpacity=1).encode(
-        x=x, y=share_axis, y2="share_high:Q", color=colour, tooltip=tooltip,
-        stroke=alt.Stroke("vendor:N", scale=charts.vendor_scale(vendors), legend=None))
-    # Dashes as well as colours tell the vendors' lines apart (and show both where they coincide).
-    dashes = alt.StrokeDash("vendor:N", title="Chip vendor", sort=vendors,
-                            legend=legend,
-                            scale=alt.Scale(domain=vendors, range=[[1, 0], [8, 4], [2, 3]][:len(vendors)]))
-    line = base.mark_line(strokeWidth=2.5).encode(x=x, y="share:Q", color=colour, strokeDash=dashes, tooltip=tooltip)
-    line_labels = at_end.mark_text(align="right", dx=-4, dy=-9, fontSize=11, fontWeight="bold", color="#333").encode(
-        x=x, y="label_y:Q", text="vendor:N")
-    year = int(last[:4]) - 1
-    headline = base.transform_filter((alt.datum.vendor == "NVIDIA") & (alt.datum.quarter == f"{year}Q4")).transform_calculate(
-        text=f"'NVIDIA at end-{year}: ' + format(datum.share, '.0%') + ' (' + format(datum.share_low * 100, '.0f')"
-             " + '\u2013' + format(datum.share_high, '.0%') + ')'").mark_text(
-        align="left", baseline="top", fontSize=12, fontWeight="bold", color="#333").encode(
-        x=alt.value(4), y=alt.value(18), text="text:N")
-    bottom = alt.layer(charts.article_bands(articles), band, rule, line, line_labels, headline).properties(
-        width=width, height=180 if narrow else 200)
-
-    return alt.vconcat(top, bottom, spacing=16).add_params(picker).resolve_scale(color="shared")
+    return alt.vconcat(*[panel(v, i == 0, i == len(vendors) - 1) for i, v in enumerate(vendors)],
+                       spacing=8).add_params(picker)
 
 
 # --- Sentences the book prints (intro, optionality chapter, verdict) -----------------------

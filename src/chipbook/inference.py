@@ -1073,9 +1073,12 @@ def cost_chart(chips: pd.DataFrame, model: ReferenceModel, assumptions: pd.DataF
         weights="bitsUsed[datum.chip_id] + '-bit'",
         batchUsed="batchUsed[datum.chip_id]",
         limitedBy="isValid(datum.chipSeconds) ? (memoryBound[datum.chip_id] ? 'memory bandwidth' : 'compute') : 'does not fit'",
+        # A chip without a price has no bar: its note gives the chip-hour price that would tie the
+        # cheapest, in words that say it is a price per chip-hour, not a point on the axis.
         note=("(datum.serving ? '◆ ' : '') + (isValid(datum.cost) ? format(datum.cost, '$.2f') : datum.priced ? 'does not fit' : "
-              "isValid(datum.chipSeconds) ? noPriceShort + '; ties at ' + "
-              "format(cheapestCostExact * 3600 / (1000000 * datum.chipSeconds), '$.2f') + '/h' : noPriceShort + '; does not fit')"),
+              f"isValid(datum.chipSeconds) ? noPriceShort + '{'; ties at ' if narrow else '; ties the cheapest at '}' + "
+              "format(cheapestCostExact * 3600 / (1000000 * datum.chipSeconds), '$.2f') + "
+              f"'{'/chip-h' if narrow else ' per chip-hour'}' : noPriceShort + '; does not fit')"),
         barEnd="isValid(datum.cost) ? datum.cost : 0",
     )
     # On a phone each chip's name stands on its own line above its bar (as charts.label_rows
@@ -1138,6 +1141,33 @@ def range_title(verdicts: dict[str, pd.DataFrame]) -> str:
     return ("No chip is cheapest across the ranges: " + text) if all_overlap else text[0].upper() + text[1:]
 
 
+BASIS_SHORT = {"list": "list prices", "owning": "owning cost"}
+
+
+def range_chart_title(verdicts: dict[str, pd.DataFrame]) -> str:
+    """The range chart's title, one clause: that no chip is clearly the cheapest on any
+    basis, or which chip is, on which basis (`verdicts`: {basis: could_be_cheapest
+    frame}). Which chips overlap and which are clearly dearer are its panels' headings
+    (`range_heading`)."""
+    alone = {b: t.loc[t["could_be_cheapest"], "chip"].iloc[0] for b, t in verdicts.items() if t["could_be_cheapest"].sum() == 1}
+    if not alone:
+        return (f"No chip is clearly cheapest on {' or on '.join(BASIS_SHORT[b] for b in verdicts)}: "
+                f"{'their' if len(verdicts) > 1 else 'the'} ranges overlap")
+    first, *rest = alone.items()
+    return (f"{first[1]} is cheapest on {BASIS_SHORT[first[0]]} even at the dear end of its range"
+            + "".join(f", and {chip} on {BASIS_SHORT[b]}" for b, chip in rest))
+
+
+def range_heading(basis: str, table: pd.DataFrame) -> str:
+    """A range panel's heading: its basis, how many chips overlap, which are clearly dearer."""
+    contenders = list(table.loc[table["could_be_cheapest"], "chip"])
+    dearer = list(table.loc[~table["could_be_cheapest"], "chip"])
+    overlap = (f"{contenders[0]} cheapest" if len(contenders) == 1 else
+               f"all {len(contenders)} overlap" if not dearer else f"{len(contenders)} overlap")
+    return (f"{BASIS_WORDS[basis]}: {overlap}"
+            + (f"; {_and(dearer)} clearly dearer" if dearer else ""))
+
+
 def range_description(verdicts: dict[str, pd.DataFrame]) -> str:
     """The range chart's text alternative: every chip's central cost and range and whether
     it could be the cheapest, per basis."""
@@ -1184,20 +1214,32 @@ def range_chart(verdicts: dict[str, pd.DataFrame], *, narrow: bool = False):
                                                                       range=["circle", "diamond"]),
                         # Its symbols in the theme's symbol colour, the page's text colour in either scheme.
                         legend=alt.Legend(orient="bottom", direction="vertical" if narrow else "horizontal")))
-    ceiling = alt.Chart().mark_rule(color="#333", strokeDash=[4, 3]).encode(x=alt.X("min(high_usd):Q"))
-    label = " : ".join(f"datum.value == {_js_string(b)} ? {_js_string(BASIS_WORDS[b])}" for b in verdicts) + " : datum.value"
-    layers = [ceiling, span, dots]
+    # Each panel's heading, on lines of a phone's width in the narrow layout.
+    import json
+    import textwrap
+
+    label = (" : ".join(f"datum.value == {_js_string(b)} ? "
+                        + json.dumps(textwrap.wrap(range_heading(b, t), 40) if narrow else [range_heading(b, t)])
+                        for b, t in verdicts.items()) + " : datum.value")
     if narrow:
-        layers.append(alt.Chart().mark_text(align="left", baseline="bottom", dy=-7, fontSize=11,
-                                            limit=alt.ExprRef("width")).encode(y=y, x=alt.value(0), text="chip:N"))
+        # On a phone the lowest dear end is a short upright stroke in each row, under the chip's
+        # name, not a line through the names.
+        ceiling = alt.Chart().transform_joinaggregate(ceiling="min(high_usd)", groupby=["basis"]).mark_point(
+            shape="M0,-1L0,1", size=100, strokeWidth=2, filled=False, color="#333", opacity=1).encode(
+            x=alt.X("ceiling:Q"), y=y)
+        names = alt.Chart().mark_text(align="left", baseline="bottom", dy=-7, fontSize=11,
+                                      limit=alt.ExprRef("width")).encode(y=y, x=alt.value(0), text="chip:N")
+        layers = [span, ceiling, dots, names]
+    else:
+        layers = [alt.Chart().mark_rule(color="#333", strokeDash=[4, 3]).encode(x=alt.X("min(high_usd):Q")), span, dots]
     chart = (alt.layer(*layers, data=data)
              .transform_calculate(status="datum.could_be_cheapest ? 'could be the cheapest' : 'clearly dearer'")
-             .properties(width=260 if narrow else 420, height=alt.Step(30 if narrow else 20))
+             .properties(width=235 if narrow else 420, height=alt.Step(30 if narrow else 20))
              .facet(row=alt.Row("basis:N", title=None, sort=list(verdicts),
                                 header=alt.Header(labelExpr=label, labelFontSize=12, labelAngle=0, labelAnchor="start",
-                                                  labelOrient="top")))
+                                                  labelOrient="top", labelLimit=0)))
              .resolve_scale(y="independent"))
-    return chart, range_title(verdicts), range_description(verdicts)
+    return chart, range_chart_title(verdicts), range_description(verdicts)
 
 
 PARAMETER_LABELS = {
@@ -1235,7 +1277,11 @@ def tornado_chart(result: pd.DataFrame, chip_names: dict[str, str], *, narrow: b
     points = rows[rows["assumption_id"].isin(wide["assumption_id"])].copy()
     points["end"] = points["end"].map({"low": "low end", "high": "high end"})
     points["outcome"] = [f"{leader} stays cheapest" if not changes else "another chip is cheapest" for changes in points["cheapest_changes"]]
-    points["flip_label"] = [name if changes else "" for name, changes in zip(points["cheapest_name"], points["cheapest_changes"])]
+    # The chip that takes over is named beside the end that makes it so, unless it is always
+    # the same chip (the title names it then).
+    several = points.loc[points["cheapest_changes"], "cheapest_name"].nunique() > 1
+    points["flip_label"] = [name if changes and several else "" for name, changes in
+                            zip(points["cheapest_name"], points["cheapest_changes"])]
     # Each end's chip name on its outer side, so the two ends of a short line do not collide.
     points["outer"] = [("right" if lead >= other else "left") for lead, other in zip(
         points["lead"], points.groupby("assumption_id")["lead"].transform(lambda s: s.iloc[::-1].to_numpy()))]
@@ -1255,17 +1301,15 @@ def tornado_chart(result: pd.DataFrame, chip_names: dict[str, str], *, narrow: b
         lead=points["lead"].round(4),  # four places are more than a pixel
         place=points["label"].map({label: i for i, label in enumerate(order)}))
     span = alt.Chart(points).mark_line(color="#8C8C8C", strokeWidth=2).encode(x=x, y=y, detail="label:N").transform_filter("isValid(datum.lead)")
-    marks = alt.Chart(points).mark_point(filled=True, size=90, opacity=1).encode(
+    # One colour (ink): where a point lies against the line at 1 says whether the leader stays
+    # cheapest, and the chip that takes over is named beside it; shapes (circle: low end,
+    # triangle: high end) are explained by the subtitle.
+    marks = alt.Chart(points).mark_point(filled=True, size=90, opacity=1, color="#444").encode(
         x=x, y=y,
-        # Shapes are explained in words (circle: low end, triangle: high end) by the subtitle,
-        # so one legend is left and the chart fits a phone's column.
         shape=alt.Shape("end:N", scale=alt.Scale(domain=["low end", "high end"], range=["circle", "triangle-right"]), legend=None),
-        color=alt.Color("outcome:N", title="Then", scale=alt.Scale(domain=[f"{leader} stays cheapest", "another chip is cheapest"],
-                                                                   range=["#8C8C8C", "#7A68B3"]),
-                        legend=alt.Legend(orient="bottom", direction="vertical", columns=1)),
         tooltip=[alt.Tooltip("label:N", title="Assumption"), alt.Tooltip("end:N", title="Moved to"),
                  alt.Tooltip("value:Q", title="Value", format=",.2f"), alt.Tooltip("lead:Q", title="Cost ratio", format=".2f"),
-                 alt.Tooltip("cheapest_name:N", title="Cheapest chip")],
+                 alt.Tooltip("cheapest_name:N", title="Cheapest chip"), alt.Tooltip("outcome:N", title="Then")],
     ).transform_filter("isValid(datum.lead)")
     # The chip then cheapest beside the end that makes it so, outside the line; on a phone
     # under the row, reaching back along the line, so that it stays inside the plot.
@@ -1274,21 +1318,28 @@ def tornado_chart(result: pd.DataFrame, chip_names: dict[str, str], *, narrow: b
                                     {"dx": 9 if side == "left" else -9})).encode(
         x=x, y=y, text="flip_label:N").transform_filter(f"isValid(datum.lead) && datum.flip_label != '' && datum.outer == '{outer}'")
         for outer, side in ((("right", "right"), ("left", "left")) if narrow else (("right", "left"), ("left", "right")))])
-    parity = alt.Chart(pd.DataFrame({"lead": [1.0]})).mark_rule(color="#333", strokeDash=[4, 3]).encode(x=x)
+    if narrow:
+        # Parity as a short upright stroke in each row, under the row's name, not a line through the names.
+        parity = alt.Chart(points).transform_aggregate(place="min(place)", groupby=["label"]).transform_calculate(
+            lead="1").mark_point(shape="M0,-1L0,1", size=100, strokeWidth=2, filled=False, color="#333", opacity=1).encode(
+            x=x, y=y)
+    else:
+        parity = alt.Chart(pd.DataFrame({"lead": [1.0]})).mark_rule(color="#333", strokeDash=[4, 3]).encode(x=x)
     layers = [parity, span, marks, names]
     if narrow:
         row_names = alt.Chart(points).transform_aggregate(place="min(place)", groupby=["label"]).mark_text(
             align="left", baseline="bottom", dy=-9, fontSize=11, limit=alt.ExprRef("width")).encode(
             y=y, x=alt.value(0), text="label:N")
         layers.append(row_names)
-    chart = alt.layer(*layers).properties(width=260 if narrow else 330, height=alt.Step(40 if narrow else 22))
+    chart = alt.layer(*layers).properties(width=240 if narrow else 330, height=alt.Step(40 if narrow else 22))
     n_changing, n_moving = moved["assumption_id"].nunique(), len(wide)
     if n_changing:
-        title = (f"{n_changing} of the {n_moving} assumptions that move {leader}'s lead end it when taken alone: "
-                 f"{_and(takers)} then cost{'s' if len(takers) == 1 else ''} less")
+        head = f"All {n_moving}" if n_changing == n_moving and n_moving > 1 else f"{n_changing} of the {n_moving}"
+        title = (f"{head} assumptions that move {leader}'s lead, moved alone, {'puts' if n_changing == 1 else 'put'} "
+                 f"{takers[0] if len(takers) == 1 else 'another chip'} ahead")
     elif n_moving:
-        title = (f"None of the {n_moving} assumptions that move {leader}'s lead ends it when taken alone" if n_moving > 1
-                 else f"The one assumption that moves {leader}'s lead does not end it when taken alone")
+        title = (f"None of the {n_moving} assumptions that move {leader}'s lead ends it, moved alone" if n_moving > 1
+                 else f"The one assumption that moves {leader}'s lead does not end it, moved alone")
     else:
         title = f"No assumption moves {leader}'s lead"
     def said(r):

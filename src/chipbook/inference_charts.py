@@ -17,7 +17,7 @@ from . import charts
 from .vocabulary import CHIP_MAKERS
 
 RATE_LABELS = {"bf16": "dense BF16", "fp8": "dense FP8", "int8": "dense INT8", "bandwidth": "HBM bandwidth"}
-FIGURE_KINDS = ["vendor claim", "vendor claim from a benchmark", "spec sheet", "spec sheet ÷ list price"]
+FIGURE_KINDS = ["vendor claim", "vendor benchmark claim", "spec sheet", "spec sheet ÷ list price"]
 
 
 def generation_frame(ratios: dict, vendor_claims: pd.DataFrame, vendor_of: pd.Series) -> pd.DataFrame:
@@ -31,7 +31,7 @@ def generation_frame(ratios: dict, vendor_claims: pd.DataFrame, vendor_of: pd.Se
         chip = names.get(new, new)
         for c in vendor_claims[(vendor_claims["subject_chip_id"] == new) & (vendor_claims["baseline_chip_id"] == old)].itertuples():
             rows.append({"chip": chip, "measure": f"{c.metric} ({c.qualifier}, {c.as_of:%Y})", "ratio": c.factor_high_x,
-                         "kind": "vendor claim from a benchmark" if c.basis == "vendor benchmark claim" else "vendor claim",
+                         "kind": "vendor benchmark claim" if c.basis == "vendor benchmark claim" else "vendor claim",
                          "vendor": c.vendor, "claim_ref": c.claim_ref})
         rates = [(key, label) for key, label in RATE_LABELS.items() if f"{key}_per_chip" in r]
         for per, kind, suffix in (("per_chip", "spec sheet", "per chip"), ("per_dollar", "spec sheet ÷ list price",
@@ -44,8 +44,8 @@ def generation_frame(ratios: dict, vendor_claims: pd.DataFrame, vendor_of: pd.Se
     return frame.drop_duplicates(["row", "ratio"]).reset_index(drop=True)
 
 
-SHORTER_WORDS = {"TPU v5e": "v5e", "Trainium2": "Trn2", "performance": "perf.", "per list-price $": "per list $",
-                 "per dollar": "per $"}
+SHORTER_WORDS = {"performance": "perf.", "per list-price $": "per list $", "per dollar": "per $"}
+SPEC_SUFFIXES = {"spec sheet": " per chip", "spec sheet \u00f7 list price": " per list-price $"}
 
 
 def _short_measure(text: str) -> str:
@@ -55,49 +55,85 @@ def _short_measure(text: str) -> str:
     return text
 
 
+def generation_title(frame: pd.DataFrame, v5e_claim: str, trn2_claim: str) -> str:
+    """The generation chart's finding: whether v5e's spec-sheet ratios per list-price dollar
+    bear out Google's claim (`v5e_claim`), and Trainium2's BF16 ratio per dollar against
+    AWS's (`trn2_claim`). `frame`: `generation_frame()`."""
+    by_ref = frame[frame["claim_ref"] != ""].set_index("claim_ref")
+    v5e = frame[(frame["chip"] == "TPU v5e") & (frame["kind"] == "spec sheet \u00f7 list price")]["ratio"]
+    trn2 = frame[(frame["chip"] == "Trainium2") & (frame["measure"] == "dense BF16 per list-price $")]["ratio"].iloc[0]
+    google, aws = by_ref.loc[v5e_claim, "ratio"], by_ref.loc[trn2_claim, "ratio"]
+    v5e_words = ("backs Google's claim" if v5e.min() <= google <= v5e.max() else
+                 f"gives {v5e.min():.1f}-{v5e.max():.1f}x against Google's {google:g}x")
+    return (f"Per dollar, v5e's spec sheet {v5e_words}; Trainium2's gives {trn2:.2f}x in BF16, "
+            f"{'not' if trn2 < 0.8 * aws else 'near'} AWS's {aws:g}x")
+
+
 def generation_chart(frame: pd.DataFrame, v5e_claim: str, trn2_claim: str, source: str) -> alt.TopLevelMixin:
     """Vendors' claims for a new chip over its predecessor against what their spec sheets
-    and list prices give. `frame`: `generation_frame()`; `v5e_claim`, `trn2_claim`: the
-    claim_ref of the vendor figure each title quotes."""
-    by_ref = frame[frame["claim_ref"] != ""].set_index("claim_ref")
-    v5e_dollar = frame[(frame["chip"] == "TPU v5e") & (frame["kind"] == "spec sheet ÷ list price")]["ratio"]
-    trn2_bf16 = frame[(frame["chip"] == "Trainium2") & (frame["measure"] == "dense BF16 per list-price $")]["ratio"]
-    title = (f"Per list-price dollar, v5e's spec sheet gives {v5e_dollar.min():.1f}x to {v5e_dollar.max():.1f}x its "
-             f"predecessor, around Google's 'up to {by_ref.loc[v5e_claim, 'ratio']:g}x'; Trainium2 gives "
-             f"{trn2_bf16.iloc[0]:.2f}x in BF16 against AWS's {by_ref.loc[trn2_claim, 'ratio']:g}x")
-    vendors = [v for v in ["Google", "AWS"] if v in set(frame["vendor"])]
-    # Rows in the frame's order, by position (a list of the rows' names would be carried by every layer);
-    # on a phone their names in short words, on a line of their own.
-    drawn = frame[["chip", "measure", "ratio", "kind", "vendor", "row"]].assign(
-        place=range(len(frame)), row_short=frame["row"].map(_short_measure))
+    and list prices give, a panel per chip: each claim a row; each rate both chips publish a
+    row with a line from its ratio per chip to its ratio per list-price dollar. `frame`:
+    `generation_frame()`; `v5e_claim`, `trn2_claim`: the claim_ref of the vendor figure
+    each title quotes."""
+    title = generation_title(frame, v5e_claim, trn2_claim)
+    drawn = frame[["chip", "measure", "ratio", "kind", "vendor"]].copy()
+    # A rate's two figures (per chip, per list-price dollar) share a row named for the rate.
+    drawn["name"] = drawn["measure"]
+    for kind, suffix in SPEC_SUFFIXES.items():
+        spec = drawn["kind"] == kind
+        drawn.loc[spec, "name"] = drawn.loc[spec, "measure"].str.replace(suffix, "", regex=False) + ": per chip, per $"
+    drawn["name_short"] = drawn["name"].map(_short_measure)
+    drawn["place"] = drawn.groupby("chip")["name"].transform(lambda names: names.map({n: i for i, n in enumerate(dict.fromkeys(names))}))
+    spans = drawn[drawn["kind"].isin(SPEC_SUFFIXES)].groupby(["chip", "name", "name_short", "vendor"], as_index=False).agg(
+        low=("ratio", "min"), high=("ratio", "max"), place=("place", "min"))
+    chips = list(dict.fromkeys(drawn["chip"]))
+    vendors = [v for v in CHIP_MAKERS if v in set(drawn["vendor"])]
+    names = {"TPU v5e": "TPU v5e over TPU v4 (Google)", "Trainium2": "Trainium2 over Trainium (AWS)"}
+    x_scale = alt.Scale(type="log", domain=[0.5, 8])
     order = alt.EncodingSortField("place", op="min")
 
-    def draw(narrow: bool):
-        x = alt.X("ratio:Q", title="New chip over its predecessor (times, log scale)",
-                  scale=alt.Scale(type="log", domain=[0.5, 8]), axis=alt.Axis(values=[0.5, 1, 2, 4, 8]))
-        base = alt.Chart(drawn)
-        points = base.mark_point(filled=True, size=90, opacity=1).encode(
-            x=x,
-            color=alt.Color("vendor:N", title="Vendor", scale=charts.vendor_scale(vendors),
-                            legend=charts.bottom_legend("Vendor", columns=2)),
+    def panel(chip: str, narrow: bool, last: bool):
+        label = "name_short" if narrow else "name"
+        x = alt.X("ratio:Q", title="New chip over its predecessor (times, log scale)" if last else None, scale=x_scale,
+                  axis=alt.Axis(values=[0.5, 1, 2, 4, 8], labels=last, ticks=last))
+        y = (alt.Y(f"{label}:N", sort=order, axis=None, title=None, bandPosition=0.72) if narrow else
+             alt.Y(f"{label}:N", sort=order, title=None, axis=alt.Axis(labelLimit=320)))
+        mine, lines = drawn[drawn["chip"] == chip], spans[spans["chip"] == chip]
+        colour = charts.VENDOR_COLORS[mine["vendor"].iloc[0]]
+        span = alt.Chart(lines).mark_rule(color=colour, strokeWidth=2).encode(
+            x=alt.X("low:Q", scale=x_scale), x2="high:Q", y=y)
+        points = alt.Chart(mine).mark_point(filled=True, size=90, opacity=1).encode(
+            x=x, y=y,
+            # The vendor's colour by a scale without a legend, so that the shape legend's symbols stay in ink.
+            color=alt.Color("vendor:N", scale=charts.vendor_scale(vendors), legend=None),
             shape=alt.Shape("kind:N", title="Figure", sort=FIGURE_KINDS,
                             scale=alt.Scale(domain=FIGURE_KINDS, range=["triangle-up", "diamond", "circle", "square"]),
                             legend=charts.bottom_legend("Figure", columns=1 if narrow else 2)),
             tooltip=[alt.Tooltip("chip:N", title="Chip"), alt.Tooltip("measure:N", title="Measure"),
                      alt.Tooltip("ratio:Q", title="Over its predecessor (times)", format=".2f"),
                      alt.Tooltip("kind:N", title="Figure")])
-        # Parity: one vertical line through every row.
-        parity = alt.Chart().mark_rule(color=charts.INK, strokeDash=[4, 3], aria=False).encode(x=alt.datum(1))
-        if narrow:
-            return alt.layer(parity, charts.label_rows([points], "row_short", order, width=260, row_height=10))
-        return alt.layer(parity, points.encode(y=alt.Y("row:N", title=None, sort=order))).properties(
-            width=300, height=alt.Step(20))
+        if narrow:  # each row's name above its marks; parity a short stroke in each row
+            rows = alt.Chart(mine).transform_aggregate(place="min(place)", groupby=[label])
+            parity = rows.transform_calculate(ratio="1").mark_point(
+                shape="M0,-1L0,1", size=100, strokeWidth=2, filled=False, color=charts.INK, opacity=1).encode(x=x, y=y)
+            row_names = rows.mark_text(align="left", baseline="bottom", dy=-8, fontSize=11).encode(
+                x=alt.value(0), y=y, text=f"{label}:N")
+            layers, step = [parity, span, points, row_names], 34
+        else:
+            parity = alt.Chart(pd.DataFrame({"ratio": [1.0]})).mark_rule(color=charts.INK, strokeDash=[4, 3]).encode(x=x)
+            layers, step = [parity, span, points], 20
+        return alt.layer(*layers).properties(width=240 if narrow else 300, height=alt.Step(step),
+                                             title=alt.Title(names.get(chip, chip), anchor="start", fontSize=12))
+
+    def draw(narrow: bool):
+        return alt.vconcat(*[panel(c, narrow, i == len(chips) - 1) for i, c in enumerate(chips)],
+                           spacing=10).resolve_scale(x="shared", shape="shared", color="shared")
 
     return charts.finish(
         draw(False), narrow=draw(True), title=title,
-        subtitle="Ratios of each chip to its predecessor: the vendor's claims (triangles, diamonds) against every dense "
-                 "peak rate both chips publish and their memory bandwidth, per chip (circles) and per dollar of "
-                 "on-demand list price (squares). Dashed line: parity.",
+        subtitle="Each chip over its predecessor: the vendor's claims (triangles, diamonds) against every dense peak rate "
+                 "both chips publish and their memory bandwidth, per chip (circle) and per dollar of on-demand list price "
+                 "(square), joined by a line. Dashed line: parity.",
         source=source,
         description=f"Dot plot of generational ratios for TPU v5e over TPU v4 and Trainium2 over Trainium. {title}. "
                     + "; ".join(f"{r.row}: {r.ratio:.2f}x ({r.kind})" for r in frame.itertuples()),
@@ -121,20 +157,23 @@ def latency_chart(mlperf: pd.DataFrame, specs: pd.DataFrame, source: str) -> alt
     scenario's bound. `mlperf`: the mlperf_results table; `specs`: accelerator_specs."""
     lat = mlperf.merge(specs[["chip_id", "chip", "vendor"]], on="chip_id")
     lat["system"] = lat["round"] + " \u00b7 " + lat["chip"] + " \u00d7" + lat["accelerators_per_system"].astype(str)
-    frame = lat.melt(id_vars=["system", "round", "chip_id", "vendor", "samples_per_second", "latency_bound_s"],
+    # A phone's row names: the chip's short name ("v4.0 \u00b7 H100 \u00d78").
+    lat["system_short"] = (lat["round"] + " \u00b7 " + lat["chip_id"].map(SHORT).fillna(lat["chip"]) + " \u00d7"
+                           + lat["accelerators_per_system"].astype(str))
+    frame = lat.melt(id_vars=["system", "system_short", "round", "chip_id", "vendor", "samples_per_second", "latency_bound_s"],
                      value_vars=["latency_mean_s", "latency_p99_s"], var_name="statistic", value_name="seconds")
     frame["statistic"] = frame["statistic"].map({"latency_mean_s": "mean", "latency_p99_s": "99th percentile"})
     mean = frame[frame["statistic"] == "mean"].set_index(["round", "chip_id"])["seconds"]
     latest = sorted(frame["round"].unique())[-1]
-    title = (f"TPU v5e systems answered GPT-J queries more slowly than H100 systems: {mean[(latest, 'tpu-v5e')]:.1f} s "
-             f"against {mean[(latest, 'h100')]:.1f} s on average in MLPerf {latest}")
+    title = (f"In MLPerf {latest}, TPU v5e systems took {mean[(latest, 'tpu-v5e')]:.1f} s per GPT-J query on average, "
+             f"H100 systems {mean[(latest, 'h100')]:.1f} s")
     vendors = [v for v in CHIP_MAKERS if v in set(frame["vendor"])]
-    order = list(lat["system"])
 
     def draw(narrow: bool):
+        label = "system_short" if narrow else "system"
         x = alt.X("seconds:Q", title="Latency per query (seconds)", scale=alt.Scale(domain=[0, 21]))
         dots = alt.Chart(frame).mark_point(filled=True, size=100, opacity=1).encode(
-            x=x, y=alt.Y("system:N", title=None, sort=order),
+            x=x, y=alt.Y(f"{label}:N", title=None, sort=list(lat[label])),
             color=alt.Color("vendor:N", title="Vendor", scale=charts.vendor_scale(vendors),
                             legend=charts.bottom_legend("Vendor", columns=2)),
             shape=alt.Shape("statistic:N", title="Latency", scale=alt.Scale(domain=["mean", "99th percentile"],
@@ -144,7 +183,11 @@ def latency_chart(mlperf: pd.DataFrame, specs: pd.DataFrame, source: str) -> alt
                      alt.Tooltip("seconds:Q", title="Seconds", format=".2f"),
                      alt.Tooltip("samples_per_second:Q", title="Samples a second (system)", format=",.2f")])
         bound = alt.Chart(frame.head(1)).mark_rule(color="#D73027", strokeDash=[4, 3]).encode(x="latency_bound_s:Q")
-        return alt.layer(bound, dots).properties(width=190 if narrow else 420, height=alt.Step(30))
+        # The bound named above the plot, ending at its line.
+        bound_name = alt.Chart(frame.head(1)).transform_calculate(text="format(datum.latency_bound_s, 'd') + ' s bound'").mark_text(
+            align="right", baseline="bottom", dx=2, dy=-4, fontSize=11, color="#333").encode(
+            x="latency_bound_s:Q", y=alt.value(0), text="text:N")
+        return alt.layer(bound, dots, bound_name).properties(width=190 if narrow else 420, height=alt.Step(30))
 
     return charts.finish(
         draw(False), narrow=draw(True), title=title,
@@ -179,25 +222,70 @@ def per_dollar_frame(per_dollar: pd.DataFrame) -> pd.DataFrame:
        "bf16_tflops_per_usd_hour", "hbm_gb_s_per_usd_hour", "price_seen"]].reset_index(drop=True)
 
 
+# Where a label may sit beside its point: (dx, dy, align) with the label's middle at dy.
+LABEL_PLACES = {"right": (7, 0, "left"), "left": (-7, 0, "right"), "above": (0, -11, "center"),
+                "below": (0, 11, "center"), "upper-right": (5, -9, "left"), "lower-right": (5, 9, "left"),
+                "upper-left": (-5, -9, "right"), "lower-left": (-5, 9, "right")}
+CHAR_PX, LABEL_HEIGHT_PX, POINT_RADIUS_PX = 6.6, 12, 6
+
+
+def place_labels(x_px: pd.Series, y_px: pd.Series, labels: pd.Series, width: float, height: float) -> pd.Series:
+    """A place (a key of LABEL_PLACES) for each point's label, in pixels of a plot of
+    `width` x `height`: the first place, in LABEL_PLACES' order, where the label overlaps
+    no point, no label placed before it and no edge of the plot; where every place does,
+    the one that overlaps least. Points are labelled left to right."""
+    def box(i, place):
+        dx, dy, align = LABEL_PLACES[place]
+        w = len(str(labels[i])) * CHAR_PX
+        left = x_px[i] + dx - {"left": 0, "center": w / 2, "right": w}[align]
+        return (left, y_px[i] + dy - LABEL_HEIGHT_PX / 2, left + w, y_px[i] + dy + LABEL_HEIGHT_PX / 2)
+
+    def overlap(a, b):
+        return max(0.0, min(a[2], b[2]) - max(a[0], b[0])) * max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+
+    points = [(x_px[i] - POINT_RADIUS_PX, y_px[i] - POINT_RADIUS_PX, x_px[i] + POINT_RADIUS_PX, y_px[i] + POINT_RADIUS_PX)
+              for i in x_px.index]
+    placed, chosen = [], {}
+    for i in x_px.sort_values(kind="stable").index:
+        def cost(place):
+            b = box(i, place)
+            outside = (max(0.0, -b[0]) + max(0.0, b[2] - width) + max(0.0, -b[1]) + max(0.0, b[3] - height)) * LABEL_HEIGHT_PX
+            return sum(overlap(b, other) for other in points + placed) + outside
+        best = next((p for p in LABEL_PLACES if cost(p) == 0), None) or min(LABEL_PLACES, key=cost)
+        chosen[i] = best
+        placed.append(box(i, best))
+    return pd.Series(chosen).reindex(x_px.index)
+
+
+def _nice_domain(values: pd.Series, step: float, pad: float) -> list[float]:
+    """An axis domain around `values`, `pad` beyond them, at whole `step`s."""
+    return [math.floor((values.min() - pad) / step) * step, math.ceil((values.max() + pad) / step) * step]
+
+
 def per_dollar_chart(frame: pd.DataFrame, price_span: str, source: str) -> alt.TopLevelMixin:
-    """Dense BF16 TFLOPS against HBM GB/s per dollar-hour of list price, one point per chip.
-    `frame`: `per_dollar_frame()`; `price_span`: the dates the prices speak for, in words."""
+    """Dense BF16 TFLOPS against HBM GB/s per dollar-hour of list price, one point per chip,
+    each named beside it where no other name or point is. `frame`: `per_dollar_frame()`;
+    `price_span`: the dates the prices speak for, in words."""
     best = frame.loc[frame["hbm_gb_s_per_usd_hour"].idxmax()]
     worst = frame.loc[frame["hbm_gb_s_per_usd_hour"].idxmin()]
     title = f"{best['chip']} buys the most memory bandwidth per list-price dollar, {worst['chip']} the least"
     vendors = [v for v in CHIP_MAKERS if v in set(frame["vendor"])]
-    # A label's alignment: "left" (to the right of its point), or "right" (to its left) for
-    # a point in the right fifth of the plot, so that the label stays inside it.
-    low, high = frame["hbm_gb_s_per_usd_hour"].min(), frame["hbm_gb_s_per_usd_hour"].max()
-    right_edge = high - (high - low) * 0.2
-    frame = frame.assign(side=(frame["hbm_gb_s_per_usd_hour"] > right_edge).map({True: "right", False: "left"}))
+    x_domain = _nice_domain(frame["hbm_gb_s_per_usd_hour"], 50, 20)
+    y_domain = [0, math.ceil((frame["bf16_tflops_per_usd_hour"].max() + 20) / 50) * 50]
+    sizes = {"wide": (520, 320), "narrow": (250, 300)}
+    frame = frame.copy()
+    for layout, (width, height) in sizes.items():
+        x_px = (frame["hbm_gb_s_per_usd_hour"] - x_domain[0]) / (x_domain[1] - x_domain[0]) * width
+        y_px = (1 - frame["bf16_tflops_per_usd_hour"] / y_domain[1]) * height
+        frame[f"place_{layout}"] = place_labels(x_px, y_px, frame["label"], width, height)
 
     def draw(narrow: bool):
+        layout = "narrow" if narrow else "wide"
         base = alt.Chart(frame).encode(
             x=alt.X("hbm_gb_s_per_usd_hour:Q", title="HBM bandwidth per dollar-hour (GB/s per $/h)",
-                    scale=alt.Scale(zero=False, padding=12)),
+                    scale=alt.Scale(domain=x_domain, nice=False), axis=alt.Axis(tickCount=5 if narrow else 10)),
             y=alt.Y("bf16_tflops_per_usd_hour:Q", title="Dense BF16 TFLOPS per dollar-hour",
-                    scale=alt.Scale(zero=False, padding=12)))
+                    scale=alt.Scale(domain=y_domain, nice=False)))
         points = base.mark_point(filled=True, size=80 if narrow else 110, opacity=1, stroke=charts.PAPER,
                                  strokeWidth=1).encode(
             color=alt.Color("vendor:N", title="Vendor", scale=charts.vendor_scale(vendors),
@@ -209,12 +297,12 @@ def per_dollar_chart(frame: pd.DataFrame, price_span: str, source: str) -> alt.T
                      alt.Tooltip("hbm_gb_s_per_usd_hour:Q", title="GB/s per $/h", format=",.0f"),
                      alt.Tooltip("bf16_tflops_per_usd_hour:Q", title="TFLOPS per $/h", format=",.0f"),
                      alt.Tooltip("price_seen:N", title="Price used")])
-        # Labels in the text colour (the page's, in either scheme), beside their points.
-        labels = [base.transform_filter(f"datum.side == '{side}'").mark_text(
-            align=side, dx=7 if side == "left" else -7, dy=-7, fontSize=11).encode(text="label:N")
-            for side in ("left", "right")]
-        return alt.layer(points, *labels).properties(width=260 if narrow else 520,
-                                                     height=300 if narrow else 320)
+        # Labels in the text colour (the page's, in either scheme), each where `place_labels` put it.
+        labels = [base.transform_filter(f"datum.place_{layout} == '{place}'").mark_text(
+            align=align, baseline="middle", dx=dx, dy=dy, fontSize=11).encode(text="label:N")
+            for place, (dx, dy, align) in LABEL_PLACES.items() if place in set(frame[f"place_{layout}"])]
+        width, height = sizes[layout]
+        return alt.layer(points, *labels).properties(width=width, height=height)
 
     return charts.finish(
         draw(False), narrow=draw(True), title=title,
@@ -232,21 +320,51 @@ def per_dollar_chart(frame: pd.DataFrame, price_span: str, source: str) -> alt.T
 # --- the roofline -------------------------------------------------------------------------------
 
 ROOFLINE_CHIPS = ["tpu-v5e", "tpu-v6e", "tpu7x", "trainium2", "h100", "h200"]
-# Where each ridge label sits (default: above right), so none crosses another chip's line or
-# label: H200 shares H100's peak, Trainium2's ridge lies just under the two Hopper lines, and
-# in a narrow plot v6e's label would meet H100's, so it moves along its line.
-ROOFLINE_LABEL_SIDE = {"wide": {"h200": "left", "trainium2": "below"},
-                       "narrow": {"h200": "left", "trainium2": "below", "tpu-v6e": "along"}}
 ROOFLINE_X, ROOFLINE_Y = (0.5, 10_000), (0.3, 5_000)  # FLOP per byte; TFLOPS
+# Plot heights (px) per layout, and the least distance between two chips' names at the
+# lines' right ends.
+ROOFLINE_HEIGHT = {"wide": 330, "narrow": 300}
+ROOFLINE_LABEL_GAP_PX = 13
 
 
-def roofline_frames(specs: pd.DataFrame, chip_ids: list[str] | None = None) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+def decode_batch_limit(ridges: pd.DataFrame) -> int:
+    """The largest batch (rounded down to tens) at which decoding stays under every chip's
+    ridge: below it, memory bandwidth limits decoding on all of them."""
+    return int(math.floor(ridges["intensity"].min() / 10) * 10)
+
+
+def _spread_labels(peaks: pd.Series, height_px: float) -> pd.Series:
+    """Where each name at the lines' right ends goes (TFLOPS on the log axis): as near its
+    line's peak as keeps every two names ROOFLINE_LABEL_GAP_PX apart, names too close
+    pushed apart evenly (up and down) until none are."""
+    per_decade = height_px / math.log10(ROOFLINE_Y[1] / ROOFLINE_Y[0])
+    gap = ROOFLINE_LABEL_GAP_PX / per_decade
+    order = peaks.map(math.log10).sort_values(ascending=False)
+    place = list(order.values)
+    for _ in range(200):
+        moved = False
+        for i in range(len(place) - 1):
+            short = gap - (place[i] - place[i + 1])
+            if short > 1e-9:
+                place[i] += short / 2
+                place[i + 1] -= short / 2
+                moved = True
+        if not moved:
+            break
+    return pd.Series([round(10 ** v, 3) for v in place], index=order.index).reindex(peaks.index)
+
+
+def roofline_frames(specs: pd.DataFrame, chip_ids: list[str] | None = None
+                    ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """The roofline of each chip (`chip_ids`, default ROOFLINE_CHIPS; `specs`:
-    accelerator_specs): (lines, ridges, phases). lines: chip, vendor, intensity, tflops at
+    accelerator_specs): (lines, ridges, names, phases). lines: chip, vendor, intensity, tflops at
     the plot's two ends and the ridge; ridges: chip, label, vendor, intensity (FLOP per byte
-    where the chip turns compute-bound), tflops (dense BF16 peak), side (where its label
-    sits in the wide layout), side_narrow (in the narrow one); phases: phase, start, end (the intensities of decoding at batches 1 to 256 and of
-    prefill of 512- to 8,192-token prompts)."""
+    where the chip turns compute-bound), tflops (dense BF16 peak); names: one row per peak
+    (chips sharing one are named together): names, vendor, tflops, and label_wide,
+    label_narrow, where the names stand at the lines' right end in each layout, apart;
+    phases: phase, start, end (the intensities of decoding at batches 1 to
+    `decode_batch_limit`, where every chip is still memory-bound, and of prefill of 512- to
+    8,192-token prompts)."""
     from . import inference
 
     rows = specs.set_index("chip_id").loc[chip_ids or ROOFLINE_CHIPS]
@@ -257,57 +375,66 @@ def roofline_frames(specs: pd.DataFrame, chip_ids: list[str] | None = None) -> t
             lines.append({"chip": row["chip"], "vendor": row["vendor"], "intensity": round(x, 2),
                           "tflops": round(inference.roofline_tflops(x, row["bf16_tflops_dense"], row["hbm_bandwidth_gb_s"]), 3)})
         ridges.append({"chip": row["chip"], "label": SHORT.get(chip_id, row["chip"]), "vendor": row["vendor"],
-                       "intensity": ridge, "tflops": row["bf16_tflops_dense"],
-                       "side": ROOFLINE_LABEL_SIDE["wide"].get(chip_id, "right"),
-                       "side_narrow": ROOFLINE_LABEL_SIDE["narrow"].get(chip_id, "right")})
+                       "intensity": ridge, "tflops": row["bf16_tflops_dense"]})
+    ridges = pd.DataFrame(ridges)
+    names = ridges.groupby("tflops", sort=False).agg(names=("label", ", ".join), vendor=("vendor", "first")).reset_index()
+    for layout, height in ROOFLINE_HEIGHT.items():
+        names[f"label_{layout}"] = _spread_labels(names["tflops"], height)
+    limit = decode_batch_limit(ridges)
     phases = pd.DataFrame([
-        {"phase": "decode, batch 1 to 256", "start": inference.decode_intensity(1), "end": inference.decode_intensity(256)},
+        {"phase": f"decode, batch 1 to {limit}", "start": inference.decode_intensity(1),
+         "end": inference.decode_intensity(limit)},
         {"phase": "prefill, 512- to 8,192-token prompts", "start": inference.prefill_intensity(512),
          "end": inference.prefill_intensity(8192)}])
-    return pd.DataFrame(lines), pd.DataFrame(ridges), phases
+    return pd.DataFrame(lines), ridges, names, phases
 
 
 def roofline_title(ridges: pd.DataFrame) -> str:
-    """'Decoding at batches below about 200 is limited by memory bandwidth on every chip
-    shown; prefill by compute': the lowest ridge, rounded down to tens."""
-    return (f"Decoding at batches below about {math.floor(ridges['intensity'].min() / 10) * 10:.0f} is limited by memory "
-            "bandwidth on every chip shown; prefill by compute")
+    """'Decoding at batches below about 200 is memory-bound on every chip shown': the
+    lowest ridge, rounded down to tens."""
+    return f"Decoding at batches below about {decode_batch_limit(ridges)} is memory-bound on every chip shown"
 
 
-def roofline_chart(lines: pd.DataFrame, ridges: pd.DataFrame, phases: pd.DataFrame, source: str) -> alt.TopLevelMixin:
-    """Log-log rooflines of a few chips with their ridges and the intensities of decoding and
-    prefill shaded behind them. Arguments: `roofline_frames()`."""
+def roofline_chart(lines: pd.DataFrame, ridges: pd.DataFrame, names: pd.DataFrame, phases: pd.DataFrame,
+                   source: str) -> alt.TopLevelMixin:
+    """Log-log rooflines of a few chips with their ridges, each line named at its right end,
+    and the intensities of decoding and prefill shaded behind them. Arguments:
+    `roofline_frames()`."""
     title = roofline_title(ridges)
     low, high = ridges["intensity"].min(), ridges["intensity"].max()
+    # A prompt of n tokens is read at about n FLOP per byte: past the highest ridge, prefill is compute-bound everywhere.
+    shortest = phases["start"].iloc[1]
+    prefill = ("Prefill is compute-bound on every chip" if shortest >= high else
+               f"Prefill of prompts over about {high:,.0f} tokens is compute-bound on every chip")
     vendors = [v for v in CHIP_MAKERS if v in set(lines["vendor"])]
     x_scale = alt.Scale(type="log", domain=list(ROOFLINE_X))
     y_scale = alt.Scale(type="log", domain=list(ROOFLINE_Y))
-    colour = alt.Color("vendor:N", title="Vendor", scale=charts.vendor_scale(vendors))
 
     def draw(narrow: bool):
-        height = 300 if narrow else 330
+        layout = "narrow" if narrow else "wide"
+        height = ROOFLINE_HEIGHT[layout]
         shading = charts.backdrop(alt.Chart(phases).mark_rect(opacity=0.12, color="#555").encode(
             x=alt.X("start:Q", scale=x_scale), x2="end:Q", tooltip=[alt.Tooltip("phase:N", title="Phase")]))
         # The phases' names inside the plot, clear of the lines: decode's at the top from its
         # left edge, prefill's at the bottom to its right edge. Vega sets a label's lines
         # downwards from its baseline, so a two-line label at the bottom sits one line up.
-        names = [(0, "start", "left", "top", 4, 4, 0, ["decode,", "batch 1 to 256"] if narrow else ["decode, batch 1 to 256"]),
+        decode = phases["phase"].iloc[0]
+        place = [(0, "start", "left", "top", 4, 4, 0, decode.split(", ") if narrow else [decode]),
                  (1, "end", "right", "bottom", -4, -18, height, ["prefill, 512- to", "8,192-token prompts"])]
         phase_names = alt.layer(*[
             alt.Chart(phases.iloc[[i]][["start", "end"]].assign(label=[text])).mark_text(
                 align=align, baseline=baseline, dx=dx, dy=dy, fontSize=11, color="#333").encode(
                 x=alt.X(f"{edge}:Q", scale=x_scale), y=alt.value(y), text="label:N")
-            for i, edge, align, baseline, dx, dy, y, text in names])
+            for i, edge, align, baseline, dx, dy, y, text in place])
+        colour = alt.Color("vendor:N", title="Vendor", scale=charts.vendor_scale(vendors),
+                           legend=charts.bottom_legend("Vendor") if narrow else alt.Legend())
         roof = alt.Chart(lines).mark_line(strokeWidth=2).encode(
-            x=alt.X("intensity:Q", scale=x_scale, axis=alt.Axis(values=[1, 10, 100, 1000, 10000], format=","),
+            x=alt.X("intensity:Q", scale=x_scale, axis=alt.Axis(values=[1, 10, 100, 1000, 10000], format="~s"),
                     title=("FLOP per byte read from HBM (log)" if narrow else
-                                                        "Arithmetic intensity (FLOP per byte read from HBM, log scale)")),
-            y=alt.Y("tflops:Q", scale=y_scale, axis=alt.Axis(values=[1, 10, 100, 1000], format=","),
-                    title=("Attainable dense BF16 TFLOPS (log)" if narrow else
-                                                     "Attainable dense BF16 TFLOPS (log scale)")),
-            color=alt.Color("vendor:N", title="Vendor", scale=charts.vendor_scale(vendors),
-                            legend=charts.bottom_legend("Vendor") if narrow else alt.Legend()),
-            detail="chip:N",
+                           "Arithmetic intensity (FLOP per byte read from HBM, log scale)")),
+            y=alt.Y("tflops:Q", scale=y_scale, axis=alt.Axis(values=[1, 10, 100, 1000], format="~s"),
+                    title=("Attainable dense BF16 TFLOPS (log)" if narrow else "Attainable dense BF16 TFLOPS (log scale)")),
+            color=colour, detail="chip:N",
             tooltip=[alt.Tooltip("chip:N", title="Chip"), alt.Tooltip("intensity:Q", title="FLOP/byte", format=",.0f"),
                      alt.Tooltip("tflops:Q", title="TFLOPS", format=",.1f")])
         at = dict(x=alt.X("intensity:Q", scale=x_scale), y=alt.Y("tflops:Q", scale=y_scale))
@@ -315,22 +442,21 @@ def roofline_chart(lines: pd.DataFrame, ridges: pd.DataFrame, phases: pd.DataFra
             **at, color=alt.Color("vendor:N", scale=charts.vendor_scale(vendors), legend=None),
             tooltip=[alt.Tooltip("chip:N", title="Chip"), alt.Tooltip("intensity:Q", title="Ridge (FLOP/byte)", format=",.0f"),
                      alt.Tooltip("tflops:Q", title="Peak TFLOPS", format=",.0f")])
-        placed = {"right": dict(align="left", dx=5, dy=-8), "below": dict(align="left", baseline="top", dx=5, dy=6),
-                  "left": dict(align="right", dx=-5, dy=-8), "along": dict(align="left", dx=30, dy=-8)}
-        side = "side_narrow" if narrow else "side"
-        labels = [alt.Chart(ridges).transform_filter(f"datum.{side} == '{where}'").mark_text(fontSize=11, **how).encode(
-            **at, text="label:N") for where, how in placed.items() if where in set(ridges[side])]
-        return alt.layer(shading, phase_names, roof, points, *labels).properties(
-            width=240 if narrow else 520, height=height)
+        # Each line named right of its end, in the text colour, the names kept apart.
+        ends = alt.Chart(names).mark_text(align="left", dx=5, fontSize=11).encode(
+            x=alt.value(alt.ExprRef("width")), y=alt.Y(f"label_{layout}:Q", scale=y_scale), text="names:N",
+            tooltip=[alt.Tooltip("names:N", title="Chip"), alt.Tooltip("tflops:Q", title="Peak TFLOPS", format=",.0f")])
+        return alt.layer(shading, phase_names, roof, points, ends).properties(width=180 if narrow else 500, height=height)
 
     return charts.finish(
         draw(False), narrow=draw(True), title=title,
-        subtitle=f"Roofline: attainable TFLOPS = min(peak dense BF16, intensity x HBM bandwidth). Dots mark each chip's "
-                 f"ridge ({low:,.0f} to {high:,.0f} FLOP/byte). BF16 weights, KV cache ignored.",
+        subtitle=f"Roofline: attainable TFLOPS = min(peak dense BF16, intensity x HBM bandwidth); dots mark each chip's "
+                 f"ridge ({low:,.0f} to {high:,.0f} FLOP/byte). {prefill}. BF16 weights, KV cache ignored.",
         source=source,
-        description=f"Log-log roofline of {len(ridges)} accelerators with shaded bands for decoding (intensity 1 to 256) "
-                    f"and prefill (512 to 8,192). {title}. Ridge points: "
-                    + "; ".join(f"{r.chip} {r.intensity:,.0f} FLOP/byte at {r.tflops:,.0f} TFLOPS" for r in ridges.itertuples()),
+        description=f"Log-log roofline of {len(ridges)} accelerators with shaded bands for decoding (batches 1 to "
+                    f"{decode_batch_limit(ridges)}) and prefill (512 to 8,192). {title}. {prefill}. Ridge "
+                    "points: " + "; ".join(f"{r.chip} {r.intensity:,.0f} FLOP/byte at {r.tflops:,.0f} TFLOPS"
+                                          for r in ridges.itertuples()),
         data_files=["accelerator_specs.csv"],
     )
 
@@ -365,15 +491,18 @@ def mlperf_dollar_chart(frame: pd.DataFrame, prices_on, source: str) -> alt.TopL
         f"Per list-price dollar TPU v5e gave {ratio[first]:.1f}x H100's GPT-J samples in {first} and "
         f"{ratio[last]:.1f}x in {last}")
     vendors = [v for v in CHIP_MAKERS if v in set(frame["vendor"])]
-    # Systems in the frame's order, by position (a list of their names would be carried by every layer).
-    drawn = frame.assign(place=range(len(frame)))
+    # Systems in the frame's order, by position (a list of their names would be carried by every
+    # layer), each round in a panel of its own, the round left out of the rows' names.
+    drawn = frame.assign(place=range(len(frame)), name=frame["system"].str.split(" \u00b7 ", n=1).str[-1])
     order = alt.EncodingSortField("place", op="min")
+    rounds = list(dict.fromkeys(frame["round"]))
+    x_scale = alt.Scale(domain=[0, float(frame["samples_per_usd"].max()) * 1.18], nice=False)
 
-    def draw(narrow: bool):
-        x = alt.X("samples_per_usd:Q", title="GPT-J samples per dollar of list price",
-                  scale=alt.Scale(domainMax=float(frame["samples_per_usd"].max()) * (1.25 if narrow else 1.1)))
-        base = alt.Chart(drawn).encode(x=x)
-        bars = base.mark_bar(height=14 if narrow else alt.Undefined).encode(
+    def panel(round_: str, narrow: bool, last: bool):
+        x = alt.X("samples_per_usd:Q", title="GPT-J samples per dollar of list price" if last else None, scale=x_scale,
+                  axis=alt.Axis(labels=last, ticks=last, tickCount=4 if narrow else 6))
+        base = alt.Chart(drawn[drawn["round"] == round_]).encode(x=x)
+        bars = base.mark_bar(height=14 if narrow else 18).encode(
             color=alt.Color("vendor:N", title="Vendor", scale=charts.vendor_scale(vendors),
                             legend=charts.bottom_legend("Vendor") if narrow else alt.Legend()),
             tooltip=[alt.Tooltip("system:N", title="System"), alt.Tooltip("benchmark:N", title="Benchmark"),
@@ -383,10 +512,15 @@ def mlperf_dollar_chart(frame: pd.DataFrame, prices_on, source: str) -> alt.TopL
                      alt.Tooltip("samples_per_usd:Q", title="Samples per $", format=",.0f"),
                      alt.Tooltip("framework:N", title="Software")])
         values = base.mark_text(align="left", dx=4, fontSize=11).encode(text=alt.Text("samples_per_usd:Q", format=",.0f"))
+        heading = alt.Title(f"MLPerf {round_}", anchor="start", fontSize=12)
         if narrow:
-            return charts.label_rows([bars, values], "system", order, width=260, row_height=14)
-        y = alt.Y("system:N", title=None, sort=order)
-        return alt.layer(bars.encode(y=y), values.encode(y=y)).properties(width=420, height=alt.Step(30))
+            return charts.label_rows([bars, values], "name", order, width=240, row_height=14).properties(title=heading)
+        y = alt.Y("name:N", title=None, sort=order)
+        return alt.layer(bars.encode(y=y), values.encode(y=y)).properties(width=420, height=alt.Step(30), title=heading)
+
+    def draw(narrow: bool):
+        return alt.vconcat(*[panel(r, narrow, i == len(rounds) - 1) for i, r in enumerate(rounds)],
+                           spacing=10).resolve_scale(x="shared", color="shared")
 
     return charts.finish(
         draw(False), narrow=draw(True), title=title,
@@ -446,10 +580,13 @@ def tornado_figure(result: pd.DataFrame, chip_names: dict[str, str], model_name:
 
     wide, title, description = inference.tornado_chart(result, chip_names)
     among = ", ".join(chip_names[c] for c in result.attrs["among"])
+    takers = sorted({chip_names[c] for c in result.loc[result["cheapest_changes"], "cheapest"]})
+    past_one = (f"Past 1, {takers[0]} is cheapest" if len(takers) == 1 else
+                "Past 1 another chip is cheapest, and it is named" if takers else "Past 1 another chip would be cheapest")
     return charts.finish(
         wide, narrow=inference.tornado_chart(result, chip_names, narrow=True)[0], title=title,
         subtitle=(f"Among {among}, on owning cost: {chip_names[result.attrs['leader']]}'s cost per million output tokens "
                   "over the next chip's, each assumption moved alone to its low end (circle) and high end (triangle), the "
-                  f"others central; only assumptions that move it are drawn. {model_name}."),
+                  f"others central; only assumptions that move it are drawn. {past_one}. {model_name}."),
         source=source, description=description,
         data_files=["cost_assumptions.csv", "accelerator_specs.csv", "serving_formats.csv", "cost_scenarios.csv"])

@@ -280,8 +280,8 @@ VEGA_DP_LOCAL_RATIO = ("(2 / 3) * (1 - domains / dp) * dp * tflops * 1e12 * mfu"
 # interconnect_systems table.
 
 def short_system(name: str) -> str:
-    """A system's name as a narrow column shows it: no "pod", no bracketed aside."""
-    return re.sub(r"\s*\(.*?\)", "", name).replace(" pod", "").strip()
+    """A system's name as a narrow column shows it: no "pod" or "rack", no bracketed aside."""
+    return re.sub(r"\s*\(.*?\)", "", name).replace(" pod", "").replace(" rack", "").strip()
 
 
 def domain_chart(systems: pd.DataFrame, spec_date: str, source: str) -> alt.TopLevelMixin:
@@ -309,9 +309,8 @@ def domain_chart(systems: pd.DataFrame, spec_date: str, source: str) -> alt.TopL
     nvidia_max = points.loc[points["vendor"] == "NVIDIA", "domain"].max()
     fastest = points.loc[points["per_direction"].idxmax()]
     fastest_google = points.loc[points["vendor"] == "Google", "per_direction"].max()
-    # "Shown": NVIDIA sells larger NVLink groups than the systems in the table (up to 256 GPUs).
-    title = (f"TPU pods reach {google_max:,} chips and the NVLink systems shown {nvidia_max}, but {fastest['scaleup_link']} gives "
-             f"each chip {fastest['per_direction'] / fastest_google:.1f}x a TPU's bandwidth")
+    title = (f"{fastest['scaleup_link']} gives each chip {fastest['per_direction'] / fastest_google:.1f}x a TPU's bandwidth, "
+             f"but TPU pods hold {google_max / nvidia_max:.0f}x as many chips")
     switches = list(dict.fromkeys(frame["switch_technology"]))
 
     def draw(narrow: bool):
@@ -333,19 +332,25 @@ def domain_chart(systems: pd.DataFrame, spec_date: str, source: str) -> alt.TopL
                      alt.Tooltip("per_direction:Q", title="GB/s per chip, per direction", format=","),
                      alt.Tooltip("published_as:N", title="Source states"),
                      alt.Tooltip("switch_technology:N", title="Switching")])
-        # Labels to the left of points near the right edge, to the right of the rest.
-        # A narrow plot has no room for both pods' names beside them: below their point instead.
-        right = base.transform_filter("datum.domain < 2000").mark_text(
-            align="left", dx=8, dy=-9, fontSize=10 if narrow else 11).encode(text=f"{'short' if narrow else 'label'}:N")
-        left = base.transform_filter("datum.domain >= 2000").mark_text(
-            align="right", dx=8 if narrow else -8, dy=18 if narrow else -11, fontSize=10 if narrow else 11).encode(
-            text=f"{'short' if narrow else 'label'}:N")
-        return alt.layer(dots, right, left).properties(width=200 if narrow else 460, height=240 if narrow else 300)
+        # Labels to the left of points near the right edge, to the right of the rest. A narrow
+        # plot has no room beside every point: the pods' names go below their point, ending at
+        # it, the smallest domains' above theirs, and the rest level with their point.
+        text = f"{'short' if narrow else 'label'}:N"
+        if narrow:
+            places = {"below-left": ("datum.domain >= 2000", dict(align="right", dx=6, dy=16)),
+                      "above": ("datum.domain < 20", dict(align="left", dx=-4, dy=-13)),
+                      "right": ("datum.domain >= 20 && datum.domain < 2000", dict(align="left", dx=8, dy=0))}
+        else:
+            places = {"right": ("datum.domain < 2000", dict(align="left", dx=8, dy=-9)),
+                      "left": ("datum.domain >= 2000", dict(align="right", dx=-8, dy=-11))}
+        labels = [base.transform_filter(where).mark_text(fontSize=10 if narrow else 11, **how).encode(text=text)
+                  for where, how in places.values()]
+        return alt.layer(dots, *labels).properties(width=200 if narrow else 460, height=240 if narrow else 300)
 
     return charts.finish(
         draw(False), narrow=draw(True), title=title,
         subtitle=f"Chips per scale-up domain (log scale) against the vendor-stated scale-up bandwidth per chip, GB/s per "
-                 f"direction. Specifications as read {spec_date}.",
+                 f"direction; NVIDIA also sells NVLink groups larger than the systems shown. Specifications as read {spec_date}.",
         source=source,
         description=f"Scatter plot of {len(points)} systems. {title}. " + "; ".join(
             f"{r.system}: {r.domains} chips, {r.per_direction:,.0f} GB/s per direction" for r in frame.itertuples()),
@@ -366,10 +371,11 @@ def cliff_chart(systems: pd.DataFrame, spec_date: str, source: str) -> alt.TopLe
     long["where"] = long["where"].map(where)
     long["where_short"] = long["where"].map(dict(zip(where.values(), ["inside the domain", "across the network"])))
     frame = long.merge(cliff[["system_id", "scale_up", "scale_out"]], on="system_id")
-    v5e = cliff.set_index("system_id").loc["tpu-v5e-pod"]
-    h100 = cliff.set_index("system_id").loc["hgx-h100-8gpu"]
-    title = (f"Leaving its domain cuts a TPU v5e chip's bandwidth {v5e['drop']:.0f}-fold and an H100's "
-             f"{h100['drop']:.0f}-fold")
+    # The chart's top and bottom rows: the largest and the smallest drop, named by chip.
+    most, least = cliff.loc[cliff["drop"].idxmax()], cliff.loc[cliff["drop"].idxmin()]
+    chip = lambda row: row["chip"] if "chip" in row and isinstance(row["chip"], str) else short_system(row["system"])
+    title = (f"Leaving the scale-up domain cuts a chip's bandwidth {most['drop']:.0f}-fold on {chip(most)}, "
+             f"{least['drop']:.0f}-fold on {chip(least)}")
     vendors = [v for v in CHIP_MAKERS if v in set(frame["vendor"])]
 
     def draw(narrow: bool):
@@ -407,52 +413,81 @@ def cliff_chart(systems: pd.DataFrame, spec_date: str, source: str) -> alt.TopLe
     )
 
 
+GOOGLE_BASELINES = {"Google's own figure": "Against Google's own earlier systems",
+                    "Google's comparison with another vendor": "Against another vendor's chips"}
+# Characters of a row name per line: beside the rows on a desktop, above them on a phone.
+FIGURE_LABEL_CHARS = {"wide": 40, "narrow": 40}
+
+
 def google_figures_chart(figures: pd.DataFrame, source: str) -> alt.TopLevelMixin:
-    """Google's own performance ratios for its optically switched systems, as ranges, and
-    the share of cost and power its switches take (in the subtitle)."""
+    """Google's own performance ratios for its optically switched systems, as ranges, in two
+    panels: against its own earlier systems and against another vendor's chips; the share
+    of cost and power its switches take is in the subtitle. On a phone each row's name
+    stands, wrapped, above its row, and parity is a short mark in each row."""
     frame = figures[figures["times_high"].notna()].copy()
     frame["label"] = frame["measure"] + (" vs " + frame["baseline"]).where(frame["baseline"].notna(), "")
-    frame["compared"] = np.where(frame["figure_status"] == "Google's comparison with another vendor",
-                                 "another vendor's system", "Google's own older system")
+    frame["compared"] = frame["figure_status"].map(GOOGLE_BASELINES).fillna(GOOGLE_BASELINES["Google's own figure"])
     frame["one"] = 1.0
-    frame["label_lines"] = frame["label"].map(lambda v: charts.wrap_lines(v, 40))
-    frame = frame[["figure_id", "label", "label_lines", "compared", "times_low", "times_high", "scope", "network", "figure_status",
-                   "one"]].sort_values("times_high", ascending=False)
+    for layout, chars in FIGURE_LABEL_CHARS.items():
+        frame[f"lines_{layout}"] = frame["label"].map(lambda v, c=chars: charts.wrap_lines(v, c))
+    frame = frame[["figure_id", "label", "lines_wide", "lines_narrow", "compared", "times_low", "times_high", "scope",
+                   "network", "figure_status", "one"]].sort_values("times_high", ascending=False)
     by_id = frame.set_index("figure_id")
     system, rival = by_id.loc["tpu-v4-vs-v3-system"], by_id.loc["tpu-v4-vs-a100-speed"]
     title = (f"Google claims {system['times_high']:.0f}x over its own older TPU system but "
              f"{rival['times_low']:g}-{rival['times_high']:g}x over NVIDIA's A100")
     shares = figures[figures["kind"] == "cost or power share"].set_index("figure_id")
     google = charts.VENDOR_COLORS["Google"]
-    order = list(frame["label"])
+    panels = [p for p in GOOGLE_BASELINES.values() if p in set(frame["compared"])]
+    x_scale = alt.Scale(type="log", domain=[0.8, 12], nice=False)
+    tooltip = [alt.Tooltip("label:N", title="Figure"), alt.Tooltip("times_low:Q", title="From (times)"),
+               alt.Tooltip("times_high:Q", title="To (times)"), alt.Tooltip("scope:N", title="Scope"),
+               alt.Tooltip("network:N", title="System"), alt.Tooltip("figure_status:N", title="Whose figure")]
+
+    def panel(rows: pd.DataFrame, heading: str, narrow: bool, last: bool):
+        def x(field: str) -> alt.X:
+            return alt.X(f"{field}:Q", title=("Times the baseline (log scale)" if narrow else
+                                                 "Times the baseline (log scale; dashed: parity)") if last else None,
+                         scale=x_scale, axis=alt.Axis(values=[1, 2, 3, 5, 10], labels=last, ticks=last))
+        base = alt.Chart(rows)
+        lines = "lines_narrow" if narrow else "lines_wide"
+        order = list(rows[lines])
+        if narrow:  # each row's name above it, on lines of its own; marks in the band's lower part
+            depth = max(text.count("\n") for text in order) + 1
+            y = alt.Y(f"{lines}:N", sort=order, axis=None, title=None, bandPosition=0.84)
+            # Each name just above its row's marks, however many lines it takes.
+            names = base.transform_calculate(up=f"-(13 * length(split(datum.{lines}, '\\n')) + 9)").mark_text(
+                align="left", baseline="top", lineBreak="\n", fontSize=11, yOffset=alt.ExprRef("datum.up")).encode(
+                x=alt.value(0), y=y, text=f"{lines}:N")
+            # Parity as a short upright stroke in each row, where the row's marks are (a rule would cross the names).
+            parity = base.mark_point(shape="M0,-1L0,1", size=220, strokeWidth=2, filled=False, color=charts.INK,
+                                     opacity=1).encode(x=x("one"), y=y)
+            step = 14 * depth + 26
+        else:
+            y = alt.Y(f"{lines}:N", sort=order, title=None, axis=alt.Axis(labelExpr=charts.LINES))
+            names = None
+            parity = alt.Chart(pd.DataFrame({"one": [1.0]})).mark_rule(color=charts.INK, strokeDash=[3, 3]).encode(
+                x=x("one"))
+            step = 30
+        span = base.mark_rule(strokeWidth=4, color=google).encode(x=x("times_low"), x2="times_high:Q", y=y, tooltip=tooltip)
+        ends = base.mark_point(filled=True, size=80, color=google, opacity=1).encode(x=x("times_high"), y=y, tooltip=tooltip)
+        layers = [parity, span, ends] + ([names] if names is not None else [])
+        return alt.layer(*layers).properties(
+            width=250 if narrow else 320, height=alt.Step(step),
+            title=alt.Title(f"{heading} ({len(rows)})", anchor="start", fontSize=12))
 
     def draw(narrow: bool):
-        x = alt.X("times_low:Q", title="Times the baseline (log scale)",
-                  scale=alt.Scale(type="log", domain=[1, 12], nice=False), axis=alt.Axis(values=[1, 2, 3, 5, 10]))
-        base = alt.Chart(frame)
-        span = base.mark_rule(strokeWidth=4, color=google).encode(x=x, x2="times_high:Q")
-        ends = base.mark_point(filled=True, size=90, color=google, opacity=1).encode(
-            x="times_high:Q",
-            shape=alt.Shape("compared:N", title="Compared with", sort=["Google's own older system", "another vendor's system"],
-                            scale=alt.Scale(range=["circle", "square"]),
-                            legend=charts.bottom_legend("Compared with", columns=1 if narrow else 2)),
-            tooltip=[alt.Tooltip("label:N", title="Figure"), alt.Tooltip("times_low:Q", title="From (times)"),
-                     alt.Tooltip("times_high:Q", title="To (times)"), alt.Tooltip("scope:N", title="Scope"),
-                     alt.Tooltip("network:N", title="System"), alt.Tooltip("figure_status:N", title="Whose figure")])
-        parity = base.mark_rule(color=charts.INK, strokeDash=[3, 3]).encode(x="one:Q")
-        if narrow:
-            return charts.label_rows([span, ends, parity], "label", order, width=260, row_height=12)
-        return alt.layer(parity, span, ends).encode(
-            y=alt.Y("label_lines:N", title=None, sort=[charts.wrap_lines(v, 40) for v in order],
-                    axis=alt.Axis(labelExpr=charts.LINES))).properties(width=260, height=alt.Step(30))
+        return alt.vconcat(*[panel(frame[frame["compared"] == p], p, narrow, i == len(panels) - 1)
+                             for i, p in enumerate(panels)], spacing=14).resolve_scale(x="shared")
 
     return charts.finish(
         draw(False), narrow=draw(True), title=title,
-        subtitle=(f"Google's own ratios, times the baseline (a bar spans a range; dashed: parity). The optical switches "
+        subtitle=(f"Google's own ratios, times the baseline (a bar spans a range). The optical switches "
                   f"cost under {shares.loc['tpu-v4-ocs-cost-share', 'percent_high']:g}% of a TPU v4 system's cost and "
                   f"{shares.loc['tpu-v4-ocs-power-share', 'percent_high']:g}% of its power. Papers of 2022 and 2023."),
         source=source,
-        description=f"Range chart of Google's performance ratios. {title}. " + "; ".join(
+        description=f"Range chart of Google's performance ratios, against its own earlier systems and against another "
+                    f"vendor's chips. {title}. " + "; ".join(
             f"{r.label}: {r.times_low:g} to {r.times_high:g}x ({r.scope})" for r in frame.itertuples()),
         data_files=["google_ocs_figures.csv"],
     )
@@ -461,46 +496,69 @@ def google_figures_chart(figures: pd.DataFrame, source: str) -> alt.TopLevelMixi
 # Clusters of one system closer than this on the log scale (in powers of ten) are drawn
 # one above the other: a marker is about 12 px, a quarter of a decade at a phone's width.
 SCALE_DODGE_DECADES = 0.25
+# Pixels between the centres of two dodged markers, and the row they must stay inside.
+SCALE_DODGE_PX, SCALE_ROW_PX = 7, 22
+
+
+def scale_title(reach: pd.DataFrame) -> str:
+    """The scale chart's finding from its lines (`reach`: system, low = chips in one
+    scale-up domain, high = chips in the largest cluster reported on it): how many domains
+    the largest clusters join."""
+    joined = reach[reach["high"] > reach["low"]]
+    if joined.empty:
+        return "No cluster reported is larger than one scale-up domain"
+    times = joined["high"] / joined["low"]
+    if len(joined) == 1:
+        return f"The largest cluster reported joins {times.iloc[0]:,.0f} scale-up domains"
+    return f"The largest clusters reported join {times.min():,.0f} to {times.max():,.0f} scale-up domains"
 
 
 def scale_chart(systems: pd.DataFrame, clusters: pd.DataFrame, source: str) -> alt.TopLevelMixin:
     """Chips in one scale-up domain against the largest clusters or jobs reported on each
-    system. `clusters`: the large_training_clusters table."""
+    system, a line from one to the other. `clusters`: the large_training_clusters table.
+    Clusters of one system and one size are one point that names them all; clusters of
+    one system closer than SCALE_DODGE_DECADES are drawn one above the other, inside
+    their row."""
     domains = systems.assign(chips=systems["scaleup_domain_chips"], kind="one scale-up domain",
                              name=systems["system"] + " domain",
                              detail=systems["scaleup_link"] + ", " + systems["switch_technology"])
     built = clusters.merge(systems[["system_id", "system"]], on="system_id").assign(
         kind="largest cluster or job reported",
         detail=lambda f: f["scaleout_fabric"] + "; " + f["reported_outcome"] + " (" + f["outcome_kind"] + ")")
+    built = built.groupby(["system_id", "system", "vendor", "chips", "kind"], sort=False, as_index=False).agg(
+        name=("name", " and ".join), detail=("detail", " | ".join))
     columns = ["system", "vendor", "chips", "kind", "name", "detail"]
-    frame = pd.concat([domains[columns], built[columns + ["scaleout_fabric", "accelerator"]]], ignore_index=True)
+    frame = pd.concat([domains[columns], built[columns]], ignore_index=True)
     frame["short"] = frame["system"].map(short_system)
-    frame["slot"] = charts.dodge(np.log10(frame["chips"].astype(float)), frame["system"] + frame["kind"],
-                                 gap=SCALE_DODGE_DECADES)
+    slot = charts.dodge(np.log10(frame["chips"].astype(float)), frame["system"] + frame["kind"], gap=SCALE_DODGE_DECADES)
+    # Slots 0, 1, 2... alternate below and above the row's centre: 0, +7, -7 px, never past the row.
+    limit = SCALE_ROW_PX / 2 - 5
+    frame["offset"] = [float(np.clip(((n + 1) // 2) * SCALE_DODGE_PX * (1 if n % 2 else -1), -limit, limit)) for n in slot]
     reach = systems[["system", "vendor"]].assign(
         low=systems["scaleup_domain_chips"].values,
-        high=systems["system"].map(built.groupby("system")["chips"].max()).fillna(systems["scaleup_domain_chips"]).values,
+        high=systems["system_id"].map(built.groupby("system_id")["chips"].max()).fillna(systems["scaleup_domain_chips"]).values,
         short=systems["system"].map(short_system))
-    nvidia_domain = systems.loc[systems["vendor"] == "NVIDIA", "scaleup_domain_chips"].max()
-    google_domain = systems.loc[systems["vendor"] == "Google", "scaleup_domain_chips"].max()
-    biggest = built[built["vendor"] == "NVIDIA"].sort_values("chips").iloc[-1]
-    title = (f"The NVLink systems shown stop at {nvidia_domain} GPUs and TPU pods at {google_domain:,}, yet "
-             f"{biggest['accelerator'].split(' ')[0]} clusters of {biggest['chips']:,} were built on "
-             f"{biggest['scaleout_fabric'].split(' ')[0]}")
+    title = scale_title(reach)
+    joined = reach["high"] > reach["low"]
+    reach["times"] = (reach["high"] / reach["low"]).where(joined)
+    reach["times_text"] = reach["times"].map(lambda t: f"\u00d7{t:,.0f}" if pd.notna(t) else "")
+    reach["mid"] = np.sqrt(reach["low"] * reach["high"])  # the middle of the line on the log scale
     vendors = [v for v in CHIP_MAKERS if v in set(frame["vendor"])]
     kinds = ["one scale-up domain", "largest cluster or job reported"]
     frame["kind_short"] = frame["kind"].map(dict(zip(kinds, ["scale-up domain", "largest reported"])))
+    x_scale = alt.Scale(type="log", domain=[4, 1_000_000], nice=False)
 
     def draw(narrow: bool):
         label = "short" if narrow else "system"
         order = list(systems.sort_values("scaleup_domain_chips")["system"].map(short_system if narrow else str))
         y = alt.Y(f"{label}:N", title=None, sort=order)
-        x = alt.X("chips:Q", title="Chips (log scale)", scale=alt.Scale(type="log", domain=[4, 1_000_000], nice=False),
-                  axis=alt.Axis(values=[10, 100, 1000, 10000, 100000, 1000000], format="~s" if narrow else ","))
+        x = alt.X("chips:Q", title="Chips (log scale)", scale=x_scale,
+                  axis=alt.Axis(values=[10, 100, 1000, 10000, 100000, 1000000], format="~s", labelOverlap=True))
         line = alt.Chart(reach).mark_rule(color=charts.INK, strokeWidth=1).encode(
-            x=alt.X("low:Q", scale=alt.Scale(type="log", domain=[4, 1_000_000], nice=False)), x2="high:Q", y=y)
-        dots = alt.Chart(frame).mark_point(filled=True, size=100, opacity=1, stroke=charts.PAPER, strokeWidth=1).encode(
-            x=x, y=y, yOffset=alt.YOffset("slot:O"),
+            x=alt.X("low:Q", scale=x_scale), x2="high:Q", y=y)
+        dots = alt.Chart(frame).mark_point(filled=True, size=90, opacity=1, stroke=charts.PAPER, strokeWidth=1,
+                                           yOffset=alt.ExprRef("datum.offset")).encode(
+            x=x, y=y,
             color=alt.Color("vendor:N", title="Vendor", scale=charts.vendor_scale(vendors),
                             legend=charts.bottom_legend("Vendor", columns=3)),
             shape=alt.Shape("kind_short:N" if narrow else "kind:N", title="What",
@@ -509,13 +567,20 @@ def scale_chart(systems: pd.DataFrame, clusters: pd.DataFrame, source: str) -> a
                             legend=charts.bottom_legend("What", columns=1 if narrow else 2)),
             tooltip=[alt.Tooltip("name:N", title="What"), alt.Tooltip("chips:Q", title="Chips", format=","),
                      alt.Tooltip("detail:N", title="Detail")])
-        return alt.layer(line, dots).properties(width=210 if narrow else 430, height=alt.Step(16))
+        width = 210 if narrow else 430
+        # How many domains the largest cluster joins, above the middle of its line.
+        times = alt.Chart(reach).mark_text(baseline="bottom", dy=-3, fontSize=11).encode(
+            x=alt.X("mid:Q", scale=x_scale), y=y, text="times_text:N",
+            tooltip=[alt.Tooltip("system:N", title="System"),
+                     alt.Tooltip("times:Q", title="Domains the largest cluster joins", format=",.0f")])
+        return alt.layer(line, dots, times).properties(width=width, height=alt.Step(SCALE_ROW_PX))
 
     return charts.finish(
         draw(False), narrow=draw(True), title=title,
-        subtitle=("Chips in one scale-up domain (circles) and in the largest clusters or jobs reported on each system "
-                  f"(diamonds), log scale; vendor specifications and reports of {clusters['as_of'].min():%Y}-"
-                  f"{clusters['as_of'].max():%Y}."),
+        subtitle=("Chips (log scale) in one scale-up domain (circles) and in the clusters or jobs reported on each system "
+                  "(diamonds); the line runs from one domain to the largest, and the number over it is how many domains that joins. "
+                  "Vendor specifications and reports of "
+                  f"{clusters['as_of'].min():%Y}-{clusters['as_of'].max():%Y}."),
         source=source,
         description=f"Dot chart per system of scale-up domain size and the largest reported clusters or jobs. {title}. "
                     + "; ".join(f"{r.name}: {r.chips:,} chips" for r in frame.itertuples()),
@@ -523,9 +588,9 @@ def scale_chart(systems: pd.DataFrame, clusters: pd.DataFrame, source: str) -> a
     )
 
 
-# The two collectives the network model compares, and their colours (one legend for both
-# panels; neither colour is a vendor's).
-COLLECTIVES = {"tensor-parallel all-reduce": "#9467BD", "gradient all-reduce": "#C51B7D"}
+# The two collectives the network model compares, told apart by shape (both in ink: neither
+# is a vendor's, and the book's colours are its vendors').
+COLLECTIVES = {"tensor-parallel all-reduce": "circle", "gradient all-reduce": "triangle-up"}
 # The sliders of the network model: name, label, lowest, highest, step.
 MODEL_SLIDERS = [
     ("params_b", "Model size, billions of weights", 10, 2000, 5),
@@ -534,11 +599,10 @@ MODEL_SLIDERS = [
     ("tp", "Tensor-parallel chips", 1, 72, 1),
     ("pp", "Pipeline stages", 1, 64, 1),
     ("mfu", "Share of peak FLOP/s achieved", 0.2, 0.7, 0.05),
-    ("tflops", "Upper panel: chip BF16 TFLOPS", 100, 2500, 10),
-    ("domain", "Upper panel: chips per scale-up domain", 8, 9216, 8),
 ]
-# Link speeds marked on the upper panel, GB/s per chip per direction.
-MARKED_LINKS = {"400 Gb/s network port": 50, "NVLink 4 (H100)": 450, "NVLink 5 (GB200)": 900}
+# Rows of the network model's chart (px), and where in a row each collective's point sits.
+MODEL_ROW_PX = 26
+MODEL_OFFSETS = {"tensor-parallel all-reduce": -5, "gradient all-reduce": 5}
 
 
 def _vega(expression: str, **fields: str) -> str:
@@ -547,77 +611,46 @@ def _vega(expression: str, **fields: str) -> str:
     return pattern.sub(lambda m: fields[m.group(1)], expression)
 
 
+def network_model_title(totals: dict[str, float], names: dict[str, str]) -> str:
+    """The network model's finding at the default job: `totals`, system_id to communication
+    over compute time (both collectives); `names`, system_id to its name."""
+    worst = max(totals, key=totals.get)
+    bound = [s for s, t in totals.items() if t > 1]
+    if not bound:
+        return f"No system is network-bound at the default job: communication is at most {totals[worst]:.2f}x compute time"
+    return (f"{len(bound)} of {len(totals)} systems {charts.agree(len(bound), 'is', 'are')} network-bound at the default "
+            f"job: communication is up to {totals[worst]:.2f}x compute time, on the {names[worst]}")
+
+
 def network_model_chart(systems: pd.DataFrame, defaults: dict, at_default: dict, spec_date: str,
                         source: str) -> alt.TopLevelMixin:
-    """The interconnect chapter's interactive model: communication over compute time
-    against link speed for a chip and domain the reader picks (upper panel), and the same
-    job on each system (lower panel), computed in the page from the sliders. `defaults`:
-    each slider's starting value (MODEL_SLIDERS' names); `at_default`: system_id to
-    `training_step()` at those values, for the title and the text alternative."""
+    """The interconnect chapter's interactive model: one training job, set by the sliders,
+    run on each system with its own chips, links and domain, computed in the page: each
+    collective's communication time over compute time (a point each, told apart by shape)
+    and their sum (a tick), against a line at 1, where communication takes as long as
+    compute. `defaults`: each slider's starting value (MODEL_SLIDERS' names); `at_default`:
+    system_id to `training_step()` at those values, for the title and the text alternative."""
     params = [alt.param(name=name, value=defaults[name],
                         bind=alt.binding_range(min=low, max=high, step=step, name=label + " "))
               for name, label, low, high, step in MODEL_SLIDERS]
     names = list(COLLECTIVES)
-    def colour(narrow: bool) -> alt.Color:
-        # On a phone the legend names the two all-reduces in a word each.
-        return alt.Color("collective:N", title="Communication", sort=names,
-                         scale=alt.Scale(domain=names, range=list(COLLECTIVES.values())),
-                         legend=charts.bottom_legend("All-reduce" if narrow else "Communication", columns=1,
-                                                     labelExpr="split(datum.label, ' ')[0]" if narrow else alt.Undefined))
-    grid = pd.DataFrame({"bw": np.round(np.geomspace(1, 2000, 60), 3)})
     rows = systems.assign(
         up=systems["scaleup_gbyte_s_per_chip_per_direction"], out=systems["scaleout_gbit_s_per_chip_per_direction"] / 8,
         domain=systems["scaleup_domain_chips"], tflops=systems["bf16_tflops_dense_per_chip"],
         short=systems["system"].map(short_system),
     )[["system_id", "system", "short", "vendor", "up", "out", "domain", "tflops"]]
     totals = {sid: r.tp_share + r.dp_share for sid, r in at_default.items()}
-    worst = max(totals, key=totals.get)
     by_id = systems.set_index("system_id")
-    title = (f"At the default {defaults['params_b']}B-weight job no system is network-bound: communication takes at "
-             f"most {totals[worst]:.2f}x compute time, on the {by_id.loc[worst, 'system']}")
-    marks = pd.DataFrame({"what": list(MARKED_LINKS), "bw": list(MARKED_LINKS.values())})
-    one = pd.DataFrame({"ratio": [1.0]})
+    title = network_model_title(totals, by_id["system"].to_dict())
+    one = pd.DataFrame({"ratio": [1.0], "label": ["longer than compute \u2192"], "lines": ["longer than\ncompute \u2192"]})
 
     def draw(narrow: bool):
-        width = 200 if narrow else 420
-        x_curves = alt.X("bw:Q", title=["Link speed, GB/s per chip", "per direction (log scale)"] if narrow else
-                         "Link speed, GB/s per chip per direction (log scale)",
-                         scale=alt.Scale(type="log", domain=[1, 2000], nice=False),
-                         axis=alt.Axis(values=[1, 10, 100, 1000]))
-        curves = alt.Chart(grid).transform_calculate(dmodel=VEGA_D_MODEL, dp=VEGA_DP).transform_calculate(
-            domains=_vega(VEGA_DOMAINS, dp="datum.dp"),
-        ).transform_calculate(**{
-            names[0]: _vega(VEGA_TP_RATIO, bw="datum.bw", dmodel="datum.dmodel"),
-            names[1]: _vega(VEGA_DP_RATIO, bw="datum.bw", domains="datum.domains")},
-        ).transform_fold(names, as_=["collective", "ratio"]).transform_filter("datum.ratio > 0").mark_line(
-            strokeWidth=2.5).encode(
-            x=x_curves,
-            y=alt.Y("ratio:Q", title=["Communication time /", "compute time (log)"] if narrow else
-                    "Communication time / compute time (log scale)",
-                    scale=alt.Scale(type="log", domain=[0.001, 1000], clamp=True),
-                    axis=alt.Axis(format="~g", values=[0.001, 0.01, 0.1, 1, 10, 100, 1000])),
-            color=colour(narrow),
-            strokeDash=alt.StrokeDash("collective:N", sort=names, legend=None,
-                                      scale=alt.Scale(domain=names, range=[[1, 0], [6, 3]])),
-            tooltip=[alt.Tooltip("collective:N", title="Communication"),
-                     alt.Tooltip("bw:Q", title="Link, GB/s per direction", format=",.1f"),
-                     alt.Tooltip("ratio:Q", title="Communication / compute", format=".3f")])
-        mark_rules = alt.Chart(marks).mark_rule(color=charts.INK, strokeDash=[2, 3]).encode(
-            x="bw:Q", tooltip=[alt.Tooltip("what:N", title="Link")])
-        # On a narrow plot NVLink 4 and 5 stand too close to name both: the rule's tooltip names it.
-        named = marks[marks["what"] != "NVLink 4 (H100)"] if narrow else marks
-        mark_text = alt.Chart(named).mark_text(angle=270, align="right", baseline="bottom", dx=-4, dy=-2,
-                                               fontSize=10, color=charts.INK).encode(x="bw:Q", y=alt.value(0), text="what:N")
-        one_curve = alt.Chart(one).mark_rule(color="#D73027", strokeDash=[4, 3]).encode(y="ratio:Q")
-        upper = alt.layer(mark_rules, mark_text, curves, one_curve).properties(
-            width=width, height=220, title=alt.Title("Any chip on any link (the last two sliders)", anchor="start",
-                                                     fontSize=12))
         label = "short" if narrow else "system"
         y = alt.Y(f"{label}:N", title=None,
                   sort=list(systems.sort_values("scaleup_domain_chips")["system"].map(short_system if narrow else str)))
-        # On the same log scale as the upper panel: each all-reduce a dot, their sum a tick.
-        x = alt.X("ratio:Q", title="Communication time / compute time (log scale)",
-                  scale=alt.Scale(type="log", domain=[0.001, 10], clamp=True, nice=False),
+        x_scale = alt.Scale(type="log", domain=[0.001, 10], clamp=True, nice=False)
+        x = alt.X("ratio:Q", title=["Communication time / compute time", "(log scale)"] if narrow else
+                  "Communication time / compute time (log scale)", scale=x_scale,
                   axis=alt.Axis(format="~g", values=[0.001, 0.01, 0.1, 1, 10]))
         per_system = alt.Chart(rows).transform_calculate(dmodel=VEGA_D_MODEL, dp=VEGA_DP).transform_calculate(
             domains=_vega(VEGA_DOMAINS, domain="datum.domain", dp="datum.dp"),
@@ -635,30 +668,37 @@ def network_model_chart(systems: pd.DataFrame, defaults: dict, at_default: dict,
                 alt.Tooltip("total:Q", title="Both together", format=".3f"),
                 alt.Tooltip("tp_over_network:N", title="Tensor parallelism runs"),
                 alt.Tooltip("domains:Q", title="Domains the job spans", format=",")]
+        offsets = " : ".join(f"datum.collective == {json.dumps(c)} ? {o}" for c, o in MODEL_OFFSETS.items()) + " : 0"
         dots = per_system.transform_calculate(**{names[0]: "datum.tensor", names[1]: "datum.gradient"}).transform_fold(
-            names, as_=["collective", "ratio"]).transform_filter("datum.ratio > 0").mark_point(
-            filled=True, size=70, opacity=1).encode(
-            x=x, y=y, color=colour(narrow), tooltip=tips,
-            # Offsets from the top of a 24 px row: tensor-parallel just above its centre, gradient just below.
-            yOffset=alt.YOffset("collective:N", scale=alt.Scale(domain=names, range=[7, 17])))
-        sums = per_system.mark_tick(thickness=2, size=18, color=charts.INK, opacity=1).encode(
-            x=alt.X("total:Q"), y=y, tooltip=tips)
-        one_dot = alt.Chart(one).mark_rule(color="#D73027", strokeDash=[4, 3]).encode(x="ratio:Q")
-        lower = alt.layer(sums, dots, one_dot).properties(
-            width=width, height=alt.Step(24),
-            title=alt.Title("The same job on each system (tick: both together)", anchor="start", fontSize=12))
-        return alt.vconcat(upper, lower, spacing=24).add_params(*params).resolve_scale(color="shared",
-                                                                                        strokeDash="shared")
+            names, as_=["collective", "ratio"]).transform_filter("datum.ratio > 0").transform_calculate(
+            offset=offsets).mark_point(filled=True, size=70, opacity=1, color=charts.INK,
+                                       yOffset=alt.ExprRef("datum.offset")).encode(
+            x=x, y=y, tooltip=tips,
+            shape=alt.Shape("collective:N", title="Communication", sort=names,
+                            scale=alt.Scale(domain=names, range=list(COLLECTIVES.values())),
+                            legend=charts.bottom_legend("All-reduce" if narrow else "Communication", columns=1,
+                                                        labelExpr="split(datum.label, ' ')[0]" if narrow
+                                                        else alt.Undefined)))
+        sums = per_system.mark_tick(thickness=2, size=MODEL_ROW_PX - 4, color=charts.INK, opacity=1).encode(
+            x=alt.X("total:Q", scale=x_scale), y=y, tooltip=tips)
+        line = alt.Chart(one).mark_rule(color="#D73027", strokeDash=[4, 3]).encode(x=alt.X("ratio:Q", scale=x_scale))
+        # What the line means, beside it above the rows (on two lines in a phone's narrow plot).
+        words = alt.Chart(one).mark_text(align="left", baseline="bottom", dx=4, dy=-4, fontSize=10, color="#333",
+                                         lineBreak="\n").encode(
+            x=alt.X("ratio:Q", scale=x_scale), y=alt.value(-(13 if narrow else 0)), text="lines:N" if narrow else "label:N")
+        return alt.layer(line, words, sums, dots).add_params(*params).properties(
+            width=200 if narrow else 420, height=alt.Step(MODEL_ROW_PX))
 
     return charts.finish(
         draw(False), narrow=draw(True), title=title,
-        subtitle=(f"Communication time over compute time per training step, no overlap; above the red line at 1 the "
-                  f"network takes longer than the arithmetic. Computed in the page from the sliders below; "
+        subtitle=(f"One training job (sliders below; by default {defaults['params_b']:g}B weights on {defaults['chips']:,} "
+                  "chips) on each system's own chips, links and domain: each all-reduce's time over compute time per step "
+                  "(circle: tensor-parallel; triangle: gradient; tick: both), no overlap, log scale. Computed in the page; "
                   f"specifications as read {spec_date}."),
         source=source,
-        description=("Two panels computed from sliders. Upper: tensor-parallel and gradient all-reduce time as a multiple "
-                     "of compute time against link speed from 1 to 2,000 GB/s, for a chosen chip and domain size. Lower: "
-                     f"the same for each of {len(rows)} systems. {title}. At the default workload "
+        description=(f"Dot plot computed from sliders: tensor-parallel and gradient all-reduce time as a multiple of compute "
+                     f"time, and their sum, for one job on each of {len(rows)} systems. {title}, on the "
+                     f"{by_id.loc[max(totals, key=totals.get), 'system']}. At the default workload "
                      f"({defaults['params_b']}B weights, {defaults['chips']:,} chips, {defaults['tokens_m']}M tokens per "
                      f"step, {defaults['tp']}-way tensor and {defaults['pp']}-way pipeline parallelism, "
                      f"{defaults['mfu']:.0%} of peak) the totals are: "

@@ -1,5 +1,6 @@
-"""Charts of the optionality-and-leverage chapter other than its capacity charts: who else
-has several chip suppliers, NVIDIA's margin, and list prices per petaflop-hour.
+"""Charts of the optionality-and-leverage chapter other than its compute mix: who else has
+several chip suppliers, NVIDIA's margin, and list prices per petaflop-hour; and the table of
+Anthropic's chip counts as the sources state them.
 
 Each function returns the finished chart (`charts.finish`) with its narrow layout; titles
 and text alternatives are computed from the frame drawn (tests/test_chart_titles.py). The
@@ -8,13 +9,15 @@ models they draw are `chipbook.optionality`'s.
 
 from __future__ import annotations
 
+import textwrap
+
 import altair as alt
 import pandas as pd
 
 from . import charts
 from . import optionality as opt
-from .prose import when_words
-from .vocabulary import CAPACITY_STATES, CHIP_VENDORS
+from .ledger import source_link
+from .vocabulary import CHIP_VENDORS
 
 
 def labs_chart(labs: pd.DataFrame, publisher_of: pd.Series, source: str) -> alt.TopLevelMixin:
@@ -34,13 +37,14 @@ def labs_chart(labs: pd.DataFrame, publisher_of: pd.Series, source: str) -> alt.
         publisher=best["source_id"].map(publisher_of).str.split(" (", regex=False).str[0],
     )[["lab", "lab_label", "chip_vendor", "colour", "chip_family", "status", "firm", "arrangement", "date",
        "arrangements", "families", "families_in_use", "several", "publisher"]]
-    frame["lab_lines"] = frame["lab_label"].map(lambda text: charts.wrap_lines(text, 14))
+    # A phone's row names on lines of about 14 characters, never breaking a word.
+    frame["lab_lines"] = frame["lab_label"].map(lambda text: "\n".join(textwrap.wrap(text, 14, break_long_words=False)))
     labs_n = frame["lab"].nunique()
     several = frame.loc[frame["several"] == "two or more families", "lab"].nunique()
     most = committed.idxmax()
     three = sorted(in_use.index[in_use >= 3])
-    title = (f"{several} of {labs_n} labs use or have contracted two or more chip families; {most} has the most "
-             f"({committed[most]}), and only {' and '.join(three) or 'no lab'} runs three in production")
+    title = (f"Of {labs_n} labs, only {' and '.join(three)} {charts.agree(len(three), 'runs', 'run')} three chip "
+             "families in production" if three else f"None of {labs_n} labs runs three chip families in production")
     order = committed.sort_values(ascending=False, kind="stable").index.tolist()
     colours = ["AWS", "Google", "NVIDIA", "AMD", "Other"]
 
@@ -70,9 +74,9 @@ def labs_chart(labs: pd.DataFrame, publisher_of: pd.Series, source: str) -> alt.
 
     return charts.finish(
         draw(False), narrow=draw(True), title=title,
-        subtitle=(f"Chip vendors per AI lab at the firmest arrangement found (in brackets: families in use or "
-                  f"contracted; hollow: testing or talks only). Sourced arrangements, not a census. As of "
-                  f"{labs['as_of'].max():%Y-%m-%d}."),
+        subtitle=(f"{several} of {labs_n} use or have contracted two or more families, {most} the most. Chip vendors per "
+                  f"AI lab at the firmest arrangement found (in brackets: families in use or contracted; hollow: testing or "
+                  f"talks only). Sourced arrangements, not a census. As of {labs['as_of'].max():%Y-%m-%d}."),
         source=source,
         description=f"Matrix of {labs_n} AI labs against chip vendors. {title}. "
                     + "; ".join(f"{r.lab_label}: {r.chip_vendor} {r.status}" for r in frame.itertuples()),
@@ -92,9 +96,10 @@ def margin_chart(nvidia: pd.DataFrame, source: str, discount_pct: float = 20) ->
     first, last = fin.iloc[0], fin.iloc[-1]
     peak = fin.loc[fin["gaap_gross_margin_pct"].idxmax()]
     growth = opt.growth_multiple(first["data_center_revenue_usd_bn"], last["data_center_revenue_usd_bn"])
-    title = (f"NVIDIA's gross margin rose from {first['gaap_gross_margin_pct']:.1f}% to a "
-             f"{peak['gaap_gross_margin_pct']:.1f}% peak while its data-center revenue grew {growth:.0f}-fold; "
-             f"{last['label']}: {last['gaap_gross_margin_pct']:.1f}%")
+    change = last["gaap_gross_margin_pct"] - first["gaap_gross_margin_pct"]
+    title = (f"NVIDIA's gross margin {'rose' if change > 0 else 'fell' if change < 0 else 'held'} from "
+             f"{first['gaap_gross_margin_pct']:.1f}% to {last['gaap_gross_margin_pct']:.1f}% as its revenue from data "
+             f"centers grew {growth:.0f}-fold")
     discount = alt.param(name="discount", value=discount_pct,
                          bind=alt.binding_range(min=0, max=60, step=5, name="Discount won by a buyer (%) "))
     green = charts.VENDOR_COLORS["NVIDIA"]
@@ -118,14 +123,18 @@ def margin_chart(nvidia: pd.DataFrame, source: str, discount_pct: float = 20) ->
             y=alt.Y("margin_after:Q"),
             tooltip=[alt.Tooltip("label:N", title="Fiscal year"),
                      alt.Tooltip("margin_after:Q", title="Margin after the discount (%)", format=".1f")])
-        return alt.layer(gap, actual, hollow, labels).add_params(discount).properties(
+        # What the hollow marks are, said beside the last one.
+        named = after.transform_filter(f"datum.fiscal_year == {int(last['fiscal_year'])}").mark_text(
+            align="right", dx=-9, fontSize=10 if narrow else 11, color=charts.INK).encode(
+            y="margin_after:Q", text=alt.value("after discount"))
+        return alt.layer(gap, actual, hollow, labels, named).add_params(discount).properties(
             width=250 if narrow else 500, height=260 if narrow else 300)
 
     return charts.finish(
         draw(False), narrow=draw(True), title=title,
         subtitle=(f"Company-wide GAAP gross margin (%) against data-center revenue (US$ billions), fiscal years "
-                  f"{first['fiscal_year']}\u2013{last['fiscal_year']} (ending January). Hollow: the margin left after the "
-                  "slider's discount."),
+                  f"{first['fiscal_year']}\u2013{last['fiscal_year']} (ending January); peak {peak['gaap_gross_margin_pct']:.1f}% "
+                  f"in {peak['label']}. Hollow: the margin left after the slider's discount."),
         source=source,
         description=(f"Connected scatter of NVIDIA's GAAP gross margin against its data-center revenue by fiscal year, "
                      f"with a slider for a hypothetical discount. {title}. "
@@ -138,27 +147,51 @@ def margin_chart(nvidia: pd.DataFrame, source: str, discount_pct: float = 20) ->
 NVIDIA_GPUS, OWN_CHIPS = "NVIDIA GPUs", "Google's and AWS's own chips"
 
 
+def price_groups(frame: pd.DataFrame) -> pd.DataFrame:
+    """Per group of `price_chart`'s frame (NVIDIA's GPUs, the clouds' own chips): chips,
+    median, low, high and span of US$ per petaflop-hour (span = high - low), and gap, the
+    difference between the two groups' medians (the same in both rows)."""
+    prices = frame.groupby("group")["usd_per_pflop_hour"]
+    groups = pd.DataFrame({"chips": prices.size(), "median": prices.median(), "low": prices.min(), "high": prices.max()})
+    groups["span"] = groups["high"] - groups["low"]
+    groups["gap"] = groups["median"].max() - groups["median"].min()
+    return groups.round(4).reset_index()
+
+
+def price_title(groups: pd.DataFrame) -> str:
+    """The price chart's finding, from `price_groups()`: the gap between the medians against
+    the narrower group's spread."""
+    gap, span = groups["gap"].iloc[0], groups["span"].min()
+    if span >= gap:
+        return f"List prices spread ${span:.2f}+ a petaflop-hour within each group, ${gap:.2f} between the medians"
+    return f"List prices differ ${gap:.2f} a petaflop-hour between the medians, more than within a group (${span:.2f})"
+
+
 def price_chart(rented: pd.DataFrame, source: str) -> alt.TopLevelMixin:
-    """On-demand list price per dense BF16 petaflop-hour by chip, with the median of
-    NVIDIA's GPUs and of the clouds' own chips. `rented`: one row per chip with chip,
-    vendor, cloud, region, as_of_price, usd_per_chip_hour, bf16_tflops_dense and
+    """On-demand list price per dense BF16 petaflop-hour by chip, in two panels: NVIDIA's
+    GPUs and the clouds' own chips, each with its median. `rented`: one row per chip with
+    chip, vendor, cloud, region, as_of_price, usd_per_chip_hour, bf16_tflops_dense and
     usd_per_pflop_hour."""
     frame = rented[["chip", "vendor", "cloud", "region", "as_of_price", "usd_per_chip_hour", "bf16_tflops_dense",
                     "usd_per_pflop_hour"]].assign(
         group=lambda f: (f["vendor"] == "NVIDIA").map({True: NVIDIA_GPUS, False: OWN_CHIPS}))
-    medians = frame.groupby("group")["usd_per_pflop_hour"].median()
-    median_rows = pd.DataFrame({"group": medians.index, "median": medians.round(4).values,
-                                "text": [f"{'NVIDIA' if g == NVIDIA_GPUS else 'own chips'} median ${m:.2f}"
-                                         for g, m in medians.items()]})
-    title = (f"At list prices a dense BF16 petaflop-hour costs a median ${medians[NVIDIA_GPUS]:.2f} on NVIDIA GPUs "
-             f"against ${medians[OWN_CHIPS]:.2f} on Google's and AWS's own chips")
-    vendors = sorted(frame["vendor"].unique())
+    groups = price_groups(frame)
+    groups["text"] = [f"median ${m:.2f}" for m in groups["median"]]
+    # The top row of a panel (its cheapest chip) ends left of the median: the median's name goes there.
+    groups["chip"] = [frame[frame["group"] == g].sort_values("usd_per_pflop_hour")["chip"].iloc[0] for g in groups["group"]]
+    title = price_title(groups)
+    vendors = [v for v in CHIP_VENDORS if v in set(frame["vendor"])]
+    x_scale = alt.Scale(domain=[0, float(frame["usd_per_pflop_hour"].max()) * 1.05], nice=False)
 
-    def draw(narrow: bool):
-        x = alt.X("usd_per_pflop_hour:Q", title=["US$ per dense BF16", "petaflop-hour, list price"] if narrow
-                  else "US$ per dense BF16 petaflop-hour, on-demand list price")
-        bars = alt.Chart(frame).mark_bar(height=14).encode(
-            x=x, y=alt.Y("chip:N", title=None, sort="x"),
+    def panel(group: str, narrow: bool, last: bool):
+        rows = frame[frame["group"] == group]
+        x = alt.X("usd_per_pflop_hour:Q", scale=x_scale, axis=alt.Axis(labels=last, ticks=last, tickCount=5),
+                  title=(["US$ per dense BF16", "petaflop-hour, list price"] if narrow else
+                         "US$ per dense BF16 petaflop-hour, on-demand list price") if last else None)
+        # Cheapest at the top (one sort for every layer, or Vega-Lite drops it).
+        y = alt.Y("chip:N", title=None, sort=list(rows.sort_values("usd_per_pflop_hour")["chip"]))
+        bars = alt.Chart(rows).mark_bar(height=14).encode(
+            x=x, y=y,
             color=alt.Color("vendor:N", title="Chip vendor", scale=charts.vendor_scale(vendors),
                             legend=charts.bottom_legend("Chip vendor", columns=3)),
             tooltip=[alt.Tooltip("chip:N", title="Chip"), alt.Tooltip("vendor:N", title="Chip vendor"),
@@ -167,102 +200,62 @@ def price_chart(rented: pd.DataFrame, source: str) -> alt.TopLevelMixin:
                      alt.Tooltip("usd_per_chip_hour:Q", title="US$ per chip-hour", format=".2f"),
                      alt.Tooltip("bf16_tflops_dense:Q", title="Dense BF16 TFLOPS", format=",.0f"),
                      alt.Tooltip("usd_per_pflop_hour:Q", title="US$ per petaflop-hour", format=".2f")])
-        # The medians the title states, computed here and drawn from this small table.
-        median = alt.Chart(median_rows)
-        rules = median.mark_rule(color=charts.INK, strokeDash=[4, 3]).encode(
-            x="median:Q", tooltip=[alt.Tooltip("group:N", title="Median of"),
-                                   alt.Tooltip("median:Q", title="US$ per petaflop-hour", format=".2f")])
-        # The higher median's label to the right of its rule, the lower's to the left: never on each other.
-        high = medians.idxmax()
-        if narrow:  # no room beside the rules: the title states both medians, the rules' tooltips too
-            return alt.layer(bars, rules).properties(width=220, height=alt.Step(20))
-        notes = [median.transform_filter(f"datum.group {'==' if side == 'left' else '!='} \"{high}\"").mark_text(
-            align=side, dx=4 if side == "left" else -4, baseline="bottom", fontSize=10, color=charts.INK).encode(
-            x="median:Q", y=alt.value(-2), text="text:N") for side in ("left", "right")]
-        return alt.layer(bars, rules, *notes).properties(width=220 if narrow else 430, height=alt.Step(20))
+        median = alt.Chart(groups[groups["group"] == group])
+        tips = [alt.Tooltip("group:N", title="Median of"), alt.Tooltip("median:Q", title="US$ per petaflop-hour", format=".2f"),
+                alt.Tooltip("low:Q", title="Cheapest", format=".2f"), alt.Tooltip("high:Q", title="Dearest", format=".2f")]
+        rule = median.mark_rule(color=charts.INK, strokeDash=[4, 3], strokeWidth=1.5).encode(
+            x=alt.X("median:Q", scale=x_scale), tooltip=tips)
+        note = median.mark_text(align="left", dx=4, fontSize=11, color=charts.INK).encode(
+            x=alt.X("median:Q", scale=x_scale), y=y,
+            text="text:N", tooltip=tips)
+        return alt.layer(bars, rule, note).properties(
+            width=220 if narrow else 430, height=alt.Step(20),
+            title=alt.Title(f"{group} ({len(rows)})", anchor="start", fontSize=12))
+
+    def draw(narrow: bool):
+        order = [g for g in (NVIDIA_GPUS, OWN_CHIPS) if g in set(frame["group"])]
+        return alt.vconcat(*[panel(g, narrow, i == len(order) - 1) for i, g in enumerate(order)], spacing=10).resolve_scale(
+            x="shared", color="shared")
 
     return charts.finish(
         draw(False), narrow=draw(True), title=title,
         subtitle=(f"On-demand cloud list price per chip-hour divided by dense BF16 petaflops, one price per chip "
-                  f"({frame['as_of_price'].min():%b %Y} to {frame['as_of_price'].max():%b %Y}); dashed: the median "
-                  "of each group. Not what large buyers pay."),
+                  f"({frame['as_of_price'].min():%b %Y} to {frame['as_of_price'].max():%b %Y}); dashed: each group's "
+                  "median. Not what large buyers pay."),
         source=source,
-        description=f"Bar chart of on-demand list price per dense BF16 petaflop-hour by chip. {title}. " + "; ".join(
-            f"{r.chip} ({r.vendor}): ${r.usd_per_pflop_hour:.2f}" for r in frame.sort_values("usd_per_pflop_hour").itertuples()),
+        description=f"Bar chart of on-demand list price per dense BF16 petaflop-hour by chip, NVIDIA's GPUs and Google's "
+                    f"and AWS's own chips apart. {title}. " + "; ".join(
+                        f"{r.group}: median ${r.median:.2f}, ${r.low:.2f} to ${r.high:.2f}" for r in groups.itertuples())
+                    + ". " + "; ".join(f"{r.chip} ({r.vendor}): ${r.usd_per_pflop_hour:.2f}"
+                                      for r in frame.sort_values("usd_per_pflop_hour").itertuples()),
         data_files=["accelerator_prices.csv", "accelerator_specs.csv"],
     )
 
 
-# Days within which two stated chip counts of one size are drawn side by side, per layout.
-CHIPS_DODGE_DAYS = {"wide": 12, "narrow": 20}
-# Pixels between two dodged marks.
-CHIPS_DODGE_PX = 13
+def chips_table(capacity: pd.DataFrame, publisher_of: pd.Series) -> pd.DataFrame:
+    """Every chip count the sources give for Anthropic, as a table (a chart of these nine
+    unlike counts carried no one finding: the prose states them). `capacity`: the capacity
+    table (rows with a chip count are shown); `publisher_of`: a source's publisher by
+    source_id. Columns: vendor, chips (family), figure (the count with its qualifier),
+    state, basis, speaks_for and stated (dates, YYYY-MM-DD), source (a link to the
+    bibliography: give html_columns=("source",)), ordered by the date the figure speaks for."""
+    counted = capacity[capacity["chips"].notna()].sort_values(["as_of", "vendor", "chips"], kind="stable")
+    return pd.DataFrame({
+        "vendor": counted["vendor"],
+        "chips": counted["chip_family"],
+        "figure": [_bound(c, b) for c, b in zip(counted["chips"], counted["chips_bound"])],
+        "state": counted["state"],
+        "basis": counted["basis"],
+        "speaks_for": counted["as_of"].dt.strftime("%Y-%m-%d"),
+        "stated": counted["date_stated"].dt.strftime("%Y-%m-%d"),
+        "source": [source_link(s, publisher_of.get(s, s).split(" (")[0]) for s in counted["source_id"]],
+    }).reset_index(drop=True)
+
+
+CHIPS_TABLE_HEADERS = {"vendor": "Chip vendor", "chips": "Chips", "figure": "Count, as stated", "state": "State",
+                       "basis": "Basis", "speaks_for": "Speaks for", "stated": "Stated on", "source": "Source"}
 
 
 def _bound(value: float, qualifier: str) -> str:
     """A count with the qualifier its source gives it: 'more than 1,000,000'."""
     return f"{qualifier} {value:,.0f}"
-
-
-def chips_chart(capacity: pd.DataFrame, publisher_of: pd.Series, as_of, source: str) -> alt.TopLevelMixin:
-    """Anthropic's chips by vendor as each source states them, by the date the figure
-    speaks for: in service or contracted, announced or only reported or expected.
-    `capacity`: the capacity table (rows with a chip count are drawn); `publisher_of`: a
-    source's publisher by source_id; `as_of`: the evidence date (the subtitle's)."""
-    counted = capacity[capacity["chips"].notna()]
-    frame = counted.assign(
-        figure=[_bound(c, b) for c, b in zip(counted["chips"], counted["chips_bound"])],
-        publisher=counted["source_id"].map(publisher_of).str.split(" (", regex=False).str[0],
-        family=counted["chip_family"].str.split(" (", regex=False).str[0],
-        firm=counted["basis"].eq("announced").map({True: "announced", False: "reported or expected"}),
-    )[["vendor", "chip_family", "family", "as_of", "date_stated", "chips", "figure", "state", "basis", "firm",
-       "publisher"]].sort_values(["as_of", "vendor"]).reset_index(drop=True)
-    # Counts of one size stated close together are drawn side by side, upwards (a pixel offset).
-    for layout, days in CHIPS_DODGE_DAYS.items():
-        frame[f"offset_{layout}"] = -CHIPS_DODGE_PX * charts.dodge(frame["as_of"], frame["chips"], gap=days)
-    in_service = frame[frame["state"] == "in service"].sort_values(["date_stated", "chips"])
-    latest = in_service.groupby("vendor").tail(1)
-    deals = sorted(set(frame.loc[frame["state"] != "in service", "vendor"]) - set(in_service["vendor"]))
-    # Each count with the basis it rests on (chipbook.prose's words): a forecast is "expected".
-    title = ("Chips in service: " + " and ".join(
-        f"{r.figure} {r.family} " + (f"expected by {when_words(r.as_of)}" if r.basis == "expected" else
-                                     f"by {r.as_of:%B %Y}" + (" (reported)" if r.basis == "reported" else ""))
-        for r in latest.itertuples())
-             + (f"; the {' and '.join(deals)} counts are deals" if deals else ""))
-    vendors = [v for v in ["AWS", "Google", "NVIDIA"] if v in set(frame["vendor"])]
-
-    def draw(narrow: bool):
-        layout = "narrow" if narrow else "wide"
-        base = alt.Chart(frame).encode(
-            x=alt.X("as_of:T", title=None if narrow else "Date the figure speaks for", scale=alt.Scale(padding=16),
-                    axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount=4 if narrow else 6)),
-            y=alt.Y("chips:Q", title="Accelerator chips", axis=alt.Axis(format="~s"), scale=alt.Scale(padding=14)),
-            color=alt.Color("vendor:N", title="Chip vendor", scale=charts.vendor_scale(vendors),
-                            legend=charts.bottom_legend("Chip vendor", columns=3) if narrow else alt.Legend()),
-            shape=alt.Shape("state:N", title="State", scale=alt.Scale(domain=CAPACITY_STATES,
-                                                                      range=["circle", "triangle-up", "diamond"]),
-                            legend=charts.bottom_legend("State", columns=3) if narrow else alt.Legend()),
-            tooltip=[alt.Tooltip("vendor:N", title="Chip vendor"), alt.Tooltip("chip_family:N", title="Chips"),
-                     alt.Tooltip("figure:N", title="Chips (as stated)"), alt.Tooltip("state:N", title="State"),
-                     alt.Tooltip("basis:N", title="Basis"), alt.Tooltip("date_stated:T", title="Stated"),
-                     alt.Tooltip("as_of:T", title="Speaks for"), alt.Tooltip("publisher:N", title="Source")])
-        # (An offset channel moves marks only on a band scale; on this one the offset is the mark's.)
-        size, offset = (90 if narrow else 110), alt.ExprRef(f"datum.offset_{layout}")
-        # Announced counts filled; counts only reported or expected hollow, outlined in the
-        # vendor's colour (a pale fill would fall under 3:1 against the page).
-        firm = base.transform_filter("datum.firm == 'announced'").mark_point(filled=True, size=size, opacity=1,
-                                                                                           yOffset=offset)
-        loose = base.transform_filter("datum.firm != 'announced'").mark_point(filled=False, size=size, strokeWidth=2,
-                                                                              opacity=1, yOffset=offset)
-        return alt.layer(firm, loose).properties(width=260 if narrow else 520, height=220 if narrow else 240)
-
-    return charts.finish(
-        draw(False), narrow=draw(True), title=title,
-        subtitle=(f"Chips per stated figure, by the date it speaks for; circles in service, triangles contracted, diamonds ceilings; hollow: "
-                  f"reported or expected, not announced; counts of one size stated close together are stacked. As of "
-                  f"{pd.Timestamp(as_of):%Y-%m-%d}."),
-        source=source,
-        description=f"Scatter chart of {len(frame)} stated chip counts for Anthropic by vendor and date. {title}. "
-                    + "; ".join(f"{r.vendor} {r.figure} ({r.state}, {r.basis}, {r.as_of:%Y-%m})" for r in frame.itertuples()),
-        data_files=["capacity.csv"],
-    )
