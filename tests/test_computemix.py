@@ -541,11 +541,11 @@ def test_the_chart_s_text_alternative_rounds_amounts_once_by_hand():
     assert table["total_h100e"].iloc[0] == 1_346_000.0  # raw, not 1,350,000
     assert mix.amount_text(1_346_000) == "1.3 million" and mix.amount_text(1_350_000) == "1.4 million"
     assert "of 1.3 million H100e in all" in mix.chart_description(table, "As announced", years=(2025,))
-    # The page's copy: drawn at three figures, its tooltip at the tables' two, each from the raw value.
+    # The page's copy draws shares; its tooltip gives the amount at the tables' two figures, from the raw value.
     spec = mix.layout(table, load_table("articles"), "2026-12-04", scenario="As announced").to_dict()
     drawn = {r["vendor"]: r for r in max(spec["datasets"].values(), key=len)}
-    assert (drawn["AWS"]["h100e"], drawn["AWS"]["shown"]) == (740_000.0, 740_000.0)
-    assert (drawn["NVIDIA"]["h100e"], drawn["NVIDIA"]["shown"]) == (202_000.0, 200_000.0)
+    assert (drawn["AWS"]["shown"], drawn["NVIDIA"]["shown"]) == (740_000.0, 200_000.0)
+    assert "h100e" not in drawn["AWS"]
 
 
 # --- The chart: title and text alternative from the rows it draws ---------------------------

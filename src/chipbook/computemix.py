@@ -1197,7 +1197,8 @@ def layout(table: pd.DataFrame, articles: pd.DataFrame, evidence_as_of, *, scena
     # light), and in the tooltip the raw value at the tables' two (rule 8), never one from the other.
     table = table.assign(shown=table["h100e"].map(two_figures),
                          **{c: table[c].map(lambda v: float(f"{v:.3g}")) for c in ("h100e", "stack_mid")})
-    columns = ["scenario", "quarter", "vendor", "h100e", "shown", "share", "share_low", "share_high"]
+    # The panels draw shares; the amount is only read, in the tooltip (`shown`).
+    columns = ["scenario", "quarter", "vendor", "shown", "share", "share_low", "share_high"]
     drawn = table[columns].assign(scenario=lambda t: t["scenario"].map(number)).rename(columns={"scenario": "s"})
     values = columns[3:]
     alike = [q for q, rows in drawn.groupby("quarter")
