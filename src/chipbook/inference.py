@@ -1250,7 +1250,6 @@ def tornado_chart(result: pd.DataFrame, chip_names: dict[str, str], *, narrow: b
     wide = wide.sort_values("span", ascending=False, na_position="first")
     points = rows[rows["assumption_id"].isin(wide["assumption_id"])].copy()
     points["end"] = points["end"].map({"low": "low end", "high": "high end"})
-    points["outcome"] = [f"{leader} stays cheapest" if not changes else "another chip is cheapest" for changes in points["cheapest_changes"]]
     # The chip that takes over is named beside the end that makes it so, unless it is always
     # the same chip (the title names it then).
     several = points.loc[points["cheapest_changes"], "cheapest_name"].nunique() > 1
@@ -1271,7 +1270,7 @@ def tornado_chart(result: pd.DataFrame, chip_names: dict[str, str], *, narrow: b
     by_place = alt.EncodingSortField("place", op="min")
     y = (alt.Y("label:N", sort=by_place, title=None, axis=None, scale=alt.Scale(paddingOuter=0.3)) if narrow
          else alt.Y("label:N", sort=by_place, title=None, axis=alt.Axis(labelLimit=260)))
-    points = points[["label", "end", "value", "lead", "cheapest_name", "outcome", "flip_label", "outer"]].assign(
+    points = points[["label", "end", "value", "lead", "cheapest_name", "flip_label", "outer"]].assign(
         lead=points["lead"].round(4),  # four places are more than a pixel
         place=points["label"].map({label: i for i, label in enumerate(order)}))
     span = alt.Chart(points).mark_line(color="#8C8C8C", strokeWidth=2).encode(x=x, y=y, detail="label:N").transform_filter("isValid(datum.lead)")
@@ -1283,7 +1282,7 @@ def tornado_chart(result: pd.DataFrame, chip_names: dict[str, str], *, narrow: b
         shape=alt.Shape("end:N", scale=alt.Scale(domain=["low end", "high end"], range=["circle", "triangle-right"]), legend=None),
         tooltip=[alt.Tooltip("label:N", title="Assumption"), alt.Tooltip("end:N", title="Moved to"),
                  alt.Tooltip("value:Q", title="Value", format=",.2f"), alt.Tooltip("lead:Q", title="Cost ratio", format=".2f"),
-                 alt.Tooltip("cheapest_name:N", title="Cheapest chip"), alt.Tooltip("outcome:N", title="Then")],
+                 alt.Tooltip("cheapest_name:N", title="Cheapest chip then")],
     ).transform_filter("isValid(datum.lead)")
     # The chip then cheapest beside the end that makes it so, outside the line; on a phone
     # under the row, reaching back along the line, so that it stays inside the plot.

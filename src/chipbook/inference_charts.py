@@ -7,6 +7,7 @@ and text alternatives are computed from the frame drawn (tests/test_chart_titles
 
 from __future__ import annotations
 
+import json
 import math
 
 import altair as alt
@@ -43,15 +44,9 @@ def generation_frame(ratios: dict, vendor_claims: pd.DataFrame, vendor_of: pd.Se
     return frame.drop_duplicates(["row", "ratio"]).reset_index(drop=True)
 
 
+# A phone's words for the generation chart's row names (replaced in the page).
 SHORTER_WORDS = {"performance": "perf.", "per list-price $": "per list $", "per dollar": "per $"}
 SPEC_SUFFIXES = {"spec sheet": " per chip", "spec sheet \u00f7 list price": " per list-price $"}
-
-
-def _short_measure(text: str) -> str:
-    """A generation-chart row name in the words a phone's line holds."""
-    for long, short in SHORTER_WORDS.items():
-        text = text.replace(long, short)
-    return text
 
 
 def generation_title(frame: pd.DataFrame, v5e_claim: str, trn2_claim: str) -> str:
@@ -81,10 +76,14 @@ def generation_chart(frame: pd.DataFrame, v5e_claim: str, trn2_claim: str, sourc
     for kind, suffix in SPEC_SUFFIXES.items():
         spec = drawn["kind"] == kind
         drawn.loc[spec, "name"] = drawn.loc[spec, "measure"].str.replace(suffix, "", regex=False) + ": per chip, per $"
-    drawn["name_short"] = drawn["name"].map(_short_measure)
     drawn["place"] = drawn.groupby("chip")["name"].transform(lambda names: names.map({n: i for i, n in enumerate(dict.fromkeys(names))}))
-    spans = drawn[drawn["kind"].isin(SPEC_SUFFIXES)].groupby(["chip", "name", "name_short", "vendor"], as_index=False).agg(
-        low=("ratio", "min"), high=("ratio", "max"), place=("place", "min"))
+    # The page carries only what it draws (pages must stay light): the name once (a phone's short
+    # words are computed in the page), the ratio to three places, no measure (the name and the
+    # kind of figure say it).
+    drawn = drawn[["chip", "name", "ratio", "kind", "vendor", "place"]].assign(ratio=drawn["ratio"].round(3))
+    short = "datum.name"
+    for long, brief in SHORTER_WORDS.items():
+        short = f"replace({short}, {json.dumps(long)}, {json.dumps(brief)})"
     chips = list(dict.fromkeys(drawn["chip"]))
     vendors = [v for v in CHIP_MAKERS if v in set(drawn["vendor"])]
     names = {"TPU v5e": "TPU v5e over TPU v4 (Google)", "Trainium2": "Trainium2 over Trainium (AWS)"}
@@ -92,27 +91,31 @@ def generation_chart(frame: pd.DataFrame, v5e_claim: str, trn2_claim: str, sourc
     order = alt.EncodingSortField("place", op="min")
 
     def panel(chip: str, narrow: bool, last: bool):
-        label = "name_short" if narrow else "name"
+        label = "name"
         x = alt.X("ratio:Q", title="New chip over its predecessor (times, log scale)" if last else None, scale=x_scale,
                   axis=alt.Axis(values=[0.5, 1, 2, 4, 8], labels=last, ticks=last))
         y = (alt.Y(f"{label}:N", sort=order, axis=None, title=None, bandPosition=0.72) if narrow else
              alt.Y(f"{label}:N", sort=order, title=None, axis=alt.Axis(labelLimit=320)))
-        mine, lines = drawn[drawn["chip"] == chip], spans[spans["chip"] == chip]
-        colour = charts.VENDOR_COLORS[mine["vendor"].iloc[0]]
-        span = alt.Chart(lines).mark_rule(color=colour, strokeWidth=2).encode(
-            x=alt.X("low:Q", scale=x_scale), x2="high:Q", y=y)
-        points = alt.Chart(mine).mark_point(filled=True, size=90, opacity=1).encode(
+        mine = alt.Chart(drawn).transform_filter(alt.datum.chip == chip)
+        if narrow:
+            mine = mine.transform_calculate(name=short)
+        colour = charts.VENDOR_COLORS[drawn.loc[drawn["chip"] == chip, "vendor"].iloc[0]]
+        # Each rate's line from its ratio per chip to its ratio per dollar, from the points' own rows.
+        span = mine.transform_filter(alt.FieldOneOfPredicate("kind", list(SPEC_SUFFIXES))).transform_aggregate(
+            low="min(ratio)", high="max(ratio)", place="min(place)", groupby=["name"]).mark_rule(
+            color=colour, strokeWidth=2).encode(x=alt.X("low:Q", scale=x_scale), x2="high:Q", y=y)
+        points = mine.mark_point(filled=True, size=90, opacity=1).encode(
             x=x, y=y,
             # The vendor's colour by a scale without a legend, so that the shape legend's symbols stay in ink.
             color=alt.Color("vendor:N", scale=charts.vendor_scale(vendors), legend=None),
             shape=alt.Shape("kind:N", title="Figure", sort=FIGURE_KINDS,
                             scale=alt.Scale(domain=FIGURE_KINDS, range=["triangle-up", "diamond", "circle", "square"]),
                             legend=charts.bottom_legend("Figure", columns=1 if narrow else 2)),
-            tooltip=[alt.Tooltip("chip:N", title="Chip"), alt.Tooltip("measure:N", title="Measure"),
+            tooltip=[alt.Tooltip("chip:N", title="Chip"), alt.Tooltip("name:N", title="Measure"),
                      alt.Tooltip("ratio:Q", title="Over its predecessor (times)", format=".2f"),
                      alt.Tooltip("kind:N", title="Figure")])
         if narrow:  # each row's name above its marks; parity a short stroke in each row
-            rows = alt.Chart(mine).transform_aggregate(place="min(place)", groupby=[label])
+            rows = mine.transform_aggregate(place="min(place)", groupby=[label])
             parity = rows.transform_calculate(ratio="1").mark_point(
                 shape="M0,-1L0,1", size=100, strokeWidth=2, filled=False, color=charts.INK, opacity=1).encode(x=x, y=y)
             row_names = rows.mark_text(align="left", baseline="bottom", dy=-8, fontSize=11).encode(

@@ -569,7 +569,7 @@ def scale_chart(systems: pd.DataFrame, clusters: pd.DataFrame, source: str) -> a
                      alt.Tooltip("detail:N", title="Detail")])
         width = 210 if narrow else 430
         # How many domains the largest cluster joins, above the middle of its line.
-        times = alt.Chart(reach).mark_text(baseline="bottom", dy=-3, fontSize=11).encode(
+        times = alt.Chart(reach[reach["times"].notna()]).mark_text(baseline="bottom", dy=-3, fontSize=11).encode(
             x=alt.X("mid:Q", scale=x_scale), y=y, text="times_text:N",
             tooltip=[alt.Tooltip("system:N", title="System"),
                      alt.Tooltip("times:Q", title="Domains the largest cluster joins", format=",.0f")])
