@@ -554,7 +554,7 @@ def scale_chart(systems: pd.DataFrame, clusters: pd.DataFrame, source: str) -> a
         y = alt.Y(f"{label}:N", title=None, sort=order)
         x = alt.X("chips:Q", title="Chips (log scale)", scale=x_scale,
                   axis=alt.Axis(values=[10, 100, 1000, 10000, 100000, 1000000], format="~s", labelOverlap=True))
-        line = alt.Chart(reach).mark_rule(color=charts.INK, strokeWidth=1).encode(
+        line = alt.Chart(reach[["system", "short", "low", "high"]]).mark_rule(color=charts.INK, strokeWidth=1).encode(
             x=alt.X("low:Q", scale=x_scale), x2="high:Q", y=y)
         dots = alt.Chart(frame).mark_point(filled=True, size=90, opacity=1, stroke=charts.PAPER, strokeWidth=1,
                                            yOffset=alt.ExprRef("datum.offset")).encode(
