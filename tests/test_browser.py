@@ -524,6 +524,19 @@ def _fixture_charts():
     ]
 
 
+def _measure_fixtures_in_worker(folder: str) -> list[dict]:
+    """The chart measures of every chart on the fixture page served from `folder`."""
+    with serve(Path(folder)) as base, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=QUIET_FLAGS)
+        view = browser.new_page(viewport={"width": 1400, "height": 900})
+        view.goto(base + "chapters/fixture.html", wait_until="load")
+        view.evaluate(DRAW_ALL)
+        _wait(view, DRAWN_IN, "light", "the fixture charts")
+        measured = view.evaluate(CHART_MEASURES, {"numbers": False})
+        browser.close()
+    return measured
+
+
 def test_the_chart_measures_find_each_fault_they_look_for(tmp_path):
     require_build()
     from chipbook import charts
@@ -536,14 +549,10 @@ def test_the_chart_measures_find_each_fault_they_look_for(tmp_path):
     (tmp_path / "chapters" / "fixture.html").write_text(
         page[:start] + body + page[page.index("</article>", start):], encoding="utf-8")
     (tmp_path / "_static").symlink_to(HTML / "_static", target_is_directory=True)
-    with serve(tmp_path) as base, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=QUIET_FLAGS)
-        view = browser.new_page(viewport={"width": 1400, "height": 900})
-        view.goto(base + "chapters/fixture.html", wait_until="load")
-        view.evaluate(DRAW_ALL)
-        _wait(view, DRAWN_IN, "light", "the fixture charts")
-        measured = {name: m for (name, _), m in zip(fixtures, view.evaluate(CHART_MEASURES, {"numbers": False}))}
-        browser.close()
+    # In a worker process of its own: this process may hold the browser check's Playwright session.
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        drawn = pool.submit(_measure_fixtures_in_worker, str(tmp_path)).result()
+    measured = {name: m for (name, _), m in zip(fixtures, drawn)}
     assert measured["touching"]["collisions"] and "touches" in measured["touching"]["collided"][0]
     assert any('label "first" is drawn over point' in line for line in measured["over a mark"]["collided"])
     assert any("is cut short of" in line for line in measured["cut short"]["cut"])

@@ -1229,7 +1229,7 @@ def range_chart(verdicts: dict[str, pd.DataFrame], *, narrow: bool = False):
             x=alt.X("ceiling:Q"), y=y)
         names = alt.Chart().mark_text(align="left", baseline="bottom", dy=-7, fontSize=11,
                                       limit=alt.ExprRef("width")).encode(y=y, x=alt.value(0), text="chip:N")
-        layers = [span, ceiling, dots, names]
+        layers = [ceiling, span, dots, names]  # in the wide layout's order: the page carries the difference
     else:
         layers = [alt.Chart().mark_rule(color="#333", strokeDash=[4, 3]).encode(x=alt.X("min(high_usd):Q")), span, dots]
     chart = (alt.layer(*layers, data=data)
@@ -1276,7 +1276,6 @@ def tornado_chart(result: pd.DataFrame, chip_names: dict[str, str], *, narrow: b
     wide = wide.sort_values("span", ascending=False, na_position="first")
     points = rows[rows["assumption_id"].isin(wide["assumption_id"])].copy()
     points["end"] = points["end"].map({"low": "low end", "high": "high end"})
-    points["outcome"] = [f"{leader} stays cheapest" if not changes else "another chip is cheapest" for changes in points["cheapest_changes"]]
     # The chip that takes over is named beside the end that makes it so, unless it is always
     # the same chip (the title names it then).
     several = points.loc[points["cheapest_changes"], "cheapest_name"].nunique() > 1
@@ -1297,26 +1296,26 @@ def tornado_chart(result: pd.DataFrame, chip_names: dict[str, str], *, narrow: b
     by_place = alt.EncodingSortField("place", op="min")
     y = (alt.Y("label:N", sort=by_place, title=None, axis=None, scale=alt.Scale(paddingOuter=0.3)) if narrow
          else alt.Y("label:N", sort=by_place, title=None, axis=alt.Axis(labelLimit=260)))
-    points = points[["label", "end", "value", "lead", "cheapest_name", "outcome", "flip_label", "outer"]].assign(
+    points = points[["label", "end", "value", "lead", "cheapest_name", "flip_label", "outer"]].assign(
         lead=points["lead"].round(4),  # four places are more than a pixel
         place=points["label"].map({label: i for i, label in enumerate(order)}))
-    span = alt.Chart(points).mark_line(color="#8C8C8C", strokeWidth=2).encode(x=x, y=y, detail="label:N").transform_filter("isValid(datum.lead)")
+    span = alt.Chart(points).mark_line(color="#8C8C8C", strokeWidth=2).encode(x=x, detail="label:N").transform_filter("isValid(datum.lead)")
     # One colour (ink): where a point lies against the line at 1 says whether the leader stays
     # cheapest, and the chip that takes over is named beside it; shapes (circle: low end,
     # triangle: high end) are explained by the subtitle.
     marks = alt.Chart(points).mark_point(filled=True, size=90, opacity=1, color="#444").encode(
-        x=x, y=y,
+        x=x,
         shape=alt.Shape("end:N", scale=alt.Scale(domain=["low end", "high end"], range=["circle", "triangle-right"]), legend=None),
         tooltip=[alt.Tooltip("label:N", title="Assumption"), alt.Tooltip("end:N", title="Moved to"),
                  alt.Tooltip("value:Q", title="Value", format=",.2f"), alt.Tooltip("lead:Q", title="Cost ratio", format=".2f"),
-                 alt.Tooltip("cheapest_name:N", title="Cheapest chip"), alt.Tooltip("outcome:N", title="Then")],
+                 alt.Tooltip("cheapest_name:N", title="Cheapest chip then")],
     ).transform_filter("isValid(datum.lead)")
     # The chip then cheapest beside the end that makes it so, outside the line; on a phone
     # under the row, reaching back along the line, so that it stays inside the plot.
     names = alt.layer(*[alt.Chart(points).mark_text(
         align=side, fontSize=10, **({"baseline": "top", "dy": 8, "dx": 4 if side == "right" else -4} if narrow else
                                     {"dx": 9 if side == "left" else -9})).encode(
-        x=x, y=y, text="flip_label:N").transform_filter(f"isValid(datum.lead) && datum.flip_label != '' && datum.outer == '{outer}'")
+        x=x, text="flip_label:N").transform_filter(f"isValid(datum.lead) && datum.flip_label != '' && datum.outer == '{outer}'")
         for outer, side in ((("right", "right"), ("left", "left")) if narrow else (("right", "left"), ("left", "right")))])
     if narrow:
         # Parity as a short upright stroke in each row, under the row's name, not a line through the names.
@@ -1325,13 +1324,15 @@ def tornado_chart(result: pd.DataFrame, chip_names: dict[str, str], *, narrow: b
             x=x, y=y)
     else:
         parity = alt.Chart(pd.DataFrame({"lead": [1.0]})).mark_rule(color="#333", strokeDash=[4, 3]).encode(x=x)
-    layers = [parity, span, marks, names]
+    rows = [span, marks, names]
     if narrow:
-        row_names = alt.Chart(points).transform_aggregate(place="min(place)", groupby=["label"]).mark_text(
+        rows.append(alt.Chart(points).transform_aggregate(place="min(place)", groupby=["label"]).mark_text(
             align="left", baseline="bottom", dy=-9, fontSize=11, limit=alt.ExprRef("width")).encode(
-            y=y, x=alt.value(0), text="label:N")
-        layers.append(row_names)
-    chart = alt.layer(*layers).properties(width=240 if narrow else 330, height=alt.Step(40 if narrow else 22))
+            x=alt.value(0), text="label:N"))
+    # The rows' layers share one y encoding, stated once (the page carries the narrow layout as
+    # what differs from the wide one); the wide layout's parity line spans every row.
+    chart = alt.layer(parity, alt.layer(*rows).encode(y=y)).properties(
+        width=240 if narrow else 330, height=alt.Step(40 if narrow else 22))
     n_changing, n_moving = moved["assumption_id"].nunique(), len(wide)
     if n_changing:
         head = f"All {n_moving}" if n_changing == n_moving and n_moving > 1 else f"{n_changing} of the {n_moving}"

@@ -7,6 +7,7 @@ and text alternatives are computed from the frame drawn (tests/test_chart_titles
 
 from __future__ import annotations
 
+import json
 import math
 
 import altair as alt
@@ -44,15 +45,9 @@ def generation_frame(ratios: dict, vendor_claims: pd.DataFrame, vendor_of: pd.Se
     return frame.drop_duplicates(["row", "ratio"]).reset_index(drop=True)
 
 
+# A phone's words for the generation chart's row names (replaced in the page).
 SHORTER_WORDS = {"performance": "perf.", "per list-price $": "per list $", "per dollar": "per $"}
 SPEC_SUFFIXES = {"spec sheet": " per chip", "spec sheet \u00f7 list price": " per list-price $"}
-
-
-def _short_measure(text: str) -> str:
-    """A generation-chart row name in the words a phone's line holds."""
-    for long, short in SHORTER_WORDS.items():
-        text = text.replace(long, short)
-    return text
 
 
 def generation_title(frame: pd.DataFrame, v5e_claim: str, trn2_claim: str) -> str:
@@ -82,10 +77,14 @@ def generation_chart(frame: pd.DataFrame, v5e_claim: str, trn2_claim: str, sourc
     for kind, suffix in SPEC_SUFFIXES.items():
         spec = drawn["kind"] == kind
         drawn.loc[spec, "name"] = drawn.loc[spec, "measure"].str.replace(suffix, "", regex=False) + ": per chip, per $"
-    drawn["name_short"] = drawn["name"].map(_short_measure)
     drawn["place"] = drawn.groupby("chip")["name"].transform(lambda names: names.map({n: i for i, n in enumerate(dict.fromkeys(names))}))
-    spans = drawn[drawn["kind"].isin(SPEC_SUFFIXES)].groupby(["chip", "name", "name_short", "vendor"], as_index=False).agg(
-        low=("ratio", "min"), high=("ratio", "max"), place=("place", "min"))
+    # The page carries only what it draws (pages must stay light): the name once (a phone's short
+    # words are computed in the page), the ratio to three places, no measure (the name and the
+    # kind of figure say it).
+    drawn = drawn[["chip", "name", "ratio", "kind", "vendor", "place"]].assign(ratio=drawn["ratio"].round(3))
+    short = "datum.name"
+    for long, brief in SHORTER_WORDS.items():
+        short = f"replace({short}, {json.dumps(long)}, {json.dumps(brief)})"
     chips = list(dict.fromkeys(drawn["chip"]))
     vendors = [v for v in CHIP_MAKERS if v in set(drawn["vendor"])]
     names = {"TPU v5e": "TPU v5e over TPU v4 (Google)", "Trainium2": "Trainium2 over Trainium (AWS)"}
@@ -93,35 +92,45 @@ def generation_chart(frame: pd.DataFrame, v5e_claim: str, trn2_claim: str, sourc
     order = alt.EncodingSortField("place", op="min")
 
     def panel(chip: str, narrow: bool, last: bool):
-        label = "name_short" if narrow else "name"
+        label = "name"
         x = alt.X("ratio:Q", title="New chip over its predecessor (times, log scale)" if last else None, scale=x_scale,
                   axis=alt.Axis(values=[0.5, 1, 2, 4, 8], labels=last, ticks=last))
         y = (alt.Y(f"{label}:N", sort=order, axis=None, title=None, bandPosition=0.72) if narrow else
              alt.Y(f"{label}:N", sort=order, title=None, axis=alt.Axis(labelLimit=320)))
-        mine, lines = drawn[drawn["chip"] == chip], spans[spans["chip"] == chip]
-        colour = charts.VENDOR_COLORS[mine["vendor"].iloc[0]]
-        span = alt.Chart(lines).mark_rule(color=colour, strokeWidth=2).encode(
-            x=alt.X("low:Q", scale=x_scale), x2="high:Q", y=y)
-        points = alt.Chart(mine).mark_point(filled=True, size=90, opacity=1).encode(
-            x=x, y=y,
+        colour = charts.VENDOR_COLORS[drawn.loc[drawn["chip"] == chip, "vendor"].iloc[0]]
+        # The panel's layers share its rows and its y encoding, stated once (pages must stay light).
+        # Each rate's line runs from its ratio per chip to its ratio per dollar, from the points' own rows.
+        span = alt.Chart().transform_filter(alt.FieldOneOfPredicate("kind", list(SPEC_SUFFIXES))).transform_aggregate(
+            low="min(ratio)", high="max(ratio)", place="min(place)", groupby=["name"]).mark_rule(
+            color=colour, strokeWidth=2).encode(x=alt.X("low:Q", scale=x_scale), x2="high:Q")
+        points = alt.Chart().mark_point(filled=True, size=90, opacity=1).encode(
+            x=x,
             # The vendor's colour by a scale without a legend, so that the shape legend's symbols stay in ink.
             color=alt.Color("vendor:N", scale=charts.vendor_scale(vendors), legend=None),
             shape=alt.Shape("kind:N", title="Figure", sort=FIGURE_KINDS,
                             scale=alt.Scale(domain=FIGURE_KINDS, range=["triangle-up", "diamond", "circle", "square"]),
                             legend=charts.bottom_legend("Figure", columns=1 if narrow else 2)),
-            tooltip=[alt.Tooltip("chip:N", title="Chip"), alt.Tooltip("measure:N", title="Measure"),
+            tooltip=[alt.Tooltip("chip:N", title="Chip"), alt.Tooltip("name:N", title="Measure"),
                      alt.Tooltip("ratio:Q", title="Over its predecessor (times)", format=".2f"),
                      alt.Tooltip("kind:N", title="Figure")])
-        if narrow:  # each row's name above its marks; parity a short stroke in each row
-            rows = alt.Chart(mine).transform_aggregate(place="min(place)", groupby=[label])
+        # Both layouts in one shape (parity, then the rows' layers), so that the page carries the narrow
+        # one as a small patch of the wide one: on a phone parity is a short stroke in each row and each
+        # row's name stands above its marks.
+        if narrow:
+            rows = alt.Chart(drawn).transform_filter(alt.datum.chip == chip).transform_calculate(name=short).transform_aggregate(
+                place="min(place)", groupby=[label])
             parity = rows.transform_calculate(ratio="1").mark_point(
                 shape="M0,-1L0,1", size=100, strokeWidth=2, filled=False, color=charts.INK, opacity=1).encode(x=x, y=y)
-            row_names = rows.mark_text(align="left", baseline="bottom", dy=-8, fontSize=11).encode(
-                x=alt.value(0), y=y, text=f"{label}:N")
-            layers, step = [parity, span, points, row_names], 34
+            row_names = [alt.Chart().transform_aggregate(place="min(place)", groupby=[label]).mark_text(
+                align="left", baseline="bottom", dy=-8, fontSize=11).encode(x=alt.value(0), text=f"{label}:N")]
+            step = 34
         else:
             parity = alt.Chart(pd.DataFrame({"ratio": [1.0]})).mark_rule(color=charts.INK, strokeDash=[4, 3]).encode(x=x)
-            layers, step = [parity, span, points], 20
+            row_names, step = [], 20
+        rows_drawn = alt.layer(span, points, *row_names, data=drawn).transform_filter(alt.datum.chip == chip)
+        if narrow:
+            rows_drawn = rows_drawn.transform_calculate(name=short)
+        layers = [parity, rows_drawn.encode(y=y)]
         return alt.layer(*layers).properties(width=240 if narrow else 300, height=alt.Step(step),
                                              title=alt.Title(names.get(chip, chip), anchor="start", fontSize=12))
 
@@ -375,7 +384,7 @@ def roofline_frames(specs: pd.DataFrame, chip_ids: list[str] | None = None
             lines.append({"chip": row["chip"], "vendor": row["vendor"], "intensity": round(x, 2),
                           "tflops": round(inference.roofline_tflops(x, row["bf16_tflops_dense"], row["hbm_bandwidth_gb_s"]), 3)})
         ridges.append({"chip": row["chip"], "label": SHORT.get(chip_id, row["chip"]), "vendor": row["vendor"],
-                       "intensity": ridge, "tflops": row["bf16_tflops_dense"]})
+                       "intensity": round(ridge, 2), "tflops": row["bf16_tflops_dense"]})
     ridges = pd.DataFrame(ridges)
     names = ridges.groupby("tflops", sort=False).agg(names=("label", ", ".join), vendor=("vendor", "first")).reset_index()
     for layout, height in ROOFLINE_HEIGHT.items():
@@ -438,7 +447,7 @@ def roofline_chart(lines: pd.DataFrame, ridges: pd.DataFrame, names: pd.DataFram
             tooltip=[alt.Tooltip("chip:N", title="Chip"), alt.Tooltip("intensity:Q", title="FLOP/byte", format=",.0f"),
                      alt.Tooltip("tflops:Q", title="TFLOPS", format=",.1f")])
         at = dict(x=alt.X("intensity:Q", scale=x_scale), y=alt.Y("tflops:Q", scale=y_scale))
-        points = alt.Chart(ridges).mark_point(filled=True, size=45, opacity=1).encode(
+        points = alt.Chart(ridges[["chip", "vendor", "intensity", "tflops"]]).mark_point(filled=True, size=45, opacity=1).encode(
             **at, color=alt.Color("vendor:N", scale=charts.vendor_scale(vendors), legend=None),
             tooltip=[alt.Tooltip("chip:N", title="Chip"), alt.Tooltip("intensity:Q", title="Ridge (FLOP/byte)", format=",.0f"),
                      alt.Tooltip("tflops:Q", title="Peak TFLOPS", format=",.0f")])

@@ -554,7 +554,7 @@ def scale_chart(systems: pd.DataFrame, clusters: pd.DataFrame, source: str) -> a
         y = alt.Y(f"{label}:N", title=None, sort=order)
         x = alt.X("chips:Q", title="Chips (log scale)", scale=x_scale,
                   axis=alt.Axis(values=[10, 100, 1000, 10000, 100000, 1000000], format="~s", labelOverlap=True))
-        line = alt.Chart(reach).mark_rule(color=charts.INK, strokeWidth=1).encode(
+        line = alt.Chart(reach[["system", "short", "low", "high"]]).mark_rule(color=charts.INK, strokeWidth=1).encode(
             x=alt.X("low:Q", scale=x_scale), x2="high:Q", y=y)
         dots = alt.Chart(frame).mark_point(filled=True, size=90, opacity=1, stroke=charts.PAPER, strokeWidth=1,
                                            yOffset=alt.ExprRef("datum.offset")).encode(
@@ -569,7 +569,7 @@ def scale_chart(systems: pd.DataFrame, clusters: pd.DataFrame, source: str) -> a
                      alt.Tooltip("detail:N", title="Detail")])
         width = 210 if narrow else 430
         # How many domains the largest cluster joins, above the middle of its line.
-        times = alt.Chart(reach).mark_text(baseline="bottom", dy=-3, fontSize=11).encode(
+        times = alt.Chart(reach[reach["times"].notna()]).mark_text(baseline="bottom", dy=-3, fontSize=11).encode(
             x=alt.X("mid:Q", scale=x_scale), y=y, text="times_text:N",
             tooltip=[alt.Tooltip("system:N", title="System"),
                      alt.Tooltip("times:Q", title="Domains the largest cluster joins", format=",.0f")])
