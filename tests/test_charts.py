@@ -318,6 +318,12 @@ def test_backdrops_get_names_of_their_own_and_the_theme_inks_legend_symbols():
     data = pd.DataFrame({"x": [1]})
     first, second = (charts.backdrop(alt.Chart(data).mark_rect()).to_dict()["name"] for _ in range(2))
     assert first != second and first.startswith("backdrop_") and second.startswith("backdrop_")
+    # Two backdrops in each of two panels: Altair renames layers in a concatenation, and Vega
+    # refuses two marks of one name.
+    def panel():
+        return alt.layer(*(charts.backdrop(alt.Chart(data).mark_rect().encode(x="x:Q")) for _ in range(2)))
+    names = [layer["name"] for view in alt.vconcat(panel(), panel()).to_dict()["vconcat"] for layer in view["layer"]]
+    assert len(set(names)) == 4 and all(name.startswith("backdrop_") for name in names)
     legend = charts.theme()["config"]["legend"]
     assert legend["symbolBaseFillColor"] == legend["symbolBaseStrokeColor"] == charts.INK
     assert charts.contrast(charts.INK, charts.LIGHT_BACKGROUND) >= 3
@@ -329,4 +335,6 @@ def test_agree_picks_the_word_for_the_count():
 
 def test_wrap_lines_breaks_long_labels_for_an_axis_that_draws_lines():
     assert charts.wrap_lines("Apollo and Blackstone vehicle", 14) == "Apollo and\nBlackstone\nvehicle"
+    # A hyphenated word stays whole: a phone must not show "data-" over "center".
+    assert charts.wrap_lines("the data-center lease", 10) == "the\ndata-center\nlease"
     assert charts.LINES == "split(datum.label, '\\n')"

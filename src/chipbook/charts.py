@@ -255,8 +255,10 @@ def backdrop(chart: alt.Chart) -> alt.Chart:
     """Mark a layer as backdrop: shading that sets context (the articles' writing windows, a
     band of a range) and carries nothing a reader must tell apart from the page. The
     browser check leaves backdrops out of the 3:1 contrast rule; everything else is held
-    to it. Each backdrop gets a name of its own, which Vega writes on its SVG group."""
-    return chart.properties(name=f"backdrop_{next(_backdrop_numbers)}")
+    to it. Each backdrop gets a name of its own, which Vega writes on its SVG group. The
+    name ends in a word, not a number: in a concatenation Altair replaces a trailing
+    "_<digits>" with "_<panel>", which would give two backdrops of one panel one name."""
+    return chart.properties(name=f"backdrop_{next(_backdrop_numbers)}_shade")
 
 
 def dodge(positions: pd.Series, groups: pd.Series | None = None, gap: float = 1.0) -> pd.Series:
@@ -328,7 +330,7 @@ LINES = "split(datum.label, '\\n')"
 def wrap_lines(text: str, width: int = 16) -> str:
     """A label broken into lines of about `width` characters, joined by "\n", for an axis
     with `labelExpr=charts.LINES`: a narrow layout's long category names."""
-    return "\n".join(textwrap.wrap(str(text), width)) or str(text)
+    return "\n".join(textwrap.wrap(str(text), width, break_on_hyphens=False)) or str(text)
 
 
 def bottom_legend(title: str | None, direction: str = "horizontal", **options) -> alt.Legend:

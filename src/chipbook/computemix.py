@@ -1225,13 +1225,9 @@ def layout(table: pd.DataFrame, articles: pd.DataFrame, evidence_as_of, *, scena
         band = mine.mark_area(fillOpacity=0.18, color=colour, stroke=colour, strokeWidth=1, strokeOpacity=1).encode(
             x=x, y=share_axis, y2="share_high:Q", tooltip=tooltip)
         line = mine.mark_line(strokeWidth=2.5, color=colour).encode(x=x, y="share:Q", tooltip=tooltip)
-        # Backdrops named per panel: in a concatenation Altair renames a layer "name_<digits>" to
-        # "name_<panel>", so two panels' charts.backdrop() names would clash.
-        ahead = alt.Chart(evidence).mark_rect(opacity=0.07, color="#555").encode(
-            x=alt.X("date:T", scale=x_scale), x2="end:T").properties(name=f"backdrop_projected_{vendor}")
+        ahead = charts.backdrop(alt.Chart(evidence).mark_rect(opacity=0.07, color="#555").encode(
+            x=alt.X("date:T", scale=x_scale), x2="end:T"))
         articles_band = charts.article_bands(articles)
-        articles_band.layer = [articles_band.layer[0].properties(name=f"backdrop_articles_{vendor}"),
-                               *articles_band.layer[1:]]
         rule = alt.Chart(evidence).mark_rule(color="#555", strokeDash=[4, 3]).encode(x=alt.X("date:T", scale=x_scale))
         # The share at the end of the last full year, right-aligned above the panel's right end.
         headline = mine.transform_filter(alt.datum.quarter == f"{year}Q4").transform_calculate(
