@@ -330,7 +330,7 @@ LINES = "split(datum.label, '\\n')"
 def wrap_lines(text: str, width: int = 16) -> str:
     """A label broken into lines of about `width` characters, joined by "\n", for an axis
     with `labelExpr=charts.LINES`: a narrow layout's long category names."""
-    return "\n".join(textwrap.wrap(str(text), width, break_on_hyphens=False)) or str(text)
+    return "\n".join(textwrap.wrap(str(text), width, break_on_hyphens=False, break_long_words=False)) or str(text)
 
 
 def bottom_legend(title: str | None, direction: str = "horizontal", **options) -> alt.Legend:
