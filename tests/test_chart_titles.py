@@ -51,9 +51,17 @@ def test_verdicts_by_article_title_counts_the_outcomes_it_draws():
     # holds up = supported (2) + complicated (1) = 3 of 6; in part 1; contradicted 1 + outdated 1 = 2
     chart = ledger_charts.verdicts_by_article(CLAIMS, AS_OF)
     assert title(chart) == "3 of 6 claims hold up as stated, and 1 holds in part"
-    assert "2 are contradicted or overtaken" in " ".join(spec(chart)["title"]["subtitle"])
+    assert "2 are contradicted or overtaken" in spec(chart)["description"]
+    # The title's total is drawn: the both-articles bar carries it past its end.
+    summaries = {r["article_label"]: r["summary"] for t in spec(chart)["datasets"].values() for r in t
+                 if "summary" in r and "middle" not in r}
+    assert summaries == {"Both articles": "3 of 6 hold up, 1 in part", "A1 strategy article": "2 of 4 hold up, 1 in part",
+                         "A2 news article": "1 of 2 hold up, 0 in part"}
     moved = CLAIMS.assign(verdict=CLAIMS["verdict"].replace({"outdated": "supported", "partly supported": "supported"}))
-    assert title(ledger_charts.verdicts_by_article(moved, AS_OF)) == "5 of 6 claims hold up as stated, and 0 hold in part"
+    chart = ledger_charts.verdicts_by_article(moved, AS_OF)
+    assert title(chart) == "5 of 6 claims hold up as stated, and 0 hold in part"
+    assert "Both articles: 5 of 6 hold up, 0 in part" in [
+        " ".join(p["title"]["text"]) for p in spec(chart)["usermeta"]["chipbook"]["narrow"]["vconcat"]]
 
 
 def test_verdicts_by_article_labels_every_segment_with_its_count():
@@ -61,6 +69,8 @@ def test_verdicts_by_article_labels_every_segment_with_its_count():
     chart = spec(ledger_charts.verdicts_by_article(CLAIMS, AS_OF))
     rows = [r for t in chart["datasets"].values() for r in t if "middle" in r]
     a1 = sorted((r["start"], r["end"], r["verdict"]) for r in rows if r["article_label"].startswith("A1"))
+    # the both-articles row is its words alone in the wide layout, whose segments are the articles'
+    assert {r["article_label"] for r in rows} == {"A1 strategy article", "A2 news article"}
     # stacked in the verdicts' order: supported 0-1, complicated 1-2, partly supported 2-3, contradicted 3-4
     assert a1 == [(0, 1, "supported"), (1, 2, "complicated"), (2, 3, "partly supported"), (3, 4, "contradicted")]
     assert all(r["middle"] == (r["start"] + r["end"]) / 2 for r in rows)
@@ -72,7 +82,10 @@ def test_verdicts_by_part_title_names_the_weakest_part_under_the_articles_headin
     chart = ledger_charts.verdicts_by_part(CLAIMS, AS_OF)
     assert title(chart) == "No claim in the strategy article's opening holds up as stated"
     shares = {r["part"]: r["label"] for t in spec(chart)["datasets"].values() for r in t if "label" in r and "part" in r}
-    assert shares["A1 \u00b7 Capital structure"] == "50% (1 of 2)" and shares["A2 \u00b7 Lead"] == "100% (1 of 1)"
+    assert shares["A1 strategy article \u00b7 Capital structure"] == "50% (1 of 2)"
+    assert shares["A2 news article \u00b7 Lead"] == "100% (1 of 1)"
+    # The part the title names is picked out on its bar.
+    assert shares["A1 strategy article \u00b7 Opening"] == "0% (0 of 1): A1's lowest"
     moved = CLAIMS.assign(verdict=["supported", "partly supported", "complicated", "partly supported", "supported",
                                    "supported"])
     # A1: Opening 1/1, Inference economics 0/1, Capital structure 1/2; A2: both 1/1
@@ -108,8 +121,10 @@ def test_evidence_timing_title_is_the_share_dated_after_the_strategy_article():
     # A1 was written by 2025-01-21: 3 of 4 rows are later = 75%
     chart = ledger_charts.evidence_timing(evidence, ARTICLES, AS_OF)
     assert title(chart) == "75% of the evidence dates from after the strategy article was written"
-    labels = [r["label"] for t in spec(chart)["datasets"].values() for r in t if "label" in r and "words" in r]
-    assert labels == ["after A1: 75% of rows"]  # the shaded stretch names the share the title states
+    split = [r for t in spec(chart)["datasets"].values() for r in t if "words" in r and "after" in r]
+    # the split at A1's date names the share the title states, and the rest, on their sides
+    assert [(r["before"], r["after"]) for r in split] == [("\u2190 25% (1 row)|before A1", "75% (3 rows) \u2192|after A1")]
+    assert (split[0]["before_rows"], split[0]["after_rows"]) == (1, 3)
     earlier = evidence.assign(as_of=[T("2024-06-01"), T("2024-07-01"), T("2025-06-01"), T("2026-01-01")])
     assert title(ledger_charts.evidence_timing(earlier, ARTICLES, AS_OF)).startswith("50% of the evidence")
 
@@ -169,8 +184,9 @@ def test_events_chart_counts_events_after_the_strategy_article_and_dodges_close_
     chart = timeline.events_chart(events, ARTICLES, "S")
     # after 2025-01-21: b and c
     assert title(chart) == "2 of the 3 deals and deployments on record came after the strategy article was written"
-    labels = [r["label"] for t in spec(chart)["datasets"].values() for r in t if "words" in r]
-    assert labels == ["after A1: 2 of 3"]  # the shaded stretch names the count the title states
+    split = [(r["before"], r["after"]) for t in spec(chart)["datasets"].values() for r in t if "words" in r]
+    # the split at A1's date names the count the title states, and the rest, on their sides
+    assert split == [("\u2190 1 of 3|before A1", "2 of 3 \u2192|after A1")]
     rows = list(spec(chart)["datasets"].values())
     slots = {r["origin_id"]: r["slot"] for table in rows for r in table if "slot" in r}
     assert slots == {"a": 0, "b": 0, "c": 1}  # six days apart in one lane: stacked

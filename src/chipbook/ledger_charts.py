@@ -14,7 +14,7 @@ import json
 import altair as alt
 import pandas as pd
 
-from . import charts
+from . import charts, timeline
 from .ledger import OUTCOMES, html_table
 from .vocabulary import CONFIDENCE, STANCES, WHO_HELD
 
@@ -34,18 +34,37 @@ def _names(names: list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
+BOTH = "Both articles"
+
+
+def _summaries(frame: pd.DataFrame, row: str) -> pd.Series:
+    """Each row's claims in words, as its label says them: "13 of 61 hold up, 36 in part"."""
+    per = frame.pivot_table(index=row, columns="standing", values="claims", aggfunc="sum", fill_value=0)
+    per = per.reindex(columns=list(STANDING.values()), fill_value=0)
+    return pd.Series({r: f"{int(p['holds up'])} of {int(p.sum())} hold up, {int(p['holds in part'])} in part"
+                      for r, p in per.iterrows()})
+
+
 def _stacked_verdicts(frame: pd.DataFrame, row: str, row_title: str, sort: list[str]) -> alt.TopLevelMixin:
     """Bars of claims by verdict, one per `row`, stacked in the verdicts' order, each
-    segment labelled with its count at its middle (so no count rests on colour alone); a
-    legend entry picks a verdict out."""
+    segment labelled with its count at its middle (so no count rests on colour alone) and
+    each bar with its claims in words past its end (`summary`), the `BOTH` row with its
+    words alone; a legend entry picks a verdict out."""
     order = _verdict_order(frame["verdict"])
     frame = frame.assign(rank=frame["verdict"].map(order.index)).sort_values([row, "rank"], kind="stable")
     frame["end"] = frame.groupby(row)["claims"].cumsum()
     frame["start"] = frame["end"] - frame["claims"]
     frame["middle"] = (frame["start"] + frame["end"]) / 2
+    totals = frame.groupby(row, as_index=False).agg(end=("end", "max"), summary=("summary", "first"))
+    # The both-articles row is its words alone: a bar of every claim would halve the
+    # segments' widths, too narrow for their counts.
+    totals.loc[totals[row] == BOTH, "end"] = 0
+    frame = frame[frame[row] != BOTH]
     selection = alt.selection_point(fields=["verdict"], bind="legend")
+    y = alt.Y(f"{row}:N", title=None, sort=sort, axis=alt.Axis(
+        labelFontWeight=alt.condition(f"datum.value == '{BOTH}'", alt.value("bold"), alt.value("normal"))))
     base = alt.Chart(frame).encode(
-        y=alt.Y(f"{row}:N", title=None, sort=sort),
+        y=y,
         tooltip=[alt.Tooltip(f"{row}:N", title=row_title), alt.Tooltip("verdict:N", title="Verdict"),
                  alt.Tooltip("standing:N", title="Counts as"), alt.Tooltip("claims:Q", title="Claims")])
     bars = base.mark_bar(stroke=charts.PAPER, strokeWidth=1).encode(
@@ -58,14 +77,22 @@ def _stacked_verdicts(frame: pd.DataFrame, row: str, row_title: str, sort: list[
         x="middle:Q", text="claims:Q",
         color=alt.Color("verdict:N", legend=None, scale=alt.Scale(
             domain=order, range=[charts.text_color_on(charts.VERDICT_COLORS[v]) for v in order])))
-    return alt.layer(bars, counts).resolve_scale(color="independent").properties(width=560, height=alt.Step(30))
+    # Each bar's claims in words, past its end: the total the title states is on its bar.
+    words = [alt.Chart(totals[(totals[row] == BOTH) == bold]).mark_text(
+        align="left", dx=6, fontSize=11, color=charts.INK, fontWeight="bold" if bold else "normal").encode(
+        y=y, x="end:Q", text="summary:N",
+        tooltip=[alt.Tooltip(f"{row}:N", title=row_title), alt.Tooltip("summary:N", title="Claims")])
+        for bold in (True, False)]
+    return alt.layer(bars, counts, *words).resolve_scale(color="independent").properties(width=480, height=alt.Step(30))
 
 
 def _verdict_rows(frame: pd.DataFrame, row: str, row_title: str, rows: list[str]) -> alt.TopLevelMixin:
-    """The narrow layout of `_stacked_verdicts`: one panel per `row` value, one bar per
-    verdict, its count printed at its end (a phone's stacked bar has no room for them)."""
+    """The narrow layout of `_stacked_verdicts`: one panel per `row` value, titled with its
+    claims in words (`summary`), one bar per verdict, its count printed at its end (a
+    phone's stacked bar has no room for them)."""
     order = _verdict_order(frame["verdict"])
     top = int(frame["claims"].max())
+    summary = frame.groupby(row)["summary"].first()
 
     def panel(value: str) -> alt.LayerChart:
         base = alt.Chart(frame).transform_filter(alt.FieldEqualPredicate(field=row, equal=value)).encode(
@@ -76,35 +103,41 @@ def _verdict_rows(frame: pd.DataFrame, row: str, row_title: str, rows: list[str]
         bars = base.mark_bar(height=14).encode(
             color=alt.Color("verdict:N", scale=charts.verdict_scale(order), sort=order, legend=None))
         counts = base.mark_text(align="left", dx=3, fontSize=11, color=charts.INK).encode(text="claims:Q")
-        return alt.layer(bars, counts).properties(title=alt.Title(value, anchor="start", fontSize=12),
-                                                   width=190, height=alt.Step(20))
+        return alt.layer(bars, counts).properties(
+            title=alt.Title([value + ":", summary[value]], anchor="start", fontSize=12,
+                            fontWeight="bold" if value == BOTH else "normal"),
+            width=190, height=alt.Step(20))
 
     return alt.vconcat(*[panel(v) for v in rows], spacing=10).resolve_scale(x="shared")
 
 
 def verdicts_by_article(claims: pd.DataFrame, as_of: pd.Timestamp) -> alt.TopLevelMixin:
-    """Chapter 1: how many claims of each article got each verdict. `claims`: the claims
-    table (article, verdict)."""
-    frame = (claims.assign(article_label=claims["article"].map(charts.ARTICLE_LABELS))
-             .groupby(["article_label", "verdict"]).size().reset_index(name="claims"))
+    """Chapter 1: how many claims of each article got each verdict, and of both together
+    (the count the title states). `claims`: the claims table (article, verdict)."""
+    per_article = (claims.assign(article_label=claims["article"].map(charts.ARTICLE_LABELS))
+                   .groupby(["article_label", "verdict"]).size().reset_index(name="claims"))
+    both = per_article.groupby("verdict", as_index=False)["claims"].sum().assign(article_label=BOTH)
+    frame = pd.concat([both, per_article], ignore_index=True)
     frame["standing"] = frame["verdict"].map(_STANDING_OF)
-    per = frame.groupby("standing")["claims"].sum().reindex(list(STANDING.values()), fill_value=0)
-    total = int(frame["claims"].sum())
+    frame["summary"] = frame["article_label"].map(_summaries(frame, "article_label"))
+    per = both.assign(standing=both["verdict"].map(_STANDING_OF)).groupby("standing")["claims"].sum().reindex(
+        list(STANDING.values()), fill_value=0)
+    total = int(per.sum())
     against = int(per["contradicted"] + per["overtaken"])
     part = int(per["holds in part"])
     title = f"{per['holds up']} of {total} claims hold up as stated, and {part} {charts.agree(part, 'holds', 'hold')} in part"
-    articles = list(dict.fromkeys(frame["article_label"].sort_values()))
+    articles = [BOTH] + list(dict.fromkeys(per_article["article_label"].sort_values()))
     return charts.finish(
         _stacked_verdicts(frame, "article_label", "Article", articles),
         narrow=_verdict_rows(frame, "article_label", "Article", articles),
         title=title,
-        subtitle=f"Number of claims by verdict, per article; holds up = supported or complicated; {against} "
-                 f"{charts.agree(against, 'is', 'are')} contradicted or overtaken, {int(per['unverified'])} unverified. "
+        subtitle=f"Claims by verdict; hold up = supported or complicated, in part = partly supported. "
                  f"Evidence as of {as_of:%Y-%m-%d}.",
         source=SOURCE_LINE.format(as_of),
         description=f"Stacked bar chart of the {total} claims of the two articles by verdict. {title}; {against} "
-                    f"{charts.agree(against, 'is', 'are')} contradicted or overtaken. "
-                    + "; ".join(f"{r.article_label}, {r.verdict}: {r.claims}" for r in frame.itertuples()),
+                    f"{charts.agree(against, 'is', 'are')} contradicted or overtaken, {int(per['unverified'])} unverified. "
+                    + "; ".join(f"{r.article_label}, {r.verdict}: {r.claims}" for r in frame.itertuples()
+                                if r.article_label != BOTH),
         data_files=["claims.csv"],
     )
 
@@ -119,8 +152,9 @@ def article_part(section: pd.Series) -> pd.Series:
 def verdicts_by_part(claims: pd.DataFrame, as_of: pd.Timestamp) -> alt.TopLevelMixin:
     """Chapter 1: the share of claims that hold up in each part of each article (its own
     headings, in its order), as a bar against a pale track of the whole part, labelled
-    with the share and the count. `claims`: article, section, verdict, in the articles' order."""
-    labelled = claims.assign(part=claims["article"] + " \u00b7 " + article_part(claims["section"]),
+    with the share and the count; the strategy article's weakest parts, which the title
+    names, are picked out in bold. `claims`: article, section, verdict, in the articles' order."""
+    labelled = claims.assign(part=claims["article"].map(charts.ARTICLE_LABELS) + " \u00b7 " + article_part(claims["section"]),
                              holds=claims["verdict"].map(_STANDING_OF) == STANDING["holds"])
     order = list(dict.fromkeys(labelled["part"]))
     frame = (labelled.groupby(["part", "article"], sort=False)
@@ -130,14 +164,36 @@ def verdicts_by_part(claims: pd.DataFrame, as_of: pd.Timestamp) -> alt.TopLevelM
     frame["holds"] = frame["holds"].astype(int)
     frame["share"] = frame["holds"] / frame["claims"]
     frame["whole"] = 1.0
-    frame["label"] = [f"{s:.0%} ({h} of {n})" for s, h, n in zip(frame["share"], frame["holds"], frame["claims"])]
-    a1, a2 = frame[frame["article"] == "A1"], frame[frame["article"] == "A2"]
+    a1 = frame[frame["article"] == "A1"]
     low = a1["share"].min()
-    weakest = _names([p.split(" \u00b7 ")[1].lower() for p in a1.loc[a1["share"] == low, "part"]])
+    frame["weakest"] = (frame["article"] == "A1") & (frame["share"] == low)
+    frame["label"] = [f"{s:.0%} ({h} of {n})" + (": A1's lowest" if w else "")
+                      for s, h, n, w in zip(frame["share"], frame["holds"], frame["claims"], frame["weakest"])]
+    weakest_parts = list(frame.loc[frame["weakest"], "part"])
+    weakest = _names([p.split(" \u00b7 ")[1].lower() for p in weakest_parts])
     title = (f"No claim in the strategy article's {weakest} holds up as stated" if low == 0 else
              f"The strategy article's claims hold up least in its {weakest}: {low:.0%}")
     tooltip = [alt.Tooltip("part:N", title="Part of the article"), alt.Tooltip("label:N", title="Hold up"),
                alt.Tooltip("verdicts:N", title="Verdicts")]
+
+    def labels(narrow: bool) -> list[alt.Chart]:
+        """Each label just past its bar's end, or inside a bar too long to leave it room;
+        the weakest parts' in bold."""
+        inside = f"datum.share > {0.6 if narrow else 0.75}"
+        layers = []
+        for bold in (False, True):
+            rows = frame[frame["weakest"] == bold]
+            if rows.empty:
+                continue
+            weight = "bold" if bold else "normal"
+            layers.append(alt.Chart(rows).transform_filter(f"!({inside})").mark_text(
+                align="left", dx=4, fontSize=11, color=charts.INK, fontWeight=weight).encode(
+                x="share:Q", text="label:N", tooltip=tooltip))
+            layers.append(alt.Chart(rows).transform_filter(inside).mark_text(
+                align="right", dx=-4, fontSize=11, fontWeight=weight,
+                color=charts.text_color_on(charts.VERDICT_COLORS["supported"])).encode(
+                x="share:Q", text="label:N", tooltip=tooltip))
+        return layers
 
     def draw(narrow: bool) -> alt.TopLevelMixin:
         x = alt.X("share:Q", title="Share of the part's claims that hold up", scale=alt.Scale(domain=[0, 1]),
@@ -145,23 +201,18 @@ def verdicts_by_part(claims: pd.DataFrame, as_of: pd.Timestamp) -> alt.TopLevelM
         track = charts.backdrop(alt.Chart(frame).mark_bar(color="#555", opacity=0.12, height=14).encode(
             x=alt.X("whole:Q", scale=alt.Scale(domain=[0, 1])), tooltip=tooltip))
         bars = alt.Chart(frame).mark_bar(color=charts.VERDICT_COLORS["supported"], height=14).encode(x=x, tooltip=tooltip)
-        # Each label just past its bar's end, or inside a bar too long to leave it room.
-        inside = f"datum.share > {0.6 if narrow else 0.75}"
-        outside = alt.Chart(frame).transform_filter(f"!({inside})").mark_text(
-            align="left", dx=4, fontSize=11, color=charts.INK).encode(x="share:Q", text="label:N", tooltip=tooltip)
-        within = alt.Chart(frame).transform_filter(inside).mark_text(
-            align="right", dx=-4, fontSize=11, color=charts.text_color_on(charts.VERDICT_COLORS["supported"])).encode(
-            x="share:Q", text="label:N", tooltip=tooltip)
         if narrow:
-            return charts.label_rows([track, bars, outside, within], "part", order, row_height=14)
-        return alt.layer(track, bars, outside, within).encode(y=alt.Y("part:N", title=None, sort=order)).properties(
-            width=420, height=alt.Step(24))
+            return charts.label_rows([track, bars, *labels(True)], "part", order, row_height=14)
+        bold = alt.condition(f"indexof({json.dumps(weakest_parts)}, datum.value) >= 0", alt.value("bold"),
+                             alt.value("normal"))
+        return alt.layer(track, bars, *labels(False)).encode(
+            y=alt.Y("part:N", title=None, sort=order, axis=alt.Axis(labelFontWeight=bold))).properties(
+            width=380, height=alt.Step(24))
 
     return charts.finish(
         draw(False), narrow=draw(True), title=title,
-        subtitle=f"Share of each part's claims that hold up as stated (supported or complicated), under the articles' own "
-                 f"headings; A1 strategy article, A2 news article; the strategy article's best part: {a1['share'].max():.0%}; "
-                 f"the news article's parts: {a2['share'].min():.0%} to {a2['share'].max():.0%}. Evidence as of {as_of:%Y-%m-%d}.",
+        subtitle=f"Share of each part's claims that hold up as stated (supported or complicated), under the articles' "
+                 f"own headings. Evidence as of {as_of:%Y-%m-%d}.",
         source=SOURCE_LINE.format(as_of),
         description=f"Bar chart of the share of claims that hold up in each part of the two articles. {title}. "
                     + "; ".join(f"{r.part}: {r.label}" for r in frame.itertuples()),
@@ -222,15 +273,17 @@ def evidence_balance(claims: pd.DataFrame, stance_counts: pd.DataFrame, as_of: p
         shade = charts.backdrop(alt.Chart(blocks[blocks["block"] == "heavy"]).mark_rect(color="#555", opacity=0.12).encode(
             x="left:Q", x2="right:Q", y=alt.Y("top:Q", axis=None), y2="bottom:Q",
             tooltip=alt.Tooltip("words:N", title="Shaded")))
+        # The line between the blocks, across the plot.
+        divider = alt.Chart(blocks[blocks["block"] == "heavy"]).mark_rule(color=charts.INK, strokeDash=[4, 3]).encode(
+            x="left:Q", x2="right:Q", y=alt.Y("top:Q", axis=None), tooltip=alt.Tooltip("words:N", title="Below"))
         notes = alt.Chart(blocks).mark_text(align="left", x=width + 8, fontSize=11, color=charts.INK, lineBreak="|").encode(
             y=alt.Y("middle:Q", axis=None), text="label:N")
-        return alt.layer(shade, bars, zero, notes).properties(width=width, height=4 * claims_n + 10)
+        return alt.layer(shade, bars, zero, divider, notes).properties(width=width, height=4 * claims_n + 10)
 
     return charts.finish(
         draw(False), narrow=draw(True), title=title,
-        subtitle=f"Evidence rows per claim, one thin row per claim, sorted by supporting rows less complicating and "
-                 f"contradicting rows; shaded: claims with more caveats than support. Tap or hover for the claim. "
-                 f"Evidence as of {as_of:%Y-%m-%d}.",
+        subtitle=f"Evidence rows per claim, one row a claim, from most support to most caveats. Tap or hover for the "
+                 f"claim. Evidence as of {as_of:%Y-%m-%d}.",
         source=SOURCE_LINE.format(as_of),
         description=f"Diverging bar chart of evidence rows for each of the {claims_n} claims, sorted by balance. {title}. "
                     + "; ".join(f"{r.claim_id}: {r.supports} for, {r.against} against" for r in balance.itertuples()),
@@ -240,8 +293,8 @@ def evidence_balance(claims: pd.DataFrame, stance_counts: pd.DataFrame, as_of: p
 
 def evidence_timing(evidence: pd.DataFrame, articles: pd.DataFrame, as_of: pd.Timestamp) -> alt.TopLevelMixin:
     """Chapter 1: evidence rows by the quarter they speak for, against the articles' writing
-    windows, with the stretch after the strategy article was written shaded and its share
-    named. `evidence`: as_of, stance; `articles`: the articles table."""
+    windows, split at the day the strategy article was written, with the share of rows on
+    each side named above the plot. `evidence`: as_of, stance; `articles`: the articles table."""
     a1_latest = articles.set_index("article_id").loc["A1", "date_latest"]
     dated = evidence.assign(quarter=evidence["as_of"].dt.to_period("Q").dt.start_time,
                             after=evidence["as_of"] > a1_latest)
@@ -250,37 +303,49 @@ def evidence_timing(evidence: pd.DataFrame, articles: pd.DataFrame, as_of: pd.Ti
                   stances=("stance", lambda v: ", ".join(f"{v.eq(s).sum()} {s}" for s in STANCES if v.eq(s).any())))
              .reset_index())
     later = int(dated["after"].sum())
+    earlier = len(dated) - later
     after = later / len(dated)
     title = f"{after:.0%} of the evidence dates from after the strategy article was written"
     end = frame["quarter"].max() + pd.offsets.QuarterEnd(0) + pd.Timedelta(days=1)
-    shade = charts.period_shade(a1_latest, end, f"after A1: {after:.0%} of rows",
-                                f"{later} of {len(dated)} evidence rows ({after:.0%}) date from after A1 was written")
+    split = timeline.date_split(
+        a1_latest, end, f"\u2190 {1 - after:.0%} ({earlier} {charts.agree(earlier, 'row', 'rows')})|before A1",
+        f"{after:.0%} ({later} {charts.agree(later, 'row', 'rows')}) \u2192|after A1",
+        f"{earlier} of {len(dated)} evidence rows ({1 - after:.0%}) date from before the strategy article (A1) was "
+        f"written, {later} ({after:.0%}) from after", before_rows=earlier, after_rows=later)
+    # A tick on each year the evidence speaks for, none on the year after the last quarter's end.
+    first = frame["quarter"].min()
+    years = [alt.DateTime(year=y) for y in range(first.year + (first.month > 1), frame["quarter"].max().year + 1)]
 
     def draw(narrow: bool) -> alt.LayerChart:
         bars = alt.Chart(frame).mark_bar(width={"band": 0.8}, color=charts.SERIES).encode(
             x=alt.X("yearquarter(quarter):T", title="Quarter the evidence speaks for",
-                    axis=alt.Axis(format="%Y", tickCount="year", labelAngle=0)),
+                    axis=alt.Axis(format="%Y", values=years, labelAngle=0)),
             # Headroom over the tallest bar for the articles' labels at the top of the plot.
             y=alt.Y("rows:Q", title="Evidence rows", scale=alt.Scale(domain=[0, int(frame["rows"].max() * 1.2) + 1])),
             tooltip=[alt.Tooltip("yearquarter(quarter):T", title="Quarter", format="%Y Q%q"),
                      alt.Tooltip("rows:Q", title="Evidence rows"), alt.Tooltip("stances:N", title="Of which")])
-        return alt.layer(shade, charts.article_bands(articles), bars).properties(width=260 if narrow else 440, height=220)
+        return alt.layer(split, charts.article_bands(articles), bars).properties(width=260 if narrow else 440, height=220)
 
     return charts.finish(
         draw(False), narrow=draw(True), title=title,
-        subtitle=f"Evidence rows per quarter of the date they speak for; dark bands: when each article was written; "
-                 f"shaded: after the strategy article (A1). Evidence as of {as_of:%Y-%m-%d}.",
+        subtitle=f"Evidence rows by the quarter they speak for; grey bands: when each article was written. "
+                 f"Evidence as of {as_of:%Y-%m-%d}.",
         source=SOURCE_LINE.format(as_of) + "; article dates: data/articles.csv",
         description=f"Bar chart of evidence rows by quarter from {frame['quarter'].min():%Y} to "
-                    f"{frame['quarter'].max():%Y}, with bands for the two articles' writing windows and the period after "
-                    f"the strategy article shaded. {title}: {later} of {len(dated)} rows.",
+                    f"{frame['quarter'].max():%Y}, with bands for the two articles' writing windows, split at the day the "
+                    f"strategy article was written. {title}: {later} of {len(dated)} rows; {earlier} date from before.",
         data_files=["evidence.csv", "articles.csv"],
     )
 
 
-# Confidence grades, strongest first, on the book's grade ramp; the bars are outlined in
+# Confidence grades, strongest first, on the book's grade ramp, stopping one step short of
+# its near-white end (a near-white "low" glares on a dark page); the bars are outlined in
 # ink, so the pale grades stand out on either page.
-CONFIDENCE_COLORS = charts.grade_colors(CONFIDENCE)
+CONFIDENCE_COLORS = dict(list(charts.grade_colors(CONFIDENCE + ["page"]).items())[:len(CONFIDENCE)])
+# What each grade means, for the tooltips (the subtitle says only what "high" means).
+CONFIDENCE_MEANS = {"high": "a primary source read where its publisher put it",
+                    "medium": "reputable secondary reporting, or a primary source read in a copy",
+                    "low": "a single weak source"}
 
 
 def _number_range(numbers: list[int]) -> str:
@@ -302,6 +367,7 @@ def evidence_strength(evidence: pd.DataFrame, chapter_titles: dict[str, str], as
     named = {slug: f"{numbers[slug]}. {title}" for slug, title in chapter_titles.items()}
     frame = (evidence.assign(chapter_title=evidence["chapter"].map(named))
              .groupby(["chapter_title", "confidence"]).size().reset_index(name="rows"))
+    frame["means"] = frame["confidence"].map(CONFIDENCE_MEANS)
     per_chapter = frame.groupby("chapter_title")["rows"].sum()
     high = frame[frame["confidence"] == "high"].groupby("chapter_title")["rows"].sum().reindex(per_chapter.index,
                                                                                                 fill_value=0)
@@ -326,6 +392,7 @@ def evidence_strength(evidence: pd.DataFrame, chapter_titles: dict[str, str], as
                             legend=charts.bottom_legend("Confidence grade", columns=3)),
             order=alt.Order("confidence_rank:Q"),
             tooltip=[alt.Tooltip("chapter_title:N", title="Chapter"), alt.Tooltip("confidence:N", title="Confidence"),
+                     alt.Tooltip("means:N", title="Meaning"),
                      alt.Tooltip("rows:Q", title="Evidence rows")],
         ).transform_calculate(confidence_rank=f"indexof({json.dumps(CONFIDENCE)}, datum.confidence)")
         # Each chapter's high-confidence share, printed past the end of its bar.
@@ -339,9 +406,8 @@ def evidence_strength(evidence: pd.DataFrame, chapter_titles: dict[str, str], as
 
     return charts.finish(
         draw(False), narrow=draw(True), title=title,
-        subtitle="Share of each chapter's evidence rows by confidence grade: high = a primary source read where its "
-                 f"publisher put it; medium = reputable secondary reporting, or a primary source read in a copy; low = "
-                 f"a single weak source; the best chapter has {share.max():.0%} high. Evidence as of {as_of:%Y-%m-%d}.",
+        subtitle="Share of each chapter's evidence rows by confidence grade; high = a primary source read where its "
+                 f"publisher put it. Evidence as of {as_of:%Y-%m-%d}.",
         source=SOURCE_LINE.format(as_of),
         description=f"Normalised stacked bar chart of evidence rows by confidence grade for each chapter. {title}. "
                     + "; ".join(f"{c}: {share[c]:.0%} high" for c in order),
