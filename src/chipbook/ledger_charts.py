@@ -278,7 +278,7 @@ def evidence_balance(claims: pd.DataFrame, stance_counts: pd.DataFrame, as_of: p
             x="left:Q", x2="right:Q", y=alt.Y("top:Q", axis=None), tooltip=alt.Tooltip("words:N", title="Below"))
         notes = alt.Chart(blocks).mark_text(align="left", x=width + 8, fontSize=11, color=charts.INK, lineBreak="|").encode(
             y=alt.Y("middle:Q", axis=None), text="label:N")
-        return alt.layer(shade, bars, zero, divider, notes).properties(width=width, height=4 * claims_n + 10)
+        return alt.layer(shade, bars, zero, divider, notes).properties(width=width, height=6 * claims_n + 10)
 
     return charts.finish(
         draw(False), narrow=draw(True), title=title,
