@@ -407,8 +407,8 @@ def investment_chart(investments: pd.DataFrame, articles: pd.DataFrame, as_of: p
 
     return charts.finish(
         draw(False), narrow=draw(True), title=title,
-        subtitle=f"Cumulative US$ billions, pledges' ceilings counted in full; shading: sources disagree; grey bands "
-                 f"A1 and A2: when the articles were written; through {as_of:%Y-%m-%d}." + unpaid_text,
+        subtitle=f"Cumulative US$ billions; shading: sources disagree; grey bands: when articles A1 and A2 were "
+                 f"written; through {as_of:%Y-%m-%d}." + unpaid_text,
         source=source,
         description=f"Step charts of cumulative investment in Anthropic by {_join(investors)}, pledged against paid, "
                     f"from {frame['date'].min():%Y} to {as_of:%Y}. {title}. "
@@ -460,8 +460,9 @@ def compute_vs_equity_chart(investments: pd.DataFrame, commitments: pd.DataFrame
     table["end_text"] = [f"{t:.1f}\u00d7 equity" + (" (press report)" if d == "reported only" else "") if pd.notna(t)
                          else "no dollar figure for compute" if pd.isna(c) else "no equity"
                          for t, c, d in zip(table["times_equity"], table["compute_usd_b"], table["disclosure"])]
-    table["end_short"] = [f"{t:.1f}\u00d7 equity" if pd.notna(t) else "no $ figure" if pd.isna(c) else "no equity"
-                          for t, c in zip(table["times_equity"], table["compute_usd_b"])]
+    table["end_short"] = [(f"{t:.1f}\u00d7 (press report)" if d == "reported only" else f"{t:.1f}\u00d7 equity")
+                          if pd.notna(t) else "no $ figure" if pd.isna(c) else "no equity"
+                          for t, c, d in zip(table["times_equity"], table["compute_usd_b"], table["disclosure"])]
     table["end_usd_b"] = table[["compute_usd_b", "equity_committed_usd_b"]].max(axis=1)
     ends = table[["label", "label_lines", "end_text", "end_short", "end_usd_b", "disclosure", "compute_usd_b"]]
     vendors = list(dict.fromkeys(table["vendor"]))
