@@ -79,7 +79,7 @@ def labs_chart(labs: pd.DataFrame, publisher_of: pd.Series, source: str) -> alt.
         y = alt.Y("lab_lines:N" if narrow else "lab:N", title=None, sort=[names[lab] for lab in order],
                   axis=alt.Axis(labelExpr=charts.LINES) if narrow else alt.Axis())
         x = alt.X("start:Q", title="Chip families in use", scale=alt.Scale(domain=[0, top], nice=False),
-                  axis=alt.Axis(values=list(range(top + 1)), format="d", grid=False, labelOverlap=False))
+                  axis=alt.Axis(values=list(range(top + 1)), tickCount=top + 1, format="d", grid=False))
         bars = alt.Chart(frame).mark_bar(height=16, stroke=charts.PAPER, strokeWidth=1.5).encode(
             x=x, x2="end:Q", y=y,
             color=alt.Color("colour:N", scale=charts.vendor_scale(colours),
