@@ -246,6 +246,9 @@ def test_compute_vs_equity_title_is_the_range_of_compute_over_equity():
     ends = {r["label"]: r["end_text"] for t in spec(chart)["datasets"].values() for r in t if "end_text" in r}
     assert ends == {"Amazon / AWS": "25.0\u00d7 equity", "Google": "18.2\u00d7 equity (press report)",
                     "Broadcom": "no equity"}  # the ratio printed at each bar's end
+    # Each equity bar is named in words at its end, from the figure it draws (Amazon's 4, Google's 0.55).
+    equity = {r["label"]: r["equity_words"] for t in spec(chart)["datasets"].values() for r in t if "equity_words" in r}
+    assert equity == {"Amazon / AWS": "$4B equity pledged", "Google": "$0.55B equity pledged"}
     smaller = COMMITMENTS.assign(usd_b=COMMITMENTS["usd_b"].replace({100.0: 40.0}))
     assert "10\u201318 times" in title(capital.compute_vs_equity_chart(INVESTMENTS, smaller, AS_OF, "S"))
 
@@ -256,6 +259,9 @@ def test_commitments_chart_says_when_anthropic_first_did_more_than_rent():
     assert title(chart) == "Anthropic only rented compute until December 2025, then also bought"
     labels = [r["label"] for t in spec(chart)["datasets"].values() for r in t if "words" in r]
     assert labels == ["since Dec 2025: 1 of 3 deals not renting"]
+    # The switch is named beside the first deal that was not renting.
+    notes = [r["note"] for t in spec(chart)["datasets"].values() for r in t if "note" in r]
+    assert notes == ["first deal not renting: December 2025 \u2192"]
     built = pd.concat([COMMITMENTS, pd.DataFrame([
         commitment("dc", "2025-11-12", "Fluidstack", "Other", "own data centres", 50.0),
         commitment("lease", "2026-05-28", "Vehicle", "Other", "lease financing", 36.0, "reported only")])])
@@ -281,6 +287,9 @@ def test_valuation_chart_title_compares_with_the_news_articles_figure():
     assert title(chart) == "Anthropic's valuation reached $965B by May 2026, 24 times the news article's $40B"
     assert " ".join(spec(chart)["title"]["subtitle"]).startswith(
         "It passed $40B at the next closed round (Series E, $61.5B).")
+    # The latest round's label carries the title's figure.
+    labels = {r["label"] for t in spec(chart)["datasets"].values() for r in t if "label" in r}
+    assert "Series H: $965B" in labels
     assert "$800B by May 2026, 20 times" in title(capital.valuation_chart(
         rounds.replace({965.0: 800.0}), ARTICLES, 40.0, AS_OF, "S"))
 
@@ -477,26 +486,31 @@ def test_network_model_title_is_the_worst_total_at_the_defaults():
 
 # --- optionality ----------------------------------------------------------------------------
 
-def test_labs_chart_title_counts_labs_with_several_families():
+def test_labs_chart_title_counts_labs_with_three_families_in_use_and_draws_that_count():
     def arrangement(lab, vendor, status):
         return {"lab": lab, "chip_vendor": vendor, "chip_family": "x", "arrangement": "a", "date": T("2025-01-01"),
                 "as_of": T("2026-04-20"), "status": status, "source_id": "s"}
     labs = pd.DataFrame([arrangement("Anthropic", "AWS", "in use"), arrangement("Anthropic", "Google", "in use"),
                          arrangement("Anthropic", "NVIDIA", "in use"), arrangement("Meta", "NVIDIA", "in use"),
                          arrangement("Meta", "AMD", "testing"), arrangement("OpenAI", "Google", "contracted"),
-                         arrangement("OpenAI", "NVIDIA", "contracted")])
+                         arrangement("OpenAI", "NVIDIA", "contracted"), arrangement("OpenAI", "AMD", "in use")])
     publishers = pd.Series({"s": "Publisher"})
-    # in use or contracted: Anthropic 3, Meta 1, OpenAI 2 -> 2 of 3 labs with two or more
+    # in use: Anthropic 3, Meta 1, OpenAI 1 (its Google and NVIDIA are only contracted)
     chart = spec(optionality_charts.labs_chart(labs, publishers, "S"))
-    assert " ".join(chart["title"]["text"]) == "Of 3 labs, only Anthropic runs three chip families in production"
-    assert " ".join(chart["title"]["subtitle"]).startswith("2 of 3 use or have contracted two or more families, "
-                                                           "Anthropic the most")
-    moved = labs.assign(status=labs["status"].replace({"testing": "contracted"}))
-    assert " ".join(spec(optionality_charts.labs_chart(moved, publishers, "S"))["title"]["subtitle"]).startswith("3 of 3")
+    assert " ".join(chart["title"]["text"]) == "Of 3 labs, only Anthropic has three chip families in use"
+    # The bars draw one segment per family in use, so a bar's length is the count the title states.
+    segments = [r for t in chart["datasets"].values() for r in t if "end" in r]
+    assert {lab: max(r["end"] for r in segments if r["lab"] == lab) for lab in ("Anthropic", "Meta", "OpenAI")} == {
+        "Anthropic": 3, "Meta": 1, "OpenAI": 1}
+    words = optionality_charts.lab_words(pd.DataFrame(labs)).set_index("lab")["words"]
+    assert words["OpenAI"] == "1 in use: AMD|+ contracted: Google, NVIDIA"
+    assert words["Meta"] == "1 in use: NVIDIA|+ testing: AMD"
     meta_in_use = pd.concat([labs, labs[labs["lab"] == "Meta"].assign(chip_vendor="Google")])
     meta_in_use = meta_in_use.assign(status=meta_in_use["status"].replace({"testing": "in use"}))
     assert title(optionality_charts.labs_chart(meta_in_use, publishers, "S")) == (
-        "Of 3 labs, only Anthropic and Meta run three chip families in production")
+        "Of 3 labs, only Anthropic and Meta have three chip families in use")
+    none = labs[labs["lab"] != "Anthropic"]
+    assert title(optionality_charts.labs_chart(none, publishers, "S")) == "None of 2 labs has three chip families in use"
 
 
 def test_chips_table_lists_every_count_with_its_qualifier_in_date_order():
@@ -518,8 +532,18 @@ def test_margin_chart_title_reads_the_years_it_draws():
     # 115 / 15 = 7.7-fold, shown as 8
     assert title(optionality_charts.margin_chart(nvidia, "S")) == (
         "NVIDIA's gross margin rose from 56.9% to 75.0% as its revenue from data centers grew 8-fold")
+    # A peak between the ends is named, and the fall from it: 75.0 in FY2025, then 71.1; 193.7 / 15 = 12.9, shown as 13
+    later = pd.concat([nvidia, pd.DataFrame({"fiscal_year": [2026], "total_revenue_usd_bn": [215.9],
+                                             "data_center_revenue_usd_bn": [193.7], "gaap_gross_margin_pct": [71.1]})])
+    chart = optionality_charts.margin_chart(later, "S")
+    assert title(chart) == ("NVIDIA's gross margin rose from 56.9% to 75.0% in FY2025, then fell to 71.1%, as "
+                            "data-center revenue grew 13-fold")
+    named = [r["named"] for t in spec(chart)["datasets"].values() for r in t if "named" in r]
+    assert "FY2025 peak: 75.0%" in named and "FY2026: 71.1%" in named  # the title's figures, on their points
     assert title(optionality_charts.margin_chart(nvidia.replace({75.0: 50.0}), "S")).startswith(
-        "NVIDIA's gross margin fell from 56.9% to 50.0%")
+        "NVIDIA's gross margin rose from 56.9% to 72.7% in FY2024, then fell to 50.0%")
+    assert title(optionality_charts.margin_chart(nvidia.replace({72.7: 50.0, 75.0: 40.0}), "S")).startswith(
+        "NVIDIA's gross margin fell from 56.9% to 40.0%")
     assert "grew 10-fold" in title(optionality_charts.margin_chart(nvidia.replace({115.0: 150.0}), "S"))
 
 
@@ -529,11 +553,19 @@ def test_price_chart_title_sets_the_spread_within_groups_against_the_gap_between
                            "region": ["r"] * 5, "as_of_price": [T("2025-06-01")] * 5, "usd_per_chip_hour": [1.0] * 5,
                            "bf16_tflops_dense": [100.0] * 5, "usd_per_pflop_hour": [6.0, 12.0, 5.0, 7.0, 9.0]})
     # NVIDIA: median of 6 and 12 = 9, span 6; own chips: median of 5, 7, 9 = 7, span 4; gap 9 - 7 = 2
-    assert title(optionality_charts.price_chart(rented, "S")) == (
-        "List prices spread $4.00+ a petaflop-hour within each group, $2.00 between the medians")
+    chart = optionality_charts.price_chart(rented, "S")
+    assert title(chart) == ("Within each group, list prices span at least $4.00 a petaflop-hour; the two medians differ "
+                            "by only $2.00")
+    # Each panel names its range, the cheaper median says the gap: the title's figures, drawn.
+    subtitles = [panel["title"]["subtitle"] for panel in spec(chart)["vconcat"]]
+    assert subtitles == ["cheapest to dearest: $6.00 to $12.00, a $6.00 range",
+                         "cheapest to dearest: $5.00 to $9.00, a $4.00 range"]
+    notes = {r["text"] for t in spec(chart)["datasets"].values() for r in t if "median" in r and "text" in r}
+    assert notes == {"median $9.00", "median $7.00|$2.00 below NVIDIA's"}
     # NVIDIA at 16 and 18: median 17, span 2; gap 17 - 7 = 10
     assert title(optionality_charts.price_chart(rented.replace({6.0: 16.0, 12.0: 18.0}), "S")) == (
-        "List prices differ $10.00 a petaflop-hour between the medians, more than within a group ($2.00)")
+        "List prices per petaflop-hour differ $10.00 between the groups' medians, more than the $2.00 from cheapest to "
+        "dearest within a group")
 
 
 # --- inference evidence ---------------------------------------------------------------------

@@ -407,9 +407,8 @@ def investment_chart(investments: pd.DataFrame, articles: pd.DataFrame, as_of: p
 
     return charts.finish(
         draw(False), narrow=draw(True), title=title,
-        subtitle=f"Cumulative US$ billions; dashed: pledged, ceilings counted in full; solid: paid; shading: sources "
-                 f"disagree; grey bands: when the articles were written; through {as_of:%Y-%m-%d}."
-                 + basis_text + unpaid_text,
+        subtitle=f"Cumulative US$ billions; shading: sources disagree; grey bands: when articles A1 and A2 were "
+                 f"written; through {as_of:%Y-%m-%d}." + unpaid_text,
         source=source,
         description=f"Step charts of cumulative investment in Anthropic by {_join(investors)}, pledged against paid, "
                     f"from {frame['date'].min():%Y} to {as_of:%Y}. {title}. "
@@ -461,8 +460,9 @@ def compute_vs_equity_chart(investments: pd.DataFrame, commitments: pd.DataFrame
     table["end_text"] = [f"{t:.1f}\u00d7 equity" + (" (press report)" if d == "reported only" else "") if pd.notna(t)
                          else "no dollar figure for compute" if pd.isna(c) else "no equity"
                          for t, c, d in zip(table["times_equity"], table["compute_usd_b"], table["disclosure"])]
-    table["end_short"] = [f"{t:.1f}\u00d7 equity" if pd.notna(t) else "no $ figure" if pd.isna(c) else "no equity"
-                          for t, c in zip(table["times_equity"], table["compute_usd_b"])]
+    table["end_short"] = [(f"{t:.1f}\u00d7 (press report)" if d == "reported only" else f"{t:.1f}\u00d7 equity")
+                          if pd.notna(t) else "no $ figure" if pd.isna(c) else "no equity"
+                          for t, c, d in zip(table["times_equity"], table["compute_usd_b"], table["disclosure"])]
     table["end_usd_b"] = table[["compute_usd_b", "equity_committed_usd_b"]].max(axis=1)
     ends = table[["label", "label_lines", "end_text", "end_short", "end_usd_b", "disclosure", "compute_usd_b"]]
     vendors = list(dict.fromkeys(table["vendor"]))
@@ -475,42 +475,45 @@ def compute_vs_equity_chart(investments: pd.DataFrame, commitments: pd.DataFrame
             alt.Tooltip("times_equity_text:N", title="Compute \u00f7 equity pledged")]
     top = float(frame["usd_b"].max())
 
+    # Where a row has equity, its figure in words at the end of the thin bar under the compute bar.
+    equity_words = frame[frame["measure"] == pledged].assign(
+        equity_words=lambda f: f["usd_b"].map(lambda v: f"{short_usd_b(v)} equity pledged"),
+        equity_short=lambda f: f["usd_b"].map(lambda v: f"{short_usd_b(v)} equity"))
+
     def draw(narrow: bool):
         x = alt.X("usd_b:Q", title="US$ billions", scale=alt.Scale(domain=[0, top * (1.45 if narrow else 1.35)]),
                   axis=alt.Axis(tickCount=4 if narrow else 8))
         base = alt.Chart(frame).encode(x=x)
-        # Bars carry their disclosure in their fill (pale: reported only), as the subtitle
-        # says; their ends name the ratio in words.
-        bars = base.mark_bar(height=12, strokeWidth=1.5).encode(
+        # Two bars a row: the compute commitment (thick, in the counterparty's colour; pale where
+        # only the press reports it) and, just under it, the equity pledged (thin, in ink), each
+        # named in words at its end, so no key is needed.
+        bars = base.mark_bar(height=12, strokeWidth=1.5, yOffset=-4).encode(
             color=alt.Color("vendor:N", scale=charts.vendor_scale(vendors), legend=None),
             stroke=alt.Stroke("vendor:N", scale=charts.vendor_scale(vendors), legend=None),
             fillOpacity=alt.FillOpacity("disclosure:N", legend=None, scale=alt.Scale(
                 domain=["announced by a party", "reported only"], range=[1, 0.25])),
             tooltip=tips,
         ).transform_filter(f"datum.measure == 'Compute commitment' && ({shown})")
-        marks = base.mark_point(size=80, strokeWidth=2, stroke=charts.INK, fill=charts.PAPER, opacity=1).encode(
-            shape=alt.Shape("measure:N", scale=alt.Scale(domain=[pledged], range=["diamond"]),
-                            legend=charts.bottom_legend(None)),
-            tooltip=tips,
-        ).transform_filter(alt.FieldEqualPredicate(field="measure", equal=pledged))
-        words = alt.Chart(ends).mark_text(align="left", dx=8, fontSize=11, color=charts.INK).encode(
-            x=alt.X("end_usd_b:Q"), text="end_words:N"
-        ).transform_calculate(end_usd_b=f"({shown}) ? datum.end_usd_b : 0",
-                              end_words=f"({shown}) ? datum.{'end_short' if narrow else 'end_text'} : 'press figure hidden'"
-                              ).transform_filter("isValid(datum.end_usd_b)")
+        equity_bars = base.mark_bar(height=5, yOffset=7, color=charts.INK).encode(tooltip=tips).transform_filter(
+            alt.FieldEqualPredicate(field="measure", equal=pledged))
+        words = alt.Chart(ends).mark_text(align="left", dx=8, dy=-4, fontSize=11, color=charts.INK).encode(
+            x=alt.X("compute_shown:Q"), text="end_words:N"
+        ).transform_calculate(compute_shown=f"({shown}) && isValid(datum.compute_usd_b) ? datum.compute_usd_b : 0",
+                              end_words=f"({shown}) ? datum.{'end_short' if narrow else 'end_text'} : 'press figure hidden'")
+        equity_text = alt.Chart(equity_words).mark_text(align="left", dx=6, dy=8, fontSize=10, color=charts.INK).encode(
+            x=alt.X("usd_b:Q"), text=f"{'equity_short' if narrow else 'equity_words'}:N")
         label = "label_lines" if narrow else "label"
         y = alt.Y(f"{label}:N", title=None, sort=list(table[label]),
                   axis=alt.Axis(labelExpr=charts.LINES) if narrow else alt.Axis())
-        return alt.layer(bars, marks, words).resolve_scale(shape="independent").encode(y=y).properties(
-            width=190 if narrow else 400, height=alt.Step(34 if narrow else 26)).add_params(show_reported)
+        return alt.layer(bars, equity_bars, words, equity_text).encode(y=y).properties(
+            width=190 if narrow else 400, height=alt.Step(42 if narrow else 36)).add_params(show_reported)
 
     return charts.finish(
         draw(False), narrow=draw(True), title=title,
-        subtitle=f"Bars: Anthropic's largest single compute commitment per counterparty, US$ billions (pale bars: "
-                 f"reported by the press, confirmed by no party); diamonds: equity the counterparty's company pledged "
-                 f"in Anthropic, ceilings counted in full; at each bar's end, compute \u00f7 equity. Through {as_of:%Y-%m-%d}.",
+        subtitle=f"Largest single compute commitment per counterparty (pale: press report only) and, under it, the "
+                 f"equity its company pledged in Anthropic (ceilings); US$ billions, through {as_of:%Y-%m-%d}.",
         source=source,
-        description="Bar chart of Anthropic's largest compute commitment to each counterparty, with markers for the equity "
+        description="Bar chart of Anthropic's largest compute commitment to each counterparty, with thin bars for the equity "
                     f"that counterparty's company pledged. {title}. " + "; ".join(
                         f"{r.label}: compute {r.compute_text} ({r.disclosure}), equity pledged {r.equity_committed}, "
                         f"{r.equity_funded}, {r.end_text}" for r in table.itertuples()),
@@ -559,12 +562,27 @@ def commitments_chart(commitments: pd.DataFrame, articles: pd.DataFrame, as_of: 
              else f"All {len(frame)} of Anthropic's compute deals rent capacity")
     groups = [g for g in VENDOR_GROUPS if g in set(frame["vendor_group"])]
     ways = [w for w in WAYS if w in set(frame["way"])]
-    rows = {layout: charts.slot_rows(frame["way"], frame[f"slot_{layout}"], ways, step=24 if layout == "wide" else 26,
-                                     lines=12 if layout == "narrow" else None, field=f"row_{layout}",
-                                     headroom=1.4)
+    # Each row opens with a line of its own that carries its name, so every mark sits under
+    # the name of its row, inside the row's band.
+    for layout in COMMITMENT_DODGE_DAYS:
+        frame[f"slot_{layout}"] = frame[f"slot_{layout}"] + 1
+    steps = {"wide": 26, "narrow": 26}
+    rows = {layout: charts.slot_rows(frame["way"], frame[f"slot_{layout}"], ways, step=steps[layout],
+                                     field=f"row_{layout}", headroom=1.4)
             for layout in COMMITMENT_DODGE_DAYS}
     for layout, (position, _, _) in rows.items():
         frame[f"row_{layout}"] = position
+    bands = {}
+    for layout in COMMITMENT_DODGE_DAYS:
+        # Each row's band runs from its name's line to half a slot below its last mark.
+        extent = frame.groupby("way")[f"row_{layout}"].agg(["min", "max"]).reindex(ways)
+        first_slot = frame.groupby("way")[f"slot_{layout}"].min().reindex(ways)
+        top = extent["min"] - first_slot
+        bands[layout] = pd.DataFrame({"way": ways, "top": top.to_numpy() - 0.5, "bottom": extent["max"].to_numpy() + 0.5,
+                                      "name_at": top.to_numpy(), "shade": [i % 2 == 0 for i in range(len(ways))]})
+    names = {WAYS[0]: "renting (cloud contracts, primary-provider deals)", WAYS[1]: "building, buying or leasing"}
+    short_names = {WAYS[0]: "renting", WAYS[1]: "building, buying or leasing"}
+
     def since_shade(narrow: bool):
         counted = f"{len(owning)} of {len(since)} deals"
         reported = len(owning) - len(confirmed)
@@ -576,13 +594,21 @@ def commitments_chart(commitments: pd.DataFrame, articles: pd.DataFrame, as_of: 
 
     def draw(narrow: bool):
         layout = "narrow" if narrow else "wide"
-        points = alt.Chart(frame).mark_point(filled=True, stroke=charts.PAPER, strokeWidth=1).encode(
-            x=alt.X("date_announced:T", title=None, scale=alt.Scale(padding=16),
-                    axis=alt.Axis(format="%Y", tickCount="year", labelAngle=0)),
-            y=rows[layout][1],
+        x = alt.X("date_announced:T", title=None, scale=alt.Scale(padding=16),
+                  axis=alt.Axis(format="%Y", tickCount="year", labelAngle=0))
+        y = rows[layout][1].copy()
+        y["axis"] = None
+        band = bands[layout].assign(name=bands[layout]["way"].map(short_names if narrow else names))
+        shading = charts.backdrop(alt.Chart(band[band["shade"]]).mark_rect(color="#555", opacity=0.07).encode(
+            y=alt.Y("top:Q", scale=y["scale"], axis=None), y2="bottom:Q"))
+        row_names = alt.Chart(band).mark_text(align="left", baseline="middle", x=4, fontSize=11, fontWeight="bold",
+                                              color=charts.INK).encode(y=alt.Y("name_at:Q", scale=y["scale"], axis=None),
+                                                                       text="name:N")
+        points = alt.Chart(frame).mark_point(filled=True, stroke=charts.PAPER, strokeWidth=1, opacity=1).encode(
+            x=x, y=y,
             color=alt.Color("vendor_group:N", scale=charts.vendor_scale(groups),
                             legend=charts.bottom_legend("Counterparty", columns=3)),
-            size=alt.Size("size_usd_b:Q", scale=alt.Scale(range=[40, 700]),
+            size=alt.Size("size_usd_b:Q", scale=alt.Scale(range=[40, 600]),
                           legend=charts.bottom_legend("US$ billions", values=[0, 50, 100, 200])),
             tooltip=[alt.Tooltip("counterparty:N", title="Counterparty"), alt.Tooltip("date_announced:T", title="Announced"),
                      alt.Tooltip("commitment_kind:N", title="Kind of commitment"), alt.Tooltip("chip_family:N", title="Chips"),
@@ -590,13 +616,19 @@ def commitments_chart(commitments: pd.DataFrame, articles: pd.DataFrame, as_of: 
                      alt.Tooltip("dollars:N", title="Value"), alt.Tooltip("years_text:N", title="Term (years)"),
                      alt.Tooltip("figures_note:N", title="As stated"), alt.Tooltip("disclosure:N", title="Disclosure")],
         )
-        layers = ([since_shade(narrow)] if len(owning) else []) + [charts.article_bands(articles), points]
+        layers = ([since_shade(narrow)] if len(owning) else []) + [shading, charts.article_bands(articles), row_names, points]
+        if len(owning):
+            # The switch named beside the first deal that was not renting.
+            first = frame[frame["way"] == WAYS[1]].sort_values(["date_announced", f"row_{layout}"]).head(1).assign(
+                note=f"first, {first_other:%b %Y} \u2192" if narrow else
+                f"first deal not renting: {first_other:%B %Y} \u2192")
+            layers.append(alt.Chart(first).mark_text(align="right", dx=-14, fontSize=10 if narrow else 11,
+                                                     color=charts.INK).encode(x=x, y=y, text="note:N"))
         return alt.layer(*layers).properties(width=220 if narrow else 430, height=rows[layout][2])
 
     return charts.finish(
         draw(False), narrow=draw(True), title=title,
-        subtitle="Compute commitments by date announced: renting (cloud contracts, primary-provider deals) or building, "
-                 "buying or leasing; area: US$ billions (smallest: none stated); close ones stacked; grey bands: when the "
+        subtitle=f"Compute commitments by date announced; area: US$ billions (smallest: none stated); grey bands: when the "
                  f"articles were written; through {as_of:%Y-%m-%d}.",
         source=source,
         description=f"Timeline of Anthropic's {len(frame)} compute commitments from {frame['date_announced'].min():%Y} to "
@@ -631,6 +663,9 @@ def valuation_chart(rounds: pd.DataFrame, articles: pd.DataFrame, figure_usd_b: 
     # One label per closed round, at its highest figure.
     names = frame[frame["round_status"] == "closed"].sort_values("valuation_high_usd_b").drop_duplicates(
         "round_id", keep="last")
+    # The latest round, the title's figure, carries its valuation too.
+    names = names.assign(label=[f"{r.label}: {format_usd_b(r.valuation_high_usd_b)}" if r.round_id == latest["round_id"]
+                                else r.label for r in names.itertuples()])
     anthropic = charts.VENDOR_COLORS["Anthropic"]
     tips = [alt.Tooltip("round_name:N", title="Round"), alt.Tooltip("kind:N", title="Status"),
             alt.Tooltip("round_date:T", title="Date"), alt.Tooltip("valuation:N", title="Valuation"),
@@ -653,24 +688,26 @@ def valuation_chart(rounds: pd.DataFrame, articles: pd.DataFrame, figure_usd_b: 
                                                                  range=[anthropic, charts.PAPER])),
             tooltip=tips)
         # Names sit up and to the right of their rounds (the talks' targets stand just before a
-        # round), but the latest's, at the plot's edge, up and to the left.
+        # round), but the latest's, at the plot's edge and top, down and to the left.
         last = names["round_date"] == names["round_date"].max()
         labels = alt.layer(*[alt.Chart(names[side]).mark_text(
-            align=align, dx=shift, dy=-8, fontSize=10 if narrow else 11).encode(x=x, y=y, text="label:N")
-            for side, align, shift in ((~last, "left", 8), (last, "right", -8)) if side.any()])
+            align=align, baseline=baseline, dx=shift, dy=rise, fontSize=10 if narrow else 11).encode(
+            x=x, y=y, text="label:N")
+            for side, align, baseline, shift, rise in ((~last, "left", "middle", 8, -8), (last, "right", "top", -8, 4))
+            if side.any()])
         line = alt.Chart(frame.head(1)).mark_rule(strokeDash=[4, 3], color=charts.INK).encode(y="figure:Q")
-        # The figure's name under its line at the plot's right end, where every later round stands above it.
-        line_label = alt.Chart(frame.head(1).assign(text=f"news article: up to ${figure_usd_b:g}B")).mark_text(
-            align="right", baseline="top", x="width", dx=-2, dy=4, fontSize=10 if narrow else 11, color=charts.INK).encode(
-            y="figure:Q", text="text:N")
+        # The figure's name above its line at the plot's left end, before any round came near it.
+        line_label = alt.Chart(frame.head(1).assign(
+            text=f"news article:|up to ${figure_usd_b:g}B" if narrow else f"news article: up to ${figure_usd_b:g}B")).mark_text(
+            align="left", baseline="bottom", x=2, dy=-4, lineBreak="|", fontSize=10 if narrow else 11,
+            color=charts.INK).encode(y="figure:Q", text="text:N")
         return alt.layer(charts.article_bands(articles), line, line_label, ranges, points, labels).properties(
             width=250 if narrow else 480, height=300)
 
     return charts.finish(
         draw(False), narrow=draw(True), title=title,
-        subtitle=passing + "Valuation by round, US$ billions on a log scale (each step up the axis is tenfold); filled: closed "
-                 "rounds; hollow triangles: targets reported in talks (a bar spans a reported range); grey bands: when "
-                 f"the articles were written. Through {as_of:%Y-%m-%d}.",
+        subtitle=passing + "Valuation by round, US$ billions, log scale; grey bands: when the articles were written. "
+                 f"Through {as_of:%Y-%m-%d}.",
         source=source,
         description=f"Scatter plot of Anthropic's valuation over time on a logarithmic scale, from "
                     f"{frame['round_date'].min():%Y} to {frame['round_date'].max():%Y}. {title}. " + "; ".join(

@@ -20,66 +20,88 @@ from .ledger import source_link
 from .vocabulary import CHIP_VENDORS
 
 
+def lab_words(labs: pd.DataFrame, width: int | None = None) -> pd.DataFrame:
+    """Per lab, in words: how many chip families (vendors) it has in use and which, then
+    those only contracted and those only tested or in talks, each a line (joined by "|");
+    `width`: wrap each line at about this many characters (a phone's layout). Columns: lab,
+    in_use (the count), words."""
+    best = opt.strongest_status(labs)
+    in_use = opt.families_per_lab(labs, ("in use",))
+    rows = []
+    for lab, count in in_use.items():
+        mine = best[best["lab"] == lab]
+        def named(statuses):
+            return ", ".join(v for v in CHIP_VENDORS + sorted(set(mine["chip_vendor"]) - set(CHIP_VENDORS))
+                             if v in set(mine.loc[mine["status"].isin(statuses), "chip_vendor"]))
+        lines = [f"{count} in use: {named(('in use',))}" if count else "none in use"]
+        lines += [f"+ {status}: {named((status,))}" for status in opt.STATUS_ORDER[1:] if named((status,))]
+        if width:
+            lines = [part for line in lines for part in textwrap.wrap(line, width, break_long_words=False)]
+        rows.append({"lab": lab, "in_use": int(count), "words": "|".join(lines), "lines": len(lines)})
+    return pd.DataFrame(rows)
+
+
 def labs_chart(labs: pd.DataFrame, publisher_of: pd.Series, source: str) -> alt.TopLevelMixin:
-    """AI labs against chip vendors at the firmest arrangement found. `labs`: the
+    """How many chip families (vendors) each AI lab has in use, one bar segment per family
+    in the vendor's colour, with the count and the vendors in words at the bar's end and,
+    below them, the families only contracted, tested or in talks. `labs`: the
     lab_chip_vendors table; `publisher_of`: a source's publisher by source_id (for the
     tooltips); `source`: the chart's source line."""
     best = opt.strongest_status(labs)
-    committed = opt.families_per_lab(labs)
     in_use = opt.families_per_lab(labs, ("in use",))
-    frame = best.assign(
-        colour=best["chip_vendor"].map(opt.colour_group),
-        families=best["lab"].map(committed),
-        families_in_use=best["lab"].map(in_use),
-        several=best["lab"].map(committed >= 2).map({True: "two or more families", False: "one family"}),
-        lab_label=best["lab"].map(lambda lab: f"{lab} ({committed[lab]})"),
-        firm=best["status"].isin(opt.COMMITTED).map({True: "in use or contracted", False: "testing or in talks"}),
-        publisher=best["source_id"].map(publisher_of).str.split(" (", regex=False).str[0],
-    )[["lab", "lab_label", "chip_vendor", "colour", "chip_family", "status", "firm", "arrangement", "date",
-       "arrangements", "families", "families_in_use", "several", "publisher"]]
-    # A phone's row names on lines of about 14 characters, never breaking a word.
-    frame["lab_lines"] = frame["lab_label"].map(lambda text: "\n".join(textwrap.wrap(text, 14, break_long_words=False)))
-    labs_n = frame["lab"].nunique()
-    several = frame.loc[frame["several"] == "two or more families", "lab"].nunique()
-    most = committed.idxmax()
+    committed = opt.families_per_lab(labs)
+    used = best[best["status"] == "in use"].copy()
+    used["vendor_order"] = used["chip_vendor"].map(
+        lambda v: CHIP_VENDORS.index(v) if v in CHIP_VENDORS else len(CHIP_VENDORS))
+    used = used.sort_values(["lab", "vendor_order", "chip_vendor"], kind="stable")
+    used["start"] = used.groupby("lab").cumcount()
+    frame = used.assign(
+        end=used["start"] + 1,
+        colour=used["chip_vendor"].map(opt.colour_group),
+        publisher=used["source_id"].map(publisher_of).str.split(" (", regex=False).str[0],
+    )[["lab", "chip_vendor", "colour", "chip_family", "status", "arrangement", "date", "arrangements", "start", "end",
+       "publisher"]]
+    frame["lab_lines"] = frame["lab"].map(lambda lab: charts.wrap_lines(lab, 12))
+    labs_n = len(in_use)
     three = sorted(in_use.index[in_use >= 3])
-    title = (f"Of {labs_n} labs, only {' and '.join(three)} {charts.agree(len(three), 'runs', 'run')} three chip "
-             "families in production" if three else f"None of {labs_n} labs runs three chip families in production")
-    order = committed.sort_values(ascending=False, kind="stable").index.tolist()
-    colours = ["AWS", "Google", "NVIDIA", "AMD", "Other"]
+    title = (f"Of {labs_n} labs, only {' and '.join(three)} {charts.agree(len(three), 'has', 'have')} three chip "
+             "families in use" if three else f"None of {labs_n} labs has three chip families in use")
+    order = sorted(in_use.index, key=lambda lab: (-in_use[lab], -committed[lab], lab))
+    colours = [c for c in ["AWS", "Google", "NVIDIA", "AMD", "Other"] if c in set(frame["colour"])]
+    top = max(int(in_use.max()), 1)
 
     def draw(narrow: bool):
-        label = "lab_lines" if narrow else "lab_label"
-        sort = [frame.loc[frame["lab"] == lab, label].iloc[0] for lab in order]
-        # Firm arrangements filled, looser ones hollow: two layers, one legend of shapes.
-        base = alt.Chart(frame).encode(
-            x=alt.X("chip_vendor:N", title=None, sort=CHIP_VENDORS,
-                    axis=alt.Axis(orient="top", labelAngle=-45 if narrow else 0, domain=False, ticks=False)),
-            y=alt.Y(f"{label}:N", title=None, sort=sort,
-                    axis=alt.Axis(labelExpr=charts.LINES) if narrow else alt.Axis()),
-            color=alt.Color("colour:N", scale=charts.vendor_scale(colours), legend=None),
-            shape=alt.Shape("status:N", title="Firmest arrangement", sort=opt.STATUS_ORDER,
-                            scale=alt.Scale(domain=opt.STATUS_ORDER, range=["circle", "square", "triangle-up", "diamond"]),
-                            legend=charts.bottom_legend("Firmest arrangement", columns=2 if narrow else 4)),
-            tooltip=[alt.Tooltip("lab_label:N", title="Lab (families in use or contracted)"),
-                     alt.Tooltip("chip_vendor:N", title="Chip vendor"), alt.Tooltip("chip_family:N", title="Chips"),
-                     alt.Tooltip("status:N", title="Firmest arrangement"), alt.Tooltip("arrangement:N", title="What"),
+        words = lab_words(labs, 28 if narrow else None)
+        # Rows as tall as the most lines of words any lab has.
+        step = max(30, (12 if narrow else 13) * int(words["lines"].max()) + 10)
+        names = {lab: charts.wrap_lines(lab, 12) if narrow else lab for lab in in_use.index}
+        words["lab_lines"] = words["lab"].map(names)
+        y = alt.Y("lab_lines:N" if narrow else "lab:N", title=None, sort=[names[lab] for lab in order],
+                  axis=alt.Axis(labelExpr=charts.LINES) if narrow else alt.Axis())
+        x = alt.X("start:Q", title="Chip families in use", scale=alt.Scale(domain=[0, top], nice=False),
+                  axis=alt.Axis(values=list(range(top + 1)), tickCount=top + 1, format="d", grid=False))
+        bars = alt.Chart(frame).mark_bar(height=16, stroke=charts.PAPER, strokeWidth=1.5).encode(
+            x=x, x2="end:Q", y=y,
+            color=alt.Color("colour:N", scale=charts.vendor_scale(colours),
+                            legend=charts.bottom_legend("Chip vendor", columns=5 if not narrow else 3)),
+            tooltip=[alt.Tooltip("lab:N", title="Lab"), alt.Tooltip("chip_vendor:N", title="Chip vendor"),
+                     alt.Tooltip("chip_family:N", title="Chips"), alt.Tooltip("arrangement:N", title="What"),
                      alt.Tooltip("date:T", title="Date"), alt.Tooltip("arrangements:Q", title="Arrangements found"),
                      alt.Tooltip("publisher:N", title="Source")])
-        firm = base.transform_filter(alt.datum.firm == "in use or contracted").mark_point(
-            filled=True, size=200 if narrow else 240, opacity=1)
-        loose = base.transform_filter(alt.datum.firm != "in use or contracted").mark_point(
-            filled=False, size=200 if narrow else 240, strokeWidth=2, opacity=1)
-        return alt.layer(firm, loose).properties(height=alt.Step(38 if narrow else 34), width=alt.Step(40 if narrow else 80))
+        # The count and the vendors in words at each bar's end, then what is not yet in use.
+        text = alt.Chart(words).mark_text(align="left", baseline="middle", dx=8, fontSize=10 if narrow else 11,
+                                          lineBreak="|", color=charts.INK).encode(
+            x=alt.X("in_use:Q", title="Chip families in use", scale=alt.Scale(domain=[0, top], nice=False)), y=y,
+            text="words:N")
+        return alt.layer(bars, text).properties(width=(30 if narrow else 56) * top, height=alt.Step(step))
 
     return charts.finish(
         draw(False), narrow=draw(True), title=title,
-        subtitle=(f"{several} of {labs_n} use or have contracted two or more families, {most} the most. Chip vendors per "
-                  f"AI lab at the firmest arrangement found (in brackets: families in use or contracted; hollow: testing or "
-                  f"talks only). Sourced arrangements, not a census. As of {labs['as_of'].max():%Y-%m-%d}."),
+        subtitle=(f"Chip families (by vendor) each AI lab has in use; in words, those only contracted, tested or in "
+                  f"talks. Sourced arrangements, not a census. As of {labs['as_of'].max():%Y-%m-%d}."),
         source=source,
-        description=f"Matrix of {labs_n} AI labs against chip vendors. {title}. "
-                    + "; ".join(f"{r.lab_label}: {r.chip_vendor} {r.status}" for r in frame.itertuples()),
+        description=f"Bar chart of the chip families {labs_n} AI labs have in use. {title}. "
+                    + "; ".join(f"{r.lab}: {r.words.replace('|', '; ')}" for r in lab_words(labs).itertuples()),
         data_files=["lab_chip_vendors.csv"],
     )
 
@@ -97,9 +119,22 @@ def margin_chart(nvidia: pd.DataFrame, source: str, discount_pct: float = 20) ->
     peak = fin.loc[fin["gaap_gross_margin_pct"].idxmax()]
     growth = opt.growth_multiple(first["data_center_revenue_usd_bn"], last["data_center_revenue_usd_bn"])
     change = last["gaap_gross_margin_pct"] - first["gaap_gross_margin_pct"]
-    title = (f"NVIDIA's gross margin {'rose' if change > 0 else 'fell' if change < 0 else 'held'} from "
-             f"{first['gaap_gross_margin_pct']:.1f}% to {last['gaap_gross_margin_pct']:.1f}% as its revenue from data "
-             f"centers grew {growth:.0f}-fold")
+    rise = f"rose from {first['gaap_gross_margin_pct']:.1f}% to"
+    if peak["fiscal_year"] not in (first["fiscal_year"], last["fiscal_year"]) and \
+            peak["gaap_gross_margin_pct"] - last["gaap_gross_margin_pct"] >= 0.5 and \
+            peak["gaap_gross_margin_pct"] > first["gaap_gross_margin_pct"]:
+        # A peak between the ends is the finding as much as the ends are: say the drop.
+        title = (f"NVIDIA's gross margin {rise} {peak['gaap_gross_margin_pct']:.1f}% in {peak['label']}, then fell to "
+                 f"{last['gaap_gross_margin_pct']:.1f}%, as data-center revenue grew {growth:.0f}-fold")
+    else:
+        title = (f"NVIDIA's gross margin {'rose' if change > 0 else 'fell' if change < 0 else 'held'} from "
+                 f"{first['gaap_gross_margin_pct']:.1f}% to {last['gaap_gross_margin_pct']:.1f}% as its revenue from data "
+                 f"centers grew {growth:.0f}-fold")
+    # Each year's name and margin above its point, the peak's called so.
+    fin["named"] = [f"{label}{' peak' if year == peak['fiscal_year'] else ''}: {pct:.1f}%"
+                    for label, year, pct in zip(fin["label"], fin["fiscal_year"], fin["gaap_gross_margin_pct"])]
+    fin["named_short"] = [f"{short}{' peak' if year == peak['fiscal_year'] else ''}|{pct:.1f}%"
+                          for short, year, pct in zip(fin["short"], fin["fiscal_year"], fin["gaap_gross_margin_pct"])]
     discount = alt.param(name="discount", value=discount_pct,
                          bind=alt.binding_range(min=0, max=60, step=5, name="Discount won by a buyer (%) "))
     green = charts.VENDOR_COLORS["NVIDIA"]
@@ -116,7 +151,8 @@ def margin_chart(nvidia: pd.DataFrame, source: str, discount_pct: float = 20) ->
                      alt.Tooltip("total_revenue_usd_bn:Q", title="Total revenue, US$ bn", format=",.1f"),
                      alt.Tooltip("gaap_gross_margin_pct:Q", title="GAAP gross margin (%)", format=".1f"),
                      alt.Tooltip("markup:Q", title="Price over cost of goods (times)", format=".2f")])
-        labels = base.mark_text(dy=-14, fontSize=10 if narrow else 11).encode(y=y, text=f"{'short' if narrow else 'label'}:N")
+        labels = base.mark_text(dy=-22 if narrow else -14, fontSize=10 if narrow else 11, lineBreak="|").encode(
+            y=y, text=f"{'named_short' if narrow else 'named'}:N")
         after = base.transform_calculate(margin_after=opt.margin_after_discount_expr())
         gap = after.mark_rule(color=charts.INK, strokeDash=[3, 3]).encode(y="gaap_gross_margin_pct:Q", y2="margin_after:Q")
         hollow = after.mark_point(size=80, color=green, filled=False, strokeWidth=2, opacity=1).encode(
@@ -133,8 +169,8 @@ def margin_chart(nvidia: pd.DataFrame, source: str, discount_pct: float = 20) ->
     return charts.finish(
         draw(False), narrow=draw(True), title=title,
         subtitle=(f"Company-wide GAAP gross margin (%) against data-center revenue (US$ billions), fiscal years "
-                  f"{first['fiscal_year']}\u2013{last['fiscal_year']} (ending January); peak {peak['gaap_gross_margin_pct']:.1f}% "
-                  f"in {peak['label']}. Hollow: the margin left after the slider's discount."),
+                  f"{first['fiscal_year']}\u2013{last['fiscal_year']} (ending January). Hollow: the margin left after the "
+                  "slider's discount."),
         source=source,
         description=(f"Connected scatter of NVIDIA's GAAP gross margin against its data-center revenue by fiscal year, "
                      f"with a slider for a hypothetical discount. {title}. "
@@ -160,11 +196,13 @@ def price_groups(frame: pd.DataFrame) -> pd.DataFrame:
 
 def price_title(groups: pd.DataFrame) -> str:
     """The price chart's finding, from `price_groups()`: the gap between the medians against
-    the narrower group's spread."""
+    the narrower group's spread (cheapest to dearest), in words."""
     gap, span = groups["gap"].iloc[0], groups["span"].min()
     if span >= gap:
-        return f"List prices spread ${span:.2f}+ a petaflop-hour within each group, ${gap:.2f} between the medians"
-    return f"List prices differ ${gap:.2f} a petaflop-hour between the medians, more than within a group (${span:.2f})"
+        return (f"Within each group, list prices span at least ${span:.2f} a petaflop-hour; the two medians differ "
+                f"by only ${gap:.2f}")
+    return (f"List prices per petaflop-hour differ ${gap:.2f} between the groups' medians, more than the "
+            f"${span:.2f} from cheapest to dearest within a group")
 
 
 def price_chart(rented: pd.DataFrame, source: str) -> alt.TopLevelMixin:
@@ -176,10 +214,16 @@ def price_chart(rented: pd.DataFrame, source: str) -> alt.TopLevelMixin:
                     "usd_per_pflop_hour"]].assign(
         group=lambda f: (f["vendor"] == "NVIDIA").map({True: NVIDIA_GPUS, False: OWN_CHIPS}))
     groups = price_groups(frame)
-    groups["text"] = [f"median ${m:.2f}" for m in groups["median"]]
+    # The medians' names; the cheaper group's also says by how much (the title's gap).
+    cheaper = groups["median"].idxmin()
+    other = {NVIDIA_GPUS: "NVIDIA's", OWN_CHIPS: "the own chips'"}
+    dearer = groups.loc[groups["median"].idxmax(), "group"]
+    groups["text"] = [f"median ${m:.2f}" + (f"|${gap:.2f} below {other[dearer]}" if i == cheaper and gap > 0 else "")
+                      for i, (m, gap) in enumerate(zip(groups["median"], groups["gap"]))]
     # The top row of a panel (its cheapest chip) ends left of the median: the median's name goes there.
     groups["chip"] = [frame[frame["group"] == g].sort_values("usd_per_pflop_hour")["chip"].iloc[0] for g in groups["group"]]
     title = price_title(groups)
+    spans = groups.set_index("group")["span"]
     vendors = [v for v in CHIP_VENDORS if v in set(frame["vendor"])]
     x_scale = alt.Scale(domain=[0, float(frame["usd_per_pflop_hour"].max()) * 1.05], nice=False)
 
@@ -205,12 +249,16 @@ def price_chart(rented: pd.DataFrame, source: str) -> alt.TopLevelMixin:
                 alt.Tooltip("low:Q", title="Cheapest", format=".2f"), alt.Tooltip("high:Q", title="Dearest", format=".2f")]
         rule = median.mark_rule(color=charts.INK, strokeDash=[4, 3], strokeWidth=1.5).encode(
             x=alt.X("median:Q", scale=x_scale), tooltip=tips)
-        note = median.mark_text(align="left", dx=4, fontSize=11, color=charts.INK).encode(
+        note = median.mark_text(align="left", baseline="top", dx=4, dy=-6, fontSize=11, lineBreak="|",
+                                color=charts.INK).encode(
             x=alt.X("median:Q", scale=x_scale), y=y,
             text="text:N", tooltip=tips)
         return alt.layer(bars, rule, note).properties(
             width=220 if narrow else 430, height=alt.Step(20),
-            title=alt.Title(f"{group} ({len(rows)})", anchor="start", fontSize=12))
+            title=alt.Title(f"{group} ({len(rows)})", anchor="start", fontSize=12,
+                            subtitle=f"cheapest to dearest: ${rows['usd_per_pflop_hour'].min():.2f} to "
+                                     f"${rows['usd_per_pflop_hour'].max():.2f}, a ${spans[group]:.2f} range",
+                            subtitleFontSize=11))
 
     def draw(narrow: bool):
         order = [g for g in (NVIDIA_GPUS, OWN_CHIPS) if g in set(frame["group"])]
