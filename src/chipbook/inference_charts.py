@@ -205,8 +205,7 @@ def latency_chart(mlperf: pd.DataFrame, specs: pd.DataFrame, source: str) -> alt
 
     return charts.finish(
         draw(False), narrow=draw(True), title=title,
-        subtitle=mlperf_subtitle(f"mean and 99th-percentile latency per query, seconds; dashed line: the scenario's "
-                                 f"{frame['latency_bound_s'].iloc[0]:g} s bound"),
+        subtitle=mlperf_subtitle("mean and 99th-percentile latency per query, seconds"),
         source=source,
         description=f"Dot plot of mean and 99th-percentile GPT-J latency for {len(lat)} MLPerf systems. {title}. "
                     + "; ".join(f"{r.system} {r.statistic}: {r.seconds:.1f} s" for r in frame.itertuples()),
@@ -466,8 +465,8 @@ def roofline_chart(lines: pd.DataFrame, ridges: pd.DataFrame, names: pd.DataFram
 
     return charts.finish(
         draw(False), narrow=draw(True), title=title,
-        subtitle=f"Roofline: attainable TFLOPS = min(peak dense BF16, intensity x HBM bandwidth); dots mark each chip's "
-                 f"ridge ({low:,.0f} to {high:,.0f} FLOP/byte). {prefill}. BF16 weights, KV cache ignored.",
+        subtitle=f"Roofline: attainable TFLOPS = min(peak dense BF16, intensity x HBM bandwidth); a dot marks each chip's "
+                 f"ridge ({low:,.0f} to {high:,.0f} FLOP/byte). BF16 weights, KV cache ignored.",
         source=source,
         description=f"Log-log roofline of {len(ridges)} accelerators with shaded bands for decoding (batches 1 to "
                     f"{decode_batch_limit(ridges)}) and prefill (512 to 8,192). {title}. {prefill}. Ridge "
