@@ -442,6 +442,21 @@ def test_cost_title_moves_with_the_data():
     assert inf.cost_title(moved, default) == ("On list prices less discounts, ASIC Z costs least at these exact settings: "
                                               "$1.66 per million output tokens, then GPU X $2.07; "
                                               "the order of chips has changed from the defaults")
+    # ASIC Z at $2.60: 2.6 x 0.8 x 1.037361944 = 2.158, within 5% of GPU X's 2.075 (2.178): a near tie
+    near = inf.cost_table(NEAR_TIE_CHIPS, TINY, TWO_VENDORS)
+    assert inf.cost_title(near, default) == ("On list prices less discounts, GPU X costs least at these exact settings: "
+                                             "$2.07 per million output tokens, then ASIC Z $2.16: a near tie")
+
+
+NEAR_TIE_CHIPS = TWO_CHIPS.assign(usd_per_chip_hour=[4.0, 2.6])
+
+
+def test_in_page_title_says_a_near_tie_as_python_does():
+    plan = pd.DataFrame({"scenario_id": ["central"], "vendor": ["AWS"], "chip_id": ["asic-z"], "reason": "", "source_id": ""})
+    scenarios = pd.DataFrame({"scenario_id": ["central"], "name": ["Central"]})
+    for chips, controls in ((NEAR_TIE_CHIPS, {}), (TWO_CHIPS, {}), (NEAR_TIE_CHIPS, {"discountAWS": 0.3})):
+        assert_page_matches_python(chips, TINY, TWO_VENDORS, plan, scenarios, controls)
+    assert page_values(NEAR_TIE_CHIPS, TINY, TWO_VENDORS, plan, scenarios, {})["title"].endswith(": a near tie")
 
 
 def test_scenario_chips_and_break_even_price():

@@ -818,17 +818,23 @@ def order_key(table: pd.DataFrame) -> str:
     return "~".join(label for _, label, _ in _sorted_fit(table))
 
 
+# The next chip within this share of the cheapest's cost is a near tie, which the cost title says.
+NEAR_TIE = 0.05
+
+
 def cost_title(table: pd.DataFrame, default_order: str | None = None) -> str:
     """The chart's title for a cost_table: its basis, the cheapest chip and the next with
-    their costs at these exact settings, and whether the order differs from
-    `default_order` (an order_key)."""
+    their costs at these exact settings (a near tie where the next is within NEAR_TIE of the
+    cheapest, compared on the page's sort keys, so that the page says the same), and whether
+    the order differs from `default_order` (an order_key)."""
     words = BASIS_WORDS[table["basis"].iat[0]]
     fit = _sorted_fit(table)
     if not fit:
         return f"{words}, the reference model fits on no priced chip at these settings"
     changed = default_order is not None and order_key(table) != default_order
+    near = len(fit) > 1 and float(fit[1][0]) <= float(fit[0][0]) * (1 + NEAR_TIE)
     return (f"{words}, {fit[0][1]} costs least at these exact settings: ${fit[0][2]:.2f} per million output tokens"
-            + (f", then {fit[1][1]} ${fit[1][2]:.2f}" if len(fit) > 1 else "")
+            + (f", then {fit[1][1]} ${fit[1][2]:.2f}" if len(fit) > 1 else "") + (": a near tie" if near else "")
             + ("; the order of chips has changed from the defaults" if changed else ""))
 
 
@@ -1014,7 +1020,8 @@ def vega_cost_params(chips: pd.DataFrame, model: ReferenceModel, assumptions: pd
         {"name": "orderChanged", "expr": f"orderKey != {_js_string(default_order)}"},
         {"name": "costTitle", "expr": ("cheapestFits ? basisWords + ', ' + replace(split(ranked[0], '|')[1], " + drop_costs + ", '') + "
                                        "' costs least at these exact settings: ' + format(cheapestCostExact, '$.2f') + ' per million output tokens' + "
-                                       "(secondFits ? ', then ' + split(ranked[1], '|')[1] : '') + "
+                                       "(secondFits ? ', then ' + split(ranked[1], '|')[1] + (toNumber(split(ranked[1], '|')[0]) <= "
+                                       f"toNumber(split(ranked[0], '|')[0]) * {_number(1 + NEAR_TIE)} ? ': a near tie' : '') : '') + "
                                        "(orderChanged ? '; the order of chips has changed from the defaults' : '') "
                                        ": basisWords + ', the reference model fits on no priced chip at these settings'")},
         {"name": "costSummary", "expr": ("(orderChanged ? 'The order of chips has changed from the defaults. ' : '') + basisWords + "
