@@ -574,11 +574,20 @@ def test_mlperf_dollar_title_and_panel_headings_give_v5e_over_h100_per_round():
                           "framework": ["f"] * 4, "benchmark": ["b"] * 4})
     # 5,000 / 4,000 = 1.25 in v3.1; 5,000 / 12,500 = 0.4 in v4.0, so H100 leads by 1 / 0.4 = 2.5x
     chart = inference_charts.mlperf_dollar_chart(frame, "2025-01-01", "S")
-    assert title(chart) == ("Per list-price dollar TPU v5e led H100 on GPT-J in v3.1 (1.2x) but trailed it in v4.0 (2.5x)")
+    assert title(chart) == ("Per list-price dollar TPU v5e led H100 on GPT-J in v3.1 (1.2x its samples) and trailed it in "
+                            "v4.0 (0.4x)")
     assert [p["title"]["text"] for p in spec(chart)["vconcat"]] == [
         "MLPerf v3.1: TPU v5e 1.2x H100 per dollar", "MLPerf v4.0: TPU v5e 0.4x H100 per dollar"]
     moved = inference_charts.mlperf_dollar_chart(frame.assign(samples_per_usd=[5000.0, 2500.0, 5000.0, 12500.0]), "2025-01-01", "S")
     assert spec(moved)["vconcat"][0]["title"]["text"] == "MLPerf v3.1: TPU v5e 2.0x H100 per dollar"
+    # 4,900 / 5,000 = 0.98, within 5% of par: a match; 0.4 trails
+    matched = inference_charts.mlperf_dollar_chart(frame.assign(samples_per_usd=[4900.0, 5000.0, 5000.0, 12500.0]), "2025-01-01",
+                                                   "S")
+    assert title(matched) == ("Per list-price dollar TPU v5e matched H100 on GPT-J in v3.1 (1.0x its samples) and trailed it "
+                              "in v4.0 (0.4x)")
+    # trailing in both: one verdict for both rounds
+    both = inference_charts.mlperf_dollar_chart(frame.assign(samples_per_usd=[2000.0, 5000.0, 5000.0, 12500.0]), "2025-01-01", "S")
+    assert title(both) == "Per list-price dollar TPU v5e trailed H100 on GPT-J in both rounds (0.4x its samples in v3.1, 0.4x in v4.0)"
 
 
 def test_roofline_title_and_decode_band_end_at_the_lowest_ridge():

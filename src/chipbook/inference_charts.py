@@ -496,15 +496,21 @@ def mlperf_ratios(frame: pd.DataFrame, first: str = "tpu-v5e", second: str = "h1
     return {rnd: by[(rnd, first)] / by[(rnd, second)] for rnd in sorted(frame["round"].unique())}
 
 
+# v5e's samples per dollar within this share of H100's is a match, not a lead.
+MLPERF_PAR = 0.05
+
+
 def mlperf_dollar_chart(frame: pd.DataFrame, prices_on, source: str) -> alt.TopLevelMixin:
     """GPT-J samples per list-price dollar of each MLPerf system, one bar each.
     `frame`: `mlperf_dollar_frame()`; `prices_on`: the date the prices are taken at."""
     ratio = mlperf_ratios(frame)
     first, last = sorted(ratio)[0], sorted(ratio)[-1]
-    title = (f"Per list-price dollar TPU v5e led H100 on GPT-J in {first} ({ratio[first]:.1f}x) but trailed it in "
-             f"{last} ({1 / ratio[last]:.1f}x)") if ratio[first] > 1 > ratio[last] else (
-        f"Per list-price dollar TPU v5e gave {ratio[first]:.1f}x H100's GPT-J samples in {first} and "
-        f"{ratio[last]:.1f}x in {last}")
+    # The verdict per round: within MLPERF_PAR of 1 is a match.
+    standing = {r: "matched" if abs(v - 1) < MLPERF_PAR else "led" if v > 1 else "trailed" for r, v in ratio.items()}
+    title = (f"Per list-price dollar TPU v5e {standing[first]} H100 on GPT-J in both rounds ({ratio[first]:.1f}x its samples "
+             f"in {first}, {ratio[last]:.1f}x in {last})" if standing[first] == standing[last] else
+             f"Per list-price dollar TPU v5e {standing[first]} H100 on GPT-J in {first} ({ratio[first]:.1f}x its samples) and "
+             f"{standing[last]} it in {last} ({ratio[last]:.1f}x)")
     vendors = [v for v in CHIP_MAKERS if v in set(frame["vendor"])]
     # Systems in the frame's order, by position (a list of their names would be carried by every
     # layer), each round in a panel of its own, the round left out of the rows' names.
