@@ -598,6 +598,44 @@ def test_generation_chart_title_sets_spec_sheet_ratios_against_vendor_claims():
     chart = spec(inference_charts.generation_chart(frame, "v5e", "trn2", "S"))
     assert [panel["title"]["text"] for panel in chart["vconcat"]] == ["TPU v5e over TPU v4 (Google)",
                                                                        "Trainium2 over Trainium (AWS)"]
+    # What is drawn: per chip the quoted claim as its first row, in words, then every spec-sheet
+    # ratio, each beside that claim (the gap from it is drawn); the hedge only on the claim's row.
+    drawn = inference_charts.generation_drawn(frame, {"TPU v5e": "v5e", "Trainium2": "trn2"})
+    trn2 = drawn[drawn["chip"] == "Trainium2"]
+    assert list(trn2["name"])[:2] == ["AWS claim: training performance", "dense BF16 per chip"]
+    assert list(trn2["place"]) == [0, 1, 2, 3, 4]  # the claim, then BF16 and bandwidth per chip and per dollar
+    assert (trn2["claim"] == 4.0).all() and list(trn2["hedge"]) == [""] * 5  # "stated": no hedge
+    assert drawn.loc[drawn["chip"] == "TPU v5e", "hedge"].iloc[0] == "up to "
+    assert trn2.loc[trn2["name"] == "dense BF16 per list-price $", "ratio"].item() == 0.88  # the title's 0.88x, drawn
+    claims.loc[claims["claim_ref"] == "trn2", "factor_high_x"] = 3.0
+    moved = inference_charts.generation_drawn(inference_charts.generation_frame(ratios, claims, vendor_of),
+                                              {"TPU v5e": "v5e", "Trainium2": "trn2"})
+    assert (moved.loc[moved["chip"] == "Trainium2", "claim"] == 3.0).all()
+
+
+def test_mlperf_dollar_title_and_panel_headings_give_v5e_over_h100_per_round():
+    frame = pd.DataFrame({"system": ["v3.1 \u00b7 a", "v3.1 \u00b7 b", "v4.0 \u00b7 a", "v4.0 \u00b7 b"],
+                          "round": ["v3.1", "v3.1", "v4.0", "v4.0"], "chip_id": ["tpu-v5e", "h100"] * 2,
+                          "submitter": ["G"] * 4, "vendor": ["Google", "NVIDIA"] * 2,
+                          "samples_per_usd": [5000.0, 4000.0, 5000.0, 12500.0], "samples_per_second": [1.0] * 4,
+                          "samples_per_second_per_chip": [1.0] * 4, "usd_per_chip_hour": [1.0] * 4,
+                          "framework": ["f"] * 4, "benchmark": ["b"] * 4})
+    # 5,000 / 4,000 = 1.25 in v3.1; 5,000 / 12,500 = 0.4 in v4.0, so H100 leads by 1 / 0.4 = 2.5x
+    chart = inference_charts.mlperf_dollar_chart(frame, "2025-01-01", "S")
+    assert title(chart) == ("Per list-price dollar TPU v5e led H100 on GPT-J in v3.1 (1.2x its samples) and trailed it in "
+                            "v4.0 (0.4x)")
+    assert [p["title"]["text"] for p in spec(chart)["vconcat"]] == [
+        "MLPerf v3.1: TPU v5e 1.2x H100 per dollar", "MLPerf v4.0: TPU v5e 0.4x H100 per dollar"]
+    moved = inference_charts.mlperf_dollar_chart(frame.assign(samples_per_usd=[5000.0, 2500.0, 5000.0, 12500.0]), "2025-01-01", "S")
+    assert spec(moved)["vconcat"][0]["title"]["text"] == "MLPerf v3.1: TPU v5e 2.0x H100 per dollar"
+    # 4,900 / 5,000 = 0.98, within 5% of par: a match; 0.4 trails
+    matched = inference_charts.mlperf_dollar_chart(frame.assign(samples_per_usd=[4900.0, 5000.0, 5000.0, 12500.0]), "2025-01-01",
+                                                   "S")
+    assert title(matched) == ("Per list-price dollar TPU v5e matched H100 on GPT-J in v3.1 (1.0x its samples) and trailed it "
+                              "in v4.0 (0.4x)")
+    # trailing in both: one verdict for both rounds
+    both = inference_charts.mlperf_dollar_chart(frame.assign(samples_per_usd=[2000.0, 5000.0, 5000.0, 12500.0]), "2025-01-01", "S")
+    assert title(both) == "Per list-price dollar TPU v5e trailed H100 on GPT-J in both rounds (0.4x its samples in v3.1, 0.4x in v4.0)"
 
 
 def test_roofline_title_and_decode_band_end_at_the_lowest_ridge():
@@ -645,9 +683,14 @@ def test_latency_chart_title_reads_the_latest_round():
                            "latency_mean_s": [11.0, 5.2, 11.5, 6.8], "latency_p99_s": [17.8, 8.8, 18.8, 12.6],
                            "latency_bound_s": [20.0] * 4})
     specs = pd.DataFrame({"chip_id": ["tpu-v5e", "h100"], "chip": ["TPU v5e", "H100 SXM"], "vendor": ["Google", "NVIDIA"]})
+    # v5e's means 11.0 and 11.5 s are over H100's 5.2 and 6.8 s in both rounds; the latest round's are quoted
     assert title(inference_charts.latency_chart(mlperf, specs, "S")) == (
-        "In MLPerf v4.0, TPU v5e systems took 11.5 s per GPT-J query on average, H100 systems 6.8 s")
-    assert title(inference_charts.latency_chart(mlperf.replace({6.8: 7.1}), specs, "S")).endswith("H100 systems 7.1 s")
+        "TPU v5e was slower than H100 on GPT-J in both MLPerf rounds: 11.5 s against 6.8 s a query on average in v4.0")
+    assert title(inference_charts.latency_chart(mlperf.replace({6.8: 7.1}), specs, "S")).endswith(
+        "11.5 s against 7.1 s a query on average in v4.0")
+    # H100 at 12.0 s in v4.0: slower there, faster in v3.1, so neither chip leads in every round
+    assert title(inference_charts.latency_chart(mlperf.replace({6.8: 12.0}), specs, "S")).startswith(
+        "TPU v5e and H100 traded places on GPT-J latency across MLPerf rounds: 11.5 s against 12.0 s")
     # The subtitle: what every MLPerf row is (inference_charts.mlperf_subtitle), around what this chart draws.
     subtitle = " ".join(inference_charts.latency_chart(mlperf, specs, "S").to_dict()["title"]["subtitle"])
     assert subtitle.startswith("MLPerf Inference GPT-J 6B, Server scenario: ") and subtitle.endswith(

@@ -351,6 +351,19 @@ def test_range_chart_title_and_description_follow_the_data():
     assert inf.range_heading("list", alone) == "On list prices less discounts: A cheapest; B, C and D clearly dearer"
 
 
+def test_range_chart_keys_its_marks_against_the_dashed_line_in_its_legend():
+    table = inf.could_be_cheapest(RANGES)
+    for narrow in (False, True):
+        spec = inf.range_chart({"list": table}, narrow=narrow)[0].to_dict()
+        shape = next(layer["encoding"]["shape"] for layer in spec["spec"]["layer"] if "shape" in layer["encoding"])
+        # the legend's words say what a mark's place against the dashed line means, and the marks
+        # take those words from the data: could_be_cheapest true -> the first, false -> the second
+        assert shape["scale"]["domain"] == list(inf.RANGE_VERDICTS) and "dashed" in shape["title"]
+        assert shape["legend"]["columns"] == 1
+        calc = next(t["calculate"] for t in spec["spec"]["transform"] if t.get("as") == "status")
+        assert calc == f"datum.could_be_cheapest ? '{inf.RANGE_VERDICTS[0]}' : '{inf.RANGE_VERDICTS[1]}'"
+
+
 # --- the sensitivity of one comparison ----------------------------------------------------------
 
 def test_the_tornado_finds_the_flipping_assumption():
@@ -390,6 +403,33 @@ def test_tornado_chart_title_follows_its_data():
     assert title == "The one assumption that moves GPU X's lead does not end it, moved alone"
 
 
+def _texts(spec) -> list[str]:
+    """Every constant text mark's words in a chart spec."""
+    found = []
+    if isinstance(spec, dict):
+        mark = spec.get("mark")
+        if isinstance(mark, dict) and mark.get("type") == "text" and "text" in mark:
+            found.append(mark["text"])
+        for value in spec.values():
+            found += _texts(value)
+    elif isinstance(spec, list):
+        for value in spec:
+            found += _texts(value)
+    return found
+
+
+def test_tornado_chart_names_each_side_of_parity_on_the_plot():
+    names = {"gpu-x": "GPU X", "asic-z": "ASIC Z"}
+    for narrow in (False, True):
+        chart, _, _ = inf.tornado_chart(inf.tornado(TWO_CHIPS, TINY, TWO_VENDORS), names, narrow=narrow)
+        # GPU X leads; the AWS discount's high end puts ASIC Z ahead (test above)
+        assert _texts(chart.to_dict()) == ["\u2190 GPU X cheaper", "ASIC Z cheaper \u2192"]
+    # no assumption ends the lead: the right side names no chip
+    still = assumptions(vendor_rows("NVIDIA") + vendor_rows("AWS", discount=(0.1, 0.2, 0.3)))
+    chart, _, _ = inf.tornado_chart(inf.tornado(TWO_CHIPS, TINY, still), names)
+    assert _texts(chart.to_dict()) == ["\u2190 GPU X cheaper", "another chip cheaper \u2192"]
+
+
 def test_cost_title_moves_with_the_data():
     table = inf.cost_table(TWO_CHIPS, TINY, TWO_VENDORS)
     default = inf.order_key(table)
@@ -402,6 +442,21 @@ def test_cost_title_moves_with_the_data():
     assert inf.cost_title(moved, default) == ("On list prices less discounts, ASIC Z costs least at these exact settings: "
                                               "$1.66 per million output tokens, then GPU X $2.07; "
                                               "the order of chips has changed from the defaults")
+    # ASIC Z at $2.60: 2.6 x 0.8 x 1.037361944 = 2.158, within 5% of GPU X's 2.075 (2.178): a near tie
+    near = inf.cost_table(NEAR_TIE_CHIPS, TINY, TWO_VENDORS)
+    assert inf.cost_title(near, default) == ("On list prices less discounts, GPU X costs least at these exact settings: "
+                                             "$2.07 per million output tokens, then ASIC Z $2.16: a near tie")
+
+
+NEAR_TIE_CHIPS = TWO_CHIPS.assign(usd_per_chip_hour=[4.0, 2.6])
+
+
+def test_in_page_title_says_a_near_tie_as_python_does():
+    plan = pd.DataFrame({"scenario_id": ["central"], "vendor": ["AWS"], "chip_id": ["asic-z"], "reason": "", "source_id": ""})
+    scenarios = pd.DataFrame({"scenario_id": ["central"], "name": ["Central"]})
+    for chips, controls in ((NEAR_TIE_CHIPS, {}), (TWO_CHIPS, {}), (NEAR_TIE_CHIPS, {"discountAWS": 0.3})):
+        assert_page_matches_python(chips, TINY, TWO_VENDORS, plan, scenarios, controls)
+    assert page_values(NEAR_TIE_CHIPS, TINY, TWO_VENDORS, plan, scenarios, {})["title"].endswith(": a near tie")
 
 
 def test_scenario_chips_and_break_even_price():

@@ -818,17 +818,23 @@ def order_key(table: pd.DataFrame) -> str:
     return "~".join(label for _, label, _ in _sorted_fit(table))
 
 
+# The next chip within this share of the cheapest's cost is a near tie, which the cost title says.
+NEAR_TIE = 0.05
+
+
 def cost_title(table: pd.DataFrame, default_order: str | None = None) -> str:
     """The chart's title for a cost_table: its basis, the cheapest chip and the next with
-    their costs at these exact settings, and whether the order differs from
-    `default_order` (an order_key)."""
+    their costs at these exact settings (a near tie where the next is within NEAR_TIE of the
+    cheapest, compared on the page's sort keys, so that the page says the same), and whether
+    the order differs from `default_order` (an order_key)."""
     words = BASIS_WORDS[table["basis"].iat[0]]
     fit = _sorted_fit(table)
     if not fit:
         return f"{words}, the reference model fits on no priced chip at these settings"
     changed = default_order is not None and order_key(table) != default_order
+    near = len(fit) > 1 and float(fit[1][0]) <= float(fit[0][0]) * (1 + NEAR_TIE)
     return (f"{words}, {fit[0][1]} costs least at these exact settings: ${fit[0][2]:.2f} per million output tokens"
-            + (f", then {fit[1][1]} ${fit[1][2]:.2f}" if len(fit) > 1 else "")
+            + (f", then {fit[1][1]} ${fit[1][2]:.2f}" if len(fit) > 1 else "") + (": a near tie" if near else "")
             + ("; the order of chips has changed from the defaults" if changed else ""))
 
 
@@ -1014,7 +1020,8 @@ def vega_cost_params(chips: pd.DataFrame, model: ReferenceModel, assumptions: pd
         {"name": "orderChanged", "expr": f"orderKey != {_js_string(default_order)}"},
         {"name": "costTitle", "expr": ("cheapestFits ? basisWords + ', ' + replace(split(ranked[0], '|')[1], " + drop_costs + ", '') + "
                                        "' costs least at these exact settings: ' + format(cheapestCostExact, '$.2f') + ' per million output tokens' + "
-                                       "(secondFits ? ', then ' + split(ranked[1], '|')[1] : '') + "
+                                       "(secondFits ? ', then ' + split(ranked[1], '|')[1] + (toNumber(split(ranked[1], '|')[0]) <= "
+                                       f"toNumber(split(ranked[0], '|')[0]) * {_number(1 + NEAR_TIE)} ? ': a near tie' : '') : '') + "
                                        "(orderChanged ? '; the order of chips has changed from the defaults' : '') "
                                        ": basisWords + ', the reference model fits on no priced chip at these settings'")},
         {"name": "costSummary", "expr": ("(orderChanged ? 'The order of chips has changed from the defaults. ' : '') + basisWords + "
@@ -1181,6 +1188,11 @@ def range_description(verdicts: dict[str, pd.DataFrame]) -> str:
     return " ".join(text)
 
 
+# The range chart's two verdicts, as its legend words them: a range that starts left of the
+# lowest unfavourable end (the dashed line) could hold the cheapest cost.
+RANGE_VERDICTS = ("reaches it: could be cheapest", "right of it: clearly dearer")
+
+
 def range_chart(verdicts: dict[str, pd.DataFrame], *, narrow: bool = False):
     """Each chip's cost range (could_be_cheapest frames by price basis) as a line from its
     favourable to its unfavourable end with a mark at central, one panel per basis, a
@@ -1210,10 +1222,10 @@ def range_chart(verdicts: dict[str, pd.DataFrame], *, narrow: bool = False):
     span = alt.Chart().mark_rule(strokeWidth=3).encode(x=x, x2="high_usd:Q", y=y, color=color, tooltip=tooltip)
     dots = alt.Chart().mark_point(size=90, filled=True, opacity=1).encode(
         x=alt.X("central_usd:Q"), y=y, color=color, tooltip=tooltip,
-        shape=alt.Shape("status:N", title="Verdict", scale=alt.Scale(domain=["could be the cheapest", "clearly dearer"],
-                                                                      range=["circle", "diamond"]),
-                        # Its symbols in the theme's symbol colour, the page's text colour in either scheme.
-                        legend=alt.Legend(orient="bottom", direction="vertical" if narrow else "horizontal")))
+        shape=alt.Shape("status:N", title="Line against the dashed line", scale=alt.Scale(domain=list(RANGE_VERDICTS), range=["circle", "diamond"]),
+                        # Its symbols in the theme's symbol colour, the page's text colour in either scheme;
+                        # its words say what the dashed line is.
+                        legend=alt.Legend(orient="bottom", direction="vertical", columns=1, labelLimit=300)))
     # Each panel's heading, on lines of a phone's width in the narrow layout.
     import json
     import textwrap
@@ -1225,7 +1237,7 @@ def range_chart(verdicts: dict[str, pd.DataFrame], *, narrow: bool = False):
         # On a phone the lowest dear end is a short upright stroke in each row, under the chip's
         # name, not a line through the names.
         ceiling = alt.Chart().transform_joinaggregate(ceiling="min(high_usd)", groupby=["basis"]).mark_point(
-            shape="M0,-1L0,1", size=100, strokeWidth=2, filled=False, color="#333", opacity=1).encode(
+            shape="M0,-1L0,1", size=144, strokeWidth=2, strokeDash=[3, 2], filled=False, color="#333", opacity=1).encode(
             x=alt.X("ceiling:Q"), y=y)
         names = alt.Chart().mark_text(align="left", baseline="bottom", dy=-7, fontSize=11,
                                       limit=alt.ExprRef("width")).encode(y=y, x=alt.value(0), text="chip:N")
@@ -1233,7 +1245,7 @@ def range_chart(verdicts: dict[str, pd.DataFrame], *, narrow: bool = False):
     else:
         layers = [alt.Chart().mark_rule(color="#333", strokeDash=[4, 3]).encode(x=alt.X("min(high_usd):Q")), span, dots]
     chart = (alt.layer(*layers, data=data)
-             .transform_calculate(status="datum.could_be_cheapest ? 'could be the cheapest' : 'clearly dearer'")
+             .transform_calculate(status=f"datum.could_be_cheapest ? {_js_string(RANGE_VERDICTS[0])} : {_js_string(RANGE_VERDICTS[1])}")
              .properties(width=235 if narrow else 420, height=alt.Step(30 if narrow else 20))
              .facet(row=alt.Row("basis:N", title=None, sort=list(verdicts),
                                 header=alt.Header(labelExpr=label, labelFontSize=12, labelAngle=0, labelAnchor="start",
@@ -1290,7 +1302,7 @@ def tornado_chart(result: pd.DataFrame, chip_names: dict[str, str], *, narrow: b
     x = alt.X("lead:Q", scale=alt.Scale(type="log", nice=False, padding=12),
               axis=alt.Axis(values=[0.5, 0.67, 0.8, 1, 1.25, 1.5, 2, 3, 4], format=".2~f"),
               title=(f"{leader}'s cost / the next chip's (log)" if narrow else
-                     f"{leader}'s cost over the cheapest other chip's (log scale; above 1, another chip is cheapest)"))
+                     f"{leader}'s cost over the next cheapest chip's (log scale)"))
     # On a phone each assumption's name stands on its own line above its row (charts.label_rows).
     # Rows in `order`, by position (a list of the rows' names would be carried by every layer).
     by_place = alt.EncodingSortField("place", op="min")
@@ -1301,11 +1313,12 @@ def tornado_chart(result: pd.DataFrame, chip_names: dict[str, str], *, narrow: b
         place=points["label"].map({label: i for i, label in enumerate(order)}))
     span = alt.Chart(points).mark_line(color="#8C8C8C", strokeWidth=2).encode(x=x, detail="label:N").transform_filter("isValid(datum.lead)")
     # One colour (ink): where a point lies against the line at 1 says whether the leader stays
-    # cheapest, and the chip that takes over is named beside it; shapes (circle: low end,
-    # triangle: high end) are explained by the subtitle.
+    # cheapest (each side of it named above the plot), and the chip that takes over is named
+    # beside it; the shapes (circle: low end, triangle: high end) have a legend.
     marks = alt.Chart(points).mark_point(filled=True, size=90, opacity=1, color="#444").encode(
         x=x,
-        shape=alt.Shape("end:N", scale=alt.Scale(domain=["low end", "high end"], range=["circle", "triangle-right"]), legend=None),
+        shape=alt.Shape("end:N", scale=alt.Scale(domain=["low end", "high end"], range=["circle", "triangle-right"]),
+                        legend=alt.Legend(title="Assumption at its", orient="bottom", direction="horizontal")),
         tooltip=[alt.Tooltip("label:N", title="Assumption"), alt.Tooltip("end:N", title="Moved to"),
                  alt.Tooltip("value:Q", title="Value", format=",.2f"), alt.Tooltip("lead:Q", title="Cost ratio", format=".2f"),
                  alt.Tooltip("cheapest_name:N", title="Cheapest chip then")],
@@ -1317,13 +1330,19 @@ def tornado_chart(result: pd.DataFrame, chip_names: dict[str, str], *, narrow: b
                                     {"dx": 9 if side == "left" else -9})).encode(
         x=x, text="flip_label:N").transform_filter(f"isValid(datum.lead) && datum.flip_label != '' && datum.outer == '{outer}'")
         for outer, side in ((("right", "right"), ("left", "left")) if narrow else (("right", "left"), ("left", "right")))])
+    one = pd.DataFrame({"lead": [1.0]})  # the same data in both layouts: the page carries it once
     if narrow:
         # Parity as a short upright stroke in each row, under the row's name, not a line through the names.
         parity = alt.Chart(points).transform_aggregate(place="min(place)", groupby=["label"]).transform_calculate(
             lead="1").mark_point(shape="M0,-1L0,1", size=100, strokeWidth=2, filled=False, color="#333", opacity=1).encode(
             x=x, y=y)
     else:
-        parity = alt.Chart(pd.DataFrame({"lead": [1.0]})).mark_rule(color="#333", strokeDash=[4, 3]).encode(x=x)
+        parity = alt.Chart(one).mark_rule(color="#333", strokeDash=[4, 3]).encode(x=x)
+    # What each side of parity means, named above the plot either side of it.
+    taker = takers[0] if len(takers) == 1 else "another chip"
+    sides = [alt.Chart(one).mark_text(align=align, baseline="bottom", dx=dx, dy=-6, fontSize=11, text=text).encode(
+        x=x, y=alt.value(0)) for align, dx, text in (("right", -4, f"\u2190 {leader} cheaper"),
+                                                      ("left", 4, f"{taker} cheaper \u2192"))]
     rows = [span, marks, names]
     if narrow:
         rows.append(alt.Chart(points).transform_aggregate(place="min(place)", groupby=["label"]).mark_text(
@@ -1331,7 +1350,7 @@ def tornado_chart(result: pd.DataFrame, chip_names: dict[str, str], *, narrow: b
             x=alt.value(0), text="label:N"))
     # The rows' layers share one y encoding, stated once (the page carries the narrow layout as
     # what differs from the wide one); the wide layout's parity line spans every row.
-    chart = alt.layer(parity, alt.layer(*rows).encode(y=y)).properties(
+    chart = alt.layer(parity, *sides, alt.layer(*rows).encode(y=y)).properties(
         width=240 if narrow else 330, height=alt.Step(40 if narrow else 22))
     n_changing, n_moving = moved["assumption_id"].nunique(), len(wide)
     if n_changing:

@@ -18,7 +18,6 @@ from . import charts
 from .vocabulary import CHIP_MAKERS
 
 RATE_LABELS = {"bf16": "dense BF16", "fp8": "dense FP8", "int8": "dense INT8", "bandwidth": "HBM bandwidth"}
-FIGURE_KINDS = ["vendor claim", "vendor benchmark claim", "spec sheet", "spec sheet ÷ list price"]
 
 
 def generation_frame(ratios: dict, vendor_claims: pd.DataFrame, vendor_of: pd.Series) -> pd.DataFrame:
@@ -64,88 +63,85 @@ def generation_title(frame: pd.DataFrame, v5e_claim: str, trn2_claim: str) -> st
             f"{'not' if trn2 < 0.8 * aws else 'near'} AWS's {aws:g}x")
 
 
+def generation_drawn(frame: pd.DataFrame, claims: dict[str, str]) -> pd.DataFrame:
+    """The rows the generation chart draws, per chip: the vendor's claim the title quotes
+    (`claims`: chip to claim_ref), then every spec-sheet ratio, each with that claim beside it.
+    Columns: chip, name (the row's words: "AWS claim: training performance", "dense BF16 per
+    chip"), ratio (to three places), claim (the quoted claim's factor), hedge ("up to " on a
+    hedged claim's own row, else empty), place (the row's order within its chip)."""
+    rows = []
+    for chip, ref in claims.items():
+        claim = frame[frame["claim_ref"] == ref].iloc[0]
+        metric, hedge = claim["measure"].rsplit(" (", 1)
+        rows.append({"chip": chip, "name": f"{claim['vendor']} claim: {metric}", "ratio": claim["ratio"],
+                     "claim": claim["ratio"], "hedge": "up to " if hedge.startswith("up to") else ""})
+        spec = frame[(frame["chip"] == chip) & frame["kind"].isin(SPEC_SUFFIXES)]
+        rows += [{"chip": chip, "name": r.measure, "ratio": r.ratio, "claim": claim["ratio"], "hedge": ""}
+                 for r in spec.itertuples()]
+    drawn = pd.DataFrame(rows).assign(ratio=lambda d: d["ratio"].round(3))
+    return drawn.assign(place=drawn.groupby("chip").cumcount())
+
+
 def generation_chart(frame: pd.DataFrame, v5e_claim: str, trn2_claim: str, source: str) -> alt.TopLevelMixin:
-    """Vendors' claims for a new chip over its predecessor against what their spec sheets
-    and list prices give, a panel per chip: each claim a row; each rate both chips publish a
-    row with a line from its ratio per chip to its ratio per list-price dollar. `frame`:
-    `generation_frame()`; `v5e_claim`, `trn2_claim`: the claim_ref of the vendor figure
-    each title quotes."""
+    """Each vendor's claim for a new chip over its predecessor against what the spec sheets
+    and list prices give, a panel per chip: the claim the title quotes as its top row and a
+    line down the panel, each rate both chips publish (per chip, per list-price dollar) a
+    row, with the gap from the claim to its ratio drawn and the ratio written at its end.
+    `frame`: `generation_frame()`; `v5e_claim`, `trn2_claim`: the claim_ref of the vendor
+    figure each title quotes."""
     title = generation_title(frame, v5e_claim, trn2_claim)
-    drawn = frame[["chip", "measure", "ratio", "kind", "vendor"]].copy()
-    # A rate's two figures (per chip, per list-price dollar) share a row named for the rate.
-    drawn["name"] = drawn["measure"]
-    for kind, suffix in SPEC_SUFFIXES.items():
-        spec = drawn["kind"] == kind
-        drawn.loc[spec, "name"] = drawn.loc[spec, "measure"].str.replace(suffix, "", regex=False) + ": per chip, per $"
-    drawn["place"] = drawn.groupby("chip")["name"].transform(lambda names: names.map({n: i for i, n in enumerate(dict.fromkeys(names))}))
-    # The page carries only what it draws (pages must stay light): the name once (a phone's short
-    # words are computed in the page), the ratio to three places, no measure (the name and the
-    # kind of figure say it).
-    drawn = drawn[["chip", "name", "ratio", "kind", "vendor", "place"]].assign(ratio=drawn["ratio"].round(3))
+    drawn = generation_drawn(frame, {"TPU v5e": v5e_claim, "Trainium2": trn2_claim})
     short = "datum.name"
     for long, brief in SHORTER_WORDS.items():
         short = f"replace({short}, {json.dumps(long)}, {json.dumps(brief)})"
     chips = list(dict.fromkeys(drawn["chip"]))
-    vendors = [v for v in CHIP_MAKERS if v in set(drawn["vendor"])]
+    vendor_of = frame.drop_duplicates("chip").set_index("chip")["vendor"]
     names = {"TPU v5e": "TPU v5e over TPU v4 (Google)", "Trainium2": "Trainium2 over Trainium (AWS)"}
-    x_scale = alt.Scale(type="log", domain=[0.5, 8])
+    x_scale = alt.Scale(type="log", domain=[0.3, 10], nice=False)
     order = alt.EncodingSortField("place", op="min")
 
     def panel(chip: str, narrow: bool, last: bool):
-        label = "name"
         x = alt.X("ratio:Q", title="New chip over its predecessor (times, log scale)" if last else None, scale=x_scale,
                   axis=alt.Axis(values=[0.5, 1, 2, 4, 8], labels=last, ticks=last))
-        y = (alt.Y(f"{label}:N", sort=order, axis=None, title=None, bandPosition=0.72) if narrow else
-             alt.Y(f"{label}:N", sort=order, title=None, axis=alt.Axis(labelLimit=320)))
-        colour = charts.VENDOR_COLORS[drawn.loc[drawn["chip"] == chip, "vendor"].iloc[0]]
-        # The panel's layers share its rows and its y encoding, stated once (pages must stay light).
-        # Each rate's line runs from its ratio per chip to its ratio per dollar, from the points' own rows.
-        span = alt.Chart().transform_filter(alt.FieldOneOfPredicate("kind", list(SPEC_SUFFIXES))).transform_aggregate(
-            low="min(ratio)", high="max(ratio)", place="min(place)", groupby=["name"]).mark_rule(
-            color=colour, strokeWidth=2).encode(x=alt.X("low:Q", scale=x_scale), x2="high:Q")
-        points = alt.Chart().mark_point(filled=True, size=90, opacity=1).encode(
-            x=x,
-            # The vendor's colour by a scale without a legend, so that the shape legend's symbols stay in ink.
-            color=alt.Color("vendor:N", scale=charts.vendor_scale(vendors), legend=None),
-            shape=alt.Shape("kind:N", title="Figure", sort=FIGURE_KINDS,
-                            scale=alt.Scale(domain=FIGURE_KINDS, range=["triangle-up", "diamond", "circle", "square"]),
-                            legend=charts.bottom_legend("Figure", columns=1 if narrow else 2)),
-            tooltip=[alt.Tooltip("chip:N", title="Chip"), alt.Tooltip("name:N", title="Measure"),
-                     alt.Tooltip("ratio:Q", title="Over its predecessor (times)", format=".2f"),
-                     alt.Tooltip("kind:N", title="Figure")])
-        # Both layouts in one shape (parity, then the rows' layers), so that the page carries the narrow
-        # one as a small patch of the wide one: on a phone parity is a short stroke in each row and each
-        # row's name stands above its marks.
+        y = (alt.Y("name:N", sort=order, axis=None, title=None, bandPosition=0.72) if narrow else
+             alt.Y("name:N", sort=order, title=None, axis=alt.Axis(labelLimit=320)))
+        colour = charts.VENDOR_COLORS[vendor_of[chip]]
+        # Both layouts in one shape, so that the page carries the narrow one as a small patch of the
+        # wide one. The claim a stroke in each row (a line down the panel, broken by the rows' names
+        # on a phone); from it, the gap to each ratio, drawn; the scale and axis stated once.
+        claim = alt.Chart().mark_point(shape="M0,-1L0,1", size=100 if narrow else 160, strokeWidth=2, filled=False,
+                                       color=colour, opacity=1).encode(x=alt.X("claim:Q"))
+        gap = alt.Chart().mark_rule(color="#8C8C8C", strokeWidth=2).encode(x=alt.X("claim:Q"), x2="ratio:Q")
+        points = alt.Chart().mark_point(filled=True, size=80, opacity=1, color=colour).encode(
+            x=x, tooltip=[alt.Tooltip("name:N", title="Figure"),
+                          alt.Tooltip("ratio:Q", title="Over its predecessor (times)", format=".2f")])
+        # Each ratio written at its end of the gap, away from the claim.
+        values = [alt.Chart().transform_filter(test).mark_text(align=align, dx=dx, fontSize=11).encode(
+            x=alt.X("ratio:Q"), text="text:N") for test, align, dx in (("datum.ratio >= datum.claim", "left", 8),
+                                                                       ("datum.ratio < datum.claim", "right", -8))]
+        layers = [claim, gap, points, *values]
         if narrow:
-            rows = alt.Chart(drawn).transform_filter(alt.datum.chip == chip).transform_calculate(name=short).transform_aggregate(
-                place="min(place)", groupby=[label])
-            parity = rows.transform_calculate(ratio="1").mark_point(
-                shape="M0,-1L0,1", size=100, strokeWidth=2, filled=False, color=charts.INK, opacity=1).encode(x=x, y=y)
-            row_names = [alt.Chart().transform_aggregate(place="min(place)", groupby=[label]).mark_text(
-                align="left", baseline="bottom", dy=-8, fontSize=11).encode(x=alt.value(0), text=f"{label}:N")]
-            step = 34
-        else:
-            parity = alt.Chart(pd.DataFrame({"ratio": [1.0]})).mark_rule(color=charts.INK, strokeDash=[4, 3]).encode(x=x)
-            row_names, step = [], 20
-        rows_drawn = alt.layer(span, points, *row_names, data=drawn).transform_filter(alt.datum.chip == chip)
+            layers.append(alt.Chart().mark_text(align="left", baseline="bottom", dy=-8, fontSize=11).encode(
+                x=alt.value(0), text="name:N"))
+        rows = alt.layer(*layers, data=drawn).transform_filter(alt.datum.chip == chip).transform_calculate(
+            text="datum.hedge + format(datum.ratio, '.2~f') + '\\u00d7'")
         if narrow:
-            rows_drawn = rows_drawn.transform_calculate(name=short)
-        layers = [parity, rows_drawn.encode(y=y)]
-        return alt.layer(*layers).properties(width=240 if narrow else 300, height=alt.Step(step),
-                                             title=alt.Title(names.get(chip, chip), anchor="start", fontSize=12))
+            rows = rows.transform_calculate(name=short)
+        return rows.encode(y=y).properties(width=240 if narrow else 300, height=alt.Step(34 if narrow else 22),
+                                           title=alt.Title(names.get(chip, chip), anchor="start", fontSize=12))
 
     def draw(narrow: bool):
         return alt.vconcat(*[panel(c, narrow, i == len(chips) - 1) for i, c in enumerate(chips)],
-                           spacing=10).resolve_scale(x="shared", shape="shared", color="shared")
+                           spacing=10).resolve_scale(x="shared")
 
     return charts.finish(
         draw(False), narrow=draw(True), title=title,
-        subtitle="Each chip over its predecessor: the vendor's claims (triangles, diamonds) against every dense peak rate "
-                 "both chips publish and their memory bandwidth, per chip (circle) and per dollar of on-demand list price "
-                 "(square), joined by a line. Dashed line: parity.",
+        subtitle="Each chip over its predecessor: the vendor's claim (top row, and the line) against every dense peak rate "
+                 "both chips publish and their memory bandwidth, per chip and per dollar of on-demand list price.",
         source=source,
-        description=f"Dot plot of generational ratios for TPU v5e over TPU v4 and Trainium2 over Trainium. {title}. "
-                    + "; ".join(f"{r.row}: {r.ratio:.2f}x ({r.kind})" for r in frame.itertuples()),
+        description=f"Dot plot of generational ratios for TPU v5e over TPU v4 and Trainium2 over Trainium against the "
+                    f"vendor's claim. {title}. "
+                    + "; ".join(f"{r.chip}, {r.name}: {r.hedge}{r.ratio:.2f}x" for r in drawn.itertuples()),
         data_files=["vendor_claims.csv", "accelerator_specs.csv", "accelerator_prices.csv"],
     )
 
@@ -173,9 +169,14 @@ def latency_chart(mlperf: pd.DataFrame, specs: pd.DataFrame, source: str) -> alt
                      value_vars=["latency_mean_s", "latency_p99_s"], var_name="statistic", value_name="seconds")
     frame["statistic"] = frame["statistic"].map({"latency_mean_s": "mean", "latency_p99_s": "99th percentile"})
     mean = frame[frame["statistic"] == "mean"].set_index(["round", "chip_id"])["seconds"]
-    latest = sorted(frame["round"].unique())[-1]
-    title = (f"In MLPerf {latest}, TPU v5e systems took {mean[(latest, 'tpu-v5e')]:.1f} s per GPT-J query on average, "
-             f"H100 systems {mean[(latest, 'h100')]:.1f} s")
+    rounds = sorted(frame["round"].unique())
+    latest = rounds[-1]
+    slower = [mean[(r, "tpu-v5e")] > mean[(r, "h100")] for r in rounds]
+    every = "both MLPerf rounds" if len(rounds) == 2 else "every MLPerf round"
+    verdict = (f"TPU v5e was slower than H100 on GPT-J in {every}" if all(slower) else
+               f"TPU v5e was faster than H100 on GPT-J in {every}" if not any(slower) else
+               "TPU v5e and H100 traded places on GPT-J latency across MLPerf rounds")
+    title = f"{verdict}: {mean[(latest, 'tpu-v5e')]:.1f} s against {mean[(latest, 'h100')]:.1f} s a query on average in {latest}"
     vendors = [v for v in CHIP_MAKERS if v in set(frame["vendor"])]
 
     def draw(narrow: bool):
@@ -196,12 +197,15 @@ def latency_chart(mlperf: pd.DataFrame, specs: pd.DataFrame, source: str) -> alt
         bound_name = alt.Chart(frame.head(1)).transform_calculate(text="format(datum.latency_bound_s, 'd') + ' s bound'").mark_text(
             align="right", baseline="bottom", dx=2, dy=-4, fontSize=11, color="#333").encode(
             x="latency_bound_s:Q", y=alt.value(0), text="text:N")
-        return alt.layer(bound, dots, bound_name).properties(width=190 if narrow else 420, height=alt.Step(30))
+        # Each mean written above its mark (the title quotes the latest round's).
+        means = alt.Chart(frame).transform_filter("datum.statistic == 'mean'").transform_calculate(
+            text="format(datum.seconds, '.1f') + ' s'").mark_text(baseline="bottom", dy=-7, fontSize=11).encode(
+            x=x, y=alt.Y(f"{label}:N", sort=list(lat[label])), text="text:N")
+        return alt.layer(bound, dots, means, bound_name).properties(width=190 if narrow else 420, height=alt.Step(30))
 
     return charts.finish(
         draw(False), narrow=draw(True), title=title,
-        subtitle=mlperf_subtitle(f"mean and 99th-percentile latency per query, seconds; dashed line: the scenario's "
-                                 f"{frame['latency_bound_s'].iloc[0]:g} s bound"),
+        subtitle=mlperf_subtitle("mean and 99th-percentile latency per query, seconds"),
         source=source,
         description=f"Dot plot of mean and 99th-percentile GPT-J latency for {len(lat)} MLPerf systems. {title}. "
                     + "; ".join(f"{r.system} {r.statistic}: {r.seconds:.1f} s" for r in frame.itertuples()),
@@ -279,22 +283,24 @@ def per_dollar_chart(frame: pd.DataFrame, price_span: str, source: str) -> alt.T
     worst = frame.loc[frame["hbm_gb_s_per_usd_hour"].idxmin()]
     title = f"{best['chip']} buys the most memory bandwidth per list-price dollar, {worst['chip']} the least"
     vendors = [v for v in CHIP_MAKERS if v in set(frame["vendor"])]
-    x_domain = _nice_domain(frame["hbm_gb_s_per_usd_hour"], 50, 20)
-    y_domain = [0, math.ceil((frame["bf16_tflops_per_usd_hour"].max() + 20) / 50) * 50]
+    # Bandwidth per dollar, which governs decoding, up the chart where the eye reads a ranking;
+    # compute per dollar across.
+    y_domain = _nice_domain(frame["hbm_gb_s_per_usd_hour"], 50, 20)
+    x_domain = [0, math.ceil((frame["bf16_tflops_per_usd_hour"].max() + 20) / 50) * 50]
     sizes = {"wide": (520, 320), "narrow": (250, 300)}
     frame = frame.copy()
     for layout, (width, height) in sizes.items():
-        x_px = (frame["hbm_gb_s_per_usd_hour"] - x_domain[0]) / (x_domain[1] - x_domain[0]) * width
-        y_px = (1 - frame["bf16_tflops_per_usd_hour"] / y_domain[1]) * height
+        x_px = frame["bf16_tflops_per_usd_hour"] / x_domain[1] * width
+        y_px = (1 - (frame["hbm_gb_s_per_usd_hour"] - y_domain[0]) / (y_domain[1] - y_domain[0])) * height
         frame[f"place_{layout}"] = place_labels(x_px, y_px, frame["label"], width, height)
 
     def draw(narrow: bool):
         layout = "narrow" if narrow else "wide"
         base = alt.Chart(frame).encode(
-            x=alt.X("hbm_gb_s_per_usd_hour:Q", title="HBM bandwidth per dollar-hour (GB/s per $/h)",
-                    scale=alt.Scale(domain=x_domain, nice=False), axis=alt.Axis(tickCount=5 if narrow else 10)),
-            y=alt.Y("bf16_tflops_per_usd_hour:Q", title="Dense BF16 TFLOPS per dollar-hour",
-                    scale=alt.Scale(domain=y_domain, nice=False)))
+            y=alt.Y("hbm_gb_s_per_usd_hour:Q", title="HBM bandwidth per dollar-hour (GB/s per $/h)",
+                    scale=alt.Scale(domain=y_domain, nice=False)),
+            x=alt.X("bf16_tflops_per_usd_hour:Q", title="Dense BF16 TFLOPS per dollar-hour",
+                    scale=alt.Scale(domain=x_domain, nice=False), axis=alt.Axis(tickCount=5 if narrow else 10)))
         points = base.mark_point(filled=True, size=80 if narrow else 110, opacity=1, stroke=charts.PAPER,
                                  strokeWidth=1).encode(
             color=alt.Color("vendor:N", title="Vendor", scale=charts.vendor_scale(vendors),
@@ -315,8 +321,8 @@ def per_dollar_chart(frame: pd.DataFrame, price_span: str, source: str) -> alt.T
 
     return charts.finish(
         draw(False), narrow=draw(True), title=title,
-        subtitle=f"Peak dense BF16 TFLOPS and HBM GB/s per dollar of on-demand list price per chip-hour; latest price per "
-                 f"chip, {price_span}. Decoding is bandwidth-bound, so the horizontal axis governs it.",
+        subtitle=f"HBM GB/s (up) and peak dense BF16 TFLOPS (across) per dollar of on-demand list price per chip-hour; latest price per "
+                 f"chip, {price_span}. Decoding is bandwidth-bound: the higher, the cheaper it decodes.",
         source=source,
         description=f"Scatter plot of {len(frame)} accelerators: memory bandwidth per dollar-hour against compute per "
                     f"dollar-hour. {title}. " + "; ".join(
@@ -332,7 +338,7 @@ ROOFLINE_CHIPS = ["tpu-v5e", "tpu-v6e", "tpu7x", "trainium2", "h100", "h200"]
 ROOFLINE_X, ROOFLINE_Y = (0.5, 10_000), (0.3, 5_000)  # FLOP per byte; TFLOPS
 # Plot heights (px) per layout, and the least distance between two chips' names at the
 # lines' right ends.
-ROOFLINE_HEIGHT = {"wide": 330, "narrow": 300}
+ROOFLINE_HEIGHT = {"wide": 330, "narrow": 400}
 ROOFLINE_LABEL_GAP_PX = 13
 
 
@@ -459,8 +465,8 @@ def roofline_chart(lines: pd.DataFrame, ridges: pd.DataFrame, names: pd.DataFram
 
     return charts.finish(
         draw(False), narrow=draw(True), title=title,
-        subtitle=f"Roofline: attainable TFLOPS = min(peak dense BF16, intensity x HBM bandwidth); dots mark each chip's "
-                 f"ridge ({low:,.0f} to {high:,.0f} FLOP/byte). {prefill}. BF16 weights, KV cache ignored.",
+        subtitle=f"Roofline: attainable TFLOPS = min(peak dense BF16, intensity x HBM bandwidth); a dot marks each chip's "
+                 f"ridge ({low:,.0f} to {high:,.0f} FLOP/byte). BF16 weights, KV cache ignored.",
         source=source,
         description=f"Log-log roofline of {len(ridges)} accelerators with shaded bands for decoding (batches 1 to "
                     f"{decode_batch_limit(ridges)}) and prefill (512 to 8,192). {title}. {prefill}. Ridge "
@@ -490,15 +496,21 @@ def mlperf_ratios(frame: pd.DataFrame, first: str = "tpu-v5e", second: str = "h1
     return {rnd: by[(rnd, first)] / by[(rnd, second)] for rnd in sorted(frame["round"].unique())}
 
 
+# v5e's samples per dollar within this share of H100's is a match, not a lead.
+MLPERF_PAR = 0.05
+
+
 def mlperf_dollar_chart(frame: pd.DataFrame, prices_on, source: str) -> alt.TopLevelMixin:
     """GPT-J samples per list-price dollar of each MLPerf system, one bar each.
     `frame`: `mlperf_dollar_frame()`; `prices_on`: the date the prices are taken at."""
     ratio = mlperf_ratios(frame)
     first, last = sorted(ratio)[0], sorted(ratio)[-1]
-    title = (f"Per list-price dollar TPU v5e led H100 on GPT-J in {first} ({ratio[first]:.1f}x) but trailed it in "
-             f"{last} ({1 / ratio[last]:.1f}x)") if ratio[first] > 1 > ratio[last] else (
-        f"Per list-price dollar TPU v5e gave {ratio[first]:.1f}x H100's GPT-J samples in {first} and "
-        f"{ratio[last]:.1f}x in {last}")
+    # The verdict per round: within MLPERF_PAR of 1 is a match.
+    standing = {r: "matched" if abs(v - 1) < MLPERF_PAR else "led" if v > 1 else "trailed" for r, v in ratio.items()}
+    title = (f"Per list-price dollar TPU v5e {standing[first]} H100 on GPT-J in both rounds ({ratio[first]:.1f}x its samples "
+             f"in {first}, {ratio[last]:.1f}x in {last})" if standing[first] == standing[last] else
+             f"Per list-price dollar TPU v5e {standing[first]} H100 on GPT-J in {first} ({ratio[first]:.1f}x its samples) and "
+             f"{standing[last]} it in {last} ({ratio[last]:.1f}x)")
     vendors = [v for v in CHIP_MAKERS if v in set(frame["vendor"])]
     # Systems in the frame's order, by position (a list of their names would be carried by every
     # layer), each round in a panel of its own, the round left out of the rows' names.
@@ -521,7 +533,8 @@ def mlperf_dollar_chart(frame: pd.DataFrame, prices_on, source: str) -> alt.TopL
                      alt.Tooltip("samples_per_usd:Q", title="Samples per $", format=",.0f"),
                      alt.Tooltip("framework:N", title="Software")])
         values = base.mark_text(align="left", dx=4, fontSize=11).encode(text=alt.Text("samples_per_usd:Q", format=",.0f"))
-        heading = alt.Title(f"MLPerf {round_}", anchor="start", fontSize=12)
+        # Each round's ratio, the figure the title quotes, in its panel's heading.
+        heading = alt.Title(f"MLPerf {round_}: TPU v5e {ratio[round_]:.1f}x H100 per dollar", anchor="start", fontSize=12)
         if narrow:
             return charts.label_rows([bars, values], "name", order, width=240, row_height=14).properties(title=heading)
         y = alt.Y("name:N", title=None, sort=order)
@@ -556,11 +569,8 @@ def range_figure(verdicts: dict[str, pd.DataFrame], model_name: str, price_span:
     wide, title, description = inference.range_chart(verdicts)
     return charts.finish(
         wide, narrow=inference.range_chart(verdicts, narrow=True)[0], title=title,
-        subtitle=(f"Dollars per million output tokens of {model_name}, decoding only: each chip's own assumptions at their "
-                  f"favourable and unfavourable ends, one chip at a time (line), every assumption at its central value "
-                  f"(circle: could be the cheapest; diamond: clearly dearer). "
-                  f"Dashed: the lowest unfavourable end. List prices {price_span}; owning costs from SemiAnalysis as Epoch AI "
-                  "reports them."),
+        subtitle=(f"$ per million output tokens of {model_name}, decoding only. Line: each chip's own assumptions from "
+                  f"favourable to unfavourable end; mark: all central; dashed: the lowest unfavourable end. List prices {price_span}."),
         source=source, description=description, data_files=COST_DATA)
 
 
@@ -574,10 +584,8 @@ def cost_figure(chips: pd.DataFrame, model, assumptions: pd.DataFrame, cost_scen
     narrow = inference.cost_chart(chips, model, assumptions, cost_scenarios, scenarios, narrow=True)[0]
     return inference.with_live_text(charts.finish(
         wide, narrow=narrow, title=title,
-        subtitle=(f"Dollars per million output tokens of {model.name}, decoding only, on the picked price basis: on-demand "
-                  f"list prices {price_span} less each vendor's discount, or owning cost. Defaults: the central assumptions, "
-                  "list prices. \u25c6 and outline: serving Anthropic in the picked scenario; chips without a price show the "
-                  "effective $/chip-hour that ties."),
+        subtitle=(f"$ per million output tokens of {model.name}, decoding only: on-demand list prices {price_span} less "
+                  "each vendor's discount, or owning cost. \u25c6 and outline: serving Anthropic in the picked scenario."),
         source=source + "; formula in chipbook.inference", description=description,
         data_files=[*COST_DATA, "cost_scenarios.csv"]))
 
@@ -588,14 +596,10 @@ def tornado_figure(result: pd.DataFrame, chip_names: dict[str, str], model_name:
     from . import inference
 
     wide, title, description = inference.tornado_chart(result, chip_names)
-    among = ", ".join(chip_names[c] for c in result.attrs["among"])
-    takers = sorted({chip_names[c] for c in result.loc[result["cheapest_changes"], "cheapest"]})
-    past_one = (f"Past 1, {takers[0]} is cheapest" if len(takers) == 1 else
-                "Past 1 another chip is cheapest, and it is named" if takers else "Past 1 another chip would be cheapest")
+    among = inference._and([chip_names[c] for c in result.attrs["among"]])
     return charts.finish(
         wide, narrow=inference.tornado_chart(result, chip_names, narrow=True)[0], title=title,
-        subtitle=(f"Among {among}, on owning cost: {chip_names[result.attrs['leader']]}'s cost per million output tokens "
-                  "over the next chip's, each assumption moved alone to its low end (circle) and high end (triangle), the "
-                  f"others central; only assumptions that move it are drawn. {past_one}. {model_name}."),
+        subtitle=(f"Owning cost per million output tokens of {model_name} among {among}: each assumption moved "
+                  "alone, the others central."),
         source=source, description=description,
         data_files=["cost_assumptions.csv", "accelerator_specs.csv", "serving_formats.csv", "cost_scenarios.csv"])
