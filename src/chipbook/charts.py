@@ -369,6 +369,28 @@ def period_shade(start, end, label: str, words: str | None = None) -> alt.LayerC
     return band + name
 
 
+def date_split(date, end, before: str, after: str, words: str, **numbers: int) -> alt.LayerChart:
+    """A time chart's split at `date` (the day the strategy article was written, say), to
+    layer under it: a rule at the date, the stretch from it to `end` shaded (a backdrop),
+    and what lies on each side named just above the plot, `before` to the left of the rule
+    and `after` to its right ("|" breaks a line), so the counts a title states sit on the
+    marks they count. `words`: the tooltip of the shading and the rule; `numbers`: the counts
+    the labels state, carried as the split's data so that a check finds them there."""
+    frame = pd.DataFrame({"start": [pd.Timestamp(date)], "end": [pd.Timestamp(end)], "words": [words],
+                          "before": [before], "after": [after], **{k: [v] for k, v in numbers.items()}})
+    tooltip = alt.Tooltip("words:N", title="Split")
+    band = backdrop(alt.Chart(frame).mark_rect(color="#555", opacity=0.08).encode(
+        x="start:T", x2="end:T", tooltip=tooltip))
+    rule = alt.Chart(frame).mark_rule(color=INK, strokeDash=[4, 3]).encode(x="start:T", tooltip=tooltip)
+    # Vega sets a text's first line on its baseline and the rest below: the block is lifted
+    # by its extra lines, so that its last line ends just above the plot.
+    lines = max(before.count("|"), after.count("|"))
+    text = dict(baseline="bottom", dy=-4 - 13 * lines, lineHeight=13, fontSize=11, color=INK, lineBreak="|")
+    left = alt.Chart(frame).mark_text(align="right", dx=-4, **text).encode(x="start:T", y=alt.value(0), text="before:N")
+    right = alt.Chart(frame).mark_text(align="left", dx=4, **text).encode(x="start:T", y=alt.value(0), text="after:N")
+    return alt.layer(band, rule, left, right)
+
+
 def finish(
     chart: alt.TopLevelMixin,
     *,

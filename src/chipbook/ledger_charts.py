@@ -14,7 +14,7 @@ import json
 import altair as alt
 import pandas as pd
 
-from . import charts, timeline
+from . import charts
 from .ledger import OUTCOMES, html_table
 from .vocabulary import CONFIDENCE, STANCES, WHO_HELD
 
@@ -307,7 +307,7 @@ def evidence_timing(evidence: pd.DataFrame, articles: pd.DataFrame, as_of: pd.Ti
     after = later / len(dated)
     title = f"{after:.0%} of the evidence dates from after the strategy article was written"
     end = frame["quarter"].max() + pd.offsets.QuarterEnd(0) + pd.Timedelta(days=1)
-    split = timeline.date_split(
+    split = charts.date_split(
         a1_latest, end, f"\u2190 {1 - after:.0%} ({earlier} {charts.agree(earlier, 'row', 'rows')})|before A1",
         f"{after:.0%} ({later} {charts.agree(later, 'row', 'rows')}) \u2192|after A1",
         f"{earlier} of {len(dated)} evidence rows ({1 - after:.0%}) date from before the strategy article (A1) was "

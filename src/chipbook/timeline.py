@@ -95,28 +95,6 @@ def events(investments: pd.DataFrame, commitments: pd.DataFrame, capacity: pd.Da
 
 # --- The chart ---------------------------------------------------------------------------
 
-def date_split(date, end, before: str, after: str, words: str, **numbers: int) -> alt.LayerChart:
-    """A time chart's split at `date` (the day the strategy article was written, say), to
-    layer under it: a rule at the date, the stretch from it to `end` shaded (a backdrop),
-    and what lies on each side named just above the plot, `before` to the left of the rule
-    and `after` to its right ("|" breaks a line), so the counts a title states sit on the
-    marks they count. `words`: the tooltip of the shading and the rule; `numbers`: the counts
-    the labels state, carried as the split's data so that a check finds them there."""
-    frame = pd.DataFrame({"start": [pd.Timestamp(date)], "end": [pd.Timestamp(end)], "words": [words],
-                          "before": [before], "after": [after], **{k: [v] for k, v in numbers.items()}})
-    tooltip = alt.Tooltip("words:N", title="Split")
-    band = charts.backdrop(alt.Chart(frame).mark_rect(color="#555", opacity=0.08).encode(
-        x="start:T", x2="end:T", tooltip=tooltip))
-    rule = alt.Chart(frame).mark_rule(color=charts.INK, strokeDash=[4, 3]).encode(x="start:T", tooltip=tooltip)
-    # Vega sets a text's first line on its baseline and the rest below: the block is lifted
-    # by its extra lines, so that its last line ends just above the plot.
-    lines = max(before.count("|"), after.count("|"))
-    text = dict(baseline="bottom", dy=-4 - 13 * lines, lineHeight=13, fontSize=11, color=charts.INK, lineBreak="|")
-    left = alt.Chart(frame).mark_text(align="right", dx=-4, **text).encode(x="start:T", y=alt.value(0), text="before:N")
-    right = alt.Chart(frame).mark_text(align="left", dx=4, **text).encode(x="start:T", y=alt.value(0), text="after:N")
-    return alt.layer(band, rule, left, right)
-
-
 # Events of one lane closer than this are drawn one above the other: at a phone's width a
 # marker is about 12 px, some 45 days of the timeline.
 DODGE_DAYS = 45
@@ -138,7 +116,7 @@ def events_chart(events_table: pd.DataFrame, articles: pd.DataFrame, source_line
     frame["row_y"], y, height = charts.slot_rows(frame["lane"], frame["slot"], lanes, step=15, headroom=1.6)
     end = frame["date"].max() + pd.Timedelta(days=45)
     before = len(frame) - after
-    split = date_split(a1_latest, end, f"\u2190 {before} of {len(frame)}|before A1", f"{after} of {len(frame)} \u2192|after A1",
+    split = charts.date_split(a1_latest, end, f"\u2190 {before} of {len(frame)}|before A1", f"{after} of {len(frame)} \u2192|after A1",
                        f"{before} of the {len(frame)} events came by the time the strategy article (A1) was written, "
                        f"{after} after", before_events=before, after_events=after)
 
