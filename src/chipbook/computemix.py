@@ -606,13 +606,14 @@ def run(scenario_id: str = CENTRAL, basis: str = HEADLINE, correlated_draws: boo
     """The model on the book's data for one scenario and basis (`ALL_UNITS` runs the
     headline's); `correlated_draws=False` draws every assumption independently, and
     `shared_demand=False` draws those that load on the demand factor (`DEMAND`)
-    independently (`without_factor`), both for comparison."""
+    independently (`without_factor`), both for comparison. It draws `DRAWS` times, read
+    when called, so that the tests of the model's invariants can take fewer."""
     tables = inputs()
     if scenario_id not in set(tables.scenarios["scenario_id"]):
         raise KeyError(f"no scenario {scenario_id!r} in scenarios.csv")
     factors = tables.factors if shared_demand else without_factor(tables.factors)
     return simulate(scenario_tranches(tables.tranches, tables.changes, scenario_id), tables.chip_power,
-                    tables.specs, single(basis), factors=factors if correlated_draws else None,
+                    tables.specs, single(basis), draws=DRAWS, factors=factors if correlated_draws else None,
                     benchmarks=tables.benchmarks)
 
 
@@ -744,6 +745,15 @@ def sensitivity(tranches: pd.DataFrame, chip_power: pd.DataFrame, specs: pd.Data
                      "swing": abs(ends[1][vendor] - ends[0][vendor]), "shares_low": ends[0], "shares_high": ends[1],
                      "shares_central": central})
     return pd.DataFrame(rows).sort_values("swing", ascending=False, kind="stable").reset_index(drop=True)
+
+
+@data.cached_per_process
+def book_sensitivity(quarter: str, vendor: str = "NVIDIA", basis: str = ALL_UNITS) -> pd.DataFrame:
+    """`sensitivity` on the book's data, computed once per process (a hundred or so runs
+    of the modal case): the sentences that name what moves a share read it. Not to be
+    modified."""
+    tables = inputs()
+    return sensitivity(tables.tranches, tables.chip_power, tables.specs, quarter, vendor, basis, tables.benchmarks)
 
 
 def order_flips(table: pd.DataFrame, first: str = "AWS", second: str = "NVIDIA") -> list[tuple[str, str, str, float]]:
@@ -1002,99 +1012,59 @@ def listing(parts: list[str], conjunction: str = "and") -> str:
 
 # --- The chart -----------------------------------------------------------------------------
 
-VENDOR_ORDER = ("NVIDIA", "AWS", "Google")  # stacked from the baseline up: NVIDIA's part reads off the axis
+VENDOR_ORDER = ("NVIDIA", "AWS", "Google")  # the panels, top to bottom: NVIDIA's, the title's, first
 
 
 def chart_table(shares_: pd.DataFrame, compute_: pd.DataFrame, count: str = COUNTS[0]) -> pd.DataFrame:
     """The rows the chart draws, one per scenario, quarter and vendor: scenario (name),
-    quarter, vendor, rank (its place in the stack), h100e (central, in service), share,
-    share_low, share_high (counting `count`, in whole percentage points by `percent_points`),
-    stack_mid, the middle of the vendor's band in the stacked panel (for its label), and
-    total_h100e, the median of all vendors' total, which the tables print (the vendors'
-    medians need not add up to it). Amounts are raw, so that every printed figure is
-    rounded once (rule 8)."""
+    quarter, vendor, rank (its place in VENDOR_ORDER), h100e (central, in service, raw, so
+    that the tooltip rounds it once, rule 8), share, share_low, share_high (counting
+    `count`, in whole percentage points by `percent_points`, so that the lines, the
+    tooltips and the text alternative say what the tables say)."""
     served = compute_[(compute_["state"] == IN_SERVICE) & (compute_["unit"] == "h100e") & compute_["vendor"].isin(CHIP_MAKERS)]
     part = shares_[shares_["count"] == count]
     table = part.merge(served[["scenario", "quarter", "vendor", "central"]].rename(columns={"central": "h100e"}),
                        on=["scenario", "quarter", "vendor"])
     table = table.rename(columns={"central": "share", "low": "share_low", "high": "share_high"})
-    whole = compute_[(compute_["state"] == IN_SERVICE) & (compute_["unit"] == "h100e") & (compute_["vendor"] == ALL_VENDORS)]
-    table = table.merge(whole[["scenario", "quarter", "central"]].rename(columns={"central": "total_h100e"}),
-                        on=["scenario", "quarter"], how="left")
     table["rank"] = table["vendor"].map({v: i for i, v in enumerate(VENDOR_ORDER)})
     table = table.sort_values(["scenario", "quarter", "rank"])
-    top = table.groupby(["scenario", "quarter"])["h100e"].cumsum()
-    table["stack_mid"] = top - table["h100e"] / 2
-    table["label_y"] = _spread(table, "share", LABEL_GAP)
-    columns = ["scenario", "quarter", "vendor", "rank", "h100e", "stack_mid", "share", "label_y", "share_low", "share_high",
-               "total_h100e"]
+    columns = ["scenario", "quarter", "vendor", "rank", "h100e", "share", "share_low", "share_high"]
     table = table[columns].reset_index(drop=True)
-    # Amounts stay raw here: the text alternative prints them by `amount_text`, once, as the
-    # tables do; only the page's copy is rounded (`layout`). Whole percentage points by the book's one rounding (rule 8), so that the lines, the
-    # tooltips and the text alternative say what the tables say.
     for column in ("share", "share_low", "share_high"):
         table[column] = table[column].map(percent_points) / 100
     return table
 
 
-LABEL_GAP = 0.08  # the share panel's end labels sit at least this far apart (8% of the axis, about 15 px)
-
-
-def _spread(table: pd.DataFrame, column: str, gap: float) -> pd.Series:
-    """`column`, nudged down where needed so that within each scenario and quarter the
-    values, taken from the largest, are at least `gap` apart (labels that do not overlap)."""
-    spread = table[column].astype(float).copy()
-    for _, group in table.groupby(["scenario", "quarter"]):
-        ceiling = None
-        for index in group.sort_values(column, ascending=False).index:
-            value = spread[index] if ceiling is None else min(spread[index], ceiling - gap)
-            spread[index] = value
-            ceiling = value
-    return spread
-
-
-def chart_title(table: pd.DataFrame, scenario: str, vendor: str = "NVIDIA", first: int = 2024, last: int = 2026,
-                marks: dict[int, str] | None = None) -> str:
-    """The finding the chart states, from its own rows: `vendor`'s share at the end of
-    `first` and of `last` (with its range) in `scenario`; `marks` gives a year's status
-    ('fitted', 'projected'), printed after it. Shares print alike: 'about the same'."""
-    rows = table[(table["scenario"] == scenario) & (table["vendor"] == vendor)].set_index("quarter")
-    start, end = rows.loc[f"{first}Q4"], rows.loc[f"{last}Q4"]
-    marks = marks or {}
+def chart_title(table: pd.DataFrame, scenario: str, evidence_as_of=None, *, vendor: str = "NVIDIA",
+                first: int = 2024, last: int | None = None) -> tuple[str, tuple[str, ...]]:
+    """The finding the chart states, from its own rows, and the quarters whose share it
+    cites (each drawn as a labelled point on `vendor`'s line, `layout`): `vendor`'s share
+    at the end of `first` and of `last` (default: the last full year of the rows) in
+    `scenario`. A low between the two, below both, is the finding: 'fell from 45% at
+    end-2024 to 11% in 2026 Q1, then partly recovered to 24% at end-2026' (or 'rose to',
+    past the start, or 'back to', where the ends print alike). Ends that print alike, with
+    no such low, are 'about the same' (rule 9). With `evidence_as_of`, a fitted or
+    projected year-end says so, as the tables do (`year_label`)."""
+    last = int(table["quarter"].max()[:4]) - 1 if last is None else last
+    rows = table[(table["scenario"] == scenario) & (table["vendor"] == vendor)].set_index("quarter").sort_index()["share"]
+    start_q, end_q = f"{first}Q4", f"{last}Q4"
+    start, end = rows[start_q], rows[end_q]
 
     def when(year):
-        return f"end-{year}" + (f" ({marks[year]})" if marks.get(year) and marks[year] != "estimated" else "")
+        return f"end-{year}" if evidence_as_of is None else year_label(year, evidence_as_of, "end-")
 
-    ranged = share_text(end["share_low"], end["share"], end["share_high"])
-    if percent(end["share"]) == percent(start["share"]):
-        return (f"{vendor}'s share of Anthropic's compute in service was about the same at {when(first)} and "
-                f"{when(last)}: {ranged}")
-    verb = "fell" if end["share"] < start["share"] else "rose"
-    return (f"{vendor}'s share of Anthropic's compute in service {verb} from {percent(start['share'])} at {when(first)} "
-            f"to {ranged} at {when(last)}")
-
-
-def chart_description(table: pd.DataFrame, scenario: str, years: tuple[int, ...] = (2024, 2025, 2026, 2027)) -> str:
-    """The text alternative: every vendor's year-end share with its range in `scenario`,
-    and NVIDIA's last year-end share in every other scenario (the scenario picker's
-    choice is appended by the page's script)."""
-    year_rows = table[table["quarter"].isin([f"{y}Q4" for y in years])]
-    shown = year_rows[year_rows["scenario"] == scenario]
-    parts = []
-    for year in years:
-        at = shown[shown["quarter"] == f"{year}Q4"].sort_values("rank")
-        # The total the tables print (the median of the total's draws), where the rows carry it; the vendors'
-        # medians need not add up to it.
-        total = amount_text(at["total_h100e"].iloc[0] if "total_h100e" in at else at["h100e"].sum())
-        parts.append(f"end-{year}: " + ", ".join(
-            f"{r.vendor} " + ("none" if r.share_high == 0 else share_text(r.share_low, r.share, r.share_high))
-            for r in at.itertuples()) + f", of {total} H100e in all")
-    last = f"{years[-1]}Q4"
-    others = year_rows[(year_rows["scenario"] != scenario) & (year_rows["quarter"] == last) & (year_rows["vendor"] == "NVIDIA")]
-    other_text = "; ".join(f"{r.scenario}: {share_text(r.share_low, r.share, r.share_high)}" for r in others.itertuples())
-    return (f"Two panels over time, 2023 to {years[-1]}, with a scenario picker. Top: Anthropic's compute in service by "
-            f"chip vendor, stacked, in H100-equivalents. Bottom: each vendor's share with its range. Scenario "
-            f"'{scenario}': " + "; ".join(parts) + f". NVIDIA at end-{years[-1]} in the other scenarios: {other_text}.")
+    between = rows[start_q:end_q]
+    low_q = between.idxmin()
+    subject = f"{vendor}'s share of Anthropic's compute"
+    if percent_points(between.min()) < min(percent_points(start), percent_points(end)):
+        then = (f"back to {percent(end)}" if percent_points(end) == percent_points(start) else
+                f"rose to {percent(end)}" if end > start else f"partly recovered to {percent(end)}")
+        return (f"{subject} fell from {percent(start)} at {when(first)} to {percent(between.min())} in "
+                f"{low_q[:4]} Q{low_q[-1]}, then {then} at {when(last)}", (start_q, low_q, end_q))
+    if percent_points(start) == percent_points(end):  # shares that print alike (rule 9)
+        return f"{subject} was about the same at {when(first)} and {when(last)}: {percent(end)}", (start_q, end_q)
+    verb = "fell" if end < start else "rose"
+    return f"{subject} {verb} from {percent(start)} at {when(first)} to {percent(end)} at {when(last)}", (start_q, end_q)
 
 
 def figure(table: pd.DataFrame, articles: pd.DataFrame, evidence_as_of, *, source: str, scenario: str, first: int = 2024):
@@ -1103,33 +1073,15 @@ def figure(table: pd.DataFrame, articles: pd.DataFrame, evidence_as_of, *, sourc
     evidence date and a scenario picker. `table`: `chart_table()` rows (scenario, quarter,
     vendor, share, share_low, share_high, h100e); `scenario` is the name the picker starts
     at, which the title and text alternative speak for (the page's script appends the
-    reader's choice to the text alternative). The title gives NVIDIA's share at the end of
-    `first` and its lowest share from then to the end of the last full year, or, if it
-    never dips below both ends, its share at that end. It carries both layouts (`layout`):
-    the page draws the narrow one in a phone's column."""
+    reader's choice to the text alternative). The title is `chart_title`'s; every share it
+    cites is a labelled point on NVIDIA's line, and each other panel labels its share at
+    the same quarters. It carries both layouts (`layout`): the page draws the narrow one in
+    a phone's column."""
     from . import charts
 
-    last_year = int(table["quarter"].max()[:4]) - 1
     picked = table[table["scenario"] == scenario]
-    nvidia = picked[picked["vendor"] == "NVIDIA"].set_index("quarter").sort_index()
-    first_year = first
-    # A fitted or projected year-end says so, as the tables do (year_label).
-    mark = {y: year_label(y, evidence_as_of, "end-") for y in (first_year, last_year)}
+    title, cited = chart_title(table, scenario, evidence_as_of, first=first)
     fitted = [y for y in YEARS if year_status(y, evidence_as_of) == "fitted"]
-    start, end = nvidia.loc[f"{first_year}Q4"], nvidia.loc[f"{last_year}Q4"]
-    between = nvidia.loc[f"{first_year}Q4":f"{last_year}Q4", "share"]
-    low_quarter = between.idxmin()
-    # A low between the two year-ends is the finding; the last year-end's share is in NVIDIA's panel.
-    if percent_points(between.min()) < min(percent_points(start["share"]), percent_points(end["share"])):
-        title = (f"NVIDIA's share of Anthropic's compute fell from {percent(start['share'])} at {mark[first_year]} to a "
-                 f"low of {percent(between.min())} in {low_quarter[:4]} Q{low_quarter[-1]}")
-    elif percent_points(start["share"]) == percent_points(end["share"]):  # shares that print alike (rule 9)
-        title = (f"NVIDIA's share of Anthropic's compute was about the same at {mark[first_year]} and "
-                 f"{mark[last_year]}: {percent(end['share'])}")
-    else:
-        verb = "fell" if end["share"] < start["share"] else "rose"
-        title = (f"NVIDIA's share of Anthropic's compute {verb} from {percent(start['share'])} at {mark[first_year]} to "
-                 f"{percent(end['share'])} at {mark[last_year]}")
     years = sorted({int(q[:4]) for q in picked["quarter"] if q.endswith("Q4")})
     described = []
     for year in years:
@@ -1145,14 +1097,12 @@ def figure(table: pd.DataFrame, articles: pd.DataFrame, evidence_as_of, *, sourc
                    + "; ".join(f"{r.scenario}: {share_text(r.share_low, r.share, r.share_high)}" for r in others.itertuples())
                    + ".")
     return charts.finish(
-        layout(table, articles, evidence_as_of, scenario=scenario),
-        narrow=layout(table, articles, evidence_as_of, scenario=scenario, narrow=True),
+        layout(table, articles, evidence_as_of, scenario=scenario, cited=cited),
+        narrow=layout(table, articles, evidence_as_of, scenario=scenario, cited=cited, narrow=True),
         title=title,
-        subtitle=(f"Each vendor's share of Anthropic's {UNIT_WORDS} in service at each quarter's end: median line and a "
-                  f"band from the lowest 5th to the highest 95th percentile of {DRAWS:,} draws on any of three units. "
-                  + (f"To end-{fitted[-1]}, totals fitted to Epoch AI's estimates, split by the book's judgement. "
-                     if fitted else "")
-                  + f"Shaded: projected, after {pd.Timestamp(evidence_as_of):%Y-%m-%d}; grey: when the articles were written."),
+        subtitle=(f"Share of Anthropic's {UNIT_WORDS} in service at each quarter's end. Line: median of {DRAWS:,} "
+                  "draws; band: 5th–95th percentile on any of three units."
+                  + (f" Fitted to Epoch AI's totals to end-{fitted[-1]};" if fitted else "") + " A1, A2: the articles."),
         source=source,
         description=description,
         data_files=["compute_mix_tranches.csv", "compute_mix_chip_power.csv", "compute_mix_scenarios.csv",
@@ -1164,16 +1114,60 @@ def figure(table: pd.DataFrame, articles: pd.DataFrame, evidence_as_of, *, sourc
 PANEL_NAMES = {"NVIDIA": "NVIDIA GPUs", "AWS": "AWS Trainium", "Google": "Google TPUs"}
 
 
-def layout(table: pd.DataFrame, articles: pd.DataFrame, evidence_as_of, *, scenario: str, narrow: bool = False):
+# Where a point's label may go, in order of preference: (align, baseline, dx, dy) in px.
+LABEL_PLACES = (("center", "bottom", 0, -6), ("center", "top", 0, 6), ("left", "bottom", 5, -4),
+                ("right", "bottom", -5, -4), ("left", "top", 5, 4), ("right", "top", -5, 4))
+LABEL_FONT_PX = 11
+
+
+def label_places(shares_: pd.Series, cited: tuple[str, ...], width: float, height: float, rule_x: float | None = None,
+                 top_px: float = 14) -> dict[str, tuple[str, str, int, int]]:
+    """Where each cited quarter's share label goes beside its point so that it crosses
+    neither the line (`shares_`: share by quarter, sorted, drawn at each quarter's end on
+    an axis from the first quarter's start to the last's end, `width` x `height` px, share
+    0 at the bottom and 1 at the top), nor the rule at `rule_x` px, nor another label or
+    point, and stays inside the plot below its top `top_px` (the article labels): the
+    first of `LABEL_PLACES` that fits, else the first."""
+    first = quarter_end(shares_.index[0]) - pd.offsets.QuarterBegin(startingMonth=1)
+    span = (quarter_end(shares_.index[-1]) - first).days
+    xy = [((quarter_end(q) - first).days / span * width, (1 - v) * height) for q, v in shares_.items()]
+    # The line, sampled every pixel or so.
+    line = [(x0 + (x1 - x0) * t / 8, y0 + (y1 - y0) * t / 8) for (x0, y0), (x1, y1) in zip(xy, xy[1:]) for t in range(9)]
+    points = {q: xy[list(shares_.index).index(q)] for q in cited}
+    taken = [(x - 4, y - 4, x + 4, y + 4) for x, y in points.values()]
+    places = {}
+    for quarter in cited:
+        x, y = points[quarter]
+        text_width = 0.62 * LABEL_FONT_PX * len(percent(shares_[quarter])) + 2
+        for align, baseline, dx, dy in LABEL_PLACES:
+            left = x + dx - {"center": text_width / 2, "left": 0, "right": text_width}[align]
+            top = y + dy - (LABEL_FONT_PX if baseline == "bottom" else 0)
+            box = (left - 1, top, left + text_width + 1, top + LABEL_FONT_PX)
+            fits = (box[0] >= 0 and box[2] <= width and box[1] >= top_px and box[3] <= height
+                    and not any(box[0] <= px <= box[2] and box[1] <= py <= box[3] for px, py in line)
+                    and (rule_x is None or not box[0] - 1 <= rule_x <= box[2] + 1)
+                    and not any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in taken))
+            if fits:
+                break
+        else:
+            align, baseline, dx, dy = LABEL_PLACES[0]
+        places[quarter] = (align, baseline, dx, dy)
+        taken.append(box)
+    return places
+
+
+def layout(table: pd.DataFrame, articles: pd.DataFrame, evidence_as_of, *, scenario: str, narrow: bool = False,
+           cited: tuple[str, ...] = ()):
     """The chart, unfinished (see `figure`): one panel per vendor, stacked, sharing the time
     axis, 560 px wide, or for a phone (`narrow`) 250 px with year labels. Each panel names
-    its vendor and, above its right end, the share at the end of the last full year with
-    its range, for the picked scenario."""
+    its vendor and marks its share at each `cited` quarter (those the title cites) with a
+    labelled point, for the picked scenario; the labels sit where `label_places` finds room
+    in the starting scenario."""
     import altair as alt
 
     from . import charts
 
-    width = 250 if narrow else 560
+    width, height = (250, 95) if narrow else (560, 110)
     names = list(dict.fromkeys(table["scenario"]))
     picker = alt.param(name="scenario", value=scenario, bind=alt.binding_select(options=names, name="Scenario "))
     vendors = [v for v in VENDOR_ORDER if v in set(table["vendor"])]
@@ -1193,10 +1187,9 @@ def layout(table: pd.DataFrame, articles: pd.DataFrame, evidence_as_of, *, scena
     # one. A quarter that every scenario draws alike (those before the first deal a
     # scenario moves) is carried once, for all of them (`s` = -1).
     number = {name: i for i, name in enumerate(names)}
-    # The page's copy: drawn at three significant figures (more than the model knows, and
-    # light), and in the tooltip the raw value at the tables' two (rule 8), never one from the other.
-    table = table.assign(shown=table["h100e"].map(two_figures),
-                         **{c: table[c].map(lambda v: float(f"{v:.3g}")) for c in ("h100e", "stack_mid")})
+    # The page's copy: the amount only in the tooltip, the raw value at the tables' two
+    # significant figures (rule 8).
+    table = table.assign(shown=table["h100e"].map(two_figures))
     # The panels draw shares; the amount is only read, in the tooltip (`shown`).
     columns = ["scenario", "quarter", "vendor", "shown", "share", "share_low", "share_high"]
     drawn = table[columns].assign(scenario=lambda t: t["scenario"].map(number)).rename(columns={"scenario": "s"})
@@ -1207,9 +1200,9 @@ def layout(table: pd.DataFrame, articles: pd.DataFrame, evidence_as_of, *, scena
     drawn = pd.concat([shared, drawn[~drawn["quarter"].isin(alike)]], ignore_index=True)
     quarter_end_expr = "datetime(toNumber(slice(datum.quarter, 0, 4)), 3 * toNumber(slice(datum.quarter, 5)), 0)"
     picked = f"datum.s == indexof({json.dumps(names)}, scenario)"
-    base = (alt.Chart(drawn).transform_filter(f"datum.s < 0 || {picked}")
-            .transform_calculate(quarter_end=quarter_end_expr, scenario="scenario"))
-    year = int(table["quarter"].max()[:4]) - 1
+    # Each panel filters the rows once (the picked scenario, its vendor), for all the layers
+    # that draw them.
+    mine = alt.Chart()
     evidence = pd.DataFrame({"date": [pd.Timestamp(evidence_as_of)], "end": [quarter_end(LAST_QUARTER)],
                              "label": ["proj. \u2192" if narrow else "projected \u2192"]})
     share_axis = alt.Y("share_low:Q", title=None, scale=alt.Scale(domain=[0, 1]),
@@ -1219,7 +1212,6 @@ def layout(table: pd.DataFrame, articles: pd.DataFrame, evidence_as_of, *, scena
         colour = charts.VENDOR_COLORS[vendor]
         x = alt.X("quarter_end:T", title=None, scale=x_scale,
                   axis=alt.Axis(**{**axis.to_dict(), "labels": bottom, "ticks": bottom}))
-        mine = base.transform_filter(alt.datum.vendor == vendor)
         # The range's edges in the vendor's colour, so that it reads at 3:1 on either page;
         # its fill only tints the space between them.
         band = mine.mark_area(fillOpacity=0.18, color=colour, stroke=colour, strokeWidth=1, strokeOpacity=1).encode(
@@ -1229,19 +1221,36 @@ def layout(table: pd.DataFrame, articles: pd.DataFrame, evidence_as_of, *, scena
             x=alt.X("date:T", scale=x_scale), x2="end:T"))
         articles_band = charts.article_bands(articles)
         rule = alt.Chart(evidence).mark_rule(color="#555", strokeDash=[4, 3]).encode(x=alt.X("date:T", scale=x_scale))
-        # The share at the end of the last full year, right-aligned above the panel's right end.
-        headline = mine.transform_filter(alt.datum.quarter == f"{year}Q4").transform_calculate(
-            text=f"'end-{year}: ' + format(datum.share, '.0%') + ' (' + format(datum.share_low * 100, '.0f')"
-                 " + '\u2013' + format(datum.share_high, '.0%') + ')'").mark_text(
-            align="right", baseline="bottom", fontSize=11, fontWeight="bold", color="#333").encode(
-            x=alt.value(alt.ExprRef("width")), y=alt.value(-5), text="text:N")
-        layers = [ahead, articles_band, band, rule, line, headline]
+        drawn_layers = [band, line]
+        if cited:
+            # The shares the title cites, as labelled points: the label's place is the one
+            # that fits in the starting scenario (label_places); other scenarios keep it.
+            start = table[(table["scenario"] == scenario) & (table["vendor"] == vendor)].set_index("quarter").sort_index()
+            span = (quarter_end(LAST_QUARTER) - first_day).days
+            places = label_places(start["share"], cited, width, height,
+                                  (pd.Timestamp(evidence_as_of) - first_day).days / span * width)
+
+            def pick(key):  # a nested choice by quarter, for a mark property computed per point
+                expr = json.dumps(places[cited[-1]][key])
+                for q in cited[-2::-1]:
+                    expr = f"datum.quarter == '{q}' ? {json.dumps(places[q][key])} : {expr}"
+                return alt.ExprRef(expr)
+
+            marked = mine.transform_filter(alt.FieldOneOfPredicate(field="quarter", oneOf=list(cited)))
+            drawn_layers.append(marked.mark_point(filled=True, size=30, color=colour, opacity=1).encode(
+                x=x, y="share:Q", tooltip=tooltip))
+            drawn_layers.append(marked.mark_text(fontSize=LABEL_FONT_PX, fontWeight="bold", color="#333", align=pick(0),
+                                           baseline=pick(1), dx=pick(2), dy=pick(3)).encode(
+                x=x, y="share:Q", text=alt.Text("share:Q", format=".0%")))
+        layers = [ahead, articles_band, rule, alt.layer(*drawn_layers, data=drawn).transform_filter(
+            f"datum.s < 0 || {picked}").transform_calculate(quarter_end=quarter_end_expr, scenario="scenario")
+            .transform_filter(alt.datum.vendor == vendor)]
         if top:
             layers.append(alt.Chart(evidence).mark_text(align="left", dx=4, baseline="top", dy=3, fontSize=11,
                                                         color="#555").encode(
                 x=alt.X("date:T", scale=x_scale), y=alt.value(0), text="label:N"))
         return alt.layer(*layers).properties(
-            width=width, height=95 if narrow else 110,
+            width=width, height=height,
             title=alt.Title(PANEL_NAMES.get(vendor, vendor), anchor="start", fontSize=12, offset=5))
 
     return alt.vconcat(*[panel(v, i == 0, i == len(vendors) - 1) for i, v in enumerate(vendors)],
@@ -1432,7 +1441,7 @@ def _flip_text(first: str, second: str, quarter: str, basis: str = ALL_UNITS, le
     """The assumptions that reorder `first` and `second` at the end of `quarter` when moved
     alone to one end of their range, the others at their central values, in words."""
     tables = inputs()
-    table = sensitivity(tables.tranches, tables.chip_power, tables.specs, quarter, second, basis, tables.benchmarks)
+    table = book_sensitivity(quarter, second, basis)
     flips = order_flips(table, first, second)
     labels = {**dict(zip(tables.specs["chip_id"], tables.specs["chip"])), **tranche_names()}
     words = {"amount": "the size of", "pace": "the delivery pace of", "IT watts per chip": "the power per chip of",
@@ -1846,8 +1855,7 @@ def drivers_text(quarter: str, count: int = 3, vendor: str = "NVIDIA") -> str:
     words, tranches by their readable names: 'the delivery pace of Broadcom's TPUs from
     2027 (12–19%), ...'."""
     tables = inputs()
-    table = sensitivity(tables.tranches, tables.chip_power, tables.specs, quarter, vendor,
-                        benchmarks=tables.benchmarks).head(count)
+    table = book_sensitivity(quarter, vendor).head(count)
     labels = tranche_names()
     words = {"amount": "the size of", "pace": "the delivery pace of", "IT watts per chip": "the IT power per chip of",
              "PUE": "the PUE of"}
@@ -1924,7 +1932,7 @@ def share_without(tranche_ids: list[str], quarter: str = LAST_QUARTER, vendor: s
     i = quarter_range().index(quarter)
 
     def share(tranches):
-        result = simulate(tranches, tables.chip_power, tables.specs, HEADLINE, factors=tables.factors,
+        result = simulate(tranches, tables.chip_power, tables.specs, HEADLINE, draws=DRAWS, factors=tables.factors,
                           benchmarks=tables.benchmarks)
         return _median(result.vendor_shares()[vendor][:, i])
 
