@@ -456,6 +456,8 @@ def overlap_spans(incidents: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+# Characters a line of a phone's row name holds (10 px text, about 110 px, beside a 170 px plot).
+POSTMORTEM_NARROW_CHARS = 20
 BUG_SHORT = {"context-window routing error": "Routing error", "output corruption": "Output corruption (TPU)",
              "approximate top-k miscompilation": "Top-k miscompile (XLA:TPU)"}
 BUG_NARROW = {"context-window routing error": "Routing", "output corruption": "Corruption (TPU)",
@@ -493,14 +495,20 @@ def postmortem_chart(incidents: pd.DataFrame, published: pd.Timestamp, source: s
     of requests each hit and the days two or more bugs overlapped (shaded in both layouts).
     `incidents`: the postmortem_incidents table; `published`: the postmortem's date."""
     tl = incident_rows(incidents)
-    # A phone's row label: the incident in short, then its share of requests.
+    # The incident in short, for a phone.
     short = tl["bug"].map(BUG_NARROW) + " \u00b7 " + np.where(
         tl["bug"] == "context-window routing error", tl["serving_surface"].map(SURFACE_NARROW), tl["models_affected"])
+    # A share the sources do not state says which it is (a start can be unstated too).
+    tl["share_shown"] = tl["share"].replace("not stated", "share not stated")
     # A row whose own start is not stated says so in words (its bar starts when the bug began).
     unstated = np.where(tl["start"] == "stated", "", " \u00b7 start not stated")
-    tl["row_and_share"] = (short + np.where(tl["row"].str.contains(" from "), " \u00b7 " + tl["start_date"].dt.strftime("%b %-d"), "")
-                           + unstated + ": " + tl["share"].replace("not stated", "share n/a"))
     tl["row_shown"] = tl["row"] + unstated
+    # A phone's row name, beside its bar on lines of its own: the incident, then when it started
+    # (where the bug has several rows, or where the start is not stated) and its share.
+    detail = (np.where(tl["row"].str.contains(" from "), "from " + tl["start_date"].dt.strftime("%b %-d") + ": ", "")
+              + np.where(tl["start"] == "stated", "", "start not stated; ") + tl["share_shown"])
+    tl["row_lines"] = [charts.wrap_lines(name, POSTMORTEM_NARROW_CHARS) + "\n" + charts.wrap_lines(more, POSTMORTEM_NARROW_CHARS)
+                       for name, more in zip(short, detail)]
     tl["published"] = published
     spans = overlap_spans(incidents)
     tl["overlap_days"] = int(spans["days"].sum())
@@ -515,7 +523,7 @@ def postmortem_chart(incidents: pd.DataFrame, published: pd.Timestamp, source: s
     # Rows grouped by bug (bugs in order of their first day), then by start within a bug.
     first_day = tl.groupby("bug")["start_date"].transform("min")
     ordered = tl.assign(first_day=first_day).sort_values(["first_day", "bug", "start_date", "end_date"])
-    order, order_share = ordered["row_shown"].tolist(), ordered["row_and_share"].tolist()
+    order, order_lines = ordered["row_shown"].tolist(), ordered["row_lines"].tolist()
     kinds = [k for k in LIVED_ON.values() if k in set(tl["lived_on"])]
     lived_colours = {"TPUs only": charts.VENDOR_COLORS["Google"], "more than one chip family": charts.SERIES,
                      "not chip-specific": charts.NEUTRAL}
@@ -547,17 +555,21 @@ def postmortem_chart(incidents: pd.DataFrame, published: pd.Timestamp, source: s
             x=alt.X("start_date:T", title=None, axis=x_axis), x2="end_plus:T",
             color=alt.Color("lived_on:N", title="The bug lived on", sort=kinds,
                             scale=alt.Scale(domain=kinds, range=[lived_colours[k] for k in kinds]),
-                            legend=charts.bottom_legend("The bug lived on", columns=2)),
+                            legend=charts.bottom_legend("The bug lived on", columns=1 if narrow else 2)),
             opacity=alt.condition(pick, alt.value(1), alt.value(0.25)),
             tooltip=tooltip,
         ).add_params(pick)
         rule = base.mark_rule(strokeDash=[4, 3], color=charts.INK).encode(
             x="published:T", tooltip=[alt.Tooltip("published:T", title="Postmortem published")])
         if narrow:
-            return charts.label_rows([bars, rule], "row_and_share", order_share, width=290, row_height=12,
-                                     under=[overlap, overlap_name, rule_name])
+            # Each row's name beside it, as on a wide page, on as many lines as it needs.
+            depth = max(text.count("\n") for text in order_lines) + 1
+            y = alt.Y("row_lines:N", title=None, sort=order_lines,
+                      axis=alt.Axis(labelExpr=charts.LINES, labelLimit=120, labelFontSize=10))
+            return alt.layer(overlap, bars.encode(y=y), rule, overlap_name, rule_name).properties(
+                width=170, height=alt.Step(12 * depth + 8))
         y = alt.Y("row_shown:N", title=None, sort=order, axis=alt.Axis(labelLimit=320))
-        shares = base.mark_text(align="left", fontSize=11).encode(x=alt.value(296), y=y, text="share:N")
+        shares = base.mark_text(align="left", fontSize=11).encode(x=alt.value(296), y=y, text="share_shown:N")
         return alt.layer(overlap, bars.encode(y=y), rule, shares, overlap_name, rule_name).properties(
             width=290, height=alt.Step(22))
 
