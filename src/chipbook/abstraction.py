@@ -368,9 +368,9 @@ def support_map(support: pd.DataFrame, chips: list[str]) -> alt.TopLevelMixin:
 
     return charts.finish(
         draw(False), narrow=draw(True), title=title,
-        subtitle=(f"Each tile: the most mature path's status as its maintainer labels it, then the path (+n: more paths; "
-                  f"on a phone, tap for it); the bar fills with maturity, full for native. {one_compiler[0].upper()}"
-                  f"{one_compiler[1:]}. Sources {support['as_of'].min():%Y-%m} to {support['as_of'].max():%Y-%m}."),
+        subtitle=(f"The most mature path's status as its maintainer labels it (on a wide screen the path under it, +n "
+                  f"for more paths); the bar fills with maturity. {one_compiler[0].upper()}{one_compiler[1:]}. "
+                  f"Sources {support['as_of'].min():%Y-%m} to {support['as_of'].max():%Y-%m}."),
         source="JAX, PyTorch, PyTorch/XLA, TensorFlow, Google Cloud TPU and AWS Neuron documentation; "
                "pull requests in pytorch/xla and huggingface/kernels",
         description=(f"Grid of {cells['framework'].nunique()} frameworks by {len(chips)} chip families, each tile naming "
@@ -407,9 +407,8 @@ def kernel_map(kernels: pd.DataFrame, chips: list[str]) -> alt.TopLevelMixin:
 
     return charts.finish(
         draw(False), narrow=draw(True), title=title,
-        subtitle=(f"Each tile: the kernel language's status on the chip family, then its backend (on a phone, tap for it); "
-                  f"the bar fills with maturity, full for native. Sources dated {kernels['as_of'].min():%Y-%m} to "
-                  f"{kernels['as_of'].max():%Y-%m}."),
+        subtitle=(f"Each language's status on each chip family (on a wide screen its backend under it); the bar fills with maturity. "
+                  f"Sources dated {kernels['as_of'].min():%Y-%m} to {kernels['as_of'].max():%Y-%m}."),
         source="JAX Pallas documentation and changelog, AWS Neuron NKI documentation, Triton README",
         description=(f"Grid of {cells['language'].nunique()} kernel languages by {len(chips)} chip families, each tile "
                      f"naming its status. {title}. " + "; ".join(f"{r.language} on {r.chip}: {r.status}" for r in cells.itertuples())),

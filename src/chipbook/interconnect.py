@@ -361,8 +361,8 @@ def domain_chart(systems: pd.DataFrame, spec_date: str, source: str) -> alt.TopL
 
     return charts.finish(
         draw(False), narrow=draw(True), title=title,
-        subtitle=f"Chips per scale-up domain (log scale) against the vendor-stated scale-up bandwidth per chip, GB/s per "
-                 f"direction; NVIDIA also sells NVLink groups larger than the systems shown. Specifications as read {spec_date}.",
+        subtitle=f"Vendor-stated specifications as read {spec_date}; NVIDIA also sells NVLink groups larger than the "
+                 "systems shown.",
         source=source,
         description=f"Scatter plot of {len(points)} systems. {title}. " + "; ".join(
             f"{r.system}: {r.domains} chips, {r.per_direction:,.0f} GB/s per direction" for r in frame.itertuples()),
@@ -609,9 +609,8 @@ def scale_chart(systems: pd.DataFrame, clusters: pd.DataFrame, source: str) -> a
 
     return charts.finish(
         draw(False), narrow=draw(True), title=title,
-        subtitle=("Chips (log scale) in one scale-up domain and in the largest clusters or jobs reported on each system; "
-                  "the number over a line is how many domains the largest joins. Vendor specifications and reports of "
-                  f"{clusters['as_of'].min():%Y}-{clusters['as_of'].max():%Y}."),
+        subtitle=("The number over a line is how many scale-up domains the largest cluster joins. Vendor specifications "
+                  f"and reports of {clusters['as_of'].min():%Y}-{clusters['as_of'].max():%Y}."),
         source=source,
         description=f"Dot chart per system of scale-up domain size and the largest reported clusters or jobs. {title}. "
                     + "; ".join(f"{r.name}: {r.chips:,} chips" for r in frame.itertuples()),
@@ -756,9 +755,9 @@ def network_model_chart(systems: pd.DataFrame, defaults: dict, at_default: dict,
 
     return charts.finish(
         draw(False), narrow=draw(True), title=title,
-        subtitle=(f"One training job (sliders below; by default {defaults['params_b']:g}B weights on {defaults['chips']:,} "
-                  "chips) on each system's own chips, links and domain: each all-reduce's time over compute time per step, "
-                  f"no overlap, log scale. Computed in the page; specifications as read {spec_date}."),
+        subtitle=(f"One training job, set by the sliders (by default {defaults['params_b']:g}B weights on "
+                  f"{defaults['chips']:,} chips), on each system's own chips and links; no overlap with compute. Computed "
+                  f"in the page; specifications as read {spec_date}."),
         source=source,
         description=(f"Dot plot computed from sliders: tensor-parallel and gradient all-reduce time as a multiple of compute "
                      f"time, and their sum, for one job on each of {len(rows)} systems. {title}, on the "
