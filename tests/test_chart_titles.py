@@ -326,6 +326,21 @@ def test_support_map_title_names_the_one_framework_with_one_compiler_everywhere(
     assert "beta|JAX-AWS Trainium" in texts and "unsupported|\u2014" in texts
 
 
+def test_support_tiles_tell_statuses_apart_by_bar_length_and_words_not_shade():
+    # native fills its bar, supported three quarters, beta half, experimental a quarter; deprecated and
+    # unsupported none (4 usable levels: (4 - rank) / 4)
+    assert [abstraction.STATUS_FILL[s] for s in abstraction.STATUS_ORDER] == [1.0, 0.75, 0.5, 0.25, 0.0, 0.0]
+    drawn = [r for t in spec(abstraction.support_map(SUPPORT, CHIPS))["datasets"].values() for r in t if "bar_to" in r]
+    bars = {(r["framework"], r["hardware"]): round(r["bar_to"] - r["bar_from"], 6) for r in drawn}
+    # a bar spans up to 1 - 2 x 0.1 = 0.8 of its tile: JAX on TPU (native) 0.8, on Trainium (beta) 0.4
+    assert bars[("JAX", "Google TPU")] == 0.8 and bars[("JAX", "AWS Trainium")] == 0.4
+    assert bars[("TensorFlow", "AWS Trainium")] == 0.0
+    # Tiles are the page's colour (no fill that glares on a dark page), the status in words on each.
+    layers = spec(abstraction.support_map(SUPPORT, CHIPS))["layer"]
+    assert layers[0]["mark"]["fill"] == charts.PAPER and "color" not in layers[0]["encoding"]
+    assert any(layer["encoding"].get("text", {}).get("field") == "tile_text" for layer in layers)
+
+
 def test_kernel_map_title_names_what_reaches_trainium():
     rows = [("CUDA", "NVIDIA GPU", "native"), ("CUDA", "Google TPU", "unsupported"), ("CUDA", "AWS Trainium", "unsupported"),
             ("NKI", "AWS Trainium", "beta"), ("NKI", "Google TPU", "unsupported"), ("NKI", "NVIDIA GPU", "unsupported")]
@@ -375,6 +390,14 @@ def test_postmortem_chart_title_counts_tpu_bugs_and_overlap_days():
     assert "vendor" not in json.dumps(spec(chart)["layer"][1]["encoding"])
     narrow = spec(chart)["usermeta"]["chipbook"]["narrow"]
     assert any(layer.get("name", "").startswith("backdrop_") for layer in narrow["layer"])
+    # The title's overlap days are written over the shading; a row whose start is not stated says so
+    # in words (no dashed outline to decode).
+    assert "2+ bugs live: 11 days" in json.dumps(spec(chart))
+    assert "strokeDash" not in spec(chart)["layer"][1]["encoding"]
+    unstated = incidents.assign(start_basis=["bug introduction (row-specific start not stated)"] + ["stated for this row"] * 2)
+    rows = {r["row_shown"] for t in spec(abstraction.postmortem_chart(unstated, T("2025-09-17"), "S"))["datasets"].values()
+            for r in t if "row_shown" in r}
+    assert "Routing error \u00b7 first-party API \u00b7 start not stated" in rows
     shorter = incidents.assign(end_date=[T("2025-08-30"), T("2025-09-02"), T("2025-09-12")])
     assert title(abstraction.postmortem_chart(shorter, T("2025-09-17"), "S")).endswith("on 9 days")  # Aug 25 to Sep 2
     assert abstraction.overlap_spans(incidents)["days"].sum() == abstraction.overlap_days(incidents) == 11
@@ -404,8 +427,14 @@ def test_domain_chart_title_and_one_point_for_two_pods_on_one_spot():
     assert title(chart) == "NVLink 5 gives each chip 1.5x a TPU's bandwidth, but TPU pods hold 128x as many chips"
     labels = {r["label"] for t in spec(chart)["datasets"].values() for r in t if "label" in r}
     assert "TPU7x (Ironwood) and TPU v5p" in labels  # 9,216 and 8,960 chips at 600 GB/s: one point, both names
+    # The title's numbers stand under the names of the points they belong to.
+    texts = {r["text_wide"] for t in spec(chart)["datasets"].values() for r in t if "text_wide" in r}
+    assert "GB200 NVL72 rack\n1.5x a TPU's GB/s" in texts and "TPU7x (Ironwood) and TPU v5p\n128x as many chips" in texts
     faster = SYSTEMS.assign(scaleup_gbyte_s_per_chip_per_direction=[200.0, 450.0, 450.0, 450.0, 900.0])
     assert title(interconnect.domain_chart(faster, "2026-11-21", "S")).startswith("NVLink 5 gives each chip 2.0x a TPU's")
+    texts = {r["text_narrow"] for t in spec(interconnect.domain_chart(faster, "2026-11-21", "S"))["datasets"].values()
+             for r in t if "text_narrow" in r}
+    assert "GB200 NVL72\n2.0x a TPU's GB/s" in texts  # 900 / 450
 
 
 def test_cliff_chart_title_names_the_largest_and_smallest_drop():
@@ -433,6 +462,11 @@ def test_google_figures_title_sets_own_claims_against_the_rival_comparison():
     assert title(interconnect.google_figures_chart(figures, "S")) == (
         "Google claims 10x over its own older TPU system but 1.2-1.7x over NVIDIA's A100")
     assert "but 1.2-1.9x" in title(interconnect.google_figures_chart(figures.replace({1.7: 1.9}), "S"))
+    # Each range carries its value, so the title's numbers are in the drawing; the line at 1 is named "parity".
+    chart = spec(interconnect.google_figures_chart(figures, "S"))
+    values = {r["value"] for t in chart["datasets"].values() for r in t if "value" in r}
+    assert {"10x", "1.2-1.7x"} <= values
+    assert "'parity'" in json.dumps(chart["vconcat"][-1])
 
 
 def test_scale_chart_title_counts_the_domains_the_largest_clusters_join():
@@ -454,6 +488,17 @@ def test_scale_chart_title_counts_the_domains_the_largest_clusters_join():
     # Without the v5e job only the H100 line joins domains: 100,000 / 8.
     assert title(interconnect.scale_chart(SYSTEMS, clusters.iloc[:3], "S")) == (
         "The largest cluster reported joins 12,500 scale-up domains")
+
+
+def test_scale_chart_says_why_a_row_has_no_cluster():
+    clusters = pd.DataFrame([{"system_id": "hgx-h100-8gpu", "vendor": "NVIDIA", "chips": 24576, "name": "c",
+                              "accelerator": "x", "scaleout_fabric": "f", "reported_outcome": "ran", "outcome_kind": "k",
+                              "as_of": T("2025-01-01"), "source_id": "s"}])
+    chart = spec(interconnect.scale_chart(SYSTEMS, clusters, "S"))
+    notes = [layer for layer in chart["layer"] if layer["encoding"].get("text", {}).get("value") == "no cluster size published"]
+    assert len(notes) == 1
+    # Every system but the H100 server has no cluster here: four rows say so.
+    assert len(chart["datasets"][notes[0]["data"]["name"]]) == 4
 
 
 def test_scale_chart_keeps_dodged_clusters_inside_their_row():
@@ -478,6 +523,11 @@ def test_network_model_title_is_the_worst_total_at_the_defaults():
     assert title(chart) == "No system is network-bound at the default job: communication is at most 0.21x compute time"
     assert "0.21x compute time, on the GB200 NVL72 rack" in spec(chart)["description"]
     assert {p["name"] for p in spec(chart)["params"]} == {name for name, *_ in interconnect.MODEL_SLIDERS}
+    # Every mark has a legend entry (the sum's bar too), and a phone binds only three sliders.
+    assert spec(chart)["layer"][2]["encoding"]["shape"]["scale"]["domain"][-1] == interconnect.BOTH
+    narrow = spec(chart)["usermeta"]["chipbook"]["narrow"]
+    assert [p["name"] for p in narrow["params"] if "bind" in p] == list(interconnect.PHONE_SLIDERS)
+    assert {p["name"] for p in narrow["params"]} == {name for name, *_ in interconnect.MODEL_SLIDERS}
     at["gb200-nvl72"] = step(1.1, 0.2)  # 1.1 + 0.2 = 1.3: one system of five is network-bound
     assert title(interconnect.network_model_chart(SYSTEMS, defaults, at, "2026-11-21", "S")) == (
         "1 of 5 systems is network-bound at the default job: communication is up to 1.30x compute time, on the GB200 "
@@ -727,6 +777,15 @@ def all_charts():
             "kind": ["equity investment"] * 2, "label": ["x", "y"], "sources": ["S", "S"]}), ARTICLES, "S"),
         "domain": interconnect.domain_chart(SYSTEMS, "2026-11-21", "S"),
         "cliff": interconnect.cliff_chart(SYSTEMS, "2026-11-21", "S"),
+        "kernel_map": abstraction.kernel_map(pd.DataFrame([
+            {"language": "CUDA", "chip": chip, "backend": "b", "status": status, "owner": "x", "hardware_scope": None,
+             "source_id": "s", "as_of": T("2026-01-01")}
+            for chip, status in [("NVIDIA GPU", "native"), ("Google TPU", "unsupported"), ("AWS Trainium", "unsupported")]]),
+            CHIPS),
+        "scale": interconnect.scale_chart(SYSTEMS, pd.DataFrame([
+            {"system_id": "hgx-h100-8gpu", "vendor": "NVIDIA", "chips": 24576, "name": "c", "accelerator": "x",
+             "scaleout_fabric": "f", "reported_outcome": "ran", "outcome_kind": "k", "as_of": T("2025-01-01"),
+             "source_id": "s"}]), "S"),
     }
     return {name: spec(chart) for name, chart in built.items()}
 
@@ -745,7 +804,8 @@ def _plot_widths(node, found):
 
 
 CHART_NAMES = ["verdicts_by_article", "verdicts_by_part", "evidence_balance", "evidence_timing", "evidence_strength",
-               "investment", "compute_vs_equity", "commitments", "support_map", "postmortem", "valuation", "events", "domain", "cliff"]
+               "investment", "compute_vs_equity", "commitments", "support_map", "postmortem", "valuation", "events", "domain", "cliff",
+               "kernel_map", "scale"]
 
 
 def test_the_list_of_chart_names_is_complete():

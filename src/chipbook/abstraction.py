@@ -12,6 +12,7 @@ Everything here runs on a CPU-only machine; nothing needs or measures an acceler
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 
@@ -286,39 +287,54 @@ def overlap_days(incidents: pd.DataFrame) -> int:
 
 # --- Charts ------------------------------------------------------------------------
 
-# The support levels, most mature first, on the book's grade ramp (dark slate for native,
-# pale for unsupported). Tiles are outlined in ink, so the pale ones stand out on either
-# page, and every tile names its status in words.
-STATUS_COLORS = charts.grade_colors(STATUS_ORDER)
+# How mature each support level is, as the share of a cell's bar it fills: the usable levels
+# (before "deprecated") in steps of a quarter from native down to experimental; deprecated and
+# unsupported paths fill none. Length, not shade, tells the levels apart, and every tile names
+# its level in words; tiles are the page's colour, outlined in ink, so none glares on a dark page.
+_USABLE = STATUS_ORDER[:STATUS_ORDER.index("deprecated")]
+STATUS_FILL = {s: (len(_USABLE) - _USABLE.index(s)) / len(_USABLE) if s in _USABLE else 0.0 for s in STATUS_ORDER}
+# The bar's margin inside its tile, as a share of the tile's width, and its height (px).
+_BAR_MARGIN, _BAR_PX = 0.1, 6
 # Chip families as a narrow column can name them.
 CHIP_SHORT = {"Google TPU": "TPU", "AWS Trainium": "Trainium", "NVIDIA GPU": "NVIDIA GPU"}
 
 
 def _status_tiles(frame: pd.DataFrame, row: str, rows: list[str], column: str, columns: list[str], label: str,
-                  legend_title: str, tooltip: list, narrow: bool, cell_height: int) -> alt.LayerChart:
-    """A grid of tiles shaded by support status, each naming its status (and, on a wide
-    page, the path or backend under it: `label`), text in black or white by its tile."""
-    statuses = [s for s in STATUS_ORDER if s in set(frame["status"])]
-    # Two lines on a wide page, the block centred on the tile (dy: half a line up); an
-    # unsupported tile has no path to name.
+                  tooltip: list, narrow: bool, cell_height: int) -> alt.LayerChart:
+    """A grid of tiles, one per row and column, each naming its support status (and, on a
+    wide page, the path or backend under it: `label`) over a bar that fills with the
+    status's maturity (STATUS_FILL). Columns are positions 0, 1, 2... on a linear x, so that
+    a bar can fill part of its tile."""
+    # Two lines on a wide page; an unsupported tile has no path to name.
     path = frame[label].where(frame["status"] != "unsupported", "\u2014")
-    frame = frame.assign(tile_text=frame["status"] if narrow else frame["status"] + "|" + path)
-    base = alt.Chart(frame).encode(
-        x=alt.X(f"{column}:N", title=None, sort=columns,
-                axis=alt.Axis(orient="top", labelAngle=0, domain=False, ticks=False, labelLimit=120)),
-        y=alt.Y(f"{row}:N", title=None, sort=rows, axis=alt.Axis(domain=False, ticks=False)))
-    tiles = base.mark_rect(stroke=charts.INK, strokeWidth=1).encode(
-        color=alt.Color("status:N", title=legend_title, sort=statuses,
-                        scale=alt.Scale(domain=statuses, range=[STATUS_COLORS[s] for s in statuses]),
-                        legend=charts.bottom_legend(legend_title, columns=3)),
-        tooltip=tooltip)
-    text = base.mark_text(fontSize=11, lineBreak="|", lineHeight=14, baseline="middle", dy=0 if narrow else -7).encode(
-        text=alt.Text("tile_text:N"),
-        color=alt.Color("status:N", legend=None, scale=alt.Scale(
-            domain=statuses, range=[charts.text_color_on(STATUS_COLORS[s]) for s in statuses])))
-    # The text's colours (black or white by tile) are a scale of their own.
-    return alt.layer(tiles, text).properties(width=alt.Step(78 if narrow else 175), height=alt.Step(cell_height)
-                                             ).resolve_scale(color="independent")
+    where = {c: i for i, c in enumerate(columns)}
+    frame = frame.assign(tile_text=frame["status"] if narrow else frame["status"] + "|" + path,
+                         left=frame[column].map(where), right=frame[column].map(where) + 1,
+                         middle=frame[column].map(where) + 0.5,
+                         bar_from=frame[column].map(where) + _BAR_MARGIN,
+                         bar_to=frame[column].map(where) + _BAR_MARGIN + (1 - 2 * _BAR_MARGIN) * frame["status"].map(STATUS_FILL),
+                         track_to=frame[column].map(where) + 1 - _BAR_MARGIN)
+    names = json.dumps(list(columns))
+    x_scale = alt.Scale(domain=[0, len(columns)], nice=False, zero=False)
+    top = alt.Axis(orient="top", values=[i + 0.5 for i in range(len(columns))], labelExpr=f"{names}[floor(datum.value)]",
+                   labelAngle=0, domain=False, ticks=False, grid=False, labelLimit=120, labelFontSize=11)
+
+    def x(field: str) -> alt.X:
+        return alt.X(f"{field}:Q", title=None, scale=x_scale, axis=top)
+    y = alt.Y(f"{row}:N", title=None, sort=rows, axis=alt.Axis(domain=False, ticks=False))
+    base = alt.Chart(frame)
+    tiles = base.mark_rect(fill=charts.PAPER, stroke=charts.INK, strokeWidth=1).encode(
+        x=x("left"), x2="right:Q", y=y, tooltip=tooltip)
+    # The word (and path) in the tile's upper part, the bar in its lower part.
+    words_dy, bar_dy = (-6, 10) if narrow else (-12, 16)
+    text = base.mark_text(fontSize=11, lineBreak="|", lineHeight=14, baseline="middle", dy=words_dy,
+                          color=charts.INK).encode(x=x("middle"), y=y, text="tile_text:N", tooltip=tooltip)
+    track = base.mark_bar(height=_BAR_PX, yOffset=bar_dy, fillOpacity=0, stroke=charts.INK, strokeWidth=1).encode(
+        x=x("bar_from"), x2="track_to:Q", y=y, tooltip=tooltip)
+    bar = base.transform_filter("datum.bar_to > datum.bar_from").mark_bar(
+        height=_BAR_PX, yOffset=bar_dy, color=charts.SERIES).encode(x=x("bar_from"), x2="bar_to:Q", y=y, tooltip=tooltip)
+    step = 78 if narrow else 175
+    return alt.layer(tiles, track, bar, text).properties(width=step * len(columns), height=alt.Step(cell_height))
 
 
 def support_map(support: pd.DataFrame, chips: list[str]) -> alt.TopLevelMixin:
@@ -347,17 +363,17 @@ def support_map(support: pd.DataFrame, chips: list[str]) -> alt.TopLevelMixin:
     def draw(narrow: bool):
         column = "chip" if narrow else "hardware"
         columns = [CHIP_SHORT[c] for c in chips] if narrow else chips
-        return _status_tiles(cells, "framework", frameworks, column, columns, "label", "Most mature path", tooltip,
-                             narrow, 40 if narrow else 50)
+        return _status_tiles(cells, "framework", frameworks, column, columns, "label", tooltip, narrow,
+                             40 if narrow else 50)
 
     return charts.finish(
         draw(False), narrow=draw(True), title=title,
-        subtitle=(f"Most mature path per framework and chip, its status as labelled by its maintainer, then the path (+n: "
-                  f"more paths; on a phone, hover or tap for the path); {one_compiler}. "
+        subtitle=(f"The most mature path's status as its maintainer labels it (on a wide screen the path under it, +n "
+                  f"for more paths); the bar fills with maturity. {one_compiler[0].upper()}{one_compiler[1:]}. "
                   f"Sources {support['as_of'].min():%Y-%m} to {support['as_of'].max():%Y-%m}."),
         source="JAX, PyTorch, PyTorch/XLA, TensorFlow, Google Cloud TPU and AWS Neuron documentation; "
                "pull requests in pytorch/xla and huggingface/kernels",
-        description=(f"Heat map of {cells['framework'].nunique()} frameworks by {len(chips)} chip families coloured by "
+        description=(f"Grid of {cells['framework'].nunique()} frameworks by {len(chips)} chip families, each tile naming "
                      f"the most mature support status. {title}. "
                      + "; ".join(f"{r.framework} on {r.hardware}: {r.status} via {r.path}" for r in cells.itertuples())),
         data_files=["framework_support.csv"],
@@ -386,16 +402,16 @@ def kernel_map(kernels: pd.DataFrame, chips: list[str]) -> alt.TopLevelMixin:
     def draw(narrow: bool):
         column = "chip_short" if narrow else "chip"
         columns = [CHIP_SHORT[c] for c in chips] if narrow else chips
-        return _status_tiles(cells, "language", languages, column, columns, "label", "Status", tooltip, narrow,
-                             34 if narrow else 40)
+        return _status_tiles(cells, "language", languages, column, columns, "label", tooltip, narrow,
+                             40 if narrow else 48)
 
     return charts.finish(
         draw(False), narrow=draw(True), title=title,
-        subtitle=(f"Status of each kernel language per chip family, then its backend (on a phone, hover or tap for the "
-                  f"backend); sources dated {kernels['as_of'].min():%Y-%m} to {kernels['as_of'].max():%Y-%m}."),
+        subtitle=(f"Each language's status on each chip family (on a wide screen its backend under it); the bar fills with maturity. "
+                  f"Sources dated {kernels['as_of'].min():%Y-%m} to {kernels['as_of'].max():%Y-%m}."),
         source="JAX Pallas documentation and changelog, AWS Neuron NKI documentation, Triton README",
-        description=(f"Heat map of {cells['language'].nunique()} kernel languages by {len(chips)} chip families coloured "
-                     f"by status. {title}. " + "; ".join(f"{r.language} on {r.chip}: {r.status}" for r in cells.itertuples())),
+        description=(f"Grid of {cells['language'].nunique()} kernel languages by {len(chips)} chip families, each tile "
+                     f"naming its status. {title}. " + "; ".join(f"{r.language} on {r.chip}: {r.status}" for r in cells.itertuples())),
         data_files=["kernel_languages.csv"],
     )
 
@@ -439,6 +455,8 @@ def overlap_spans(incidents: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+# Characters a line of a phone's row name holds (10 px text, about 110 px, beside a 170 px plot).
+POSTMORTEM_NARROW_CHARS = 20
 BUG_SHORT = {"context-window routing error": "Routing error", "output corruption": "Output corruption (TPU)",
              "approximate top-k miscompilation": "Top-k miscompile (XLA:TPU)"}
 BUG_NARROW = {"context-window routing error": "Routing", "output corruption": "Corruption (TPU)",
@@ -476,11 +494,20 @@ def postmortem_chart(incidents: pd.DataFrame, published: pd.Timestamp, source: s
     of requests each hit and the days two or more bugs overlapped (shaded in both layouts).
     `incidents`: the postmortem_incidents table; `published`: the postmortem's date."""
     tl = incident_rows(incidents)
-    # A phone's row label: the incident in short, then its share of requests.
+    # The incident in short, for a phone.
     short = tl["bug"].map(BUG_NARROW) + " \u00b7 " + np.where(
         tl["bug"] == "context-window routing error", tl["serving_surface"].map(SURFACE_NARROW), tl["models_affected"])
-    tl["row_and_share"] = (short + np.where(tl["row"].str.contains(" from "), " \u00b7 " + tl["start_date"].dt.strftime("%b %-d"), "")
-                           + ": " + tl["share"].replace("not stated", "share n/a"))
+    # A share the sources do not state says which it is (a start can be unstated too).
+    tl["share_shown"] = tl["share"].replace("not stated", "share not stated")
+    # A row whose own start is not stated says so in words (its bar starts when the bug began).
+    unstated = np.where(tl["start"] == "stated", "", " \u00b7 start not stated")
+    tl["row_shown"] = tl["row"] + unstated
+    # A phone's row name, beside its bar on lines of its own: the incident, then when it started
+    # (where the bug has several rows, or where the start is not stated) and its share.
+    detail = (np.where(tl["row"].str.contains(" from "), "from " + tl["start_date"].dt.strftime("%b %-d") + ": ", "")
+              + np.where(tl["start"] == "stated", "", "start not stated; ") + tl["share_shown"])
+    tl["row_lines"] = [charts.wrap_lines(name, POSTMORTEM_NARROW_CHARS) + "\n" + charts.wrap_lines(more, POSTMORTEM_NARROW_CHARS)
+                       for name, more in zip(short, detail)]
     tl["published"] = published
     spans = overlap_spans(incidents)
     tl["overlap_days"] = int(spans["days"].sum())
@@ -495,7 +522,7 @@ def postmortem_chart(incidents: pd.DataFrame, published: pd.Timestamp, source: s
     # Rows grouped by bug (bugs in order of their first day), then by start within a bug.
     first_day = tl.groupby("bug")["start_date"].transform("min")
     ordered = tl.assign(first_day=first_day).sort_values(["first_day", "bug", "start_date", "end_date"])
-    order, order_share = ordered["row"].tolist(), ordered["row_and_share"].tolist()
+    order, order_lines = ordered["row_shown"].tolist(), ordered["row_lines"].tolist()
     kinds = [k for k in LIVED_ON.values() if k in set(tl["lived_on"])]
     lived_colours = {"TPUs only": charts.VENDOR_COLORS["Google"], "more than one chip family": charts.SERIES,
                      "not chip-specific": charts.NEUTRAL}
@@ -509,6 +536,17 @@ def postmortem_chart(incidents: pd.DataFrame, published: pd.Timestamp, source: s
     x_axis = alt.Axis(format="%b %-d", tickCount=4, labelAngle=0)
     overlap = charts.backdrop(alt.Chart(spans).mark_rect(opacity=0.15, color="#555").encode(
         x="start:T", x2="end_plus:T", tooltip=[alt.Tooltip("days:Q", title="Days with two or more bugs live")]))
+    # The shading and the rule named where they are, above the plot: the overlap's days (the
+    # title's number) over the longest overlap, from its first day; the rule's name on a line
+    # above, ending at the rule.
+    longest = spans.loc[[spans["days"].idxmax()]].assign(
+        words=f"2+ bugs live: {tl['overlap_days'].iloc[0]} days" if len(spans) == 1
+        else f"2+ bugs live: {tl['overlap_days'].iloc[0]} days in all") if len(spans) else spans.assign(words="")
+    overlap_name = alt.Chart(longest).mark_text(align="left", baseline="bottom", dy=-3, fontSize=10, color=charts.INK).encode(
+        x="start:T", y=alt.value(0), text="words:N")
+    rule_name = alt.Chart(pd.DataFrame({"published": [published], "words": ["postmortem published"]})).mark_text(
+        align="right", baseline="bottom", dx=3, dy=-16, fontSize=10, color=charts.INK).encode(
+        x="published:T", y=alt.value(0), text="words:N")
 
     def draw(narrow: bool):
         base = alt.Chart(tl)
@@ -516,26 +554,27 @@ def postmortem_chart(incidents: pd.DataFrame, published: pd.Timestamp, source: s
             x=alt.X("start_date:T", title=None, axis=x_axis), x2="end_plus:T",
             color=alt.Color("lived_on:N", title="The bug lived on", sort=kinds,
                             scale=alt.Scale(domain=kinds, range=[lived_colours[k] for k in kinds]),
-                            legend=charts.bottom_legend("The bug lived on", columns=2)),
-            strokeDash=alt.StrokeDash("start:N", title="Start date", sort=["stated", "not stated (bug introduced)"],
-                                      scale=alt.Scale(range=[[1, 0], [4, 2]]),
-                                      legend=charts.bottom_legend("Start date", columns=1 if narrow else 2)),
+                            legend=charts.bottom_legend("The bug lived on", columns=1 if narrow else 2)),
             opacity=alt.condition(pick, alt.value(1), alt.value(0.25)),
             tooltip=tooltip,
         ).add_params(pick)
         rule = base.mark_rule(strokeDash=[4, 3], color=charts.INK).encode(
             x="published:T", tooltip=[alt.Tooltip("published:T", title="Postmortem published")])
         if narrow:
-            return charts.label_rows([bars, rule], "row_and_share", order_share, width=290, row_height=12,
-                                     under=[overlap])
-        y = alt.Y("row:N", title=None, sort=order, axis=alt.Axis(labelLimit=260))
-        shares = base.mark_text(align="left", fontSize=11).encode(x=alt.value(296), y=y, text="share:N")
-        return alt.layer(overlap, bars.encode(y=y), rule, shares).properties(width=290, height=alt.Step(22))
+            # Each row's name beside it, as on a wide page, on as many lines as it needs.
+            depth = max(text.count("\n") for text in order_lines) + 1
+            y = alt.Y("row_lines:N", title=None, sort=order_lines,
+                      axis=alt.Axis(labelExpr=charts.LINES, labelLimit=120, labelFontSize=10))
+            return alt.layer(overlap, bars.encode(y=y), rule, overlap_name, rule_name).properties(
+                width=170, height=alt.Step(12 * depth + 8))
+        y = alt.Y("row_shown:N", title=None, sort=order, axis=alt.Axis(labelLimit=320))
+        shares = base.mark_text(align="left", fontSize=11).encode(x=alt.value(296), y=y, text="share_shown:N")
+        return alt.layer(overlap, bars.encode(y=y), rule, shares, overlap_name, rule_name).properties(
+            width=290, height=alt.Step(22))
 
     return charts.finish(
         draw(False), narrow=draw(True), title=title,
-        subtitle=("Incidents in Anthropic's August-September 2025 postmortem, grouped by bug, with the share of requests "
-                  "each hit; shaded: days with two or more bugs live; dashed rule: the postmortem published."),
+        subtitle="Incidents in Anthropic's August-September 2025 postmortem, grouped by bug, with the share of requests each hit.",
         source=source,
         description=(f"Timeline of {len(tl)} incident rows of {len(platform)} bugs from {tl['start_date'].min():%B %-d} to "
                      f"{tl['end_date'].max():%B %-d, %Y}. {title}. "

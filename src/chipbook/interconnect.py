@@ -309,9 +309,18 @@ def domain_chart(systems: pd.DataFrame, spec_date: str, source: str) -> alt.TopL
     nvidia_max = points.loc[points["vendor"] == "NVIDIA", "domain"].max()
     fastest = points.loc[points["per_direction"].idxmax()]
     fastest_google = points.loc[points["vendor"] == "Google", "per_direction"].max()
-    title = (f"{fastest['scaleup_link']} gives each chip {fastest['per_direction'] / fastest_google:.1f}x a TPU's bandwidth, "
-             f"but TPU pods hold {google_max / nvidia_max:.0f}x as many chips")
-    switches = list(dict.fromkeys(frame["switch_technology"]))
+    faster, larger = fastest["per_direction"] / fastest_google, google_max / nvidia_max
+    title = (f"{fastest['scaleup_link']} gives each chip {faster:.1f}x a TPU's bandwidth, "
+             f"but TPU pods hold {larger:.0f}x as many chips")
+    # The title's two numbers, on the points they belong to: under the fastest system's name
+    # and under the largest pod's.
+    note = pd.Series("", index=frame.index)
+    note[(frame["per_direction"] == fastest["per_direction"]) & (frame["vendor"] == fastest["vendor"])] = (
+        f"{faster:.1f}x a TPU's GB/s")
+    note[(frame["vendor"] == "Google") & (frame["domain"] == google_max)] = f"{larger:.0f}x as many chips"
+    for name, names in (("text_wide", "label"), ("text_narrow", "short")):
+        frame[name] = frame[names] + np.where(note != "", "\n" + note, "")
+    frame["two_lines"] = note != ""
 
     def draw(narrow: bool):
         base = alt.Chart(frame).encode(
@@ -332,25 +341,28 @@ def domain_chart(systems: pd.DataFrame, spec_date: str, source: str) -> alt.TopL
                      alt.Tooltip("per_direction:Q", title="GB/s per chip, per direction", format=","),
                      alt.Tooltip("published_as:N", title="Source states"),
                      alt.Tooltip("switch_technology:N", title="Switching")])
-        # Labels to the left of points near the right edge, to the right of the rest. A narrow
-        # plot has no room beside every point: the pods' names go below their point, ending at
-        # it, the smallest domains' above theirs, and the rest level with their point.
-        text = f"{'short' if narrow else 'label'}:N"
+        # Every name level with its point: the pods' to its left (they sit near the right edge),
+        # the rest to its right. A narrow plot has no room beside every point: there the names of
+        # one line stand just above their point, starting at it.
+        text = f"text_{'narrow' if narrow else 'wide'}:N"
+        pods, two = "datum.domain >= 2000", "datum.two_lines"
         if narrow:
-            places = {"below-left": ("datum.domain >= 2000", dict(align="right", dx=6, dy=16)),
-                      "above": ("datum.domain < 20", dict(align="left", dx=-4, dy=-13)),
-                      "right": ("datum.domain >= 20 && datum.domain < 2000", dict(align="left", dx=8, dy=0))}
+            places = {"left": (pods, dict(align="right", dx=-8)),
+                      "right": (f"!({pods}) && {two}", dict(align="left", dx=8)),
+                      "above": (f"!({pods}) && !{two}", dict(align="left", dx=-4, dy=-13))}
         else:
-            places = {"right": ("datum.domain < 2000", dict(align="left", dx=8, dy=-9)),
-                      "left": ("datum.domain >= 2000", dict(align="right", dx=-8, dy=-11))}
-        labels = [base.transform_filter(where).mark_text(fontSize=10 if narrow else 11, **how).encode(text=text)
+            places = {"left": (pods, dict(align="right", dx=-9)),
+                      "right": (f"!({pods}) && {two}", dict(align="left", dx=9)),
+                      "above-right": (f"!({pods}) && !{two}", dict(align="left", dx=8, dy=-11))}
+        labels = [base.transform_filter(where).mark_text(fontSize=10 if narrow else 11, lineBreak="\n",
+                                                         lineHeight=12 if narrow else 13, **how).encode(text=text)
                   for where, how in places.values()]
-        return alt.layer(dots, *labels).properties(width=200 if narrow else 460, height=240 if narrow else 300)
+        return alt.layer(dots, *labels).properties(width=220 if narrow else 460, height=240 if narrow else 300)
 
     return charts.finish(
         draw(False), narrow=draw(True), title=title,
-        subtitle=f"Chips per scale-up domain (log scale) against the vendor-stated scale-up bandwidth per chip, GB/s per "
-                 f"direction; NVIDIA also sells NVLink groups larger than the systems shown. Specifications as read {spec_date}.",
+        subtitle=f"Vendor-stated specifications as read {spec_date}; NVIDIA also sells NVLink groups larger than the "
+                 "systems shown.",
         source=source,
         description=f"Scatter plot of {len(points)} systems. {title}. " + "; ".join(
             f"{r.system}: {r.domains} chips, {r.per_direction:,.0f} GB/s per direction" for r in frame.itertuples()),
@@ -415,23 +427,27 @@ def cliff_chart(systems: pd.DataFrame, spec_date: str, source: str) -> alt.TopLe
 
 GOOGLE_BASELINES = {"Google's own figure": "Against Google's own earlier systems",
                     "Google's comparison with another vendor": "Against another vendor's chips"}
-# Characters of a row name per line: beside the rows on a desktop, above them on a phone.
+# Characters of a row name per line: beside the rows on a desktop, above them on a phone
+# (there starting just right of the parity line).
 FIGURE_LABEL_CHARS = {"wide": 40, "narrow": 40}
 
 
 def google_figures_chart(figures: pd.DataFrame, source: str) -> alt.TopLevelMixin:
     """Google's own performance ratios for its optically switched systems, as ranges, in two
-    panels: against its own earlier systems and against another vendor's chips; the share
+    panels: against its own earlier systems and against another vendor's chips, each range
+    labelled with its value, against a reference line at parity named on the axis; the share
     of cost and power its switches take is in the subtitle. On a phone each row's name
-    stands, wrapped, above its row, and parity is a short mark in each row."""
+    stands, wrapped, above its row, starting just right of the parity line."""
     frame = figures[figures["times_high"].notna()].copy()
     frame["label"] = frame["measure"] + (" vs " + frame["baseline"]).where(frame["baseline"].notna(), "")
     frame["compared"] = frame["figure_status"].map(GOOGLE_BASELINES).fillna(GOOGLE_BASELINES["Google's own figure"])
     frame["one"] = 1.0
+    frame["value"] = [f"{low:g}x" if low == high else f"{low:g}-{high:g}x"
+                      for low, high in zip(frame["times_low"], frame["times_high"])]
     for layout, chars in FIGURE_LABEL_CHARS.items():
         frame[f"lines_{layout}"] = frame["label"].map(lambda v, c=chars: charts.wrap_lines(v, c))
-    frame = frame[["figure_id", "label", "lines_wide", "lines_narrow", "compared", "times_low", "times_high", "scope",
-                   "network", "figure_status", "one"]].sort_values("times_high", ascending=False)
+    frame = frame[["figure_id", "label", "lines_wide", "lines_narrow", "compared", "times_low", "times_high", "value",
+                   "scope", "network", "figure_status", "one"]].sort_values("times_high", ascending=False)
     by_id = frame.set_index("figure_id")
     system, rival = by_id.loc["tpu-v4-vs-v3-system"], by_id.loc["tpu-v4-vs-a100-speed"]
     title = (f"Google claims {system['times_high']:.0f}x over its own older TPU system but "
@@ -439,41 +455,44 @@ def google_figures_chart(figures: pd.DataFrame, source: str) -> alt.TopLevelMixi
     shares = figures[figures["kind"] == "cost or power share"].set_index("figure_id")
     google = charts.VENDOR_COLORS["Google"]
     panels = [p for p in GOOGLE_BASELINES.values() if p in set(frame["compared"])]
-    x_scale = alt.Scale(type="log", domain=[0.8, 12], nice=False)
+    # Room right of the largest value for its label.
+    x_scale = alt.Scale(type="log", domain=[0.8, 20], nice=False)
     tooltip = [alt.Tooltip("label:N", title="Figure"), alt.Tooltip("times_low:Q", title="From (times)"),
                alt.Tooltip("times_high:Q", title="To (times)"), alt.Tooltip("scope:N", title="Scope"),
                alt.Tooltip("network:N", title="System"), alt.Tooltip("figure_status:N", title="Whose figure")]
 
     def panel(rows: pd.DataFrame, heading: str, narrow: bool, last: bool):
         def x(field: str) -> alt.X:
-            return alt.X(f"{field}:Q", title=("Times the baseline (log scale)" if narrow else
-                                                 "Times the baseline (log scale; dashed: parity)") if last else None,
-                         scale=x_scale, axis=alt.Axis(values=[1, 2, 3, 5, 10], labels=last, ticks=last))
+            # The reference line at 1 is named on the axis, under the line: "parity".
+            return alt.X(f"{field}:Q", title="Times the baseline (log scale)" if last else None, scale=x_scale,
+                         axis=alt.Axis(values=[1, 2, 3, 5, 10], labels=last, ticks=last,
+                                       labelExpr="datum.value == 1 ? 'parity' : datum.label + 'x'"))
         base = alt.Chart(rows)
         lines = "lines_narrow" if narrow else "lines_wide"
         order = list(rows[lines])
         if narrow:  # each row's name above it, on lines of its own; marks in the band's lower part
             depth = max(text.count("\n") for text in order) + 1
             y = alt.Y(f"{lines}:N", sort=order, axis=None, title=None, bandPosition=0.84)
-            # Each name just above its row's marks, however many lines it takes.
+            # Each name just above its row's marks, however many lines it takes, starting right of
+            # the parity line, so that the line runs the panel's height without crossing a name.
             names = base.transform_calculate(up=f"-(13 * length(split(datum.{lines}, '\\n')) + 9)").mark_text(
-                align="left", baseline="top", lineBreak="\n", fontSize=11, yOffset=alt.ExprRef("datum.up")).encode(
-                x=alt.value(0), y=y, text=f"{lines}:N")
-            # Parity as a short upright stroke in each row, where the row's marks are (a rule would cross the names).
-            parity = base.mark_point(shape="M0,-1L0,1", size=220, strokeWidth=2, filled=False, color=charts.INK,
-                                     opacity=1).encode(x=x("one"), y=y)
+                align="left", baseline="top", lineBreak="\n", fontSize=11, dx=5, yOffset=alt.ExprRef("datum.up")).encode(
+                x=x("one"), y=y, text=f"{lines}:N")
             step = 14 * depth + 26
         else:
             y = alt.Y(f"{lines}:N", sort=order, title=None, axis=alt.Axis(labelExpr=charts.LINES))
             names = None
-            parity = alt.Chart(pd.DataFrame({"one": [1.0]})).mark_rule(color=charts.INK, strokeDash=[3, 3]).encode(
-                x=x("one"))
             step = 30
+        parity = alt.Chart(pd.DataFrame({"one": [1.0]})).mark_rule(color=charts.INK, strokeWidth=1.5,
+                                                                   strokeDash=[4, 3]).encode(x=x("one"))
         span = base.mark_rule(strokeWidth=4, color=google).encode(x=x("times_low"), x2="times_high:Q", y=y, tooltip=tooltip)
         ends = base.mark_point(filled=True, size=80, color=google, opacity=1).encode(x=x("times_high"), y=y, tooltip=tooltip)
-        layers = [parity, span, ends] + ([names] if names is not None else [])
+        # Each figure's value beside its end: the title's numbers, where they are drawn.
+        values = base.mark_text(align="left", dx=8, fontSize=11).encode(x=x("times_high"), y=y, text="value:N",
+                                                                        tooltip=tooltip)
+        layers = [parity, span, ends, values] + ([names] if names is not None else [])
         return alt.layer(*layers).properties(
-            width=250 if narrow else 320, height=alt.Step(step),
+            width=270 if narrow else 320, height=alt.Step(step),
             title=alt.Title(f"{heading} ({len(rows)})", anchor="start", fontSize=12))
 
     def draw(narrow: bool):
@@ -498,6 +517,9 @@ def google_figures_chart(figures: pd.DataFrame, source: str) -> alt.TopLevelMixi
 SCALE_DODGE_DECADES = 0.25
 # Pixels between the centres of two dodged markers, and the row they must stay inside.
 SCALE_DODGE_PX, SCALE_ROW_PX = 7, 22
+# A domain of this many chips or more is too near the right edge for words after its circle:
+# a row with no cluster reported names the lack to the circle's left.
+ALONE_LEFT_FROM = 1000
 
 
 def scale_title(reach: pd.DataFrame) -> str:
@@ -573,14 +595,22 @@ def scale_chart(systems: pd.DataFrame, clusters: pd.DataFrame, source: str) -> a
             x=alt.X("mid:Q", scale=x_scale), y=y, text="times_text:N",
             tooltip=[alt.Tooltip("system:N", title="System"),
                      alt.Tooltip("times:Q", title="Domains the largest cluster joins", format=",.0f")])
-        return alt.layer(line, dots, times).properties(width=width, height=alt.Step(SCALE_ROW_PX))
+        # A row with no cluster says why it has no diamond: beside its circle, on the side with room
+        # (on two lines in a phone's narrow plot, whose rows are taller for them).
+        alone = alt.Chart(reach[~joined]).mark_text(fontSize=10, color=charts.INK, lineBreak="\n", lineHeight=11,
+                                                    dy=-5 if narrow else 0, align=alt.ExprRef(
+            f"datum.low < {ALONE_LEFT_FROM} ? 'left' : 'right'"), dx=alt.ExprRef(
+            f"datum.low < {ALONE_LEFT_FROM} ? 9 : -9")).encode(
+            x=alt.X("low:Q", scale=x_scale), y=y,
+            text=alt.value("no cluster size\npublished" if narrow else "no cluster size published"),
+            tooltip=[alt.Tooltip("system:N", title="System"), alt.Tooltip("low:Q", title="Chips in one domain", format=",")])
+        return alt.layer(line, dots, times, alone).properties(
+            width=width, height=alt.Step(SCALE_ROW_PX + (6 if narrow else 0)))
 
     return charts.finish(
         draw(False), narrow=draw(True), title=title,
-        subtitle=("Chips (log scale) in one scale-up domain (circles) and in the clusters or jobs reported on each system "
-                  "(diamonds); the line runs from one domain to the largest, and the number over it is how many domains that joins. "
-                  "Vendor specifications and reports of "
-                  f"{clusters['as_of'].min():%Y}-{clusters['as_of'].max():%Y}."),
+        subtitle=("The number over a line is how many scale-up domains the largest cluster joins. Vendor specifications "
+                  f"and reports of {clusters['as_of'].min():%Y}-{clusters['as_of'].max():%Y}."),
         source=source,
         description=f"Dot chart per system of scale-up domain size and the largest reported clusters or jobs. {title}. "
                     + "; ".join(f"{r.name}: {r.chips:,} chips" for r in frame.itertuples()),
@@ -588,9 +618,12 @@ def scale_chart(systems: pd.DataFrame, clusters: pd.DataFrame, source: str) -> a
     )
 
 
-# The two collectives the network model compares, told apart by shape (both in ink: neither
-# is a vendor's, and the book's colours are its vendors').
+# The two collectives the network model compares and their sum, told apart by shape (all in
+# ink: none is a vendor's, and the book's colours are its vendors'); the sum is an upright bar
+# across its row, drawn as a filled path so that the legend shows it as the chart does.
 COLLECTIVES = {"tensor-parallel all-reduce": "circle", "gradient all-reduce": "triangle-up"}
+BOTH = "both together"
+MODEL_SHAPES = {**COLLECTIVES, BOTH: "M-0.15,-1H0.15V1H-0.15Z"}
 # The sliders of the network model: name, label, lowest, highest, step.
 MODEL_SLIDERS = [
     ("params_b", "Model size, billions of weights", 10, 2000, 5),
@@ -600,9 +633,20 @@ MODEL_SLIDERS = [
     ("pp", "Pipeline stages", 1, 64, 1),
     ("mfu", "Share of peak FLOP/s achieved", 0.2, 0.7, 0.05),
 ]
+# The sliders a phone shows (the others keep their default there): the three that move the
+# finding most, the model, the job's size and how widely each layer is split.
+PHONE_SLIDERS = ("params_b", "chips", "tp")
 # Rows of the network model's chart (px), and where in a row each collective's point sits.
 MODEL_ROW_PX = 26
 MODEL_OFFSETS = {"tensor-parallel all-reduce": -5, "gradient all-reduce": 5}
+# Point sizes (Vega draws a custom path's -1..1 box sqrt(size) px tall): the sum's bar spans
+# most of its row.
+MODEL_SIZES = {"tensor-parallel all-reduce": 70, "gradient all-reduce": 70, BOTH: (MODEL_ROW_PX - 4) ** 2}
+# A sum beyond this multiple of compute time has its value written to the left of its bar,
+# not to the right, where the plot ends.
+MODEL_VALUE_LEFT_FROM = 2.5
+# The right end of the model's axis (communication time / compute time).
+MODEL_X_MAX = 10
 
 
 def _vega(expression: str, **fields: str) -> str:
@@ -627,13 +671,15 @@ def network_model_chart(systems: pd.DataFrame, defaults: dict, at_default: dict,
     """The interconnect chapter's interactive model: one training job, set by the sliders,
     run on each system with its own chips, links and domain, computed in the page: each
     collective's communication time over compute time (a point each, told apart by shape)
-    and their sum (a tick), against a line at 1, where communication takes as long as
-    compute. `defaults`: each slider's starting value (MODEL_SLIDERS' names); `at_default`:
+    and their sum (an upright bar, its value written beside it), against a line at 1, where
+    communication takes as long as compute. A phone binds only PHONE_SLIDERS. `defaults`: each slider's starting value (MODEL_SLIDERS' names); `at_default`:
     system_id to `training_step()` at those values, for the title and the text alternative."""
-    params = [alt.param(name=name, value=defaults[name],
-                        bind=alt.binding_range(min=low, max=high, step=step, name=label + " "))
-              for name, label, low, high, step in MODEL_SLIDERS]
-    names = list(COLLECTIVES)
+    def sliders(narrow: bool) -> list:
+        return [alt.param(name=name, value=defaults[name],
+                          **({} if narrow and name not in PHONE_SLIDERS else
+                             {"bind": alt.binding_range(min=low, max=high, step=step, name=label + " ")}))
+                for name, label, low, high, step in MODEL_SLIDERS]
+    names = [*COLLECTIVES, BOTH]
     rows = systems.assign(
         up=systems["scaleup_gbyte_s_per_chip_per_direction"], out=systems["scaleout_gbit_s_per_chip_per_direction"] / 8,
         domain=systems["scaleup_domain_chips"], tflops=systems["bf16_tflops_dense_per_chip"],
@@ -642,13 +688,13 @@ def network_model_chart(systems: pd.DataFrame, defaults: dict, at_default: dict,
     totals = {sid: r.tp_share + r.dp_share for sid, r in at_default.items()}
     by_id = systems.set_index("system_id")
     title = network_model_title(totals, by_id["system"].to_dict())
-    one = pd.DataFrame({"ratio": [1.0], "label": ["longer than compute \u2192"], "lines": ["longer than\ncompute \u2192"]})
+    one = pd.DataFrame({"ratio": [1.0], "label": ["longer than compute \u2192"]})
 
     def draw(narrow: bool):
         label = "short" if narrow else "system"
         y = alt.Y(f"{label}:N", title=None,
                   sort=list(systems.sort_values("scaleup_domain_chips")["system"].map(short_system if narrow else str)))
-        x_scale = alt.Scale(type="log", domain=[0.001, 10], clamp=True, nice=False)
+        x_scale = alt.Scale(type="log", domain=[0.001, MODEL_X_MAX], clamp=True, nice=False)
         x = alt.X("ratio:Q", title=["Communication time / compute time", "(log scale)"] if narrow else
                   "Communication time / compute time (log scale)", scale=x_scale,
                   axis=alt.Axis(format="~g", values=[0.001, 0.01, 0.1, 1, 10]))
@@ -669,32 +715,49 @@ def network_model_chart(systems: pd.DataFrame, defaults: dict, at_default: dict,
                 alt.Tooltip("tp_over_network:N", title="Tensor parallelism runs"),
                 alt.Tooltip("domains:Q", title="Domains the job spans", format=",")]
         offsets = " : ".join(f"datum.collective == {json.dumps(c)} ? {o}" for c, o in MODEL_OFFSETS.items()) + " : 0"
-        dots = per_system.transform_calculate(**{names[0]: "datum.tensor", names[1]: "datum.gradient"}).transform_fold(
-            names, as_=["collective", "ratio"]).transform_filter("datum.ratio > 0").transform_calculate(
-            offset=offsets).mark_point(filled=True, size=70, opacity=1, color=charts.INK,
-                                       yOffset=alt.ExprRef("datum.offset")).encode(
+        # The sum first, so that the two points are drawn over its bar.
+        legend = charts.bottom_legend("All-reduce" if narrow else "Communication", columns=1,
+                                      labelExpr="split(datum.label, ' ')[0]" if narrow else alt.Undefined)
+        dots = per_system.transform_calculate(
+            **{names[0]: "datum.tensor", names[1]: "datum.gradient", BOTH: "datum.total"}).transform_fold(
+            [BOTH, *COLLECTIVES], as_=["collective", "ratio"]).transform_filter("datum.ratio > 0").transform_calculate(
+            offset=offsets, size=" : ".join(f"datum.collective == {json.dumps(c)} ? {v}" for c, v in MODEL_SIZES.items())
+            + " : 70").mark_point(filled=True, opacity=1, color=charts.INK, yOffset=alt.ExprRef("datum.offset")).encode(
             x=x, y=y, tooltip=tips,
             shape=alt.Shape("collective:N", title="Communication", sort=names,
-                            scale=alt.Scale(domain=names, range=list(COLLECTIVES.values())),
-                            legend=charts.bottom_legend("All-reduce" if narrow else "Communication", columns=1,
-                                                        labelExpr="split(datum.label, ' ')[0]" if narrow
-                                                        else alt.Undefined)))
-        sums = per_system.mark_tick(thickness=2, size=MODEL_ROW_PX - 4, color=charts.INK, opacity=1).encode(
-            x=alt.X("total:Q", scale=x_scale), y=y, tooltip=tips)
+                            scale=alt.Scale(domain=names, range=[MODEL_SHAPES[n] for n in names]), legend=legend),
+            size=alt.Size("size:Q", scale=None, legend=None))
+        # Each sum's value: the title's number, where it is drawn. Beside its bar on a wide plot;
+        # a phone's plot is too narrow for that beside the line at 1, so there the values stand in
+        # a column of their own after the plot's right edge, headed "both".
+        left = f"datum.total > {MODEL_VALUE_LEFT_FROM}"
+        totals_text = per_system.transform_filter("datum.total > 0").transform_calculate(
+            total_text="format(datum.total, '.2f') + 'x'", edge=str(MODEL_X_MAX))
+        if narrow:
+            sums = totals_text.mark_text(fontSize=10, color=charts.INK, align="left", dx=6).encode(
+                x=alt.X("edge:Q", scale=x_scale), y=y, text="total_text:N", tooltip=tips)
+            head = alt.Chart(pd.DataFrame({"edge": [MODEL_X_MAX], "words": ["both"]})).mark_text(
+                fontSize=10, color=charts.INK, align="left", baseline="bottom", dx=6, dy=-4).encode(
+                x=alt.X("edge:Q", scale=x_scale), y=alt.value(0), text="words:N")
+            sums = sums + head
+        else:
+            sums = totals_text.mark_text(fontSize=10, color=charts.INK, align=alt.ExprRef(f"{left} ? 'right' : 'left'"),
+                                         dx=alt.ExprRef(f"{left} ? -6 : 6")).encode(
+                x=alt.X("total:Q", scale=x_scale), y=y, text="total_text:N", tooltip=tips)
         line = alt.Chart(one).mark_rule(color="#D73027", strokeDash=[4, 3]).encode(x=alt.X("ratio:Q", scale=x_scale))
-        # What the line means, beside it above the rows (on two lines in a phone's narrow plot).
-        words = alt.Chart(one).mark_text(align="left", baseline="bottom", dx=4, dy=-4, fontSize=10, color="#333",
-                                         lineBreak="\n").encode(
-            x=alt.X("ratio:Q", scale=x_scale), y=alt.value(-(13 if narrow else 0)), text="lines:N" if narrow else "label:N")
-        return alt.layer(line, words, sums, dots).add_params(*params).properties(
+        # What the line means, above the rows: after it on a wide plot, before it (ending at it) on a
+        # phone's, whose right edge heads the column of sums.
+        words = alt.Chart(one).mark_text(align="right" if narrow else "left", baseline="bottom", dx=-4 if narrow else 4,
+                                         dy=-4, fontSize=10, color="#333").encode(
+            x=alt.X("ratio:Q", scale=x_scale), y=alt.value(0), text="label:N")
+        return alt.layer(line, words, dots, sums).add_params(*sliders(narrow)).properties(
             width=200 if narrow else 420, height=alt.Step(MODEL_ROW_PX))
 
     return charts.finish(
         draw(False), narrow=draw(True), title=title,
-        subtitle=(f"One training job (sliders below; by default {defaults['params_b']:g}B weights on {defaults['chips']:,} "
-                  "chips) on each system's own chips, links and domain: each all-reduce's time over compute time per step "
-                  "(circle: tensor-parallel; triangle: gradient; tick: both), no overlap, log scale. Computed in the page; "
-                  f"specifications as read {spec_date}."),
+        subtitle=(f"One training job, set by the sliders (by default {defaults['params_b']:g}B weights on "
+                  f"{defaults['chips']:,} chips), on each system's own chips and links; no overlap with compute. Computed "
+                  f"in the page; specifications as read {spec_date}."),
         source=source,
         description=(f"Dot plot computed from sliders: tensor-parallel and gradient all-reduce time as a multiple of compute "
                      f"time, and their sum, for one job on each of {len(rows)} systems. {title}, on the "
