@@ -323,6 +323,8 @@
       chart.bound.forEach(function (param) { settings[param.name] = chart.view.signal(param.name); });
       chart.view.finalize();
     }
+    // The controls of the layout drawn now: a phone's layout may bind fewer settings.
+    chart.bound = boundParams(spec);
     (spec.params || []).forEach(function (param) {
       if (Object.prototype.hasOwnProperty.call(settings, param.name)) { param.value = settings[param.name]; }
     });

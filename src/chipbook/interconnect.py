@@ -597,7 +597,7 @@ def scale_chart(systems: pd.DataFrame, clusters: pd.DataFrame, source: str) -> a
                      alt.Tooltip("times:Q", title="Domains the largest cluster joins", format=",.0f")])
         # A row with no cluster says why it has no diamond: beside its circle, on the side with room
         # (on two lines in a phone's narrow plot, whose rows are taller for them).
-        alone = alt.Chart(reach[~joined]).mark_text(fontSize=10, color=charts.INK, lineBreak="\n", lineHeight=11,
+        alone = alt.Chart(reach.loc[~joined, ["system", "short", "low"]]).mark_text(fontSize=10, color=charts.INK, lineBreak="\n", lineHeight=11,
                                                     dy=-5 if narrow else 0, align=alt.ExprRef(
             f"datum.low < {ALONE_LEFT_FROM} ? 'left' : 'right'"), dx=alt.ExprRef(
             f"datum.low < {ALONE_LEFT_FROM} ? 9 : -9")).encode(
