@@ -579,15 +579,15 @@ def test_the_title_moves_with_the_data():
         "NVIDIA's share of Anthropic's compute rose from 50% at end-2024 to 60% at end-2026"
     # The ranges are in the text alternative, every vendor's at every year-end, after the title.
     description = figure_spec(chart_rows(0.6))["description"]
-    assert description.startswith("NVIDIA's share of Anthropic's compute rose from 50% at end-2024 (fitted) to 60% at "
-                                  "end-2026 (projected). Three panels")
+    assert description.startswith("NVIDIA's share of Anthropic's compute rose from a fitted 50% at end-2024 to a projected 60% at "
+                                  "end-2026. Three panels")
     assert "end-2026: NVIDIA 60% (48–72%), AWS 20% (16–24%), Google 20% (16–24%)" in description
 
 
 def test_the_title_marks_fitted_years_and_says_when_shares_print_alike():
     # Evidence dated 4 December 2026: end-2024 is fitted (the book's benchmarks), end-2026 projected.
     assert mix.chart_title(chart_rows(0.2), "As announced", "2026-12-04")[0] == (
-        "NVIDIA's share of Anthropic's compute fell from 50% at end-2024 (fitted) to 20% at end-2026 (projected)")
+        "NVIDIA's share of Anthropic's compute fell from a fitted 50% at end-2024 to a projected 20% at end-2026")
     # 50% and 0.504 both print 50%: not "fell from 50% to 50%".
     assert mix.chart_title(chart_rows(0.504), "As announced") == (
         "NVIDIA's share of Anthropic's compute was about the same at end-2024 and end-2026: 50%", ("2024Q4", "2026Q4"))
@@ -611,11 +611,11 @@ def test_fitted_and_projected_years_are_marked_by_hand():
 def test_the_title_follows_nvidias_share_through_its_low():
     # NVIDIA 50% at end-2024, 20% at end-2025, 2026 and 2027: no lower quarter between the ends.
     assert mix.chart_title(chart_rows(0.2), "As announced", "2026-12-04")[0] == \
-        "NVIDIA's share of Anthropic's compute fell from 50% at end-2024 (fitted) to 20% at end-2026 (projected)"
+        "NVIDIA's share of Anthropic's compute fell from a fitted 50% at end-2024 to a projected 20% at end-2026"
     # 50% at end-2024, 12% at end-2025, 30% at end-2026: the low is the finding, and so is what followed it.
     assert mix.chart_title(dipped(0.3), "As announced", "2026-12-04") == (
-        "NVIDIA's share of Anthropic's compute fell from 50% at end-2024 (fitted) to 12% in 2025 Q4, then partly "
-        "recovered to 30% at end-2026 (projected)", ("2024Q4", "2025Q4", "2026Q4"))
+        "NVIDIA's share of Anthropic's compute fell from a fitted 50% at end-2024 to 12% in 2025 Q4, then partly "
+        "recovered to a projected 30% at end-2026", ("2024Q4", "2025Q4", "2026Q4"))
     # Past its start (60% > 50%) it rose; back to a share that prints alike (0.504 -> 50%), it is "back to".
     assert mix.chart_title(dipped(0.6), "As announced")[0].endswith("to 12% in 2025 Q4, then rose to 60% at end-2026")
     assert mix.chart_title(dipped(0.504), "As announced")[0].endswith("then back to 50% at end-2026")

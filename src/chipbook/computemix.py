@@ -1044,7 +1044,8 @@ def chart_title(table: pd.DataFrame, scenario: str, evidence_as_of=None, *, vend
     end-2024 to 11% in 2026 Q1, then partly recovered to 24% at end-2026' (or 'rose to',
     past the start, or 'back to', where the ends print alike). Ends that print alike, with
     no such low, are 'about the same' (rule 9). With `evidence_as_of`, a fitted or
-    projected year-end says so, as the tables do (`year_label`)."""
+    projected year-end says so in a word ('from a fitted 45%', 'to a projected 24%'), as
+    the tables do in a mark (`year_label`)."""
     last = int(table["quarter"].max()[:4]) - 1 if last is None else last
     rows = table[(table["scenario"] == scenario) & (table["vendor"] == vendor)].set_index("quarter").sort_index()["share"]
     start_q, end_q = f"{first}Q4", f"{last}Q4"
@@ -1053,18 +1054,23 @@ def chart_title(table: pd.DataFrame, scenario: str, evidence_as_of=None, *, vend
     def when(year):
         return f"end-{year}" if evidence_as_of is None else year_label(year, evidence_as_of, "end-")
 
+    def at(share, year):
+        """'a fitted 45% at end-2024': the status as a word, not a parenthesis (one clause)."""
+        status = "estimated" if evidence_as_of is None else year_status(year, evidence_as_of)
+        return ("" if status == "estimated" else f"a {status} ") + f"{percent(share)} at end-{year}"
+
     between = rows[start_q:end_q]
     low_q = between.idxmin()
     subject = f"{vendor}'s share of Anthropic's compute"
     if percent_points(between.min()) < min(percent_points(start), percent_points(end)):
-        then = (f"back to {percent(end)}" if percent_points(end) == percent_points(start) else
-                f"rose to {percent(end)}" if end > start else f"partly recovered to {percent(end)}")
-        return (f"{subject} fell from {percent(start)} at {when(first)} to {percent(between.min())} in "
-                f"{low_q[:4]} Q{low_q[-1]}, then {then} at {when(last)}", (start_q, low_q, end_q))
+        then = (f"back to {at(end, last)}" if percent_points(end) == percent_points(start) else
+                f"rose to {at(end, last)}" if end > start else f"partly recovered to {at(end, last)}")
+        return (f"{subject} fell from {at(start, first)} to {percent(between.min())} in "
+                f"{low_q[:4]} Q{low_q[-1]}, then {then}", (start_q, low_q, end_q))
     if percent_points(start) == percent_points(end):  # shares that print alike (rule 9)
         return f"{subject} was about the same at {when(first)} and {when(last)}: {percent(end)}", (start_q, end_q)
     verb = "fell" if end < start else "rose"
-    return f"{subject} {verb} from {percent(start)} at {when(first)} to {percent(end)} at {when(last)}", (start_q, end_q)
+    return f"{subject} {verb} from {at(start, first)} to {at(end, last)}", (start_q, end_q)
 
 
 def figure(table: pd.DataFrame, articles: pd.DataFrame, evidence_as_of, *, source: str, scenario: str, first: int = 2024):
