@@ -58,6 +58,10 @@ def main() -> None:
                 page.wait_for_function(DRAWN, timeout=30_000)
                 page.wait_for_timeout(300)
                 measured = page.evaluate(MEASURE)
+                # The pictures show the chart alone: the page's sticky header and skip link, which
+                # a screenshot of an element scrolled under them would show over its top, stay put.
+                page.add_style_tag(content=".bd-header, .bd-header-article, .bd-header-announcement { position: static !important; }"
+                                           " .skip-link { display: none !important; }")
                 stem = Path(path).stem[:2]
                 for chart in measured:
                     key = f"{stem}-{chart['index'] + 1}"
@@ -90,7 +94,7 @@ def sheets(browser, out: Path, keys: list[str]) -> None:
             "<style>body{margin:0;display:flex;gap:8px;align-items:flex-start;background:#888;font:12px sans-serif}"
             "p{margin:2px}</style>" + cells, encoding="utf-8")
         page.goto((out / "sheet.html").resolve().as_uri())
-        page.screenshot(path=str(out / f"sheet-{key}.png"), full_page=True)
+        page.screenshot(path=str(out / f"{key}-sheet.png"), full_page=True)
     page.close()
 
 
