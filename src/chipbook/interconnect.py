@@ -757,9 +757,8 @@ def network_model_chart(systems: pd.DataFrame, defaults: dict, at_default: dict,
 
     return charts.finish(
         draw(False), narrow=draw(True), title=title,
-        subtitle=(f"One training job, set by the sliders (by default {defaults['params_b']:g}B weights on "
-                  f"{defaults['chips']:,} chips), on each system's own chips and links; no overlap with compute. Computed "
-                  f"in the page; specifications as read {spec_date}."),
+        subtitle=(f"One training job set by the sliders, on each system's own chips and links, communication not "
+                  f"overlapped with compute; specifications as read {spec_date}."),
         source=source,
         description=(f"Dot plot computed from sliders: tensor-parallel and gradient all-reduce time as a multiple of compute "
                      f"time, and their sum, for one job on each of {len(rows)} systems. {title}, on the "
