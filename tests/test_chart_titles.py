@@ -314,43 +314,36 @@ SUPPORT = pd.DataFrame([
 ])
 
 
-def test_support_map_title_names_the_one_framework_with_one_compiler_everywhere():
-    chart = abstraction.support_map(SUPPORT, CHIPS)
-    assert title(chart) == "JAX and PyTorch reach all three chips, but on Trainium only in beta"
-    assert "JAX alone uses one compiler (XLA) on all three" in " ".join(spec(chart)["title"]["subtitle"])
+def test_support_finding_names_the_one_framework_with_one_compiler_everywhere():
+    assert abstraction.support_finding(SUPPORT, CHIPS) == (
+        "JAX and PyTorch reach all three chips, but on Trainium only in beta; JAX alone uses one compiler (XLA) on all three")
     moved = SUPPORT.assign(status=SUPPORT["status"].where(SUPPORT["path"] != "JAX-AWS Trainium", "experimental"))
-    assert title(abstraction.support_map(moved, CHIPS)) == (
-        "JAX and PyTorch reach all three chips, but on Trainium only in beta or experimentally")
-    # The wide tiles name the status first, the path under it; the unsupported tile names only its status.
-    texts = {r["tile_text"] for t in spec(chart)["datasets"].values() for r in t if "tile_text" in r}
-    assert "beta|JAX-AWS Trainium" in texts and "unsupported|\u2014" in texts
+    assert abstraction.support_finding(moved, CHIPS).startswith(
+        "JAX and PyTorch reach all three chips, but on Trainium only in beta or experimentally;")
 
 
-def test_support_tiles_tell_statuses_apart_by_bar_length_and_words_not_shade():
-    # native fills its bar, supported three quarters, beta half, experimental a quarter; deprecated and
-    # unsupported none (4 usable levels: (4 - rank) / 4)
-    assert [abstraction.STATUS_FILL[s] for s in abstraction.STATUS_ORDER] == [1.0, 0.75, 0.5, 0.25, 0.0, 0.0]
-    drawn = [r for t in spec(abstraction.support_map(SUPPORT, CHIPS))["datasets"].values() for r in t if "bar_to" in r]
-    bars = {(r["framework"], r["hardware"]): round(r["bar_to"] - r["bar_from"], 6) for r in drawn}
-    # a bar spans up to 1 - 2 x 0.1 = 0.8 of its tile: JAX on TPU (native) 0.8, on Trainium (beta) 0.4
-    assert bars[("JAX", "Google TPU")] == 0.8 and bars[("JAX", "AWS Trainium")] == 0.4
-    assert bars[("TensorFlow", "AWS Trainium")] == 0.0
-    # Tiles are the page's colour (no fill that glares on a dark page), the status in words on each.
-    layers = spec(abstraction.support_map(SUPPORT, CHIPS))["layer"]
-    assert layers[0]["mark"]["fill"] == charts.PAPER and "color" not in layers[0]["encoding"]
-    assert any(layer["encoding"].get("text", {}).get("field") == "tile_text" for layer in layers)
+def test_support_table_names_each_cells_status_in_words_and_its_path_under_it():
+    table = abstraction.support_table(SUPPORT, CHIPS).set_index("Framework")
+    assert list(table.columns) == [abstraction.CHIP_SHORT[c] for c in CHIPS]
+    # A usable status in bold with its path under it; an unsupported cell only its status.
+    assert table.loc["JAX", "Trainium"] == "<strong>beta</strong><br><small>JAX-AWS Trainium</small>"
+    assert table.loc["TensorFlow", "Trainium"] == "unsupported"
+    hostile = SUPPORT.assign(path=SUPPORT["path"].where(SUPPORT["path"] != "JAX-AWS Trainium", "<b>x</b>"))
+    assert "&lt;b&gt;x&lt;/b&gt;" in abstraction.support_table(hostile, CHIPS).set_index("Framework").loc["JAX", "Trainium"]
 
 
-def test_kernel_map_title_names_what_reaches_trainium():
+def test_kernel_finding_names_what_reaches_trainium():
     rows = [("CUDA", "NVIDIA GPU", "native"), ("CUDA", "Google TPU", "unsupported"), ("CUDA", "AWS Trainium", "unsupported"),
             ("NKI", "AWS Trainium", "beta"), ("NKI", "Google TPU", "unsupported"), ("NKI", "NVIDIA GPU", "unsupported")]
     kernels = pd.DataFrame([{"language": lang, "chip": chip, "backend": f"{lang} compiler", "status": status, "owner": "x",
                              "hardware_scope": None, "source_id": "s", "as_of": T("2026-01-01")}
                             for lang, chip, status in rows])
-    assert title(abstraction.kernel_map(kernels, CHIPS)) == (
+    assert abstraction.kernel_finding(kernels, CHIPS) == (
         "No kernel language reaches all three chips, and only NKI reaches Trainium")
     both = kernels.assign(status=kernels["status"].where(kernels["language"] + kernels["chip"] != "CUDAAWS Trainium", "beta"))
-    assert title(abstraction.kernel_map(both, CHIPS)).endswith("and only CUDA and NKI reach Trainium")
+    assert abstraction.kernel_finding(both, CHIPS).endswith("and only CUDA and NKI reach Trainium")
+    # One row per language, in the book's order.
+    assert list(abstraction.kernel_table(kernels, CHIPS)["Language"]) == ["CUDA", "NKI"]
 
 
 def test_jax_evidence_finding_counts_documents_not_items_and_later_less_direct_ones():
@@ -390,14 +383,21 @@ def test_postmortem_chart_title_counts_tpu_bugs_and_overlap_days():
     assert "vendor" not in json.dumps(spec(chart)["layer"][1]["encoding"])
     narrow = spec(chart)["usermeta"]["chipbook"]["narrow"]
     assert any(layer.get("name", "").startswith("backdrop_") for layer in narrow["layer"])
-    # The title's overlap days are written over the shading; a row whose start is not stated says so
-    # in words (no dashed outline to decode).
+    # The title's overlap days are written over the shading.
     assert "2+ bugs live: 11 days" in json.dumps(spec(chart))
-    assert "strokeDash" not in spec(chart)["layer"][1]["encoding"]
-    unstated = incidents.assign(start_basis=["bug introduction (row-specific start not stated)"] + ["stated for this row"] * 2)
-    rows = {r["row_shown"] for t in spec(abstraction.postmortem_chart(unstated, T("2025-09-17"), "S"))["datasets"].values()
-            for r in t if "row_shown" in r}
-    assert "Routing error \u00b7 first-party API \u00b7 start not stated" in rows
+    # One row per bug, named with where it lived (the title's count is read off the rows, no
+    # legend); a bug's incident rows merge into one bar whose tooltip lists them with shares.
+    split = pd.concat([incidents, incidents.iloc[[0]].assign(serving_surface="Amazon Bedrock", start_date=T("2025-08-20"),
+                                                             share_of_requests_pct=0.18)])
+    drawn = [r for t in spec(abstraction.postmortem_chart(split, T("2025-09-17"), "S"))["datasets"].values()
+             for r in t if "incidents" in r]
+    assert sorted(r["row"] for r in drawn) == ["Context-window routing error\nnot chip-specific",
+                                               "Output corruption\nTPUs only", "Top-k miscompile in XLA:TPU\nTPUs only"]
+    routing = next(r for r in drawn if r["bug"] == "context-window routing error")
+    assert routing["incidents"] == ("first-party API, Aug 5 to Sep 4, share of requests 1% peak; "
+                                    "Bedrock, Aug 20 to Sep 4, share of requests 0.18% peak")
+    assert "legend" not in json.dumps(spec(chart)["layer"][1]["encoding"]["color"]) or \
+        spec(chart)["layer"][1]["encoding"]["color"]["legend"] is None
     shorter = incidents.assign(end_date=[T("2025-08-30"), T("2025-09-02"), T("2025-09-12")])
     assert title(abstraction.postmortem_chart(shorter, T("2025-09-17"), "S")).endswith("on 9 days")  # Aug 25 to Sep 2
     assert abstraction.overlap_spans(incidents)["days"].sum() == abstraction.overlap_days(incidents) == 11
@@ -490,15 +490,18 @@ def test_scale_chart_title_counts_the_domains_the_largest_clusters_join():
         "The largest cluster reported joins 12,500 scale-up domains")
 
 
-def test_scale_chart_says_why_a_row_has_no_cluster():
+def test_scale_chart_names_the_systems_with_no_cluster_in_its_subtitle_not_as_rows():
     clusters = pd.DataFrame([{"system_id": "hgx-h100-8gpu", "vendor": "NVIDIA", "chips": 24576, "name": "c",
                               "accelerator": "x", "scaleout_fabric": "f", "reported_outcome": "ran", "outcome_kind": "k",
                               "as_of": T("2025-01-01"), "source_id": "s"}])
     chart = spec(interconnect.scale_chart(SYSTEMS, clusters, "S"))
-    notes = [layer for layer in chart["layer"] if layer["encoding"].get("text", {}).get("value") == "no cluster size published"]
-    assert len(notes) == 1
-    # Every system but the H100 server has no cluster here: four rows say so.
-    assert len(chart["datasets"][notes[0]["data"]["name"]]) == 4
+    rows = {r["system"] for t in chart["datasets"].values() for r in t if "system" in r}
+    assert rows == {"HGX H100 (8 GPUs)"}
+    # Every system but the H100 server has no cluster here: the subtitle names the four.
+    names = [interconnect.short_system(s) for s in SYSTEMS["system"] if s != "HGX H100 (8 GPUs)"]
+    assert f"no cluster size is published for {', '.join(names[:-1])} and {names[-1]}." in " ".join(chart["title"]["subtitle"])
+    # The number's meaning is on the mark: 24,576 / 8 = 3,072 domains.
+    assert "\u00d73,072 domains" in json.dumps(chart, ensure_ascii=False)
 
 
 def test_scale_chart_keeps_dodged_clusters_inside_their_row():
@@ -764,7 +767,6 @@ def all_charts():
         "investment": capital.investment_chart(INVESTMENTS, ARTICLES, AS_OF, "S"),
         "compute_vs_equity": capital.compute_vs_equity_chart(INVESTMENTS, COMMITMENTS, AS_OF, "S"),
         "commitments": capital.commitments_chart(COMMITMENTS, ARTICLES, AS_OF, "S"),
-        "support_map": abstraction.support_map(SUPPORT, CHIPS),
         "postmortem": abstraction.postmortem_chart(pd.DataFrame([
             incident("r", "context-window routing error", "not hardware-specific", "Anthropic", "2025-08-05", "2025-09-04"),
             incident("t", "approximate top-k miscompilation", "Google TPU", "Google", "2025-08-25", "2025-09-12")]),
@@ -777,11 +779,6 @@ def all_charts():
             "kind": ["equity investment"] * 2, "label": ["x", "y"], "sources": ["S", "S"]}), ARTICLES, "S"),
         "domain": interconnect.domain_chart(SYSTEMS, "2026-11-21", "S"),
         "cliff": interconnect.cliff_chart(SYSTEMS, "2026-11-21", "S"),
-        "kernel_map": abstraction.kernel_map(pd.DataFrame([
-            {"language": "CUDA", "chip": chip, "backend": "b", "status": status, "owner": "x", "hardware_scope": None,
-             "source_id": "s", "as_of": T("2026-01-01")}
-            for chip, status in [("NVIDIA GPU", "native"), ("Google TPU", "unsupported"), ("AWS Trainium", "unsupported")]]),
-            CHIPS),
         "scale": interconnect.scale_chart(SYSTEMS, pd.DataFrame([
             {"system_id": "hgx-h100-8gpu", "vendor": "NVIDIA", "chips": 24576, "name": "c", "accelerator": "x",
              "scaleout_fabric": "f", "reported_outcome": "ran", "outcome_kind": "k", "as_of": T("2025-01-01"),
@@ -804,8 +801,8 @@ def _plot_widths(node, found):
 
 
 CHART_NAMES = ["verdicts_by_article", "verdicts_by_part", "evidence_balance", "evidence_timing", "evidence_strength",
-               "investment", "compute_vs_equity", "commitments", "support_map", "postmortem", "valuation", "events", "domain", "cliff",
-               "kernel_map", "scale"]
+               "investment", "compute_vs_equity", "commitments", "postmortem", "valuation", "events", "domain", "cliff",
+               "scale"]
 
 
 def test_the_list_of_chart_names_is_complete():

@@ -12,6 +12,7 @@ Everything here runs on a CPU-only machine; nothing needs or measures an acceler
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections import Counter
@@ -287,64 +288,17 @@ def overlap_days(incidents: pd.DataFrame) -> int:
 
 # --- Charts ------------------------------------------------------------------------
 
-# How mature each support level is, as the share of a cell's bar it fills: the usable levels
-# (before "deprecated") in steps of a quarter from native down to experimental; deprecated and
-# unsupported paths fill none. Length, not shade, tells the levels apart, and every tile names
-# its level in words; tiles are the page's colour, outlined in ink, so none glares on a dark page.
-_USABLE = STATUS_ORDER[:STATUS_ORDER.index("deprecated")]
-STATUS_FILL = {s: (len(_USABLE) - _USABLE.index(s)) / len(_USABLE) if s in _USABLE else 0.0 for s in STATUS_ORDER}
-# The bar's margin inside its tile, as a share of the tile's width, and its height (px).
-_BAR_MARGIN, _BAR_PX = 0.1, 6
-# Chip families as a narrow column can name them.
+# Chip families as a table's column head names them.
 CHIP_SHORT = {"Google TPU": "TPU", "AWS Trainium": "Trainium", "NVIDIA GPU": "NVIDIA GPU"}
+FRAMEWORKS = ["JAX", "PyTorch", "TensorFlow"]
+KERNEL_LANGUAGES = ["CUDA", "Triton", "Pallas", "Mosaic", "NKI"]
 
 
-def _status_tiles(frame: pd.DataFrame, row: str, rows: list[str], column: str, columns: list[str], label: str,
-                  tooltip: list, narrow: bool, cell_height: int) -> alt.LayerChart:
-    """A grid of tiles, one per row and column, each naming its support status (and, on a
-    wide page, the path or backend under it: `label`) over a bar that fills with the
-    status's maturity (STATUS_FILL). Columns are positions 0, 1, 2... on a linear x, so that
-    a bar can fill part of its tile."""
-    # Two lines on a wide page; an unsupported tile has no path to name.
-    path = frame[label].where(frame["status"] != "unsupported", "\u2014")
-    where = {c: i for i, c in enumerate(columns)}
-    frame = frame.assign(tile_text=frame["status"] if narrow else frame["status"] + "|" + path,
-                         left=frame[column].map(where), right=frame[column].map(where) + 1,
-                         middle=frame[column].map(where) + 0.5,
-                         bar_from=frame[column].map(where) + _BAR_MARGIN,
-                         bar_to=frame[column].map(where) + _BAR_MARGIN + (1 - 2 * _BAR_MARGIN) * frame["status"].map(STATUS_FILL),
-                         track_to=frame[column].map(where) + 1 - _BAR_MARGIN)
-    names = json.dumps(list(columns))
-    x_scale = alt.Scale(domain=[0, len(columns)], nice=False, zero=False)
-    top = alt.Axis(orient="top", values=[i + 0.5 for i in range(len(columns))], labelExpr=f"{names}[floor(datum.value)]",
-                   labelAngle=0, domain=False, ticks=False, grid=False, labelLimit=120, labelFontSize=11)
-
-    def x(field: str) -> alt.X:
-        return alt.X(f"{field}:Q", title=None, scale=x_scale, axis=top)
-    y = alt.Y(f"{row}:N", title=None, sort=rows, axis=alt.Axis(domain=False, ticks=False))
-    base = alt.Chart(frame)
-    tiles = base.mark_rect(fill=charts.PAPER, stroke=charts.INK, strokeWidth=1).encode(
-        x=x("left"), x2="right:Q", y=y, tooltip=tooltip)
-    # The word (and path) in the tile's upper part, the bar in its lower part.
-    words_dy, bar_dy = (-6, 10) if narrow else (-12, 16)
-    text = base.mark_text(fontSize=11, lineBreak="|", lineHeight=14, baseline="middle", dy=words_dy,
-                          color=charts.INK).encode(x=x("middle"), y=y, text="tile_text:N", tooltip=tooltip)
-    track = base.mark_bar(height=_BAR_PX, yOffset=bar_dy, fillOpacity=0, stroke=charts.INK, strokeWidth=1).encode(
-        x=x("bar_from"), x2="track_to:Q", y=y, tooltip=tooltip)
-    bar = base.transform_filter("datum.bar_to > datum.bar_from").mark_bar(
-        height=_BAR_PX, yOffset=bar_dy, color=charts.SERIES).encode(x=x("bar_from"), x2="bar_to:Q", y=y, tooltip=tooltip)
-    step = 78 if narrow else 175
-    return alt.layer(tiles, track, bar, text).properties(width=step * len(columns), height=alt.Step(cell_height))
-
-
-def support_map(support: pd.DataFrame, chips: list[str]) -> alt.TopLevelMixin:
-    """Which framework reaches which chip, by its most mature path. `support`: the
-    framework_support table; `chips`: the chip families, in order."""
+def support_finding(support: pd.DataFrame, chips: list[str]) -> str:
+    """The framework map's finding, as its table's caption: which frameworks reach all
+    three chips, how mature the weakest Trainium path is, and which one compiler spans
+    them. `support`: the framework_support table; `chips`: the chip families."""
     cells = best_path_per_cell(support)
-    cells["as_of_text"] = cells["as_of"].dt.strftime("%Y-%m-%d")
-    cells["label"] = (cells["path"].str.replace(r" \(.*\)$", "", regex=True)
-                      + np.where(cells["paths"] > 1, " (+" + (cells["paths"] - 1).astype(str) + ")", ""))
-    cells["chip"] = cells["hardware"].map(CHIP_SHORT)
     reach_all = reaching_all(support, chips)
     reach_xla = reaching_all(support, chips, mechanism_contains="XLA")
     on_trainium = cells[cells["framework"].isin(reach_all) & (cells["hardware"] == "AWS Trainium")]["status"]
@@ -354,66 +308,52 @@ def support_map(support: pd.DataFrame, chips: list[str]) -> alt.TopLevelMixin:
              f"all three chips" + (f", but on Trainium only {' or '.join(how[s] for s in limits)}" if limits else ""))
     one_compiler = (f"{_names(reach_xla)} alone {'uses' if len(reach_xla) == 1 else 'use'} one compiler (XLA) on all three"
                     if reach_xla else "no framework uses one compiler on all three")
-    tooltip = [alt.Tooltip("framework:N", title="Framework"), alt.Tooltip("hardware:N", title="Chip"),
-               alt.Tooltip("status:N", title="Best status"), alt.Tooltip("path:N", title="Best path"),
-               alt.Tooltip("mechanism:N", title="Mechanism"), alt.Tooltip("all_paths:N", title="All paths"),
-               alt.Tooltip("source_id:N", title="Source"), alt.Tooltip("as_of_text:N", title="As of")]
-    frameworks = ["JAX", "PyTorch", "TensorFlow"]
-
-    def draw(narrow: bool):
-        column = "chip" if narrow else "hardware"
-        columns = [CHIP_SHORT[c] for c in chips] if narrow else chips
-        return _status_tiles(cells, "framework", frameworks, column, columns, "label", tooltip, narrow,
-                             40 if narrow else 50)
-
-    return charts.finish(
-        draw(False), narrow=draw(True), title=title,
-        subtitle=(f"The most mature path's status as its maintainer labels it (on a wide screen the path under it, +n "
-                  f"for more paths); the bar fills with maturity. {one_compiler[0].upper()}{one_compiler[1:]}. "
-                  f"Sources {support['as_of'].min():%Y-%m} to {support['as_of'].max():%Y-%m}."),
-        source="JAX, PyTorch, PyTorch/XLA, TensorFlow, Google Cloud TPU and AWS Neuron documentation; "
-               "pull requests in pytorch/xla and huggingface/kernels",
-        description=(f"Grid of {cells['framework'].nunique()} frameworks by {len(chips)} chip families, each tile naming "
-                     f"the most mature support status. {title}. "
-                     + "; ".join(f"{r.framework} on {r.hardware}: {r.status} via {r.path}" for r in cells.itertuples())),
-        data_files=["framework_support.csv"],
-    )
+    return f"{title}; {one_compiler}"
 
 
-def kernel_map(kernels: pd.DataFrame, chips: list[str]) -> alt.TopLevelMixin:
-    """Which kernel language reaches which chip. `kernels`: the kernel_languages table."""
-    cells = best_path_per_cell(kernels, row="language", column="chip", path="backend")
-    cells["as_of_text"] = cells["as_of"].dt.strftime("%Y-%m-%d")
-    cells["scope"] = cells["hardware_scope"].fillna("")
-    cells["label"] = np.where(cells["status"] == "unsupported", "none", cells["backend"])
-    cells["chip_short"] = cells["chip"].map(CHIP_SHORT)
+def kernel_finding(kernels: pd.DataFrame, chips: list[str]) -> str:
+    """The kernel map's finding, as its table's caption: how many kernel languages reach
+    all three chips, and which reach Trainium. `kernels`: the kernel_languages table."""
     everywhere = reaching_all(kernels, chips, row="language", column="chip")
     on_trainium = reaching_all(kernels, ["AWS Trainium"], row="language", column="chip")
     trainium = (f"only {_names(on_trainium)} {'reaches' if len(on_trainium) == 1 else 'reach'} Trainium" if on_trainium
                 else "none reaches Trainium")
-    title = f"{'No' if not everywhere else len(everywhere)} kernel language reaches all three chips, and {trainium}"
-    tooltip = [alt.Tooltip("language:N", title="Language"), alt.Tooltip("chip:N", title="Chip"),
-               alt.Tooltip("status:N", title="Status"), alt.Tooltip("backend:N", title="Backend"),
-               alt.Tooltip("scope:N", title="Hardware covered"), alt.Tooltip("all_paths:N", title="All backends"),
-               alt.Tooltip("owner:N", title="Developed by"),
-               alt.Tooltip("source_id:N", title="Source"), alt.Tooltip("as_of_text:N", title="As of")]
-    languages = ["CUDA", "Triton", "Pallas", "Mosaic", "NKI"]
+    return f"{'No' if not everywhere else len(everywhere)} kernel language reaches all three chips, and {trainium}"
 
-    def draw(narrow: bool):
-        column = "chip_short" if narrow else "chip"
-        columns = [CHIP_SHORT[c] for c in chips] if narrow else chips
-        return _status_tiles(cells, "language", languages, column, columns, "label", tooltip, narrow,
-                             40 if narrow else 48)
 
-    return charts.finish(
-        draw(False), narrow=draw(True), title=title,
-        subtitle=(f"Each language's status on each chip family (on a wide screen its backend under it); the bar fills with maturity. "
-                  f"Sources dated {kernels['as_of'].min():%Y-%m} to {kernels['as_of'].max():%Y-%m}."),
-        source="JAX Pallas documentation and changelog, AWS Neuron NKI documentation, Triton README",
-        description=(f"Grid of {cells['language'].nunique()} kernel languages by {len(chips)} chip families, each tile "
-                     f"naming its status. {title}. " + "; ".join(f"{r.language} on {r.chip}: {r.status}" for r in cells.itertuples())),
-        data_files=["kernel_languages.csv"],
-    )
+def status_grid(cells: pd.DataFrame, row: str, rows: list[str], column: str, chips: list[str], label: str) -> pd.DataFrame:
+    """A status map as a table's cells (HTML): one row per `row` value (in `rows` order,
+    those present), one column per chip family (headed by its short name), each cell the
+    status in words, in bold where the path is usable (before "deprecated"), and under it
+    the path or backend (`label`), none for an unsupported cell. `cells`: the output of
+    best_path_per_cell."""
+    usable = STATUS_ORDER[:STATUS_ORDER.index("deprecated")]
+
+    def cell(status: str, path: str) -> str:
+        word = f"<strong>{html.escape(status)}</strong>" if status in usable else html.escape(status)
+        return word if status == "unsupported" else f"{word}<br><small>{html.escape(str(path))}</small>"
+
+    by = cells.set_index([row, column])
+    present = [r for r in rows if r in set(cells[row])] + sorted(set(cells[row]) - set(rows))
+    return pd.DataFrame({row.capitalize(): present, **{
+        CHIP_SHORT.get(chip, chip): [cell(by.loc[(r, chip), "status"], by.loc[(r, chip), label]) if (r, chip) in by.index
+                                     else "\u2013" for r in present] for chip in chips}})
+
+
+def support_table(support: pd.DataFrame, chips: list[str]) -> pd.DataFrame:
+    """Which framework reaches which chip, by its most mature path: status_grid of the
+    framework_support table (the path's name, +n where there are more paths)."""
+    cells = best_path_per_cell(support)
+    cells["label"] = (cells["path"].str.replace(r" \(.*\)$", "", regex=True)
+                      + np.where(cells["paths"] > 1, " (+" + (cells["paths"] - 1).astype(str) + ")", ""))
+    return status_grid(cells, "framework", FRAMEWORKS, "hardware", chips, "label")
+
+
+def kernel_table(kernels: pd.DataFrame, chips: list[str]) -> pd.DataFrame:
+    """Which kernel language reaches which chip: status_grid of the kernel_languages table
+    (the backend's name)."""
+    cells = best_path_per_cell(kernels, row="language", column="chip", path="backend")
+    return status_grid(cells, "language", KERNEL_LANGUAGES, "chip", chips, "backend")
 
 
 def jax_evidence_finding(jax_evidence: pd.DataFrame) -> str:
@@ -487,52 +427,73 @@ def incident_rows(incidents: pd.DataFrame) -> pd.DataFrame:
 LIVED_ON = {"Google TPU": "TPUs only", "several": "more than one chip family", "not hardware-specific": "not chip-specific"}
 
 
+# Each bug as the postmortem chart names it on its row: in full on a wide page, short on a phone.
+BUG_ROW = {"context-window routing error": "Context-window routing error", "output corruption": "Output corruption",
+           "approximate top-k miscompilation": "Top-k miscompile in XLA:TPU"}
+BUG_ROW_NARROW = {"context-window routing error": "Routing error", "output corruption": "Output corruption",
+                  "approximate top-k miscompilation": "Top-k miscompile"}
+
+
+def bug_spans(tl: pd.DataFrame) -> pd.DataFrame:
+    """One row per stretch of days on which a bug was live (its incident rows merged where
+    they touch or overlap): bug, start_date, end_date, end_plus (the day after), and
+    `incidents`, the rows it covers in words (surface or model, dates, share). `tl`: the
+    output of incident_rows."""
+    spans = []
+    for bug, group in tl.sort_values(["start_date", "end_date"]).groupby("bug", sort=False):
+        where = np.where(group["bug"] == "context-window routing error",
+                         group["serving_surface"].map(SURFACE_SHORT).fillna(group["serving_surface"]), group["models_affected"])
+        for row, place in zip(group.itertuples(), where):
+            what = f"{place}, {row.start_date:%b %-d} to {row.end_date:%b %-d}, share of requests {row.share}"
+            if spans and spans[-1]["bug"] == bug and row.start_date <= spans[-1]["end_date"] + pd.Timedelta(days=1):
+                spans[-1]["end_date"] = max(spans[-1]["end_date"], row.end_date)
+                spans[-1]["incidents"].append(what)
+            else:
+                spans.append({"bug": bug, "start_date": row.start_date, "end_date": row.end_date, "incidents": [what]})
+    frame = pd.DataFrame(spans, columns=["bug", "start_date", "end_date", "incidents"])
+    frame["incidents"] = frame["incidents"].map("; ".join)
+    frame["end_plus"] = frame["end_date"] + pd.Timedelta(days=1)
+    return frame
+
+
 def postmortem_chart(incidents: pd.DataFrame, published: pd.Timestamp, source: str) -> alt.TopLevelMixin:
-    """The incidents of Anthropic's August-September 2025 postmortem as a timeline, rows
-    grouped by bug, coloured by whether the bug lived on TPUs only (not by whose layer
-    failed: a TPU-only bug may be a misconfiguration of Anthropic's own), with the share
-    of requests each hit and the days two or more bugs overlapped (shaded in both layouts).
-    `incidents`: the postmortem_incidents table; `published`: the postmortem's date."""
+    """The three bugs of Anthropic's August-September 2025 postmortem as a timeline, one row
+    per bug named with where it lived (TPUs only, or not chip-specific), coloured the same
+    way (not by whose layer failed: a TPU-only bug may be a misconfiguration of Anthropic's
+    own), and the days two or more bugs overlapped shaded. Each bar's tooltip lists its
+    incident rows (surface or model, dates, share of requests). `incidents`: the
+    postmortem_incidents table; `published`: the postmortem's date."""
     tl = incident_rows(incidents)
-    # The incident in short, for a phone.
-    short = tl["bug"].map(BUG_NARROW) + " \u00b7 " + np.where(
-        tl["bug"] == "context-window routing error", tl["serving_surface"].map(SURFACE_NARROW), tl["models_affected"])
-    # A share the sources do not state says which it is (a start can be unstated too).
-    tl["share_shown"] = tl["share"].replace("not stated", "share not stated")
-    # A row whose own start is not stated says so in words (its bar starts when the bug began).
-    unstated = np.where(tl["start"] == "stated", "", " \u00b7 start not stated")
-    tl["row_shown"] = tl["row"] + unstated
-    # A phone's row name, beside its bar on lines of its own: the incident, then when it started
-    # (where the bug has several rows, or where the start is not stated) and its share.
-    detail = (np.where(tl["row"].str.contains(" from "), "from " + tl["start_date"].dt.strftime("%b %-d") + ": ", "")
-              + np.where(tl["start"] == "stated", "", "start not stated; ") + tl["share_shown"])
-    tl["row_lines"] = [charts.wrap_lines(name, POSTMORTEM_NARROW_CHARS) + "\n" + charts.wrap_lines(more, POSTMORTEM_NARROW_CHARS)
-                       for name, more in zip(short, detail)]
-    tl["published"] = published
     spans = overlap_spans(incidents)
-    tl["overlap_days"] = int(spans["days"].sum())
+    overlap_total = int(spans["days"].sum())
     platform = bug_platforms(incidents)
     tpu_bugs = platform_specific_bugs(incidents, "Google TPU")
-    tl["lived_on"] = tl["bug"].map(platform).map(lambda p: LIVED_ON.get(p, p))
-    tl = tl.drop(columns=["note", "models_possibly_affected", "vendor"], errors="ignore")
+    lived_on = platform.map(lambda p: LIVED_ON.get(p, p))
+    bars = bug_spans(tl)
+    bars["lived_on"] = bars["bug"].map(lived_on)
+    bars["fault_layer"] = bars["bug"].map(tl.groupby("bug")["fault_layer"].agg(lambda s: ", ".join(dict.fromkeys(s))))
+    bars["date_from"], bars["date_to"] = bars["start_date"].dt.strftime("%Y-%m-%d"), bars["end_date"].dt.strftime("%Y-%m-%d")
+    # Each row names its bug and, on a line of its own, where the bug lived: the grouping the title counts.
+    bars["row"] = bars["bug"].map(BUG_ROW).fillna(bars["bug"]) + "\n" + bars["lived_on"]
+    bars["row_narrow"] = [charts.wrap_lines(BUG_ROW_NARROW.get(b, b), POSTMORTEM_NARROW_CHARS) + "\n" + where
+                          for b, where in zip(bars["bug"], bars["lived_on"])]
+    bars["published"] = published
     words = ["No", "One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine"]
     say = lambda n: words[n] if n < len(words) else str(n)  # noqa: E731
     title = (f"{say(tpu_bugs)} of {say(len(platform)).lower()} bugs lived only on TPUs, and two or more were live "
-             f"at once on {tl['overlap_days'].iloc[0]} days")
-    # Rows grouped by bug (bugs in order of their first day), then by start within a bug.
-    first_day = tl.groupby("bug")["start_date"].transform("min")
-    ordered = tl.assign(first_day=first_day).sort_values(["first_day", "bug", "start_date", "end_date"])
-    order, order_lines = ordered["row_shown"].tolist(), ordered["row_lines"].tolist()
-    kinds = [k for k in LIVED_ON.values() if k in set(tl["lived_on"])]
+             f"at once on {overlap_total} days")
+    # Bugs in order of their first day.
+    first_day = bars.groupby("bug")["start_date"].transform("min")
+    bars = bars.assign(first_day=first_day).sort_values(["first_day", "bug", "start_date"]).drop(columns="first_day")
+    order, order_narrow = list(dict.fromkeys(bars["row"])), list(dict.fromkeys(bars["row_narrow"]))
+    first = tl.assign(first_day=tl.groupby("bug")["start_date"].transform("min"))
+    ordered = first.sort_values(["first_day", "bug", "start_date", "end_date"])
+    kinds = [k for k in LIVED_ON.values() if k in set(bars["lived_on"])]
     lived_colours = {"TPUs only": charts.VENDOR_COLORS["Google"], "more than one chip family": charts.SERIES,
                      "not chip-specific": charts.NEUTRAL}
-    pick = alt.selection_point(fields=["lived_on"], bind="legend")
     tooltip = [alt.Tooltip("bug:N", title="Bug"), alt.Tooltip("lived_on:N", title="Lived on"),
-               alt.Tooltip("fault_layer:N", title="Fault in"),
-               alt.Tooltip("serving_surface:N", title="Surface"), alt.Tooltip("date_from:N", title="From"),
-               alt.Tooltip("date_to:N", title="To"), alt.Tooltip("share:N", title="Share of requests"),
-               alt.Tooltip("share_scope:N", title="Share of"), alt.Tooltip("models_affected:N", title="Models"),
-               alt.Tooltip("source_id:N", title="Source")]
+               alt.Tooltip("fault_layer:N", title="Fault in"), alt.Tooltip("date_from:N", title="From"),
+               alt.Tooltip("date_to:N", title="To"), alt.Tooltip("incidents:N", title="Incidents")]
     x_axis = alt.Axis(format="%b %-d", tickCount=4, labelAngle=0)
     overlap = charts.backdrop(alt.Chart(spans).mark_rect(opacity=0.15, color="#555").encode(
         x="start:T", x2="end_plus:T", tooltip=[alt.Tooltip("days:Q", title="Days with two or more bugs live")]))
@@ -540,8 +501,8 @@ def postmortem_chart(incidents: pd.DataFrame, published: pd.Timestamp, source: s
     # title's number) over the longest overlap, from its first day; the rule's name on a line
     # above, ending at the rule.
     longest = spans.loc[[spans["days"].idxmax()]].assign(
-        words=f"2+ bugs live: {tl['overlap_days'].iloc[0]} days" if len(spans) == 1
-        else f"2+ bugs live: {tl['overlap_days'].iloc[0]} days in all") if len(spans) else spans.assign(words="")
+        words=f"2+ bugs live: {overlap_total} days" if len(spans) == 1
+        else f"2+ bugs live: {overlap_total} days in all") if len(spans) else spans.assign(words="")
     overlap_name = alt.Chart(longest).mark_text(align="left", baseline="bottom", dy=-3, fontSize=10, color=charts.INK).encode(
         x="start:T", y=alt.value(0), text="words:N")
     rule_name = alt.Chart(pd.DataFrame({"published": [published], "words": ["postmortem published"]})).mark_text(
@@ -549,35 +510,28 @@ def postmortem_chart(incidents: pd.DataFrame, published: pd.Timestamp, source: s
         x="published:T", y=alt.value(0), text="words:N")
 
     def draw(narrow: bool):
-        base = alt.Chart(tl)
-        bars = base.mark_bar(height=12, stroke=charts.INK, strokeWidth=1).encode(
-            x=alt.X("start_date:T", title=None, axis=x_axis), x2="end_plus:T",
-            color=alt.Color("lived_on:N", title="The bug lived on", sort=kinds,
-                            scale=alt.Scale(domain=kinds, range=[lived_colours[k] for k in kinds]),
-                            legend=charts.bottom_legend("The bug lived on", columns=1 if narrow else 2)),
-            opacity=alt.condition(pick, alt.value(1), alt.value(0.25)),
-            tooltip=tooltip,
-        ).add_params(pick)
+        base = alt.Chart(bars)
+        y = alt.Y(f"{'row_narrow' if narrow else 'row'}:N", title=None, sort=order_narrow if narrow else order,
+                  axis=alt.Axis(labelExpr=charts.LINES, labelLimit=200, labelFontSize=10 if narrow else 11,
+                                domain=False, ticks=False))
+        # No legend: each row names where its bug lived, and the colour only repeats it.
+        drawn = base.mark_bar(height=14, stroke=charts.INK, strokeWidth=1).encode(
+            x=alt.X("start_date:T", title=None, axis=x_axis), x2="end_plus:T", y=y,
+            color=alt.Color("lived_on:N", sort=kinds, legend=None,
+                            scale=alt.Scale(domain=kinds, range=[lived_colours[k] for k in kinds])),
+            tooltip=tooltip)
         rule = base.mark_rule(strokeDash=[4, 3], color=charts.INK).encode(
             x="published:T", tooltip=[alt.Tooltip("published:T", title="Postmortem published")])
-        if narrow:
-            # Each row's name beside it, as on a wide page, on as many lines as it needs.
-            depth = max(text.count("\n") for text in order_lines) + 1
-            y = alt.Y("row_lines:N", title=None, sort=order_lines,
-                      axis=alt.Axis(labelExpr=charts.LINES, labelLimit=120, labelFontSize=10))
-            return alt.layer(overlap, bars.encode(y=y), rule, overlap_name, rule_name).properties(
-                width=170, height=alt.Step(12 * depth + 8))
-        y = alt.Y("row_shown:N", title=None, sort=order, axis=alt.Axis(labelLimit=320))
-        shares = base.mark_text(align="left", fontSize=11).encode(x=alt.value(296), y=y, text="share_shown:N")
-        return alt.layer(overlap, bars.encode(y=y), rule, shares, overlap_name, rule_name).properties(
-            width=290, height=alt.Step(22))
+        depth = max(text.count("\n") for text in (order_narrow if narrow else order)) + 1
+        return alt.layer(overlap, drawn, rule, overlap_name, rule_name).properties(
+            width=200 if narrow else 380, height=alt.Step(max(36, 13 * depth + 12)))
 
     return charts.finish(
         draw(False), narrow=draw(True), title=title,
-        subtitle="Incidents in Anthropic's August-September 2025 postmortem, grouped by bug, with the share of requests each hit.",
+        subtitle="The bugs of Anthropic's August-September 2025 postmortem; each bar's tooltip lists its incidents and shares.",
         source=source,
-        description=(f"Timeline of {len(tl)} incident rows of {len(platform)} bugs from {tl['start_date'].min():%B %-d} to "
-                     f"{tl['end_date'].max():%B %-d, %Y}. {title}. "
-                     + "; ".join(f"{r.row}, {r.lived_on}, {r.date_from} to {r.date_to}, {r.share}" for r in ordered.itertuples())),
+        description=(f"Timeline of {len(platform)} bugs from {tl['start_date'].min():%B %-d} to "
+                     f"{tl['end_date'].max():%B %-d, %Y}. {title}. Their incidents: "
+                     + "; ".join(f"{r.row}, {lived_on[r.bug]}, {r.date_from} to {r.date_to}, {r.share}" for r in ordered.itertuples())),
         data_files=["postmortem_incidents.csv"],
     )

@@ -303,7 +303,6 @@ def domain_chart(systems: pd.DataFrame, spec_date: str, source: str) -> alt.TopL
         published_as=("scaleup_figure_published_as", lambda s: " / ".join(dict.fromkeys(s))),
         switch_technology=("switch_technology", "first")).reset_index(drop=True)
     frame["short"] = frame["label"].map(short_system)
-    frame["switch_lines"] = frame["switch_technology"].map(lambda text: charts.wrap_lines(text, 28))
     vendors = [v for v in CHIP_MAKERS if v in set(frame["vendor"])]
     google_max = points.loc[points["vendor"] == "Google", "domain"].max()
     nvidia_max = points.loc[points["vendor"] == "NVIDIA", "domain"].max()
@@ -331,11 +330,8 @@ def domain_chart(systems: pd.DataFrame, spec_date: str, source: str) -> alt.TopL
                     "Scale-up bandwidth per chip, GB/s per direction", scale=alt.Scale(domain=[0, 1000])),
             color=alt.Color("vendor:N", title="Vendor", scale=charts.vendor_scale(vendors),
                             legend=charts.bottom_legend("Vendor", columns=3)))
-        switching = "switch_lines" if narrow else "switch_technology"
-        dots = base.mark_point(filled=True, size=110 if narrow else 130, stroke=charts.PAPER, strokeWidth=1).encode(
-            shape=alt.Shape(f"{switching}:N", title="Switching", sort=list(dict.fromkeys(frame[switching])),
-                            legend=charts.bottom_legend("Switching" if narrow else "Switching inside the domain", columns=1,
-                                                        labelExpr=charts.LINES)),
+        # One mark shape: how the domain is switched is in the tooltip, not a third key.
+        dots = base.mark_circle(size=110 if narrow else 130, opacity=1, stroke=charts.PAPER, strokeWidth=1).encode(
             tooltip=[alt.Tooltip("system:N", title="System"), alt.Tooltip("scaleup_link:N", title="Link"),
                      alt.Tooltip("domains:N", title="Chips per domain"),
                      alt.Tooltip("per_direction:Q", title="GB/s per chip, per direction", format=","),
@@ -427,6 +423,14 @@ def cliff_chart(systems: pd.DataFrame, spec_date: str, source: str) -> alt.TopLe
 
 GOOGLE_BASELINES = {"Google's own figure": "Against Google's own earlier systems",
                     "Google's comparison with another vendor": "Against another vendor's chips"}
+# Google's figures as the chart's rows name them, short (the full measure and baseline are in
+# the tooltip and the chapter's table); a figure not named here is shown in full.
+FIGURE_SHORT = {"tpu-v4-vs-v3-system": "Whole system vs TPU v3 system", "tpu-v4-vs-v3-chip": "Chip speed vs TPU v3",
+                "tpu-v4-vs-v3-perf-per-watt": "Performance per watt vs TPU v3",
+                "jupiter-speed-capacity": "Jupiter speed and capacity vs before",
+                "jupiter-reconfiguration": "Rewiring speed vs patch panels",
+                "tpu-v4-vs-a100-speed": "Speed vs NVIDIA A100", "tpu-v4-vs-a100-power": "Power saved vs NVIDIA A100",
+                "tpu-v4-vs-ipu-speed": "Speed vs Graphcore IPU Bow"}
 # Characters of a row name per line: beside the rows on a desktop, above them on a phone
 # (there starting just right of the parity line).
 FIGURE_LABEL_CHARS = {"wide": 40, "narrow": 40}
@@ -435,29 +439,29 @@ FIGURE_LABEL_CHARS = {"wide": 40, "narrow": 40}
 def google_figures_chart(figures: pd.DataFrame, source: str) -> alt.TopLevelMixin:
     """Google's own performance ratios for its optically switched systems, as ranges, in two
     panels: against its own earlier systems and against another vendor's chips, each range
-    labelled with its value, against a reference line at parity named on the axis; the share
-    of cost and power its switches take is in the subtitle. On a phone each row's name
+    labelled with its value, against a reference line at parity named on the axis (the share
+    of cost and power its switches take is in the chapter's prose, not drawn). On a phone each row's name
     stands, wrapped, above its row, starting just right of the parity line."""
     frame = figures[figures["times_high"].notna()].copy()
-    frame["label"] = frame["measure"] + (" vs " + frame["baseline"]).where(frame["baseline"].notna(), "")
+    frame["full"] = frame["measure"] + (" vs " + frame["baseline"]).where(frame["baseline"].notna(), "")
+    frame["label"] = frame["figure_id"].map(FIGURE_SHORT).fillna(frame["full"])
     frame["compared"] = frame["figure_status"].map(GOOGLE_BASELINES).fillna(GOOGLE_BASELINES["Google's own figure"])
     frame["one"] = 1.0
     frame["value"] = [f"{low:g}x" if low == high else f"{low:g}-{high:g}x"
                       for low, high in zip(frame["times_low"], frame["times_high"])]
     for layout, chars in FIGURE_LABEL_CHARS.items():
         frame[f"lines_{layout}"] = frame["label"].map(lambda v, c=chars: charts.wrap_lines(v, c))
-    frame = frame[["figure_id", "label", "lines_wide", "lines_narrow", "compared", "times_low", "times_high", "value",
+    frame = frame[["figure_id", "label", "full", "lines_wide", "lines_narrow", "compared", "times_low", "times_high", "value",
                    "scope", "network", "figure_status", "one"]].sort_values("times_high", ascending=False)
     by_id = frame.set_index("figure_id")
     system, rival = by_id.loc["tpu-v4-vs-v3-system"], by_id.loc["tpu-v4-vs-a100-speed"]
     title = (f"Google claims {system['times_high']:.0f}x over its own older TPU system but "
              f"{rival['times_low']:g}-{rival['times_high']:g}x over NVIDIA's A100")
-    shares = figures[figures["kind"] == "cost or power share"].set_index("figure_id")
     google = charts.VENDOR_COLORS["Google"]
     panels = [p for p in GOOGLE_BASELINES.values() if p in set(frame["compared"])]
     # Room right of the largest value for its label.
     x_scale = alt.Scale(type="log", domain=[0.8, 20], nice=False)
-    tooltip = [alt.Tooltip("label:N", title="Figure"), alt.Tooltip("times_low:Q", title="From (times)"),
+    tooltip = [alt.Tooltip("full:N", title="Figure"), alt.Tooltip("times_low:Q", title="From (times)"),
                alt.Tooltip("times_high:Q", title="To (times)"), alt.Tooltip("scope:N", title="Scope"),
                alt.Tooltip("network:N", title="System"), alt.Tooltip("figure_status:N", title="Whose figure")]
 
@@ -501,13 +505,11 @@ def google_figures_chart(figures: pd.DataFrame, source: str) -> alt.TopLevelMixi
 
     return charts.finish(
         draw(False), narrow=draw(True), title=title,
-        subtitle=(f"Google's own ratios, times the baseline (a bar spans a range). The optical switches "
-                  f"cost under {shares.loc['tpu-v4-ocs-cost-share', 'percent_high']:g}% of a TPU v4 system's cost and "
-                  f"{shares.loc['tpu-v4-ocs-power-share', 'percent_high']:g}% of its power. Papers of 2022 and 2023."),
+        subtitle="Google's own ratios, times the baseline; a bar spans a range. Papers of 2022 and 2023.",
         source=source,
         description=f"Range chart of Google's performance ratios, against its own earlier systems and against another "
                     f"vendor's chips. {title}. " + "; ".join(
-            f"{r.label}: {r.times_low:g} to {r.times_high:g}x ({r.scope})" for r in frame.itertuples()),
+            f"{r.full}: {r.times_low:g} to {r.times_high:g}x ({r.scope})" for r in frame.itertuples()),
         data_files=["google_ocs_figures.csv"],
     )
 
@@ -517,9 +519,11 @@ def google_figures_chart(figures: pd.DataFrame, source: str) -> alt.TopLevelMixi
 SCALE_DODGE_DECADES = 0.25
 # Pixels between the centres of two dodged markers, and the row they must stay inside.
 SCALE_DODGE_PX, SCALE_ROW_PX = 7, 22
-# A domain of this many chips or more is too near the right edge for words after its circle:
-# a row with no cluster reported names the lack to the circle's left.
-ALONE_LEFT_FROM = 1000
+
+
+def _names_and(names: list[str]) -> str:
+    """Names joined for a sentence: "a", "a and b", "a, b and c"."""
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def scale_title(reach: pd.DataFrame) -> str:
@@ -537,10 +541,15 @@ def scale_title(reach: pd.DataFrame) -> str:
 
 def scale_chart(systems: pd.DataFrame, clusters: pd.DataFrame, source: str) -> alt.TopLevelMixin:
     """Chips in one scale-up domain against the largest clusters or jobs reported on each
-    system, a line from one to the other. `clusters`: the large_training_clusters table.
+    system, a line from one to the other; systems with no cluster reported are named in the
+    subtitle, not drawn (where none has one, every system is drawn). `clusters`: the
+    large_training_clusters table.
     Clusters of one system and one size are one point that names them all; clusters of
     one system closer than SCALE_DODGE_DECADES are drawn one above the other, inside
     their row."""
+    reported = systems["system_id"].isin(clusters["system_id"])
+    unreported = systems.loc[~reported, "system"].map(short_system).tolist()
+    systems = systems[reported] if reported.any() else systems
     domains = systems.assign(chips=systems["scaleup_domain_chips"], kind="one scale-up domain",
                              name=systems["system"] + " domain",
                              detail=systems["scaleup_link"] + ", " + systems["switch_technology"])
@@ -564,6 +573,9 @@ def scale_chart(systems: pd.DataFrame, clusters: pd.DataFrame, source: str) -> a
     joined = reach["high"] > reach["low"]
     reach["times"] = (reach["high"] / reach["low"]).where(joined)
     reach["times_text"] = reach["times"].map(lambda t: f"\u00d7{t:,.0f}" if pd.notna(t) else "")
+    # The number's meaning on the marks, once: after the first row's number.
+    first_joined = reach.loc[joined].sort_values("low", kind="stable").index[:1]
+    reach.loc[first_joined, "times_text"] += " domains"
     reach["mid"] = np.sqrt(reach["low"] * reach["high"])  # the middle of the line on the log scale
     vendors = [v for v in CHIP_MAKERS if v in set(frame["vendor"])]
     kinds = ["one scale-up domain", "largest cluster or job reported"]
@@ -595,22 +607,12 @@ def scale_chart(systems: pd.DataFrame, clusters: pd.DataFrame, source: str) -> a
             x=alt.X("mid:Q", scale=x_scale), y=y, text="times_text:N",
             tooltip=[alt.Tooltip("system:N", title="System"),
                      alt.Tooltip("times:Q", title="Domains the largest cluster joins", format=",.0f")])
-        # A row with no cluster says why it has no diamond: beside its circle, on the side with room
-        # (on two lines in a phone's narrow plot, whose rows are taller for them).
-        alone = alt.Chart(reach.loc[~joined, ["system", "short", "low"]]).mark_text(fontSize=10, color=charts.INK, lineBreak="\n", lineHeight=11,
-                                                    dy=-5 if narrow else 0, align=alt.ExprRef(
-            f"datum.low < {ALONE_LEFT_FROM} ? 'left' : 'right'"), dx=alt.ExprRef(
-            f"datum.low < {ALONE_LEFT_FROM} ? 9 : -9")).encode(
-            x=alt.X("low:Q", scale=x_scale), y=y,
-            text=alt.value("no cluster size\npublished" if narrow else "no cluster size published"),
-            tooltip=[alt.Tooltip("system:N", title="System"), alt.Tooltip("low:Q", title="Chips in one domain", format=",")])
-        return alt.layer(line, dots, times, alone).properties(
-            width=width, height=alt.Step(SCALE_ROW_PX + (6 if narrow else 0)))
+        return alt.layer(line, dots, times).properties(width=width, height=alt.Step(SCALE_ROW_PX + (6 if narrow else 0)))
 
     return charts.finish(
         draw(False), narrow=draw(True), title=title,
-        subtitle=("The number over a line is how many scale-up domains the largest cluster joins. Vendor specifications "
-                  f"and reports of {clusters['as_of'].min():%Y}-{clusters['as_of'].max():%Y}."),
+        subtitle=(f"Vendor specifications and reports of {clusters['as_of'].min():%Y}-{clusters['as_of'].max():%Y}"
+                  + (f"; no cluster size is published for {_names_and(unreported)}." if unreported else ".")),
         source=source,
         description=f"Dot chart per system of scale-up domain size and the largest reported clusters or jobs. {title}. "
                     + "; ".join(f"{r.name}: {r.chips:,} chips" for r in frame.itertuples()),
@@ -620,10 +622,10 @@ def scale_chart(systems: pd.DataFrame, clusters: pd.DataFrame, source: str) -> a
 
 # The two collectives the network model compares and their sum, told apart by shape (all in
 # ink: none is a vendor's, and the book's colours are its vendors'); the sum is an upright bar
-# across its row, drawn as a filled path so that the legend shows it as the chart does.
+# in its own lane, drawn as a filled path so that the legend shows it as the chart does.
 COLLECTIVES = {"tensor-parallel all-reduce": "circle", "gradient all-reduce": "triangle-up"}
 BOTH = "both together"
-MODEL_SHAPES = {**COLLECTIVES, BOTH: "M-0.15,-1H0.15V1H-0.15Z"}
+MODEL_SHAPES = {**COLLECTIVES, BOTH: "M-0.3,-1H0.3V1H-0.3Z"}
 # The sliders of the network model: name, label, lowest, highest, step.
 MODEL_SLIDERS = [
     ("params_b", "Model size, billions of weights", 10, 2000, 5),
@@ -636,12 +638,12 @@ MODEL_SLIDERS = [
 # The sliders a phone shows (the others keep their default there): the three that move the
 # finding most, the model, the job's size and how widely each layer is split.
 PHONE_SLIDERS = ("params_b", "chips", "tp")
-# Rows of the network model's chart (px), and where in a row each collective's point sits.
-MODEL_ROW_PX = 26
-MODEL_OFFSETS = {"tensor-parallel all-reduce": -5, "gradient all-reduce": 5}
-# Point sizes (Vega draws a custom path's -1..1 box sqrt(size) px tall): the sum's bar spans
-# most of its row.
-MODEL_SIZES = {"tensor-parallel all-reduce": 70, "gradient all-reduce": 70, BOTH: (MODEL_ROW_PX - 4) ** 2}
+# Rows of the network model's chart (px), and the lane in a row each mark sits in: the two
+# collectives' points above, the sum's short bar below, so that no mark covers another.
+MODEL_ROW_PX = 32
+MODEL_OFFSETS = {"tensor-parallel all-reduce": -9, "gradient all-reduce": 0, BOTH: 9}
+# Point sizes (Vega draws a custom path's -1..1 box sqrt(size) px tall): each mark fits its lane.
+MODEL_SIZES = {"tensor-parallel all-reduce": 55, "gradient all-reduce": 55, BOTH: 81}
 # A sum beyond this multiple of compute time has its value written to the left of its bar,
 # not to the right, where the plot ends.
 MODEL_VALUE_LEFT_FROM = 2.5
@@ -734,7 +736,7 @@ def network_model_chart(systems: pd.DataFrame, defaults: dict, at_default: dict,
         totals_text = per_system.transform_filter("datum.total > 0").transform_calculate(
             total_text="format(datum.total, '.2f') + 'x'", edge=str(MODEL_X_MAX))
         if narrow:
-            sums = totals_text.mark_text(fontSize=10, color=charts.INK, align="left", dx=6).encode(
+            sums = totals_text.mark_text(fontSize=10, color=charts.INK, align="left", dx=6, dy=MODEL_OFFSETS[BOTH]).encode(
                 x=alt.X("edge:Q", scale=x_scale), y=y, text="total_text:N", tooltip=tips)
             head = alt.Chart(pd.DataFrame({"edge": [MODEL_X_MAX], "words": ["both"]})).mark_text(
                 fontSize=10, color=charts.INK, align="left", baseline="bottom", dx=6, dy=-4).encode(
@@ -742,7 +744,7 @@ def network_model_chart(systems: pd.DataFrame, defaults: dict, at_default: dict,
             sums = sums + head
         else:
             sums = totals_text.mark_text(fontSize=10, color=charts.INK, align=alt.ExprRef(f"{left} ? 'right' : 'left'"),
-                                         dx=alt.ExprRef(f"{left} ? -6 : 6")).encode(
+                                         dx=alt.ExprRef(f"{left} ? -6 : 6"), dy=MODEL_OFFSETS[BOTH]).encode(
                 x=alt.X("total:Q", scale=x_scale), y=y, text="total_text:N", tooltip=tips)
         line = alt.Chart(one).mark_rule(color="#D73027", strokeDash=[4, 3]).encode(x=alt.X("ratio:Q", scale=x_scale))
         # What the line means, above the rows: after it on a wide plot, before it (ending at it) on a
@@ -755,9 +757,8 @@ def network_model_chart(systems: pd.DataFrame, defaults: dict, at_default: dict,
 
     return charts.finish(
         draw(False), narrow=draw(True), title=title,
-        subtitle=(f"One training job, set by the sliders (by default {defaults['params_b']:g}B weights on "
-                  f"{defaults['chips']:,} chips), on each system's own chips and links; no overlap with compute. Computed "
-                  f"in the page; specifications as read {spec_date}."),
+        subtitle=(f"One training job set by the sliders, on each system's own chips and links, communication not "
+                  f"overlapped with compute; specifications as read {spec_date}."),
         source=source,
         description=(f"Dot plot computed from sliders: tensor-parallel and gradient all-reduce time as a multiple of compute "
                      f"time, and their sum, for one job on each of {len(rows)} systems. {title}, on the "
