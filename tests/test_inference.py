@@ -1358,3 +1358,16 @@ def test_same_cloud_list_ratio_by_hand():
     # the latest date on which one cloud lists both: AWS, 2025-01-01, 5.0 / 12.5 = 0.4 (Google Cloud lists no t)
     ratio, cloud, date = inference_findings.same_cloud_ratio(prices, "t", "h")
     assert ratio == pytest.approx(0.4) and cloud == "AWS" and date == pd.Timestamp("2025-01-01")
+
+
+def test_cost_chart_names_the_chips_serving_anthropic_on_their_rows():
+    vl_convert = pytest.importorskip("vl_convert")
+    fleet = set(SPECS.set_index("chip_id").loc[inf.fleet(COST_SCENARIOS, "central"), "chip"])
+    for narrow in (False, True):
+        chart = inf.cost_chart(LIVE_CHIPS, LIVE_MODEL, ASSUMPTIONS, COST_SCENARIOS, SCENARIOS, narrow=narrow)[0]
+        texts = [html.unescape(t) for t in re.findall(r"<text[^>]*>([^<]*)</text>", vl_convert.vegalite_to_svg(chart.to_dict()))]
+        named = {t.split(" \u00b7 ")[0] for t in texts if t.endswith(" \u00b7 serving Anthropic")}
+        # the words stand beside every chip of the picked (default) scenario and no other; on a
+        # phone without the chip's nickname
+        assert named == ({c.split(" (")[0] for c in fleet} if narrow else fleet)
+        assert not any("\u25c6" in t for t in texts)

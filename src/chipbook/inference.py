@@ -44,6 +44,7 @@ caching. It compares chips; it is not anyone's bill.
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from dataclasses import dataclass
@@ -1082,7 +1083,7 @@ def cost_chart(chips: pd.DataFrame, model: ReferenceModel, assumptions: pd.DataF
         limitedBy="isValid(datum.chipSeconds) ? (memoryBound[datum.chip_id] ? 'memory bandwidth' : 'compute') : 'does not fit'",
         # A chip without a price has no bar: its note gives the chip-hour price that would tie the
         # cheapest, in words that say it is a price per chip-hour, not a point on the axis.
-        note=("(datum.serving ? '◆ ' : '') + (isValid(datum.cost) ? format(datum.cost, '$.2f') : datum.priced ? 'does not fit' : "
+        note=("(isValid(datum.cost) ? format(datum.cost, '$.2f') : datum.priced ? 'does not fit' : "
               f"isValid(datum.chipSeconds) ? noPriceShort + '{'; ties at ' if narrow else '; ties the cheapest at '}' + "
               "format(cheapestCostExact * 3600 / (1000000 * datum.chipSeconds), '$.2f') + "
               f"'{'/chip-h' if narrow else ' per chip-hour'}' : noPriceShort + '; does not fit')"),
@@ -1091,8 +1092,13 @@ def cost_chart(chips: pd.DataFrame, model: ReferenceModel, assumptions: pd.DataF
     # On a phone each chip's name stands on its own line above its bar (as charts.label_rows
     # lays rows out), so the bars and their notes have the column's width.
     sort = alt.EncodingSortField("sortKey", op="min", order="ascending")
+    # The chips serving Anthropic in the picked scenario say so in words beside their names (on a
+    # phone without the chip's nickname, to keep the line within the column); their bars are outlined.
+    said = " \u00b7 serving Anthropic"
+    ids = json.dumps(dict(zip(data["chip"], data["chip_id"])), separators=(",", ":"))
     y = (alt.Y("chip:N", title=None, sort=sort, axis=None, scale=alt.Scale(paddingOuter=0.3)) if narrow
-         else alt.Y("chip:N", title=None, sort=sort, axis=alt.Axis(labelLimit=220)))
+         else alt.Y("chip:N", title=None, sort=sort, axis=alt.Axis(labelLimit=300, labelExpr=(
+             f"indexof(serving, {ids}[datum.value]) >= 0 ? datum.value + '{said}' : datum.value"))))
     x = alt.X("barEnd:Q", title="$ per million output tokens" if narrow else
               "Dollars per million output tokens, on the picked price basis", scale=alt.Scale(zero=True, nice=True),
               axis=alt.Axis(tickCount=4) if narrow else alt.Axis())
@@ -1115,8 +1121,10 @@ def cost_chart(chips: pd.DataFrame, model: ReferenceModel, assumptions: pd.DataF
     notes = alt.Chart().mark_text(align="left", dx=4, fontSize=11).encode(y=y, x=x, text="note:N")
     layers = [bars, outline, notes]
     if narrow:
-        layers.append(alt.Chart().mark_text(align="left", baseline="bottom", dy=-9, fontSize=11,
-                                            limit=alt.ExprRef("width")).encode(y=y, x=alt.value(0), text="chip:N"))
+        layers.append(alt.Chart().transform_calculate(
+            name=f"datum.serving ? replace(datum.chip, regexp(' \\\\(.*\\\\)'), '') + '{said}' : datum.chip").mark_text(
+            align="left", baseline="bottom", dy=-9, fontSize=11, limit=alt.ExprRef("width")).encode(
+            y=y, x=alt.value(0), text="name:N"))
     chart = (alt.layer(*layers, data=data).transform_calculate(**calculations)
              .add_params(*[alt.param(**p) for p in params])
              .properties(width=230 if narrow else 380, height=alt.Step(34 if narrow else 22)))

@@ -603,7 +603,7 @@ def cost_figure(chips: pd.DataFrame, model, assumptions: pd.DataFrame, cost_scen
     return inference.with_live_text(charts.finish(
         wide, narrow=narrow, title=title,
         subtitle=(f"$ per million output tokens of {model.name}, decoding only: on-demand list prices {price_span} less "
-                  "each vendor's discount, or owning cost. \u25c6 and outline: serving Anthropic in the picked scenario."),
+                  "each vendor's discount, or owning cost."),
         source=source + "; formula in chipbook.inference", description=description,
         data_files=[*COST_DATA, "cost_scenarios.csv"]))
 
