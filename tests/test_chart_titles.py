@@ -641,21 +641,24 @@ def test_generation_chart_title_sets_spec_sheet_ratios_against_vendor_claims():
     assert len(frame) == 2 + 6 + 4  # two claims; v5e's three rates twice; Trainium2's two rates twice
     # v5e per dollar: 1.8 to 3.8 holds Google's 2.5; Trainium2's BF16 per dollar 0.88 is under 0.8 x 4
     assert inference_charts.generation_title(frame, "v5e", "trn2") == (
-        "Per dollar, v5e's spec sheet backs Google's claim; Trainium2's gives 0.88x in BF16, not AWS's 4x")
+        "Per list-price dollar, TPU v5e's spec sheet gives 1.8-3.8x, around Google's claimed 2.5x; Trainium2's gives "
+        "0.88x in BF16, not AWS's 4x")
     ratios[("tpu-v5e", "tpu-v4")]["int8_per_dollar"] = 2.2
     ratios[("tpu-v5e", "tpu-v4")]["bandwidth_per_dollar"] = 2.0
     frame = inference_charts.generation_frame(ratios, claims, vendor_of)
     # 1.8 to 2.2 no longer holds 2.5
     assert inference_charts.generation_title(frame, "v5e", "trn2").startswith(
-        "Per dollar, v5e's spec sheet gives 1.8-2.2x against Google's 2.5x")
+        "Per list-price dollar, TPU v5e's spec sheet gives 1.8-2.2x, against Google's claimed 2.5x")
     chart = spec(inference_charts.generation_chart(frame, "v5e", "trn2", "S"))
     assert [panel["title"]["text"] for panel in chart["vconcat"]] == ["TPU v5e over TPU v4 (Google)",
                                                                        "Trainium2 over Trainium (AWS)"]
     # What is drawn: per chip the quoted claim as its first row, in words, then every spec-sheet
-    # ratio, each beside that claim (the gap from it is drawn); the hedge only on the claim's row.
+    # ratio, per dollar (the title's) before per chip, each beside that claim (the gap from it is
+    # drawn); the hedge only on the claim's row.
     drawn = inference_charts.generation_drawn(frame, {"TPU v5e": "v5e", "Trainium2": "trn2"})
     trn2 = drawn[drawn["chip"] == "Trainium2"]
-    assert list(trn2["name"])[:2] == ["AWS claim: training performance", "dense BF16 per chip"]
+    assert list(trn2["name"])[:2] == ["AWS claim: training performance", "dense BF16 per list-price $"]
+    assert list(trn2["per"]) == ["claim", "dollar", "dollar", "chip", "chip"]
     assert list(trn2["place"]) == [0, 1, 2, 3, 4]  # the claim, then BF16 and bandwidth per chip and per dollar
     assert (trn2["claim"] == 4.0).all() and list(trn2["hedge"]) == [""] * 5  # "stated": no hedge
     assert drawn.loc[drawn["chip"] == "TPU v5e", "hedge"].iloc[0] == "up to "
@@ -675,8 +678,7 @@ def test_mlperf_dollar_title_and_panel_headings_give_v5e_over_h100_per_round():
                           "framework": ["f"] * 4, "benchmark": ["b"] * 4})
     # 5,000 / 4,000 = 1.25 in v3.1; 5,000 / 12,500 = 0.4 in v4.0, so H100 leads by 1 / 0.4 = 2.5x
     chart = inference_charts.mlperf_dollar_chart(frame, "2025-01-01", "S")
-    assert title(chart) == ("Per list-price dollar TPU v5e led H100 on GPT-J in v3.1 (1.2x its samples) and trailed it in "
-                            "v4.0 (0.4x)")
+    assert title(chart) == "Per list-price dollar on GPT-J, TPU v5e led H100 at 1.2x in MLPerf v3.1 and trailed it at 0.4x in v4.0"
     assert [p["title"]["text"] for p in spec(chart)["vconcat"]] == [
         "MLPerf v3.1: TPU v5e 1.2x H100 per dollar", "MLPerf v4.0: TPU v5e 0.4x H100 per dollar"]
     moved = inference_charts.mlperf_dollar_chart(frame.assign(samples_per_usd=[5000.0, 2500.0, 5000.0, 12500.0]), "2025-01-01", "S")
@@ -684,11 +686,10 @@ def test_mlperf_dollar_title_and_panel_headings_give_v5e_over_h100_per_round():
     # 4,900 / 5,000 = 0.98, within 5% of par: a match; 0.4 trails
     matched = inference_charts.mlperf_dollar_chart(frame.assign(samples_per_usd=[4900.0, 5000.0, 5000.0, 12500.0]), "2025-01-01",
                                                    "S")
-    assert title(matched) == ("Per list-price dollar TPU v5e matched H100 on GPT-J in v3.1 (1.0x its samples) and trailed it "
-                              "in v4.0 (0.4x)")
+    assert title(matched) == "Per list-price dollar on GPT-J, TPU v5e matched H100 in MLPerf v3.1 and trailed it at 0.4x in v4.0"
     # trailing in both: one verdict for both rounds
     both = inference_charts.mlperf_dollar_chart(frame.assign(samples_per_usd=[2000.0, 5000.0, 5000.0, 12500.0]), "2025-01-01", "S")
-    assert title(both) == "Per list-price dollar TPU v5e trailed H100 on GPT-J in both rounds (0.4x its samples in v3.1, 0.4x in v4.0)"
+    assert title(both) == "Per list-price dollar on GPT-J, TPU v5e trailed H100 in both MLPerf rounds: 0.4x in v3.1, 0.4x in v4.0"
 
 
 def test_roofline_title_and_decode_band_end_at_the_lowest_ridge():
@@ -724,10 +725,13 @@ def test_per_dollar_title_names_the_most_and_least_bandwidth_per_dollar():
                           "price_seen": ["p", "p", "p"]})
     # 3,350 / 4 = 837.5 beats 820 / 1; 819 / 1.2 = 682.5 is the least
     assert title(inference_charts.per_dollar_chart(frame, "2025", "S")) == (
-        "H100 SXM buys the most memory bandwidth per list-price dollar, TPU v5e the least")
+        "H100 SXM buys the most memory bandwidth per list-price dollar, TPU v5e the least; it also the most compute")
     moved = frame.assign(hbm_gb_s_per_usd_hour=[820.0, 600.0, 682.5])
     assert title(inference_charts.per_dollar_chart(moved, "2025", "S")) == (
-        "Inferentia2 buys the most memory bandwidth per list-price dollar, H100 SXM the least")
+        "Inferentia2 buys the most memory bandwidth per list-price dollar, H100 SXM the least; H100 SXM the most "
+        "compute, far right")
+    # the chips the title names carry the same names on their points
+    assert "Inferentia2" in json.dumps(spec(inference_charts.per_dollar_chart(moved, "2025", "S")))
 
 
 def test_latency_chart_title_reads_the_latest_round():

@@ -351,17 +351,22 @@ def test_range_chart_title_and_description_follow_the_data():
     assert inf.range_heading("list", alone) == "On list prices less discounts: A cheapest; B, C and D clearly dearer"
 
 
-def test_range_chart_keys_its_marks_against_the_dashed_line_in_its_legend():
+def test_range_chart_keys_the_dashed_line_and_the_dearer_chips_on_the_marks():
     table = inf.could_be_cheapest(RANGES)
     for narrow in (False, True):
         spec = inf.range_chart({"list": table}, narrow=narrow)[0].to_dict()
-        shape = next(layer["encoding"]["shape"] for layer in spec["spec"]["layer"] if "shape" in layer["encoding"])
-        # the legend's words say what a mark's place against the dashed line means, and the marks
-        # take those words from the data: could_be_cheapest true -> the first, false -> the second
-        assert shape["scale"]["domain"] == list(inf.RANGE_VERDICTS) and "dashed" in shape["title"]
-        assert shape["legend"]["columns"] == 1
-        calc = next(t["calculate"] for t in spec["spec"]["transform"] if t.get("as") == "status")
-        assert calc == f"datum.could_be_cheapest ? '{inf.RANGE_VERDICTS[0]}' : '{inf.RANGE_VERDICTS[1]}'"
+        layers = spec["spec"]["layer"]
+        # no shape code and no legend but the vendors': the words stand on the marks
+        assert not any("shape" in layer.get("encoding", {}) for layer in layers)
+        texts = {layer["mark"].get("text"): layer for layer in layers if layer["mark"]["type"] == "text"}
+        # the dashed line's name at the lowest unfavourable end, per panel
+        named = texts[inf.RANGE_LINE_NAME]
+        assert named["transform"] == [{"aggregate": [{"op": "min", "field": "high_usd", "as": "ceiling"}], "groupby": ["basis"]}]
+        # the verdict written beside each chip whose line starts right of it (C here), at its dear end
+        dearer = texts[inf.RANGE_DEARER]
+        assert dearer["transform"] == [{"filter": "!datum.could_be_cheapest"}]
+        assert dearer["encoding"]["x"]["field"] == "high_usd"
+    assert list(table.loc[~table["could_be_cheapest"], "chip"]) == ["C"]
 
 
 # --- the sensitivity of one comparison ----------------------------------------------------------
@@ -1353,3 +1358,16 @@ def test_same_cloud_list_ratio_by_hand():
     # the latest date on which one cloud lists both: AWS, 2025-01-01, 5.0 / 12.5 = 0.4 (Google Cloud lists no t)
     ratio, cloud, date = inference_findings.same_cloud_ratio(prices, "t", "h")
     assert ratio == pytest.approx(0.4) and cloud == "AWS" and date == pd.Timestamp("2025-01-01")
+
+
+def test_cost_chart_names_the_chips_serving_anthropic_on_their_rows():
+    vl_convert = pytest.importorskip("vl_convert")
+    fleet = set(SPECS.set_index("chip_id").loc[inf.fleet(COST_SCENARIOS, "central"), "chip"])
+    for narrow in (False, True):
+        chart = inf.cost_chart(LIVE_CHIPS, LIVE_MODEL, ASSUMPTIONS, COST_SCENARIOS, SCENARIOS, narrow=narrow)[0]
+        texts = [html.unescape(t) for t in re.findall(r"<text[^>]*>([^<]*)</text>", vl_convert.vegalite_to_svg(chart.to_dict()))]
+        named = {t.split(" \u00b7 ")[0] for t in texts if t.endswith(" \u00b7 serving Anthropic")}
+        # the words stand beside every chip of the picked (default) scenario and no other; on a
+        # phone without the chip's nickname
+        assert named == ({c.split(" (")[0] for c in fleet} if narrow else fleet)
+        assert not any("\u25c6" in t for t in texts)

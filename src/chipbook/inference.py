@@ -44,6 +44,7 @@ caching. It compares chips; it is not anyone's bill.
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from dataclasses import dataclass
@@ -1082,7 +1083,7 @@ def cost_chart(chips: pd.DataFrame, model: ReferenceModel, assumptions: pd.DataF
         limitedBy="isValid(datum.chipSeconds) ? (memoryBound[datum.chip_id] ? 'memory bandwidth' : 'compute') : 'does not fit'",
         # A chip without a price has no bar: its note gives the chip-hour price that would tie the
         # cheapest, in words that say it is a price per chip-hour, not a point on the axis.
-        note=("(datum.serving ? '◆ ' : '') + (isValid(datum.cost) ? format(datum.cost, '$.2f') : datum.priced ? 'does not fit' : "
+        note=("(isValid(datum.cost) ? format(datum.cost, '$.2f') : datum.priced ? 'does not fit' : "
               f"isValid(datum.chipSeconds) ? noPriceShort + '{'; ties at ' if narrow else '; ties the cheapest at '}' + "
               "format(cheapestCostExact * 3600 / (1000000 * datum.chipSeconds), '$.2f') + "
               f"'{'/chip-h' if narrow else ' per chip-hour'}' : noPriceShort + '; does not fit')"),
@@ -1091,8 +1092,13 @@ def cost_chart(chips: pd.DataFrame, model: ReferenceModel, assumptions: pd.DataF
     # On a phone each chip's name stands on its own line above its bar (as charts.label_rows
     # lays rows out), so the bars and their notes have the column's width.
     sort = alt.EncodingSortField("sortKey", op="min", order="ascending")
+    # The chips serving Anthropic in the picked scenario say so in words beside their names (on a
+    # phone without the chip's nickname, to keep the line within the column); their bars are outlined.
+    said = " \u00b7 serving Anthropic"
+    ids = json.dumps(dict(zip(data["chip"], data["chip_id"])), separators=(",", ":"))
     y = (alt.Y("chip:N", title=None, sort=sort, axis=None, scale=alt.Scale(paddingOuter=0.3)) if narrow
-         else alt.Y("chip:N", title=None, sort=sort, axis=alt.Axis(labelLimit=220)))
+         else alt.Y("chip:N", title=None, sort=sort, axis=alt.Axis(labelLimit=300, labelExpr=(
+             f"indexof(serving, {ids}[datum.value]) >= 0 ? datum.value + '{said}' : datum.value"))))
     x = alt.X("barEnd:Q", title="$ per million output tokens" if narrow else
               "Dollars per million output tokens, on the picked price basis", scale=alt.Scale(zero=True, nice=True),
               axis=alt.Axis(tickCount=4) if narrow else alt.Axis())
@@ -1115,8 +1121,10 @@ def cost_chart(chips: pd.DataFrame, model: ReferenceModel, assumptions: pd.DataF
     notes = alt.Chart().mark_text(align="left", dx=4, fontSize=11).encode(y=y, x=x, text="note:N")
     layers = [bars, outline, notes]
     if narrow:
-        layers.append(alt.Chart().mark_text(align="left", baseline="bottom", dy=-9, fontSize=11,
-                                            limit=alt.ExprRef("width")).encode(y=y, x=alt.value(0), text="chip:N"))
+        layers.append(alt.Chart().transform_calculate(
+            name=f"datum.serving ? replace(datum.chip, regexp(' \\\\(.*\\\\)'), '') + '{said}' : datum.chip").mark_text(
+            align="left", baseline="bottom", dy=-9, fontSize=11, limit=alt.ExprRef("width")).encode(
+            y=y, x=alt.value(0), text="name:N"))
     chart = (alt.layer(*layers, data=data).transform_calculate(**calculations)
              .add_params(*[alt.param(**p) for p in params])
              .properties(width=230 if narrow else 380, height=alt.Step(34 if narrow else 22)))
@@ -1188,17 +1196,19 @@ def range_description(verdicts: dict[str, pd.DataFrame]) -> str:
     return " ".join(text)
 
 
-# The range chart's two verdicts, as its legend words them: a range that starts left of the
-# lowest unfavourable end (the dashed line) could hold the cheapest cost.
-RANGE_VERDICTS = ("reaches it: could be cheapest", "right of it: clearly dearer")
+# The words on the range chart's marks: the dashed line's name (the lowest unfavourable end:
+# a chip whose line starts right of it is dearer than some chip at that chip's worst), and the
+# word written beside each such chip's line.
+RANGE_LINE_NAME = "best worst case"
+RANGE_DEARER = "clearly dearer"
 
 
 def range_chart(verdicts: dict[str, pd.DataFrame], *, narrow: bool = False):
     """Each chip's cost range (could_be_cheapest frames by price basis) as a line from its
-    favourable to its unfavourable end with a mark at central, one panel per basis, a
-    circle where the chip could be the cheapest and a diamond where it is clearly dearer,
-    and a dashed line at the lowest dear end (left of it, a range could hold the cheapest
-    cost). Returns (chart, title, description), computed from `verdicts`."""
+    favourable to its unfavourable end with a dot at central, one panel per basis, a dashed
+    line at the lowest unfavourable end, named on the chart (`RANGE_LINE_NAME`), and
+    `RANGE_DEARER` written beside each chip whose line starts right of it. Returns (chart,
+    title, description), computed from `verdicts`."""
     import altair as alt
 
     from . import charts
@@ -1211,9 +1221,10 @@ def range_chart(verdicts: dict[str, pd.DataFrame], *, narrow: bool = False):
               axis=alt.Axis(values=[0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50], format="~g"),
               title="$ per million output tokens (log)" if narrow else "Dollars per million output tokens (log scale)")
     # On a phone each chip's name stands on its own line above its row, as charts.label_rows lays it out.
+    # Room above the first row for the dashed line's name.
     sort = alt.EncodingSortField("central_usd", order="ascending")
-    y = (alt.Y("chip:N", title=None, sort=sort, axis=None, scale=alt.Scale(paddingOuter=0.3)) if narrow
-         else alt.Y("chip:N", title=None, sort=sort, axis=alt.Axis(labelLimit=220)))
+    y = (alt.Y("chip:N", title=None, sort=sort, axis=None, scale=alt.Scale(padding=1.3)) if narrow
+         else alt.Y("chip:N", title=None, sort=sort, axis=alt.Axis(labelLimit=220), scale=alt.Scale(padding=1.1)))
     color = alt.Color("vendor:N", title="Vendor", scale=charts.vendor_scale(vendors),
                       legend=alt.Legend(orient="bottom", direction="horizontal"))
     tooltip = [alt.Tooltip("chip:N", title="Chip"), alt.Tooltip("low_usd:Q", title="Favourable end", format="$.2f"),
@@ -1221,11 +1232,13 @@ def range_chart(verdicts: dict[str, pd.DataFrame], *, narrow: bool = False):
                alt.Tooltip("high_usd:Q", title="Unfavourable end", format="$.2f"), alt.Tooltip("status:N", title="Verdict")]
     span = alt.Chart().mark_rule(strokeWidth=3).encode(x=x, x2="high_usd:Q", y=y, color=color, tooltip=tooltip)
     dots = alt.Chart().mark_point(size=90, filled=True, opacity=1).encode(
-        x=alt.X("central_usd:Q"), y=y, color=color, tooltip=tooltip,
-        shape=alt.Shape("status:N", title="Line against the dashed line", scale=alt.Scale(domain=list(RANGE_VERDICTS), range=["circle", "diamond"]),
-                        # Its symbols in the theme's symbol colour, the page's text colour in either scheme;
-                        # its words say what the dashed line is.
-                        legend=alt.Legend(orient="bottom", direction="vertical", columns=1, labelLimit=300)))
+        x=alt.X("central_usd:Q"), y=y, color=color, tooltip=tooltip)
+    # The keys on the marks: the dashed line's name above the first row, and each clearly dearer line's verdict.
+    line_name = alt.Chart().transform_aggregate(ceiling="min(high_usd)", groupby=["basis"]).mark_text(
+        align="left", baseline="top", dx=4, dy=2, fontSize=11, text=RANGE_LINE_NAME).encode(
+        x=alt.X("ceiling:Q"), y=alt.value(0))
+    dearer = alt.Chart().transform_filter("!datum.could_be_cheapest").mark_text(
+        align="left", dx=6, fontSize=11, text=RANGE_DEARER).encode(x=alt.X("high_usd:Q"), y=y)
     # Each panel's heading, on lines of a phone's width in the narrow layout.
     import json
     import textwrap
@@ -1241,11 +1254,12 @@ def range_chart(verdicts: dict[str, pd.DataFrame], *, narrow: bool = False):
             x=alt.X("ceiling:Q"), y=y)
         names = alt.Chart().mark_text(align="left", baseline="bottom", dy=-7, fontSize=11,
                                       limit=alt.ExprRef("width")).encode(y=y, x=alt.value(0), text="chip:N")
-        layers = [ceiling, span, dots, names]  # in the wide layout's order: the page carries the difference
+        layers = [ceiling, span, dots, line_name, dearer, names]  # in the wide layout's order: the page carries the difference
     else:
-        layers = [alt.Chart().mark_rule(color="#333", strokeDash=[4, 3]).encode(x=alt.X("min(high_usd):Q")), span, dots]
+        layers = [alt.Chart().mark_rule(color="#333", strokeDash=[4, 3]).encode(x=alt.X("min(high_usd):Q")), span, dots,
+                  line_name, dearer]
     chart = (alt.layer(*layers, data=data)
-             .transform_calculate(status=f"datum.could_be_cheapest ? {_js_string(RANGE_VERDICTS[0])} : {_js_string(RANGE_VERDICTS[1])}")
+             .transform_calculate(status=f"datum.could_be_cheapest ? 'could be cheapest' : {_js_string(RANGE_DEARER)}")
              .properties(width=235 if narrow else 420, height=alt.Step(30 if narrow else 20))
              .facet(row=alt.Row("basis:N", title=None, sort=list(verdicts),
                                 header=alt.Header(labelExpr=label, labelFontSize=12, labelAngle=0, labelAnchor="start",
@@ -1301,8 +1315,8 @@ def tornado_chart(result: pd.DataFrame, chip_names: dict[str, str], *, narrow: b
     order = list(wide["label"])
     x = alt.X("lead:Q", scale=alt.Scale(type="log", nice=False, padding=12),
               axis=alt.Axis(values=[0.5, 0.67, 0.8, 1, 1.25, 1.5, 2, 3, 4], format=".2~f"),
-              title=(f"{leader}'s cost / the next chip's (log)" if narrow else
-                     f"{leader}'s cost over the next cheapest chip's (log scale)"))
+              title=(f"{leader}'s cost \u00f7 the cheapest rival's (log)" if narrow else
+                     f"{leader}'s cost as a multiple of the cheapest rival chip's (log scale)"))
     # On a phone each assumption's name stands on its own line above its row (charts.label_rows).
     # Rows in `order`, by position (a list of the rows' names would be carried by every layer).
     by_place = alt.EncodingSortField("place", op="min")

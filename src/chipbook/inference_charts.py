@@ -46,6 +46,8 @@ def generation_frame(ratios: dict, vendor_claims: pd.DataFrame, vendor_of: pd.Se
 
 # A phone's words for the generation chart's row names (replaced in the page).
 SHORTER_WORDS = {"performance": "perf.", "per list-price $": "per list $", "per dollar": "per $"}
+# The per-chip rows' marks: grey, 3:1 on light and dark pages, so the per-dollar rows the title quotes stand out.
+PER_CHIP_GREY = "#8C8C8C"
 SPEC_SUFFIXES = {"spec sheet": " per chip", "spec sheet \u00f7 list price": " per list-price $"}
 
 
@@ -57,9 +59,9 @@ def generation_title(frame: pd.DataFrame, v5e_claim: str, trn2_claim: str) -> st
     v5e = frame[(frame["chip"] == "TPU v5e") & (frame["kind"] == "spec sheet \u00f7 list price")]["ratio"]
     trn2 = frame[(frame["chip"] == "Trainium2") & (frame["measure"] == "dense BF16 per list-price $")]["ratio"].iloc[0]
     google, aws = by_ref.loc[v5e_claim, "ratio"], by_ref.loc[trn2_claim, "ratio"]
-    v5e_words = ("backs Google's claim" if v5e.min() <= google <= v5e.max() else
-                 f"gives {v5e.min():.1f}-{v5e.max():.1f}x against Google's {google:g}x")
-    return (f"Per dollar, v5e's spec sheet {v5e_words}; Trainium2's gives {trn2:.2f}x in BF16, "
+    within = v5e.min() <= google <= v5e.max()
+    return (f"Per list-price dollar, TPU v5e's spec sheet gives {v5e.min():.1f}-{v5e.max():.1f}x, "
+            f"{'around' if within else 'against'} Google's claimed {google:g}x; Trainium2's gives {trn2:.2f}x in BF16, "
             f"{'not' if trn2 < 0.8 * aws else 'near'} AWS's {aws:g}x")
 
 
@@ -68,16 +70,19 @@ def generation_drawn(frame: pd.DataFrame, claims: dict[str, str]) -> pd.DataFram
     (`claims`: chip to claim_ref), then every spec-sheet ratio, each with that claim beside it.
     Columns: chip, name (the row's words: "AWS claim: training performance", "dense BF16 per
     chip"), ratio (to three places), claim (the quoted claim's factor), hedge ("up to " on a
-    hedged claim's own row, else empty), place (the row's order within its chip)."""
+    hedged claim's own row, else empty), per ("claim", "dollar" or "chip"), place (the row's
+    order within its chip: the claim, the per-dollar ratios, the per-chip ones)."""
     rows = []
     for chip, ref in claims.items():
         claim = frame[frame["claim_ref"] == ref].iloc[0]
         metric, hedge = claim["measure"].rsplit(" (", 1)
         rows.append({"chip": chip, "name": f"{claim['vendor']} claim: {metric}", "ratio": claim["ratio"],
-                     "claim": claim["ratio"], "hedge": "up to " if hedge.startswith("up to") else ""})
-        spec = frame[(frame["chip"] == chip) & frame["kind"].isin(SPEC_SUFFIXES)]
-        rows += [{"chip": chip, "name": r.measure, "ratio": r.ratio, "claim": claim["ratio"], "hedge": ""}
-                 for r in spec.itertuples()]
+                     "claim": claim["ratio"], "hedge": "up to " if hedge.startswith("up to") else "", "per": "claim"})
+        # The per-dollar rows the title quotes first, under the claim; the per-chip ones after.
+        spec = frame[(frame["chip"] == chip) & frame["kind"].isin(SPEC_SUFFIXES)].sort_values(
+            "kind", key=lambda k: k != "spec sheet \u00f7 list price", kind="stable")
+        rows += [{"chip": chip, "name": r.measure, "ratio": r.ratio, "claim": claim["ratio"], "hedge": "",
+                  "per": "chip" if r.kind == "spec sheet" else "dollar"} for r in spec.itertuples()]
     drawn = pd.DataFrame(rows).assign(ratio=lambda d: d["ratio"].round(3))
     return drawn.assign(place=drawn.groupby("chip").cumcount())
 
@@ -112,19 +117,23 @@ def generation_chart(frame: pd.DataFrame, v5e_claim: str, trn2_claim: str, sourc
         claim = alt.Chart().mark_point(shape="M0,-1L0,1", size=100 if narrow else 160, strokeWidth=2, filled=False,
                                        color=colour, opacity=1).encode(x=alt.X("claim:Q"))
         gap = alt.Chart().mark_rule(color="#8C8C8C", strokeWidth=2).encode(x=alt.X("claim:Q"), x2="ratio:Q")
-        points = alt.Chart().mark_point(filled=True, size=80, opacity=1, color=colour).encode(
-            x=x, tooltip=[alt.Tooltip("name:N", title="Figure"),
-                          alt.Tooltip("ratio:Q", title="Over its predecessor (times)", format=".2f")])
-        # Each ratio written at its end of the gap, away from the claim.
+        # The per-dollar rows the title quotes in the vendor's colour, the per-chip rows in grey.
+        points = alt.Chart().mark_point(filled=True, size=80, opacity=1).encode(
+            x=x, color=alt.condition("datum.per == 'chip'", alt.value(PER_CHIP_GREY), alt.value(colour)),
+            tooltip=[alt.Tooltip("name:N", title="Figure"),
+                     alt.Tooltip("ratio:Q", title="Over its predecessor (times)", format=".2f")])
+        # Each ratio written at its end of the gap, away from the claim; the claim's own row names the line.
         values = [alt.Chart().transform_filter(test).mark_text(align=align, dx=dx, fontSize=11).encode(
-            x=alt.X("ratio:Q"), text="text:N") for test, align, dx in (("datum.ratio >= datum.claim", "left", 8),
-                                                                       ("datum.ratio < datum.claim", "right", -8))]
+            x=alt.X("ratio:Q"), text="text:N") for test, align, dx in (
+                ("datum.per != 'claim' && datum.ratio >= datum.claim", "left", 8),
+                ("datum.per != 'claim' && datum.ratio < datum.claim", "right", -8),
+                ("datum.per == 'claim'", "right", -8))]
         layers = [claim, gap, points, *values]
         if narrow:
             layers.append(alt.Chart().mark_text(align="left", baseline="bottom", dy=-8, fontSize=11).encode(
                 x=alt.value(0), text="name:N"))
         rows = alt.layer(*layers, data=drawn).transform_filter(alt.datum.chip == chip).transform_calculate(
-            text="datum.hedge + format(datum.ratio, '.2~f') + '\\u00d7'")
+            text="(datum.per == 'claim' ? 'claim line: ' : '') + datum.hedge + format(datum.ratio, '.2~f') + '\\u00d7'")
         if narrow:
             rows = rows.transform_calculate(name=short)
         return rows.encode(y=y).properties(width=240 if narrow else 300, height=alt.Step(34 if narrow else 22),
@@ -136,8 +145,8 @@ def generation_chart(frame: pd.DataFrame, v5e_claim: str, trn2_claim: str, sourc
 
     return charts.finish(
         draw(False), narrow=draw(True), title=title,
-        subtitle="Each chip over its predecessor: the vendor's claim (top row, and the line) against every dense peak rate "
-                 "both chips publish and their memory bandwidth, per chip and per dollar of on-demand list price.",
+        subtitle="Each chip over its predecessor: the vendor's claim against every dense peak rate both chips publish and "
+                 "their memory bandwidth, per dollar of on-demand list price and per chip.",
         source=source,
         description=f"Dot plot of generational ratios for TPU v5e over TPU v4 and Trainium2 over Trainium against the "
                     f"vendor's claim. {title}. "
@@ -279,16 +288,22 @@ def per_dollar_chart(frame: pd.DataFrame, price_span: str, source: str) -> alt.T
     """Dense BF16 TFLOPS against HBM GB/s per dollar-hour of list price, one point per chip,
     each named beside it where no other name or point is. `frame`: `per_dollar_frame()`;
     `price_span`: the dates the prices speak for, in words."""
-    best = frame.loc[frame["hbm_gb_s_per_usd_hour"].idxmax()]
-    worst = frame.loc[frame["hbm_gb_s_per_usd_hour"].idxmin()]
-    title = f"{best['chip']} buys the most memory bandwidth per list-price dollar, {worst['chip']} the least"
+    best, worst, most_compute = (frame["hbm_gb_s_per_usd_hour"].idxmax(), frame["hbm_gb_s_per_usd_hour"].idxmin(),
+                                 frame["bf16_tflops_per_usd_hour"].idxmax())
+    # The chips the title names go by the same name on their points: the chip's, less any nickname.
+    frame = frame.copy()
+    for i in {best, worst, most_compute}:
+        frame.loc[i, "label"] = frame.loc[i, "chip"].split(" (")[0]
+    name = frame["label"]
+    compute = ("it also the most compute" if most_compute == best else
+               f"{name[most_compute]} the most compute, far right")
+    title = f"{name[best]} buys the most memory bandwidth per list-price dollar, {name[worst]} the least; {compute}"
     vendors = [v for v in CHIP_MAKERS if v in set(frame["vendor"])]
     # Bandwidth per dollar, which governs decoding, up the chart where the eye reads a ranking;
     # compute per dollar across.
     y_domain = _nice_domain(frame["hbm_gb_s_per_usd_hour"], 50, 20)
     x_domain = [0, math.ceil((frame["bf16_tflops_per_usd_hour"].max() + 20) / 50) * 50]
     sizes = {"wide": (520, 320), "narrow": (250, 300)}
-    frame = frame.copy()
     for layout, (width, height) in sizes.items():
         x_px = frame["bf16_tflops_per_usd_hour"] / x_domain[1] * width
         y_px = (1 - (frame["hbm_gb_s_per_usd_hour"] - y_domain[0]) / (y_domain[1] - y_domain[0])) * height
@@ -507,10 +522,13 @@ def mlperf_dollar_chart(frame: pd.DataFrame, prices_on, source: str) -> alt.TopL
     first, last = sorted(ratio)[0], sorted(ratio)[-1]
     # The verdict per round: within MLPERF_PAR of 1 is a match.
     standing = {r: "matched" if abs(v - 1) < MLPERF_PAR else "led" if v > 1 else "trailed" for r, v in ratio.items()}
-    title = (f"Per list-price dollar TPU v5e {standing[first]} H100 on GPT-J in both rounds ({ratio[first]:.1f}x its samples "
-             f"in {first}, {ratio[last]:.1f}x in {last})" if standing[first] == standing[last] else
-             f"Per list-price dollar TPU v5e {standing[first]} H100 on GPT-J in {first} ({ratio[first]:.1f}x its samples) and "
-             f"{standing[last]} it in {last} ({ratio[last]:.1f}x)")
+    def against(rnd: str, h100: str) -> str:
+        return f"matched {h100}" if standing[rnd] == "matched" else f"{standing[rnd]} {h100} at {ratio[rnd]:.1f}x"
+
+    title = (f"Per list-price dollar on GPT-J, TPU v5e {standing[first]} H100 in both MLPerf rounds: {ratio[first]:.1f}x "
+             f"in {first}, {ratio[last]:.1f}x in {last}" if standing[first] == standing[last] else
+             f"Per list-price dollar on GPT-J, TPU v5e {against(first, 'H100')} in MLPerf {first} and "
+             f"{against(last, 'it')} in {last}")
     vendors = [v for v in CHIP_MAKERS if v in set(frame["vendor"])]
     # Systems in the frame's order, by position (a list of their names would be carried by every
     # layer), each round in a panel of its own, the round left out of the rows' names.
@@ -523,9 +541,9 @@ def mlperf_dollar_chart(frame: pd.DataFrame, prices_on, source: str) -> alt.TopL
         x = alt.X("samples_per_usd:Q", title="GPT-J samples per dollar of list price" if last else None, scale=x_scale,
                   axis=alt.Axis(labels=last, ticks=last, tickCount=4 if narrow else 6))
         base = alt.Chart(drawn[drawn["round"] == round_]).encode(x=x)
+        # The rows name each system's chip: the vendor's colour needs no legend.
         bars = base.mark_bar(height=14 if narrow else 18).encode(
-            color=alt.Color("vendor:N", title="Vendor", scale=charts.vendor_scale(vendors),
-                            legend=charts.bottom_legend("Vendor") if narrow else alt.Legend()),
+            color=alt.Color("vendor:N", title="Vendor", scale=charts.vendor_scale(vendors), legend=None),
             tooltip=[alt.Tooltip("system:N", title="System"), alt.Tooltip("benchmark:N", title="Benchmark"),
                      alt.Tooltip("samples_per_second:Q", title="Samples/s (system)", format=",.2f"),
                      alt.Tooltip("samples_per_second_per_chip:Q", title="Samples/s per chip", format=",.2f"),
@@ -569,8 +587,8 @@ def range_figure(verdicts: dict[str, pd.DataFrame], model_name: str, price_span:
     wide, title, description = inference.range_chart(verdicts)
     return charts.finish(
         wide, narrow=inference.range_chart(verdicts, narrow=True)[0], title=title,
-        subtitle=(f"$ per million output tokens of {model_name}, decoding only. Line: each chip's own assumptions from "
-                  f"favourable to unfavourable end; mark: all central; dashed: the lowest unfavourable end. List prices {price_span}."),
+        subtitle=(f"$ per million output tokens of {model_name}, decoding only; list prices {price_span}. Each line runs "
+                  "from a chip's favourable to its unfavourable assumptions, the dot with all central."),
         source=source, description=description, data_files=COST_DATA)
 
 
@@ -585,7 +603,7 @@ def cost_figure(chips: pd.DataFrame, model, assumptions: pd.DataFrame, cost_scen
     return inference.with_live_text(charts.finish(
         wide, narrow=narrow, title=title,
         subtitle=(f"$ per million output tokens of {model.name}, decoding only: on-demand list prices {price_span} less "
-                  "each vendor's discount, or owning cost. \u25c6 and outline: serving Anthropic in the picked scenario."),
+                  "each vendor's discount, or owning cost."),
         source=source + "; formula in chipbook.inference", description=description,
         data_files=[*COST_DATA, "cost_scenarios.csv"]))
 
