@@ -261,7 +261,7 @@ def test_commitments_chart_says_when_anthropic_first_did_more_than_rent():
     labels = [r["label"] for t in spec(chart)["datasets"].values() for r in t if "label" in r]
     assert labels == ["4 rented", "1 bought"]
     encodings = [layer.get("encoding", {}) for layer in spec(chart)["layer"]]
-    assert all("size" not in e and e.get("color", {}).get("legend", None) is None for e in encodings)
+    assert all("field" not in e.get("size", {}) and e.get("color", {}).get("legend", None) is None for e in encodings)
     # The switch is named beside the first deal that was not renting.
     notes = [r["note"] for t in spec(chart)["datasets"].values() for r in t if "note" in r]
     assert notes == ["first deal not renting: December 2025"]

@@ -592,19 +592,22 @@ def commitments_chart(commitments: pd.DataFrame, articles: pd.DataFrame, as_of: 
                   axis=alt.Axis(tickMinStep=1, format="d", values=list(range(0, top + 2, 2 if top > 8 else 1))))
         color = alt.Color("way:N", scale=colors, legend=None)
         lines = alt.Chart(steps).mark_line(interpolate="step-after", strokeWidth=2.5).encode(x=x, y=y, color=color)
-        points = alt.Chart(frame).mark_point(filled=True, size=45, stroke=charts.PAPER, strokeWidth=1, opacity=1).encode(
-            x=x, y=y, color=color, tooltip=tips)
+        # One point per deal; the first that was not renting drawn larger, and named below.
+        first_id = owning["commitment_id"].iloc[0] if len(owning) else ""
+        points = alt.Chart(frame).mark_point(filled=True, stroke=charts.PAPER, strokeWidth=1, opacity=1).encode(
+            x=x, y=y, color=color, tooltip=tips,
+            size=alt.condition(alt.FieldEqualPredicate(field="commitment_id", equal=first_id), alt.value(160), alt.value(45)))
         names = alt.Chart(ends).mark_text(align="left", baseline="middle", dx=6, fontSize=11, lineBreak="|",
                                           fontWeight="bold").encode(
             x=x, y=y, text=f"{'short' if narrow else 'label'}:N", color=color)
         layers = [lines, points, names]
         if len(owning):
-            # The first deal that was not renting: ringed, and named above and to its left.
+            # The first deal that was not renting, named to its left, level with it: between the
+            # zero line and the renting line's count of two, where nothing else is drawn.
             first = owning.head(1).assign(
                 note=f"first not renting:|{first_other:%b %Y}" if narrow else f"first deal not renting: {first_other:%B %Y}")
-            layers.append(alt.Chart(first).mark_point(size=260, strokeWidth=2, color=charts.INK, opacity=1).encode(
-                x=x, y=y, tooltip=tips))
-            layers.append(alt.Chart(first).mark_text(align="right", baseline="bottom", dx=-12, dy=-8, lineBreak="|",
+            layers.append(alt.Chart(first).mark_text(align="right", baseline="middle", dx=-12, dy=-6 if narrow else 0,
+                                                     lineBreak="|", lineHeight=11,
                                                      fontSize=10 if narrow else 11, color=charts.INK).encode(
                 x=x, y=y, text="note:N"))
         return alt.layer(*layers).properties(width=200 if narrow else 400, height=260 if narrow else 240)
@@ -678,8 +681,9 @@ def valuation_chart(rounds: pd.DataFrame, articles: pd.DataFrame, figure_usd_b: 
             if side.any()])
         line = alt.Chart(frame.head(1)).mark_rule(strokeDash=[4, 3], color=charts.INK).encode(y="figure:Q")
         # The figure's name under its line at the plot's right end, where every round stands far above it.
-        line_label = alt.Chart(frame.head(1).assign(text=f"news article: up to ${figure_usd_b:g}B")).mark_text(
-            align="right", baseline="top", x="width", dx=-2, dy=4, fontSize=10 if narrow else 11,
+        line_label = alt.Chart(frame.head(1).assign(
+            text=f"news article:|up to ${figure_usd_b:g}B" if narrow else f"news article: up to ${figure_usd_b:g}B")).mark_text(
+            align="right", baseline="top", x="width", dx=-2, dy=4, lineBreak="|", fontSize=10 if narrow else 11,
             color=charts.INK).encode(y="figure:Q", text="text:N")
         return alt.layer(charts.article_bands(articles), line, line_label, points, labels).properties(
             width=250 if narrow else 480, height=300)
