@@ -649,9 +649,10 @@ def valuation_chart(rounds: pd.DataFrame, articles: pd.DataFrame, figure_usd_b: 
     # One label per closed round, at its highest figure.
     names = frame[frame["round_status"] == "closed"].sort_values("valuation_high_usd_b").drop_duplicates(
         "round_id", keep="last")
-    # The latest round, the title's figure, carries its valuation too.
-    names = names.assign(label=[f"{r.label}: {format_usd_b(r.valuation_high_usd_b)}" if r.round_id == latest["round_id"]
-                                else r.label for r in names.itertuples()])
+    # The latest round (the title's figure) and the first above the news article's figure carry their valuations too.
+    names = names.assign(label=[f"{r.label}: {format_usd_b(r.valuation_high_usd_b)}"
+                                if r.round_id in (latest["round_id"], passed["round_id"]) else r.label
+                                for r in names.itertuples()])
     anthropic = charts.VENDOR_COLORS["Anthropic"]
     tips = [alt.Tooltip("round_name:N", title="Round"), alt.Tooltip("kind:N", title="Status"),
             alt.Tooltip("round_date:T", title="Date"), alt.Tooltip("valuation:N", title="Valuation"),
@@ -690,11 +691,11 @@ def valuation_chart(rounds: pd.DataFrame, articles: pd.DataFrame, figure_usd_b: 
 
     return charts.finish(
         draw(False), narrow=draw(True), title=title,
-        subtitle=passing + "Valuation by round, US$ billions, log scale; grey bands: when the articles were written. "
-                 f"Through {as_of:%Y-%m-%d}.",
+        subtitle=f"Valuation by round, US$ billions, log scale; grey bands: when the articles were written; "
+                 f"through {as_of:%Y-%m-%d}.",
         source=source,
         description=f"Scatter plot of Anthropic's valuation over time on a logarithmic scale, from "
-                    f"{frame['round_date'].min():%Y} to {frame['round_date'].max():%Y}. {title}. " + "; ".join(
+                    f"{frame['round_date'].min():%Y} to {frame['round_date'].max():%Y}. {title}. {passing}" + "; ".join(
                         f"{r.round_name} {r.round_date:%Y-%m} ({r.kind}): {r.valuation}" for r in frame.itertuples()),
         data_files=["funding_rounds.csv", "articles.csv"],
     )
