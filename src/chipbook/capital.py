@@ -30,7 +30,7 @@ import pandas as pd
 from . import charts
 from .ledger import cite, html_table
 from .prose import PAYMENT_BASIS, PAYMENT_KINDS
-from .vocabulary import COMMITMENT_KINDS, INVESTORS, VENDOR_GROUPS
+from .vocabulary import INVESTORS
 
 MEASURES = ["committed", "funded"]
 
