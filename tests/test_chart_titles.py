@@ -216,8 +216,7 @@ def test_investment_chart_title_reads_the_running_totals_it_draws():
     chart = capital.investment_chart(more, ARTICLES, AS_OF, "S")
     assert title(chart).startswith("Amazon has paid $4B of up to $8B")
     # An investor that has paid nothing is a sentence, not a panel.
-    assert "Microsoft's up-to-$5B pledge (Nov 2025) has no payment on record" in " ".join(
-        spec(chart)["title"]["subtitle"])
+    assert "Microsoft's up-to-$5B pledge (Nov 2025) has no payment on record" in spec(chart)["description"]
     assert len(spec(chart)["vconcat"]) == 2
     reported = INVESTMENTS.assign(figure_basis="press report")
     assert title(capital.investment_chart(reported, ARTICLES, AS_OF, "S")).startswith(
@@ -244,8 +243,9 @@ def test_compute_vs_equity_title_is_the_range_of_compute_over_equity():
     chart = capital.compute_vs_equity_chart(INVESTMENTS, COMMITMENTS, AS_OF, "S")
     assert title(chart) == "Anthropic's compute commitments to supplier-investors run 18\u201325 times their equity pledges"
     ends = {r["label"]: r["end_text"] for t in spec(chart)["datasets"].values() for r in t if "end_text" in r}
-    assert ends == {"Amazon / AWS": "25.0\u00d7 equity", "Google": "18.2\u00d7 equity (press report)",
-                    "Broadcom": "no equity"}  # the ratio printed at each bar's end
+    assert ends == {"Amazon / AWS": "25.0\u00d7 equity", "Google": "18.2\u00d7 equity (press report)"}
+    # Broadcom, a supplier with no equity, is not drawn; the text alternative names it.
+    assert chart.to_dict()["description"].endswith("Not drawn, with no equity in Anthropic: Broadcom.")
     # Each equity bar is named in words at its end, from the figure it draws (Amazon's 4, Google's 0.55).
     equity = {r["label"]: r["equity_words"] for t in spec(chart)["datasets"].values() for r in t if "equity_words" in r}
     assert equity == {"Amazon / AWS": "$4B equity pledged", "Google": "$0.55B equity pledged"}
@@ -254,20 +254,29 @@ def test_compute_vs_equity_title_is_the_range_of_compute_over_equity():
 
 
 def test_commitments_chart_says_when_anthropic_first_did_more_than_rent():
-    # renting until the Broadcom purchase of Dec 2025; since then: broadcom, aws 2026-04, gc-2026 -> 1 of 3 not renting
+    # renting until the Broadcom purchase of Dec 2025: renting gc-2023, google-2025, aws, gc-2026 -> 4; buying 1
     chart = capital.commitments_chart(COMMITMENTS, ARTICLES, AS_OF, "S")
     assert title(chart) == "Anthropic only rented compute until December 2025, then also bought"
-    labels = [r["label"] for t in spec(chart)["datasets"].values() for r in t if "words" in r]
-    assert labels == ["since Dec 2025: 1 of 3 deals not renting"]
+    # Each running count is named at its end with its count in words: no colour or size key.
+    labels = [r["label"] for t in spec(chart)["datasets"].values() for r in t if "label" in r]
+    assert labels == ["4 rented", "1 bought"]
+    encodings = [layer.get("encoding", {}) for layer in spec(chart)["layer"]]
+    assert all("field" not in e.get("size", {}) and e.get("color", {}).get("legend", None) is None for e in encodings)
     # The switch is named beside the first deal that was not renting.
     notes = [r["note"] for t in spec(chart)["datasets"].values() for r in t if "note" in r]
-    assert notes == ["first deal not renting: December 2025 \u2192"]
+    assert notes == ["first deal not renting: December 2025"]
+    # The line of deals not renting is flat at zero until that deal.
+    owning = [r for t in spec(chart)["datasets"].values() for r in t
+              if r.get("way") == capital.WAYS[1] and "commitment_id" not in r and "label" not in r]
+    assert [r["count"] for r in owning] == [0, 1, 1]
     built = pd.concat([COMMITMENTS, pd.DataFrame([
         commitment("dc", "2025-11-12", "Fluidstack", "Other", "own data centres", 50.0),
         commitment("lease", "2026-05-28", "Vehicle", "Other", "lease financing", 36.0, "reported only")])])
-    # a reported-only lease is counted in the shading but not claimed in the title
-    assert title(capital.commitments_chart(built, ARTICLES, AS_OF, "S")) == (
-        "Anthropic only rented compute until November 2025, then also built and bought")
+    # a reported-only lease is counted on the line but not claimed in the title
+    chart = capital.commitments_chart(built, ARTICLES, AS_OF, "S")
+    assert title(chart) == "Anthropic only rented compute until November 2025, then also built and bought"
+    assert [r["label"] for t in spec(chart)["datasets"].values() for r in t if "label" in r] == [
+        "4 rented", "3 built, bought or leased"]
     rented = COMMITMENTS[COMMITMENTS["commitment_kind"] == "cloud capacity"]
     assert title(capital.commitments_chart(rented, ARTICLES, AS_OF, "S")) == "All 4 of Anthropic's compute deals rent capacity"
 
@@ -285,11 +294,10 @@ def test_valuation_chart_title_compares_with_the_news_articles_figure():
     # 965 / 40 = 24.1
     chart = capital.valuation_chart(rounds, ARTICLES, 40.0, AS_OF, "S")
     assert title(chart) == "Anthropic's valuation reached $965B by May 2026, 24 times the news article's $40B"
-    assert " ".join(spec(chart)["title"]["subtitle"]).startswith(
-        "It passed $40B at the next closed round (Series E, $61.5B).")
+    assert "It passed $40B at the next closed round (Series E, $61.5B)." in spec(chart)["description"]
     # The latest round's label carries the title's figure.
     labels = {r["label"] for t in spec(chart)["datasets"].values() for r in t if "label" in r}
-    assert "Series H: $965B" in labels
+    assert {"Series H: $965B", "Series E: $61.5B"} <= labels  # and the first round above the article's figure
     assert "$800B by May 2026, 20 times" in title(capital.valuation_chart(
         rounds.replace({965.0: 800.0}), ARTICLES, 40.0, AS_OF, "S"))
 
@@ -593,6 +601,9 @@ def test_margin_chart_title_reads_the_years_it_draws():
                             "data-center revenue grew 13-fold")
     named = [r["named"] for t in spec(chart)["datasets"].values() for r in t if "named" in r]
     assert "FY2025 peak: 75.0%" in named and "FY2026: 71.1%" in named  # the title's figures, on their points
+    # The title's growth, drawn as an arrow along the revenue axis and named in words.
+    grew = [r["words"] for t in spec(chart)["datasets"].values() for r in t if "growth" in r]
+    assert grew == ["data-center revenue grew 13-fold, $15B to $194B"]
     assert title(optionality_charts.margin_chart(nvidia.replace({75.0: 50.0}), "S")).startswith(
         "NVIDIA's gross margin rose from 56.9% to 72.7% in FY2024, then fell to 50.0%")
     assert title(optionality_charts.margin_chart(nvidia.replace({72.7: 50.0, 75.0: 40.0}), "S")).startswith(
@@ -610,11 +621,14 @@ def test_price_chart_title_sets_the_spread_within_groups_against_the_gap_between
     assert title(chart) == ("Within each group, list prices span at least $4.00 a petaflop-hour; the two medians differ "
                             "by only $2.00")
     # Each panel names its range, the cheaper median says the gap: the title's figures, drawn.
-    subtitles = [panel["title"]["subtitle"] for panel in spec(chart)["vconcat"]]
+    subtitles = [panel["title"].get("subtitle") for panel in spec(chart)["vconcat"]]
     assert subtitles == ["cheapest to dearest: $6.00 to $12.00, a $6.00 range",
-                         "cheapest to dearest: $5.00 to $9.00, a $4.00 range"]
+                         "cheapest to dearest: $5.00 to $9.00, a $4.00 range", None]
     notes = {r["text"] for t in spec(chart)["datasets"].values() for r in t if "median" in r and "text" in r}
-    assert notes == {"median $9.00", "median $7.00|$2.00 below NVIDIA's"}
+    assert notes == {"median $9.00", "median $7.00"}
+    # The last panel sets the two medians on one axis; the cheaper names the title's gap.
+    gaps = {r["row"]: r["gap_text"] for t in spec(chart)["datasets"].values() for r in t if "gap_text" in r}
+    assert gaps == {"NVIDIA GPUs": "$9.00", "own chips": "$7.00, $2.00 below NVIDIA's"}
     # NVIDIA at 16 and 18: median 17, span 2; gap 17 - 7 = 10
     assert title(optionality_charts.price_chart(rented.replace({6.0: 16.0, 12.0: 18.0}), "S")) == (
         "List prices per petaflop-hour differ $10.00 between the groups' medians, more than the $2.00 from cheapest to "

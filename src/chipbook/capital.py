@@ -30,7 +30,7 @@ import pandas as pd
 from . import charts
 from .ledger import cite, html_table
 from .prose import PAYMENT_BASIS, PAYMENT_KINDS
-from .vocabulary import COMMITMENT_KINDS, INVESTORS, VENDOR_GROUPS
+from .vocabulary import INVESTORS
 
 MEASURES = ["committed", "funded"]
 
@@ -323,7 +323,7 @@ def investment_chart(investments: pd.DataFrame, articles: pd.DataFrame, as_of: p
                      source: str) -> alt.TopLevelMixin:
     """The running totals of each investor that has paid anything, pledged against paid,
     one panel each, the two end figures labelled at the lines' ends; investors with
-    pledges but no payment are named in the subtitle. `articles`: the articles table (its
+    pledges but no payment are named in the text alternative. `articles`: the articles table (its
     writing windows are shaded); `as_of`: the date the lines run to. Payments are worded
     by what they rest on (`paid_words`): only documented ones are "paid" outright."""
     cum = cumulative(investments, until=as_of)
@@ -378,11 +378,10 @@ def investment_chart(investments: pd.DataFrame, articles: pd.DataFrame, as_of: p
             color=alt.Color("investor:N", scale=charts.vendor_scale(investors), legend=None),
             detail="measure_label:N")
         y = alt.Y("high_usd_b:Q", title="US$ billions", scale=alt.Scale(domain=[0, top * 1.12]))
-        ranges = charts.backdrop(base.mark_area(interpolate="step-after", opacity=0.3).encode(y=y, y2="low_usd_b:Q"))
         lines = base.mark_line(interpolate="step-after", strokeWidth=2.5).encode(
             y=y,
             strokeDash=alt.StrokeDash("measure_label:N", sort=list(MEASURE_LABELS.values()),
-                                      legend=charts.bottom_legend(None, columns=1 if narrow else 2),
+                                      legend=None,
                                       scale=alt.Scale(domain=list(MEASURE_LABELS.values()), range=[[6, 3], [1, 0]])))
         steps = alt.Chart(points).transform_filter(alt.datum.investor == investor).mark_point(
             filled=True, size=30).encode(
@@ -397,7 +396,7 @@ def investment_chart(investments: pd.DataFrame, articles: pd.DataFrame, as_of: p
         labels = alt.Chart(ends).transform_filter(alt.datum.investor == investor).mark_text(
             align="left", baseline="middle", dx=6, fontSize=11, lineBreak="|", color=charts.INK).encode(
             x="date:T", y="usd_b:Q", text="label:N")
-        return alt.layer(charts.article_bands(articles), ranges, lines, steps, labels).properties(
+        return alt.layer(charts.article_bands(articles), lines, steps, labels).properties(
             title=alt.Title(investor, anchor="start", fontSize=12), width=200 if narrow else 420,
             height=130 if narrow else 140)
 
@@ -407,8 +406,7 @@ def investment_chart(investments: pd.DataFrame, articles: pd.DataFrame, as_of: p
 
     return charts.finish(
         draw(False), narrow=draw(True), title=title,
-        subtitle=f"Cumulative US$ billions; shading: sources disagree; grey bands: when articles A1 and A2 were "
-                 f"written; through {as_of:%Y-%m-%d}." + unpaid_text,
+        subtitle=f"Cumulative US$ billions; grey bands: when the articles were written; through {as_of:%Y-%m-%d}.",
         source=source,
         description=f"Step charts of cumulative investment in Anthropic by {_join(investors)}, pledged against paid, "
                     f"from {frame['date'].min():%Y} to {as_of:%Y}. {title}. "
@@ -428,6 +426,9 @@ def compute_vs_equity_chart(investments: pd.DataFrame, commitments: pd.DataFrame
     """Anthropic's largest compute commitment to each counterparty against the equity that
     counterparty's company put in; a checkbox hides figures no party confirmed."""
     table = equity_vs_compute(investments, commitments)
+    # A supplier with no equity in Anthropic has nothing to compare: named in the text alternative, not drawn.
+    no_equity = list(table.loc[table["equity_committed_high_usd_b"] <= 0, "label"])
+    table = table[table["equity_committed_high_usd_b"] > 0].reset_index(drop=True)
     table["compute_usd_b"] = table["compute_announced_usd_b"].fillna(table["compute_reported_usd_b"])
     table["disclosure"] = ["announced by a party" if pd.notna(a) else "reported only" if pd.notna(r) else "no dollar figure"
                            for a, r in zip(table["compute_announced_usd_b"], table["compute_reported_usd_b"])]
@@ -510,22 +511,19 @@ def compute_vs_equity_chart(investments: pd.DataFrame, commitments: pd.DataFrame
 
     return charts.finish(
         draw(False), narrow=draw(True), title=title,
-        subtitle=f"Largest single compute commitment per counterparty (pale: press report only) and, under it, the "
-                 f"equity its company pledged in Anthropic (ceilings); US$ billions, through {as_of:%Y-%m-%d}.",
+        subtitle=f"Suppliers whose company pledged equity in Anthropic; US$ billions, through {as_of:%Y-%m-%d}.",
         source=source,
         description="Bar chart of Anthropic's largest compute commitment to each counterparty, with thin bars for the equity "
                     f"that counterparty's company pledged. {title}. " + "; ".join(
                         f"{r.label}: compute {r.compute_text} ({r.disclosure}), equity pledged {r.equity_committed}, "
-                        f"{r.equity_funded}, {r.end_text}" for r in table.itertuples()),
+                        f"{r.equity_funded}, {r.end_text}" for r in table.itertuples())
+                    + (f". Not drawn, with no equity in Anthropic: {_join(no_equity)}." if no_equity else "."),
         data_files=["compute_commitments.csv", "investments.csv"],
     )
 
 
-# Commitments of one way closer than this are drawn one above the other: the largest
-# bubble is about 28 px across, some 65 days at the desktop width and 140 at a phone's.
-COMMITMENT_DODGE_DAYS = {"wide": 65, "narrow": 140}
 RENTING = ("primary-provider designation", "cloud capacity")
-# The two ways Anthropic gets compute, as the commitments chart names its rows.
+# The two ways Anthropic gets compute, as the commitments chart names its lines.
 WAYS = ["renting", "building, buying or leasing"]
 # What Anthropic did in each kind of commitment that is not renting, as the title says it.
 OWNING_VERBS = {"own data centres": "built", "chip and rack purchase": "bought", "lease financing": "leased"}
@@ -533,106 +531,94 @@ OWNING_VERBS = {"own data centres": "built", "chip and rack purchase": "bought",
 
 def commitments_chart(commitments: pd.DataFrame, articles: pd.DataFrame, as_of: pd.Timestamp,
                       source: str) -> alt.TopLevelMixin:
-    """Anthropic's compute commitments by date, in two rows, renting capacity against
-    building, buying or leasing its own, sized by their dollar value: one mark per
-    commitment (its largest dollar figure), dodged where two fall close. The title says
-    when Anthropic first did anything but rent, and how many deals since did so."""
+    """Anthropic's compute commitments as two running counts by date announced: deals that
+    rent capacity, and deals that build, buy or lease its own (flat at zero until the first),
+    each named at its end with its count in words, the first deal that was not renting
+    marked and named; one step per commitment (its largest dollar figure in the tooltip).
+    The title says when Anthropic first did anything but rent. `articles` is accepted for
+    the shared signature of the chapter's time charts; the articles' windows are not drawn."""
     one = (commitments.sort_values("usd_b", na_position="first").groupby("commitment_id", sort=False).tail(1)
-           .sort_values("date_announced").reset_index(drop=True))
+           .sort_values(["date_announced", "commitment_id"]).reset_index(drop=True))
     way = one["commitment_kind"].isin(RENTING).map({True: WAYS[0], False: WAYS[1]})
     frame = one.assign(
-        size_usd_b=one["usd_b"].fillna(0),
         way=way,
+        count=one.groupby(way).cumcount() + 1,
         dollars=one["usd_b"].map(lambda v: "no dollar figure" if pd.isna(v) else f"${v:g}B"),
         chips_text=one["chips_max"].map(lambda v: "not stated" if pd.isna(v) else f"{v:,.0f}"),
         gigawatts_text=one["gigawatts"].map(lambda v: "not stated" if pd.isna(v) else f"{v:g}"),
         years_text=one["term_years"].map(lambda v: "not stated" if pd.isna(v) else f"{v:g}"),
-        **{f"slot_{layout}": charts.dodge(one["date_announced"], way, gap=days)
-           for layout, days in COMMITMENT_DODGE_DAYS.items()},
-    )[["commitment_id", "counterparty", "vendor_group", "date_announced", "commitment_kind", "chip_family", "size_usd_b",
-       "way", "dollars", "chips_text", "gigawatts_text", "years_text", "figures_note", "disclosure", "slot_wide",
-       "slot_narrow"]]
+    )[["commitment_id", "counterparty", "date_announced", "commitment_kind", "chip_family", "way", "count",
+       "dollars", "chips_text", "gigawatts_text", "years_text", "figures_note", "disclosure"]]
     owning = frame[frame["way"] == WAYS[1]]
     first_other = owning["date_announced"].min()
-    since = frame[frame["date_announced"] >= first_other] if len(owning) else frame.iloc[0:0]
     # The title's verbs come from deals a party announced; a press report alone does not say it happened.
     confirmed = owning[owning["disclosure"] == "announced by a party"]
     verbs = [verb for kind, verb in OWNING_VERBS.items() if kind in set(confirmed["commitment_kind"])] or ["reportedly owned"]
     title = (f"Anthropic only rented compute until {first_other:%B %Y}, then also {_join(verbs)}" if len(owning)
              else f"All {len(frame)} of Anthropic's compute deals rent capacity")
-    groups = [g for g in VENDOR_GROUPS if g in set(frame["vendor_group"])]
-    ways = [w for w in WAYS if w in set(frame["way"])]
-    # Each row opens with a line of its own that carries its name, so every mark sits under
-    # the name of its row, inside the row's band.
-    for layout in COMMITMENT_DODGE_DAYS:
-        frame[f"slot_{layout}"] = frame[f"slot_{layout}"] + 1
-    steps = {"wide": 26, "narrow": 26}
-    rows = {layout: charts.slot_rows(frame["way"], frame[f"slot_{layout}"], ways, step=steps[layout],
-                                     field=f"row_{layout}", headroom=1.4)
-            for layout in COMMITMENT_DODGE_DAYS}
-    for layout, (position, _, _) in rows.items():
-        frame[f"row_{layout}"] = position
-    bands = {}
-    for layout in COMMITMENT_DODGE_DAYS:
-        # Each row's band runs from its name's line to half a slot below its last mark.
-        extent = frame.groupby("way")[f"row_{layout}"].agg(["min", "max"]).reindex(ways)
-        first_slot = frame.groupby("way")[f"slot_{layout}"].min().reindex(ways)
-        top = extent["min"] - first_slot
-        bands[layout] = pd.DataFrame({"way": ways, "top": top.to_numpy() - 0.5, "bottom": extent["max"].to_numpy() + 0.5,
-                                      "name_at": top.to_numpy(), "shade": [i % 2 == 0 for i in range(len(ways))]})
-    names = {WAYS[0]: "renting (cloud contracts, primary-provider deals)", WAYS[1]: "building, buying or leasing"}
-    short_names = {WAYS[0]: "renting", WAYS[1]: "building, buying or leasing"}
-
-    def since_shade(narrow: bool):
-        counted = f"{len(owning)} of {len(since)} deals"
-        reported = len(owning) - len(confirmed)
-        return charts.period_shade(first_other - pd.Timedelta(days=10), as_of + pd.Timedelta(days=30),
-                                   f"since {first_other:%b %Y}: {counted}" if narrow else
-                                   f"since {first_other:%b %Y}: {counted} not renting",
-                                   f"Since {first_other:%B %Y}, {counted} build, buy or lease"
-                                   + (f" ({reported} of them reported by the press only)" if reported else ""))
+    ways = [w for w in WAYS if w in set(frame["way"])] if not len(owning) else WAYS
+    start = frame["date_announced"].min() - pd.Timedelta(days=60)
+    # Each line: from zero, one step up per deal, level to `as_of`.
+    steps = pd.concat([
+        # Renting starts at its first deal; the other line lies along zero from the chart's start.
+        pd.DataFrame({"way": ways, "count": 0, "date_announced": [
+            frame.loc[frame["way"] == w, "date_announced"].min() if w == WAYS[0] else start for w in ways]}),
+        frame[["way", "date_announced", "count"]],
+        frame.groupby("way", as_index=False)["count"].max().assign(date_announced=as_of)
+        .reindex(columns=["way", "date_announced", "count"]),
+    ], ignore_index=True)
+    steps = steps[steps["way"].isin(ways)]
+    ends = (steps.groupby("way")["count"].max().reindex([w for w in WAYS if w in ways]).reset_index()
+            .assign(date_announced=as_of))
+    owning_verbs = [verb for kind, verb in OWNING_VERBS.items() if kind in set(owning["commitment_kind"])]
+    owned = owning_verbs or ["built", "bought", "leased"]
+    said = {WAYS[0]: "rented", WAYS[1]: owned[0] if len(owned) == 1 else ", ".join(owned[:-1]) + " or " + owned[-1]}
+    ends["label"] = [f"{n} {said[w]}" for w, n in zip(ends["way"], ends["count"])]
+    # On a phone the longer name breaks before its "or".
+    ends["short"] = ends["label"].str.replace(" or ", "|or ")
+    top = int(steps["count"].max())
+    colors = alt.Scale(domain=WAYS, range=[charts.SERIES, charts.VENDOR_COLORS["Anthropic"]])
+    tips = [alt.Tooltip("counterparty:N", title="Counterparty"), alt.Tooltip("date_announced:T", title="Announced"),
+            alt.Tooltip("commitment_kind:N", title="Kind of commitment"), alt.Tooltip("chip_family:N", title="Chips"),
+            alt.Tooltip("chips_text:N", title="Chips (count)"), alt.Tooltip("gigawatts_text:N", title="Power (GW)"),
+            alt.Tooltip("dollars:N", title="Value"), alt.Tooltip("years_text:N", title="Term (years)"),
+            alt.Tooltip("figures_note:N", title="As stated"), alt.Tooltip("disclosure:N", title="Disclosure"),
+            alt.Tooltip("count:Q", title="Deals of this kind so far")]
 
     def draw(narrow: bool):
-        layout = "narrow" if narrow else "wide"
-        x = alt.X("date_announced:T", title=None, scale=alt.Scale(padding=16),
+        x = alt.X("date_announced:T", title=None, scale=alt.Scale(domain=[charts.vega_date(start), charts.vega_date(as_of)]),
                   axis=alt.Axis(format="%Y", tickCount="year", labelAngle=0))
-        y = rows[layout][1].copy()
-        y["axis"] = None
-        band = bands[layout].assign(name=bands[layout]["way"].map(short_names if narrow else names))
-        shading = charts.backdrop(alt.Chart(band[band["shade"]]).mark_rect(color="#555", opacity=0.07).encode(
-            y=alt.Y("top:Q", scale=y["scale"], axis=None), y2="bottom:Q"))
-        row_names = alt.Chart(band).mark_text(align="left", baseline="middle", x=4, fontSize=11, fontWeight="bold",
-                                              color=charts.INK).encode(y=alt.Y("name_at:Q", scale=y["scale"], axis=None),
-                                                                       text="name:N")
+        y = alt.Y("count:Q", title="Deals announced, running count", scale=alt.Scale(domain=[0, top + 1], nice=False),
+                  axis=alt.Axis(tickMinStep=1, format="d", values=list(range(0, top + 2, 2 if top > 8 else 1))))
+        color = alt.Color("way:N", scale=colors, legend=None)
+        lines = alt.Chart(steps).mark_line(interpolate="step-after", strokeWidth=2.5).encode(x=x, y=y, color=color)
+        # One point per deal; the first that was not renting drawn larger, and named below.
+        first_id = owning["commitment_id"].iloc[0] if len(owning) else ""
         points = alt.Chart(frame).mark_point(filled=True, stroke=charts.PAPER, strokeWidth=1, opacity=1).encode(
-            x=x, y=y,
-            color=alt.Color("vendor_group:N", scale=charts.vendor_scale(groups),
-                            legend=charts.bottom_legend("Counterparty", columns=3)),
-            size=alt.Size("size_usd_b:Q", scale=alt.Scale(range=[40, 600]),
-                          legend=charts.bottom_legend("US$ billions", values=[0, 50, 100, 200])),
-            tooltip=[alt.Tooltip("counterparty:N", title="Counterparty"), alt.Tooltip("date_announced:T", title="Announced"),
-                     alt.Tooltip("commitment_kind:N", title="Kind of commitment"), alt.Tooltip("chip_family:N", title="Chips"),
-                     alt.Tooltip("chips_text:N", title="Chips (count)"), alt.Tooltip("gigawatts_text:N", title="Power (GW)"),
-                     alt.Tooltip("dollars:N", title="Value"), alt.Tooltip("years_text:N", title="Term (years)"),
-                     alt.Tooltip("figures_note:N", title="As stated"), alt.Tooltip("disclosure:N", title="Disclosure")],
-        )
-        layers = ([since_shade(narrow)] if len(owning) else []) + [shading, charts.article_bands(articles), row_names, points]
+            x=x, y=y, color=color, tooltip=tips,
+            size=alt.condition(alt.FieldEqualPredicate(field="commitment_id", equal=first_id), alt.value(160), alt.value(45)))
+        names = alt.Chart(ends).mark_text(align="left", baseline="middle", dx=6, fontSize=11, lineBreak="|",
+                                          fontWeight="bold").encode(
+            x=x, y=y, text=f"{'short' if narrow else 'label'}:N", color=color)
+        layers = [lines, points, names]
         if len(owning):
-            # The switch named beside the first deal that was not renting.
-            first = frame[frame["way"] == WAYS[1]].sort_values(["date_announced", f"row_{layout}"]).head(1).assign(
-                note=f"first, {first_other:%b %Y} \u2192" if narrow else
-                f"first deal not renting: {first_other:%B %Y} \u2192")
-            layers.append(alt.Chart(first).mark_text(align="right", dx=-14, fontSize=10 if narrow else 11,
-                                                     color=charts.INK).encode(x=x, y=y, text="note:N"))
-        return alt.layer(*layers).properties(width=220 if narrow else 430, height=rows[layout][2])
+            # The first deal that was not renting, named to its left, level with it: between the
+            # zero line and the renting line's count of two, where nothing else is drawn.
+            first = owning.head(1).assign(
+                note=f"first not renting:|{first_other:%b %Y}" if narrow else f"first deal not renting: {first_other:%B %Y}")
+            layers.append(alt.Chart(first).mark_text(align="right", baseline="middle", dx=-12, dy=-6 if narrow else 0,
+                                                     lineBreak="|", lineHeight=11,
+                                                     fontSize=10 if narrow else 11, color=charts.INK).encode(
+                x=x, y=y, text="note:N"))
+        return alt.layer(*layers).properties(width=200 if narrow else 400, height=260 if narrow else 240)
 
     return charts.finish(
         draw(False), narrow=draw(True), title=title,
-        subtitle=f"Compute commitments by date announced; area: US$ billions (smallest: none stated); grey bands: when the "
-                 f"articles were written; through {as_of:%Y-%m-%d}.",
+        subtitle=f"Compute deals announced, counted by kind; one step per deal; through {as_of:%Y-%m-%d}.",
         source=source,
-        description=f"Timeline of Anthropic's {len(frame)} compute commitments from {frame['date_announced'].min():%Y} to "
-                    f"{frame['date_announced'].max():%Y}, renting against building, buying or leasing. {title}. " + "; ".join(
+        description=f"Step chart counting Anthropic's {len(frame)} compute commitments from "
+                    f"{frame['date_announced'].min():%Y} to {frame['date_announced'].max():%Y}, renting against building, "
+                    f"buying or leasing: {_join(list(ends['label']))}. {title}. " + "; ".join(
                         f"{r.counterparty} {r.date_announced:%Y-%m}: {r.commitment_kind}, {r.figures_note}"
                         for r in frame.itertuples()),
         data_files=["compute_commitments.csv"],
@@ -663,9 +649,10 @@ def valuation_chart(rounds: pd.DataFrame, articles: pd.DataFrame, figure_usd_b: 
     # One label per closed round, at its highest figure.
     names = frame[frame["round_status"] == "closed"].sort_values("valuation_high_usd_b").drop_duplicates(
         "round_id", keep="last")
-    # The latest round, the title's figure, carries its valuation too.
-    names = names.assign(label=[f"{r.label}: {format_usd_b(r.valuation_high_usd_b)}" if r.round_id == latest["round_id"]
-                                else r.label for r in names.itertuples()])
+    # The latest round (the title's figure) and the first above the news article's figure carry their valuations too.
+    names = names.assign(label=[f"{r.label}: {format_usd_b(r.valuation_high_usd_b)}"
+                                if r.round_id in (latest["round_id"], passed["round_id"]) else r.label
+                                for r in names.itertuples()])
     anthropic = charts.VENDOR_COLORS["Anthropic"]
     tips = [alt.Tooltip("round_name:N", title="Round"), alt.Tooltip("kind:N", title="Status"),
             alt.Tooltip("round_date:T", title="Date"), alt.Tooltip("valuation:N", title="Valuation"),
@@ -678,8 +665,6 @@ def valuation_chart(rounds: pd.DataFrame, articles: pd.DataFrame, figure_usd_b: 
                   axis=alt.Axis(values=[2, 5, 10, 20, 50, 100, 200, 500, 1000]))
         x = alt.X("round_date:T", title=None, scale=alt.Scale(padding=24),
                   axis=alt.Axis(format="%Y", tickCount="year", labelAngle=0))
-        ranges = alt.Chart(frame[frame["valuation_low_usd_b"] < frame["valuation_high_usd_b"]]).mark_rule(
-            strokeWidth=3, color=anthropic).encode(x=x, y=y, y2="valuation_low_usd_b:Q", tooltip=tips)
         points = alt.Chart(frame).mark_point(size=70, strokeWidth=2, color=anthropic, opacity=1).encode(
             x=x, y=y,
             shape=alt.Shape("kind:N", legend=charts.bottom_legend(None, columns=2),
@@ -696,21 +681,21 @@ def valuation_chart(rounds: pd.DataFrame, articles: pd.DataFrame, figure_usd_b: 
             for side, align, baseline, shift, rise in ((~last, "left", "middle", 8, -8), (last, "right", "top", -8, 4))
             if side.any()])
         line = alt.Chart(frame.head(1)).mark_rule(strokeDash=[4, 3], color=charts.INK).encode(y="figure:Q")
-        # The figure's name above its line at the plot's left end, before any round came near it.
+        # The figure's name under its line at the plot's right end, where every round stands far above it.
         line_label = alt.Chart(frame.head(1).assign(
             text=f"news article:|up to ${figure_usd_b:g}B" if narrow else f"news article: up to ${figure_usd_b:g}B")).mark_text(
-            align="left", baseline="bottom", x=2, dy=-4, lineBreak="|", fontSize=10 if narrow else 11,
+            align="right", baseline="top", x="width", dx=-2, dy=4, lineBreak="|", fontSize=10 if narrow else 11,
             color=charts.INK).encode(y="figure:Q", text="text:N")
-        return alt.layer(charts.article_bands(articles), line, line_label, ranges, points, labels).properties(
+        return alt.layer(charts.article_bands(articles), line, line_label, points, labels).properties(
             width=250 if narrow else 480, height=300)
 
     return charts.finish(
         draw(False), narrow=draw(True), title=title,
-        subtitle=passing + "Valuation by round, US$ billions, log scale; grey bands: when the articles were written. "
-                 f"Through {as_of:%Y-%m-%d}.",
+        subtitle=f"Valuation by round, US$ billions, log scale; grey bands: when the articles were written; "
+                 f"through {as_of:%Y-%m-%d}.",
         source=source,
         description=f"Scatter plot of Anthropic's valuation over time on a logarithmic scale, from "
-                    f"{frame['round_date'].min():%Y} to {frame['round_date'].max():%Y}. {title}. " + "; ".join(
+                    f"{frame['round_date'].min():%Y} to {frame['round_date'].max():%Y}. {title}. {passing}" + "; ".join(
                         f"{r.round_name} {r.round_date:%Y-%m} ({r.kind}): {r.valuation}" for r in frame.itertuples()),
         data_files=["funding_rounds.csv", "articles.csv"],
     )

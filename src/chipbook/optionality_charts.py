@@ -135,6 +135,15 @@ def margin_chart(nvidia: pd.DataFrame, source: str, discount_pct: float = 20) ->
                     for label, year, pct in zip(fin["label"], fin["fiscal_year"], fin["gaap_gross_margin_pct"])]
     fin["named_short"] = [f"{short}{' peak' if year == peak['fiscal_year'] else ''}|{pct:.1f}%"
                           for short, year, pct in zip(fin["short"], fin["fiscal_year"], fin["gaap_gross_margin_pct"])]
+    # The growth the title states, as an arrow from the first year's revenue to the last's.
+    words = (f"data-center revenue grew {growth:.0f}-fold, "
+             f"${first['data_center_revenue_usd_bn']:,.0f}B to ${last['data_center_revenue_usd_bn']:,.0f}B")
+    growth_row = pd.DataFrame({
+        "start": [first["data_center_revenue_usd_bn"]], "end": [last["data_center_revenue_usd_bn"]],
+        "middle": [(first["data_center_revenue_usd_bn"] + last["data_center_revenue_usd_bn"]) / 2],
+        "growth": [round(growth, 1)], "words": [words],
+        "short": [f"revenue grew {growth:.0f}-fold|${first['data_center_revenue_usd_bn']:,.0f}B to "
+                  f"${last['data_center_revenue_usd_bn']:,.0f}B"]})
     discount = alt.param(name="discount", value=discount_pct,
                          bind=alt.binding_range(min=0, max=60, step=5, name="Discount won by a buyer (%) "))
     green = charts.VENDOR_COLORS["NVIDIA"]
@@ -159,18 +168,30 @@ def margin_chart(nvidia: pd.DataFrame, source: str, discount_pct: float = 20) ->
             y=alt.Y("margin_after:Q"),
             tooltip=[alt.Tooltip("label:N", title="Fiscal year"),
                      alt.Tooltip("margin_after:Q", title="Margin after the discount (%)", format=".1f")])
-        # What the hollow marks are, said beside the last one.
-        named = after.transform_filter(f"datum.fiscal_year == {int(last['fiscal_year'])}").mark_text(
-            align="right", dx=-9, fontSize=10 if narrow else 11, color=charts.INK).encode(
-            y="margin_after:Q", text=alt.value("after discount"))
-        return alt.layer(gap, actual, hollow, labels, named).add_params(discount).properties(
+        # What the hollow marks are, in words beside the last one, with the slider's discount.
+        named = after.transform_filter(f"datum.fiscal_year == {int(last['fiscal_year'])}").transform_calculate(
+            after_words="'hollow: after a ' + discount + '% discount'" if not narrow else "'after ' + discount + '%|discount'"
+        ).mark_text(align="right", baseline="middle" if not narrow else "top", dx=-9, dy=0 if not narrow else -6,
+                    fontSize=10 if narrow else 11, lineBreak="|", color=charts.INK).encode(
+            y="margin_after:Q", text="after_words:N")
+        # The title's growth, drawn along the revenue axis under the points: first year to last.
+        # (low on the plot, where only the deepest discounts reach)
+        span = alt.Chart(growth_row).encode(y=alt.datum(8))
+        arrow = span.mark_rule(color=charts.INK, strokeWidth=1.5).encode(
+            x=alt.X("start:Q"), x2="end:Q")
+        head = span.mark_point(shape="triangle-right", filled=True, size=60, color=charts.INK, opacity=1).encode(
+            x=alt.X("end:Q"))
+        # Vega sets a text's first line on its baseline: a two-line text is lifted by its second.
+        grew = span.mark_text(align="center", baseline="bottom", dy=-18 if narrow else -6, fontSize=10 if narrow else 11,
+                              lineBreak="|", lineHeight=12, color=charts.INK).encode(
+            x=alt.X("middle:Q"), text=f"{'short' if narrow else 'words'}:N")
+        return alt.layer(gap, actual, hollow, labels, named, arrow, head, grew).add_params(discount).properties(
             width=250 if narrow else 500, height=260 if narrow else 300)
 
     return charts.finish(
         draw(False), narrow=draw(True), title=title,
         subtitle=(f"Company-wide GAAP gross margin (%) against data-center revenue (US$ billions), fiscal years "
-                  f"{first['fiscal_year']}\u2013{last['fiscal_year']} (ending January). Hollow: the margin left after the "
-                  "slider's discount."),
+                  f"{first['fiscal_year']}\u2013{last['fiscal_year']} (ending January)."),
         source=source,
         description=(f"Connected scatter of NVIDIA's GAAP gross margin against its data-center revenue by fiscal year, "
                      f"with a slider for a hypothetical discount. {title}. "
@@ -218,8 +239,12 @@ def price_chart(rented: pd.DataFrame, source: str) -> alt.TopLevelMixin:
     cheaper = groups["median"].idxmin()
     other = {NVIDIA_GPUS: "NVIDIA's", OWN_CHIPS: "the own chips'"}
     dearer = groups.loc[groups["median"].idxmax(), "group"]
-    groups["text"] = [f"median ${m:.2f}" + (f"|${gap:.2f} below {other[dearer]}" if i == cheaper and gap > 0 else "")
-                      for i, (m, gap) in enumerate(zip(groups["median"], groups["gap"]))]
+    groups["text"] = [f"median ${m:.2f}" for m in groups["median"]]
+    # The two medians side by side on the shared axis, in a last panel: the cheaper says by how much.
+    groups["row"] = groups["group"].map({NVIDIA_GPUS: "NVIDIA GPUs", OWN_CHIPS: "own chips"})
+    groups["gap_text"] = [f"${m:.2f}" + (f", ${gap:.2f} below {other[dearer]}" if i == cheaper and gap > 0 else "")
+                          for i, (m, gap) in enumerate(zip(groups["median"], groups["gap"]))]
+    groups["gap_short"] = groups["gap_text"].str.replace(", ", "|")
     # The top row of a panel (its cheapest chip) ends left of the median: the median's name goes there.
     groups["chip"] = [frame[frame["group"] == g].sort_values("usd_per_pflop_hour")["chip"].iloc[0] for g in groups["group"]]
     title = price_title(groups)
@@ -260,16 +285,33 @@ def price_chart(rented: pd.DataFrame, source: str) -> alt.TopLevelMixin:
                                      f"${rows['usd_per_pflop_hour'].max():.2f}, a ${spans[group]:.2f} range",
                             subtitleFontSize=11))
 
+    def medians(narrow: bool):
+        x = alt.X("median:Q", scale=x_scale, axis=alt.Axis(tickCount=5),
+                  title=["US$ per dense BF16", "petaflop-hour, list price"] if narrow else
+                  "US$ per dense BF16 petaflop-hour, on-demand list price")
+        y = alt.Y("row:N", title=None, sort=list(groups.sort_values("median", ascending=False)["row"]))
+        tips = [alt.Tooltip("group:N", title="Median of"), alt.Tooltip("median:Q", title="US$ per petaflop-hour", format=".2f")]
+        base = alt.Chart(groups).encode(x=x, y=y, tooltip=tips)
+        bars = base.mark_bar(height=14, color=charts.INK)
+        # On a phone the gap goes on a second line: Vega centres a text's first line on the row, so
+        # a two-line text is lifted by half a line.
+        text = "gap_short" if narrow else "gap_text"
+        words = [base.transform_filter(f"{'' if two else '!'}test(/[|]/, datum.{text})").mark_text(
+            align="left", baseline="middle", dx=6, dy=-6 if two else 0, fontSize=11, lineBreak="|", lineHeight=12,
+            color=charts.INK).encode(text=f"{text}:N") for two in (False, True)]
+        return alt.layer(bars, *words).properties(
+            width=220 if narrow else 430, height=alt.Step(32 if narrow else 20),
+            title=alt.Title("The two medians", anchor="start", fontSize=12))
+
     def draw(narrow: bool):
         order = [g for g in (NVIDIA_GPUS, OWN_CHIPS) if g in set(frame["group"])]
-        return alt.vconcat(*[panel(g, narrow, i == len(order) - 1) for i, g in enumerate(order)], spacing=10).resolve_scale(
+        return alt.vconcat(*[panel(g, narrow, False) for g in order], medians(narrow), spacing=10).resolve_scale(
             x="shared", color="shared")
 
     return charts.finish(
         draw(False), narrow=draw(True), title=title,
         subtitle=(f"On-demand cloud list price per chip-hour divided by dense BF16 petaflops, one price per chip "
-                  f"({frame['as_of_price'].min():%b %Y} to {frame['as_of_price'].max():%b %Y}); dashed: each group's "
-                  "median. Not what large buyers pay."),
+                  f"({frame['as_of_price'].min():%b %Y} to {frame['as_of_price'].max():%b %Y}). Not what large buyers pay."),
         source=source,
         description=f"Bar chart of on-demand list price per dense BF16 petaflop-hour by chip, NVIDIA's GPUs and Google's "
                     f"and AWS's own chips apart. {title}. " + "; ".join(
