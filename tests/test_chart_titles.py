@@ -255,7 +255,7 @@ def test_compute_vs_equity_title_is_the_range_of_compute_over_equity():
 
 def test_commitments_chart_says_when_anthropic_first_did_more_than_rent():
     # renting until the Broadcom purchase of Dec 2025: renting gc-2023, google-2025, aws, gc-2026 -> 4; buying 1
-    chart = capital.commitments_chart(COMMITMENTS, ARTICLES, AS_OF, "S")
+    chart = capital.commitments_chart(COMMITMENTS, AS_OF, "S")
     assert title(chart) == "Anthropic only rented compute until December 2025, then also bought"
     # Each running count is named at its end with its count in words: no colour or size key.
     labels = [r["label"] for t in spec(chart)["datasets"].values() for r in t if "label" in r]
@@ -273,12 +273,12 @@ def test_commitments_chart_says_when_anthropic_first_did_more_than_rent():
         commitment("dc", "2025-11-12", "Fluidstack", "Other", "own data centres", 50.0),
         commitment("lease", "2026-05-28", "Vehicle", "Other", "lease financing", 36.0, "reported only")])])
     # a reported-only lease is counted on the line but not claimed in the title
-    chart = capital.commitments_chart(built, ARTICLES, AS_OF, "S")
+    chart = capital.commitments_chart(built, AS_OF, "S")
     assert title(chart) == "Anthropic only rented compute until November 2025, then also built and bought"
     assert [r["label"] for t in spec(chart)["datasets"].values() for r in t if "label" in r] == [
         "4 rented", "3 built, bought or leased"]
     rented = COMMITMENTS[COMMITMENTS["commitment_kind"] == "cloud capacity"]
-    assert title(capital.commitments_chart(rented, ARTICLES, AS_OF, "S")) == "All 4 of Anthropic's compute deals rent capacity"
+    assert title(capital.commitments_chart(rented, AS_OF, "S")) == "All 4 of Anthropic's compute deals rent capacity"
 
 
 def round_row(rid, name, status, day, low, high):
@@ -784,7 +784,7 @@ def all_charts():
         "evidence_strength": ledger_charts.evidence_strength(evidence, {"a": "A", "b": "B"}, AS_OF),
         "investment": capital.investment_chart(INVESTMENTS, ARTICLES, AS_OF, "S"),
         "compute_vs_equity": capital.compute_vs_equity_chart(INVESTMENTS, COMMITMENTS, AS_OF, "S"),
-        "commitments": capital.commitments_chart(COMMITMENTS, ARTICLES, AS_OF, "S"),
+        "commitments": capital.commitments_chart(COMMITMENTS, AS_OF, "S"),
         "postmortem": abstraction.postmortem_chart(pd.DataFrame([
             incident("r", "context-window routing error", "not hardware-specific", "Anthropic", "2025-08-05", "2025-09-04"),
             incident("t", "approximate top-k miscompilation", "Google TPU", "Google", "2025-08-25", "2025-09-12")]),

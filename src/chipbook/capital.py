@@ -529,14 +529,12 @@ WAYS = ["renting", "building, buying or leasing"]
 OWNING_VERBS = {"own data centres": "built", "chip and rack purchase": "bought", "lease financing": "leased"}
 
 
-def commitments_chart(commitments: pd.DataFrame, articles: pd.DataFrame, as_of: pd.Timestamp,
-                      source: str) -> alt.TopLevelMixin:
+def commitments_chart(commitments: pd.DataFrame, as_of: pd.Timestamp, source: str) -> alt.TopLevelMixin:
     """Anthropic's compute commitments as two running counts by date announced: deals that
     rent capacity, and deals that build, buy or lease its own (flat at zero until the first),
     each named at its end with its count in words, the first deal that was not renting
     marked and named; one step per commitment (its largest dollar figure in the tooltip).
-    The title says when Anthropic first did anything but rent. `articles` is accepted for
-    the shared signature of the chapter's time charts; the articles' windows are not drawn."""
+    The title says when Anthropic first did anything but rent."""
     one = (commitments.sort_values("usd_b", na_position="first").groupby("commitment_id", sort=False).tail(1)
            .sort_values(["date_announced", "commitment_id"]).reset_index(drop=True))
     way = one["commitment_kind"].isin(RENTING).map({True: WAYS[0], False: WAYS[1]})
