@@ -108,7 +108,6 @@ def events_chart(events_table: pd.DataFrame, articles: pd.DataFrame, source_line
     frame = events_table.drop(columns=["source_ids"], errors="ignore").sort_values("date", kind="stable",
                                                                                      ignore_index=True)
     frame["on_record"] = range(1, len(frame) + 1)
-    frame["period"] = (frame["date"] > a1_latest).map({True: "after A1 was written", False: "by the time A1 was written"})
     total = len(frame)
     after = int((frame["date"] > a1_latest).sum())
     before = total - after
