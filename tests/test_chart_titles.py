@@ -64,17 +64,23 @@ def test_verdicts_by_article_title_counts_the_outcomes_it_draws():
         " ".join(p["title"]["text"]) for p in spec(chart)["usermeta"]["chipbook"]["narrow"]["vconcat"]]
 
 
-def test_verdicts_by_article_labels_every_segment_with_its_count():
+def test_verdicts_by_article_names_every_verdict_on_its_row_with_its_count_and_no_legend():
     # A1: contradicted 1, supported 1, complicated 1, partly supported 1; A2: supported 1, outdated 1
     chart = spec(ledger_charts.verdicts_by_article(CLAIMS, AS_OF))
-    rows = [r for t in chart["datasets"].values() for r in t if "middle" in r]
-    a1 = sorted((r["start"], r["end"], r["verdict"]) for r in rows if r["article_label"].startswith("A1"))
-    # the both-articles row is its words alone in the wide layout, whose segments are the articles'
-    assert {r["article_label"] for r in rows} == {"A1 strategy article", "A2 news article"}
-    # stacked in the verdicts' order: supported 0-1, complicated 1-2, partly supported 2-3, contradicted 3-4
-    assert a1 == [(0, 1, "supported"), (1, 2, "complicated"), (2, 3, "partly supported"), (3, 4, "contradicted")]
-    assert all(r["middle"] == (r["start"] + r["end"]) / 2 for r in rows)
-    assert '"text"' in json.dumps(chart["layer"][1]["encoding"])
+    panels = chart["hconcat"]
+    # one panel per article after both together, side by side, each titled with its claims in words
+    assert [" ".join(p["title"]["text"]) for p in panels] == [
+        "Both articles: 3 of 6 hold up, 1 in part", "A1 strategy article: 2 of 4 hold up, 1 in part",
+        "A2 news article: 1 of 2 hold up, 0 in part"]
+    assert not _legends(chart)
+    # the verdicts are named once, on the first panel's rows, each bar with its count
+    assert panels[0]["layer"][0]["encoding"]["y"]["axis"] is not None
+    assert all(p["layer"][0]["encoding"]["y"]["axis"] is None for p in panels[1:])
+    assert all(p["layer"][1]["encoding"]["text"]["field"] == "claims" for p in panels)
+    # side by side on shared rows, a verdict an article lacks is written as 0 on its row
+    zeros = {r["verdict"] for t in chart["datasets"].values() for r in t
+             if r.get("article_label") == "A2 news article" and r.get("claims") == 0}
+    assert zeros == {"contradicted", "complicated", "partly supported"}
 
 
 def test_verdicts_by_part_title_names_the_weakest_part_under_the_articles_headings():
@@ -86,6 +92,11 @@ def test_verdicts_by_part_title_names_the_weakest_part_under_the_articles_headin
     assert shares["A2 news article \u00b7 Lead"] == "100% (1 of 1)"
     # The part the title names is picked out on its bar.
     assert shares["A1 strategy article \u00b7 Opening"] == "0% (0 of 1): A1's lowest"
+    # grouped under each article's name, each row its section alone; a part at 0% is marked by a stroke at zero
+    drawn = spec(chart)
+    assert [p["title"]["text"] for p in drawn["vconcat"]] == ["A1 strategy article", "A2 news article"]
+    assert [p["encoding"]["y"]["field"] for p in drawn["vconcat"]] == ["section_part"] * 2
+    assert sum(layer["mark"]["type"] == "tick" for p in drawn["vconcat"] for layer in p["layer"]) == 2
     moved = CLAIMS.assign(verdict=["supported", "partly supported", "complicated", "partly supported", "supported",
                                    "supported"])
     # A1: Opening 1/1, Inference economics 0/1, Capital structure 1/2; A2: both 1/1
@@ -115,6 +126,21 @@ def test_evidence_balance_title_counts_claims_with_more_caveats_than_support():
     assert title(ledger_charts.evidence_balance(CLAIMS, moved, AS_OF)).startswith("For 1 of 3 claims")
 
 
+def test_evidence_balance_names_each_side_on_the_chart_not_in_a_legend():
+    chart = spec(ledger_charts.evidence_balance(CLAIMS, STANCES, AS_OF))
+    names = {r["name"] for t in chart["datasets"].values() for r in t if "name" in r and "align" in r}
+    # A1-02's contradicting row ends 1 row from the plot's edge: no room, so it joins the complicating side's name
+    assert names == {"supports \u2192", "\u2190 complicates or contradicts"}
+    assert not _legends(chart)
+    # with room past its end (a longer scale), the contradicting segment is named at its end, on its row
+    # (ranks by balance: A1-01 +9, A1-02 +4 with 1 contradicting, A1-03 +3, A1-04 +2, A2-01 0, A2-02 -9)
+    roomy = pd.DataFrame({"claim_id": list(CLAIMS["claim_id"]), "supports": [9, 5, 3, 2, 0, 0],
+                          "complicates": [0, 0, 0, 0, 0, 9], "contradicts": [0, 1, 0, 0, 0, 0]})
+    rows = [r for t in spec(ledger_charts.evidence_balance(CLAIMS, roomy, AS_OF))["datasets"].values() for r in t
+            if r.get("name") == "contradicts"]
+    assert {(r["x"], r["row"]) for r in rows} == {(-1.0, 1.0)}  # in the wide and the narrow layout
+
+
 def test_evidence_timing_title_is_the_share_dated_after_the_strategy_article():
     evidence = pd.DataFrame({"as_of": [T("2024-06-01"), T("2025-03-01"), T("2025-06-01"), T("2026-01-01")],
                              "stance": ["supports", "supports", "complicates", "contradicts"]})
@@ -139,6 +165,34 @@ def test_evidence_strength_title_states_the_grades_the_bars_show():
     tied = evidence.assign(confidence=["medium", "medium", "high", "medium", "low", "low"])
     assert title(ledger_charts.evidence_strength(tied, titles, AS_OF)) == (
         "Chapter 1 rests on little high-confidence evidence: 0% of rows at most".replace("little", "almost no"))
+
+
+def test_evidence_strength_names_each_grade_on_its_widest_segment_with_no_legend():
+    evidence = pd.DataFrame({"chapter": ["a", "a", "b", "b", "b", "b"],
+                             "confidence": ["high", "medium", "high", "medium", "low", "low"]})
+    chart = spec(ledger_charts.evidence_strength(evidence, {"a": "Alpha", "b": "Beta"}, AS_OF))
+    # only Beta has every grade (high 0-0.25, medium 0.25-0.5, low 0.5-1): all three are named on its row
+    names = {r["confidence"]: (r["chapter_title"], r["middle"]) for t in chart["datasets"].values() for r in t
+             if "middle" in r}
+    assert names == {"high": ("2. Beta", 0.125), "medium": ("2. Beta", 0.375), "low": ("2. Beta", 0.75)}
+    # with no row holding every grade, each is named on its widest segment: high and medium on Alpha (0-0.5,
+    # 0.5-1), low on Beta (0.25-1, after high's 0.25)
+    apart = evidence.assign(confidence=["high", "medium", "high", "low", "low", "low"])
+    chart = spec(ledger_charts.evidence_strength(apart, {"a": "Alpha", "b": "Beta"}, AS_OF))
+    names = {r["confidence"]: (r["chapter_title"], r["middle"]) for t in chart["datasets"].values() for r in t
+             if "middle" in r}
+    assert names == {"high": ("1. Alpha", 0.25), "medium": ("1. Alpha", 0.75), "low": ("2. Beta", 0.625)}
+    assert not _legends(chart)
+
+
+def _legends(node, key=None):
+    """The legends a spec draws (the config's defaults aside)."""
+    if isinstance(node, dict):
+        return [v for k, v in node.items() if k == "legend" and v is not None and key != "config"] + [
+            found for k, v in node.items() if k != "config" for found in _legends(v, k)]
+    if isinstance(node, list):
+        return [found for v in node for found in _legends(v, key)]
+    return []
 
 
 def test_evidence_strength_names_the_chapters_below_the_widest_gap_as_a_range():
@@ -177,19 +231,21 @@ def test_disagreement_table_counts_each_account_then_and_now_and_says_so_in_its_
 
 # --- timelines, capital ---------------------------------------------------------------------
 
-def test_events_chart_counts_events_after_the_strategy_article_and_dodges_close_ones():
+def test_events_chart_counts_events_after_the_strategy_article_on_its_line():
     events = pd.DataFrame({"origin_id": ["a", "b", "c"], "date": [T("2024-11-22"), T("2025-10-23"), T("2025-10-29")],
                            "lane": ["Amazon", "Google", "Google"], "kind": ["equity investment"] * 3,
                            "label": ["x", "y", "z"], "source_ids": [["s"], ["s"], ["s"]], "sources": ["S", "S", "S"]})
     chart = timeline.events_chart(events, ARTICLES, "S")
     # after 2025-01-21: b and c
     assert title(chart) == "2 of the 3 deals and deployments on record came after the strategy article was written"
-    split = [(r["before"], r["after"]) for t in spec(chart)["datasets"].values() for r in t if "words" in r]
-    # the split at A1's date names the count the title states, and the rest, on their sides
-    assert split == [("\u2190 1 of 3|before A1", "2 of 3 \u2192|after A1")]
-    rows = list(spec(chart)["datasets"].values())
-    slots = {r["origin_id"]: r["slot"] for table in rows for r in table if "slot" in r}
-    assert slots == {"a": 0, "b": 0, "c": 1}  # six days apart in one lane: stacked
+    tables = list(spec(chart)["datasets"].values())
+    # the counts the title states are written on the line: the level at A1's date and the rise after it
+    assert [(r["note"], r["on_record"]) for t in tables for r in t if "note" in r] == [("1 by A1", 1), ("2 after A1", 3)]
+    # one point per event, each on its own step
+    steps = {r["origin_id"]: r["on_record"] for t in tables for r in t if "origin_id" in r}
+    assert steps == {"a": 1, "b": 2, "c": 3}
+    moved = timeline.events_chart(events.assign(date=[T("2024-11-22"), T("2024-12-01"), T("2025-10-29")]), ARTICLES, "S")
+    assert title(moved).startswith("1 of the 3 deals")
 
 
 def tranche(tranche_id, deal, investor, status, day, amount, source="s1", basis="investor filing"):

@@ -45,58 +45,26 @@ def _summaries(frame: pd.DataFrame, row: str) -> pd.Series:
                       for r, p in per.iterrows()})
 
 
-def _stacked_verdicts(frame: pd.DataFrame, row: str, row_title: str, sort: list[str]) -> alt.TopLevelMixin:
-    """Bars of claims by verdict, one per `row`, stacked in the verdicts' order, each
-    segment labelled with its count at its middle (so no count rests on colour alone) and
-    each bar with its claims in words past its end (`summary`), the `BOTH` row with its
-    words alone; a legend entry picks a verdict out."""
-    order = _verdict_order(frame["verdict"])
-    frame = frame.assign(rank=frame["verdict"].map(order.index)).sort_values([row, "rank"], kind="stable")
-    frame["end"] = frame.groupby(row)["claims"].cumsum()
-    frame["start"] = frame["end"] - frame["claims"]
-    frame["middle"] = (frame["start"] + frame["end"]) / 2
-    totals = frame.groupby(row, as_index=False).agg(end=("end", "max"), summary=("summary", "first"))
-    # The both-articles row is its words alone: a bar of every claim would halve the
-    # segments' widths, too narrow for their counts.
-    totals.loc[totals[row] == BOTH, "end"] = 0
-    frame = frame[frame[row] != BOTH]
-    selection = alt.selection_point(fields=["verdict"], bind="legend")
-    y = alt.Y(f"{row}:N", title=None, sort=sort, axis=alt.Axis(
-        labelFontWeight=alt.condition(f"datum.value == '{BOTH}'", alt.value("bold"), alt.value("normal"))))
-    base = alt.Chart(frame).encode(
-        y=y,
-        tooltip=[alt.Tooltip(f"{row}:N", title=row_title), alt.Tooltip("verdict:N", title="Verdict"),
-                 alt.Tooltip("standing:N", title="Counts as"), alt.Tooltip("claims:Q", title="Claims")])
-    bars = base.mark_bar(stroke=charts.PAPER, strokeWidth=1).encode(
-        x=alt.X("start:Q", title="Claims", axis=alt.Axis(tickMinStep=1)), x2="end:Q",
-        color=alt.Color("verdict:N", title="Verdict", scale=charts.verdict_scale(order), sort=order,
-                        legend=charts.bottom_legend("Verdict", columns=3)),
-        opacity=alt.condition(selection, alt.value(1), alt.value(0.25))).add_params(selection)
-    # The counts' colours (white or near-black by segment) are a scale of their own.
-    counts = base.mark_text(fontSize=11).encode(
-        x="middle:Q", text="claims:Q",
-        color=alt.Color("verdict:N", legend=None, scale=alt.Scale(
-            domain=order, range=[charts.text_color_on(charts.VERDICT_COLORS[v]) for v in order])))
-    # Each bar's claims in words, past its end: the total the title states is on its bar.
-    words = [alt.Chart(totals[(totals[row] == BOTH) == bold]).mark_text(
-        align="left", dx=6, fontSize=11, color=charts.INK, fontWeight="bold" if bold else "normal").encode(
-        y=y, x="end:Q", text="summary:N",
-        tooltip=[alt.Tooltip(f"{row}:N", title=row_title), alt.Tooltip("summary:N", title="Claims")])
-        for bold in (True, False)]
-    return alt.layer(bars, counts, *words).resolve_scale(color="independent").properties(width=480, height=alt.Step(30))
-
-
-def _verdict_rows(frame: pd.DataFrame, row: str, row_title: str, rows: list[str]) -> alt.TopLevelMixin:
-    """The narrow layout of `_stacked_verdicts`: one panel per `row` value, titled with its
-    claims in words (`summary`), one bar per verdict, its count printed at its end (a
-    phone's stacked bar has no room for them)."""
+def _verdict_rows(frame: pd.DataFrame, row: str, row_title: str, rows: list[str], wide: bool = False) -> alt.TopLevelMixin:
+    """Claims by verdict: one panel per `row` value, titled with its claims in words
+    (`summary`), one bar per verdict named on its row (no legend to read), its count
+    printed at its end. Narrow, the panels stand one above the other, each with the verdicts
+    it has; `wide`, side by side on the same rows (a verdict an article lacks shows 0), the
+    verdicts named once, on the first."""
     order = _verdict_order(frame["verdict"])
     top = int(frame["claims"].max())
     summary = frame.groupby(row)["summary"].first()
+    if wide:
+        # Side by side the panels share their rows: a verdict an article lacks is a 0 on its row.
+        grid = pd.MultiIndex.from_product([rows, order], names=[row, "verdict"])
+        frame = frame.set_index([row, "verdict"]).reindex(grid).reset_index().assign(
+            claims=lambda f: f["claims"].fillna(0).astype(int), standing=lambda f: f["verdict"].map(_STANDING_OF),
+            summary=lambda f: f[row].map(summary))
 
-    def panel(value: str) -> alt.LayerChart:
+    def panel(value: str, named: bool) -> alt.LayerChart:
         base = alt.Chart(frame).transform_filter(alt.FieldEqualPredicate(field=row, equal=value)).encode(
-            y=alt.Y("verdict:N", title=None, sort=order, axis=alt.Axis(labelLimit=130)),
+            y=alt.Y("verdict:N", title=None, sort=order, scale=alt.Scale(domain=order) if wide else alt.Undefined,
+                    axis=alt.Axis(labelLimit=130) if named else None),
             x=alt.X("claims:Q", title="Claims", scale=alt.Scale(domain=[0, top]), axis=alt.Axis(tickMinStep=1)),
             tooltip=[alt.Tooltip(f"{row}:N", title=row_title), alt.Tooltip("verdict:N", title="Verdict"),
                      alt.Tooltip("standing:N", title="Counts as"), alt.Tooltip("claims:Q", title="Claims")])
@@ -106,9 +74,11 @@ def _verdict_rows(frame: pd.DataFrame, row: str, row_title: str, rows: list[str]
         return alt.layer(bars, counts).properties(
             title=alt.Title([value + ":", summary[value]], anchor="start", fontSize=12,
                             fontWeight="bold" if value == BOTH else "normal"),
-            width=190, height=alt.Step(20))
+            width=150 if wide else 190, height=alt.Step(20))
 
-    return alt.vconcat(*[panel(v) for v in rows], spacing=10).resolve_scale(x="shared")
+    if wide:
+        return alt.hconcat(*[panel(v, i == 0) for i, v in enumerate(rows)], spacing=24).resolve_scale(x="shared")
+    return alt.vconcat(*[panel(v, True) for v in rows], spacing=10).resolve_scale(x="shared")
 
 
 def verdicts_by_article(claims: pd.DataFrame, as_of: pd.Timestamp) -> alt.TopLevelMixin:
@@ -128,7 +98,7 @@ def verdicts_by_article(claims: pd.DataFrame, as_of: pd.Timestamp) -> alt.TopLev
     title = f"{per['holds up']} of {total} claims hold up as stated, and {part} {charts.agree(part, 'holds', 'hold')} in part"
     articles = [BOTH] + list(dict.fromkeys(per_article["article_label"].sort_values()))
     return charts.finish(
-        _stacked_verdicts(frame, "article_label", "Article", articles),
+        _verdict_rows(frame, "article_label", "Article", articles, wide=True),
         narrow=_verdict_rows(frame, "article_label", "Article", articles),
         title=title,
         subtitle=f"Claims by verdict; hold up = supported or complicated, in part = partly supported. "
@@ -152,12 +122,12 @@ def article_part(section: pd.Series) -> pd.Series:
 def verdicts_by_part(claims: pd.DataFrame, as_of: pd.Timestamp) -> alt.TopLevelMixin:
     """Chapter 1: the share of claims that hold up in each part of each article (its own
     headings, in its order), as a bar against a pale track of the whole part, labelled
-    with the share and the count; the strategy article's weakest parts, which the title
-    names, are picked out in bold. `claims`: article, section, verdict, in the articles' order."""
+    with the share and the count, grouped under each article's name; the strategy
+    article's weakest parts, which the title names, are picked out in bold. `claims`: article, section, verdict, in the articles' order."""
     labelled = claims.assign(part=claims["article"].map(charts.ARTICLE_LABELS) + " \u00b7 " + article_part(claims["section"]),
+                             section_part=article_part(claims["section"]),
                              holds=claims["verdict"].map(_STANDING_OF) == STANDING["holds"])
-    order = list(dict.fromkeys(labelled["part"]))
-    frame = (labelled.groupby(["part", "article"], sort=False)
+    frame = (labelled.groupby(["part", "article", "section_part"], sort=False)
              .agg(claims=("holds", "size"), holds=("holds", "sum"),
                   verdicts=("verdict", lambda v: ", ".join(f"{n} {k}" for k, n in v.value_counts().items())))
              .reset_index())
@@ -169,45 +139,61 @@ def verdicts_by_part(claims: pd.DataFrame, as_of: pd.Timestamp) -> alt.TopLevelM
     frame["weakest"] = (frame["article"] == "A1") & (frame["share"] == low)
     frame["label"] = [f"{s:.0%} ({h} of {n})" + (": A1's lowest" if w else "")
                       for s, h, n, w in zip(frame["share"], frame["holds"], frame["claims"], frame["weakest"])]
-    weakest_parts = list(frame.loc[frame["weakest"], "part"])
-    weakest = _names([p.split(" \u00b7 ")[1].lower() for p in weakest_parts])
+    weakest_parts = list(frame.loc[frame["weakest"], "section_part"])
+    weakest = _names([p.lower() for p in weakest_parts])
     title = (f"No claim in the strategy article's {weakest} holds up as stated" if low == 0 else
              f"The strategy article's claims hold up least in its {weakest}: {low:.0%}")
     tooltip = [alt.Tooltip("part:N", title="Part of the article"), alt.Tooltip("label:N", title="Hold up"),
                alt.Tooltip("verdicts:N", title="Verdicts")]
 
-    def labels(narrow: bool) -> list[alt.Chart]:
-        """Each label just past its bar's end, or inside a bar too long to leave it room;
-        the weakest parts' in bold."""
+    def layers(rows: pd.DataFrame, narrow: bool, last: bool) -> list[alt.Chart]:
+        """One article's bars against their tracks, a part none of whose claims holds up
+        marked by a stroke at zero, each label just past its bar's end, or inside a bar
+        too long to leave it room; the weakest parts' labels in bold."""
+        # The axis's labels and title once, under the last article.
+        axis = dict(title="Share of the part's claims that hold up" if last else None,
+                    axis=alt.Axis(format="%", tickCount=5, labels=last, ticks=last))
+        x = alt.X("share:Q", scale=alt.Scale(domain=[0, 1]), **axis)
+        track = charts.backdrop(alt.Chart(rows).mark_bar(color="#555", opacity=0.12, height=14).encode(
+            x=alt.X("whole:Q", scale=alt.Scale(domain=[0, 1]), **axis), tooltip=tooltip))
+        bars = alt.Chart(rows).mark_bar(color=charts.VERDICT_COLORS["supported"], height=14).encode(x=x, tooltip=tooltip)
+        zero = alt.Chart(rows).transform_filter("datum.share == 0").mark_tick(
+            color=charts.VERDICT_COLORS["supported"], opacity=1, thickness=3, size=14).encode(x="share:Q", tooltip=tooltip)
         inside = f"datum.share > {0.6 if narrow else 0.75}"
-        layers = []
+        words = []
         for bold in (False, True):
-            rows = frame[frame["weakest"] == bold]
-            if rows.empty:
+            some = rows[rows["weakest"] == bold]
+            if some.empty:
                 continue
             weight = "bold" if bold else "normal"
-            layers.append(alt.Chart(rows).transform_filter(f"!({inside})").mark_text(
-                align="left", dx=4, fontSize=11, color=charts.INK, fontWeight=weight).encode(
+            words.append(alt.Chart(some).transform_filter(f"!({inside})").mark_text(
+                align="left", dx=5, fontSize=11, color=charts.INK, fontWeight=weight).encode(
                 x="share:Q", text="label:N", tooltip=tooltip))
-            layers.append(alt.Chart(rows).transform_filter(inside).mark_text(
+            words.append(alt.Chart(some).transform_filter(inside).mark_text(
                 align="right", dx=-4, fontSize=11, fontWeight=weight,
                 color=charts.text_color_on(charts.VERDICT_COLORS["supported"])).encode(
                 x="share:Q", text="label:N", tooltip=tooltip))
-        return layers
+        return [track, bars, zero, *words]
 
     def draw(narrow: bool) -> alt.TopLevelMixin:
-        x = alt.X("share:Q", title="Share of the part's claims that hold up", scale=alt.Scale(domain=[0, 1]),
-                  axis=alt.Axis(format="%", tickCount=5))
-        track = charts.backdrop(alt.Chart(frame).mark_bar(color="#555", opacity=0.12, height=14).encode(
-            x=alt.X("whole:Q", scale=alt.Scale(domain=[0, 1])), tooltip=tooltip))
-        bars = alt.Chart(frame).mark_bar(color=charts.VERDICT_COLORS["supported"], height=14).encode(x=x, tooltip=tooltip)
-        if narrow:
-            return charts.label_rows([track, bars, *labels(True)], "part", order, row_height=14)
-        bold = alt.condition(f"indexof({json.dumps(weakest_parts)}, datum.value) >= 0", alt.value("bold"),
-                             alt.value("normal"))
-        return alt.layer(track, bars, *labels(False)).encode(
-            y=alt.Y("part:N", title=None, sort=order, axis=alt.Axis(labelFontWeight=bold))).properties(
-            width=380, height=alt.Step(24))
+        panels = []
+        articles = list(dict.fromkeys(frame["article"]))
+        for article, rows in frame.groupby("article", sort=False):
+            last = article == articles[-1]
+            head = alt.Title(charts.ARTICLE_LABELS[article], anchor="start", fontSize=12, fontWeight="bold")
+            sections = list(dict.fromkeys(rows["section_part"]))
+            if narrow:
+                panels.append(charts.label_rows(layers(rows, True, last), "section_part", sections, row_height=14)
+                              .properties(title=head))
+                continue
+            named = weakest_parts if article == "A1" else []
+            bold = alt.condition(f"indexof({json.dumps(named)}, datum.value) >= 0", alt.value("bold"),
+                                 alt.value("normal"))
+            panels.append(alt.layer(*layers(rows, False, last)).encode(
+                y=alt.Y("section_part:N", title=None, sort=sections,
+                        axis=alt.Axis(labelFontWeight=bold, minExtent=150, labelLimit=150))).properties(
+                width=380, height=alt.Step(24), title=head))
+        return alt.vconcat(*panels, spacing=14).resolve_scale(x="shared")
 
     return charts.finish(
         draw(False), narrow=draw(True), title=title,
@@ -255,17 +241,35 @@ def evidence_balance(claims: pd.DataFrame, stance_counts: pd.DataFrame, as_of: p
          "middle": light["rank"].mean(), "label": f"{len(light)} of {claims_n} claims:|support at|least equal"},
     ]).dropna(subset=["middle"]).assign(left=left, right=right)
     blocks["words"] = blocks["label"].str.replace("|", " ", regex=False)
+    # Rows above the first claim for the sides' names, over the bars next to zero.
+    head = 3
+
+    def side_names(width: int) -> pd.DataFrame:
+        """Each stance named on the chart: supports and complicates at the head of their
+        sides of zero, contradicts just past the outer end of the first row whose
+        contradicting segment has room there and no longer neighbour (else it joins the
+        complicating side's name)."""
+        unit = width / (right - left)
+        outer = -balance["against"]
+        room = [r.rank for r in balance.itertuples() if r.contradicts > 0
+                and (outer[r.rank] - left) * unit >= len("contradicts") * 7 + 8
+                and all(outer[n] >= outer[r.rank] for n in range(max(r.rank - 2, 0), min(r.rank + 3, claims_n)))]
+        rows = [{"stance": "supports", "x": 0.0, "row": -head / 2 - 0.5, "name": "supports \u2192", "align": "left"},
+                {"stance": "complicates", "x": 0.0, "row": -head / 2 - 0.5,
+                 "name": "\u2190 complicates" if room else "\u2190 complicates or contradicts", "align": "right"}]
+        if room:
+            rows.append({"stance": "contradicts", "x": float(outer[room[0]]), "row": float(room[0]),
+                         "name": "contradicts", "align": "right"})
+        return pd.DataFrame(rows)
 
     def draw(narrow: bool) -> alt.LayerChart:
         width = 190 if narrow else 420
-        x = alt.X("start:Q", scale=alt.Scale(domain=[left, right], nice=False),
-                  title=["\u2190 complicates or contradicts", "supports \u2192 (evidence rows)"] if narrow
-                  else "\u2190 complicates or contradicts \u00b7 supports \u2192 (evidence rows)")
-        y = alt.Y("top:Q", title=None, axis=None, scale=alt.Scale(domain=[-0.5, claims_n - 0.5], reverse=True, nice=False))
+        x = alt.X("start:Q", scale=alt.Scale(domain=[left, right], nice=False), title="Evidence rows")
+        y = alt.Y("top:Q", title=None, axis=None,
+                  scale=alt.Scale(domain=[-0.5 - head, claims_n - 0.5], reverse=True, nice=False))
         bars = alt.Chart(frame).mark_rect().encode(
             x=x, x2="end:Q", y=y, y2="bottom:Q",
-            color=alt.Color("stance:N", title="Evidence", scale=charts.stance_scale(),
-                            legend=charts.bottom_legend("Evidence", columns=3)),
+            color=alt.Color("stance:N", title="Evidence", scale=charts.stance_scale(), legend=None),
             tooltip=[alt.Tooltip("claim_id:N", title="Claim"), alt.Tooltip("claim:N", title="Says"),
                      alt.Tooltip("verdict:N", title="Verdict"), alt.Tooltip("stance:N", title="Evidence"),
                      alt.Tooltip("rows:Q", title="Rows"), alt.Tooltip("weighs:N", title="Balance")])
@@ -278,7 +282,12 @@ def evidence_balance(claims: pd.DataFrame, stance_counts: pd.DataFrame, as_of: p
             x="left:Q", x2="right:Q", y=alt.Y("top:Q", axis=None), tooltip=alt.Tooltip("words:N", title="Below"))
         notes = alt.Chart(blocks).mark_text(align="left", x=width + 8, fontSize=11, color=charts.INK, lineBreak="|").encode(
             y=alt.Y("middle:Q", axis=None), text="label:N")
-        return alt.layer(shade, bars, zero, divider, notes).properties(width=width, height=6 * claims_n + 10)
+        named = side_names(width)
+        names = [alt.Chart(named[named["align"] == align]).mark_text(
+            align=align, dx=4 if align == "left" else -4, fontSize=11, fontWeight="bold", color=charts.INK).encode(
+            x="x:Q", y=alt.Y("row:Q", axis=None), text="name:N") for align in ("left", "right")]
+        return alt.layer(shade, bars, zero, divider, notes, *names).properties(width=width,
+                                                                              height=6 * (claims_n + head) + 10)
 
     return charts.finish(
         draw(False), narrow=draw(True), title=title,
@@ -292,9 +301,9 @@ def evidence_balance(claims: pd.DataFrame, stance_counts: pd.DataFrame, as_of: p
 
 
 def evidence_timing(evidence: pd.DataFrame, articles: pd.DataFrame, as_of: pd.Timestamp) -> alt.TopLevelMixin:
-    """Chapter 1: evidence rows by the quarter they speak for, against the articles' writing
-    windows, split at the day the strategy article was written, with the share of rows on
-    each side named above the plot. `evidence`: as_of, stance; `articles`: the articles table."""
+    """Chapter 1: evidence rows by the quarter they speak for, split at the day the strategy
+    article was written (the one date the finding needs; the articles' writing windows
+    would crowd it), with the share of rows on each side named above the plot. `evidence`: as_of, stance; `articles`: the articles table."""
     a1_latest = articles.set_index("article_id").loc["A1", "date_latest"]
     dated = evidence.assign(quarter=evidence["as_of"].dt.to_period("Q").dt.start_time,
                             after=evidence["as_of"] > a1_latest)
@@ -324,16 +333,14 @@ def evidence_timing(evidence: pd.DataFrame, articles: pd.DataFrame, as_of: pd.Ti
             y=alt.Y("rows:Q", title="Evidence rows", scale=alt.Scale(domain=[0, int(frame["rows"].max() * 1.2) + 1])),
             tooltip=[alt.Tooltip("yearquarter(quarter):T", title="Quarter", format="%Y Q%q"),
                      alt.Tooltip("rows:Q", title="Evidence rows"), alt.Tooltip("stances:N", title="Of which")])
-        return alt.layer(split, charts.article_bands(articles), bars).properties(width=260 if narrow else 440, height=220)
+        return alt.layer(split, bars).properties(width=260 if narrow else 440, height=220)
 
     return charts.finish(
         draw(False), narrow=draw(True), title=title,
-        subtitle=f"Evidence rows by the quarter they speak for; grey bands: when each article was written. "
-                 f"Evidence as of {as_of:%Y-%m-%d}.",
+        subtitle=f"Evidence rows by the quarter they speak for. Evidence as of {as_of:%Y-%m-%d}.",
         source=SOURCE_LINE.format(as_of) + "; article dates: data/articles.csv",
         description=f"Bar chart of evidence rows by quarter from {frame['quarter'].min():%Y} to "
-                    f"{frame['quarter'].max():%Y}, with bands for the two articles' writing windows, split at the day the "
-                    f"strategy article was written. {title}: {later} of {len(dated)} rows; {earlier} date from before.",
+                    f"{frame['quarter'].max():%Y}, split at the day the strategy article was written. {title}: {later} of {len(dated)} rows; {earlier} date from before.",
         data_files=["evidence.csv", "articles.csv"],
     )
 
@@ -362,7 +369,7 @@ def evidence_strength(evidence: pd.DataFrame, chapter_titles: dict[str, str], as
     `evidence`: chapter, confidence; `chapter_titles`: slug to title, in book order;
     `numbers`: slug to chapter number (by default, their places in `chapter_titles` from 1).
     The title names the chapters on the low side of the widest gap between chapters'
-    high-confidence shares."""
+    high-confidence shares. Each grade is named on its segment of one row."""
     numbers = numbers or {slug: n for n, slug in enumerate(chapter_titles, start=1)}
     named = {slug: f"{numbers[slug]}. {title}" for slug, title in chapter_titles.items()}
     frame = (evidence.assign(chapter_title=evidence["chapter"].map(named))
@@ -383,13 +390,26 @@ def evidence_strength(evidence: pd.DataFrame, chapter_titles: dict[str, str], as
              f"{'almost no' if top <= 0.05 else 'little'} high-confidence evidence: {top:.0%} of rows at most")
     order = [t for t in named.values() if t in set(frame["chapter_title"])]
     high_labels = pd.DataFrame({"chapter_title": order, "high_text": [f"{share[c]:.0%} high" for c in order]})
+    # Each grade named once on its segment (no legend to read): all on the row whose
+    # narrowest grade is widest, else each on its own widest segment.
+    stacked = frame.assign(rank=frame["confidence"].map(CONFIDENCE.index)).sort_values(["chapter_title", "rank"])
+    stacked["share"] = stacked["rows"] / stacked["chapter_title"].map(per_chapter)
+    stacked["middle"] = stacked.groupby("chapter_title")["share"].cumsum() - stacked["share"] / 2
+    grades = stacked["confidence"].nunique()
+    full = stacked.groupby("chapter_title").filter(lambda c: len(c) == grades)
+    if len(full):
+        widest = full.groupby("chapter_title")["share"].min().idxmax()
+        grade_labels = stacked[stacked["chapter_title"] == widest]
+    else:
+        grade_labels = stacked.loc[stacked.groupby("confidence")["share"].idxmax()]
+    grade_labels = grade_labels.sort_values("rank")[["chapter_title", "confidence", "middle", "share", "means"]]
 
     def draw(narrow: bool) -> alt.TopLevelMixin:
         bars = alt.Chart(frame).mark_bar(stroke=charts.INK, strokeWidth=1, height=14 if narrow else alt.Undefined).encode(
             x=alt.X("rows:Q", title="Share of evidence rows", stack="normalize", axis=alt.Axis(format="%")),
             color=alt.Color("confidence:N", title="Confidence", sort=CONFIDENCE,
                             scale=alt.Scale(domain=CONFIDENCE, range=list(CONFIDENCE_COLORS.values())),
-                            legend=charts.bottom_legend("Confidence grade", columns=3)),
+                            legend=None),
             order=alt.Order("confidence_rank:Q"),
             tooltip=[alt.Tooltip("chapter_title:N", title="Chapter"), alt.Tooltip("confidence:N", title="Confidence"),
                      alt.Tooltip("means:N", title="Meaning"),
@@ -399,9 +419,15 @@ def evidence_strength(evidence: pd.DataFrame, chapter_titles: dict[str, str], as
         width = 230 if narrow else 420
         highs = alt.Chart(high_labels).mark_text(align="left", dx=4, fontSize=11, color=charts.INK).encode(
             x=alt.value(width), text="high_text:N", tooltip=alt.Tooltip("high_text:N", title="High confidence"))
+        names = alt.Chart(grade_labels).mark_text(fontSize=11).encode(
+            x=alt.X("middle:Q", title="Share of evidence rows", scale=alt.Scale(domain=[0, 1])), text="confidence:N",
+            color=alt.Color("confidence:N", legend=None, scale=alt.Scale(
+                domain=CONFIDENCE, range=[charts.text_color_on(c) for c in CONFIDENCE_COLORS.values()])),
+            tooltip=[alt.Tooltip("confidence:N", title="Confidence"), alt.Tooltip("means:N", title="Meaning")])
         if narrow:
-            return charts.label_rows([bars, highs], "chapter_title", order, width=width)
-        return alt.layer(bars, highs).encode(y=alt.Y("chapter_title:N", title=None, sort=order)).properties(
+            return charts.label_rows([bars, names, highs], "chapter_title", order, width=width).resolve_scale(
+                color="independent")
+        return alt.layer(bars, names, highs).resolve_scale(color="independent").encode(y=alt.Y("chapter_title:N", title=None, sort=order)).properties(
             width=width, height=alt.Step(26))
 
     return charts.finish(

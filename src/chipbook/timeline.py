@@ -1,4 +1,4 @@
-"""What happened after the articles, as dated events in swimlanes: one event per equity
+"""What happened after the articles, as dated events counted over time: one event per equity
 deal (capital chapter), per compute commitment (capital chapter) and per reported count of
 chips in service (optionality chapter). Assembled from those tables, never copied."""
 
@@ -95,53 +95,65 @@ def events(investments: pd.DataFrame, commitments: pd.DataFrame, capacity: pd.Da
 
 # --- The chart ---------------------------------------------------------------------------
 
-# Events of one lane closer than this are drawn one above the other: at a phone's width a
-# marker is about 12 px, some 45 days of the timeline.
-DODGE_DAYS = 45
-
-
 def events_chart(events_table: pd.DataFrame, articles: pd.DataFrame, source_line: str) -> alt.TopLevelMixin:
-    """Second-article chapter: every deal and deployment in company swimlanes against the
-    articles' writing windows. `events_table`: `events()` with a `sources` column (source
-    names, for tooltips); `articles`: the articles table; `source_line`: the chart's source
-    line. Events of a lane that fall close together are dodged (one row per slot)."""
+    """Second-article chapter: the deals and deployments on record over time, one step an
+    event, split at the day the strategy article (A1) was written. `events_table`:
+    `events()` with a `sources` column (source names, for tooltips); `articles`: the
+    articles table; `source_line`: the chart's source line. Each event is one point on
+    the step it adds (events of one day sit one above the other on the riser), its
+    company and kind in its tooltip; the counts the title states are written on the line:
+    the count by A1's date where the line crosses it, and the rise after it on a bracket
+    at the line's end."""
     a1_latest = articles.set_index("article_id").loc["A1", "date_latest"]
-    frame = events_table.drop(columns=["source_ids"], errors="ignore").assign(
-        period=lambda f: (f["date"] > a1_latest).map({True: "after A1 was written", False: "by the time A1 was written"}),
-        slot=lambda f: charts.dodge(f["date"], f["lane"], gap=DODGE_DAYS))
-    after = int((frame["period"] == "after A1 was written").sum())
-    title = f"{after} of the {len(frame)} deals and deployments on record came after the strategy article was written"
-    kinds = [k for k in KINDS if k in set(frame["kind"])]
-    lanes = [lane for lane in LANES if lane in set(frame["lane"])]
-    frame["row_y"], y, height = charts.slot_rows(frame["lane"], frame["slot"], lanes, step=15, headroom=1.6)
+    frame = events_table.drop(columns=["source_ids"], errors="ignore").sort_values("date", kind="stable",
+                                                                                     ignore_index=True)
+    frame["on_record"] = range(1, len(frame) + 1)
+    total = len(frame)
+    after = int((frame["date"] > a1_latest).sum())
+    before = total - after
+    title = f"{after} of the {total} deals and deployments on record came after the strategy article was written"
     end = frame["date"].max() + pd.Timedelta(days=45)
-    before = len(frame) - after
-    split = charts.date_split(a1_latest, end, f"\u2190 {before} of {len(frame)}|before A1", f"{after} of {len(frame)} \u2192|after A1",
-                       f"{before} of the {len(frame)} events came by the time the strategy article (A1) was written, "
-                       f"{after} after", before_events=before, after_events=after)
+    split = charts.date_split(a1_latest, end, "", "",
+                              f"{before} of the {total} events came by the time the strategy article (A1) was written, "
+                              f"{after} after", before_events=before, after_events=after)
+    # The line, carried on from the last event to the plot's end.
+    line = pd.concat([frame[["date", "on_record"]], pd.DataFrame({"date": [end], "on_record": [total]})],
+                     ignore_index=True)
+    notes = pd.DataFrame({"date": [a1_latest, end], "on_record": [before, total],
+                          "note": [f"{before} by A1", f"{after} after A1"]})
+    bracket = pd.DataFrame({"date": [a1_latest], "end": [end], "low": [before], "high": [total],
+                            "words": [f"{after} of the {total} came after A1"]})
+    y_top = total * 1.15 + 1
 
     def draw(narrow: bool):
-        points = alt.Chart(frame).mark_point(filled=True, size=90 if narrow else 110, stroke=charts.PAPER,
-                                             strokeWidth=1).encode(
-            x=alt.X("date:T", title=None, scale=alt.Scale(padding=10),
-                    axis=alt.Axis(format="%Y" if narrow else "%b %Y", labelAngle=0, tickCount="year" if narrow else 6)),
-            y=y,
-            color=alt.Color("lane:N", scale=charts.vendor_scale(lanes), legend=None),
-            shape=alt.Shape("kind:N", sort=kinds, legend=charts.bottom_legend("Event", columns=1 if narrow else 3),
-                            scale=alt.Scale(domain=kinds, range=["circle", "diamond", "triangle-up"])),
+        x = alt.X("date:T", title=None, scale=alt.Scale(domain=[frame["date"].min() - pd.Timedelta(days=30), end]),
+                  axis=alt.Axis(format="%Y" if narrow else "%b %Y", labelAngle=0, tickCount="year" if narrow else 6))
+        y = alt.Y("on_record:Q", title="Deals and deployments on record", scale=alt.Scale(domain=[0, y_top], nice=False),
+                  axis=alt.Axis(tickMinStep=1, tickCount=5))
+        steps = alt.Chart(line).mark_line(interpolate="step-after", color=charts.SERIES, strokeWidth=2).encode(x=x, y=y)
+        points = alt.Chart(frame).mark_point(filled=True, size=30, color=charts.SERIES, opacity=1,
+                                             stroke=charts.PAPER, strokeWidth=0.5).encode(
+            x=x, y=y,
             tooltip=[alt.Tooltip("date:T", title="Date"), alt.Tooltip("lane:N", title="Company"),
                      alt.Tooltip("kind:N", title="Event"), alt.Tooltip("label:N", title="What"),
-                     alt.Tooltip("sources:N", title="Sources")],
-        )
-        return alt.layer(split, charts.article_bands(articles), points).properties(width=220 if narrow else 470,
-                                                                                     height=height)
+                     alt.Tooltip("on_record:Q", title="On record by then"), alt.Tooltip("sources:N", title="Sources")])
+        tip = alt.Tooltip("words:N", title="After A1")
+        # The level at A1's date, carried to the end, and the rise above it: the count the title states.
+        level = alt.Chart(bracket).mark_rule(color=charts.INK, strokeDash=[2, 3]).encode(
+            x="date:T", x2="end:T", y="low:Q", tooltip=tip)
+        rise = alt.Chart(bracket).mark_rule(color=charts.INK, strokeWidth=1.5).encode(
+            x="end:T", y="low:Q", y2="high:Q", tooltip=tip)
+        words = alt.Chart(notes).mark_text(align="right", baseline="bottom", dx=-4, dy=-5, fontSize=11,
+                                           fontWeight="bold", color=charts.INK).encode(x="date:T", y="on_record:Q", text="note:N")
+        return alt.layer(split, level, rise, steps, points, words).properties(width=260 if narrow else 470, height=220)
 
     return charts.finish(
         draw(False), narrow=draw(True), title=title,
-        subtitle=f"Events by company, {frame['date'].min():%b %Y} to {frame['date'].max():%b %Y}; grey bands: when "
-                 "the articles were written. Tap or hover for figures and sources.",
+        subtitle=f"Equity deals, compute commitments and chips in service, counted as they came, "
+                 f"{frame['date'].min():%b %Y} to {frame['date'].max():%b %Y}. Tap or hover for each one.",
         source=source_line,
-        description=f"Timeline in swimlanes ({', '.join(lanes)}) of Anthropic's equity deals, compute commitments and "
-                    f"deployments. {title}. " + "; ".join(f"{e.date:%Y-%m-%d} {e.lane}: {e.label}" for e in frame.itertuples()),
+        description=f"Step line of Anthropic's equity deals, compute commitments and deployments on record over time, "
+                    f"split at the day the strategy article was written. {title}; {before} came by then. "
+                    + "; ".join(f"{e.date:%Y-%m-%d} {e.lane}: {e.label}" for e in frame.itertuples()),
         data_files=["investments.csv", "compute_commitments.csv", "capacity.csv", "articles.csv"],
     )
