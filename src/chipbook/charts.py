@@ -339,19 +339,23 @@ def bottom_legend(title: str | None, direction: str = "horizontal", **options) -
 
 
 def article_bands(articles: pd.DataFrame) -> alt.LayerChart:
-    """Grey bands for the windows in which the two articles were written, labelled A1 and
-    A2, to layer under a time chart. `articles` is the `articles` table."""
+    """Grey bands for the windows in which the two articles were written, each named in
+    words ("news article", "strategy article"; a reader need not know the ids A1 and A2),
+    to layer under a time chart. `articles` is the `articles` table."""
     windows = articles.reset_index()[["article_id", "date_earliest", "date_latest"]].assign(
-        label=lambda a: a["article_id"].map(ARTICLE_LABELS))
+        label=lambda a: a["article_id"].map(ARTICLE_LABELS),
+        name=lambda a: a["label"].str.split(" ", n=1).str[1])
     bands = backdrop(alt.Chart(windows).mark_rect(opacity=0.2, color="#555").encode(
         x="date_earliest:T", x2="date_latest:T",
         tooltip=[alt.Tooltip("label:N", title="Article"), alt.Tooltip("date_earliest:T", title="Written after"),
                  alt.Tooltip("date_latest:T", title="Written before")]))
-    # The windows nearly touch: A2's label goes to the left of its band, A1's to the right.
-    a2 = alt.Chart(windows[windows["article_id"] == "A2"]).mark_text(
-        align="right", dx=-2, baseline="top", dy=2, fontSize=10).encode(x="date_earliest:T", y=alt.value(0), text="article_id:N")
-    a1 = alt.Chart(windows[windows["article_id"] == "A1"]).mark_text(
-        align="left", dx=2, baseline="top", dy=2, fontSize=10).encode(x="date_latest:T", y=alt.value(0), text="article_id:N")
+    # The windows nearly touch: A2's name goes to the left of its band, A1's to the right,
+    # each on two lines ("news" over "article") so that it stays narrow on a phone.
+    text = dict(baseline="top", dy=2, fontSize=10, lineHeight=11, lineBreak=" ")
+    a2 = alt.Chart(windows[windows["article_id"] == "A2"]).mark_text(align="right", dx=-2, **text).encode(
+        x="date_earliest:T", y=alt.value(0), text="name:N")
+    a1 = alt.Chart(windows[windows["article_id"] == "A1"]).mark_text(align="left", dx=2, **text).encode(
+        x="date_latest:T", y=alt.value(0), text="name:N")
     return bands + a2 + a1
 
 

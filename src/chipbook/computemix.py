@@ -1040,10 +1040,11 @@ def chart_title(table: pd.DataFrame, scenario: str, evidence_as_of=None, *, vend
     """The finding the chart states, from its own rows, and the quarters whose share it
     cites (each drawn as a labelled point on `vendor`'s line, `layout`): `vendor`'s share
     at the end of `first` and of `last` (default: the last full year of the rows) in
-    `scenario`. A low between the two, below both, is the finding: 'fell from 45% at
-    end-2024 to 11% in 2026 Q1, then partly recovered to 24% at end-2026' (or 'rose to',
-    past the start, or 'back to', where the ends print alike). Ends that print alike, with
-    no such low, are 'about the same' (rule 9). With `evidence_as_of`, a fitted or
+    `scenario`, in one clause: 'fell from 45% at end-2024 to 24% at end-2026'. A low
+    between the two, below both, is cited (labelled on the line, told in the text
+    alternative) but not titled, unless the ends print alike: then it is the finding ('fell
+    to 12% in 2025 Q4 and came back to 50%'). Ends that print alike, with no such low, are
+    'about the same' (rule 9). With `evidence_as_of`, a fitted or
     projected year-end says so in a word ('from a fitted 45%', 'to a projected 24%'), as
     the tables do in a mark (`year_label`)."""
     last = int(table["quarter"].max()[:4]) - 1 if last is None else last
@@ -1062,15 +1063,17 @@ def chart_title(table: pd.DataFrame, scenario: str, evidence_as_of=None, *, vend
     between = rows[start_q:end_q]
     low_q = between.idxmin()
     subject = f"{vendor}'s share of Anthropic's compute"
-    if percent_points(between.min()) < min(percent_points(start), percent_points(end)):
-        then = (f"back to {at(end, last)}" if percent_points(end) == percent_points(start) else
-                f"rose to {at(end, last)}" if end > start else f"partly recovered to {at(end, last)}")
-        return (f"{subject} fell from {at(start, first)} to {percent(between.min())} in "
-                f"{low_q[:4]} Q{low_q[-1]}, then {then}", (start_q, low_q, end_q))
+    dipped = percent_points(between.min()) < min(percent_points(start), percent_points(end))
+    if dipped and percent_points(end) == percent_points(start):  # down and back: the low is the finding
+        return (f"{subject} fell to {percent(between.min())} in {low_q[:4]} Q{low_q[-1]} and came back to "
+                f"{at(end, last)}", (start_q, low_q, end_q))
+    # One clause, from start to end; a low between them, below both, is drawn and labelled
+    # on the line (its quarter is cited) and told in the text alternative (`figure`).
+    cited = (start_q, low_q, end_q) if dipped else (start_q, end_q)
     if percent_points(start) == percent_points(end):  # shares that print alike (rule 9)
-        return f"{subject} was about the same at {when(first)} and {when(last)}: {percent(end)}", (start_q, end_q)
+        return f"{subject} was about the same at {when(first)} and {when(last)}: {percent(end)}", cited
     verb = "fell" if end < start else "rose"
-    return f"{subject} {verb} from {at(start, first)} to {at(end, last)}", (start_q, end_q)
+    return f"{subject} {verb} from {at(start, first)} to {at(end, last)}", cited
 
 
 def figure(table: pd.DataFrame, articles: pd.DataFrame, evidence_as_of, *, source: str, scenario: str, first: int = 2024):
@@ -1097,7 +1100,11 @@ def figure(table: pd.DataFrame, articles: pd.DataFrame, evidence_as_of, *, sourc
                        share_text(rows.loc[v, "share_low"], rows.loc[v, "share"], rows.loc[v, "share_high"]))
             for v in VENDOR_ORDER if v in rows.index))
     others = table[(table["scenario"] != scenario) & (table["quarter"] == f"{years[-1]}Q4") & (table["vendor"] == "NVIDIA")]
-    description = (f"{title}. Three panels over time, {table['quarter'].min()[:4]} to {years[-1]}, one per chip vendor: its "
+    # A low the title cites but does not state (see `chart_title`) is told here.
+    low = "" if len(cited) < 3 or " came back to " in title else (
+        f" Between them it fell to {percent(picked.set_index(['vendor', 'quarter']).loc[('NVIDIA', cited[1]), 'share'])}"
+        f" in {cited[1][:4]} Q{cited[1][-1]}.")
+    description = (f"{title}.{low} Three panels over time, {table['quarter'].min()[:4]} to {years[-1]}, one per chip vendor: its "
                    f"share of Anthropic's compute in service, median line and range band, with a scenario picker. Scenario "
                    f"'{scenario}': " + "; ".join(described) + f". NVIDIA at end-{years[-1]} in the other scenarios: "
                    + "; ".join(f"{r.scenario}: {share_text(r.share_low, r.share, r.share_high)}" for r in others.itertuples())
@@ -1108,7 +1115,7 @@ def figure(table: pd.DataFrame, articles: pd.DataFrame, evidence_as_of, *, sourc
         title=title,
         subtitle=(f"Share of Anthropic's {UNIT_WORDS} in service at each quarter's end. Line: median of {DRAWS:,} "
                   "draws; band: 5th–95th percentile on any of three units."
-                  + (f" Fitted to Epoch AI's totals to end-{fitted[-1]};" if fitted else "") + " A1, A2: the articles."),
+                  + (f" Fitted to Epoch AI's totals to end-{fitted[-1]}." if fitted else "")),
         source=source,
         description=description,
         data_files=["compute_mix_tranches.csv", "compute_mix_chip_power.csv", "compute_mix_scenarios.csv",
