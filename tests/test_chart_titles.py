@@ -299,7 +299,9 @@ def test_compute_vs_equity_title_is_the_range_of_compute_over_equity():
     chart = capital.compute_vs_equity_chart(INVESTMENTS, COMMITMENTS, AS_OF, "S")
     assert title(chart) == "Anthropic's compute commitments to supplier-investors run 18\u201325 times their equity pledges"
     ends = {r["label"]: r["end_text"] for t in spec(chart)["datasets"].values() for r in t if "end_text" in r}
-    assert ends == {"Amazon / AWS": "25.0\u00d7 equity", "Google": "18.2\u00d7 equity (press report)"}
+    # The first row names its thick bar a compute commitment, as the thin bar says "equity pledged".
+    assert ends == {"Amazon / AWS": "$100B compute commitment, 25.0\u00d7 equity",
+                    "Google": "18.2\u00d7 equity (press report)"}
     # Broadcom, a supplier with no equity, is not drawn; the text alternative names it.
     assert chart.to_dict()["description"].endswith("Not drawn, with no equity in Anthropic: Broadcom.")
     # Each equity bar is named in words at its end, from the figure it draws (Amazon's 4, Google's 0.55).
@@ -316,6 +318,9 @@ def test_commitments_chart_says_when_anthropic_first_did_more_than_rent():
     # Each running count is named at its end with its count in words: no colour or size key.
     labels = [r["label"] for t in spec(chart)["datasets"].values() for r in t if "label" in r]
     assert labels == ["4 rented", "1 bought"]
+    # The names are text in ink (legible on both pages), not in the lines' colours.
+    names = [layer for layer in spec(chart)["layer"] if layer.get("encoding", {}).get("text", {}).get("field") == "label"]
+    assert names and all("color" not in n["encoding"] and n["mark"]["color"] == charts.INK for n in names)
     encodings = [layer.get("encoding", {}) for layer in spec(chart)["layer"]]
     assert all("field" not in e.get("size", {}) and e.get("color", {}).get("legend", None) is None for e in encodings)
     # The switch is named beside the first deal that was not renting.
@@ -353,7 +358,16 @@ def test_valuation_chart_title_compares_with_the_news_articles_figure():
     assert "It passed $40B at the next closed round (Series E, $61.5B)." in spec(chart)["description"]
     # The latest round's label carries the title's figure.
     labels = {r["label"] for t in spec(chart)["datasets"].values() for r in t if "label" in r}
-    assert {"Series H: $965B", "Series E: $61.5B"} <= labels  # and the first round above the article's figure
+    # and the first round above the article's figure, here also the earliest closed round, so named
+    assert {"Series H: $965B", "Series E: $61.5B (closed round)"} <= labels
+    # The two kinds of mark are named on the marks, with no legend: the earliest target in talks,
+    # and the earliest closed round with no figure on it.
+    earlier = pd.concat([rounds, pd.DataFrame([round_row("series-c", "Series C", "closed", "2023-05-23", 5.0, 5.0)])])
+    chart = capital.valuation_chart(earlier, ARTICLES, 40.0, AS_OF, "S")
+    labels = {r["label"] for t in spec(chart)["datasets"].values() for r in t if "label" in r}
+    assert "Series C (closed round)" in labels and "Series H: $965B" in labels
+    assert [r["note"] for t in spec(chart)["datasets"].values() for r in t if "note" in r] == ["target in talks"]
+    assert not _legends(spec(chart))
     assert "$800B by May 2026, 20 times" in title(capital.valuation_chart(
         rounds.replace({965.0: 800.0}), ARTICLES, 40.0, AS_OF, "S"))
 
@@ -649,19 +663,20 @@ def test_margin_chart_title_reads_the_years_it_draws():
     # 115 / 15 = 7.7-fold, shown as 8
     assert title(optionality_charts.margin_chart(nvidia, "S")) == (
         "NVIDIA's gross margin rose from 56.9% to 75.0% as its revenue from data centers grew 8-fold")
-    # A peak between the ends is named, and the fall from it: 75.0 in FY2025, then 71.1; 193.7 / 15 = 12.9, shown as 13
+    # A peak between the ends is the one finding: 75.0 in FY2025 (then 71.1); 193.7 / 15 = 12.9, shown as 13
     later = pd.concat([nvidia, pd.DataFrame({"fiscal_year": [2026], "total_revenue_usd_bn": [215.9],
                                              "data_center_revenue_usd_bn": [193.7], "gaap_gross_margin_pct": [71.1]})])
     chart = optionality_charts.margin_chart(later, "S")
-    assert title(chart) == ("NVIDIA's gross margin rose from 56.9% to 75.0% in FY2025, then fell to 71.1%, as "
-                            "data-center revenue grew 13-fold")
+    assert title(chart) == "NVIDIA's gross margin peaked at 75.0% in FY2025 while data-center revenue grew 13-fold"
+    # No slider and no second set of points: what a discount leaves is the prose's.
+    assert "params" not in chart.to_dict() and "discount" not in json.dumps(spec(chart))
     named = [r["named"] for t in spec(chart)["datasets"].values() for r in t if "named" in r]
     assert "FY2025 peak: 75.0%" in named and "FY2026: 71.1%" in named  # the title's figures, on their points
     # The title's growth, drawn as an arrow along the revenue axis and named in words.
     grew = [r["words"] for t in spec(chart)["datasets"].values() for r in t if "growth" in r]
     assert grew == ["data-center revenue grew 13-fold, $15B to $194B"]
     assert title(optionality_charts.margin_chart(nvidia.replace({75.0: 50.0}), "S")).startswith(
-        "NVIDIA's gross margin rose from 56.9% to 72.7% in FY2024, then fell to 50.0%")
+        "NVIDIA's gross margin peaked at 72.7% in FY2024 while")
     assert title(optionality_charts.margin_chart(nvidia.replace({72.7: 50.0, 75.0: 40.0}), "S")).startswith(
         "NVIDIA's gross margin fell from 56.9% to 40.0%")
     assert "grew 10-fold" in title(optionality_charts.margin_chart(nvidia.replace({115.0: 150.0}), "S"))
@@ -674,8 +689,7 @@ def test_price_chart_title_sets_the_spread_within_groups_against_the_gap_between
                            "bf16_tflops_dense": [100.0] * 5, "usd_per_pflop_hour": [6.0, 12.0, 5.0, 7.0, 9.0]})
     # NVIDIA: median of 6 and 12 = 9, span 6; own chips: median of 5, 7, 9 = 7, span 4; gap 9 - 7 = 2
     chart = optionality_charts.price_chart(rented, "S")
-    assert title(chart) == ("Within each group, list prices span at least $4.00 a petaflop-hour; the two medians differ "
-                            "by only $2.00")
+    assert title(chart) == "List prices spread wider within each group than the $2.00 gap between the two groups' medians"
     # Each panel names its range, the cheaper median says the gap: the title's figures, drawn.
     subtitles = [panel["title"].get("subtitle") for panel in spec(chart)["vconcat"]]
     assert subtitles == ["cheapest to dearest: $6.00 to $12.00, a $6.00 range",
@@ -687,8 +701,7 @@ def test_price_chart_title_sets_the_spread_within_groups_against_the_gap_between
     assert gaps == {"NVIDIA GPUs": "$9.00", "own chips": "$7.00, $2.00 below NVIDIA's"}
     # NVIDIA at 16 and 18: median 17, span 2; gap 17 - 7 = 10
     assert title(optionality_charts.price_chart(rented.replace({6.0: 16.0, 12.0: 18.0}), "S")) == (
-        "List prices per petaflop-hour differ $10.00 between the groups' medians, more than the $2.00 from cheapest to "
-        "dearest within a group")
+        "The two groups' median list prices differ by $10.00 a petaflop-hour, more than prices spread within either group")
 
 
 # --- inference evidence ---------------------------------------------------------------------

@@ -464,6 +464,14 @@ def compute_vs_equity_chart(investments: pd.DataFrame, commitments: pd.DataFrame
     table["end_short"] = [(f"{t:.1f}\u00d7 (press report)" if d == "reported only" else f"{t:.1f}\u00d7 equity")
                           if pd.notna(t) else "no $ figure" if pd.isna(c) else "no equity"
                           for t, c, d in zip(table["times_equity"], table["compute_usd_b"], table["disclosure"])]
+    # The first row with a dollar figure names its thick bar a compute commitment, as the thin bar
+    # under it says "equity pledged", so no key is needed for either.
+    first = table["compute_usd_b"].notna() & table["times_equity"].notna()
+    if first.any():
+        i = first.idxmax()
+        dollars = short_usd_b(table.at[i, "compute_usd_b"])
+        table.at[i, "end_text"] = f"{dollars} compute commitment, " + table.at[i, "end_text"]
+        table.at[i, "end_short"] = f"{dollars} commitment, " + table.at[i, "end_short"].replace(" equity", "")
     table["end_usd_b"] = table[["compute_usd_b", "equity_committed_usd_b"]].max(axis=1)
     ends = table[["label", "label_lines", "end_text", "end_short", "end_usd_b", "disclosure", "compute_usd_b"]]
     vendors = list(dict.fromkeys(table["vendor"]))
@@ -595,9 +603,10 @@ def commitments_chart(commitments: pd.DataFrame, as_of: pd.Timestamp, source: st
         points = alt.Chart(frame).mark_point(filled=True, stroke=charts.PAPER, strokeWidth=1, opacity=1).encode(
             x=x, y=y, color=color, tooltip=tips,
             size=alt.condition(alt.FieldEqualPredicate(field="commitment_id", equal=first_id), alt.value(160), alt.value(45)))
+        # The names in ink (legible on both pages); the line's colour stays on the marks.
         names = alt.Chart(ends).mark_text(align="left", baseline="middle", dx=6, fontSize=11, lineBreak="|",
-                                          fontWeight="bold").encode(
-            x=x, y=y, text=f"{'short' if narrow else 'label'}:N", color=color)
+                                          fontWeight="bold", color=charts.INK).encode(
+            x=x, y=y, text=f"{'short' if narrow else 'label'}:N")
         layers = [lines, points, names]
         if len(owning):
             # The first deal that was not renting, named to its left, level with it: between the
@@ -651,6 +660,13 @@ def valuation_chart(rounds: pd.DataFrame, articles: pd.DataFrame, figure_usd_b: 
     names = names.assign(label=[f"{r.label}: {format_usd_b(r.valuation_high_usd_b)}"
                                 if r.round_id in (latest["round_id"], passed["round_id"]) else r.label
                                 for r in names.itertuples()])
+    # The two kinds of mark named on the marks, not in a legend: the earliest named closed round
+    # says it is one, and the earliest target reported in talks is named to its left.
+    # (one that carries no figure already, where there is one).
+    plain = names[~names["round_id"].isin([latest["round_id"], passed["round_id"]])]
+    earliest = (plain if len(plain) else names)["round_date"].idxmin()
+    names.loc[earliest, "label"] = names.at[earliest, "label"] + " (closed round)"
+    talks = frame[frame["round_status"] == "talks reported"].sort_values("round_date").head(1)
     anthropic = charts.VENDOR_COLORS["Anthropic"]
     tips = [alt.Tooltip("round_name:N", title="Round"), alt.Tooltip("kind:N", title="Status"),
             alt.Tooltip("round_date:T", title="Date"), alt.Tooltip("valuation:N", title="Valuation"),
@@ -665,19 +681,24 @@ def valuation_chart(rounds: pd.DataFrame, articles: pd.DataFrame, figure_usd_b: 
                   axis=alt.Axis(format="%Y", tickCount="year", labelAngle=0))
         points = alt.Chart(frame).mark_point(size=70, strokeWidth=2, color=anthropic, opacity=1).encode(
             x=x, y=y,
-            shape=alt.Shape("kind:N", legend=charts.bottom_legend(None, columns=2),
+            shape=alt.Shape("kind:N", legend=None,
                             scale=alt.Scale(domain=["Closed round", "Target reported in talks"], range=["circle", "triangle-up"])),
             fill=alt.Fill("kind:N", legend=None, scale=alt.Scale(domain=["Closed round", "Target reported in talks"],
                                                                  range=[anthropic, charts.PAPER])),
             tooltip=tips)
         # Names sit up and to the right of their rounds (the talks' targets stand just before a
-        # round), but the latest's, at the plot's edge and top, down and to the left.
+        # round), but the latest's, at the plot's edge and top, level with it on its left.
         last = names["round_date"] == names["round_date"].max()
         labels = alt.layer(*[alt.Chart(names[side]).mark_text(
             align=align, baseline=baseline, dx=shift, dy=rise, fontSize=10 if narrow else 11).encode(
             x=x, y=y, text="label:N")
-            for side, align, baseline, shift, rise in ((~last, "left", "middle", 8, -8), (last, "right", "top", -8, 4))
+            for side, align, baseline, shift, rise in ((~last, "left", "middle", 8, -8), (last, "right", "middle", -10, 0))
             if side.any()])
+        if len(talks):
+            labels = alt.layer(labels, alt.Chart(talks.assign(
+                note="target|in talks" if narrow else "target in talks")).mark_text(
+                align="right", baseline="middle", dx=-9, lineBreak="|", lineHeight=11,
+                fontSize=10 if narrow else 11).encode(x=x, y=y, text="note:N"))
         line = alt.Chart(frame.head(1)).mark_rule(strokeDash=[4, 3], color=charts.INK).encode(y="figure:Q")
         # The figure's name under its line at the plot's right end, where every round stands far above it.
         line_label = alt.Chart(frame.head(1).assign(

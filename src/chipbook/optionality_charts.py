@@ -106,9 +106,10 @@ def labs_chart(labs: pd.DataFrame, publisher_of: pd.Series, source: str) -> alt.
     )
 
 
-def margin_chart(nvidia: pd.DataFrame, source: str, discount_pct: float = 20) -> alt.TopLevelMixin:
-    """NVIDIA's gross margin against its data-center revenue by fiscal year, with the
-    margin left after a discount the reader sets. `nvidia`: the nvidia_financials table."""
+def margin_chart(nvidia: pd.DataFrame, source: str) -> alt.TopLevelMixin:
+    """NVIDIA's gross margin against its data-center revenue by fiscal year. `nvidia`: the
+    nvidia_financials table. (What a discount would leave of the margin is the prose's, with
+    `optionality.margin_after_discount`: drawn here it was a second message.)"""
     fin = nvidia.sort_values("fiscal_year").assign(
         label="FY" + nvidia["fiscal_year"].astype(str),
         short="FY" + (nvidia["fiscal_year"] % 100).astype(str).str.zfill(2),
@@ -119,13 +120,13 @@ def margin_chart(nvidia: pd.DataFrame, source: str, discount_pct: float = 20) ->
     peak = fin.loc[fin["gaap_gross_margin_pct"].idxmax()]
     growth = opt.growth_multiple(first["data_center_revenue_usd_bn"], last["data_center_revenue_usd_bn"])
     change = last["gaap_gross_margin_pct"] - first["gaap_gross_margin_pct"]
-    rise = f"rose from {first['gaap_gross_margin_pct']:.1f}% to"
     if peak["fiscal_year"] not in (first["fiscal_year"], last["fiscal_year"]) and \
             peak["gaap_gross_margin_pct"] - last["gaap_gross_margin_pct"] >= 0.5 and \
             peak["gaap_gross_margin_pct"] > first["gaap_gross_margin_pct"]:
-        # A peak between the ends is the finding as much as the ends are: say the drop.
-        title = (f"NVIDIA's gross margin {rise} {peak['gaap_gross_margin_pct']:.1f}% in {peak['label']}, then fell to "
-                 f"{last['gaap_gross_margin_pct']:.1f}%, as data-center revenue grew {growth:.0f}-fold")
+        # A peak between the ends is the finding: one clause, the peak; the rise and the fall
+        # are on the points' labels.
+        title = (f"NVIDIA's gross margin peaked at {peak['gaap_gross_margin_pct']:.1f}% in {peak['label']} while "
+                 f"data-center revenue grew {growth:.0f}-fold")
     else:
         title = (f"NVIDIA's gross margin {'rose' if change > 0 else 'fell' if change < 0 else 'held'} from "
                  f"{first['gaap_gross_margin_pct']:.1f}% to {last['gaap_gross_margin_pct']:.1f}% as its revenue from data "
@@ -144,8 +145,6 @@ def margin_chart(nvidia: pd.DataFrame, source: str, discount_pct: float = 20) ->
         "growth": [round(growth, 1)], "words": [words],
         "short": [f"revenue grew {growth:.0f}-fold|${first['data_center_revenue_usd_bn']:,.0f}B to "
                   f"${last['data_center_revenue_usd_bn']:,.0f}B"]})
-    discount = alt.param(name="discount", value=discount_pct,
-                         bind=alt.binding_range(min=0, max=60, step=5, name="Discount won by a buyer (%) "))
     green = charts.VENDOR_COLORS["NVIDIA"]
 
     def draw(narrow: bool):
@@ -162,20 +161,7 @@ def margin_chart(nvidia: pd.DataFrame, source: str, discount_pct: float = 20) ->
                      alt.Tooltip("markup:Q", title="Price over cost of goods (times)", format=".2f")])
         labels = base.mark_text(dy=-22 if narrow else -14, fontSize=10 if narrow else 11, lineBreak="|").encode(
             y=y, text=f"{'named_short' if narrow else 'named'}:N")
-        after = base.transform_calculate(margin_after=opt.margin_after_discount_expr())
-        gap = after.mark_rule(color=charts.INK, strokeDash=[3, 3]).encode(y="gaap_gross_margin_pct:Q", y2="margin_after:Q")
-        hollow = after.mark_point(size=80, color=green, filled=False, strokeWidth=2, opacity=1).encode(
-            y=alt.Y("margin_after:Q"),
-            tooltip=[alt.Tooltip("label:N", title="Fiscal year"),
-                     alt.Tooltip("margin_after:Q", title="Margin after the discount (%)", format=".1f")])
-        # What the hollow marks are, in words beside the last one, with the slider's discount.
-        named = after.transform_filter(f"datum.fiscal_year == {int(last['fiscal_year'])}").transform_calculate(
-            after_words="'hollow: after a ' + discount + '% discount'" if not narrow else "'after ' + discount + '%|discount'"
-        ).mark_text(align="right", baseline="middle" if not narrow else "top", dx=-9, dy=0 if not narrow else -6,
-                    fontSize=10 if narrow else 11, lineBreak="|", color=charts.INK).encode(
-            y="margin_after:Q", text="after_words:N")
-        # The title's growth, drawn along the revenue axis under the points: first year to last.
-        # (low on the plot, where only the deepest discounts reach)
+        # The title's growth, drawn along the revenue axis low under the points: first year to last.
         span = alt.Chart(growth_row).encode(y=alt.datum(8))
         arrow = span.mark_rule(color=charts.INK, strokeWidth=1.5).encode(
             x=alt.X("start:Q"), x2="end:Q")
@@ -185,7 +171,7 @@ def margin_chart(nvidia: pd.DataFrame, source: str, discount_pct: float = 20) ->
         grew = span.mark_text(align="center", baseline="bottom", dy=-18 if narrow else -6, fontSize=10 if narrow else 11,
                               lineBreak="|", lineHeight=12, color=charts.INK).encode(
             x=alt.X("middle:Q"), text=f"{'short' if narrow else 'words'}:N")
-        return alt.layer(gap, actual, hollow, labels, named, arrow, head, grew).add_params(discount).properties(
+        return alt.layer(actual, labels, arrow, head, grew).properties(
             width=250 if narrow else 500, height=260 if narrow else 300)
 
     return charts.finish(
@@ -194,7 +180,7 @@ def margin_chart(nvidia: pd.DataFrame, source: str, discount_pct: float = 20) ->
                   f"{first['fiscal_year']}\u2013{last['fiscal_year']} (ending January)."),
         source=source,
         description=(f"Connected scatter of NVIDIA's GAAP gross margin against its data-center revenue by fiscal year, "
-                     f"with a slider for a hypothetical discount. {title}. "
+                     f"{title}. "
                      + "; ".join(f"{r.label}: {r.data_center_revenue_usd_bn:,.1f} US$ bn, {r.gaap_gross_margin_pct:.1f}%"
                                  for r in fin.itertuples())),
         data_files=["nvidia_financials.csv"],
@@ -217,13 +203,13 @@ def price_groups(frame: pd.DataFrame) -> pd.DataFrame:
 
 def price_title(groups: pd.DataFrame) -> str:
     """The price chart's finding, from `price_groups()`: the gap between the medians against
-    the narrower group's spread (cheapest to dearest), in words."""
+    the narrower group's spread (cheapest to dearest), the gap in dollars."""
     gap, span = groups["gap"].iloc[0], groups["span"].min()
+    # One finding, whose figure is drawn: the gap, named on the medians' panel; the spreads are the bars.
     if span >= gap:
-        return (f"Within each group, list prices span at least ${span:.2f} a petaflop-hour; the two medians differ "
-                f"by only ${gap:.2f}")
-    return (f"List prices per petaflop-hour differ ${gap:.2f} between the groups' medians, more than the "
-            f"${span:.2f} from cheapest to dearest within a group")
+        return f"List prices spread wider within each group than the ${gap:.2f} gap between the two groups' medians"
+    return (f"The two groups' median list prices differ by ${gap:.2f} a petaflop-hour, more than prices spread "
+            "within either group")
 
 
 def price_chart(rented: pd.DataFrame, source: str) -> alt.TopLevelMixin:
