@@ -48,13 +48,6 @@ def test_margin_after_discount_by_hand():
         opt.margin_after_discount(50.0, 100.0)
 
 
-def test_the_in_page_expression_is_the_same_formula():
-    expr = opt.margin_after_discount_expr()
-    for margin, discount in [(75.0, 20.0), (56.9, 0.0), (71.1, 35.0)]:
-        python = expr.replace("datum.gaap_gross_margin_pct", repr(margin)).replace("discount", repr(discount))
-        assert eval(python) == pytest.approx(opt.margin_after_discount(margin, discount))  # noqa: S307
-
-
 def test_growth_multiple_by_hand():
     assert opt.growth_multiple(15.0, 195.0) == pytest.approx(13.0)
     with pytest.raises(ValueError):

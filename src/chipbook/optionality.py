@@ -37,12 +37,6 @@ def margin_after_discount(gross_margin_pct: float | pd.Series, discount_pct: flo
     return 100.0 * (1.0 - (1.0 - gross_margin_pct / 100.0) / (1.0 - discount_pct / 100.0))
 
 
-def margin_after_discount_expr(margin_field: str = "gaap_gross_margin_pct", param: str = "discount") -> str:
-    """The same formula as a Vega expression, so a chart's slider computes it in the
-    page: `param` is the slider's name, `margin_field` the data column."""
-    return f"100 * (1 - (1 - datum.{margin_field} / 100) / (1 - {param} / 100))"
-
-
 def growth_multiple(first: float, last: float) -> float:
     """How many times larger `last` is than `first`."""
     if first <= 0:
