@@ -48,10 +48,11 @@ CLAIMS = pd.DataFrame({
 
 
 def test_verdicts_by_article_title_counts_the_outcomes_it_draws():
-    # holds up = supported (2) + complicated (1) = 3 of 6; in part 1; contradicted 1 + outdated 1 = 2
+    # partly supported 1 (one bar, not a sum of bars); supported 2 is the most common verdict
     chart = ledger_charts.verdicts_by_article(CLAIMS, AS_OF)
-    assert title(chart) == "3 of 6 claims hold up as stated, and 1 holds in part"
-    assert "2 are contradicted or overtaken" in spec(chart)["description"]
+    assert title(chart) == "1 of 6 claims is only partly supported"
+    # holds up = supported (2) + complicated (1) = 3 of 6; contradicted 1 + outdated 1 = 2: in the text alternative
+    assert "3 hold up as stated (supported or complicated); 2 are contradicted or overtaken" in spec(chart)["description"]
     # The title's total is drawn: the both-articles bar carries it past its end.
     summaries = {r["article_label"]: r["summary"] for t in spec(chart)["datasets"].values() for r in t
                  if "summary" in r and "middle" not in r}
@@ -59,7 +60,11 @@ def test_verdicts_by_article_title_counts_the_outcomes_it_draws():
                          "A2 news article": "1 of 2 hold up, 0 in part"}
     moved = CLAIMS.assign(verdict=CLAIMS["verdict"].replace({"outdated": "supported", "partly supported": "supported"}))
     chart = ledger_charts.verdicts_by_article(moved, AS_OF)
-    assert title(chart) == "5 of 6 claims hold up as stated, and 0 hold in part"
+    assert title(chart) == "0 of 6 claims are only partly supported"
+    most = CLAIMS.assign(verdict=["partly supported", "partly supported", "supported", "partly supported",
+                                  "supported", "outdated"])
+    assert title(ledger_charts.verdicts_by_article(most, AS_OF)) == (
+        "3 of 6 claims are only partly supported, the most common verdict")
     assert "Both articles: 5 of 6 hold up, 0 in part" in [
         " ".join(p["title"]["text"]) for p in spec(chart)["usermeta"]["chipbook"]["narrow"]["vconcat"]]
 
@@ -77,10 +82,13 @@ def test_verdicts_by_article_names_every_verdict_on_its_row_with_its_count_and_n
     assert panels[0]["layer"][0]["encoding"]["y"]["axis"] is not None
     assert all(p["layer"][0]["encoding"]["y"]["axis"] is None for p in panels[1:])
     assert all(p["layer"][1]["encoding"]["text"]["field"] == "claims" for p in panels)
-    # side by side on shared rows, a verdict an article lacks is written as 0 on its row
+    # on shared rows, a verdict an article lacks is written as 0 on its row, side by side and stacked alike
     zeros = {r["verdict"] for t in chart["datasets"].values() for r in t
              if r.get("article_label") == "A2 news article" and r.get("claims") == 0}
     assert zeros == {"contradicted", "complicated", "partly supported"}
+    narrow = chart["usermeta"]["chipbook"]["narrow"]
+    assert all(p["layer"][0]["encoding"]["y"]["scale"]["domain"] == panels[0]["layer"][0]["encoding"]["y"]["scale"][
+        "domain"] for p in narrow["vconcat"])
 
 
 def test_verdicts_by_part_title_names_the_weakest_part_under_the_articles_headings():
@@ -91,7 +99,7 @@ def test_verdicts_by_part_title_names_the_weakest_part_under_the_articles_headin
     assert shares["A1 strategy article \u00b7 Capital structure"] == "50% (1 of 2)"
     assert shares["A2 news article \u00b7 Lead"] == "100% (1 of 1)"
     # The part the title names is picked out on its bar.
-    assert shares["A1 strategy article \u00b7 Opening"] == "0% (0 of 1): A1's lowest"
+    assert shares["A1 strategy article \u00b7 Opening"] == "0% (0 of 1): its lowest"
     # grouped under each article's name, each row its section alone; a part at 0% is marked by a stroke at zero
     drawn = spec(chart)
     assert [p["title"]["text"] for p in drawn["vconcat"]] == ["A1 strategy article", "A2 news article"]
@@ -149,7 +157,8 @@ def test_evidence_timing_title_is_the_share_dated_after_the_strategy_article():
     assert title(chart) == "75% of the evidence dates from after the strategy article was written"
     split = [r for t in spec(chart)["datasets"].values() for r in t if "words" in r and "after" in r]
     # the split at A1's date names the share the title states, and the rest, on their sides
-    assert [(r["before"], r["after"]) for r in split] == [("\u2190 25% (1 row)|before A1", "75% (3 rows) \u2192|after A1")]
+    assert [(r["before"], r["after"]) for r in split] == [(
+        "\u2190 25% (1 row)|before the|strategy article", "75% (3 rows) \u2192|after the|strategy article")]
     assert (split[0]["before_rows"], split[0]["after_rows"]) == (1, 3)
     earlier = evidence.assign(as_of=[T("2024-06-01"), T("2024-07-01"), T("2025-06-01"), T("2026-01-01")])
     assert title(ledger_charts.evidence_timing(earlier, ARTICLES, AS_OF)).startswith("50% of the evidence")
@@ -165,6 +174,18 @@ def test_evidence_strength_title_states_the_grades_the_bars_show():
     tied = evidence.assign(confidence=["medium", "medium", "high", "medium", "low", "low"])
     assert title(ledger_charts.evidence_strength(tied, titles, AS_OF)) == (
         "Chapter 1 rests on little high-confidence evidence: 0% of rows at most".replace("little", "almost no"))
+
+
+def test_evidence_strength_title_with_every_chapter_at_one_high_share_names_that_share():
+    # high: Alpha 1 of 2 = 50%, Beta 2 of 4 = 50%: no gap splits off a low group (it raised IndexError)
+    evidence = pd.DataFrame({"chapter": ["a", "a", "b", "b", "b", "b"],
+                             "confidence": ["high", "low", "high", "high", "medium", "low"]})
+    chart = ledger_charts.evidence_strength(evidence, {"a": "Alpha", "b": "Beta"}, AS_OF)
+    assert title(chart) == "Every chapter's evidence is 50% high-confidence"
+    assert {r["high_text"] for t in spec(chart)["datasets"].values() for r in t if "high_text" in r} == {"50% high"}
+    moved = evidence.assign(confidence=["high", "high", "high", "high", "medium", "low"])
+    assert title(ledger_charts.evidence_strength(moved, {"a": "Alpha", "b": "Beta"}, AS_OF)).startswith(
+        "Chapter 2 rests on little high-confidence evidence: 50%")
 
 
 def test_evidence_strength_names_each_grade_on_its_widest_segment_with_no_legend():
@@ -239,8 +260,12 @@ def test_events_chart_counts_events_after_the_strategy_article_on_its_line():
     # after 2025-01-21: b and c
     assert title(chart) == "2 of the 3 deals and deployments on record came after the strategy article was written"
     tables = list(spec(chart)["datasets"].values())
-    # the counts the title states are written on the line: the level at A1's date and the rise after it
-    assert [(r["note"], r["on_record"]) for t in tables for r in t if "note" in r] == [("1 by A1", 1), ("2 after A1", 3)]
+    # the counts the title states are written on the line: the level at the article's date, and the rise
+    # after it beside the climb (on c, from its middle on, clear of the split), with no bracket at the line's end
+    assert [(r["note"], r["on_record"]) for t in tables for r in t if "note" in r] == [
+        ("1 by the|strategy article", 1), ("2 after it", 3)]
+    assert not any("A1" in str(v) for t in tables for r in t for v in r.values())
+    assert not [r for t in tables for r in t if "high" in r and "low" in r]
     # one point per event, each on its own step
     steps = {r["origin_id"]: r["on_record"] for t in tables for r in t if "origin_id" in r}
     assert steps == {"a": 1, "b": 2, "c": 3}

@@ -49,21 +49,20 @@ def _verdict_rows(frame: pd.DataFrame, row: str, row_title: str, rows: list[str]
     """Claims by verdict: one panel per `row` value, titled with its claims in words
     (`summary`), one bar per verdict named on its row (no legend to read), its count
     printed at its end. Narrow, the panels stand one above the other, each with the verdicts
-    it has; `wide`, side by side on the same rows (a verdict an article lacks shows 0), the
-    verdicts named once, on the first."""
+    it has; `wide`, side by side, the verdicts named once, on the first. Either way every
+    panel has the same rows: a verdict an article lacks is a 0 on its row."""
     order = _verdict_order(frame["verdict"])
     top = int(frame["claims"].max())
     summary = frame.groupby(row)["summary"].first()
-    if wide:
-        # Side by side the panels share their rows: a verdict an article lacks is a 0 on its row.
-        grid = pd.MultiIndex.from_product([rows, order], names=[row, "verdict"])
-        frame = frame.set_index([row, "verdict"]).reindex(grid).reset_index().assign(
-            claims=lambda f: f["claims"].fillna(0).astype(int), standing=lambda f: f["verdict"].map(_STANDING_OF),
-            summary=lambda f: f[row].map(summary))
+    # The panels share their rows, wide or narrow: a verdict an article lacks is a 0 on its row.
+    grid = pd.MultiIndex.from_product([rows, order], names=[row, "verdict"])
+    frame = frame.set_index([row, "verdict"]).reindex(grid).reset_index().assign(
+        claims=lambda f: f["claims"].fillna(0).astype(int), standing=lambda f: f["verdict"].map(_STANDING_OF),
+        summary=lambda f: f[row].map(summary))
 
     def panel(value: str, named: bool) -> alt.LayerChart:
         base = alt.Chart(frame).transform_filter(alt.FieldEqualPredicate(field=row, equal=value)).encode(
-            y=alt.Y("verdict:N", title=None, sort=order, scale=alt.Scale(domain=order) if wide else alt.Undefined,
+            y=alt.Y("verdict:N", title=None, sort=order, scale=alt.Scale(domain=order),
                     axis=alt.Axis(labelLimit=130) if named else None),
             x=alt.X("claims:Q", title="Claims", scale=alt.Scale(domain=[0, top]), axis=alt.Axis(tickMinStep=1)),
             tooltip=[alt.Tooltip(f"{row}:N", title=row_title), alt.Tooltip("verdict:N", title="Verdict"),
@@ -95,7 +94,11 @@ def verdicts_by_article(claims: pd.DataFrame, as_of: pd.Timestamp) -> alt.TopLev
     total = int(per.sum())
     against = int(per["contradicted"] + per["overtaken"])
     part = int(per["holds in part"])
-    title = f"{per['holds up']} of {total} claims hold up as stated, and {part} {charts.agree(part, 'holds', 'hold')} in part"
+    # The title's count is one drawn bar (both articles' "partly supported"), not a sum of bars.
+    most = part == int(both["claims"].max())
+    title = (f"{part} of {total} claims {charts.agree(part, 'is', 'are')} only partly supported" + (", the most common verdict" if most else ""))
+    holds = (f"{per['holds up']} {charts.agree(int(per['holds up']), 'holds', 'hold')} up as stated (supported or "
+             f"complicated)")
     articles = [BOTH] + list(dict.fromkeys(per_article["article_label"].sort_values()))
     return charts.finish(
         _verdict_rows(frame, "article_label", "Article", articles, wide=True),
@@ -104,7 +107,7 @@ def verdicts_by_article(claims: pd.DataFrame, as_of: pd.Timestamp) -> alt.TopLev
         subtitle=f"Claims by verdict; hold up = supported or complicated, in part = partly supported. "
                  f"Evidence as of {as_of:%Y-%m-%d}.",
         source=SOURCE_LINE.format(as_of),
-        description=f"Stacked bar chart of the {total} claims of the two articles by verdict. {title}; {against} "
+        description=f"Bar chart of the {total} claims of the two articles by verdict. {title}; {holds}; {against} "
                     f"{charts.agree(against, 'is', 'are')} contradicted or overtaken, {int(per['unverified'])} unverified. "
                     + "; ".join(f"{r.article_label}, {r.verdict}: {r.claims}" for r in frame.itertuples()
                                 if r.article_label != BOTH),
@@ -137,7 +140,7 @@ def verdicts_by_part(claims: pd.DataFrame, as_of: pd.Timestamp) -> alt.TopLevelM
     a1 = frame[frame["article"] == "A1"]
     low = a1["share"].min()
     frame["weakest"] = (frame["article"] == "A1") & (frame["share"] == low)
-    frame["label"] = [f"{s:.0%} ({h} of {n})" + (": A1's lowest" if w else "")
+    frame["label"] = [f"{s:.0%} ({h} of {n})" + (": its lowest" if w else "")
                       for s, h, n, w in zip(frame["share"], frame["holds"], frame["claims"], frame["weakest"])]
     weakest_parts = list(frame.loc[frame["weakest"], "section_part"])
     weakest = _names([p.lower() for p in weakest_parts])
@@ -243,6 +246,7 @@ def evidence_balance(claims: pd.DataFrame, stance_counts: pd.DataFrame, as_of: p
     blocks["words"] = blocks["label"].str.replace("|", " ", regex=False)
     # Rows above the first claim for the sides' names, over the bars next to zero.
     head = 3
+    narrow_width = 190
 
     def side_names(width: int) -> pd.DataFrame:
         """Each stance named on the chart: supports and complicates at the head of their
@@ -263,7 +267,7 @@ def evidence_balance(claims: pd.DataFrame, stance_counts: pd.DataFrame, as_of: p
         return pd.DataFrame(rows)
 
     def draw(narrow: bool) -> alt.LayerChart:
-        width = 190 if narrow else 420
+        width = narrow_width if narrow else 420
         x = alt.X("start:Q", scale=alt.Scale(domain=[left, right], nice=False), title="Evidence rows")
         y = alt.Y("top:Q", title=None, axis=None,
                   scale=alt.Scale(domain=[-0.5 - head, claims_n - 0.5], reverse=True, nice=False))
@@ -282,7 +286,8 @@ def evidence_balance(claims: pd.DataFrame, stance_counts: pd.DataFrame, as_of: p
             x="left:Q", x2="right:Q", y=alt.Y("top:Q", axis=None), tooltip=alt.Tooltip("words:N", title="Below"))
         notes = alt.Chart(blocks).mark_text(align="left", x=width + 8, fontSize=11, color=charts.INK, lineBreak="|").encode(
             y=alt.Y("middle:Q", axis=None), text="label:N")
-        named = side_names(width)
+        # Room is judged at the narrow width in both layouts, so "contradicts" names the same row on each.
+        named = side_names(narrow_width)
         names = [alt.Chart(named[named["align"] == align]).mark_text(
             align=align, dx=4 if align == "left" else -4, fontSize=11, fontWeight="bold", color=charts.INK).encode(
             x="x:Q", y=alt.Y("row:Q", axis=None), text="name:N") for align in ("left", "right")]
@@ -317,9 +322,9 @@ def evidence_timing(evidence: pd.DataFrame, articles: pd.DataFrame, as_of: pd.Ti
     title = f"{after:.0%} of the evidence dates from after the strategy article was written"
     end = frame["quarter"].max() + pd.offsets.QuarterEnd(0) + pd.Timedelta(days=1)
     split = charts.date_split(
-        a1_latest, end, f"\u2190 {1 - after:.0%} ({earlier} {charts.agree(earlier, 'row', 'rows')})|before A1",
-        f"{after:.0%} ({later} {charts.agree(later, 'row', 'rows')}) \u2192|after A1",
-        f"{earlier} of {len(dated)} evidence rows ({1 - after:.0%}) date from before the strategy article (A1) was "
+        a1_latest, end, f"\u2190 {1 - after:.0%} ({earlier} {charts.agree(earlier, 'row', 'rows')})|before the|strategy article",
+        f"{after:.0%} ({later} {charts.agree(later, 'row', 'rows')}) \u2192|after the|strategy article",
+        f"{earlier} of {len(dated)} evidence rows ({1 - after:.0%}) date from before the strategy article was "
         f"written, {later} ({after:.0%}) from after", before_rows=earlier, after_rows=later)
     # A tick on each year the evidence speaks for, none on the year after the last quarter's end.
     first = frame["quarter"].min()
@@ -384,10 +389,15 @@ def evidence_strength(evidence: pd.DataFrame, chapter_titles: dict[str, str], as
     cut = gaps.idxmax() if len(gaps) else share.index[-1]
     low = share[share < share[cut]] if len(gaps) else share
     slug_of = {v: k for k, v in named.items()}
-    chapters = _number_range([numbers[slug_of[c]] for c in low.index])
     top = low.max()
-    title = (f"Chapter{'s' if len(low) > 1 else ''} {chapters} rest{'' if len(low) > 1 else 's'} on "
-             f"{'almost no' if top <= 0.05 else 'little'} high-confidence evidence: {top:.0%} of rows at most")
+    if low.empty:
+        # Every chapter at the same share: no gap splits off a low group, the title says so.
+        top = share.iloc[0]
+        title = f"Every chapter's evidence is {top:.0%} high-confidence"
+    else:
+        chapters = _number_range([numbers[slug_of[c]] for c in low.index])
+        title = (f"Chapter{'s' if len(low) > 1 else ''} {chapters} rest{'' if len(low) > 1 else 's'} on "
+                 f"{'almost no' if top <= 0.05 else 'little'} high-confidence evidence: {top:.0%} of rows at most")
     order = [t for t in named.values() if t in set(frame["chapter_title"])]
     high_labels = pd.DataFrame({"chapter_title": order, "high_text": [f"{share[c]:.0%} high" for c in order]})
     # Each grade named once on its segment (no legend to read): all on the row whose

@@ -97,13 +97,13 @@ def events(investments: pd.DataFrame, commitments: pd.DataFrame, capacity: pd.Da
 
 def events_chart(events_table: pd.DataFrame, articles: pd.DataFrame, source_line: str) -> alt.TopLevelMixin:
     """Second-article chapter: the deals and deployments on record over time, one step an
-    event, split at the day the strategy article (A1) was written. `events_table`:
+    event, split at the day the strategy article was written. `events_table`:
     `events()` with a `sources` column (source names, for tooltips); `articles`: the
     articles table; `source_line`: the chart's source line. Each event is one point on
     the step it adds (events of one day sit one above the other on the riser), its
     company and kind in its tooltip; the counts the title states are written on the line:
-    the count by A1's date where the line crosses it, and the rise after it on a bracket
-    at the line's end."""
+    the count by the article's date where the line crosses it, and the rise after it beside
+    the rise."""
     a1_latest = articles.set_index("article_id").loc["A1", "date_latest"]
     frame = events_table.drop(columns=["source_ids"], errors="ignore").sort_values("date", kind="stable",
                                                                                      ignore_index=True)
@@ -114,19 +114,29 @@ def events_chart(events_table: pd.DataFrame, articles: pd.DataFrame, source_line
     title = f"{after} of the {total} deals and deployments on record came after the strategy article was written"
     end = frame["date"].max() + pd.Timedelta(days=45)
     split = charts.date_split(a1_latest, end, "", "",
-                              f"{before} of the {total} events came by the time the strategy article (A1) was written, "
+                              f"{before} of the {total} events came by the time the strategy article was written, "
                               f"{after} after", before_events=before, after_events=after)
     # The line, carried on from the last event to the plot's end.
     line = pd.concat([frame[["date", "on_record"]], pd.DataFrame({"date": [end], "on_record": [total]})],
                      ignore_index=True)
-    notes = pd.DataFrame({"date": [a1_latest, end], "on_record": [before, total],
-                          "note": [f"{before} by A1", f"{after} after A1"]})
-    bracket = pd.DataFrame({"date": [a1_latest], "end": [end], "low": [before], "high": [total],
-                            "words": [f"{after} of the {total} came after A1"]})
+    # The count by the article's date, left of the split where the line crosses it, and the
+    # rise after it written beside the rise itself (left of the middle of the climb), so
+    # that no mark at the line's end reads as the count falling back.
+    # The note sits on the first point from the middle of the climb on whose left it clears the
+    # split's rule in the narrow layout (about 7 px a bold character), else on the last point.
+    start, narrow_width = frame["date"].min() - pd.Timedelta(days=30), 260
+    later = frame[frame["date"] > a1_latest]
+    later = later.iloc[len(later) // 2:]
+    clear = later[(later["date"] - a1_latest) / (end - start) * narrow_width >= len(f"{after} after it") * 7 + 8]
+    middle = clear.iloc[0] if len(clear) else frame.iloc[-1]
+    notes = pd.DataFrame({"date": [a1_latest, middle["date"]], "on_record": [before, middle["on_record"]],
+                          "note": [f"{before} by the|strategy article", f"{after} after it"],
+                          "words": [f"{before} of the {total} came by the time the strategy article was written",
+                                    f"{after} of the {total} came after the strategy article"]})
     y_top = total * 1.15 + 1
 
     def draw(narrow: bool):
-        x = alt.X("date:T", title=None, scale=alt.Scale(domain=[frame["date"].min() - pd.Timedelta(days=30), end]),
+        x = alt.X("date:T", title=None, scale=alt.Scale(domain=[start, end]),
                   axis=alt.Axis(format="%Y" if narrow else "%b %Y", labelAngle=0, tickCount="year" if narrow else 6))
         y = alt.Y("on_record:Q", title="Deals and deployments on record", scale=alt.Scale(domain=[0, y_top], nice=False),
                   axis=alt.Axis(tickMinStep=1, tickCount=5))
@@ -137,15 +147,15 @@ def events_chart(events_table: pd.DataFrame, articles: pd.DataFrame, source_line
             tooltip=[alt.Tooltip("date:T", title="Date"), alt.Tooltip("lane:N", title="Company"),
                      alt.Tooltip("kind:N", title="Event"), alt.Tooltip("label:N", title="What"),
                      alt.Tooltip("on_record:Q", title="On record by then"), alt.Tooltip("sources:N", title="Sources")])
-        tip = alt.Tooltip("words:N", title="After A1")
-        # The level at A1's date, carried to the end, and the rise above it: the count the title states.
-        level = alt.Chart(bracket).mark_rule(color=charts.INK, strokeDash=[2, 3]).encode(
-            x="date:T", x2="end:T", y="low:Q", tooltip=tip)
-        rise = alt.Chart(bracket).mark_rule(color=charts.INK, strokeWidth=1.5).encode(
-            x="end:T", y="low:Q", y2="high:Q", tooltip=tip)
-        words = alt.Chart(notes).mark_text(align="right", baseline="bottom", dx=-4, dy=-5, fontSize=11,
-                                           fontWeight="bold", color=charts.INK).encode(x="date:T", y="on_record:Q", text="note:N")
-        return alt.layer(split, level, rise, steps, points, words).properties(width=260 if narrow else 470, height=220)
+        tip = alt.Tooltip("words:N", title="Count")
+        # The level at the article's date, carried to the end: the base the rise is counted from.
+        level = alt.Chart(notes.iloc[:1].drop(columns="note").assign(end=end)).mark_rule(color=charts.INK, strokeDash=[2, 3]).encode(
+            x="date:T", x2="end:T", y="on_record:Q", tooltip=tip)
+        # Vega sets a text's first line on its baseline, the rest below: lifted by its extra line.
+        words = alt.Chart(notes).mark_text(align="right", baseline="bottom", dx=-4, dy=-5 - 13, fontSize=11,
+                                           lineHeight=13, lineBreak="|", fontWeight="bold", color=charts.INK).encode(
+            x="date:T", y="on_record:Q", text="note:N", tooltip=tip)
+        return alt.layer(split, level, steps, points, words).properties(width=narrow_width if narrow else 470, height=220)
 
     return charts.finish(
         draw(False), narrow=draw(True), title=title,
