@@ -761,7 +761,6 @@ VENDOR_CONTROLS = {"discount": "negotiated_discount", "bandwidthShare": "bandwid
 BASIS_WORDS = {"list": "On list prices less discounts", "owning": "On owning cost"}
 BASIS_CONTROL = {"list": "List price less discount", "owning": "Owning cost, no margin"}
 NO_PRICE = {"list": "no public price", "owning": "no owning-cost estimate"}
-NO_PRICE_SHORT = {"list": "no price", "owning": "no estimate"}
 # Sort markers: a priced chip that does not fit, then a chip with no price on the basis.
 UNFIT, UNPRICED = "zy|", "zz|"
 
@@ -886,8 +885,13 @@ def moved_from_controls(assumptions: pd.DataFrame, controls: dict) -> dict[str, 
     return moved
 
 
+# The controls a phone shows (the others keep their default there): the three that move the order most.
+PHONE_CONTROLS = ("batch", "weightBits", "basis")
+
+
 def vega_cost_params(chips: pd.DataFrame, model: ReferenceModel, assumptions: pd.DataFrame,
-                     cost_scenarios: pd.DataFrame, scenarios: pd.DataFrame, default_order: str) -> list[dict]:
+                     cost_scenarios: pd.DataFrame, scenarios: pd.DataFrame, default_order: str,
+                     narrow: bool = False) -> list[dict]:
     """Vega-Lite parameter definitions (plain dicts) for the interactive cost chart.
 
     Bound controls, set at the central assumptions: batch (the ceiling), context
@@ -899,7 +903,9 @@ def vega_cost_params(chips: pd.DataFrame, model: ReferenceModel, assumptions: pd
     _x (cost); costs, bitsUsed, batchUsed, memoryBound, chipSeconds, pricedNow, priceNow
     (objects keyed by chip_id); serving (the scenario's chip_ids); ranked; costTitle and
     costSummary (the title and text alternative, as cost_title and cost_summary write
-    them)."""
+    them); noPriceAll, noPriceServing and noPriceLine (the chips without a price on the
+    basis, which have no bar, and those of them serving Anthropic, as a line or two). narrow:
+    only PHONE_CONTROLS are bound."""
     vendors = [v for v in CHIP_MAKERS if v in set(chips["vendor"])]
     first = chips.iloc[0]
     central = assumption_values(assumptions, first["chip_id"], first["vendor"])
@@ -930,8 +936,9 @@ def vega_cost_params(chips: pd.DataFrame, model: ReferenceModel, assumptions: pd
                                 "name": f"{vendor} share of peak memory bandwidth achieved "}})
     kv_token = model.kv_bytes_per_token(1)
     attention = 4 * model.layers * model.query_heads * model.head_dim
-    derived: list[dict] = [{"name": "basisWords", "expr": _by_basis(BASIS_WORDS)}, {"name": "noPrice", "expr": _by_basis(NO_PRICE)},
-                           {"name": "noPriceShort", "expr": _by_basis(NO_PRICE_SHORT)}]
+    if narrow:
+        params = [p if p["name"] in PHONE_CONTROLS else {k: v for k, v in p.items() if k != "bind"} for p in params]
+    derived: list[dict] = [{"name": "basisWords", "expr": _by_basis(BASIS_WORDS)}, {"name": "noPrice", "expr": _by_basis(NO_PRICE)}]
     keys = {}
     # Per chip c<i>: _w weight bits, _p peak TFLOPS, _v cache bits, _q cache bytes a sequence, _m batch limit, _b batch,
     # _r memory seconds, _c compute seconds, _s chip-seconds a token (null: does not fit), _d price on the basis,
@@ -981,6 +988,7 @@ def vega_cost_params(chips: pd.DataFrame, model: ReferenceModel, assumptions: pd
     def obj(suffix):
         return "{" + ", ".join(f"{_js_string(c)}: {k}_{suffix}" for c, k in keys.items()) + "}"
     labels = chips.set_index("chip_id")["chip"]
+    short = labels.str.replace(r" \(.*\)$", "", regex=True)
 
     def entry(c):
         """'cost key|label $cost' for a chip that fits, else a marker that sorts after every cost."""
@@ -1017,6 +1025,15 @@ def vega_cost_params(chips: pd.DataFrame, model: ReferenceModel, assumptions: pd
         {"name": "cheapestCostExact", "expr": "cheapestFits ? min(" + ", ".join(
             f"isValid({k}_x) ? {k}_x : 1e300" for k in keys.values()) + ") : null"},
     ] + sayings + [
+        # the chips with no price on the basis (short names, each after ', '), and those of them serving Anthropic
+        {"name": "noPriceAll", "expr": " + ".join(f"({k}_h ? '' : {_js_string(', ' + short[c])})" for c, k in keys.items())},
+        {"name": "noPriceServing", "expr": " + ".join(f"({k}_h || indexof(serving, {_js_string(c)}) < 0 ? '' : "
+                                                      f"{_js_string(', ' + short[c])})" for c, k in keys.items())},
+        # on a phone each list on a line of its own, under its words
+        {"name": "noPriceLine", "expr": ("noPriceServing ? [" + (", " if narrow else " + ").join((
+            "'Not drawn, ' + noPrice + ':'", "substring(noPriceAll, 2)")) + ", " + (", " if narrow else " + ").join((
+            "'Of these, serving Anthropic:'", "substring(noPriceServing, 2)")) + "] : noPriceAll ? [" + (", " if narrow else " + ").join((
+            "'Not drawn, ' + noPrice + ':'", "substring(noPriceAll, 2)")) + "] : ''").replace(":' + substring", ": ' + substring")},
         {"name": "orderKey", "expr": f"replace(replace(replace(join(ranked, '~'), {drop_marked}, ''), {drop_keys}, ''), {drop_costs}, '')"},
         {"name": "orderChanged", "expr": f"orderKey != {_js_string(default_order)}"},
         {"name": "costTitle", "expr": ("cheapestFits ? basisWords + ', ' + replace(split(ranked[0], '|')[1], " + drop_costs + ", '') + "
@@ -1050,8 +1067,8 @@ def with_live_text(chart, title_signal: str = "costTitle", description_signal: s
 def cost_chart(chips: pd.DataFrame, model: ReferenceModel, assumptions: pd.DataFrame, cost_scenarios: pd.DataFrame,
                scenarios: pd.DataFrame, *, narrow: bool = False):
     """The interactive cost chart: one bar per chip with a price on the picked basis
-    (dollars per million output tokens, recomputed in the page), a line of text for each
-    chip without one, and an outline on the chips serving Anthropic in the picked scenario.
+    (dollars per million output tokens, recomputed in the page), one line above the plot
+    naming the chips without one, and an outline on the chips serving Anthropic in the picked scenario.
 
     Returns (chart, title, description) where title and description are those of the
     default settings, computed from the same cost_table the chart starts from; pass them
@@ -1070,7 +1087,7 @@ def cost_chart(chips: pd.DataFrame, model: ReferenceModel, assumptions: pd.DataF
                    + cost_summary(table, scenario_chips(cost_scenarios, "central", table), default_order))
     data = chips[["chip_id", "chip", "vendor", "price_id"]]
     vendors = [v for v in CHIP_MAKERS if v in set(data["vendor"])]
-    params = vega_cost_params(chips, model, assumptions, cost_scenarios, scenarios, default_order)
+    params = vega_cost_params(chips, model, assumptions, cost_scenarios, scenarios, default_order, narrow)
     calculations = dict(
         cost="costs[datum.chip_id]",
         chipSeconds="chipSeconds[datum.chip_id]",
@@ -1081,12 +1098,7 @@ def cost_chart(chips: pd.DataFrame, model: ReferenceModel, assumptions: pd.DataF
         weights="bitsUsed[datum.chip_id] + '-bit'",
         batchUsed="batchUsed[datum.chip_id]",
         limitedBy="isValid(datum.chipSeconds) ? (memoryBound[datum.chip_id] ? 'memory bandwidth' : 'compute') : 'does not fit'",
-        # A chip without a price has no bar: its note gives the chip-hour price that would tie the
-        # cheapest, in words that say it is a price per chip-hour, not a point on the axis.
-        note=("(isValid(datum.cost) ? format(datum.cost, '$.2f') : datum.priced ? 'does not fit' : "
-              f"isValid(datum.chipSeconds) ? noPriceShort + '{'; ties at ' if narrow else '; ties the cheapest at '}' + "
-              "format(cheapestCostExact * 3600 / (1000000 * datum.chipSeconds), '$.2f') + "
-              f"'{'/chip-h' if narrow else ' per chip-hour'}' : noPriceShort + '; does not fit')"),
+        note="isValid(datum.cost) ? format(datum.cost, '$.2f') : 'does not fit'",
         barEnd="isValid(datum.cost) ? datum.cost : 0",
     )
     # On a phone each chip's name stands on its own line above its bar (as charts.label_rows
@@ -1118,13 +1130,16 @@ def cost_chart(chips: pd.DataFrame, model: ReferenceModel, assumptions: pd.DataF
     # screen readers get the bars' own words, not the outline's again.
     outline = alt.Chart().mark_bar(filled=False, color=charts.INK, strokeWidth=2, aria=False, **bar).encode(
         y=y, x=x, tooltip=tooltip).transform_filter("isValid(datum.cost) && datum.serving")
-    notes = alt.Chart().mark_text(align="left", dx=4, fontSize=11).encode(y=y, x=x, text="note:N")
-    layers = [bars, outline, notes]
+    # A chip without a price on the basis has no row: one line above the plot names them all.
+    notes = alt.Chart().mark_text(align="left", dx=4, fontSize=11).encode(y=y, x=x, text="note:N").transform_filter("datum.priced")
+    unpriced = alt.Chart().transform_aggregate(n="count()").mark_text(
+        align="left", baseline="bottom", x=0, y=-6, fontSize=11, text=alt.ExprRef("noPriceLine"), limit=alt.ExprRef("width"))
+    layers = [bars, outline, notes, unpriced]
     if narrow:
         layers.append(alt.Chart().transform_calculate(
             name=f"datum.serving ? replace(datum.chip, regexp(' \\\\(.*\\\\)'), '') + '{said}' : datum.chip").mark_text(
             align="left", baseline="bottom", dy=-9, fontSize=11, limit=alt.ExprRef("width")).encode(
-            y=y, x=alt.value(0), text="name:N"))
+            y=y, x=alt.value(0), text="name:N").transform_filter("datum.priced"))
     chart = (alt.layer(*layers, data=data).transform_calculate(**calculations)
              .add_params(*[alt.param(**p) for p in params])
              .properties(width=230 if narrow else 380, height=alt.Step(34 if narrow else 22)))
