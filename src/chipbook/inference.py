@@ -1322,6 +1322,10 @@ def tornado_chart(result: pd.DataFrame, chip_names: dict[str, str], *, narrow: b
     several = points.loc[points["cheapest_changes"], "cheapest_name"].nunique() > 1
     points["flip_label"] = [name if changes and several else "" for name, changes in
                             zip(points["cheapest_name"], points["cheapest_changes"])]
+    # The first row names its two marks (the assumption's low end, its high end) beside them.
+    top = points["assumption_id"] == wide["assumption_id"].iat[0] if len(wide) else False
+    points.loc[top, "flip_label"] = [end + (f": {name}" if name else "") for end, name in
+                                     zip(points.loc[top, "end"], points.loc[top, "flip_label"])]
     # Each end's chip name on its outer side, so the two ends of a short line do not collide.
     points["outer"] = [("right" if lead >= other else "left") for lead, other in zip(
         points["lead"], points.groupby("assumption_id")["lead"].transform(lambda s: s.iloc[::-1].to_numpy()))]
@@ -1343,11 +1347,11 @@ def tornado_chart(result: pd.DataFrame, chip_names: dict[str, str], *, narrow: b
     span = alt.Chart(points).mark_line(color="#8C8C8C", strokeWidth=2).encode(x=x, detail="label:N").transform_filter("isValid(datum.lead)")
     # One colour (ink): where a point lies against the line at 1 says whether the leader stays
     # cheapest (each side of it named above the plot), and the chip that takes over is named
-    # beside it; the shapes (circle: low end, triangle: high end) have a legend.
+    # beside it; the shapes (circle: low end, triangle: high end) are named on the first row.
     marks = alt.Chart(points).mark_point(filled=True, size=90, opacity=1, color="#444").encode(
         x=x,
         shape=alt.Shape("end:N", scale=alt.Scale(domain=["low end", "high end"], range=["circle", "triangle-right"]),
-                        legend=alt.Legend(title="Assumption at its", orient="bottom", direction="horizontal")),
+                        legend=None),
         tooltip=[alt.Tooltip("label:N", title="Assumption"), alt.Tooltip("end:N", title="Moved to"),
                  alt.Tooltip("value:Q", title="Value", format=",.2f"), alt.Tooltip("lead:Q", title="Cost ratio", format=".2f"),
                  alt.Tooltip("cheapest_name:N", title="Cheapest chip then")],

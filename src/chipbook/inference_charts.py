@@ -195,7 +195,7 @@ def latency_chart(mlperf: pd.DataFrame, specs: pd.DataFrame, source: str) -> alt
                             legend=charts.bottom_legend("Vendor", columns=2)),
             shape=alt.Shape("statistic:N", title="Latency", scale=alt.Scale(domain=["mean", "99th percentile"],
                                                                             range=["circle", "triangle-right"]),
-                            legend=charts.bottom_legend("Latency", columns=2)),
+                            legend=None),
             tooltip=[alt.Tooltip("system:N", title="System"), alt.Tooltip("statistic:N", title="Statistic"),
                      alt.Tooltip("seconds:Q", title="Seconds", format=".2f"),
                      alt.Tooltip("samples_per_second:Q", title="Samples a second (system)", format=",.2f")])
@@ -204,11 +204,16 @@ def latency_chart(mlperf: pd.DataFrame, specs: pd.DataFrame, source: str) -> alt
         bound_name = alt.Chart(frame.head(1)).transform_calculate(text="format(datum.latency_bound_s, 'd') + ' s bound'").mark_text(
             align="right", baseline="bottom", dx=2, dy=-4, fontSize=11, color="#333").encode(
             x="latency_bound_s:Q", y=alt.value(0), text="text:N")
-        # Each mean written above its mark (the title quotes the latest round's).
+        # Each mean written above its mark (the title quotes the latest round's); the first row
+        # names its two marks, the mean above its dot and the 99th percentile under its triangle.
+        first = f"datum.system == {json.dumps(lat['system'].iloc[0])}"
         means = alt.Chart(frame).transform_filter("datum.statistic == 'mean'").transform_calculate(
-            text="format(datum.seconds, '.1f') + ' s'").mark_text(baseline="bottom", dy=-7, fontSize=11).encode(
-            x=x, y=alt.Y(f"{label}:N", sort=list(lat[label])), text="text:N")
-        return alt.layer(bound, dots, means, bound_name).properties(width=190 if narrow else 420, height=alt.Step(30))
+            text=f"({first} ? 'mean ' : '') + format(datum.seconds, '.1f') + ' s'").mark_text(
+            baseline="bottom", dy=-7, fontSize=11).encode(x=x, y=alt.Y(f"{label}:N", sort=list(lat[label])), text="text:N")
+        tail = alt.Chart(frame).transform_filter(f"datum.statistic != 'mean' && {first}").mark_text(
+            text="99th percentile", align="right", baseline="top", dx=6, dy=7, fontSize=11).encode(
+            x=x, y=alt.Y(f"{label}:N", sort=list(lat[label])))
+        return alt.layer(bound, dots, means, tail, bound_name).properties(width=190 if narrow else 420, height=alt.Step(30))
 
     return charts.finish(
         draw(False), narrow=draw(True), title=title,
