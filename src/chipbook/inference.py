@@ -1067,8 +1067,8 @@ def with_live_text(chart, title_signal: str = "costTitle", description_signal: s
 def cost_chart(chips: pd.DataFrame, model: ReferenceModel, assumptions: pd.DataFrame, cost_scenarios: pd.DataFrame,
                scenarios: pd.DataFrame, *, narrow: bool = False):
     """The interactive cost chart: one bar per chip with a price on the picked basis
-    (dollars per million output tokens, recomputed in the page), one line above the plot
-    naming the chips without one, and an outline on the chips serving Anthropic in the picked scenario.
+    (dollars per million output tokens, recomputed in the page), a line under the axis
+    (on a phone, above the plot) naming the chips without one, and an outline on the chips serving Anthropic in the picked scenario.
 
     Returns (chart, title, description) where title and description are those of the
     default settings, computed from the same cost_table the chart starts from; pass them
@@ -1130,10 +1130,13 @@ def cost_chart(chips: pd.DataFrame, model: ReferenceModel, assumptions: pd.DataF
     # screen readers get the bars' own words, not the outline's again.
     outline = alt.Chart().mark_bar(filled=False, color=charts.INK, strokeWidth=2, aria=False, **bar).encode(
         y=y, x=x, tooltip=tooltip).transform_filter("isValid(datum.cost) && datum.serving")
-    # A chip without a price on the basis has no row: one line above the plot names them all.
+    # A chip without a price on the basis has no row: a line under the axis names them all (on a
+    # phone, whose legend is below, lines above the plot, the last ending just over it).
     notes = alt.Chart().mark_text(align="left", dx=4, fontSize=11).encode(y=y, x=x, text="note:N").transform_filter("datum.priced")
     unpriced = alt.Chart().transform_aggregate(n="count()").mark_text(
-        align="left", baseline="bottom", x=0, y=-6, fontSize=11, text=alt.ExprRef("noPriceLine"), limit=alt.ExprRef("width"))
+        align="left", baseline="bottom" if narrow else "top", x=0, lineHeight=13, fontSize=11, text=alt.ExprRef("noPriceLine"),
+        y=alt.ExprRef("isArray(noPriceLine) ? -6 - 13 * (length(noPriceLine) - 1) : -6" if narrow else "height + 40"),
+        limit=alt.ExprRef("width"))
     layers = [bars, outline, notes, unpriced]
     if narrow:
         layers.append(alt.Chart().transform_calculate(
