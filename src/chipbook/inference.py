@@ -1343,7 +1343,7 @@ def tornado_chart(result: pd.DataFrame, chip_names: dict[str, str], *, narrow: b
     # Rows in `order`, by position (a list of the rows' names would be carried by every layer).
     by_place = alt.EncodingSortField("place", op="min")
     y = (alt.Y("label:N", sort=by_place, title=None, axis=None, scale=alt.Scale(paddingOuter=0.3)) if narrow
-         else alt.Y("label:N", sort=by_place, title=None, axis=alt.Axis(labelLimit=260)))
+         else alt.Y("label:N", sort=by_place, title=None, axis=alt.Axis(labelLimit=260), scale=alt.Scale(paddingOuter=1)))
     points = points[["label", "end", "value", "lead", "cheapest_name", "flip_label", "outer"]].assign(
         lead=points["lead"].round(4),  # four places are more than a pixel
         place=points["label"].map({label: i for i, label in enumerate(order)}))
@@ -1364,8 +1364,15 @@ def tornado_chart(result: pd.DataFrame, chip_names: dict[str, str], *, narrow: b
     names = alt.layer(*[alt.Chart(points).mark_text(
         align=side, fontSize=10, **({"baseline": "top", "dy": 8, "dx": 4 if side == "right" else -4} if narrow else
                                     {"dx": 9 if side == "left" else -9})).encode(
-        x=x, text="flip_label:N").transform_filter(f"isValid(datum.lead) && datum.flip_label != '' && datum.outer == '{outer}'")
+        x=x, text="flip_label:N").transform_filter(f"isValid(datum.lead) && datum.flip_label != '' && datum.outer == '{outer}'"
+                                                   + ("" if narrow else " && datum.place > 0"))
         for outer, side in ((("right", "right"), ("left", "left")) if narrow else (("right", "left"), ("left", "right")))])
+    if not narrow:
+        # The first row's words over its marks, each reaching back along the line, clear of the axis's names.
+        names += alt.Chart(points).mark_text(
+            align=alt.ExprRef("datum.outer == 'left' ? 'left' : 'right'"), baseline="bottom", dy=-7, fontSize=10,
+            dx=alt.ExprRef("datum.outer == 'left' ? -5 : 5")).encode(x=x, text="flip_label:N").transform_filter(
+            "isValid(datum.lead) && datum.place == 0")
     one = pd.DataFrame({"lead": [1.0]})  # the same data in both layouts: the page carries it once
     if narrow:
         # Parity as a short upright stroke in each row, under the row's name, not a line through the names.
