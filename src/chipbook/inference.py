@@ -1028,7 +1028,8 @@ def vega_cost_params(chips: pd.DataFrame, model: ReferenceModel, assumptions: pd
         # the chips with no price on the basis (short names, each after ', '), and those of them serving Anthropic
         {"name": "noPriceAll", "expr": " + ".join(f"({k}_h ? '' : {_js_string(', ' + short[c])})" for c, k in keys.items())},
         {"name": "noPriceServing", "expr": " + ".join(f"({k}_h || indexof(serving, {_js_string(c)}) < 0 ? '' : "
-                                                      f"{_js_string(', ' + short[c])})" for c, k in keys.items())},
+                                                      f"{_js_string(', ' + short[c])})" for c, k in keys.items()
+                                                      if c in set(cost_scenarios["chip_id"]))},
         # on a phone each list on a line of its own, under its words
         {"name": "noPriceLine", "expr": ("noPriceServing ? [" + (", " if narrow else " + ").join((
             "'Not drawn, ' + noPrice + ':'", "substring(noPriceAll, 2)")) + ", " + (", " if narrow else " + ").join((
