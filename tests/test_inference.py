@@ -1365,9 +1365,21 @@ def test_cost_chart_names_the_chips_serving_anthropic_on_their_rows():
     fleet = set(SPECS.set_index("chip_id").loc[inf.fleet(COST_SCENARIOS, "central"), "chip"])
     for narrow in (False, True):
         chart = inf.cost_chart(LIVE_CHIPS, LIVE_MODEL, ASSUMPTIONS, COST_SCENARIOS, SCENARIOS, narrow=narrow)[0]
-        texts = [html.unescape(t) for t in re.findall(r"<text[^>]*>([^<]*)</text>", vl_convert.vegalite_to_svg(chart.to_dict()))]
+        svg = vl_convert.vegalite_to_svg(chart.to_dict())
+        texts = [html.unescape(t) for t in re.findall(r"<t(?:ext|span)[^>]*>([^<]*)</t(?:ext|span)>", svg)]
         named = {t.split(" \u00b7 ")[0] for t in texts if t.endswith(" \u00b7 serving Anthropic")}
-        # the words stand beside every chip of the picked (default) scenario and no other; on a
-        # phone without the chip's nickname
-        assert named == ({c.split(" (")[0] for c in fleet} if narrow else fleet)
+        # the words stand beside every priced chip of the picked (default) scenario and no other (on a
+        # phone without the chip's nickname); those with no price have no row, and the line above the plot names them
+        unpriced = set(LIVE_CHIPS.loc[LIVE_CHIPS["usd_per_chip_hour"].isna(), "chip"])
+        assert named == ({c.split(" (")[0] for c in fleet - unpriced} if narrow else fleet - unpriced)
+        short = lambda names: sorted(c.split(" (")[0] for c in names)
+        # (on a phone each list on the line under its words)
+        lines = "\n".join(texts).replace(":\n", ": ").split("\n")
+        line = next(t for t in lines if t.startswith("Not drawn, no public price: "))
+        assert sorted(line.split(": ")[1].split(", ")) == short(unpriced)
+        serving = next(t for t in lines if t.startswith("Of these, serving Anthropic: "))
+        assert sorted(serving.split(": ")[1].split(", ")) == short(fleet & unpriced)
+        # a phone binds only the controls that move the order most
+        bound = [p["name"] for p in chart.to_dict()["params"] if "bind" in p]
+        assert bound == list(inf.PHONE_CONTROLS) if narrow else len(bound) > len(inf.PHONE_CONTROLS)
         assert not any("\u25c6" in t for t in texts)

@@ -761,7 +761,6 @@ VENDOR_CONTROLS = {"discount": "negotiated_discount", "bandwidthShare": "bandwid
 BASIS_WORDS = {"list": "On list prices less discounts", "owning": "On owning cost"}
 BASIS_CONTROL = {"list": "List price less discount", "owning": "Owning cost, no margin"}
 NO_PRICE = {"list": "no public price", "owning": "no owning-cost estimate"}
-NO_PRICE_SHORT = {"list": "no price", "owning": "no estimate"}
 # Sort markers: a priced chip that does not fit, then a chip with no price on the basis.
 UNFIT, UNPRICED = "zy|", "zz|"
 
@@ -886,8 +885,13 @@ def moved_from_controls(assumptions: pd.DataFrame, controls: dict) -> dict[str, 
     return moved
 
 
+# The controls a phone shows (the others keep their default there): the three that move the order most.
+PHONE_CONTROLS = ("batch", "weightBits", "basis")
+
+
 def vega_cost_params(chips: pd.DataFrame, model: ReferenceModel, assumptions: pd.DataFrame,
-                     cost_scenarios: pd.DataFrame, scenarios: pd.DataFrame, default_order: str) -> list[dict]:
+                     cost_scenarios: pd.DataFrame, scenarios: pd.DataFrame, default_order: str,
+                     narrow: bool = False) -> list[dict]:
     """Vega-Lite parameter definitions (plain dicts) for the interactive cost chart.
 
     Bound controls, set at the central assumptions: batch (the ceiling), context
@@ -899,7 +903,9 @@ def vega_cost_params(chips: pd.DataFrame, model: ReferenceModel, assumptions: pd
     _x (cost); costs, bitsUsed, batchUsed, memoryBound, chipSeconds, pricedNow, priceNow
     (objects keyed by chip_id); serving (the scenario's chip_ids); ranked; costTitle and
     costSummary (the title and text alternative, as cost_title and cost_summary write
-    them)."""
+    them); noPriceAll, noPriceServing and noPriceLine (the chips without a price on the
+    basis, which have no bar, and those of them serving Anthropic, as a line or two). narrow:
+    only PHONE_CONTROLS are bound."""
     vendors = [v for v in CHIP_MAKERS if v in set(chips["vendor"])]
     first = chips.iloc[0]
     central = assumption_values(assumptions, first["chip_id"], first["vendor"])
@@ -930,8 +936,9 @@ def vega_cost_params(chips: pd.DataFrame, model: ReferenceModel, assumptions: pd
                                 "name": f"{vendor} share of peak memory bandwidth achieved "}})
     kv_token = model.kv_bytes_per_token(1)
     attention = 4 * model.layers * model.query_heads * model.head_dim
-    derived: list[dict] = [{"name": "basisWords", "expr": _by_basis(BASIS_WORDS)}, {"name": "noPrice", "expr": _by_basis(NO_PRICE)},
-                           {"name": "noPriceShort", "expr": _by_basis(NO_PRICE_SHORT)}]
+    if narrow:
+        params = [p if p["name"] in PHONE_CONTROLS else {k: v for k, v in p.items() if k != "bind"} for p in params]
+    derived: list[dict] = [{"name": "basisWords", "expr": _by_basis(BASIS_WORDS)}, {"name": "noPrice", "expr": _by_basis(NO_PRICE)}]
     keys = {}
     # Per chip c<i>: _w weight bits, _p peak TFLOPS, _v cache bits, _q cache bytes a sequence, _m batch limit, _b batch,
     # _r memory seconds, _c compute seconds, _s chip-seconds a token (null: does not fit), _d price on the basis,
@@ -981,6 +988,7 @@ def vega_cost_params(chips: pd.DataFrame, model: ReferenceModel, assumptions: pd
     def obj(suffix):
         return "{" + ", ".join(f"{_js_string(c)}: {k}_{suffix}" for c, k in keys.items()) + "}"
     labels = chips.set_index("chip_id")["chip"]
+    short = labels.str.replace(r" \(.*\)$", "", regex=True)
 
     def entry(c):
         """'cost key|label $cost' for a chip that fits, else a marker that sorts after every cost."""
@@ -1017,6 +1025,16 @@ def vega_cost_params(chips: pd.DataFrame, model: ReferenceModel, assumptions: pd
         {"name": "cheapestCostExact", "expr": "cheapestFits ? min(" + ", ".join(
             f"isValid({k}_x) ? {k}_x : 1e300" for k in keys.values()) + ") : null"},
     ] + sayings + [
+        # the chips with no price on the basis (short names, each after ', '), and those of them serving Anthropic
+        {"name": "noPriceAll", "expr": " + ".join(f"({k}_h ? '' : {_js_string(', ' + short[c])})" for c, k in keys.items())},
+        {"name": "noPriceServing", "expr": " + ".join(f"({k}_h || indexof(serving, {_js_string(c)}) < 0 ? '' : "
+                                                      f"{_js_string(', ' + short[c])})" for c, k in keys.items()
+                                                      if c in set(cost_scenarios["chip_id"]))},
+        # on a phone each list on a line of its own, under its words
+        {"name": "noPriceLine", "expr": ("noPriceServing ? [" + (", " if narrow else " + ").join((
+            "'Not drawn, ' + noPrice + ':'", "substring(noPriceAll, 2)")) + ", " + (", " if narrow else " + ").join((
+            "'Of these, serving Anthropic:'", "substring(noPriceServing, 2)")) + "] : noPriceAll ? [" + (", " if narrow else " + ").join((
+            "'Not drawn, ' + noPrice + ':'", "substring(noPriceAll, 2)")) + "] : ''").replace(":' + substring", ": ' + substring")},
         {"name": "orderKey", "expr": f"replace(replace(replace(join(ranked, '~'), {drop_marked}, ''), {drop_keys}, ''), {drop_costs}, '')"},
         {"name": "orderChanged", "expr": f"orderKey != {_js_string(default_order)}"},
         {"name": "costTitle", "expr": ("cheapestFits ? basisWords + ', ' + replace(split(ranked[0], '|')[1], " + drop_costs + ", '') + "
@@ -1050,8 +1068,8 @@ def with_live_text(chart, title_signal: str = "costTitle", description_signal: s
 def cost_chart(chips: pd.DataFrame, model: ReferenceModel, assumptions: pd.DataFrame, cost_scenarios: pd.DataFrame,
                scenarios: pd.DataFrame, *, narrow: bool = False):
     """The interactive cost chart: one bar per chip with a price on the picked basis
-    (dollars per million output tokens, recomputed in the page), a line of text for each
-    chip without one, and an outline on the chips serving Anthropic in the picked scenario.
+    (dollars per million output tokens, recomputed in the page), a line under the axis
+    (on a phone, above the plot) naming the chips without one, and an outline on the chips serving Anthropic in the picked scenario.
 
     Returns (chart, title, description) where title and description are those of the
     default settings, computed from the same cost_table the chart starts from; pass them
@@ -1070,7 +1088,7 @@ def cost_chart(chips: pd.DataFrame, model: ReferenceModel, assumptions: pd.DataF
                    + cost_summary(table, scenario_chips(cost_scenarios, "central", table), default_order))
     data = chips[["chip_id", "chip", "vendor", "price_id"]]
     vendors = [v for v in CHIP_MAKERS if v in set(data["vendor"])]
-    params = vega_cost_params(chips, model, assumptions, cost_scenarios, scenarios, default_order)
+    params = vega_cost_params(chips, model, assumptions, cost_scenarios, scenarios, default_order, narrow)
     calculations = dict(
         cost="costs[datum.chip_id]",
         chipSeconds="chipSeconds[datum.chip_id]",
@@ -1081,12 +1099,7 @@ def cost_chart(chips: pd.DataFrame, model: ReferenceModel, assumptions: pd.DataF
         weights="bitsUsed[datum.chip_id] + '-bit'",
         batchUsed="batchUsed[datum.chip_id]",
         limitedBy="isValid(datum.chipSeconds) ? (memoryBound[datum.chip_id] ? 'memory bandwidth' : 'compute') : 'does not fit'",
-        # A chip without a price has no bar: its note gives the chip-hour price that would tie the
-        # cheapest, in words that say it is a price per chip-hour, not a point on the axis.
-        note=("(isValid(datum.cost) ? format(datum.cost, '$.2f') : datum.priced ? 'does not fit' : "
-              f"isValid(datum.chipSeconds) ? noPriceShort + '{'; ties at ' if narrow else '; ties the cheapest at '}' + "
-              "format(cheapestCostExact * 3600 / (1000000 * datum.chipSeconds), '$.2f') + "
-              f"'{'/chip-h' if narrow else ' per chip-hour'}' : noPriceShort + '; does not fit')"),
+        note="isValid(datum.cost) ? format(datum.cost, '$.2f') : 'does not fit'",
         barEnd="isValid(datum.cost) ? datum.cost : 0",
     )
     # On a phone each chip's name stands on its own line above its bar (as charts.label_rows
@@ -1118,13 +1131,19 @@ def cost_chart(chips: pd.DataFrame, model: ReferenceModel, assumptions: pd.DataF
     # screen readers get the bars' own words, not the outline's again.
     outline = alt.Chart().mark_bar(filled=False, color=charts.INK, strokeWidth=2, aria=False, **bar).encode(
         y=y, x=x, tooltip=tooltip).transform_filter("isValid(datum.cost) && datum.serving")
-    notes = alt.Chart().mark_text(align="left", dx=4, fontSize=11).encode(y=y, x=x, text="note:N")
-    layers = [bars, outline, notes]
+    # A chip without a price on the basis has no row: a line under the axis names them all (on a
+    # phone, whose legend is below, lines above the plot, the last ending just over it).
+    notes = alt.Chart().mark_text(align="left", dx=4, fontSize=11).encode(y=y, x=x, text="note:N").transform_filter("datum.priced")
+    unpriced = alt.Chart().transform_aggregate(n="count()").mark_text(
+        align="left", baseline="bottom" if narrow else "top", x=0, lineHeight=13, fontSize=11, text=alt.ExprRef("noPriceLine"),
+        y=alt.ExprRef("isArray(noPriceLine) ? -6 - 13 * (length(noPriceLine) - 1) : -6" if narrow else "height + 40"),
+        limit=alt.ExprRef("width"))
+    layers = [bars, outline, notes, unpriced]
     if narrow:
         layers.append(alt.Chart().transform_calculate(
             name=f"datum.serving ? replace(datum.chip, regexp(' \\\\(.*\\\\)'), '') + '{said}' : datum.chip").mark_text(
             align="left", baseline="bottom", dy=-9, fontSize=11, limit=alt.ExprRef("width")).encode(
-            y=y, x=alt.value(0), text="name:N"))
+            y=y, x=alt.value(0), text="name:N").transform_filter("datum.priced"))
     chart = (alt.layer(*layers, data=data).transform_calculate(**calculations)
              .add_params(*[alt.param(**p) for p in params])
              .properties(width=230 if narrow else 380, height=alt.Step(34 if narrow else 22)))
@@ -1307,6 +1326,10 @@ def tornado_chart(result: pd.DataFrame, chip_names: dict[str, str], *, narrow: b
     several = points.loc[points["cheapest_changes"], "cheapest_name"].nunique() > 1
     points["flip_label"] = [name if changes and several else "" for name, changes in
                             zip(points["cheapest_name"], points["cheapest_changes"])]
+    # The first row names its two marks (the assumption's low end, its high end) beside them.
+    top = points["assumption_id"] == wide["assumption_id"].iat[0] if len(wide) else False
+    points.loc[top, "flip_label"] = [end + (f": {name}" if name else "") for end, name in
+                                     zip(points.loc[top, "end"], points.loc[top, "flip_label"])]
     # Each end's chip name on its outer side, so the two ends of a short line do not collide.
     points["outer"] = [("right" if lead >= other else "left") for lead, other in zip(
         points["lead"], points.groupby("assumption_id")["lead"].transform(lambda s: s.iloc[::-1].to_numpy()))]
@@ -1321,18 +1344,18 @@ def tornado_chart(result: pd.DataFrame, chip_names: dict[str, str], *, narrow: b
     # Rows in `order`, by position (a list of the rows' names would be carried by every layer).
     by_place = alt.EncodingSortField("place", op="min")
     y = (alt.Y("label:N", sort=by_place, title=None, axis=None, scale=alt.Scale(paddingOuter=0.3)) if narrow
-         else alt.Y("label:N", sort=by_place, title=None, axis=alt.Axis(labelLimit=260)))
+         else alt.Y("label:N", sort=by_place, title=None, axis=alt.Axis(labelLimit=260), scale=alt.Scale(paddingOuter=1)))
     points = points[["label", "end", "value", "lead", "cheapest_name", "flip_label", "outer"]].assign(
         lead=points["lead"].round(4),  # four places are more than a pixel
         place=points["label"].map({label: i for i, label in enumerate(order)}))
     span = alt.Chart(points).mark_line(color="#8C8C8C", strokeWidth=2).encode(x=x, detail="label:N").transform_filter("isValid(datum.lead)")
     # One colour (ink): where a point lies against the line at 1 says whether the leader stays
     # cheapest (each side of it named above the plot), and the chip that takes over is named
-    # beside it; the shapes (circle: low end, triangle: high end) have a legend.
+    # beside it; the shapes (circle: low end, triangle: high end) are named on the first row.
     marks = alt.Chart(points).mark_point(filled=True, size=90, opacity=1, color="#444").encode(
         x=x,
         shape=alt.Shape("end:N", scale=alt.Scale(domain=["low end", "high end"], range=["circle", "triangle-right"]),
-                        legend=alt.Legend(title="Assumption at its", orient="bottom", direction="horizontal")),
+                        legend=None),
         tooltip=[alt.Tooltip("label:N", title="Assumption"), alt.Tooltip("end:N", title="Moved to"),
                  alt.Tooltip("value:Q", title="Value", format=",.2f"), alt.Tooltip("lead:Q", title="Cost ratio", format=".2f"),
                  alt.Tooltip("cheapest_name:N", title="Cheapest chip then")],
@@ -1342,8 +1365,15 @@ def tornado_chart(result: pd.DataFrame, chip_names: dict[str, str], *, narrow: b
     names = alt.layer(*[alt.Chart(points).mark_text(
         align=side, fontSize=10, **({"baseline": "top", "dy": 8, "dx": 4 if side == "right" else -4} if narrow else
                                     {"dx": 9 if side == "left" else -9})).encode(
-        x=x, text="flip_label:N").transform_filter(f"isValid(datum.lead) && datum.flip_label != '' && datum.outer == '{outer}'")
+        x=x, text="flip_label:N").transform_filter(f"isValid(datum.lead) && datum.flip_label != '' && datum.outer == '{outer}'"
+                                                   + ("" if narrow else " && datum.place > 0"))
         for outer, side in ((("right", "right"), ("left", "left")) if narrow else (("right", "left"), ("left", "right")))])
+    if not narrow:
+        # The first row's words over its marks, each reaching back along the line, clear of the axis's names.
+        names += alt.Chart(points).mark_text(
+            align=alt.ExprRef("datum.outer == 'left' ? 'left' : 'right'"), baseline="bottom", dy=-7, fontSize=10,
+            dx=alt.ExprRef("datum.outer == 'left' ? -5 : 5")).encode(x=x, text="flip_label:N").transform_filter(
+            "isValid(datum.lead) && datum.place == 0")
     one = pd.DataFrame({"lead": [1.0]})  # the same data in both layouts: the page carries it once
     if narrow:
         # Parity as a short upright stroke in each row, under the row's name, not a line through the names.

@@ -46,28 +46,27 @@ def generation_frame(ratios: dict, vendor_claims: pd.DataFrame, vendor_of: pd.Se
 
 # A phone's words for the generation chart's row names (replaced in the page).
 SHORTER_WORDS = {"performance": "perf.", "per list-price $": "per list $", "per dollar": "per $"}
-# The per-chip rows' marks: grey, 3:1 on light and dark pages, so the per-dollar rows the title quotes stand out.
-PER_CHIP_GREY = "#8C8C8C"
-SPEC_SUFFIXES = {"spec sheet": " per chip", "spec sheet \u00f7 list price": " per list-price $"}
 
 
 def generation_title(frame: pd.DataFrame, v5e_claim: str, trn2_claim: str) -> str:
-    """The generation chart's finding: whether v5e's spec-sheet ratios per list-price dollar
-    bear out Google's claim (`v5e_claim`), and Trainium2's BF16 ratio per dollar against
-    AWS's (`trn2_claim`). `frame`: `generation_frame()`."""
+    """The generation chart's one finding: whether the spec sheets per list-price dollar back
+    Google's claim (`v5e_claim`: v5e's ratios span it) and AWS's (`trn2_claim`: Trainium2's
+    BF16 ratio reaches 0.8 of it). `frame`: `generation_frame()`."""
     by_ref = frame[frame["claim_ref"] != ""].set_index("claim_ref")
     v5e = frame[(frame["chip"] == "TPU v5e") & (frame["kind"] == "spec sheet \u00f7 list price")]["ratio"]
     trn2 = frame[(frame["chip"] == "Trainium2") & (frame["measure"] == "dense BF16 per list-price $")]["ratio"].iloc[0]
     google, aws = by_ref.loc[v5e_claim, "ratio"], by_ref.loc[trn2_claim, "ratio"]
     within = v5e.min() <= google <= v5e.max()
-    return (f"Per list-price dollar, TPU v5e's spec sheet gives {v5e.min():.1f}-{v5e.max():.1f}x, "
-            f"{'around' if within else 'against'} Google's claimed {google:g}x; Trainium2's gives {trn2:.2f}x in BF16, "
-            f"{'not' if trn2 < 0.8 * aws else 'near'} AWS's {aws:g}x")
+    near = trn2 >= 0.8 * aws
+    verb = "back" if within else ("exceed" if v5e.min() > google else "fall short of")
+    link = (", and AWS's" if near else ", not AWS's") if within else (", and AWS's" if not near else ", unlike AWS's")
+    return f"Per list-price dollar, spec sheets {verb} Google's {google:g}x claim for TPU v5e{link} {aws:g}x for Trainium2"
 
 
 def generation_drawn(frame: pd.DataFrame, claims: dict[str, str]) -> pd.DataFrame:
     """The rows the generation chart draws, per chip: the vendor's claim the title quotes
-    (`claims`: chip to claim_ref), then every spec-sheet ratio, each with that claim beside it.
+    (`claims`: chip to claim_ref), then every spec-sheet ratio per list-price dollar (the
+    per-chip ratios would only pad the chart), each with that claim beside it.
     Columns: chip, name (the row's words: "AWS claim: training performance", "dense BF16 per
     chip"), ratio (to three places), claim (the quoted claim's factor), hedge ("up to " on a
     hedged claim's own row, else empty), per ("claim", "dollar" or "chip"), place (the row's
@@ -79,8 +78,7 @@ def generation_drawn(frame: pd.DataFrame, claims: dict[str, str]) -> pd.DataFram
         rows.append({"chip": chip, "name": f"{claim['vendor']} claim: {metric}", "ratio": claim["ratio"],
                      "claim": claim["ratio"], "hedge": "up to " if hedge.startswith("up to") else "", "per": "claim"})
         # The per-dollar rows the title quotes first, under the claim; the per-chip ones after.
-        spec = frame[(frame["chip"] == chip) & frame["kind"].isin(SPEC_SUFFIXES)].sort_values(
-            "kind", key=lambda k: k != "spec sheet \u00f7 list price", kind="stable")
+        spec = frame[(frame["chip"] == chip) & (frame["kind"] == "spec sheet \u00f7 list price")]
         rows += [{"chip": chip, "name": r.measure, "ratio": r.ratio, "claim": claim["ratio"], "hedge": "",
                   "per": "chip" if r.kind == "spec sheet" else "dollar"} for r in spec.itertuples()]
     drawn = pd.DataFrame(rows).assign(ratio=lambda d: d["ratio"].round(3))
@@ -91,7 +89,7 @@ def generation_chart(frame: pd.DataFrame, v5e_claim: str, trn2_claim: str, sourc
     """Each vendor's claim for a new chip over its predecessor against what the spec sheets
     and list prices give, a panel per chip: the claim the title quotes as its top row and a
     line down the panel, each rate both chips publish (per chip, per list-price dollar) a
-    row, with the gap from the claim to its ratio drawn and the ratio written at its end.
+    row (per list-price dollar), with the gap from the claim to its ratio drawn and the ratio written at its end.
     `frame`: `generation_frame()`; `v5e_claim`, `trn2_claim`: the claim_ref of the vendor
     figure each title quotes."""
     title = generation_title(frame, v5e_claim, trn2_claim)
@@ -117,9 +115,9 @@ def generation_chart(frame: pd.DataFrame, v5e_claim: str, trn2_claim: str, sourc
         claim = alt.Chart().mark_point(shape="M0,-1L0,1", size=100 if narrow else 160, strokeWidth=2, filled=False,
                                        color=colour, opacity=1).encode(x=alt.X("claim:Q"))
         gap = alt.Chart().mark_rule(color="#8C8C8C", strokeWidth=2).encode(x=alt.X("claim:Q"), x2="ratio:Q")
-        # The per-dollar rows the title quotes in the vendor's colour, the per-chip rows in grey.
-        points = alt.Chart().mark_point(filled=True, size=80, opacity=1).encode(
-            x=x, color=alt.condition("datum.per == 'chip'", alt.value(PER_CHIP_GREY), alt.value(colour)),
+        # The per-dollar ratios the title weighs, in the vendor's colour.
+        points = alt.Chart().mark_point(filled=True, size=80, opacity=1, color=colour).encode(
+            x=x,
             tooltip=[alt.Tooltip("name:N", title="Figure"),
                      alt.Tooltip("ratio:Q", title="Over its predecessor (times)", format=".2f")])
         # Each ratio written at its end of the gap, away from the claim; the claim's own row names the line.
@@ -146,7 +144,7 @@ def generation_chart(frame: pd.DataFrame, v5e_claim: str, trn2_claim: str, sourc
     return charts.finish(
         draw(False), narrow=draw(True), title=title,
         subtitle="Each chip over its predecessor: the vendor's claim against every dense peak rate both chips publish and "
-                 "their memory bandwidth, per dollar of on-demand list price and per chip.",
+                 "their memory bandwidth, per dollar of on-demand list price.",
         source=source,
         description=f"Dot plot of generational ratios for TPU v5e over TPU v4 and Trainium2 over Trainium against the "
                     f"vendor's claim. {title}. "
@@ -197,7 +195,7 @@ def latency_chart(mlperf: pd.DataFrame, specs: pd.DataFrame, source: str) -> alt
                             legend=charts.bottom_legend("Vendor", columns=2)),
             shape=alt.Shape("statistic:N", title="Latency", scale=alt.Scale(domain=["mean", "99th percentile"],
                                                                             range=["circle", "triangle-right"]),
-                            legend=charts.bottom_legend("Latency", columns=2)),
+                            legend=None),
             tooltip=[alt.Tooltip("system:N", title="System"), alt.Tooltip("statistic:N", title="Statistic"),
                      alt.Tooltip("seconds:Q", title="Seconds", format=".2f"),
                      alt.Tooltip("samples_per_second:Q", title="Samples a second (system)", format=",.2f")])
@@ -206,11 +204,16 @@ def latency_chart(mlperf: pd.DataFrame, specs: pd.DataFrame, source: str) -> alt
         bound_name = alt.Chart(frame.head(1)).transform_calculate(text="format(datum.latency_bound_s, 'd') + ' s bound'").mark_text(
             align="right", baseline="bottom", dx=2, dy=-4, fontSize=11, color="#333").encode(
             x="latency_bound_s:Q", y=alt.value(0), text="text:N")
-        # Each mean written above its mark (the title quotes the latest round's).
+        # Each mean written above its mark (the title quotes the latest round's); the first row
+        # names its two marks, the mean above its dot and the 99th percentile under its triangle.
+        first = f"datum.system == {json.dumps(lat['system'].iloc[0])}"
         means = alt.Chart(frame).transform_filter("datum.statistic == 'mean'").transform_calculate(
-            text="format(datum.seconds, '.1f') + ' s'").mark_text(baseline="bottom", dy=-7, fontSize=11).encode(
-            x=x, y=alt.Y(f"{label}:N", sort=list(lat[label])), text="text:N")
-        return alt.layer(bound, dots, means, bound_name).properties(width=190 if narrow else 420, height=alt.Step(30))
+            text=f"({first} ? 'mean ' : '') + format(datum.seconds, '.1f') + ' s'").mark_text(
+            baseline="bottom", dy=-7, fontSize=11).encode(x=x, y=alt.Y(f"{label}:N", sort=list(lat[label])), text="text:N")
+        tail = alt.Chart(frame).transform_filter(f"datum.statistic != 'mean' && {first}").mark_text(
+            text="99th percentile", align="right", baseline="top", dx=6, dy=7, fontSize=11).encode(
+            x=x, y=alt.Y(f"{label}:N", sort=list(lat[label])))
+        return alt.layer(bound, dots, means, tail, bound_name).properties(width=190 if narrow else 420, height=alt.Step(30))
 
     return charts.finish(
         draw(False), narrow=draw(True), title=title,
@@ -297,7 +300,8 @@ def per_dollar_chart(frame: pd.DataFrame, price_span: str, source: str) -> alt.T
     name = frame["label"]
     compute = ("it also the most compute" if most_compute == best else
                f"{name[most_compute]} the most compute, far right")
-    title = f"{name[best]} buys the most memory bandwidth per list-price dollar, {name[worst]} the least; {compute}"
+    # One finding in the title (bandwidth, which governs decoding); compute per dollar in the text alternative.
+    title = f"{name[best]} buys the most memory bandwidth per list-price dollar, {name[worst]} the least"
     vendors = [v for v in CHIP_MAKERS if v in set(frame["vendor"])]
     # Bandwidth per dollar, which governs decoding, up the chart where the eye reads a ranking;
     # compute per dollar across.
@@ -340,7 +344,7 @@ def per_dollar_chart(frame: pd.DataFrame, price_span: str, source: str) -> alt.T
                  f"chip, {price_span}. Decoding is bandwidth-bound: the higher, the cheaper it decodes.",
         source=source,
         description=f"Scatter plot of {len(frame)} accelerators: memory bandwidth per dollar-hour against compute per "
-                    f"dollar-hour. {title}. " + "; ".join(
+                    f"dollar-hour. {title}; {compute}. " + "; ".join(
                         f"{r.chip}: {r.hbm_gb_s_per_usd_hour:,.0f} GB/s and {r.bf16_tflops_per_usd_hour:,.0f} TFLOPS per $/h"
                         for r in frame.itertuples()),
         data_files=["accelerator_specs.csv", "accelerator_prices.csv"],
