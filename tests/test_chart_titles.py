@@ -504,6 +504,12 @@ def test_postmortem_chart_title_counts_tpu_bugs_and_overlap_days():
     shorter = incidents.assign(end_date=[T("2025-08-30"), T("2025-09-02"), T("2025-09-12")])
     assert title(abstraction.postmortem_chart(shorter, T("2025-09-17"), "S")).endswith("on 9 days")  # Aug 25 to Sep 2
     assert abstraction.overlap_spans(incidents)["days"].sum() == abstraction.overlap_days(incidents) == 11
+    # No bar runs past the rule here, so nothing says why; one that does is named under its bar,
+    # with the surface and day it ran to.
+    assert "ran to" not in json.dumps(spec(chart))
+    late = incidents.assign(end_date=[T("2025-09-18"), T("2025-09-02"), T("2025-09-12")])
+    assert "first-party API ran to Sep 18 \u2192" in json.dumps(spec(abstraction.postmortem_chart(late, T("2025-09-17"), "S")),
+                                                            ensure_ascii=False)
 
 
 # --- interconnect ---------------------------------------------------------------------------
@@ -526,18 +532,21 @@ SYSTEMS = pd.DataFrame([
 
 def test_domain_chart_title_and_one_point_for_two_pods_on_one_spot():
     chart = interconnect.domain_chart(SYSTEMS, "2026-11-21", "S")
-    # 900 / 600 = 1.5; 9,216 / 72 = 128
-    assert title(chart) == "NVLink 5 gives each chip 1.5x a TPU's bandwidth, but TPU pods hold 128x as many chips"
+    # 9,216 / 72 = 128: one finding in the title; the bandwidth (900 / 600 = 1.5) in the text alternative
+    assert title(chart) == "TPU pods hold 128x as many chips in one scale-up domain as NVIDIA's largest system shown"
+    assert "NVLink 5 gives each chip 1.5x the bandwidth of TPU7x and TPU v5p." in spec(chart)["description"]
     labels = {r["label"] for t in spec(chart)["datasets"].values() for r in t if "label" in r}
     assert "TPU7x (Ironwood) and TPU v5p" in labels  # 9,216 and 8,960 chips at 600 GB/s: one point, both names
-    # The title's numbers stand under the names of the points they belong to.
+    # The numbers stand under the names of the points they belong to, the TPUs compared named.
     texts = {r["text_wide"] for t in spec(chart)["datasets"].values() for r in t if "text_wide" in r}
-    assert "GB200 NVL72 rack\n1.5x a TPU's GB/s" in texts and "TPU7x (Ironwood) and TPU v5p\n128x as many chips" in texts
+    assert ("GB200 NVL72 rack\n1.5x the GB/s of\nTPU7x and TPU v5p" in texts
+            and "TPU7x (Ironwood) and TPU v5p\n128x as many chips" in texts)
+    bigger = SYSTEMS.assign(scaleup_domain_chips=SYSTEMS["scaleup_domain_chips"].replace(72, 144))
+    assert title(interconnect.domain_chart(bigger, "2026-11-21", "S")).startswith("TPU pods hold 64x as many chips")
     faster = SYSTEMS.assign(scaleup_gbyte_s_per_chip_per_direction=[200.0, 450.0, 450.0, 450.0, 900.0])
-    assert title(interconnect.domain_chart(faster, "2026-11-21", "S")).startswith("NVLink 5 gives each chip 2.0x a TPU's")
     texts = {r["text_narrow"] for t in spec(interconnect.domain_chart(faster, "2026-11-21", "S"))["datasets"].values()
              for r in t if "text_narrow" in r}
-    assert "GB200 NVL72\n2.0x a TPU's GB/s" in texts  # 900 / 450
+    assert any(t.startswith("GB200 NVL72\n2.0x the GB/s of\n") for t in texts)  # 900 / 450
 
 
 def test_cliff_chart_title_names_the_largest_and_smallest_drop():
@@ -585,9 +594,12 @@ def test_scale_chart_title_counts_the_domains_the_largest_clusters_join():
     chart = interconnect.scale_chart(SYSTEMS, clusters, "S")
     # H100: 100,000 / 8 = 12,500 servers; v5e: 50,000 / 256 = 195.3 pods
     assert title(chart) == "The largest clusters reported join 195 to 12,500 scale-up domains"
-    drawn = [r for t in spec(chart)["datasets"].values() for r in t if "offset" in r]
-    # Two clusters of one size are one point naming both, not two points on one spot.
-    assert [r["name"] for r in drawn if r["chips"] == 24576] == ["RoCE cluster and IB cluster"]
+    drawn = [r for t in spec(chart)["datasets"].values() for r in t if "others" in r and "words_wide" not in r]
+    # One diamond per system, its largest cluster; the smaller ones only in its tooltip.
+    diamonds = [r for r in drawn if r["kind"] == "largest cluster or job reported"]
+    assert sorted(r["chips"] for r in diamonds) == [50000, 100000]
+    h100 = next(r for r in diamonds if r["chips"] == 100000)
+    assert h100["name"] == "Colossus" and h100["others"] == "RoCE cluster (24,576 chips); IB cluster (24,576 chips)"
     # Without the v5e job only the H100 line joins domains: 100,000 / 8.
     assert title(interconnect.scale_chart(SYSTEMS, clusters.iloc[:3], "S")) == (
         "The largest cluster reported joins 12,500 scale-up domains")
@@ -607,15 +619,16 @@ def test_scale_chart_names_the_systems_with_no_cluster_in_its_subtitle_not_as_ro
     assert "\u00d73,072 domains" in json.dumps(chart, ensure_ascii=False)
 
 
-def test_scale_chart_keeps_dodged_clusters_inside_their_row():
+def test_scale_chart_names_its_two_marks_on_the_first_row_not_in_a_legend():
     clusters = pd.DataFrame([
         {"system_id": "hgx-h100-8gpu", "vendor": "NVIDIA", "chips": n, "name": f"c{n}", "accelerator": "x",
          "scaleout_fabric": "f", "reported_outcome": "ran", "outcome_kind": "k", "as_of": T("2025-01-01"),
-         "source_id": "s"} for n in (20000, 22000, 24000, 26000)])  # four within a quarter of a decade
-    offsets = [r["offset"] for t in spec(interconnect.scale_chart(SYSTEMS, clusters, "S"))["datasets"].values()
-               for r in t if "offset" in r and r["name"].startswith("c")]
-    assert sorted(offsets) == [-6.0, 0.0, 6.0, 6.0]  # slots 0, +7, -7, +14, each capped at 22 / 2 - 5 = 6 px
-    assert max(map(abs, offsets)) <= interconnect.SCALE_ROW_PX / 2 - 5
+         "source_id": "s"} for n in (20000, 22000, 24000, 26000)])
+    chart = spec(interconnect.scale_chart(SYSTEMS, clusters, "S"))
+    words = {r["words_wide"]: r["chips"] for t in chart["datasets"].values() for r in t if "words_wide" in r}
+    assert words == {"one domain": 8, "largest cluster": 26000}  # the H100 row, the smallest domain: first
+    shapes = [layer["encoding"]["shape"] for layer in chart["layer"] if "shape" in layer.get("encoding", {})]
+    assert shapes and all(s["legend"] is None for s in shapes)  # no shape legend
 
 
 def test_network_model_title_is_the_worst_total_at_the_defaults():
@@ -629,8 +642,13 @@ def test_network_model_title_is_the_worst_total_at_the_defaults():
     assert title(chart) == "No system is network-bound at the default job: communication is at most 0.21x compute time"
     assert "0.21x compute time, on the GB200 NVL72 rack" in spec(chart)["description"]
     assert {p["name"] for p in spec(chart)["params"]} == {name for name, *_ in interconnect.MODEL_SLIDERS}
-    # Every mark has a legend entry (the sum's bar too), and a phone binds only three sliders.
-    assert spec(chart)["layer"][2]["encoding"]["shape"]["scale"]["domain"][-1] == interconnect.BOTH
+    # No legend: each kind of mark (the sum's bar too) is named beside the first row's, and a
+    # phone binds only three sliders.
+    assert spec(chart)["layer"][2]["encoding"]["shape"]["legend"] is None
+    kinds = spec(chart)["layer"][3]
+    assert kinds["mark"]["type"] == "text" and all(
+        w in json.dumps(kinds["transform"]) for w in interconnect.MODEL_NAMES.values())
+    assert "hgx-h100-8gpu" in json.dumps(kinds["transform"])  # the smallest domain: the first row
     narrow = spec(chart)["usermeta"]["chipbook"]["narrow"]
     assert [p["name"] for p in narrow["params"] if "bind" in p] == list(interconnect.PHONE_SLIDERS)
     assert {p["name"] for p in narrow["params"]} == {name for name, *_ in interconnect.MODEL_SLIDERS}

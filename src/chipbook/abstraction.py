@@ -505,9 +505,12 @@ def postmortem_chart(incidents: pd.DataFrame, published: pd.Timestamp, source: s
         else f"2+ bugs live: {overlap_total} days in all") if len(spans) else spans.assign(words="")
     overlap_name = alt.Chart(longest).mark_text(align="left", baseline="bottom", dy=-3, fontSize=10, color=charts.INK).encode(
         x="start:T", y=alt.value(0), text="words:N")
-    rule_name = alt.Chart(pd.DataFrame({"published": [published], "words": ["postmortem published"]})).mark_text(
-        align="right", baseline="bottom", dx=3, dy=-16, fontSize=10, color=charts.INK).encode(
-        x="published:T", y=alt.value(0), text="words:N")
+    # A bar that runs past the rule says why: the incident that ran longest, on its surface,
+    # under the bar, ending at the rule.
+    late = tl[tl["end_date"] > published].sort_values("end_date").groupby("bug").tail(1)
+    late_words = bars.merge(late[["bug", "end_date", "serving_surface"]], on=["bug", "end_date"])
+    late_words["words"] = [f"{SURFACE_SHORT.get(s, s)} ran to {d:%b %-d} \u2192"
+                           for s, d in zip(late_words["serving_surface"], late_words["end_date"])]
 
     def draw(narrow: bool):
         base = alt.Chart(bars)
@@ -522,9 +525,19 @@ def postmortem_chart(incidents: pd.DataFrame, published: pd.Timestamp, source: s
             tooltip=tooltip)
         rule = base.mark_rule(strokeDash=[4, 3], color=charts.INK).encode(
             x="published:T", tooltip=[alt.Tooltip("published:T", title="Postmortem published")])
+        # The rule's name in the last row, ending at the rule, on two lines (that row's bar ends
+        # well before it), apart from the overlap's name above the plot.
+        field, rows = ("row_narrow", order_narrow) if narrow else ("row", order)
+        rule_name = alt.Chart(pd.DataFrame({"published": [published], field: [rows[-1]], "words": ["postmortem\npublished"]})
+                              ).mark_text(align="right", dx=-4, fontSize=10, lineBreak="\n", lineHeight=11,
+                                          color=charts.INK).encode(
+            x="published:T", y=alt.Y(f"{field}:N", sort=rows), text="words:N")
+        late_name = alt.Chart(late_words[[field, "published", "words"]]).mark_text(
+            align="right", baseline="top", dx=-4, dy=9, fontSize=10, color=charts.INK).encode(
+            x="published:T", y=alt.Y(f"{field}:N", sort=rows), text="words:N")
         depth = max(text.count("\n") for text in (order_narrow if narrow else order)) + 1
-        return alt.layer(overlap, drawn, rule, overlap_name, rule_name).properties(
-            width=200 if narrow else 380, height=alt.Step(max(36, 13 * depth + 12)))
+        return alt.layer(overlap, drawn, rule, overlap_name, rule_name, late_name).properties(
+            width=230 if narrow else 380, height=alt.Step(max(36, 13 * depth + 12)))
 
     return charts.finish(
         draw(False), narrow=draw(True), title=title,

@@ -309,13 +309,16 @@ def domain_chart(systems: pd.DataFrame, spec_date: str, source: str) -> alt.TopL
     fastest = points.loc[points["per_direction"].idxmax()]
     fastest_google = points.loc[points["vendor"] == "Google", "per_direction"].max()
     faster, larger = fastest["per_direction"] / fastest_google, google_max / nvidia_max
-    title = (f"{fastest['scaleup_link']} gives each chip {faster:.1f}x a TPU's bandwidth, "
-             f"but TPU pods hold {larger:.0f}x as many chips")
-    # The title's two numbers, on the points they belong to: under the fastest system's name
-    # and under the largest pod's.
+    # The fastest TPUs by name: "a TPU's bandwidth" would claim it for every TPU.
+    tpus = _names_and(list(dict.fromkeys(points.loc[(points["vendor"] == "Google")
+                                                    & (points["per_direction"] == fastest_google), "system"].map(short_system))))
+    title = f"TPU pods hold {larger:.0f}x as many chips in one scale-up domain as NVIDIA's largest system shown"
+    bandwidth = f"{fastest['scaleup_link']} gives each chip {faster:.1f}x the bandwidth of {tpus}"
+    # The numbers on the points they belong to: under the fastest system's name and under the
+    # largest pod's.
     note = pd.Series("", index=frame.index)
     note[(frame["per_direction"] == fastest["per_direction"]) & (frame["vendor"] == fastest["vendor"])] = (
-        f"{faster:.1f}x a TPU's GB/s")
+        f"{faster:.1f}x the GB/s of\n{tpus}")
     note[(frame["vendor"] == "Google") & (frame["domain"] == google_max)] = f"{larger:.0f}x as many chips"
     for name, names in (("text_wide", "label"), ("text_narrow", "short")):
         frame[name] = frame[names] + np.where(note != "", "\n" + note, "")
@@ -360,7 +363,7 @@ def domain_chart(systems: pd.DataFrame, spec_date: str, source: str) -> alt.TopL
         subtitle=f"Vendor-stated specifications as read {spec_date}; NVIDIA also sells NVLink groups larger than the "
                  "systems shown.",
         source=source,
-        description=f"Scatter plot of {len(points)} systems. {title}. " + "; ".join(
+        description=f"Scatter plot of {len(points)} systems. {title}. {bandwidth}. " + "; ".join(
             f"{r.system}: {r.domains} chips, {r.per_direction:,.0f} GB/s per direction" for r in frame.itertuples()),
         data_files=["interconnect_systems.csv"],
     )
@@ -402,13 +405,19 @@ def cliff_chart(systems: pd.DataFrame, spec_date: str, source: str) -> alt.TopLe
             shape=alt.Shape("where_short:N" if narrow else "where:N", title="Link",
                             scale=alt.Scale(domain=["inside the domain", "across the network"] if narrow
                                             else list(where.values()), range=["circle", "triangle-left"]),
-                            legend=charts.bottom_legend("Link", columns=1 if narrow else 2)),
+                            legend=None),
             tooltip=[alt.Tooltip("system:N", title="System"), alt.Tooltip("where:N", title="Link"),
                      alt.Tooltip("gbyte_s:Q", title="GB/s per chip, per direction", format=",.2f"),
                      alt.Tooltip("drop:Q", title="Drop at the edge (times)", format=".1f")])
         drop = base.transform_filter(alt.datum.where == where["scale_up"]).mark_text(
             align="left", dx=9, fontSize=11).encode(x=x, y=y, text=alt.Text("drop:Q", format=".0f"))
-        return alt.layer(rules, ends, drop).properties(width=200 if narrow else 430, height=alt.Step(28))
+        # The two ends named above the first row's: "across" starting at its arrow, "inside" ending at its dot.
+        top = frame[frame["system_id"] == most["system_id"]].assign(
+            words=lambda f: f["where_short"].str.split(" ").str[0] if narrow else f["where_short"])
+        names = [alt.Chart(top[top["where"] == w]).mark_text(
+            align=a, dx=d, baseline="bottom", dy=-6, fontSize=10, color=charts.INK).encode(x=x, y=y, text="words:N")
+                 for w, a, d in ((where["scale_out"], "left", -6), (where["scale_up"], "right", 6))]
+        return alt.layer(rules, ends, drop, *names).properties(width=200 if narrow else 430, height=alt.Step(30))
 
     return charts.finish(
         draw(False), narrow=draw(True), title=title,
@@ -514,11 +523,8 @@ def google_figures_chart(figures: pd.DataFrame, source: str) -> alt.TopLevelMixi
     )
 
 
-# Clusters of one system closer than this on the log scale (in powers of ten) are drawn
-# one above the other: a marker is about 12 px, a quarter of a decade at a phone's width.
-SCALE_DODGE_DECADES = 0.25
-# Pixels between the centres of two dodged markers, and the row they must stay inside.
-SCALE_DODGE_PX, SCALE_ROW_PX = 7, 22
+# Rows of the scale chart (px): room under the first row's marks for the names of the two kinds.
+SCALE_ROW_PX = 40
 
 
 def _names_and(names: list[str]) -> str:
@@ -544,9 +550,9 @@ def scale_chart(systems: pd.DataFrame, clusters: pd.DataFrame, source: str) -> a
     system, a line from one to the other; systems with no cluster reported are named in the
     subtitle, not drawn (where none has one, every system is drawn). `clusters`: the
     large_training_clusters table.
-    Clusters of one system and one size are one point that names them all; clusters of
-    one system closer than SCALE_DODGE_DECADES are drawn one above the other, inside
-    their row."""
+    Only each system's largest cluster is drawn (the line's end, the title's number); its
+    tooltip names the system's other clusters. The two kinds of mark are named under the
+    first row's, with no legend."""
     reported = systems["system_id"].isin(clusters["system_id"])
     unreported = systems.loc[~reported, "system"].map(short_system).tolist()
     systems = systems[reported] if reported.any() else systems
@@ -556,15 +562,15 @@ def scale_chart(systems: pd.DataFrame, clusters: pd.DataFrame, source: str) -> a
     built = clusters.merge(systems[["system_id", "system"]], on="system_id").assign(
         kind="largest cluster or job reported",
         detail=lambda f: f["scaleout_fabric"] + "; " + f["reported_outcome"] + " (" + f["outcome_kind"] + ")")
-    built = built.groupby(["system_id", "system", "vendor", "chips", "kind"], sort=False, as_index=False).agg(
-        name=("name", " and ".join), detail=("detail", " | ".join))
-    columns = ["system", "vendor", "chips", "kind", "name", "detail"]
+    # One diamond per system, its largest cluster; the others are named in its tooltip.
+    built = built.sort_values("chips", ascending=False, kind="stable")
+    others = {sid: "; ".join(f"{r.name} ({r.chips:,} chips)" for r in group.iloc[1:].itertuples()) or "none"
+              for sid, group in built.groupby("system_id", sort=False)}
+    built = built.drop_duplicates("system_id").assign(others=lambda f: f["system_id"].map(others))
+    domains = domains.assign(others="")
+    columns = ["system", "vendor", "chips", "kind", "name", "detail", "others"]
     frame = pd.concat([domains[columns], built[columns]], ignore_index=True)
     frame["short"] = frame["system"].map(short_system)
-    slot = charts.dodge(np.log10(frame["chips"].astype(float)), frame["system"] + frame["kind"], gap=SCALE_DODGE_DECADES)
-    # Slots 0, 1, 2... alternate below and above the row's centre: 0, +7, -7 px, never past the row.
-    limit = SCALE_ROW_PX / 2 - 5
-    frame["offset"] = [float(np.clip(((n + 1) // 2) * SCALE_DODGE_PX * (1 if n % 2 else -1), -limit, limit)) for n in slot]
     reach = systems[["system", "vendor"]].assign(
         low=systems["scaleup_domain_chips"].values,
         high=systems["system_id"].map(built.groupby("system_id")["chips"].max()).fillna(systems["scaleup_domain_chips"]).values,
@@ -576,6 +582,12 @@ def scale_chart(systems: pd.DataFrame, clusters: pd.DataFrame, source: str) -> a
     # The number's meaning on the marks, once: after the first row's number.
     first_joined = reach.loc[joined].sort_values("low", kind="stable").index[:1]
     reach.loc[first_joined, "times_text"] += " domains"
+    # The two kinds of mark named once, under the first row's: the domain's dot, the cluster's diamond.
+    first_system = systems.sort_values("scaleup_domain_chips", kind="stable")["system"].iloc[0]
+    names = frame[frame["system"] == first_system].assign(
+        words_wide=lambda f: np.where(f["kind"] == "one scale-up domain", "one domain", "largest cluster"),
+        words_narrow=lambda f: np.where(f["kind"] == "one scale-up domain", "domain", "largest cluster"),
+        left=lambda f: f["kind"] == "one scale-up domain")
     reach["mid"] = np.sqrt(reach["low"] * reach["high"])  # the middle of the line on the log scale
     vendors = [v for v in CHIP_MAKERS if v in set(frame["vendor"])]
     kinds = ["one scale-up domain", "largest cluster or job reported"]
@@ -590,24 +602,25 @@ def scale_chart(systems: pd.DataFrame, clusters: pd.DataFrame, source: str) -> a
                   axis=alt.Axis(values=[10, 100, 1000, 10000, 100000, 1000000], format="~s", labelOverlap=True))
         line = alt.Chart(reach[["system", "short", "low", "high"]]).mark_rule(color=charts.INK, strokeWidth=1).encode(
             x=alt.X("low:Q", scale=x_scale), x2="high:Q", y=y)
-        dots = alt.Chart(frame).mark_point(filled=True, size=90, opacity=1, stroke=charts.PAPER, strokeWidth=1,
-                                           yOffset=alt.ExprRef("datum.offset")).encode(
+        dots = alt.Chart(frame).mark_point(filled=True, size=90, opacity=1, stroke=charts.PAPER, strokeWidth=1).encode(
             x=x, y=y,
             color=alt.Color("vendor:N", title="Vendor", scale=charts.vendor_scale(vendors),
                             legend=charts.bottom_legend("Vendor", columns=3)),
             shape=alt.Shape("kind_short:N" if narrow else "kind:N", title="What",
                             sort=list(frame["kind_short" if narrow else "kind"].drop_duplicates()),
-                            scale=alt.Scale(range=["circle", "diamond"]),
-                            legend=charts.bottom_legend("What", columns=1 if narrow else 2)),
+                            scale=alt.Scale(range=["circle", "diamond"]), legend=None),
             tooltip=[alt.Tooltip("name:N", title="What"), alt.Tooltip("chips:Q", title="Chips", format=","),
-                     alt.Tooltip("detail:N", title="Detail")])
+                     alt.Tooltip("detail:N", title="Detail"), alt.Tooltip("others:N", title="Other clusters reported")])
+        kinds_named = [alt.Chart(names[names["left"] == left]).mark_text(
+            align="left" if left else "right", dx=-5 if left else 5, baseline="top", dy=8, fontSize=10 if narrow else 11,
+            color=charts.INK).encode(x=x, y=y, text=f"words_{'narrow' if narrow else 'wide'}:N") for left in (True, False)]
         width = 210 if narrow else 430
         # How many domains the largest cluster joins, above the middle of its line.
         times = alt.Chart(reach[reach["times"].notna()]).mark_text(baseline="bottom", dy=-3, fontSize=11).encode(
             x=alt.X("mid:Q", scale=x_scale), y=y, text="times_text:N",
             tooltip=[alt.Tooltip("system:N", title="System"),
                      alt.Tooltip("times:Q", title="Domains the largest cluster joins", format=",.0f")])
-        return alt.layer(line, dots, times).properties(width=width, height=alt.Step(SCALE_ROW_PX + (6 if narrow else 0)))
+        return alt.layer(line, dots, times, *kinds_named).properties(width=width, height=alt.Step(SCALE_ROW_PX))
 
     return charts.finish(
         draw(False), narrow=draw(True), title=title,
@@ -640,8 +653,10 @@ MODEL_SLIDERS = [
 PHONE_SLIDERS = ("params_b", "chips", "tp")
 # Rows of the network model's chart (px), and the lane in a row each mark sits in: the two
 # collectives' points above, the sum's short bar below, so that no mark covers another.
-MODEL_ROW_PX = 32
-MODEL_OFFSETS = {"tensor-parallel all-reduce": -9, "gradient all-reduce": 0, BOTH: 9}
+MODEL_ROW_PX = 44
+MODEL_OFFSETS = {"tensor-parallel all-reduce": -12, "gradient all-reduce": 0, BOTH: 12}
+# Each kind of mark named once, before the first row's: no legend.
+MODEL_NAMES = {"tensor-parallel all-reduce": "tensor-parallel", "gradient all-reduce": "gradient", BOTH: "both"}
 # Point sizes (Vega draws a custom path's -1..1 box sqrt(size) px tall): each mark fits its lane.
 MODEL_SIZES = {"tensor-parallel all-reduce": 55, "gradient all-reduce": 55, BOTH: 81}
 # A sum beyond this multiple of compute time has its value written to the left of its bar,
@@ -691,6 +706,7 @@ def network_model_chart(systems: pd.DataFrame, defaults: dict, at_default: dict,
     by_id = systems.set_index("system_id")
     title = network_model_title(totals, by_id["system"].to_dict())
     one = pd.DataFrame({"ratio": [1.0], "label": ["longer than compute \u2192"]})
+    first_row = systems.sort_values("scaleup_domain_chips")["system_id"].iloc[0]
 
     def draw(narrow: bool):
         label = "short" if narrow else "system"
@@ -718,17 +734,20 @@ def network_model_chart(systems: pd.DataFrame, defaults: dict, at_default: dict,
                 alt.Tooltip("domains:Q", title="Domains the job spans", format=",")]
         offsets = " : ".join(f"datum.collective == {json.dumps(c)} ? {o}" for c, o in MODEL_OFFSETS.items()) + " : 0"
         # The sum first, so that the two points are drawn over its bar.
-        legend = charts.bottom_legend("All-reduce" if narrow else "Communication", columns=1,
-                                      labelExpr="split(datum.label, ' ')[0]" if narrow else alt.Undefined)
-        dots = per_system.transform_calculate(
+        folded = per_system.transform_calculate(
             **{names[0]: "datum.tensor", names[1]: "datum.gradient", BOTH: "datum.total"}).transform_fold(
             [BOTH, *COLLECTIVES], as_=["collective", "ratio"]).transform_filter("datum.ratio > 0").transform_calculate(
             offset=offsets, size=" : ".join(f"datum.collective == {json.dumps(c)} ? {v}" for c, v in MODEL_SIZES.items())
-            + " : 70").mark_point(filled=True, opacity=1, color=charts.INK, yOffset=alt.ExprRef("datum.offset")).encode(
+            + " : 70")
+        dots = folded.mark_point(filled=True, opacity=1, color=charts.INK, yOffset=alt.ExprRef("datum.offset")).encode(
             x=x, y=y, tooltip=tips,
             shape=alt.Shape("collective:N", title="Communication", sort=names,
-                            scale=alt.Scale(domain=names, range=[MODEL_SHAPES[n] for n in names]), legend=legend),
+                            scale=alt.Scale(domain=names, range=[MODEL_SHAPES[n] for n in names]), legend=None),
             size=alt.Size("size:Q", scale=None, legend=None))
+        kinds = folded.transform_filter(alt.datum.system_id == first_row).transform_calculate(
+            words=" : ".join(f"datum.collective == {json.dumps(c)} ? {json.dumps(w)}" for c, w in MODEL_NAMES.items())
+            + " : ''").mark_text(align="right", dx=-8, fontSize=10, color=charts.INK,
+                                 yOffset=alt.ExprRef("datum.offset")).encode(x=x, y=y, text="words:N")
         # Each sum's value: the title's number, where it is drawn. Beside its bar on a wide plot;
         # a phone's plot is too narrow for that beside the line at 1, so there the values stand in
         # a column of their own after the plot's right edge, headed "both".
@@ -752,7 +771,7 @@ def network_model_chart(systems: pd.DataFrame, defaults: dict, at_default: dict,
         words = alt.Chart(one).mark_text(align="right" if narrow else "left", baseline="bottom", dx=-4 if narrow else 4,
                                          dy=-4, fontSize=10, color="#333").encode(
             x=alt.X("ratio:Q", scale=x_scale), y=alt.value(0), text="label:N")
-        return alt.layer(line, words, dots, sums).add_params(*sliders(narrow)).properties(
+        return alt.layer(line, words, dots, kinds, sums).add_params(*sliders(narrow)).properties(
             width=200 if narrow else 420, height=alt.Step(MODEL_ROW_PX))
 
     return charts.finish(
