@@ -674,8 +674,11 @@ def valuation_chart(rounds: pd.DataFrame, articles: pd.DataFrame, figure_usd_b: 
             alt.Tooltip("times_figure:Q", title="Times the news article's figure", format=".1f")]
 
     def draw(narrow: bool):
+        # Headroom over the highest round: on a phone the articles' two-line names sit at the
+        # top of the plot, so the latest round and its label stand lower.
+        top = frame["valuation_high_usd_b"].max() * (3.0 if narrow else 1.55)
         y = alt.Y("valuation_high_usd_b:Q", title="Valuation, US$ billions (log scale)",
-                  scale=alt.Scale(type="log", domain=[2, 1500], nice=False),
+                  scale=alt.Scale(type="log", domain=[2, top], nice=False),
                   axis=alt.Axis(values=[2, 5, 10, 20, 50, 100, 200, 500, 1000]))
         x = alt.X("round_date:T", title=None, scale=alt.Scale(padding=24),
                   axis=alt.Axis(format="%Y", tickCount="year", labelAngle=0))
