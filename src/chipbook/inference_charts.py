@@ -49,18 +49,25 @@ SHORTER_WORDS = {"performance": "perf.", "per list-price $": "per list $", "per 
 
 
 def generation_title(frame: pd.DataFrame, v5e_claim: str, trn2_claim: str) -> str:
-    """The generation chart's one finding: whether the spec sheets per list-price dollar back
-    Google's claim (`v5e_claim`: v5e's ratios span it) and AWS's (`trn2_claim`: Trainium2's
-    BF16 ratio reaches 0.8 of it). `frame`: `generation_frame()`."""
+    """The generation chart's one finding: where the spec sheets per list-price dollar stand
+    against Google's claim (`v5e_claim`: v5e's ratios bracket it, exceed it or fall short of
+    it) and AWS's (`trn2_claim`: Trainium2's BF16 ratio reaches it, comes near it, at 0.8 of
+    it or more, or falls short of it). `frame`: `generation_frame()`."""
     by_ref = frame[frame["claim_ref"] != ""].set_index("claim_ref")
     v5e = frame[(frame["chip"] == "TPU v5e") & (frame["kind"] == "spec sheet \u00f7 list price")]["ratio"]
     trn2 = frame[(frame["chip"] == "Trainium2") & (frame["measure"] == "dense BF16 per list-price $")]["ratio"].iloc[0]
     google, aws = by_ref.loc[v5e_claim, "ratio"], by_ref.loc[trn2_claim, "ratio"]
-    within = v5e.min() <= google <= v5e.max()
-    near = trn2 >= 0.8 * aws
-    verb = "back" if within else ("exceed" if v5e.min() > google else "fall short of")
-    link = (", and AWS's" if near else ", not AWS's") if within else (", and AWS's" if not near else ", unlike AWS's")
-    return f"Per list-price dollar, spec sheets {verb} Google's {google:g}x claim for TPU v5e{link} {aws:g}x for Trainium2"
+    # The words say exactly what the ratios do: a claim inside v5e's span is "bracketed" (some
+    # ratios fall below it), not "backed".
+    verb = ("bracket" if v5e.min() <= google <= v5e.max() else
+            "exceed" if v5e.min() > google else "fall short of")
+    aws_verb = "reach" if trn2 >= aws else ("come near" if trn2 >= 0.8 * aws else "fall short of")
+    if verb == aws_verb:
+        return (f"Per list-price dollar, spec sheets {verb} Google's {google:g}x claim for TPU v5e and AWS's "
+                f"{aws:g}x for Trainium2")
+    mixed = (verb == "fall short of") != (aws_verb == "fall short of")
+    return (f"Per list-price dollar, spec sheets {verb} Google's {google:g}x claim for TPU v5e "
+            f"{'but' if mixed else 'and'} {aws_verb} AWS's {aws:g}x for Trainium2")
 
 
 def generation_drawn(frame: pd.DataFrame, claims: dict[str, str]) -> pd.DataFrame:
