@@ -359,20 +359,6 @@ def article_bands(articles: pd.DataFrame) -> alt.LayerChart:
     return bands + a2 + a1
 
 
-def period_shade(start, end, label: str, words: str | None = None) -> alt.LayerChart:
-    """A shaded stretch of a time axis from `start` to `end` (dates), named by `label`
-    just above the plot at the stretch's right end, to layer under a time chart: the
-    period a chart's finding counts ("after the strategy article: 57% of rows"). `words`:
-    the tooltip, if it should say more than the label. The shading is a backdrop."""
-    frame = pd.DataFrame({"start": [pd.Timestamp(start)], "end": [pd.Timestamp(end)], "label": [label],
-                          "words": [words or label]})
-    band = backdrop(alt.Chart(frame).mark_rect(color="#555", opacity=0.08).encode(
-        x="start:T", x2="end:T", tooltip=alt.Tooltip("words:N", title="Shaded")))
-    name = alt.Chart(frame).mark_text(align="right", baseline="bottom", dy=-4, fontSize=11, color=INK).encode(
-        x="end:T", y=alt.value(0), text="label:N")
-    return band + name
-
-
 def date_split(date, end, before: str, after: str, words: str, **numbers: int) -> alt.LayerChart:
     """A time chart's split at `date` (the day the strategy article was written, say), to
     layer under it: a rule at the date, the stretch from it to `end` shaded (a backdrop),
