@@ -285,26 +285,6 @@ def test_the_narrow_layout_is_held_to_the_date_rule(small_chart):
         charts.offline_renderer(finished(small_chart, narrow=narrow).to_dict())
 
 
-def test_dodge_gives_marks_closer_than_the_gap_their_own_slot():
-    days = pd.Series(pd.to_datetime(["2025-01-01", "2025-01-10", "2025-03-01", "2025-01-05", "2025-01-02"]))
-    lanes = pd.Series(["a", "a", "a", "b", "a"])
-    # lane a in date order: Jan 1 -> slot 0; Jan 2 -> 1 (1 day after slot 0's Jan 1); Jan 10 -> 2 (within 30 days
-    # of both); Mar 1 -> 0 (59 days after Jan 1). Lane b: its one mark, slot 0.
-    assert charts.dodge(days, lanes, gap=30).tolist() == [0, 2, 0, 0, 1]
-    assert charts.dodge(pd.Series([1.0, 1.1, 2.0]), gap=0.25).tolist() == [0, 1, 0]
-
-
-def test_slot_rows_gives_each_row_only_the_slots_it_needs():
-    rows = pd.Series(["a", "a", "b", "c"])
-    slots = pd.Series([0, 1, 0, 0])
-    position, y, height = charts.slot_rows(rows, slots, ["a", "b", "c"], step=10)
-    # a takes 0 and 1; b starts after a's 2 slots and a 0.6 gap: 2.6; c: 2.6 + 1 + 0.6 = 4.2
-    assert position.tolist() == pytest.approx([0, 1, 2.6, 4.2])
-    axis = y.to_dict()["axis"]
-    assert axis["values"] == pytest.approx([0.5, 2.6, 4.2]) and "'a'" not in axis["labelExpr"] and '"a"' in axis["labelExpr"]
-    assert height == round((5.2 + 0.4) * 10)
-
-
 def test_label_rows_puts_one_label_per_row_above_it():
     data = pd.DataFrame({"row": ["long label one", "long label one", "two"], "value": [1, 2, 3]})
     layer = charts.label_rows([alt.Chart(data).mark_bar(height=12).encode(x="sum(value):Q")], "row", width=200,

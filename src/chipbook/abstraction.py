@@ -399,10 +399,7 @@ def overlap_spans(incidents: pd.DataFrame) -> pd.DataFrame:
 POSTMORTEM_NARROW_CHARS = 20
 BUG_SHORT = {"context-window routing error": "Routing error", "output corruption": "Output corruption (TPU)",
              "approximate top-k miscompilation": "Top-k miscompile (XLA:TPU)"}
-BUG_NARROW = {"context-window routing error": "Routing", "output corruption": "Corruption (TPU)",
-              "approximate top-k miscompilation": "Top-k (XLA:TPU)"}
 SURFACE_SHORT = {"Claude API (first party)": "first-party API", "Amazon Bedrock": "Bedrock", "Google Vertex AI": "Vertex AI"}
-SURFACE_NARROW = {**SURFACE_SHORT, "Claude API (first party)": "Claude API"}
 
 
 def incident_rows(incidents: pd.DataFrame) -> pd.DataFrame:

@@ -261,50 +261,6 @@ def backdrop(chart: alt.Chart) -> alt.Chart:
     return chart.properties(name=f"backdrop_{next(_backdrop_numbers)}_shade")
 
 
-def dodge(positions: pd.Series, groups: pd.Series | None = None, gap: float = 1.0) -> pd.Series:
-    """A slot (0, 1, 2...) for each mark, so that marks of one group whose positions lie
-    within `gap` of each other are drawn side by side (as `yOffset` or `xOffset`) instead
-    of on top of each other: each mark, in order of position, takes the lowest slot whose
-    last mark is at least `gap` before it. positions: numbers or datetimes (then `gap` is
-    in days); groups: the row, lane or category each mark is drawn in. Returns integers
-    aligned with `positions`."""
-    if pd.api.types.is_datetime64_any_dtype(positions):
-        positions = (positions - pd.Timestamp("1970-01-01")) / pd.Timedelta(days=1)
-    groups = pd.Series("", index=positions.index) if groups is None else groups
-    slots = pd.Series(0, index=positions.index, dtype="int64")
-    for _, members in positions.groupby(groups, sort=False):
-        last: list[float] = []  # the position of the latest mark in each slot
-        for index, position in members.sort_values(kind="stable").items():
-            slot = next((i for i, end in enumerate(last) if position - end >= gap), len(last))
-            if slot == len(last):
-                last.append(position)
-            last[slot] = position
-            slots[index] = slot
-    return slots
-
-
-def slot_rows(rows: pd.Series, slots: pd.Series, order: list[str], step: int = 14,
-              lines: int | None = None, field: str = "row_y", headroom: float = 0.7) -> tuple[pd.Series, alt.Y, int]:
-    """Rows of marks dodged into slots (see `dodge`), each row only as tall as its own
-    slots need, not as tall as the fullest row's. rows, slots: each mark's row and slot;
-    order: the rows, top first; step: pixels a slot; lines: wrap row names into lines of
-    about this many characters (a narrow layout); headroom: slots of space above the first
-    row (more under `article_bands`, whose labels sit at the top). Returns each mark's position (the
-    column to store as `field`), the y encoding that draws it and names the rows, and the
-    plot's height."""
-    needed = slots.groupby(rows).max().reindex(order).fillna(0).astype(int) + 1
-    start = needed.cumsum() - needed + pd.Series(range(len(order)), index=order) * 0.6  # a gap between rows
-    position = rows.map(start) + slots
-    centres = start + (needed - 1) / 2
-    names = {c: (wrap_lines(r, lines) if lines else r) for r, c in centres.items()}
-    label = " : ".join(f"datum.value == {c:g} ? {json.dumps(name)}" for c, name in names.items()) + " : ''"
-    total = float((start + needed).iloc[-1])
-    y = alt.Y(f"{field}:Q", title=None, scale=alt.Scale(domain=[-headroom, total - 0.3], reverse=True, nice=False, zero=False),
-              axis=alt.Axis(values=list(centres), labelExpr=f"split({label}, '\\n')", grid=False, ticks=False,
-                            domain=False, labelLimit=200))
-    return position, y, int(round((total - 0.3 + headroom) * step))
-
-
 def label_rows(layers: list[alt.Chart], field: str, sort: list[str] | None = None,
                width: int = NARROW_WIDTH_PX, row_height: int = 14, under: list[alt.Chart] = ()) -> alt.LayerChart:
     """A narrow layout for a chart with one row per category: each row's label on its own

@@ -800,16 +800,6 @@ def order_text(groups: list[tuple[str, ...]], shares_at: dict[str, float] | None
     return ", ".join(parts)
 
 
-def share_ahead(first: str, second: str, quarter: str = LAST_QUARTER, scenario_id: str = CENTRAL,
-                basis: str = ALL_UNITS) -> float:
-    """The fraction of the model's draws in which `first`'s share in service at the end of
-    `quarter` exceeds `second`'s (0-1)."""
-    result = run(scenario_id, single(basis))
-    i = result.quarters.index(quarter)
-    drawn = result.vendor_shares()
-    return float(np.mean(drawn[first][1:, i] > drawn[second][1:, i]))
-
-
 # --- Orderings: how often the draws agree ----------------------------------------------------
 
 # The book's line for calling an order (rule 10): a vendor is "ahead of" another, or "the
