@@ -285,6 +285,11 @@ def test_the_narrow_layout_is_held_to_the_date_rule(small_chart):
         charts.offline_renderer(finished(small_chart, narrow=narrow).to_dict())
 
 
+def test_lookup_writes_a_per_category_expression():
+    expression = charts.lookup("kind", {"a": -12, "b's": "two"}, "0")
+    assert expression == 'datum.kind == "a" ? -12 : datum.kind == "b\'s" ? "two" : 0'
+
+
 def test_label_rows_puts_one_label_per_row_above_it():
     data = pd.DataFrame({"row": ["long label one", "long label one", "two"], "value": [1, 2, 3]})
     layer = charts.label_rows([alt.Chart(data).mark_bar(height=12).encode(x="sum(value):Q")], "row", width=200,

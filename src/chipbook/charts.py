@@ -261,6 +261,14 @@ def backdrop(chart: alt.Chart) -> alt.Chart:
     return chart.properties(name=f"backdrop_{next(_backdrop_numbers)}_shade")
 
 
+def lookup(field: str, mapping: dict, otherwise: str) -> str:
+    """A Vega expression that gives `mapping[datum[field]]` (each key and value written as
+    JSON) and the expression `otherwise` for any other value: a per-category offset, size or
+    name computed in the page instead of carried on every row."""
+    return " : ".join(f"datum.{field} == {json.dumps(key)} ? {json.dumps(value)}"
+                      for key, value in mapping.items()) + f" : {otherwise}"
+
+
 def label_rows(layers: list[alt.Chart], field: str, sort: list[str] | None = None,
                width: int = NARROW_WIDTH_PX, row_height: int = 14, under: list[alt.Chart] = ()) -> alt.LayerChart:
     """A narrow layout for a chart with one row per category: each row's label on its own

@@ -45,7 +45,6 @@ floating-point operations per second.
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from dataclasses import dataclass
@@ -732,21 +731,18 @@ def network_model_chart(systems: pd.DataFrame, defaults: dict, at_default: dict,
                 alt.Tooltip("total:Q", title="Both together", format=".3f"),
                 alt.Tooltip("tp_over_network:N", title="Tensor parallelism runs"),
                 alt.Tooltip("domains:Q", title="Domains the job spans", format=",")]
-        offsets = " : ".join(f"datum.collective == {json.dumps(c)} ? {o}" for c, o in MODEL_OFFSETS.items()) + " : 0"
         # The sum first, so that the two points are drawn over its bar.
         folded = per_system.transform_calculate(
             **{names[0]: "datum.tensor", names[1]: "datum.gradient", BOTH: "datum.total"}).transform_fold(
             [BOTH, *COLLECTIVES], as_=["collective", "ratio"]).transform_filter("datum.ratio > 0").transform_calculate(
-            offset=offsets, size=" : ".join(f"datum.collective == {json.dumps(c)} ? {v}" for c, v in MODEL_SIZES.items())
-            + " : 70")
+            offset=charts.lookup("collective", MODEL_OFFSETS, "0"), size=charts.lookup("collective", MODEL_SIZES, "70"))
         dots = folded.mark_point(filled=True, opacity=1, color=charts.INK, yOffset=alt.ExprRef("datum.offset")).encode(
             x=x, y=y, tooltip=tips,
             shape=alt.Shape("collective:N", title="Communication", sort=names,
                             scale=alt.Scale(domain=names, range=[MODEL_SHAPES[n] for n in names]), legend=None),
             size=alt.Size("size:Q", scale=None, legend=None))
         kinds = folded.transform_filter(alt.datum.system_id == first_row).transform_calculate(
-            words=" : ".join(f"datum.collective == {json.dumps(c)} ? {json.dumps(w)}" for c, w in MODEL_NAMES.items())
-            + " : ''").mark_text(align="right", dx=-8, fontSize=10, color=charts.INK,
+            words=charts.lookup("collective", MODEL_NAMES, "''")).mark_text(align="right", dx=-8, fontSize=10, color=charts.INK,
                                  yOffset=alt.ExprRef("datum.offset")).encode(x=x, y=y, text="words:N")
         # Each sum's value: the title's number, where it is drawn. Beside its bar on a wide plot;
         # a phone's plot is too narrow for that beside the line at 1, so there the values stand in
